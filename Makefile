@@ -1,0 +1,59 @@
+# OCOP Hub. A newcomer needs two commands: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_VERSION := $(shell cat .python-version)
+PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/$(PYTHON_VERSION)/bin/python3) $(shell command -v python3.12))
+VENV := .venv
+BIN := $(VENV)/bin
+OCOP := $(BIN)/ocop
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+help:
+	@echo "make run    set up, load places and demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   everything CI runs (lint, migrations check, tests on SQLite, and PostgreSQL when DATABASE_URL is set or CI=true)"
+	@echo "make lint   ruff, ruff format --check, import-linter, mypy"
+	@echo "make bench  benchmarks (prints figures)"
+	@echo "make demo   (re)load demo data into the SQLite database"
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) not found (pyenv or python3.12)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+messages: $(STAMP)
+	cd src/ocop && ../../$(OCOP) compilemessages --ignore=.venv -v0
+
+migrate: setup
+	$(OCOP) migrate --no-input -v0
+	$(OCOP) load_places
+	$(OCOP) load_reference
+
+demo: migrate
+	$(OCOP) demo
+
+run: demo
+	$(OCOP) collectstatic --no-input -v0
+	@echo "Background worker: started (log in var/worker.log)"
+	@$(OCOP) db_worker --no-reload > var/worker.log 2>&1 & echo $$! > var/worker.pid
+	@trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT; DEBUG=$${DEBUG:-true} $(OCOP) runserver --noreload $(HOST):$(PORT)
+
+lint: setup
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy src
+
+test: setup
+	bash .ci/test
+
+bench: setup
+	$(BIN)/python -m bench
+
+.PHONY: help setup messages migrate demo run lint test bench

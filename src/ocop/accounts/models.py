@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ocop.core.models import TimeStampedModel
+from ocop.places.models import Commune, Province
+
+
+class Role(models.TextChoices):
+    PROVINCE_COORDINATOR = "province_coordinator", _("Province OCOP coordinator")
+    COMMERCE_OFFICER = "commerce_officer", _("Commerce officer")
+    COMMUNE_OFFICER = "commune_officer", _("Commune officer")
+    COUNCIL_MEMBER = "council_member", _("Council member")
+    PRODUCER = "producer", _("Producer")
+    OUTLET_OPERATOR = "outlet_operator", _("Sales point operator")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def get_full_name(self) -> str:
+        return self.full_name or super().get_full_name()
+
+
+class RoleAssignment(TimeStampedModel):
+    """A role held by a user, scoped to a province or to one commune.
+
+    Province-wide roles carry the province; a commune officer holds one row per commune. A producer
+    account's link to its producer lives in the registry (registry.ProducerMember), above this app.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("province")
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("commune")
+    )
+
+    class Meta:
+        ordering = ["user", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "province", "commune"], name="unique_role_assignment")
+        ]
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+
+    def __str__(self) -> str:
+        scope = self.commune or self.province or ""
+        return f"{self.user} · {self.get_role_display()} {scope}".strip()

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.db import transaction
+
+from ocop.accounts.models import Role, RoleAssignment, User
+from ocop.accounts.permissions import forget_scope
+from ocop.core import audit
+from ocop.core.models import AuditAction
+from ocop.places.models import Commune, Province
+
+
+@transaction.atomic
+def create_user(
+    *, username: str, password: str, full_name: str = "", email: str = "", by: User | None = None
+) -> User:
+    """Create an account. Side effects: one audit entry."""
+    user = User.objects.create_user(username=username, password=password, email=email, full_name=full_name)
+    audit.record(actor=by, action=AuditAction.CREATE, obj=user, changes={"username": [None, username]})
+    return user
+
+
+@transaction.atomic
+def grant_role(
+    *,
+    user: User,
+    role: Role,
+    province: Province | None = None,
+    commune: Commune | None = None,
+    by: User | None = None,
+) -> RoleAssignment:
+    """Give `user` a role in a province, or (commune officers) in one commune. Side effects: audit entry."""
+    if role == Role.COMMUNE_OFFICER:
+        if commune is None:
+            raise ValueError("a commune officer needs a commune")
+        province = commune.province
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, province=province, commune=commune
+    )
+    if created:
+        audit.record(
+            actor=by,
+            action=AuditAction.CREATE,
+            obj=assignment,
+            changes={"role": [None, role], "province": [None, str(province or "")], "commune": [None, str(commune or "")]},
+        )
+    forget_scope(user)
+    return assignment

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "ocop.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from ocop.core.search import ensure_search_indexes
+
+        # Search indexes are vendor-specific objects Django's migrations do not model; see core/search.py.
+        post_migrate.connect(ensure_search_indexes, dispatch_uid="ocop.core.search")

@@ -1,0 +1,82 @@
+"""The audit trail: one entry per create, change or delete, written by the service that made it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any, Protocol
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.fields.files import FieldFile
+
+from ocop.core.models import AuditAction, AuditEntry
+
+
+class Actor(Protocol):
+    pk: Any
+
+    def get_full_name(self) -> str: ...
+
+    def get_username(self) -> str: ...
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The values of `fields` as JSON-friendly plain values (foreign keys by their text)."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
+
+
+def actor_name(actor: Actor | None) -> str:
+    if actor is None:
+        return "system"
+    return actor.get_full_name() or actor.get_username()
+
+
+def _entry(*, actor: Actor | None, action: AuditAction, obj: models.Model, changes: dict[str, Any]) -> AuditEntry:
+    return AuditEntry(
+        actor_id=actor.pk if actor is not None else None,
+        actor_name=actor_name(actor),
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        changes=changes,
+    )
+
+
+def record(*, actor: Actor | None, action: AuditAction, obj: models.Model, changes: dict[str, Any]) -> AuditEntry:
+    entry = _entry(actor=actor, action=action, obj=obj, changes=changes)
+    entry.save()
+    return entry
+
+
+def record_many(
+    *, actor: Actor | None, action: AuditAction, objs: Sequence[models.Model], fields: Sequence[str]
+) -> None:
+    """One entry per object, written in bulk (imports)."""
+    entries = [
+        _entry(actor=actor, action=action, obj=o, changes={k: [None, v] for k, v in snapshot(o, fields).items()})
+        for o in objs
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+
+
+def history(obj: models.Model) -> models.QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))

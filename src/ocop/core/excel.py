@@ -1,0 +1,81 @@
+"""Reading and writing .xlsx files for imports and exports."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils.exceptions import InvalidFileException
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExcelError(ValueError):
+    """The file is not a readable .xlsx workbook, or lacks the expected columns."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    headers: list[str]
+    rows: Iterator[tuple[int, dict[str, Any]]]
+    max_row: int
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def read_sheet(source: IO[bytes] | str, *, required: Sequence[str]) -> Sheet:
+    """Open the first sheet; the first row holds the column titles. Rows come with their Excel number."""
+    try:
+        wb = load_workbook(source, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ExcelError(_("The file is not an Excel workbook (.xlsx).")) from exc
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    try:
+        header_row = next(rows)
+    except StopIteration as exc:
+        raise ExcelError(_("The workbook is empty.")) from exc
+    headers = [str(h).strip() if h is not None else "" for h in header_row]
+    missing = [c for c in required if c not in headers]
+    if missing:
+        raise ExcelError(_("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)})
+
+    def generate() -> Iterator[tuple[int, dict[str, Any]]]:
+        for number, values in enumerate(rows, start=2):
+            record = {h: _clean(v) for h, v in zip(headers, values, strict=False) if h}
+            if any(v is not None for v in record.values()):
+                yield number, record
+        wb.close()
+
+    return Sheet(headers=headers, rows=generate(), max_row=ws.max_row or 0)
+
+
+def safe_cell(ws: Any, value: Any) -> Any:
+    """A cell that Excel will never read as a formula (CSV/formula injection)."""
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def write_workbook(*, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=title[:31])
+    ws.append([safe_cell(ws, h) for h in headers])
+    for row in rows:
+        ws.append([safe_cell(ws, v) for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

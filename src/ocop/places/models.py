@@ -1,0 +1,138 @@
+"""Administrative units: the structure in force since 1 July 2025, and the legacy one kept for history.
+
+Since 1 July 2025 there are 34 provinces and 3,321 commune-level units (communes, wards, special
+zones) and no district tier. Records from before then speak of 63 provinces, 696 districts and about
+10,000 communes; those live in the Legacy* tables with their mapping to today's communes. Names are
+ours to edit: `load_places` only adds what is missing.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ocop.core.models import TimeStampedModel
+
+
+class Province(TimeStampedModel):
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=100)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    search_text = models.CharField(max_length=200, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommuneKind(models.TextChoices):
+    COMMUNE = "xa", _("commune")
+    WARD = "phuong", _("ward")
+    SPECIAL_ZONE = "dac_khu", _("special zone")
+
+
+class Commune(TimeStampedModel):
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("province"))
+    name = models.CharField(_("name"), max_length=120)
+    short_name = models.CharField(_("short name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=CommuneKind.choices)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    search_text = models.CharField(max_length=200, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["province__code", "name"]
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LegacyProvince(TimeStampedModel):
+    """One of the 63 provinces before 1 July 2025."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=100)
+    successor = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="legacy_provinces", verbose_name=_("merged into")
+    )
+    search_text = models.CharField(max_length=200, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("former province")
+        verbose_name_plural = _("former provinces")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LegacyDistrict(TimeStampedModel):
+    """A district (quận, huyện, thị xã, thành phố thuộc tỉnh) before 1 July 2025."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    province = models.ForeignKey(
+        LegacyProvince, on_delete=models.PROTECT, related_name="districts", verbose_name=_("former province")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    short_name = models.CharField(_("short name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=30, blank=True)
+    search_text = models.CharField(max_length=200, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("former district")
+        verbose_name_plural = _("former districts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LegacyCommune(TimeStampedModel):
+    """A commune, ward or town before 1 July 2025 (or a district that had none, such as an island)."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    code = models.CharField(_("code"), max_length=8, blank=True)
+    district = models.ForeignKey(
+        LegacyDistrict, on_delete=models.PROTECT, related_name="communes", verbose_name=_("former district")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    short_name = models.CharField(_("short name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=30, blank=True)
+    successors = models.ManyToManyField(
+        Commune, through="CommuneSuccession", related_name="predecessors", verbose_name=_("now part of")
+    )
+    search_text = models.CharField(max_length=200, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["district__code", "name"]
+        verbose_name = _("former commune")
+        verbose_name_plural = _("former communes")
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.district.name}" if self.name != self.district.name else self.name
+
+    @property
+    def is_split(self) -> bool:
+        return self.successions.count() > 1
+
+
+class CommuneSuccession(models.Model):
+    """Old commune → new commune. A split old commune has several rows: the user must choose one."""
+
+    legacy_commune = models.ForeignKey(LegacyCommune, on_delete=models.CASCADE, related_name="successions")
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="successions")
+    is_default = models.BooleanField(_("suggested"), default=False)
+
+    class Meta:
+        ordering = ["legacy_commune", "-is_default", "commune__name"]
+        constraints = [models.UniqueConstraint(fields=["legacy_commune", "commune"], name="unique_succession")]

@@ -1,0 +1,155 @@
+"""The one gateway to producers, products and documents: every view and API call reads through here.
+
+Not visible → Http404 (we do not confirm that a record exists); visible but not writable →
+PermissionDenied.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from ocop.accounts.models import Role
+from ocop.accounts.permissions import Scope, scope_of
+from ocop.places.models import Commune
+from ocop.registry.models import Document, Producer, ProducerMember, Product
+
+NOTHING = Q(pk__in=[])
+READ_ROLES = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER, Role.COUNCIL_MEMBER)
+DOCUMENT_READ_ROLES = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER)
+WRITE_ROLES = (Role.PROVINCE_COORDINATOR,)
+
+
+def _own_producers(user: Any) -> QuerySet[ProducerMember]:
+    return ProducerMember.objects.filter(user=user).values("producer_id")
+
+
+def _producer_q(user: Any, scope: Scope, *, roles: tuple[Role, ...], prefix: str = "") -> Q:
+    if scope.is_admin:
+        return Q()
+    q = NOTHING
+    provinces = scope.provinces_for(*roles)
+    if provinces:
+        q |= Q(**{f"{prefix}commune__province_id__in": provinces})
+    if scope.communes:
+        q |= Q(**{f"{prefix}commune_id__in": scope.communes})
+    if Role.PRODUCER in scope.roles:
+        q |= Q(**{f"{prefix}pk__in": _own_producers(user)})
+    return q
+
+
+def producers_visible_to(user: Any) -> QuerySet[Producer]:
+    return Producer.objects.filter(_producer_q(user, scope_of(user), roles=READ_ROLES))
+
+
+def producers_writable_by(user: Any) -> QuerySet[Producer]:
+    return Producer.objects.filter(_producer_q(user, scope_of(user), roles=WRITE_ROLES))
+
+
+def _product_q(user: Any, *, roles: tuple[Role, ...]) -> Q:
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Q()
+    q = _producer_q(user, scope, roles=roles, prefix="producer__")
+    provinces = scope.provinces_for(*roles)
+    if provinces:
+        q |= Q(commune__province_id__in=provinces)
+    if scope.communes:
+        q |= Q(commune_id__in=scope.communes)
+    return q
+
+
+def products_visible_to(user: Any) -> QuerySet[Product]:
+    return Product.objects.filter(_product_q(user, roles=READ_ROLES))
+
+
+def products_writable_by(user: Any) -> QuerySet[Product]:
+    return Product.objects.filter(_product_q(user, roles=WRITE_ROLES))
+
+
+def documents_visible_to(user: Any) -> QuerySet[Document]:
+    return Document.objects.filter(_producer_q(user, scope_of(user), roles=DOCUMENT_READ_ROLES, prefix="producer__"))
+
+
+def documents_writable_by(user: Any) -> QuerySet[Document]:
+    return Document.objects.filter(_producer_q(user, scope_of(user), roles=WRITE_ROLES, prefix="producer__"))
+
+
+def _deletable_q(user: Any, province_path: str) -> Q:
+    """Deleting is for the province coordinator (in their province) and the administrator."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Q()
+    provinces = scope.provinces_for(Role.PROVINCE_COORDINATOR)
+    return Q(**{f"{province_path}__in": provinces}) if provinces else NOTHING
+
+
+def _get(visible: QuerySet[Any], writable: QuerySet[Any], pk: Any, write: bool) -> Any:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    obj = visible.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if write and not writable.filter(pk=pk).exists():
+        raise PermissionDenied
+    return obj
+
+
+def get_producer_for_user(user: Any, pk: Any, *, write: bool = False, delete: bool = False) -> Producer:
+    qs = producers_visible_to(user).select_related("commune__province", "legacy_commune__district")
+    writable = producers_writable_by(user)
+    if delete:
+        writable = writable.filter(_deletable_q(user, "commune__province_id"))
+    return _get(qs, writable, pk, write or delete)  # type: ignore[no-any-return]
+
+
+def get_product_for_user(user: Any, pk: Any, *, write: bool = False, delete: bool = False) -> Product:
+    qs = products_visible_to(user).select_related("producer", "product_set__group", "commune__province")
+    writable = products_writable_by(user)
+    if delete:
+        writable = writable.filter(_deletable_q(user, "commune__province_id"))
+    return _get(qs, writable, pk, write or delete)  # type: ignore[no-any-return]
+
+
+def get_document_for_user(user: Any, pk: Any, *, write: bool = False) -> Document:
+    qs = documents_visible_to(user).select_related("producer", "product")
+    return _get(qs, documents_writable_by(user), pk, write)  # type: ignore[no-any-return]
+
+
+def communes_for_new_records(user: Any) -> QuerySet[Commune]:
+    """Communes in which `user` may register a producer or product."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Commune.objects.all()
+    q = NOTHING
+    provinces = scope.provinces_for(*WRITE_ROLES)
+    if provinces:
+        q |= Q(province_id__in=provinces)
+    if scope.communes:
+        q |= Q(pk__in=scope.communes)
+    return Commune.objects.filter(q)
+
+
+def can_create_producer(user: Any, commune: Commune | None = None) -> bool:
+    scope = scope_of(user)
+    if scope.is_admin:
+        return True
+    if commune is None:
+        return bool(scope.provinces_for(*WRITE_ROLES) or scope.communes)
+    return commune.province_id in scope.provinces_for(*WRITE_ROLES) or commune.pk in scope.communes
+
+
+def can_delete(user: Any) -> bool:
+    """Whether to offer delete buttons at all; the gateway decides per record."""
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.provinces_for(Role.PROVINCE_COORDINATOR))
+
+
+def require_create_producer(user: Any, commune: Commune) -> None:
+    if not can_create_producer(user, commune):
+        raise PermissionDenied

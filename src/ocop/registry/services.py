@@ -1,0 +1,363 @@
+"""Every write to the registry: keyword-only, atomic, one audit entry each."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ocop.accounts.models import Role
+from ocop.accounts.services import grant_role
+from ocop.core import audit
+from ocop.core.models import AuditAction
+from ocop.core.text import fold
+from ocop.places.models import Commune
+from ocop.registry import access
+from ocop.registry.enums import ProductStatus
+from ocop.registry.models import Document, Producer, ProducerMember, Product, ProductPack, ProductPhoto
+from ocop.registry.validators import (
+    DOCUMENT_TYPES,
+    PHOTO_TYPES,
+    classify_identifier,
+    normalize_identifier,
+    normalize_phone,
+    sniff_upload,
+    validate_gtin,
+    validate_phone,
+)
+
+PRODUCER_FIELDS = (
+    "kind",
+    "name",
+    "identifier",
+    "legal_representative",
+    "phone",
+    "email",
+    "address",
+    "commune",
+    "legacy_commune",
+    "women_led",
+    "ethnic_minority",
+)
+PRODUCT_FIELDS = ("producer", "name", "product_set", "commune", "legacy_commune", "description", "story", "status")
+DOCUMENT_FIELDS = ("kind", "title", "number", "issuer", "issued_on", "expires_on", "product")
+PACK_FIELDS = ("name", "size", "gtin")
+
+
+def producer_search_text(producer: Producer) -> str:
+    return fold(f"{producer.name} {producer.identifier} {producer.legal_representative}")[:600]
+
+
+def product_search_text(product: Product, producer_name: str) -> str:
+    return fold(f"{product.name} {producer_name}")[:600]
+
+
+def _strip(obj: Any, fields: tuple[str, ...]) -> None:
+    for name in fields:
+        value = getattr(obj, name, None)
+        if isinstance(value, str):
+            setattr(obj, name, value.strip())
+
+
+def prepare_producer(producer: Producer, *, check_unique: bool = True) -> None:
+    """Normalise and validate a producer in memory; raise ValidationError keyed by field."""
+    _strip(producer, PRODUCER_FIELDS)
+    producer.identifier = normalize_identifier(producer.identifier)
+    producer.phone = normalize_phone(producer.phone)
+    errors: dict[str, list[Any]] = {}
+    try:
+        producer.identifier_kind = classify_identifier(producer.kind, producer.identifier)
+    except ValidationError as exc:
+        errors["identifier"] = exc.error_list
+    try:
+        validate_phone(producer.phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.error_list
+    if (
+        check_unique
+        and producer.identifier
+        and "identifier" not in errors
+        and Producer.objects.filter(identifier=producer.identifier).exclude(pk=producer.pk).exists()
+    ):
+        errors["identifier"] = [
+            ValidationError(
+                _("A producer with identifier “%(value)s” is already registered."),
+                params={"value": producer.identifier},
+            )
+        ]
+    try:
+        producer.full_clean(exclude=["search_text", "identifier_kind", *errors], validate_constraints=False)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    producer.search_text = producer_search_text(producer)
+
+
+@transaction.atomic
+def create_producer(*, by: Any, **fields: Any) -> Producer:
+    """Register a producer. Side effects: audit entry."""
+    producer = Producer(**fields)
+    commune = fields.get("commune")
+    if isinstance(commune, Commune):
+        access.require_create_producer(by, commune)
+    prepare_producer(producer)
+    producer.save()
+    audit.record(
+        actor=by,
+        action=AuditAction.CREATE,
+        obj=producer,
+        changes={k: [None, v] for k, v in audit.snapshot(producer, PRODUCER_FIELDS).items()},
+    )
+    return producer
+
+
+@transaction.atomic
+def update_producer(*, producer: Producer, by: Any, **changes: Any) -> Producer:
+    """Change a producer. Side effects: audit entry; its products' search text follows a new name."""
+    before = audit.snapshot(producer, PRODUCER_FIELDS)
+    for name, value in changes.items():
+        if name not in PRODUCER_FIELDS:
+            raise TypeError(name)
+        setattr(producer, name, value)
+    if "commune" in changes and not access.can_create_producer(by, producer.commune):
+        raise PermissionDenied
+    prepare_producer(producer)
+    producer.save()
+    if before["name"] != producer.name:
+        for product in producer.products.all():
+            product.search_text = product_search_text(product, producer.name)
+            product.save(update_fields=["search_text", "updated_at"])
+    changed = audit.diff(before, audit.snapshot(producer, PRODUCER_FIELDS))
+    if changed:
+        audit.record(actor=by, action=AuditAction.CHANGE, obj=producer, changes=changed)
+    return producer
+
+
+def _delete_files_on_commit(names: list[str], storage: Any) -> None:
+    transaction.on_commit(lambda: [storage.delete(n) for n in names if n])
+
+
+@transaction.atomic
+def delete_producer(*, producer: Producer, by: Any) -> None:
+    """Delete a producer without products. Side effects: its documents and their files go; audit entry."""
+    if producer.products.exists():
+        raise ValidationError(_("This producer still has products: delete or move them first."))
+    files = [d.file.name for d in producer.documents.all()]
+    audit.record(actor=by, action=AuditAction.DELETE, obj=producer, changes=audit.snapshot(producer, PRODUCER_FIELDS))
+    producer.delete()
+    _delete_files_on_commit(files, Document._meta.get_field("file").storage)  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def link_producer_account(*, producer: Producer, user: Any, by: Any) -> ProducerMember:
+    """Let `user` act for `producer`. Side effects: producer role granted; audit entry."""
+    member, created = ProducerMember.objects.get_or_create(producer=producer, user=user)
+    grant_role(user=user, role=Role.PRODUCER, province=producer.commune.province, by=by)
+    if created:
+        audit.record(actor=by, action=AuditAction.CHANGE, obj=producer, changes={"account": [None, user.username]})
+    return member
+
+
+def prepare_product(product: Product, producer_name: str) -> None:
+    _strip(product, PRODUCT_FIELDS)
+    product.full_clean(exclude=["search_text"])
+    product.search_text = product_search_text(product, producer_name)
+
+
+@transaction.atomic
+def create_product(*, by: Any, packs: list[dict[str, str]] | None = None, **fields: Any) -> Product:
+    """Register a product of a producer the user may write. Side effects: packs created; audit entry."""
+    producer = fields.get("producer")
+    if not isinstance(producer, Producer) or not access.producers_writable_by(by).filter(pk=producer.pk).exists():
+        raise PermissionDenied
+    fields.setdefault("status", ProductStatus.ACTIVE)
+    product = Product(**fields)
+    prepare_product(product, producer.name)
+    product.save()
+    for pack in packs or []:
+        add_pack(product=product, by=by, audited=False, **pack)
+    audit.record(
+        actor=by,
+        action=AuditAction.CREATE,
+        obj=product,
+        changes={
+            **{k: [None, v] for k, v in audit.snapshot(product, PRODUCT_FIELDS).items()},
+            **({"packs": [None, [str(p) for p in product.packs.all()]]} if packs else {}),
+        },
+    )
+    return product
+
+
+@transaction.atomic
+def update_product(*, product: Product, by: Any, **changes: Any) -> Product:
+    """Change a product. Side effects: audit entry."""
+    before = audit.snapshot(product, PRODUCT_FIELDS)
+    for name, value in changes.items():
+        if name not in PRODUCT_FIELDS:
+            raise TypeError(name)
+        setattr(product, name, value)
+    if "producer" in changes and not access.producers_writable_by(by).filter(pk=product.producer_id).exists():
+        raise PermissionDenied
+    prepare_product(product, product.producer.name)
+    product.save()
+    changed = audit.diff(before, audit.snapshot(product, PRODUCT_FIELDS))
+    if changed:
+        audit.record(actor=by, action=AuditAction.CHANGE, obj=product, changes=changed)
+    return product
+
+
+@transaction.atomic
+def delete_product(*, product: Product, by: Any) -> None:
+    """Delete a product. Side effects: its packs, photos and product documents go; audit entry."""
+    files = [p.image.name for p in product.photos.all()] + [d.file.name for d in product.documents.all()]
+    audit.record(actor=by, action=AuditAction.DELETE, obj=product, changes=audit.snapshot(product, PRODUCT_FIELDS))
+    product.delete()
+    _delete_files_on_commit(files, Document._meta.get_field("file").storage)  # type: ignore[attr-defined]
+
+
+def add_pack(*, product: Product, by: Any, name: str, size: str = "", gtin: str = "", audited: bool = True) -> ProductPack:
+    """Add a pack (name, size, optional GTIN with a correct check digit). Side effects: audit entry."""
+    pack = ProductPack(product=product, name=(name or "").strip(), size=(size or "").strip(), gtin=(gtin or "").strip())
+    errors: dict[str, Any] = {}
+    try:
+        validate_gtin(pack.gtin)
+    except ValidationError as exc:
+        errors["gtin"] = exc.error_list
+    try:
+        pack.full_clean(exclude=["product", *errors])
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    pack.save()
+    if audited:
+        audit.record(actor=by, action=AuditAction.CHANGE, obj=product, changes={"packs": [None, str(pack)]})
+    return pack
+
+
+@transaction.atomic
+def remove_pack(*, pack: ProductPack, by: Any) -> None:
+    """Remove a pack. Side effects: audit entry on the product."""
+    audit.record(actor=by, action=AuditAction.CHANGE, obj=pack.product, changes={"packs": [str(pack), None]})
+    pack.delete()
+
+
+def _sized(upload: Any) -> int:
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, 2)
+        size = upload.tell()
+        upload.seek(0)
+    return int(size)
+
+
+@transaction.atomic
+def add_photo(*, product: Product, by: Any, upload: IO[bytes], caption: str = "") -> ProductPhoto:
+    """Store a JPEG or PNG photo under a generated name. Side effects: file written; audit entry."""
+    try:
+        extension, content_type = sniff_upload(upload, allowed=PHOTO_TYPES, size=_sized(upload))
+    except ValidationError as exc:
+        raise ValidationError({"image": exc.error_list}) from exc
+    photo = ProductPhoto(product=product, caption=caption.strip(), content_type=content_type)
+    photo.image.save(f"photo.{extension}", File(upload), save=False)
+    photo.save()
+    audit.record(actor=by, action=AuditAction.CHANGE, obj=product, changes={"photos": [None, photo.image.name]})
+    return photo
+
+
+def _sha256(upload: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(1 << 20), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _check_document(document: Document) -> None:
+    _strip(document, ("title", "number", "issuer"))
+    errors: dict[str, Any] = {}
+    if document.product_id and document.product.producer_id != document.producer_id:  # type: ignore[union-attr]
+        errors["product"] = [_("The product belongs to another producer.")]
+    if document.issued_on and document.expires_on and document.expires_on < document.issued_on:
+        errors["expires_on"] = [_("The expiry date is before the issue date.")]
+    try:
+        document.full_clean(exclude=["file", "sha256", "original_name", "content_type", *errors])
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def add_document(*, producer: Producer, by: Any, upload: IO[bytes], original_name: str, **fields: Any) -> Document:
+    """Put a PDF, JPEG or PNG into the producer's vault, once.
+
+    Side effects: the file is stored under a generated name outside the static root; audit entry.
+    """
+    size = _sized(upload)
+    try:
+        extension, content_type = sniff_upload(upload, allowed=DOCUMENT_TYPES, size=size)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.error_list}) from exc
+    digest = _sha256(upload)
+    existing = Document.objects.filter(producer=producer, sha256=digest).first()
+    if existing is not None:
+        raise ValidationError(
+            {"file": [_("This file is already in the vault as “%(name)s”.") % {"name": str(existing)}]}
+        )
+    document = Document(
+        producer=producer,
+        original_name=(original_name or "")[:255],
+        content_type=content_type,
+        size=size,
+        sha256=digest,
+        **fields,
+    )
+    _check_document(document)
+    document.file.save(f"document.{extension}", File(upload), save=False)
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    audit.record(
+        actor=by,
+        action=AuditAction.CREATE,
+        obj=document,
+        changes={
+            **{k: [None, v] for k, v in audit.snapshot(document, DOCUMENT_FIELDS).items()},
+            "file": [None, document.original_name],
+        },
+    )
+    return document
+
+
+@transaction.atomic
+def update_document(*, document: Document, by: Any, **changes: Any) -> Document:
+    """Change a document's details (not its file). Side effects: audit entry."""
+    before = audit.snapshot(document, DOCUMENT_FIELDS)
+    for name, value in changes.items():
+        if name not in DOCUMENT_FIELDS:
+            raise TypeError(name)
+        setattr(document, name, value)
+    _check_document(document)
+    document.save()
+    changed = audit.diff(before, audit.snapshot(document, DOCUMENT_FIELDS))
+    if changed:
+        audit.record(actor=by, action=AuditAction.CHANGE, obj=document, changes=changed)
+    return document
+
+
+@transaction.atomic
+def delete_document(*, document: Document, by: Any) -> None:
+    """Delete a document. Side effects: its file is removed after commit; audit entry."""
+    name = document.file.name
+    audit.record(actor=by, action=AuditAction.DELETE, obj=document, changes=audit.snapshot(document, DOCUMENT_FIELDS))
+    document.delete()
+    _delete_files_on_commit([name], Document._meta.get_field("file").storage)  # type: ignore[attr-defined]

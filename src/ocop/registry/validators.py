@@ -1,0 +1,132 @@
+"""Checks on identifiers, barcodes, phones and uploaded files. Messages name the field, in Vietnamese."""
+
+from __future__ import annotations
+
+import re
+from typing import IO
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from ocop.registry.enums import IdentifierKind, ProducerKind
+
+TAX_CODE = re.compile(r"^\d{10}$")
+BRANCH_TAX_CODE = re.compile(r"^\d{10}-\d{3}$")
+PERSONAL_ID = re.compile(r"^\d{12}$")
+# Household-business registration numbers issued before July 2025 mix digits and letters (e.g. 01A8012345).
+REGISTRATION_NUMBER = re.compile(r"^(?=.*\d)(?=.*[A-Z])[0-9A-Z][0-9A-Z./-]{4,19}$")
+PHONE = re.compile(r"^(?:\+84|0)\d{9,10}$")
+
+
+def normalize_identifier(value: str | None) -> str:
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def classify_identifier(kind: str, value: str) -> str:
+    """Return the IdentifierKind of `value` for a producer of `kind`, or raise ValidationError."""
+    if kind in (ProducerKind.ENTERPRISE, ProducerKind.COOPERATIVE):
+        if TAX_CODE.match(value):
+            return IdentifierKind.TAX_CODE
+        if BRANCH_TAX_CODE.match(value):
+            return IdentifierKind.BRANCH_TAX_CODE
+        if not value:
+            raise ValidationError(_("A tax code is required for an enterprise or cooperative."), code="required")
+        raise ValidationError(
+            _("Tax code “%(value)s” must have 10 digits, or 10 digits, a hyphen and 3 digits for a branch."),
+            params={"value": value},
+            code="invalid",
+        )
+    if not value:
+        if kind == ProducerKind.HOUSEHOLD_BUSINESS:
+            raise ValidationError(
+                _("A household business needs the owner's 12-digit personal identification number."),
+                code="required",
+            )
+        return IdentifierKind.NONE
+    if PERSONAL_ID.match(value):
+        return IdentifierKind.PERSONAL_ID
+    # Before July 2025 household businesses had 10-digit tax codes; old records keep them.
+    if TAX_CODE.match(value):
+        return IdentifierKind.TAX_CODE
+    if kind != ProducerKind.HOUSEHOLD_BUSINESS and BRANCH_TAX_CODE.match(value):
+        return IdentifierKind.BRANCH_TAX_CODE
+    if REGISTRATION_NUMBER.match(value):
+        return IdentifierKind.REGISTRATION_NUMBER
+    if kind == ProducerKind.HOUSEHOLD_BUSINESS:
+        raise ValidationError(
+            _(
+                "“%(value)s” is neither a 12-digit personal identification number nor a "
+                "household-business registration number."
+            ),
+            params={"value": value},
+            code="invalid",
+        )
+    raise ValidationError(
+        _("“%(value)s” is not a tax code, personal identification number or registration number."),
+        params={"value": value},
+        code="invalid",
+    )
+
+
+def normalize_phone(value: str | None) -> str:
+    return re.sub(r"[\s.()-]", "", value or "")
+
+
+def validate_phone(value: str) -> None:
+    if value and not PHONE.match(value):
+        raise ValidationError(
+            _("Phone number “%(value)s” must be 10 or 11 digits starting with 0 or +84."),
+            params={"value": value},
+            code="invalid",
+        )
+
+
+def validate_gtin(value: str) -> None:
+    """GTIN-8/12/13/14 with a correct GS1 check digit."""
+    if not value:
+        return
+    if not value.isdigit() or len(value) not in (8, 12, 13, 14):
+        raise ValidationError(
+            _("Barcode “%(value)s” must have 8, 12, 13 or 14 digits."), params={"value": value}, code="invalid"
+        )
+    digits = [int(d) for d in value]
+    body, check = digits[:-1], digits[-1]
+    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    if (10 - total % 10) % 10 != check:
+        raise ValidationError(
+            _("Barcode “%(value)s” has a wrong check digit."), params={"value": value}, code="invalid"
+        )
+
+
+DOCUMENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+PHOTO_TYPES = {"jpg": "image/jpeg", "png": "image/png"}
+
+
+def sniff_upload(upload: IO[bytes], *, allowed: dict[str, str], size: int) -> tuple[str, str]:
+    """Check an upload by its content, not its name. Returns (extension, content type)."""
+    limit = settings.OCOP_UPLOAD_MAX_BYTES
+    if size > limit:
+        raise ValidationError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB."),
+            params={"size": f"{size / 1048576:.1f}", "limit": limit // 1048576},
+            code="too_large",
+        )
+    if size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    upload.seek(0)
+    head = upload.read(262)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    extension = kind.extension if kind else None
+    if extension == "jpeg":
+        extension = "jpg"
+    if extension not in allowed:
+        names = ", ".join(e.upper() for e in allowed)
+        raise ValidationError(
+            _("Only %(types)s files are accepted; this file's content is not one of them."),
+            params={"types": names},
+            code="bad_type",
+        )
+    return extension, allowed[extension]
