@@ -1,3 +1,21 @@
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
 
-urlpatterns: list = []
+from ocop.api.urls import api
+from ocop.public import views as public_views
+
+urlpatterns = [
+    path("", public_views.home, name="home"),
+    path("healthz", public_views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("bo/", include("ocop.backoffice.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "ocop.public.errors.bad_request"
+handler403 = "ocop.public.errors.forbidden"
+handler404 = "ocop.public.errors.not_found"
+handler500 = "ocop.public.errors.server_error"

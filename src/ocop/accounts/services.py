@@ -45,3 +45,14 @@ def grant_role(
         )
     forget_scope(user)
     return assignment
+
+
+def system_user() -> User:
+    """The account that command-line imports and the demo act as (full scope, cannot log in)."""
+    user, created = User.objects.get_or_create(
+        username="system", defaults={"full_name": "OCOP Hub (hệ thống)", "is_superuser": True, "is_staff": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

@@ -221,3 +221,45 @@ class Document(TimeStampedModel):
         if (self.expires_on - today).days <= EXPIRING_DAYS:
             return DocumentState.EXPIRING
         return DocumentState.VALID
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    CHECKING = "checking", _("Checking")
+    CHECKED = "checked", _("Checked")
+    SAVING = "saving", _("Saving")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+def import_path(instance: ImportJob, filename: str) -> str:
+    return _stored_name("imports", filename)
+
+
+class ImportJob(TimeStampedModel):
+    """An uploaded workbook on its way in: checked (dry run), then committed, maybe in the background."""
+
+    kind = models.CharField(_("kind"), max_length=16)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("by")
+    )
+    file = models.FileField(upload_to=import_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    choices = models.JSONField(default=dict, blank=True)
+    background = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.original_name}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed / self.total) if self.total else 0

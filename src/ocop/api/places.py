@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+
+from ocop.places.models import Commune, Province
+
+router = Router(tags=["places"])
+
+
+class ProvinceOut(Schema):
+    code: str
+    name: str
+
+
+class CommuneOut(Schema):
+    code: str
+    name: str
+    kind: str
+
+
+@router.get("/provinces", response=list[ProvinceOut], summary="Provinces in force since 1 July 2025")
+def list_provinces(request: HttpRequest) -> list[Province]:
+    return list(Province.objects.order_by("code"))
+
+
+@router.get("/provinces/{code}/communes", response=list[CommuneOut], summary="Communes, wards and special zones")
+def list_communes(request: HttpRequest, code: str) -> list[Commune]:
+    province = Province.objects.filter(code=code).first()
+    if province is None:
+        raise Http404
+    return list(Commune.objects.filter(province=province).order_by("name"))

@@ -1,0 +1,251 @@
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.security import django_auth
+
+from ocop.core.search import search
+from ocop.places.models import Commune
+from ocop.registry import access, services
+from ocop.registry.models import Producer, Product, ProductSet
+
+router = Router(tags=["registry"], auth=django_auth)
+PAGE_SIZE = 50
+
+ProducerKindIn = Literal["enterprise", "cooperative", "cooperative_group", "household_business", "other"]
+StatusIn = Literal["active", "paused", "discontinued"]
+
+
+class ProducerOut(Schema):
+    id: int
+    kind: str
+    name: str
+    identifier: str
+    legal_representative: str
+    phone: str
+    email: str
+    address: str
+    commune_code: str = Field(alias="commune.code")
+    commune_name: str = Field(alias="commune.name")
+    province_code: str = Field(alias="commune.province.code")
+    women_led: bool
+    ethnic_minority: bool
+
+
+class ProducerIn(Schema):
+    kind: ProducerKindIn
+    name: str = Field(max_length=255)
+    identifier: str = Field("", max_length=32)
+    legal_representative: str = Field("", max_length=200)
+    phone: str = Field("", max_length=20)
+    email: str = Field("", max_length=254)
+    address: str = Field("", max_length=300)
+    commune_code: str = Field(max_length=8)
+    women_led: bool = False
+    ethnic_minority: bool = False
+
+
+class ProducerPatch(Schema):
+    kind: ProducerKindIn | None = None
+    name: str | None = Field(None, max_length=255)
+    identifier: str | None = Field(None, max_length=32)
+    legal_representative: str | None = Field(None, max_length=200)
+    phone: str | None = Field(None, max_length=20)
+    email: str | None = Field(None, max_length=254)
+    address: str | None = Field(None, max_length=300)
+    commune_code: str | None = Field(None, max_length=8)
+    women_led: bool | None = None
+    ethnic_minority: bool | None = None
+
+
+class PackOut(Schema):
+    name: str
+    size: str
+    gtin: str
+
+
+class PackIn(Schema):
+    name: str = Field(max_length=120)
+    size: str = Field("", max_length=60)
+    gtin: str = Field("", max_length=14)
+
+
+class ProductOut(Schema):
+    id: int
+    name: str
+    producer_id: int
+    producer_name: str = Field(alias="producer.name")
+    product_set_code: str = Field(alias="product_set.code")
+    product_set_name: str = Field(alias="product_set.name")
+    group_code: str = Field(alias="product_set.group.code")
+    group_name: str = Field(alias="product_set.group.name")
+    commune_code: str = Field(alias="commune.code")
+    commune_name: str = Field(alias="commune.name")
+    province_code: str = Field(alias="commune.province.code")
+    description: str
+    story: str
+    status: str
+    packs: list[PackOut]
+
+
+class ProductIn(Schema):
+    producer_id: int
+    name: str = Field(max_length=255)
+    product_set_code: str = Field(max_length=32)
+    commune_code: str = Field(max_length=8)
+    description: str = ""
+    story: str = ""
+    status: StatusIn = "active"
+    packs: list[PackIn] = []
+
+
+class ProductPatch(Schema):
+    name: str | None = Field(None, max_length=255)
+    product_set_code: str | None = Field(None, max_length=32)
+    commune_code: str | None = Field(None, max_length=8)
+    description: str | None = None
+    story: str | None = None
+    status: StatusIn | None = None
+
+
+class Page(Schema):
+    count: int
+
+
+class ProducerPage(Page):
+    items: list[ProducerOut]
+
+
+class ProductPage(Page):
+    items: list[ProductOut]
+
+
+class ProducerFilters(Schema):
+    q: str | None = None
+    province: str | None = None
+    commune: str | None = None
+    kind: ProducerKindIn | None = None
+    page: int = Field(1, ge=1)
+
+
+class ProductFilters(Schema):
+    q: str | None = None
+    province: str | None = None
+    commune: str | None = None
+    group: str | None = None
+    page: int = Field(1, ge=1)
+
+
+def _page(qs: QuerySet[Any], page: int) -> dict[str, Any]:
+    start = (page - 1) * PAGE_SIZE
+    return {"count": qs.count(), "items": list(qs[start : start + PAGE_SIZE])}
+
+
+def _commune(code: str, field: str = "commune_code") -> Commune:
+    commune = Commune.objects.filter(code=code).select_related("province").first()
+    if commune is None:
+        raise ValidationError({field: [_("Unknown commune code “%(code)s”.") % {"code": code}]})
+    return commune
+
+
+def _product_set(code: str) -> ProductSet:
+    product_set = ProductSet.objects.filter(code=code, is_active=True).first()
+    if product_set is None:
+        raise ValidationError({"product_set_code": [_("Unknown product set “%(code)s”.") % {"code": code}]})
+    return product_set
+
+
+@router.get("/producers", response=ProducerPage, summary="Producers visible to you")
+def list_producers(request: HttpRequest, filters: Query[ProducerFilters]) -> dict[str, Any]:
+    qs = access.producers_visible_to(request.user).select_related("commune__province")
+    if filters.province:
+        qs = qs.filter(commune__province__code=filters.province)
+    if filters.commune:
+        qs = qs.filter(commune__code=filters.commune)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    return _page(search(qs, filters.q), filters.page)
+
+
+@router.get("/producers/{producer_id}", response=ProducerOut)
+def get_producer(request: HttpRequest, producer_id: int) -> Producer:
+    return access.get_producer_for_user(request.user, producer_id)
+
+
+@router.post("/producers", response={201: ProducerOut})
+def create_producer(request: HttpRequest, payload: ProducerIn) -> tuple[int, Producer]:
+    data = payload.dict()
+    data["commune"] = _commune(data.pop("commune_code"))
+    return 201, services.create_producer(by=request.user, **data)
+
+
+@router.patch("/producers/{producer_id}", response=ProducerOut)
+def update_producer(request: HttpRequest, producer_id: int, payload: ProducerPatch) -> Producer:
+    producer = access.get_producer_for_user(request.user, producer_id, write=True)
+    data = payload.dict(exclude_unset=True)
+    if "commune_code" in data:
+        data["commune"] = _commune(data.pop("commune_code") or "")
+    for key in [k for k, v in data.items() if v is None]:
+        raise ValidationError({key: [_("This field cannot be null.")]})
+    return services.update_producer(producer=producer, by=request.user, **data)
+
+
+def _products(request: HttpRequest) -> QuerySet[Product]:
+    return (
+        access.products_visible_to(request.user)
+        .select_related("producer", "product_set__group", "commune__province")
+        .prefetch_related("packs")
+    )
+
+
+@router.get("/products", response=ProductPage, summary="Products visible to you")
+def list_products(request: HttpRequest, filters: Query[ProductFilters]) -> dict[str, Any]:
+    qs = _products(request)
+    if filters.province:
+        qs = qs.filter(commune__province__code=filters.province)
+    if filters.commune:
+        qs = qs.filter(commune__code=filters.commune)
+    if filters.group:
+        qs = qs.filter(product_set__group__code=filters.group)
+    return _page(search(qs, filters.q), filters.page)
+
+
+@router.get("/products/{product_id}", response=ProductOut)
+def get_product(request: HttpRequest, product_id: int) -> Product:
+    access.get_product_for_user(request.user, product_id)
+    return _products(request).get(pk=product_id)
+
+
+@router.post("/products", response={201: ProductOut})
+def create_product(request: HttpRequest, payload: ProductIn) -> tuple[int, Product]:
+    data = payload.dict()
+    producer = access.producers_visible_to(request.user).filter(pk=data.pop("producer_id")).first()
+    if producer is None:
+        raise ValidationError({"producer_id": [_("No such producer.")]})
+    product = services.create_product(
+        by=request.user,
+        producer=producer,
+        product_set=_product_set(data.pop("product_set_code")),
+        commune=_commune(data.pop("commune_code")),
+        **data,
+    )
+    return 201, _products(request).get(pk=product.pk)
+
+
+@router.patch("/products/{product_id}", response=ProductOut)
+def update_product(request: HttpRequest, product_id: int, payload: ProductPatch) -> Product:
+    product = access.get_product_for_user(request.user, product_id, write=True)
+    data = payload.dict(exclude_unset=True)
+    for key in [k for k, v in data.items() if v is None]:
+        raise ValidationError({key: [_("This field cannot be null.")]})
+    if "product_set_code" in data:
+        data["product_set"] = _product_set(data.pop("product_set_code"))
+    if "commune_code" in data:
+        data["commune"] = _commune(data.pop("commune_code"))
+    services.update_product(product=product, by=request.user, **data)
+    return _products(request).get(pk=product.pk)

@@ -1,0 +1,47 @@
+"""The JSON API, version 1, at /api/v1/ with its OpenAPI document at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from ocop.api import places, registry
+from ocop.api.errors import schema_errors, service_errors
+
+api = NinjaAPI(
+    title="OCOP Hub API",
+    version="1",
+    description="Administrative units, producers and products of the OCOP programme.",
+    urls_namespace="api",
+)
+api.add_router("/", places.router)
+api.add_router("/", registry.router)
+
+
+@api.exception_handler(ValidationError)
+def on_service_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": service_errors(exc)}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": schema_errors(exc.errors)}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": _("You may not do this.")}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Log in first.")}, status=401)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from ocop.accounts.models import Role, RoleAssignment
+from ocop.accounts.permissions import scope_of
+from ocop.registry import access
+from ocop.registry.models import EXPIRING_DAYS
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = scope_of(user)
+    today = timezone.localdate()
+    products = access.products_visible_to(user)
+    documents = access.documents_visible_to(user)
+    counts = {
+        "producers": access.producers_visible_to(user).count(),
+        "products": products.count(),
+        "documents": documents.count(),
+        "expired": documents.filter(expires_on__lt=today).count(),
+        "expiring": documents.filter(
+            expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=EXPIRING_DAYS)
+        ).count(),
+    }
+    by_group = (
+        products.values("product_set__group__name", "product_set__group__position")
+        .annotate(n=Count("id"))
+        .order_by("product_set__group__position")
+    )
+    assignments = RoleAssignment.objects.filter(user=user).select_related("province", "commune")
+    return render(
+        request,
+        "backoffice/dashboard.html",
+        {
+            "counts": counts,
+            "by_group": by_group,
+            "assignments": assignments,
+            "is_admin": scope.is_admin,
+            "can_create": access.can_create_producer(user),
+            "sees_documents": scope.is_admin or bool(scope.roles - {Role.COUNCIL_MEMBER, Role.OUTLET_OPERATOR}),
+        },
+    )

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ocop.backoffice.forms import DocumentForm, apply_service_errors
+from ocop.backoffice.views.common import paginate, query_without_page
+from ocop.core.audit import history
+from ocop.registry import access, services
+from ocop.registry.enums import DocumentKind, DocumentState
+from ocop.registry.models import EXPIRING_DAYS
+
+
+@login_required
+def document_list(request: HttpRequest) -> HttpResponse:
+    qs = access.documents_visible_to(request.user).select_related("producer", "product")
+    if kind := request.GET.get("kind"):
+        qs = qs.filter(kind=kind)
+    today = timezone.localdate()
+    state = request.GET.get("state")
+    if state == DocumentState.EXPIRED:
+        qs = qs.filter(expires_on__lt=today)
+    elif state == DocumentState.EXPIRING:
+        qs = qs.filter(expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=EXPIRING_DAYS))
+    elif state == DocumentState.VALID:
+        qs = qs.filter(expires_on__gt=today + dt.timedelta(days=EXPIRING_DAYS))
+    elif state == DocumentState.NO_EXPIRY:
+        qs = qs.filter(expires_on__isnull=True)
+    return render(
+        request,
+        "backoffice/documents/list.html",
+        {
+            "page": paginate(request, qs),
+            "query": query_without_page(request),
+            "kinds": DocumentKind.choices,
+            "states": DocumentState.choices,
+            "today": today,
+        },
+    )
+
+
+@login_required
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = access.get_document_for_user(request.user, pk)
+    return render(
+        request,
+        "backoffice/documents/detail.html",
+        {
+            "document": document,
+            "history": history(document)[:50],
+            "can_edit": access.documents_writable_by(request.user).filter(pk=document.pk).exists(),
+        },
+    )
+
+
+@login_required
+def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    document = access.get_document_for_user(request.user, pk, write=True)
+    form = DocumentForm(request.POST or None, instance=document, products=document.producer.products.all())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_document(document=document, by=request.user, **form.document_fields())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("backoffice:document_detail", pk=document.pk)
+    return render(
+        request,
+        "backoffice/documents/form.html",
+        {"form": form, "producer": document.producer, "document": document},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    document = access.get_document_for_user(request.user, pk, write=True)
+    producer_pk = document.producer_id
+    services.delete_document(document=document, by=request.user)
+    messages.success(request, _("Document deleted."))
+    return redirect("backoffice:producer_detail", pk=producer_pk)
+
+
+@login_required
+def document_file(request: HttpRequest, pk: int) -> FileResponse:
+    document = access.get_document_for_user(request.user, pk)
+    response = FileResponse(
+        document.file.open("rb"), content_type=document.content_type, filename=document.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ocop.backoffice.forms import ImportForm
+from ocop.backoffice.views.common import xlsx_response
+from ocop.registry import access
+from ocop.registry.exports import template_workbook
+from ocop.registry.imports import IMPORTERS, ImportReport
+from ocop.registry.jobs import commit_import, start_import
+from ocop.registry.models import ImportJob, ImportStatus
+
+TITLES = {"producers": gettext_lazy("Import producers"), "products": gettext_lazy("Import products")}
+
+
+def _check_kind(request: HttpRequest, kind: str) -> None:
+    if kind not in IMPORTERS:
+        raise Http404
+    if not access.can_create_producer(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def import_start(request: HttpRequest, kind: str) -> HttpResponse:
+    _check_kind(request, kind)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = start_import(kind=kind, upload=upload, original_name=upload.name, by=request.user)
+        return redirect("backoffice:import_job", pk=job.pk)
+    jobs = ImportJob.objects.filter(created_by=request.user, kind=kind)[:10]
+    return render(
+        request,
+        "backoffice/imports/start.html",
+        {"form": form, "kind": kind, "title": TITLES[kind], "jobs": jobs},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in IMPORTERS:
+        raise Http404
+    return xlsx_response(template_workbook(kind), f"mau-{kind}.xlsx")
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    job = ImportJob.objects.filter(pk=pk, created_by=request.user).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    report = ImportReport.from_dict(job.report) if job.report else None
+    running = job.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.SAVING)
+    context = {"job": job, "report": report, "running": running, "title": TITLES.get(job.kind, "")}
+    if request.htmx and running:
+        return render(request, "backoffice/imports/_progress.html", context)
+    if request.htmx:
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "backoffice/imports/job.html", context)
+
+
+@login_required
+@require_POST
+def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if job.status != ImportStatus.CHECKED:
+        messages.error(request, _("This import cannot be saved now."))
+        return redirect("backoffice:import_job", pk=job.pk)
+    report = ImportReport.from_dict(job.report)
+    choices: dict[int, int] = {}
+    for choice in report.choices:
+        value = request.POST.get(f"choice-{choice.row}", "")
+        valid = {str(c[0]) for c in choice.candidates}
+        if value in valid:
+            choices[choice.row] = int(value)
+    missing = [c.row for c in report.choices if c.row not in choices]
+    if report.errors or missing:
+        if missing:
+            messages.error(
+                request,
+                _("Choose today's commune for row(s) %(rows)s.") % {"rows": ", ".join(str(r) for r in missing)},
+            )
+        return redirect("backoffice:import_job", pk=job.pk)
+    commit_import(job=job, choices=choices)
+    return redirect("backoffice:import_job", pk=job.pk)

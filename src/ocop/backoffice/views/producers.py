@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ocop.backoffice.forms import DocumentUploadForm, ProducerForm, apply_service_errors
+from ocop.backoffice.views.common import int_or_none, paginate, query_without_page, xlsx_response
+from ocop.core.audit import history
+from ocop.core.search import search
+from ocop.registry import access, services
+from ocop.registry.enums import ProducerKind
+from ocop.registry.exports import export_producers
+
+
+def filtered_producers(request: HttpRequest):  # type: ignore[no-untyped-def]
+    qs = access.producers_visible_to(request.user).select_related("commune__province")
+    if kind := request.GET.get("kind"):
+        qs = qs.filter(kind=kind)
+    if commune := int_or_none(request.GET.get("commune")):
+        qs = qs.filter(commune_id=commune)
+    return search(qs, request.GET.get("q"))
+
+
+@login_required
+def producer_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, filtered_producers(request).annotate(product_count=Count("products")))
+    context = {
+        "page": page,
+        "query": query_without_page(request),
+        "kinds": ProducerKind.choices,
+        "can_create": access.can_create_producer(request.user),
+    }
+    template = "backoffice/producers/_rows.html" if request.htmx else "backoffice/producers/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def producer_export(request: HttpRequest) -> HttpResponse:
+    return xlsx_response(export_producers(filtered_producers(request)), "chu-the.xlsx")
+
+
+@login_required
+def producer_create(request: HttpRequest) -> HttpResponse:
+    if not access.can_create_producer(request.user):
+        raise PermissionDenied
+    communes = access.communes_for_new_records(request.user)
+    form = ProducerForm(request.POST or None, communes=communes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            producer = services.create_producer(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Producer “%(name)s” registered.") % {"name": producer.name})
+            return redirect("backoffice:producer_detail", pk=producer.pk)
+    return render(request, "backoffice/producers/form.html", {"form": form, "producer": None}, status=400 if form.errors else 200)
+
+
+@login_required
+def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    producer = access.get_producer_for_user(request.user, pk)
+    products = access.products_visible_to(request.user).filter(producer=producer).select_related("product_set")
+    documents = access.documents_visible_to(request.user).filter(producer=producer).select_related("product")
+    return render(
+        request,
+        "backoffice/producers/detail.html",
+        {
+            "producer": producer,
+            "products": products,
+            "documents": documents,
+            "history": history(producer)[:50],
+            "can_edit": access.producers_writable_by(request.user).filter(pk=producer.pk).exists(),
+            "can_delete": access.can_delete(request.user),
+        },
+    )
+
+
+@login_required
+def producer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    producer = access.get_producer_for_user(request.user, pk, write=True)
+    communes = access.communes_for_new_records(request.user) | type(producer.commune).objects.filter(
+        pk=producer.commune_id
+    )
+    form = ProducerForm(request.POST or None, instance=producer, communes=communes.distinct())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_producer(producer=producer, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("backoffice:producer_detail", pk=producer.pk)
+    return render(request, "backoffice/producers/form.html", {"form": form, "producer": producer}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def producer_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    producer = access.get_producer_for_user(request.user, pk, delete=True)
+    try:
+        services.delete_producer(producer=producer, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("backoffice:producer_detail", pk=producer.pk)
+    messages.success(request, _("Producer deleted."))
+    return redirect("backoffice:producer_list")
+
+
+@login_required
+def document_create(request: HttpRequest, pk: int) -> HttpResponse:
+    producer = access.get_producer_for_user(request.user, pk, write=True)
+    products = producer.products.all()
+    form = DocumentUploadForm(request.POST or None, request.FILES or None, products=products)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            document = services.add_document(
+                producer=producer, by=request.user, upload=upload, original_name=upload.name, **form.document_fields()
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Document added to the vault."))
+            return redirect("backoffice:document_detail", pk=document.pk)
+    return render(
+        request, "backoffice/documents/form.html", {"form": form, "producer": producer, "document": None},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,75 @@
+"""Exports of producers and products in the same columns as the imports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ocop.core.excel import write_workbook
+from ocop.registry.columns import KIND_LABELS, PRODUCER_COLUMNS, PRODUCT_COLUMNS, STATUS_LABELS
+from ocop.registry.models import Producer, Product
+
+
+def _yes(value: bool) -> str:
+    return "x" if value else ""
+
+
+def producer_rows(qs: QuerySet[Producer]) -> Iterator[list[Any]]:
+    for p in qs.select_related("commune__province", "legacy_commune__district").iterator(chunk_size=1000):
+        yield [
+            KIND_LABELS.get(p.kind, p.kind),  # type: ignore[call-overload]
+            p.name,
+            p.identifier,
+            p.legal_representative,
+            p.phone,
+            p.email,
+            p.address,
+            p.commune.name,
+            "",
+            p.commune.province.name,
+            _yes(p.women_led),
+            _yes(p.ethnic_minority),
+        ]
+
+
+def product_rows(qs: QuerySet[Product]) -> Iterator[list[Any]]:
+    qs = qs.select_related("producer", "product_set", "commune__province").prefetch_related("packs")
+    for p in qs.iterator(chunk_size=1000):
+        packs = list(p.packs.all())
+        first = packs[0] if packs else None
+        yield [
+            p.producer.identifier,
+            p.producer.name,
+            p.name,
+            p.product_set.code,
+            p.commune.name,
+            "",
+            p.commune.province.name,
+            p.description,
+            p.story,
+            first.name if first else "",
+            first.size if first else "",
+            first.gtin if first else "",
+            STATUS_LABELS.get(p.status, p.status),  # type: ignore[call-overload]
+        ]
+
+
+def export_producers(qs: QuerySet[Producer]) -> bytes:
+    return write_workbook(title="Chủ thể", headers=[t for _n, t in PRODUCER_COLUMNS], rows=producer_rows(qs))
+
+
+def export_products(qs: QuerySet[Product]) -> bytes:
+    return write_workbook(title="Sản phẩm", headers=[t for _n, t in PRODUCT_COLUMNS], rows=product_rows(qs))
+
+
+def template_workbook(kind: str) -> bytes:
+    """An empty workbook with the column titles and one example row."""
+    if kind == "producers":
+        example = ["Hợp tác xã", "HTX Nông nghiệp Ví dụ", "0101234567", "Nguyễn Văn A", "0912345678",
+                   "htx@example.vn", "Thôn Đông", "Xã Ba Vì", "", "Hà Nội", "x", ""]
+        return write_workbook(title="Chủ thể", headers=[t for _n, t in PRODUCER_COLUMNS], rows=[example])
+    example = ["0101234567", "HTX Nông nghiệp Ví dụ", "Chè búp Ba Vì", "1-12", "Tản Lĩnh", "Ba Vì", "Hà Nội",
+               "Chè xanh sao tay", "", "Túi", "200 g", "", "Đang sản xuất"]
+    return write_workbook(title="Sản phẩm", headers=[t for _n, t in PRODUCT_COLUMNS], rows=[example])
