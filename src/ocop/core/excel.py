@@ -53,7 +53,8 @@ def read_sheet(source: IO[bytes] | str, *, required: Sequence[str]) -> Sheet:
 
     def generate() -> Iterator[tuple[int, dict[str, Any]]]:
         for number, values in enumerate(rows, start=2):
-            record = {h: _clean(v) for h, v in zip(headers, values, strict=False) if h}
+            record: dict[str, Any] = dict.fromkeys((h for h in headers if h), None)
+            record.update({h: _clean(v) for h, v in zip(headers, values, strict=False) if h})
             if any(v is not None for v in record.values()):
                 yield number, record
         wb.close()

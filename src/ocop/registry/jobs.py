@@ -17,7 +17,8 @@ from ocop.registry.models import ImportJob, ImportStatus
 def _row_count(job: ImportJob) -> int:
     try:
         with job.file.open("rb") as fh:
-            return max(read_sheet(fh, required=[]).max_row - 1, 0)
+            # Counting the rows costs a read of the sheet; a workbook's own dimension tag may be missing.
+            return sum(1 for _row in read_sheet(fh, required=[]).rows)
     except ExcelError:
         return 0
 

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ocop.places.loader import load_places
+from ocop.registry.reference import load_classification
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    # Administrative units and the product classification are loaded once for the whole session.
+    with django_db_blocker.unblock():
+        load_places()
+        load_classification()
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "files"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.LANGUAGE_CODE = "vi"
+
+
+@pytest.fixture
+def reference_data(transactional_db: Any) -> None:
+    """For live-server tests: transactional tests empty the tables afterwards, so reload what is missing."""
+    load_places()
+    load_classification()

@@ -1,0 +1,21 @@
+import io
+
+from openpyxl import load_workbook
+
+from ocop.core.excel import read_sheet, write_workbook
+
+
+def test_formula_like_cells_are_written_as_text():
+    data = write_workbook(title="T", headers=["a", "b"], rows=[["=1+1", "+84912"], ["@SUM(A1)", "-3"], ["ok", 5]])
+    ws = load_workbook(io.BytesIO(data)).active
+    assert [[c.value for c in row] for row in ws.iter_rows()] == [["a", "b"], ["=1+1", "+84912"], ["@SUM(A1)", "-3"], ["ok", 5]]
+    assert ws["A2"].data_type == "s"
+    assert ws["A3"].data_type == "s"
+    assert ws["B3"].data_type == "s"
+    assert ws["B4"].data_type == "n"
+
+
+def test_read_sheet_numbers_rows_from_two_and_skips_empty_rows():
+    data = write_workbook(title="T", headers=["x", "y"], rows=[[" a ", None], [None, None], ["b", 2]])
+    sheet = read_sheet(io.BytesIO(data), required=["x"])
+    assert list(sheet.rows) == [(2, {"x": "a", "y": None}), (4, {"x": "b", "y": 2})]

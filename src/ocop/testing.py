@@ -1,0 +1,86 @@
+"""Test helpers: records made through the real services, as users and officials make them."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from typing import Any
+
+from ocop.accounts.models import Role, User
+from ocop.accounts.services import create_user, grant_role, system_user
+from ocop.core.pdf import tiny_pdf
+from ocop.places.models import Commune, Province
+from ocop.registry import services
+from ocop.registry.enums import DocumentKind, ProducerKind
+from ocop.registry.models import Document, Producer, Product, ProductSet
+
+_seq = itertools.count(1)
+PASSWORD = "test-pass-1234"
+
+
+def commune(short_name: str, province_code: str = "01") -> Commune:
+    return Commune.objects.get(province__code=province_code, short_name=short_name)
+
+
+def province(code: str = "01") -> Province:
+    return Province.objects.get(code=code)
+
+
+def make_user(
+    role: Role | None = None, *, username: str | None = None, province_code: str = "01", communes: tuple[str, ...] = ()
+) -> User:
+    user = create_user(username=username or f"user{next(_seq)}", password=PASSWORD, full_name="Người Dùng Thử")
+    if role == Role.COMMUNE_OFFICER:
+        for name in communes:
+            grant_role(user=user, role=role, commune=commune(name, province_code))
+    elif role == Role.SYSTEM_ADMIN:
+        grant_role(user=user, role=role)
+    elif role == Role.PRODUCER:
+        pass  # linked to a producer with link_producer_account
+    elif role is not None:
+        grant_role(user=user, role=role, province=province(province_code))
+    return user
+
+
+def tax_code() -> str:
+    return f"01{next(_seq) * 7 + 10000000:08d}"
+
+
+def make_producer(*, by: User | None = None, commune_name: str = "Bát Tràng", **fields: Any) -> Producer:
+    data: dict[str, Any] = {
+        "kind": ProducerKind.COOPERATIVE,
+        "name": f"HTX Thử Nghiệm {next(_seq)}",
+        "identifier": tax_code(),
+        "commune": commune(commune_name),
+    }
+    data.update(fields)
+    return services.create_producer(by=by or system_user(), **data)
+
+
+def make_product(*, producer: Producer, by: User | None = None, set_code: str = "1-12", **fields: Any) -> Product:
+    data: dict[str, Any] = {
+        "producer": producer,
+        "name": f"Chè búp {next(_seq)}",
+        "product_set": ProductSet.objects.get(code=set_code),
+        "commune": producer.commune,
+    }
+    data.update(fields)
+    return services.create_product(by=by or system_user(), **data)
+
+
+def pdf_bytes(text: str = "test") -> bytes:
+    return tiny_pdf([text, str(next(_seq))])
+
+
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def make_document(*, producer: Producer, by: User | None = None, **fields: Any) -> Document:
+    data: dict[str, Any] = {"kind": DocumentKind.FOOD_SAFETY, "number": f"{next(_seq)}/ATTP"}
+    data.update(fields)
+    return services.add_document(
+        producer=producer, by=by or system_user(), upload=io.BytesIO(pdf_bytes()), original_name="giay.pdf", **data
+    )
