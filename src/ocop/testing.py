@@ -15,7 +15,7 @@ from ocop.registry.enums import DocumentKind, ProducerKind
 from ocop.registry.models import Document, Producer, Product, ProductSet
 
 _seq = itertools.count(1)
-PASSWORD = "test-pass-1234"
+PASSWORD = "test-pass-1234"  # noqa: S105  # test accounts only
 
 
 def commune(short_name: str, province_code: str = "01") -> Commune:

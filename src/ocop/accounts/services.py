@@ -10,9 +10,7 @@ from ocop.places.models import Commune, Province
 
 
 @transaction.atomic
-def create_user(
-    *, username: str, password: str, full_name: str = "", email: str = "", by: User | None = None
-) -> User:
+def create_user(*, username: str, password: str, full_name: str = "", email: str = "", by: User | None = None) -> User:
     """Create an account. Side effects: one audit entry."""
     user = User.objects.create_user(username=username, password=password, email=email, full_name=full_name)
     audit.record(actor=by, action=AuditAction.CREATE, obj=user, changes={"username": [None, username]})
@@ -33,15 +31,17 @@ def grant_role(
         if commune is None:
             raise ValueError("a commune officer needs a commune")
         province = commune.province
-    assignment, created = RoleAssignment.objects.get_or_create(
-        user=user, role=role, province=province, commune=commune
-    )
+    assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, province=province, commune=commune)
     if created:
         audit.record(
             actor=by,
             action=AuditAction.CREATE,
             obj=assignment,
-            changes={"role": [None, role], "province": [None, str(province or "")], "commune": [None, str(commune or "")]},
+            changes={
+                "role": [None, role],
+                "province": [None, str(province or "")],
+                "commune": [None, str(commune or "")],
+            },
         )
     forget_scope(user)
     return assignment

@@ -104,7 +104,13 @@ class ProductForm(forms.ModelForm):  # type: ignore[type-arg]
         gtin = self.cleaned_data.get("pack_gtin") or ""
         if not name and not gtin:
             return []
-        return [{"name": name or self.cleaned_data["name"][:120], "size": self.cleaned_data.get("pack_size") or "", "gtin": gtin}]
+        return [
+            {
+                "name": name or self.cleaned_data["name"][:120],
+                "size": self.cleaned_data.get("pack_size") or "",
+                "gtin": gtin,
+            }
+        ]
 
 
 class PackForm(forms.Form):

@@ -108,9 +108,7 @@ def load_places() -> LoadReport:
     ]
     Commune.objects.bulk_create(new_communes, batch_size=1000)
     report.add("communes", len(new_communes))
-    commune_id = {
-        (province_code_by_key[r["provinceKey"]], r["wardKey"]): r["wardCode"] for r in current
-    }
+    commune_id = {(province_code_by_key[r["provinceKey"]], r["wardKey"]): r["wardCode"] for r in current}
     commune_pk = dict(Commune.objects.values_list("code", "id"))
 
     # The 63 former provinces, each merged into one of today's 34.

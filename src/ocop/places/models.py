@@ -39,7 +39,9 @@ class CommuneKind(models.TextChoices):
 
 class Commune(TimeStampedModel):
     code = models.CharField(_("code"), max_length=8, unique=True)
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("province"))
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("province")
+    )
     name = models.CharField(_("name"), max_length=120)
     short_name = models.CharField(_("short name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=10, choices=CommuneKind.choices)
@@ -136,3 +138,6 @@ class CommuneSuccession(models.Model):
     class Meta:
         ordering = ["legacy_commune", "-is_default", "commune__name"]
         constraints = [models.UniqueConstraint(fields=["legacy_commune", "commune"], name="unique_succession")]
+
+    def __str__(self) -> str:
+        return f"{self.legacy_commune_id} → {self.commune_id}"

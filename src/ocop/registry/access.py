@@ -23,7 +23,7 @@ DOCUMENT_READ_ROLES = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER)
 WRITE_ROLES = (Role.PROVINCE_COORDINATOR,)
 
 
-def _own_producers(user: Any) -> QuerySet[ProducerMember]:
+def _own_producers(user: Any) -> Any:
     return ProducerMember.objects.filter(user=user).values("producer_id")
 
 

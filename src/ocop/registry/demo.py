@@ -19,34 +19,82 @@ from ocop.registry import services
 from ocop.registry.enums import DocumentKind, ProducerKind, ProductStatus
 from ocop.registry.models import Document, Producer, ProductSet
 
-DEMO_PASSWORD = "ocop-demo-2026"
+DEMO_PASSWORD = "ocop-demo-2026"  # noqa: S105  # printed by `make run`; demo only
 
 # Current communes of Hà Nội where demo producers sit (names as in the 2025 structure).
 COMMUNES = [
-    "Bát Tràng", "Ba Vì", "Chuyên Mỹ", "Phú Nghĩa", "Vân Đình", "Thanh Oai", "Đông Anh", "Gia Lâm",
-    "Mê Linh", "Sóc Sơn", "Thạch Thất", "Hoài Đức", "Quốc Oai", "Mỹ Đức", "Phúc Thọ", "Thường Tín",
+    "Bát Tràng",
+    "Ba Vì",
+    "Chuyên Mỹ",
+    "Phú Nghĩa",
+    "Vân Đình",
+    "Thanh Oai",
+    "Đông Anh",
+    "Gia Lâm",
+    "Mê Linh",
+    "Sóc Sơn",
+    "Thạch Thất",
+    "Hoài Đức",
+    "Quốc Oai",
+    "Mỹ Đức",
+    "Phúc Thọ",
+    "Thường Tín",
 ]
 # Pre-2025 addresses (former commune, former district) for producers registered before 1 July 2025.
 LEGACY = [
-    ("Tản Lĩnh", "Ba Vì"), ("Minh Châu", "Ba Vì"), ("Bát Tràng", "Gia Lâm"), ("Phú Nghĩa", "Chương Mỹ"),
-    ("Chuyên Mỹ", "Phú Xuyên"), ("Tam Hiệp", "Phúc Thọ"), ("Phù Đổng", "Gia Lâm"), ("Vân Canh", "Hoài Đức"),
-    ("Quảng Phú Cầu", "Ứng Hòa"), ("Hương Sơn", "Mỹ Đức"), ("Liên Hà", "Đông Anh"), ("Tráng Việt", "Mê Linh"),
+    ("Tản Lĩnh", "Ba Vì"),
+    ("Minh Châu", "Ba Vì"),
+    ("Bát Tràng", "Gia Lâm"),
+    ("Phú Nghĩa", "Chương Mỹ"),
+    ("Chuyên Mỹ", "Phú Xuyên"),
+    ("Tam Hiệp", "Phúc Thọ"),
+    ("Phù Đổng", "Gia Lâm"),
+    ("Vân Canh", "Hoài Đức"),
+    ("Quảng Phú Cầu", "Ứng Hòa"),
+    ("Hương Sơn", "Mỹ Đức"),
+    ("Liên Hà", "Đông Anh"),
+    ("Tráng Việt", "Mê Linh"),
 ]
 TRADES = [
     ("chè", [("1-12", "Chè búp {place}"), ("1-13", "Trà sen {place}"), ("1-12", "Chè xanh sao tay {place}")]),
-    ("gốm sứ", [("4-01", "Bộ ấm chén gốm {place}"), ("4-02", "Bình hoa men rạn {place}"), ("4-01", "Bát đĩa men lam {place}")]),
-    ("mây tre đan", [("4-01", "Giỏ mây {place}"), ("4-02", "Đèn tre trang trí {place}"), ("4-01", "Khay tre đan {place}")]),
+    (
+        "gốm sứ",
+        [("4-01", "Bộ ấm chén gốm {place}"), ("4-02", "Bình hoa men rạn {place}"), ("4-01", "Bát đĩa men lam {place}")],
+    ),
+    (
+        "mây tre đan",
+        [("4-01", "Giỏ mây {place}"), ("4-02", "Đèn tre trang trí {place}"), ("4-01", "Khay tre đan {place}")],
+    ),
     ("thực phẩm", [("1-06", "Bánh đa nem {place}"), ("1-06", "Miến dong {place}"), ("1-08", "Giò lụa {place}")]),
-    ("nông sản", [("1-01", "Bưởi Diễn {place}"), ("1-01", "Cam Canh {place}"), ("1-03", "Gạo nếp cái hoa vàng {place}")]),
+    (
+        "nông sản",
+        [("1-01", "Bưởi Diễn {place}"), ("1-01", "Cam Canh {place}"), ("1-03", "Gạo nếp cái hoa vàng {place}")],
+    ),
     ("mật ong", [("1-04", "Mật ong hoa nhãn {place}"), ("1-04", "Mật ong rừng {place}"), ("1-04", "Phấn hoa {place}")]),
-    ("đồ uống", [("2-01", "Rượu làng Vân {place}"), ("2-03", "Nước cốt gừng {place}"), ("2-02", "Rượu nếp cẩm {place}")]),
-    ("dược liệu", [("3-04", "Trà hoa cúc {place}"), ("3-02", "Tinh dầu bưởi {place}"), ("3-01", "Cao ích mẫu {place}")]),
+    (
+        "đồ uống",
+        [("2-01", "Rượu làng Vân {place}"), ("2-03", "Nước cốt gừng {place}"), ("2-02", "Rượu nếp cẩm {place}")],
+    ),
+    (
+        "dược liệu",
+        [("3-04", "Trà hoa cúc {place}"), ("3-02", "Tinh dầu bưởi {place}"), ("3-01", "Cao ích mẫu {place}")],
+    ),
     ("sữa", [("1-02", "Sữa tươi Ba Vì {place}"), ("1-08", "Sữa chua nếp cẩm {place}"), ("1-08", "Bánh sữa {place}")]),
     ("lụa", [("4-03", "Khăn lụa tơ tằm {place}"), ("4-03", "Áo dài lụa {place}"), ("4-03", "Túi lụa thêu {place}")]),
 ]
 PEOPLE = [
-    "Nguyễn Thị Hoa", "Trần Văn Bình", "Lê Thị Mai", "Phạm Văn Hùng", "Hoàng Thị Lan", "Vũ Văn Nam",
-    "Đặng Thị Thu", "Bùi Văn Long", "Đỗ Thị Hạnh", "Ngô Văn Tuấn", "Dương Thị Ngọc", "Lý Văn Sơn",
+    "Nguyễn Thị Hoa",
+    "Trần Văn Bình",
+    "Lê Thị Mai",
+    "Phạm Văn Hùng",
+    "Hoàng Thị Lan",
+    "Vũ Văn Nam",
+    "Đặng Thị Thu",
+    "Bùi Văn Long",
+    "Đỗ Thị Hạnh",
+    "Ngô Văn Tuấn",
+    "Dương Thị Ngọc",
+    "Lý Văn Sơn",
 ]
 KIND_PREFIX = {
     ProducerKind.COOPERATIVE: "HTX {trade} {place}",
@@ -55,8 +103,11 @@ KIND_PREFIX = {
     ProducerKind.COOPERATIVE_GROUP: "Tổ hợp tác {trade} {place}",
 }
 KINDS = [
-    ProducerKind.COOPERATIVE, ProducerKind.ENTERPRISE, ProducerKind.HOUSEHOLD_BUSINESS,
-    ProducerKind.COOPERATIVE, ProducerKind.COOPERATIVE_GROUP,
+    ProducerKind.COOPERATIVE,
+    ProducerKind.ENTERPRISE,
+    ProducerKind.HOUSEHOLD_BUSINESS,
+    ProducerKind.COOPERATIVE,
+    ProducerKind.COOPERATIVE_GROUP,
 ]
 USERS = [
     ("coordinator", "Nguyễn Văn Điều Phối", Role.PROVINCE_COORDINATOR),
@@ -86,9 +137,11 @@ def _identifier(kind: str, index: int) -> str:
 
 
 @transaction.atomic
-def build_demo(*, producers: int = 60, products_per: tuple[int, int] = (2, 3), today: dt.date | None = None) -> DemoReport:
+def build_demo(
+    *, producers: int = 60, products_per: tuple[int, int] = (2, 3), today: dt.date | None = None
+) -> DemoReport:
     today = today or timezone.localdate()
-    rng = random.Random(2024)
+    rng = random.Random(2024)  # noqa: S311  # reproducible demo data, not security
     report = DemoReport()
     actor = system_user()
     hanoi = Province.objects.get(code="01")
@@ -222,5 +275,3 @@ def _users(made: list[Producer], hanoi: Province, communes: dict[str, Commune], 
         else:
             grant_role(user=user, role=role, province=hanoi, by=actor)
     return added
-
-

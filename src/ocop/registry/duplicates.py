@@ -20,7 +20,12 @@ class Similar:
 
 
 def similar_products(
-    candidates: QuerySet[Product], *, name: str, producer_id: int | None, commune_id: int | None, exclude_pk: int | None = None
+    candidates: QuerySet[Product],
+    *,
+    name: str,
+    producer_id: int | None,
+    commune_id: int | None,
+    exclude_pk: int | None = None,
 ) -> list[Similar]:
     """Up to 5 products from `candidates` (already scoped to the user) that look like `name`."""
     target = fold(name)

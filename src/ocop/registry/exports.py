@@ -67,9 +67,34 @@ def export_products(qs: QuerySet[Product]) -> bytes:
 def template_workbook(kind: str) -> bytes:
     """An empty workbook with the column titles and one example row."""
     if kind == "producers":
-        example = ["Hợp tác xã", "HTX Nông nghiệp Ví dụ", "0101234567", "Nguyễn Văn A", "0912345678",
-                   "htx@example.vn", "Thôn Đông", "Xã Ba Vì", "", "Hà Nội", "x", ""]
+        example = [
+            "Hợp tác xã",
+            "HTX Nông nghiệp Ví dụ",
+            "0101234567",
+            "Nguyễn Văn A",
+            "0912345678",
+            "htx@example.vn",
+            "Thôn Đông",
+            "Xã Ba Vì",
+            "",
+            "Hà Nội",
+            "x",
+            "",
+        ]
         return write_workbook(title="Chủ thể", headers=[t for _n, t in PRODUCER_COLUMNS], rows=[example])
-    example = ["0101234567", "HTX Nông nghiệp Ví dụ", "Chè búp Ba Vì", "1-12", "Tản Lĩnh", "Ba Vì", "Hà Nội",
-               "Chè xanh sao tay", "", "Túi", "200 g", "", "Đang sản xuất"]
+    example = [
+        "0101234567",
+        "HTX Nông nghiệp Ví dụ",
+        "Chè búp Ba Vì",
+        "1-12",
+        "Tản Lĩnh",
+        "Ba Vì",
+        "Hà Nội",
+        "Chè xanh sao tay",
+        "",
+        "Túi",
+        "200 g",
+        "",
+        "Đang sản xuất",
+    ]
     return write_workbook(title="Sản phẩm", headers=[t for _n, t in PRODUCT_COLUMNS], rows=[example])

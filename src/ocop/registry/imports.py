@@ -153,7 +153,9 @@ class _Importer:
             valid = {c[0] for c in match.candidates}
             legacy = f"{values.get('commune')}, {values.get('district') or ''}".strip(", ")
             report.choices.append(
-                Choice(row=number, legacy=legacy, candidates=match.candidates, chosen=chosen if chosen in valid else None)
+                Choice(
+                    row=number, legacy=legacy, candidates=match.candidates, chosen=chosen if chosen in valid else None
+                )
             )
             return (chosen if chosen in valid else None), match.legacy_commune_id
         return match.commune_id, match.legacy_commune_id
@@ -209,7 +211,9 @@ class ProducerImporter(_Importer):
             before = len(report.errors)
             kind = KIND_ALIASES.get(fold(_text(values.get("kind"))))
             if kind is None:
-                self.error(report, number, "kind", _("Unknown producer type “%(value)s”.") % {"value": values.get("kind")})
+                self.error(
+                    report, number, "kind", _("Unknown producer type “%(value)s”.") % {"value": values.get("kind")}
+                )
             flags = {}
             for name in ("women_led", "ethnic_minority"):
                 flags[name] = _flag(values.get(name))
@@ -218,7 +222,8 @@ class ProducerImporter(_Importer):
             commune_id, legacy_id = self.place(report, number, values)
             if commune_id is not None and commune_id not in self.allowed_communes:
                 self.error(report, number, "commune", _("You may not register producers in this commune."))
-            producer = Producer(
+            # Rows whose places or references did not resolve are reported and never saved.
+            producer = Producer(  # type: ignore[misc]
                 kind=kind or "",
                 name=_text(values.get("name")),
                 identifier=_text(values.get("identifier")),
@@ -274,7 +279,9 @@ class ProductImporter(_Importer):
     required = PRODUCT_REQUIRED
     kind = "products"
 
-    def check(self, report: ImportReport, rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[Product, ProductPack | None]]:
+    def check(
+        self, report: ImportReport, rows: list[tuple[int, dict[str, Any]]]
+    ) -> list[tuple[Product, ProductPack | None]]:
         sets: dict[str, int] = {}
         for ps in ProductSet.objects.filter(is_active=True).only("id", "code", "name"):
             sets[fold(ps.code)] = ps.pk
@@ -304,7 +311,9 @@ class ProductImporter(_Importer):
                 producer = by_identifier.get(ident)
                 if producer is None:
                     self.error(
-                        report, number, "producer_identifier",
+                        report,
+                        number,
+                        "producer_identifier",
                         _("No producer with identifier “%(value)s” that you may edit.") % {"value": ident},
                     )
             else:
@@ -313,21 +322,25 @@ class ProductImporter(_Importer):
                     producer = candidates[0]
                 else:
                     self.error(
-                        report, number, "producer_name",
+                        report,
+                        number,
+                        "producer_name",
                         _("Give the producer's identifier: no single producer you may edit is called “%(value)s”.")
                         % {"value": _text(values.get("producer_name"))},
                     )
             set_id = sets.get(fold(_text(values.get("product_set"))))
             if set_id is None:
                 self.error(
-                    report, number, "product_set",
+                    report,
+                    number,
+                    "product_set",
                     _("Unknown product set “%(value)s”.") % {"value": _text(values.get("product_set"))},
                 )
             status = STATUS_ALIASES.get(fold(_text(values.get("status"))) or "active")
             if status is None:
                 self.error(report, number, "status", _("Unknown status “%(value)s”.") % {"value": values.get("status")})
             commune_id, legacy_id = self.place(report, number, values)
-            product = Product(
+            product = Product(  # type: ignore[misc]
                 producer_id=producer[0] if producer else None,
                 name=_text(values.get("name")),
                 product_set_id=set_id,

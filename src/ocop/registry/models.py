@@ -66,9 +66,7 @@ class Producer(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    commune = models.ForeignKey(
-        Commune, on_delete=models.PROTECT, related_name="producers", verbose_name=_("commune")
-    )
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="producers", verbose_name=_("commune"))
     legacy_commune = models.ForeignKey(
         LegacyCommune,
         on_delete=models.PROTECT,
@@ -84,7 +82,9 @@ class Producer(TimeStampedModel):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["identifier"], condition=~Q(identifier=""), name="unique_producer_identifier")
+            models.UniqueConstraint(
+                fields=["identifier"], condition=~Q(identifier=""), name="unique_producer_identifier"
+            )
         ]
         verbose_name = _("producer")
         verbose_name_plural = _("producers")
@@ -105,7 +105,9 @@ class ProducerMember(TimeStampedModel):
 
 
 class Product(TimeStampedModel):
-    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="products", verbose_name=_("producer"))
+    producer = models.ForeignKey(
+        Producer, on_delete=models.PROTECT, related_name="products", verbose_name=_("producer")
+    )
     name = models.CharField(_("name"), max_length=255)
     product_set = models.ForeignKey(
         ProductSet, on_delete=models.PROTECT, related_name="products", verbose_name=_("product set")

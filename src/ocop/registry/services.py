@@ -46,6 +46,7 @@ PRODUCER_FIELDS = (
 PRODUCT_FIELDS = ("producer", "name", "product_set", "commune", "legacy_commune", "description", "story", "status")
 DOCUMENT_FIELDS = ("kind", "title", "number", "issuer", "issued_on", "expires_on", "product")
 PACK_FIELDS = ("name", "size", "gtin")
+FILE_STORAGE: Any = Document._meta.get_field("file").storage  # type: ignore[union-attr]
 
 
 def producer_search_text(producer: Producer) -> str:
@@ -138,7 +139,7 @@ def update_producer(*, producer: Producer, by: Any, **changes: Any) -> Producer:
     return producer
 
 
-def _delete_files_on_commit(names: list[str], storage: Any) -> None:
+def _delete_files_on_commit(names: list[str | None], storage: Any) -> None:
     transaction.on_commit(lambda: [storage.delete(n) for n in names if n])
 
 
@@ -150,7 +151,7 @@ def delete_producer(*, producer: Producer, by: Any) -> None:
     files = [d.file.name for d in producer.documents.all()]
     audit.record(actor=by, action=AuditAction.DELETE, obj=producer, changes=audit.snapshot(producer, PRODUCER_FIELDS))
     producer.delete()
-    _delete_files_on_commit(files, Document._meta.get_field("file").storage)  # type: ignore[attr-defined]
+    _delete_files_on_commit(files, FILE_STORAGE)
 
 
 @transaction.atomic
@@ -217,10 +218,12 @@ def delete_product(*, product: Product, by: Any) -> None:
     files = [p.image.name for p in product.photos.all()] + [d.file.name for d in product.documents.all()]
     audit.record(actor=by, action=AuditAction.DELETE, obj=product, changes=audit.snapshot(product, PRODUCT_FIELDS))
     product.delete()
-    _delete_files_on_commit(files, Document._meta.get_field("file").storage)  # type: ignore[attr-defined]
+    _delete_files_on_commit(files, FILE_STORAGE)
 
 
-def add_pack(*, product: Product, by: Any, name: str, size: str = "", gtin: str = "", audited: bool = True) -> ProductPack:
+def add_pack(
+    *, product: Product, by: Any, name: str, size: str = "", gtin: str = "", audited: bool = True
+) -> ProductPack:
     """Add a pack (name, size, optional GTIN with a correct check digit). Side effects: audit entry."""
     pack = ProductPack(product=product, name=(name or "").strip(), size=(size or "").strip(), gtin=(gtin or "").strip())
     errors: dict[str, Any] = {}
@@ -360,4 +363,4 @@ def delete_document(*, document: Document, by: Any) -> None:
     name = document.file.name
     audit.record(actor=by, action=AuditAction.DELETE, obj=document, changes=audit.snapshot(document, DOCUMENT_FIELDS))
     document.delete()
-    _delete_files_on_commit([name], Document._meta.get_field("file").storage)  # type: ignore[attr-defined]
+    _delete_files_on_commit([name], FILE_STORAGE)

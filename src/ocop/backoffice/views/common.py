@@ -6,8 +6,18 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import urlencode
+from django_htmx.middleware import HtmxDetails
+
+from ocop.accounts.models import User
 
 PAGE_SIZE = 25
+
+
+class Request(HttpRequest):
+    """A back-office request: logged in (every view is login_required) and seen by the htmx middleware."""
+
+    user: User  # type: ignore[assignment]
+    htmx: HtmxDetails
 
 
 def paginate(request: HttpRequest, qs: QuerySet[Any] | list[Any]) -> Page[Any]:
@@ -16,7 +26,7 @@ def paginate(request: HttpRequest, qs: QuerySet[Any] | list[Any]) -> Page[Any]:
 
 
 def query_without_page(request: HttpRequest) -> str:
-    return urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    return urlencode([(k, str(v)) for k, v in request.GET.items() if k != "page" and v])
 
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:

@@ -4,18 +4,19 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from ocop.accounts.models import Role, RoleAssignment
 from ocop.accounts.permissions import scope_of
+from ocop.backoffice.views.common import Request
 from ocop.registry import access
 from ocop.registry.models import EXPIRING_DAYS
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: Request) -> HttpResponse:
     user = request.user
     scope = scope_of(user)
     today = timezone.localdate()

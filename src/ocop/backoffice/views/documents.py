@@ -5,14 +5,14 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.backoffice.forms import DocumentForm, apply_service_errors
-from ocop.backoffice.views.common import paginate, query_without_page
+from ocop.backoffice.views.common import Request, paginate, query_without_page
 from ocop.core.audit import history
 from ocop.registry import access, services
 from ocop.registry.enums import DocumentKind, DocumentState
@@ -20,7 +20,7 @@ from ocop.registry.models import EXPIRING_DAYS
 
 
 @login_required
-def document_list(request: HttpRequest) -> HttpResponse:
+def document_list(request: Request) -> HttpResponse:
     qs = access.documents_visible_to(request.user).select_related("producer", "product")
     if kind := request.GET.get("kind"):
         qs = qs.filter(kind=kind)
@@ -48,7 +48,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def document_detail(request: Request, pk: int) -> HttpResponse:
     document = access.get_document_for_user(request.user, pk)
     return render(
         request,
@@ -62,7 +62,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def document_edit(request: Request, pk: int) -> HttpResponse:
     document = access.get_document_for_user(request.user, pk, write=True)
     form = DocumentForm(request.POST or None, instance=document, products=document.producer.products.all())
     if request.method == "POST" and form.is_valid():
@@ -83,7 +83,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def document_delete(request: Request, pk: int) -> HttpResponse:
     document = access.get_document_for_user(request.user, pk, write=True)
     producer_pk = document.producer_id
     services.delete_document(document=document, by=request.user)
@@ -92,7 +92,7 @@ def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_file(request: HttpRequest, pk: int) -> FileResponse:
+def document_file(request: Request, pk: int) -> FileResponse:
     document = access.get_document_for_user(request.user, pk)
     response = FileResponse(
         document.file.open("rb"), content_type=document.content_type, filename=document.original_name

@@ -3,14 +3,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ocop.backoffice.forms import ImportForm
-from ocop.backoffice.views.common import xlsx_response
+from ocop.backoffice.views.common import Request, xlsx_response
 from ocop.registry import access
 from ocop.registry.exports import template_workbook
 from ocop.registry.imports import IMPORTERS, ImportReport
@@ -20,7 +20,7 @@ from ocop.registry.models import ImportJob, ImportStatus
 TITLES = {"producers": gettext_lazy("Import producers"), "products": gettext_lazy("Import products")}
 
 
-def _check_kind(request: HttpRequest, kind: str) -> None:
+def _check_kind(request: Request, kind: str) -> None:
     if kind not in IMPORTERS:
         raise Http404
     if not access.can_create_producer(request.user):
@@ -28,7 +28,7 @@ def _check_kind(request: HttpRequest, kind: str) -> None:
 
 
 @login_required
-def import_start(request: HttpRequest, kind: str) -> HttpResponse:
+def import_start(request: Request, kind: str) -> HttpResponse:
     _check_kind(request, kind)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -45,13 +45,13 @@ def import_start(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+def import_template(request: Request, kind: str) -> HttpResponse:
     if kind not in IMPORTERS:
         raise Http404
     return xlsx_response(template_workbook(kind), f"mau-{kind}.xlsx")
 
 
-def _job(request: HttpRequest, pk: int) -> ImportJob:
+def _job(request: Request, pk: int) -> ImportJob:
     job = ImportJob.objects.filter(pk=pk, created_by=request.user).first()
     if job is None:
         raise Http404
@@ -59,7 +59,7 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
 
 
 @login_required
-def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job(request: Request, pk: int) -> HttpResponse:
     job = _job(request, pk)
     report = ImportReport.from_dict(job.report) if job.report else None
     running = job.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.SAVING)
@@ -75,7 +75,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+def import_commit(request: Request, pk: int) -> HttpResponse:
     job = _job(request, pk)
     if job.status != ImportStatus.CHECKED:
         messages.error(request, _("This import cannot be saved now."))

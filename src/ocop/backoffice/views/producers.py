@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.backoffice.forms import DocumentUploadForm, ProducerForm, apply_service_errors
-from ocop.backoffice.views.common import int_or_none, paginate, query_without_page, xlsx_response
+from ocop.backoffice.views.common import Request, int_or_none, paginate, query_without_page, xlsx_response
 from ocop.core.audit import history
 from ocop.core.search import search
 from ocop.registry import access, services
@@ -18,7 +18,7 @@ from ocop.registry.enums import ProducerKind
 from ocop.registry.exports import export_producers
 
 
-def filtered_producers(request: HttpRequest):  # type: ignore[no-untyped-def]
+def filtered_producers(request: Request):  # type: ignore[no-untyped-def]
     qs = access.producers_visible_to(request.user).select_related("commune__province")
     if kind := request.GET.get("kind"):
         qs = qs.filter(kind=kind)
@@ -28,7 +28,7 @@ def filtered_producers(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @login_required
-def producer_list(request: HttpRequest) -> HttpResponse:
+def producer_list(request: Request) -> HttpResponse:
     page = paginate(request, filtered_producers(request).annotate(product_count=Count("products")))
     context = {
         "page": page,
@@ -41,12 +41,12 @@ def producer_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def producer_export(request: HttpRequest) -> HttpResponse:
+def producer_export(request: Request) -> HttpResponse:
     return xlsx_response(export_producers(filtered_producers(request)), "chu-the.xlsx")
 
 
 @login_required
-def producer_create(request: HttpRequest) -> HttpResponse:
+def producer_create(request: Request) -> HttpResponse:
     if not access.can_create_producer(request.user):
         raise PermissionDenied
     communes = access.communes_for_new_records(request.user)
@@ -59,11 +59,13 @@ def producer_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Producer “%(name)s” registered.") % {"name": producer.name})
             return redirect("backoffice:producer_detail", pk=producer.pk)
-    return render(request, "backoffice/producers/form.html", {"form": form, "producer": None}, status=400 if form.errors else 200)
+    return render(
+        request, "backoffice/producers/form.html", {"form": form, "producer": None}, status=400 if form.errors else 200
+    )
 
 
 @login_required
-def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def producer_detail(request: Request, pk: int) -> HttpResponse:
     producer = access.get_producer_for_user(request.user, pk)
     products = access.products_visible_to(request.user).filter(producer=producer).select_related("product_set")
     documents = access.documents_visible_to(request.user).filter(producer=producer).select_related("product")
@@ -82,7 +84,7 @@ def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def producer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def producer_edit(request: Request, pk: int) -> HttpResponse:
     producer = access.get_producer_for_user(request.user, pk, write=True)
     communes = access.communes_for_new_records(request.user) | type(producer.commune).objects.filter(
         pk=producer.commune_id
@@ -96,12 +98,17 @@ def producer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect("backoffice:producer_detail", pk=producer.pk)
-    return render(request, "backoffice/producers/form.html", {"form": form, "producer": producer}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "backoffice/producers/form.html",
+        {"form": form, "producer": producer},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 @require_POST
-def producer_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def producer_delete(request: Request, pk: int) -> HttpResponse:
     producer = access.get_producer_for_user(request.user, pk, delete=True)
     try:
         services.delete_producer(producer=producer, by=request.user)
@@ -113,7 +120,7 @@ def producer_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_create(request: HttpRequest, pk: int) -> HttpResponse:
+def document_create(request: Request, pk: int) -> HttpResponse:
     producer = access.get_producer_for_user(request.user, pk, write=True)
     products = producer.products.all()
     form = DocumentUploadForm(request.POST or None, request.FILES or None, products=products)
@@ -129,6 +136,8 @@ def document_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Document added to the vault."))
             return redirect("backoffice:document_detail", pk=document.pk)
     return render(
-        request, "backoffice/documents/form.html", {"form": form, "producer": producer, "document": None},
+        request,
+        "backoffice/documents/form.html",
+        {"form": form, "producer": producer, "document": None},
         status=400 if form.errors else 200,
     )

@@ -5,13 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.backoffice.forms import PackForm, PhotoForm, ProductForm, apply_service_errors
-from ocop.backoffice.views.common import int_or_none, paginate, query_without_page, xlsx_response
+from ocop.backoffice.views.common import Request, int_or_none, paginate, query_without_page, xlsx_response
 from ocop.core.audit import history
 from ocop.core.search import search
 from ocop.places.models import Commune
@@ -22,7 +22,7 @@ from ocop.registry.exports import export_products
 from ocop.registry.models import ProductGroup, ProductPack, ProductPhoto
 
 
-def filtered_products(request: HttpRequest):  # type: ignore[no-untyped-def]
+def filtered_products(request: Request):  # type: ignore[no-untyped-def]
     qs = access.products_visible_to(request.user).select_related("producer", "product_set", "commune")
     if group := int_or_none(request.GET.get("group")):
         qs = qs.filter(product_set__group_id=group)
@@ -36,7 +36,7 @@ def filtered_products(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @login_required
-def product_list(request: HttpRequest) -> HttpResponse:
+def product_list(request: Request) -> HttpResponse:
     context = {
         "page": paginate(request, filtered_products(request)),
         "query": query_without_page(request),
@@ -49,11 +49,11 @@ def product_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def product_export(request: HttpRequest) -> HttpResponse:
+def product_export(request: Request) -> HttpResponse:
     return xlsx_response(export_products(filtered_products(request)), "san-pham.xlsx")
 
 
-def _similar(request: HttpRequest, form: ProductForm, exclude_pk: int | None = None) -> list:  # type: ignore[type-arg]
+def _similar(request: Request, form: ProductForm, exclude_pk: int | None = None) -> list:  # type: ignore[type-arg]
     data = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
     producer, commune = data.get("producer"), data.get("commune")
     return similar_products(
@@ -66,7 +66,7 @@ def _similar(request: HttpRequest, form: ProductForm, exclude_pk: int | None = N
 
 
 @login_required
-def product_create(request: HttpRequest) -> HttpResponse:
+def product_create(request: Request) -> HttpResponse:
     producers = access.producers_writable_by(request.user)
     if not producers.exists():
         raise PermissionDenied
@@ -97,7 +97,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _product_communes(request: HttpRequest) -> QuerySet[Commune]:
+def _product_communes(request: Request) -> QuerySet[Commune]:
     # Any commune may be the place of production (the producer's scope is what is checked); the form
     # offers those of the default province and of the user's own scope.
     scoped = access.communes_for_new_records(request.user).values("pk")
@@ -105,7 +105,7 @@ def _product_communes(request: HttpRequest) -> QuerySet[Commune]:
 
 
 @login_required
-def product_similar(request: HttpRequest) -> HttpResponse:
+def product_similar(request: Request) -> HttpResponse:
     """htmx: similar products while the name is typed."""
     producers = access.producers_writable_by(request.user)
     form = ProductForm(request.GET, producers=producers, communes=_product_communes(request))
@@ -114,7 +114,7 @@ def product_similar(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def product_detail(request: Request, pk: int) -> HttpResponse:
     product = access.get_product_for_user(request.user, pk)
     can_edit = access.products_writable_by(request.user).filter(pk=product.pk).exists()
     return render(
@@ -135,7 +135,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def product_edit(request: Request, pk: int) -> HttpResponse:
     product = access.get_product_for_user(request.user, pk, write=True)
     form = ProductForm(
         request.POST or None,
@@ -153,14 +153,16 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Changes saved."))
             return redirect("backoffice:product_detail", pk=product.pk)
     return render(
-        request, "backoffice/products/form.html", {"form": form, "product": product, "similar": []},
+        request,
+        "backoffice/products/form.html",
+        {"form": form, "product": product, "similar": []},
         status=400 if form.errors else 200,
     )
 
 
 @login_required
 @require_POST
-def product_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def product_delete(request: Request, pk: int) -> HttpResponse:
     product = access.get_product_for_user(request.user, pk, delete=True)
     services.delete_product(product=product, by=request.user)
     messages.success(request, _("Product deleted."))
@@ -169,7 +171,7 @@ def product_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def pack_add(request: HttpRequest, pk: int) -> HttpResponse:
+def pack_add(request: Request, pk: int) -> HttpResponse:
     product = access.get_product_for_user(request.user, pk, write=True)
     form = PackForm(request.POST)
     if form.is_valid():
@@ -182,14 +184,14 @@ def pack_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Pack added."))
     else:
         for errors in form.errors.values():
-            for m in errors:
-                messages.error(request, m)
+            for error in errors:
+                messages.error(request, str(error))
     return redirect("backoffice:product_detail", pk=product.pk)
 
 
 @login_required
 @require_POST
-def pack_remove(request: HttpRequest, pk: int, pack_pk: int) -> HttpResponse:
+def pack_remove(request: Request, pk: int, pack_pk: int) -> HttpResponse:
     product = access.get_product_for_user(request.user, pk, write=True)
     pack = get_object_or_404(ProductPack, pk=pack_pk, product=product)
     services.remove_pack(pack=pack, by=request.user)
@@ -199,13 +201,16 @@ def pack_remove(request: HttpRequest, pk: int, pack_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+def photo_add(request: Request, pk: int) -> HttpResponse:
     product = access.get_product_for_user(request.user, pk, write=True)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.add_photo(
-                product=product, by=request.user, upload=form.cleaned_data["image"], caption=form.cleaned_data["caption"]
+                product=product,
+                by=request.user,
+                upload=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
             )
         except ValidationError as exc:
             for m in exc.messages:
@@ -218,7 +223,7 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def photo_file(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
+def photo_file(request: Request, pk: int, photo_pk: int) -> FileResponse:
     product = access.get_product_for_user(request.user, pk)
     photo = ProductPhoto.objects.filter(pk=photo_pk, product=product).first()
     if photo is None:

@@ -8,7 +8,12 @@ from ocop.core.excel import read_sheet, write_workbook
 def test_formula_like_cells_are_written_as_text():
     data = write_workbook(title="T", headers=["a", "b"], rows=[["=1+1", "+84912"], ["@SUM(A1)", "-3"], ["ok", 5]])
     ws = load_workbook(io.BytesIO(data)).active
-    assert [[c.value for c in row] for row in ws.iter_rows()] == [["a", "b"], ["=1+1", "+84912"], ["@SUM(A1)", "-3"], ["ok", 5]]
+    assert [[c.value for c in row] for row in ws.iter_rows()] == [
+        ["a", "b"],
+        ["=1+1", "+84912"],
+        ["@SUM(A1)", "-3"],
+        ["ok", 5],
+    ]
     assert ws["A2"].data_type == "s"
     assert ws["A3"].data_type == "s"
     assert ws["B3"].data_type == "s"

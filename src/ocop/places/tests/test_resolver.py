@@ -32,7 +32,9 @@ def test_split_commune_lists_every_candidate(db):
 
 def test_old_province_name_is_understood(db):
     # Hà Giang merged into Tuyên Quang; its Quang Trung ward was split in two.
-    match = PlaceResolver().resolve(province="Tỉnh Hà Giang", commune="Phường Quang Trung", district="Thành phố Hà Giang")
+    match = PlaceResolver().resolve(
+        province="Tỉnh Hà Giang", commune="Phường Quang Trung", district="Thành phố Hà Giang"
+    )
     assert match.error is None
     assert [(name, suggested) for _pk, name, suggested in match.candidates] == [
         ("Phường Hà Giang 2", True),
@@ -43,7 +45,10 @@ def test_old_province_name_is_understood(db):
 
 def test_unknown_names_give_messages_naming_the_column(db):
     resolver = PlaceResolver()
-    assert (resolver.resolve(province="Xứ Sở", commune="A").column, resolver.resolve(province="Xứ Sở", commune="A").error) == (
+    assert (
+        resolver.resolve(province="Xứ Sở", commune="A").column,
+        resolver.resolve(province="Xứ Sở", commune="A").error,
+    ) == (
         "province",
         "Tỉnh/thành phố “Xứ Sở” không có trong danh mục.",
     )

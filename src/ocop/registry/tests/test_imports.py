@@ -88,10 +88,26 @@ def test_products_import_all_or_nothing(db):
     coordinator = make_user(Role.PROVINCE_COORDINATOR)
     producer = make_producer(identifier="0104444441")
     good = ["0104444441", "", "Chè búp", "1-12", "Bát Tràng", "", "Hà Nội", "", "", "Túi", "200 g", "8934588012228", ""]
-    by_name = ["", producer.name, "Mật ong", "Mật ong, các sản phẩm từ mật ong, mật khác", "Bát Tràng", "", "", "", "", "", "", "", "Tạm dừng"]
+    by_name = [
+        "",
+        producer.name,
+        "Mật ong",
+        "Mật ong, các sản phẩm từ mật ong, mật khác",
+        "Bát Tràng",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "Tạm dừng",
+    ]
     bad_gtin = ["0104444441", "", "Trà sen", "1-13", "Bát Tràng", "", "", "", "", "Hộp", "", "8934588012229", ""]
     unknown = ["0109999999", "", "Bánh", "9-99", "Bát Tràng", "", "", "", "", "", "", "", ""]
-    report = run_import("products", xlsx(PRODUCT_HEADERS, [good, by_name, bad_gtin, unknown]), user=coordinator, commit=True)
+    report = run_import(
+        "products", xlsx(PRODUCT_HEADERS, [good, by_name, bad_gtin, unknown]), user=coordinator, commit=True
+    )
     assert [(e.row, e.column) for e in report.errors] == [
         (4, "Mã vạch (GTIN)"),
         (5, "Mã số chủ thể"),
@@ -116,11 +132,20 @@ def test_not_an_excel_file(db):
 
 def test_command_line_import(db, tmp_path, capsys):
     path = tmp_path / "p.xlsx"
-    path.write_bytes(xlsx(PRODUCER_HEADERS, [producer_row("HTX Dòng Lệnh", "0105555551", "Bát Tràng", "Gia Lâm")]).getvalue())
+    path.write_bytes(
+        xlsx(PRODUCER_HEADERS, [producer_row("HTX Dòng Lệnh", "0105555551", "Bát Tràng", "Gia Lâm")]).getvalue()
+    )
     with pytest.raises(CommandError):
         call_command("import", "producers", str(path), "--commit")
     assert Producer.objects.count() == 0
-    call_command("import", "producers", str(path), "--commit", "--choose", f"2={Commune.objects.get(province__code='01', name='Xã Bát Tràng').code}")
+    call_command(
+        "import",
+        "producers",
+        str(path),
+        "--commit",
+        "--choose",
+        f"2={Commune.objects.get(province__code='01', name='Xã Bát Tràng').code}",
+    )
     assert Producer.objects.get().name == "HTX Dòng Lệnh"
     out = tmp_path / "out.xlsx"
     call_command("export", "producers", str(out))

@@ -93,8 +93,12 @@ def test_document_is_stored_once_under_a_generated_name(db, settings):
     producer = make_producer()
     content = pdf_bytes("once")
     document = services.add_document(
-        producer=producer, by=None, upload=io.BytesIO(content), original_name="../../etc/passwd.pdf",
-        kind=DocumentKind.FOOD_SAFETY, number="12/ATTP",
+        producer=producer,
+        by=None,
+        upload=io.BytesIO(content),
+        original_name="../../etc/passwd.pdf",
+        kind=DocumentKind.FOOD_SAFETY,
+        number="12/ATTP",
     )
     assert document.file.name.startswith("vault/")
     assert "passwd" not in document.file.name
@@ -114,7 +118,10 @@ def test_document_refuses_fake_pdf_and_expiry_before_issue(db):
     producer = make_producer()
     with pytest.raises(ValidationError) as exc:
         services.add_document(
-            producer=producer, by=None, upload=io.BytesIO(b"<html>not a pdf</html>"), original_name="x.pdf",
+            producer=producer,
+            by=None,
+            upload=io.BytesIO(b"<html>not a pdf</html>"),
+            original_name="x.pdf",
             kind=DocumentKind.OTHER,
         )
     assert list(exc.value.error_dict) == ["file"]

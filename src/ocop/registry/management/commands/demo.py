@@ -14,6 +14,6 @@ class Command(BaseCommand):
             f"Demo data: {report.producers} producers, {report.products} products, "
             f"{report.documents} documents, {report.users} users added."
         )
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, full_name, role in USERS:
             self.stdout.write(f"  {username:<12} {role.label}  ({full_name})")

@@ -17,16 +17,21 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=sorted(IMPORTERS))
         parser.add_argument("file")
         parser.add_argument("--commit", action="store_true", help="save when every row is good")
-        parser.add_argument("--choose", action="append", default=[], metavar="ROW=COMMUNE_CODE",
-                            help="today's commune for a row whose former commune was split")
+        parser.add_argument(
+            "--choose",
+            action="append",
+            default=[],
+            metavar="ROW=COMMUNE_CODE",
+            help="today's commune for a row whose former commune was split",
+        )
         parser.add_argument("--user", help="act as this user (default: the system account)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = system_user()
+        user: User | None = system_user()
         if options["user"]:
             user = User.objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"no user {options['user']}")
+        if user is None:
+            raise CommandError(f"no user {options['user']}")
         choices: dict[int, int] = {}
         for item in options["choose"]:
             row, _sep, code = item.partition("=")
