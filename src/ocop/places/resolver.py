@@ -40,23 +40,33 @@ class PlaceMatch:
 
 
 class PlaceResolver:
-    """Loads the unit tables once; resolves many rows quickly (imports)."""
+    """Loads the unit tables once; resolves many rows quickly (imports).
+
+    Today's provinces and communes are loaded at once; the ten thousand legacy units only when a row
+    first needs them.
+    """
 
     def __init__(self) -> None:
+        self._legacy_loaded = False
         self.provinces: dict[str, int] = {}
         for p in Province.objects.only("id", "name", "short_name"):
             self.provinces[name_key(p.name)] = p.id
             self.provinces[name_key(p.short_name)] = p.id
-        self.legacy_provinces: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for lp in LegacyProvince.objects.only("id", "name", "short_name", "successor_id"):
-            for key in {name_key(lp.name), name_key(lp.short_name)}:
-                self.legacy_provinces[key].append((lp.id, lp.successor_id))
         self.communes: dict[tuple[int, str], list[int]] = defaultdict(list)
         self.commune_names: dict[int, str] = {}
         for c in Commune.objects.only("id", "name", "short_name", "province_id"):
             self.commune_names[c.id] = c.name
             for key in {name_key(c.name), name_key(c.short_name)}:
                 self.communes[(c.province_id, key)].append(c.id)
+
+    def _load_legacy(self) -> None:
+        if self._legacy_loaded:
+            return
+        self._legacy_loaded = True
+        self.legacy_provinces: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for lp in LegacyProvince.objects.only("id", "name", "short_name", "successor_id"):
+            for key in {name_key(lp.name), name_key(lp.short_name)}:
+                self.legacy_provinces[key].append((lp.id, lp.successor_id))
         self.districts: dict[tuple[int, str], list[int]] = defaultdict(list)
         self.districts_of_province: dict[int, list[int]] = defaultdict(list)
         for d in LegacyDistrict.objects.only("id", "name", "short_name", "province_id"):
@@ -95,6 +105,12 @@ class PlaceResolver:
             return PlaceMatch(error=_("Commune is required."), column=commune_column)
         pkey = name_key(province) if province else None
         province_id = self.provinces.get(pkey) if pkey else default_province_id
+        ckey = name_key(commune)
+        if province_id is not None and not district:
+            current = self.communes.get((province_id, ckey), [])
+            if len(current) == 1:
+                return PlaceMatch(commune_id=current[0])
+        self._load_legacy()
         legacy_pairs = self.legacy_provinces.get(pkey, []) if pkey else []
         if province_id is None and legacy_pairs:
             province_id = legacy_pairs[0][1]
@@ -108,7 +124,6 @@ class PlaceResolver:
                 if succ == province_id
             ]
         legacy_province_ids = list(dict.fromkeys(lp for lp, _succ in legacy_pairs))
-        ckey = name_key(commune)
 
         if district:
             dkey = name_key(district)

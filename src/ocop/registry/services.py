@@ -121,11 +121,13 @@ def create_producer(*, by: Any, **fields: Any) -> Producer:
 def update_producer(*, producer: Producer, by: Any, **changes: Any) -> Producer:
     """Change a producer. Side effects: audit entry; its products' search text follows a new name."""
     before = audit.snapshot(producer, PRODUCER_FIELDS)
+    before_commune_id = producer.commune_id
     for name, value in changes.items():
         if name not in PRODUCER_FIELDS:
             raise TypeError(name)
         setattr(producer, name, value)
-    if "commune" in changes and not access.can_create_producer(by, producer.commune):
+    moved = producer.commune_id != before_commune_id
+    if moved and not access.can_create_producer(by, producer.commune):
         raise PermissionDenied
     prepare_producer(producer)
     producer.save()
@@ -202,7 +204,9 @@ def update_product(*, product: Product, by: Any, **changes: Any) -> Product:
         if name not in PRODUCT_FIELDS:
             raise TypeError(name)
         setattr(product, name, value)
-    if "producer" in changes and not access.producers_writable_by(by).filter(pk=product.producer_id).exists():
+    if before["producer"] != str(product.producer) and not (
+        access.producers_writable_by(by).filter(pk=product.producer_id).exists()
+    ):
         raise PermissionDenied
     prepare_product(product, product.producer.name)
     product.save()

@@ -19,7 +19,13 @@ from ocop.registry.exports import export_producers
 
 
 def filtered_producers(request: Request):  # type: ignore[no-untyped-def]
-    qs = access.producers_visible_to(request.user).select_related("commune__province")
+    # Meta.ordering is dropped by GROUP BY queries, so the order is explicit.
+    qs = (
+        access.producers_visible_to(request.user)
+        .select_related("commune__province")
+        .annotate(product_count=Count("products"))
+        .order_by("name", "id")
+    )
     if kind := request.GET.get("kind"):
         qs = qs.filter(kind=kind)
     if commune := int_or_none(request.GET.get("commune")):
@@ -29,7 +35,7 @@ def filtered_producers(request: Request):  # type: ignore[no-untyped-def]
 
 @login_required
 def producer_list(request: Request) -> HttpResponse:
-    page = paginate(request, filtered_producers(request).annotate(product_count=Count("products")))
+    page = paginate(request, filtered_producers(request))
     context = {
         "page": page,
         "query": query_without_page(request),

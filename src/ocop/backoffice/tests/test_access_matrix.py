@@ -1,0 +1,144 @@
+"""Role × action: every back-office view, each role, and an outsider (charlie, another province's coordinator)."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from ocop.backoffice.tests.conftest import ROLES, World, client_for
+from ocop.registry.models import Document, Producer, Product, ProductPack, ProductPhoto
+
+L = "login"  # redirected to the log-in page
+
+
+def _pk(name: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": getattr(w, name).pk}
+
+
+# name, url kwargs, method, POST data, expected per role (in ROLES order), effect check (True when done)
+GET = "get"
+POST = "post"
+ALL = [L, 200, 200, 200, 200, 200, 200, 200, 200]
+READ = [L, 200, 200, 200, 200, 200, 404, 200, 404]
+WRITE = [L, 200, 403, 200, 403, 200, 404, 200, 404]
+DOC_READ = [L, 200, 200, 200, 404, 200, 404, 200, 404]
+DOC_WRITE = [L, 200, 403, 200, 404, 200, 404, 200, 404]
+CREATE = [L, 200, 403, 200, 403, 403, 403, 200, 200]
+
+
+def ok_to_302(expected: list[Any]) -> list[Any]:
+    return [302 if e == 200 else e for e in expected]
+
+
+CASES: list[tuple[str, Callable[[World], dict[str, Any]], str, Callable[[World], dict[str, Any]] | None, list[Any], Callable[[World], bool] | None]] = [
+    ("dashboard", lambda w: {}, GET, None, ALL, None),
+    ("producer_list", lambda w: {}, GET, None, ALL, None),
+    ("producer_export", lambda w: {}, GET, None, ALL, None),
+    ("product_list", lambda w: {}, GET, None, ALL, None),
+    ("product_export", lambda w: {}, GET, None, ALL, None),
+    ("document_list", lambda w: {}, GET, None, ALL, None),
+    ("producer_create", lambda w: {}, GET, None, CREATE, None),
+    ("product_create", lambda w: {}, GET, None, [L, 200, 403, 200, 403, 200, 403, 200, 403], None),
+    ("producer_detail", _pk("producer"), GET, None, READ, None),
+    ("producer_edit", _pk("producer"), GET, None, WRITE, None),
+    (
+        "producer_edit",
+        _pk("producer"),
+        POST,
+        lambda w: {
+            "kind": "cooperative",
+            "name": "HTX Đổi Tên",
+            "identifier": w.producer.identifier,
+            "commune": w.producer.commune_id,
+        },
+        ok_to_302(WRITE),
+        lambda w: Producer.objects.filter(name="HTX Đổi Tên").exists(),
+    ),
+    (
+        "producer_delete",
+        _pk("empty_producer"),
+        POST,
+        lambda w: {},
+        [L, 302, 403, 403, 403, 404, 404, 302, 404],
+        lambda w: not Producer.objects.filter(pk=w.empty_producer.pk).exists(),
+    ),
+    ("product_detail", _pk("product"), GET, None, READ, None),
+    ("product_edit", _pk("product"), GET, None, WRITE, None),
+    (
+        "product_delete",
+        _pk("product"),
+        POST,
+        lambda w: {},
+        [L, 302, 403, 403, 403, 403, 404, 302, 404],
+        lambda w: not Product.objects.filter(pk=w.product.pk).exists(),
+    ),
+    (
+        "pack_add",
+        _pk("product"),
+        POST,
+        lambda w: {"name": "Túi", "size": "500 g", "gtin": ""},
+        ok_to_302(WRITE),
+        lambda w: ProductPack.objects.filter(name="Túi").exists(),
+    ),
+    (
+        "pack_remove",
+        lambda w: {"pk": w.product.pk, "pack_pk": w.pack.pk},
+        POST,
+        lambda w: {},
+        ok_to_302(WRITE),
+        lambda w: not ProductPack.objects.filter(pk=w.pack.pk).exists(),
+    ),
+    ("photo_file", lambda w: {"pk": w.product.pk, "photo_pk": w.photo.pk}, GET, None, READ, None),
+    (
+        "photo_add",
+        _pk("product"),
+        POST,
+        lambda w: {"image": __import__("io").BytesIO(__import__("ocop.testing").testing.PNG_BYTES + b"x")},
+        ok_to_302(WRITE),
+        lambda w: ProductPhoto.objects.count() == 2,
+    ),
+    ("document_detail", _pk("document"), GET, None, DOC_READ, None),
+    ("document_file", _pk("document"), GET, None, DOC_READ, None),
+    ("document_edit", _pk("document"), GET, None, DOC_WRITE, None),
+    ("document_create", _pk("producer"), GET, None, WRITE, None),
+    (
+        "document_delete",
+        _pk("document"),
+        POST,
+        lambda w: {},
+        ok_to_302(DOC_WRITE),
+        lambda w: not Document.objects.filter(pk=w.document.pk).exists(),
+    ),
+    ("import_start", lambda w: {"kind": "producers"}, GET, None, CREATE, None),
+    ("import_template", lambda w: {"kind": "products"}, GET, None, ALL, None),
+    ("import_job", _pk("job"), GET, None, [L, 200, 404, 404, 404, 404, 404, 404, 404], None),
+    (
+        "import_commit",
+        _pk("job"),
+        POST,
+        lambda w: {},
+        [L, 302, 404, 404, 404, 404, 404, 404, 404],
+        lambda w: Producer.objects.filter(identifier="0107777771").exists(),
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("name", "kwargs", "method", "data", "expected", "effect"),
+    CASES,
+    ids=[f"{c[0]}-{c[2]}" for c in CASES],
+)
+def test_role_matrix(world, role, name, kwargs, method, data, expected, effect):
+    client = client_for(world.users[role])
+    url = reverse(f"backoffice:{name}", kwargs=kwargs(world))
+    response = client.get(url) if method == GET else client.post(url, data(world) if data else {})
+    want = expected[ROLES.index(role)]
+    if want == L:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == want
+    if effect is not None:
+        assert effect(world) is (want == 302)
