@@ -8,6 +8,7 @@ from typing import IO
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ocop.registry.enums import IdentifierKind, ProducerKind
@@ -110,7 +111,7 @@ def sniff_upload(upload: IO[bytes], *, allowed: dict[str, str], size: int) -> tu
     if size > limit:
         raise ValidationError(
             _("The file is %(size)s MB; the limit is %(limit)s MB."),
-            params={"size": f"{size / 1048576:.1f}", "limit": limit // 1048576},
+            params={"size": number_format(size / 1048576, 1), "limit": number_format(limit / 1048576, 0)},
             code="too_large",
         )
     if size == 0:

@@ -70,7 +70,9 @@ def import_job(request: Request, pk: int) -> HttpResponse:
         response = HttpResponse()
         response["HX-Refresh"] = "true"
         return response
-    return render(request, "backoffice/imports/job.html", context)
+    # A checked file with bad rows is refused input: say so in the status too.
+    status = 422 if report is not None and report.errors and not report.committed else 200
+    return render(request, "backoffice/imports/job.html", context, status=status)
 
 
 @login_required

@@ -1,0 +1,43 @@
+"""Query counts of list pages, the dashboard and exports: the same at 1 and at 3 items (no N+1)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ocop.backoffice.tests.conftest import client_for
+from ocop.testing import make_document, make_producer, make_product
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _grow(world, n):
+    for _ in range(n):
+        producer = make_producer(commune_name="Bát Tràng")
+        make_product(producer=producer, packs=[{"name": "Hộp", "size": "1 kg", "gtin": ""}])
+        make_document(producer=producer)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("backoffice:producer_list", 5),
+        ("backoffice:product_list", 7),
+        ("backoffice:document_list", 5),
+        ("backoffice:dashboard", 10),
+        ("backoffice:producer_export", 4),
+        ("backoffice:product_export", 5),
+    ],
+)
+def test_query_count_is_flat(world, name, expected):
+    client = client_for(world.users["coordinator"])
+    url = reverse(name)
+    client.get(url)  # warm caches (content types, sessions)
+    assert _count(client, url) == expected
+    _grow(world, 2)
+    assert _count(client, url) == expected
