@@ -16,6 +16,14 @@ from ocop.registry.models import Document, Producer, Product, ProductSet
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 
 
+class PlainLabels:
+    """Labels read "Tên", not "Tên:"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class CommuneChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.province.short_name})"
@@ -30,7 +38,7 @@ def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-class ProducerForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProducerForm(PlainLabels, forms.ModelForm):  # type: ignore[type-arg]
     commune = CommuneChoiceField(queryset=Commune.objects.none(), label=_("commune"))
 
     class Meta:
@@ -63,7 +71,7 @@ class ProducerForm(forms.ModelForm):  # type: ignore[type-arg]
         pass
 
 
-class ProductForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProductForm(PlainLabels, forms.ModelForm):  # type: ignore[type-arg]
     commune = CommuneChoiceField(queryset=Commune.objects.none(), label=_("commune of production"))
     pack_name = forms.CharField(label=_("pack"), max_length=120, required=False)
     pack_size = forms.CharField(label=_("size"), max_length=60, required=False)
@@ -113,18 +121,18 @@ class ProductForm(forms.ModelForm):  # type: ignore[type-arg]
         ]
 
 
-class PackForm(forms.Form):
+class PackForm(PlainLabels, forms.Form):
     name = forms.CharField(label=_("pack"), max_length=120)
     size = forms.CharField(label=_("size"), max_length=60, required=False)
     gtin = forms.CharField(label=_("barcode (GTIN)"), max_length=14, required=False)
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(PlainLabels, forms.Form):
     image = forms.FileField(label=_("photo (JPEG or PNG)"))
     caption = forms.CharField(label=_("caption"), max_length=200, required=False)
 
 
-class DocumentForm(forms.ModelForm):  # type: ignore[type-arg]
+class DocumentForm(PlainLabels, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Document
         fields = ["kind", "title", "number", "issuer", "issued_on", "expires_on", "product"]
@@ -152,5 +160,5 @@ class DocumentUploadForm(DocumentForm):
         return {k: self.cleaned_data[k] for k in DocumentForm.Meta.fields}
 
 
-class ImportForm(forms.Form):
+class ImportForm(PlainLabels, forms.Form):
     file = forms.FileField(label=_("Excel workbook (.xlsx)"))
