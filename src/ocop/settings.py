@@ -122,7 +122,11 @@ except ValueError as exc:
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["CONN_MAX_AGE"] = 0
     _db["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        # WAL for concurrent readers; a 64 MB page cache and memory-mapped reads keep search fast.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+            "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
+        ),
         "transaction_mode": "IMMEDIATE",
     }
     _db["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")} if envbool("OCOP_TEST_DB_FILE", "false") else {}

@@ -34,9 +34,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _value(obj: models.Model, name: str) -> Any:
+    field = obj._meta.get_field(name)
+    if field.is_relation and field.many_to_one and not field.is_cached(obj):  # type: ignore[union-attr]
+        # Not loaded: record the id rather than fetch the row (imports snapshot thousands at once).
+        raw = getattr(obj, field.attname)  # type: ignore[union-attr]
+        return None if raw is None else f"#{raw}"
+    return _plain(getattr(obj, name))
+
+
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
-    """The values of `fields` as JSON-friendly plain values (foreign keys by their text)."""
-    return {name: _plain(getattr(obj, name)) for name in fields}
+    """The values of `fields` as JSON-friendly plain values (loaded foreign keys by their text)."""
+    return {name: _value(obj, name) for name in fields}
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

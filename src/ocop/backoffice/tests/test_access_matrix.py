@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from ocop.backoffice.tests.conftest import ROLES, World, client_for
+from ocop.conftest import ROLES, World, client_for
 from ocop.registry.models import Document, Producer, Product, ProductPack, ProductPhoto
 
 L = "login"  # redirected to the log-in page
@@ -31,7 +31,16 @@ def ok_to_302(expected: list[Any]) -> list[Any]:
     return [302 if e == 200 else e for e in expected]
 
 
-CASES: list[tuple[str, Callable[[World], dict[str, Any]], str, Callable[[World], dict[str, Any]] | None, list[Any], Callable[[World], bool] | None]] = [
+CASES: list[
+    tuple[
+        str,
+        Callable[[World], dict[str, Any]],
+        str,
+        Callable[[World], dict[str, Any]] | None,
+        list[Any],
+        Callable[[World], bool] | None,
+    ]
+] = [
     ("dashboard", lambda w: {}, GET, None, ALL, None),
     ("producer_list", lambda w: {}, GET, None, ALL, None),
     ("producer_export", lambda w: {}, GET, None, ALL, None),

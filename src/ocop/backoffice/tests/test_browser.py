@@ -1,6 +1,5 @@
 """End to end in a real Chromium (Debian's package, driven by Playwright)."""
 
-import io
 import re
 
 import pytest

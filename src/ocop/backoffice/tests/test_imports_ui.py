@@ -2,7 +2,7 @@ import io
 
 from django.urls import reverse
 
-from ocop.backoffice.tests.conftest import client_for
+from ocop.conftest import client_for
 from ocop.core.excel import write_workbook
 from ocop.places.models import Commune
 from ocop.registry.columns import PRODUCER_COLUMNS
@@ -30,7 +30,9 @@ def test_bad_row_is_listed_and_nothing_is_saved(world):
     assert response.status_code == 422
     body = response.content.decode()
     assert "Mã số thuế “999” phải có 10 chữ số" in body
-    assert [(e.row, e.column) for e in response.context["report"].errors] == [(3, "Mã số thuế / Số định danh / Số ĐKKD")]
+    assert [(e.row, e.column) for e in response.context["report"].errors] == [
+        (3, "Mã số thuế / Số định danh / Số ĐKKD")
+    ]
     assert "import_commit" not in body and "Lưu cả" not in body
     assert Producer.objects.count() == before
 
@@ -39,7 +41,9 @@ def test_not_an_excel_file_is_refused_with_a_message(world):
     client = client_for(world.users["coordinator"])
     fake = io.BytesIO(b"%PDF-1.4 not excel")
     fake.name = "ds.xlsx"
-    response = client.post(reverse("backoffice:import_start", kwargs={"kind": "producers"}), {"file": fake}, follow=True)
+    response = client.post(
+        reverse("backoffice:import_start", kwargs={"kind": "producers"}), {"file": fake}, follow=True
+    )
     assert response.status_code == 422
     assert "Tệp không phải là sổ tính Excel (.xlsx)." in response.content.decode()
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ocop.backoffice.tests.conftest import client_for
+from ocop.conftest import client_for
 from ocop.testing import make_document, make_producer, make_product
 
 

@@ -3,7 +3,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from ocop.backoffice.tests.conftest import client_for
+from ocop.conftest import client_for
 from ocop.core.models import AuditEntry
 from ocop.places.models import Commune
 from ocop.registry.models import Document, Producer, Product
@@ -40,7 +40,12 @@ def test_create_producer_then_see_it_with_its_history(world):
     client = client_for(world.users["commune"])
     response = client.post(
         reverse("backoffice:producer_create"),
-        {"kind": "household_business", "name": "Hộ Gốm Lan", "identifier": "001190055555", "commune": world.producer.commune_id},
+        {
+            "kind": "household_business",
+            "name": "Hộ Gốm Lan",
+            "identifier": "001190055555",
+            "commune": world.producer.commune_id,
+        },
     )
     producer = Producer.objects.get(name="Hộ Gốm Lan")
     assert response.status_code == 302
@@ -72,9 +77,17 @@ def test_document_upload_checks_content_and_size(world, settings):
     response = client.post(url, {"kind": "traceability", "number": "QR-1", "expires_on": "31/12/2027", "file": good})
     assert response.status_code == 302
     document = Document.objects.get(number="QR-1")
-    assert (document.content_type, str(document.expires_on), document.original_name) == ("image/png", "2027-12-31", "anh.png")
+    assert (document.content_type, str(document.expires_on), document.original_name) == (
+        "image/png",
+        "2027-12-31",
+        "anh.png",
+    )
     download = client.get(reverse("backoffice:document_file", kwargs={"pk": document.pk}))
-    assert (download.status_code, download["Content-Type"], download["X-Content-Type-Options"]) == (200, "image/png", "nosniff")
+    assert (download.status_code, download["Content-Type"], download["X-Content-Type-Options"]) == (
+        200,
+        "image/png",
+        "nosniff",
+    )
     assert b"".join(download.streaming_content) == PNG_BYTES
 
 
@@ -112,7 +125,7 @@ def test_htmx_search_returns_only_the_rows(world):
 def test_export_writes_formula_like_names_as_text(world):
     from openpyxl import load_workbook
 
-    make_producer(name="=HYPERLINK(\"http://x\")", commune_name="Bát Tràng")
+    make_producer(name='=HYPERLINK("http://x")', commune_name="Bát Tràng")
     client = client_for(world.users["coordinator"])
     response = client.get(reverse("backoffice:producer_export"), {"q": "hyperlink"})
     ws = load_workbook(io.BytesIO(response.content)).active

@@ -153,3 +153,17 @@ def test_command_line_import(db, tmp_path, capsys):
 
     ws = load_workbook(out).active
     assert [c.value for c in ws[2]][:3] == ["Hợp tác xã", "HTX Dòng Lệnh", "0105555551"]
+
+
+def test_import_audit_names_related_records(db):
+    from ocop.core.audit import history
+
+    coordinator = make_user(Role.PROVINCE_COORDINATOR)
+    producer = make_producer(identifier="0104444442")
+    row = ["0104444442", "", "Trà sen", "1-13", "Bát Tràng", "", "Hà Nội", "", "", "", "", "", ""]
+    run_import("products", xlsx(PRODUCT_HEADERS, [row]), user=coordinator, commit=True)
+    entry = history(Product.objects.get(name="Trà sen")).get()
+    assert (entry.action, entry.actor_id) == ("import", coordinator.pk)
+    assert entry.changes["producer"] == [None, producer.name]
+    assert entry.changes["product_set"] == [None, "Các sản phẩm khác từ chè, trà"]
+    assert entry.changes["commune"] == [None, "Xã Bát Tràng"]

@@ -1,0 +1,42 @@
+"""`make bench`: benchmarks on generated data. Each prints its figures; none is a pass/fail test.
+
+Runs against a fresh SQLite database under bench/out/ (or BENCH_DATABASE_URL).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def main() -> None:
+    shutil.rmtree(OUT, ignore_errors=True)
+    (OUT / "data").mkdir(parents=True)
+    os.environ["OCOP_DATA_DIR"] = str(OUT / "data")
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{OUT / 'bench.sqlite3'}")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "ocop.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench import import_bench, search_bench
+    from ocop.places.loader import load_places
+    from ocop.registry.reference import load_classification
+
+    call_command("migrate", verbosity=0)
+    load_places()
+    load_classification()
+    which = sys.argv[1:] or ["import", "search"]
+    if "import" in which:
+        import_bench.run(OUT)
+    if "search" in which:
+        search_bench.run()
+
+
+if __name__ == "__main__":
+    main()
