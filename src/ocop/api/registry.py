@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from ocop.core.search import search
@@ -178,10 +178,10 @@ def get_producer(request: HttpRequest, producer_id: int) -> Producer:
 
 
 @router.post("/producers", response={201: ProducerOut})
-def create_producer(request: HttpRequest, payload: ProducerIn) -> tuple[int, Producer]:
+def create_producer(request: HttpRequest, payload: ProducerIn) -> Status[Producer]:
     data = payload.dict()
     data["commune"] = _commune(data.pop("commune_code"))
-    return 201, services.create_producer(by=request.user, **data)
+    return Status(201, services.create_producer(by=request.user, **data))
 
 
 @router.patch("/producers/{producer_id}", response=ProducerOut)
@@ -222,7 +222,7 @@ def get_product(request: HttpRequest, product_id: int) -> Product:
 
 
 @router.post("/products", response={201: ProductOut})
-def create_product(request: HttpRequest, payload: ProductIn) -> tuple[int, Product]:
+def create_product(request: HttpRequest, payload: ProductIn) -> Status[Product]:
     data = payload.dict()
     producer = access.producers_visible_to(request.user).filter(pk=data.pop("producer_id")).first()
     if producer is None:
@@ -234,7 +234,7 @@ def create_product(request: HttpRequest, payload: ProductIn) -> tuple[int, Produ
         commune=_commune(data.pop("commune_code")),
         **data,
     )
-    return 201, _products(request).get(pk=product.pk)
+    return Status(201, _products(request).get(pk=product.pk))
 
 
 @router.patch("/products/{product_id}", response=ProductOut)
