@@ -85,8 +85,8 @@ def _generate() -> None:
 def run() -> None:
     from django.db import connection
 
-    from ocop.core.search import search
     from ocop.registry.models import Product
+    from ocop.registry.queries import product_listing
 
     if Product.objects.count() < PRODUCTS:
         started = time.perf_counter()
@@ -100,7 +100,7 @@ def run() -> None:
     for _round in range(5):
         for q in QUERIES:
             started = time.perf_counter()
-            qs = search(Product.objects.select_related("producer", "product_set", "commune"), q)
+            qs = product_listing(Product.objects.all(), q)  # the API's and the list page's query
             count = qs.count()
             page = list(qs[:20])
             timings.append((time.perf_counter() - started) * 1000)
@@ -111,7 +111,7 @@ def run() -> None:
     p95 = timings[int(len(timings) * 0.95) - 1]
     print(
         f"search: {len(timings)} queries over {Product.objects.count():,} products on {connection.vendor}; "
-        f"count + first page of 20, ranked"
+        f"count + first page of 20, ranked, related rows included"
     )
     print(f"search: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms (goal p95 ≤ 20 ms on SQLite)")
     print(f"search: matches per query median {statistics.median(hits):,.0f}, max {max(hits):,}")

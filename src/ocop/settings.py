@@ -125,7 +125,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         # WAL for concurrent readers; a 64 MB page cache and memory-mapped reads keep search fast.
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
-            "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
+            "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;"
         ),
         "transaction_mode": "IMMEDIATE",
     }

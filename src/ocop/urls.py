@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -12,6 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("bo/", include("ocop.backoffice.urls")),
+    path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
 

@@ -32,6 +32,10 @@ def grant_role(
             raise ValueError("a commune officer needs a commune")
         province = commune.province
     assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, province=province, commune=commune)
+    if role == Role.SYSTEM_ADMIN and not (user.is_staff and user.is_superuser):
+        # The administrator also maintains reference data and unit names in the Django admin.
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
     if created:
         audit.record(
             actor=by,

@@ -13,6 +13,7 @@ from ocop.core.search import search
 from ocop.places.models import Commune
 from ocop.registry import access, services
 from ocop.registry.models import Producer, Product, ProductSet
+from ocop.registry.queries import product_listing
 
 router = Router(tags=["registry"], auth=django_auth)
 PAGE_SIZE = 50
@@ -196,11 +197,7 @@ def update_producer(request: HttpRequest, producer_id: int, payload: ProducerPat
 
 
 def _products(request: HttpRequest) -> QuerySet[Product]:
-    return (
-        access.products_visible_to(request.user)
-        .select_related("producer", "product_set__group", "commune__province")
-        .prefetch_related("packs")
-    )
+    return product_listing(access.products_visible_to(request.user))
 
 
 @router.get("/products", response=ProductPage, summary="Products visible to you")
@@ -212,7 +209,7 @@ def list_products(request: HttpRequest, filters: Query[ProductFilters]) -> dict[
         qs = qs.filter(commune__code=filters.commune)
     if filters.group:
         qs = qs.filter(product_set__group__code=filters.group)
-    return _page(search(qs, filters.q), filters.page)
+    return _page(product_listing(qs, filters.q), filters.page)
 
 
 @router.get("/products/{product_id}", response=ProductOut)

@@ -269,9 +269,6 @@ def _users(made: list[Producer], hanoi: Province, communes: dict[str, Commune], 
             services.link_producer_account(producer=made[1], user=user, by=actor)
         elif role == Role.SYSTEM_ADMIN:
             grant_role(user=user, role=role, by=actor)
-            if not user.is_staff:
-                user.is_staff = user.is_superuser = True
-                user.save(update_fields=["is_staff", "is_superuser"])
         else:
             grant_role(user=user, role=role, province=hanoi, by=actor)
     return added

@@ -135,6 +135,43 @@ CASES: list[
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
+    ("url_name", "expected"),
+    [
+        ("home", [200] * 9),
+        ("healthz", [200] * 9),
+        ("login", [200] * 9),
+        # The Django admin (unit names, reference data) is for the system administrator only.
+        (
+            "admin:places_commune_changelist",
+            ["admin", "admin", "admin", "admin", "admin", "admin", "admin", 200, "admin"],
+        ),
+    ],
+)
+def test_public_and_admin_pages(world, role, url_name, expected):
+    response = client_for(world.users[role]).get(reverse(url_name))
+    want = expected[ROLES.index(role)]
+    if want == "admin":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
+    else:
+        assert response.status_code == want
+
+
+def test_admin_can_rename_a_commune(world):
+    from ocop.places.models import Commune
+
+    commune = world.producer.commune
+    client = client_for(world.users["admin"])
+    url = reverse("admin:places_commune_change", args=[commune.pk])
+    response = client.post(
+        url, {"name": "Xã Bát Tràng (tên mới)", "short_name": commune.short_name, "kind": commune.kind}
+    )
+    assert response.status_code == 302
+    assert Commune.objects.get(pk=commune.pk).name == "Xã Bát Tràng (tên mới)"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
     ("name", "kwargs", "method", "data", "expected", "effect"),
     CASES,
     ids=[f"{c[0]}-{c[2]}" for c in CASES],

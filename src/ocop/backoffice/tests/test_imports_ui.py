@@ -70,3 +70,31 @@ def test_split_commune_is_chosen_then_everything_saved(world):
     assert response.context["report"].created == 2
     saved = Producer.objects.get(identifier="0101313131")
     assert (saved.commune, saved.legacy_commune.name, saved.women_led) == (gia_lam, "Xã Bát Tràng", True)
+
+
+def test_large_file_shows_a_progress_bar_until_the_worker_is_done(world, settings, django_capture_on_commit_callbacks):
+    settings.OCOP_IMPORT_BACKGROUND_ROWS = 1
+    client = client_for(world.users["coordinator"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = upload(
+            client,
+            [
+                ["Hợp tác xã", "HTX Nền 1", "0101414141", "", "", "", "", "Ba Vì", "", "Hà Nội", "", ""],
+                ["Hợp tác xã", "HTX Nền 2", "0101414142", "", "", "", "", "Ba Vì", "", "Hà Nội", "", ""],
+            ],
+        )
+    assert len(callbacks) == 1  # the task is enqueued when the upload commits
+    job = ImportJob.objects.get(original_name="ds.xlsx")
+    assert (response.status_code, job.background, response.context["running"]) == (200, True, True)
+    assert '<progress max="100" value="0">' in response.content.decode()
+    url = reverse("backoffice:import_job", kwargs={"pk": job.pk})
+    partial = client.get(url, headers={"HX-Request": "true"})
+    assert "<html" not in partial.content.decode()
+    assert 'hx-trigger="every 1s"' in partial.content.decode()
+    from ocop.registry.jobs import execute
+
+    execute(job, commit=False)  # what the worker runs (the worker itself is tested in registry/tests/test_jobs.py)
+    done = client.get(url, headers={"HX-Request": "true"})
+    assert done["HX-Refresh"] == "true"
+    page = client.get(url)
+    assert page.context["report"].total == 2

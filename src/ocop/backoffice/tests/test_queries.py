@@ -27,7 +27,7 @@ def _grow(world, n):
     ("name", "expected"),
     [
         ("backoffice:producer_list", 5),
-        ("backoffice:product_list", 7),
+        ("backoffice:product_list", 13),
         ("backoffice:document_list", 5),
         ("backoffice:dashboard", 10),
         ("backoffice:producer_export", 4),

@@ -20,10 +20,11 @@ from ocop.registry.duplicates import similar_products
 from ocop.registry.enums import ProductStatus
 from ocop.registry.exports import export_products
 from ocop.registry.models import ProductGroup, ProductPack, ProductPhoto
+from ocop.registry.queries import product_listing
 
 
-def filtered_products(request: Request):  # type: ignore[no-untyped-def]
-    qs = access.products_visible_to(request.user).select_related("producer", "product_set", "commune")
+def filtered_products(request: Request, *, listing: bool = True):  # type: ignore[no-untyped-def]
+    qs = access.products_visible_to(request.user)
     if group := int_or_none(request.GET.get("group")):
         qs = qs.filter(product_set__group_id=group)
     if commune := int_or_none(request.GET.get("commune")):
@@ -32,7 +33,8 @@ def filtered_products(request: Request):  # type: ignore[no-untyped-def]
         qs = qs.filter(status=status)
     if producer := int_or_none(request.GET.get("producer")):
         qs = qs.filter(producer_id=producer)
-    return search(qs, request.GET.get("q"))
+    q = request.GET.get("q")
+    return product_listing(qs, q) if listing else search(qs, q)
 
 
 @login_required
@@ -50,7 +52,7 @@ def product_list(request: Request) -> HttpResponse:
 
 @login_required
 def product_export(request: Request) -> HttpResponse:
-    return xlsx_response(export_products(filtered_products(request)), "san-pham.xlsx")
+    return xlsx_response(export_products(filtered_products(request, listing=False)), "san-pham.xlsx")
 
 
 def _similar(request: Request, form: ProductForm, exclude_pk: int | None = None) -> list:  # type: ignore[type-arg]
