@@ -46,6 +46,10 @@ def dashboard(request: Request) -> HttpResponse:
             "assignments": assignments,
             "is_admin": scope.is_admin,
             "can_create": access.can_create_producer(user),
+            # A producer's own records (and a commune officer's first few) for one-tap access on a phone.
+            "own_producers": (
+                list(access.producers_writable_by(user).order_by("name")[:5]) if Role.PRODUCER in scope.roles else []
+            ),
             "sees_documents": scope.is_admin or bool(scope.roles - {Role.COUNCIL_MEMBER, Role.OUTLET_OPERATOR}),
         },
     )

@@ -141,3 +141,15 @@ def test_document_state_follows_the_calendar(db, time_machine):
     assert document.state() == "expired"
     time_machine.move_to(dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC))
     assert document.state() == "valid"
+
+
+def test_history_shows_field_labels_and_choice_labels(db):
+    from django.utils import translation
+
+    producer = make_producer(name="HTX Nhãn")
+    product = make_product(producer=producer, name="Chè", packs=[{"name": "Hộp", "size": "1 kg", "gtin": ""}])
+    services.update_product(product=product, by=None, status="paused")
+    with translation.override("vi"):
+        change, create = list(history(product))
+        assert change.labelled_changes() == [("trạng thái", "Đang sản xuất", "Tạm dừng")]
+        assert ("quy cách đóng gói", None, ["Hộp 1 kg"]) in create.labelled_changes()
