@@ -67,5 +67,6 @@ class AuditEntry(models.Model):
                     if choices:
                         before = choices.get(before, before) if isinstance(before, str) else before
                         after = choices.get(after, after) if isinstance(after, str) else after
+            before, after = (", ".join(map(str, v)) if isinstance(v, list) else v for v in (before, after))
             rows.append((str(label), before, after))
         return rows

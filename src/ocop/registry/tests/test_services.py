@@ -152,4 +152,4 @@ def test_history_shows_field_labels_and_choice_labels(db):
     with translation.override("vi"):
         change, create = list(history(product))
         assert change.labelled_changes() == [("trạng thái", "Đang sản xuất", "Tạm dừng")]
-        assert ("quy cách đóng gói", None, ["Hộp 1 kg"]) in create.labelled_changes()
+        assert ("quy cách đóng gói", None, "Hộp 1 kg") in create.labelled_changes()
