@@ -28,9 +28,10 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 messages: $(STAMP)
-	cd src/ocop && ../../$(OCOP) compilemessages --ignore=.venv -v0
+	@if command -v msgfmt >/dev/null; then cd src/ocop && ../../$(OCOP) compilemessages -v0; \
+	else echo "gettext is not installed: using the committed translations"; fi
 
-migrate: setup
+migrate: setup messages
 	$(OCOP) migrate --no-input -v0
 	$(OCOP) load_places
 	$(OCOP) load_reference

@@ -5,6 +5,9 @@ from __future__ import annotations
 import itertools
 import random
 
+from ocop.registry.demo import COMMUNES
+from ocop.registry.validators import gtin_check_digit
+
 BASES = [
     "Chè búp",
     "Chè Thái Nguyên",
@@ -47,23 +50,9 @@ BASES = [
     "Tranh thêu",
     "Quạt giấy",
 ]
+# The demo's communes plus a few craft villages.
 PLACES = [
-    "Ba Vì",
-    "Bát Tràng",
-    "Chuyên Mỹ",
-    "Phú Nghĩa",
-    "Vân Đình",
-    "Thanh Oai",
-    "Đông Anh",
-    "Gia Lâm",
-    "Mê Linh",
-    "Sóc Sơn",
-    "Thạch Thất",
-    "Hoài Đức",
-    "Quốc Oai",
-    "Mỹ Đức",
-    "Phúc Thọ",
-    "Thường Tín",
+    *COMMUNES,
     "Tân Cương",
     "Thổ Hà",
     "Vạn Phúc",
@@ -106,5 +95,4 @@ def product_names(count: int, seed: int = 7) -> list[str]:
 
 def gtin(n: int) -> str:
     body = f"893{5000000 + n:09d}"
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return body + str((10 - total % 10) % 10)
+    return body + gtin_check_digit(body)

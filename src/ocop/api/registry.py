@@ -147,6 +147,13 @@ def _page(qs: QuerySet[Any], page: int) -> dict[str, Any]:
     return {"count": qs.count(), "items": list(qs[start : start + PAGE_SIZE])}
 
 
+def _refuse_nulls(data: dict[str, Any]) -> None:
+    """PATCH bodies may leave a field out, not set it to null."""
+    nulls = [k for k, v in data.items() if v is None]
+    if nulls:
+        raise ValidationError({k: [_("This field cannot be null.")] for k in nulls})
+
+
 def _commune(code: str, field: str = "commune_code") -> Commune:
     commune = Commune.objects.filter(code=code).select_related("province").first()
     if commune is None:
@@ -191,8 +198,7 @@ def update_producer(request: HttpRequest, producer_id: int, payload: ProducerPat
     data = payload.dict(exclude_unset=True)
     if "commune_code" in data:
         data["commune"] = _commune(data.pop("commune_code") or "")
-    for key in [k for k, v in data.items() if v is None]:
-        raise ValidationError({key: [_("This field cannot be null.")]})
+    _refuse_nulls(data)
     return services.update_producer(producer=producer, by=request.user, **data)
 
 
@@ -238,8 +244,7 @@ def create_product(request: HttpRequest, payload: ProductIn) -> Status[Product]:
 def update_product(request: HttpRequest, product_id: int, payload: ProductPatch) -> Product:
     product = access.get_product_for_user(request.user, product_id, write=True)
     data = payload.dict(exclude_unset=True)
-    for key in [k for k, v in data.items() if v is None]:
-        raise ValidationError({key: [_("This field cannot be null.")]})
+    _refuse_nulls(data)
     if "product_set_code" in data:
         data["product_set"] = _product_set(data.pop("product_set_code"))
     if "commune_code" in data:

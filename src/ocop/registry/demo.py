@@ -18,6 +18,7 @@ from ocop.places.resolver import PlaceResolver
 from ocop.registry import services
 from ocop.registry.enums import DocumentKind, ProducerKind, ProductStatus
 from ocop.registry.models import Document, Producer, ProductSet
+from ocop.registry.validators import gtin_check_digit
 
 DEMO_PASSWORD = "ocop-demo-2026"  # noqa: S105  # printed by `make run`; demo only
 
@@ -216,8 +217,7 @@ def build_demo(
 
 def _gtin(n: int) -> str:
     body = f"893{8000000 + n:09d}"  # 893: GS1 Vietnam prefix
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return body + str((10 - total % 10) % 10)
+    return body + gtin_check_digit(body)
 
 
 def _documents(producer: Producer, index: int, today: dt.date, actor: User) -> int:

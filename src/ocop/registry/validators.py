@@ -84,6 +84,12 @@ def validate_phone(value: str) -> None:
         )
 
 
+def gtin_check_digit(body: str) -> str:
+    """The GS1 check digit for the digits before it."""
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return str((10 - total % 10) % 10)
+
+
 def validate_gtin(value: str) -> None:
     """GTIN-8/12/13/14 with a correct GS1 check digit."""
     if not value:
@@ -92,10 +98,7 @@ def validate_gtin(value: str) -> None:
         raise ValidationError(
             _("Barcode “%(value)s” must have 8, 12, 13 or 14 digits."), params={"value": value}, code="invalid"
         )
-    digits = [int(d) for d in value]
-    body, check = digits[:-1], digits[-1]
-    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    if (10 - total % 10) % 10 != check:
+    if gtin_check_digit(value[:-1]) != value[-1]:
         raise ValidationError(
             _("Barcode “%(value)s” has a wrong check digit."), params={"value": value}, code="invalid"
         )

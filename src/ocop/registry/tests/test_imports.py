@@ -167,3 +167,15 @@ def test_import_audit_names_related_records(db):
     assert entry.changes["producer"] == [None, producer.name]
     assert entry.changes["product_set"] == [None, "Các sản phẩm khác từ chè, trà"]
     assert entry.changes["commune"] == [None, "Xã Bát Tràng"]
+
+
+def test_template_workbooks_import_cleanly(db):
+    from ocop.registry.exports import template_workbook
+
+    coordinator = make_user(Role.PROVINCE_COORDINATOR)
+    report = run_import("producers", io.BytesIO(template_workbook("producers")), user=coordinator, commit=True)
+    assert (report.errors, report.created) == ([], 1)
+    report = run_import("products", io.BytesIO(template_workbook("products")), user=coordinator, commit=True)
+    assert (report.errors, report.created) == ([], 1)
+    product = Product.objects.get()
+    assert (product.name, product.commune.name, product.legacy_commune.name) == ("Chè búp Ba Vì", "Xã Suối Hai", "Xã Tản Lĩnh")
