@@ -7,8 +7,6 @@ from typing import Any
 
 from ocop.accounts.models import Role, RoleAssignment
 
-PROVINCE_ROLES = {Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER, Role.COUNCIL_MEMBER, Role.OUTLET_OPERATOR}
-
 
 @dataclass(frozen=True)
 class Scope:

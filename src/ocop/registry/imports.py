@@ -412,8 +412,3 @@ def run_import(
     if not access.can_create_producer(user):
         raise PermissionDenied
     return IMPORTERS[kind](user=user, choices=choices, progress=progress).run(source, commit=commit)
-
-
-def commune_label(commune_id: int) -> str:
-    commune = Commune.objects.filter(pk=commune_id).select_related("province").first()
-    return f"{commune.name}, {commune.province.name}" if commune else str(commune_id)

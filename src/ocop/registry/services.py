@@ -45,7 +45,6 @@ PRODUCER_FIELDS = (
 )
 PRODUCT_FIELDS = ("producer", "name", "product_set", "commune", "legacy_commune", "description", "story", "status")
 DOCUMENT_FIELDS = ("kind", "title", "number", "issuer", "issued_on", "expires_on", "product")
-PACK_FIELDS = ("name", "size", "gtin")
 FILE_STORAGE: Any = Document._meta.get_field("file").storage  # type: ignore[union-attr]
 
 

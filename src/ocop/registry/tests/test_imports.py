@@ -178,4 +178,8 @@ def test_template_workbooks_import_cleanly(db):
     report = run_import("products", io.BytesIO(template_workbook("products")), user=coordinator, commit=True)
     assert (report.errors, report.created) == ([], 1)
     product = Product.objects.get()
-    assert (product.name, product.commune.name, product.legacy_commune.name) == ("Chè búp Ba Vì", "Xã Suối Hai", "Xã Tản Lĩnh")
+    assert (product.name, product.commune.name, product.legacy_commune.name) == (
+        "Chè búp Ba Vì",
+        "Xã Suối Hai",
+        "Xã Tản Lĩnh",
+    )
