@@ -199,13 +199,13 @@ def create_product(*, by: Any, packs: list[dict[str, str]] | None = None, **fiel
 def update_product(*, product: Product, by: Any, **changes: Any) -> Product:
     """Change a product. Side effects: audit entry."""
     before = audit.snapshot(product, PRODUCT_FIELDS)
+    before_producer_id = product.producer_id
     for name, value in changes.items():
         if name not in PRODUCT_FIELDS:
             raise TypeError(name)
         setattr(product, name, value)
-    if before["producer"] != str(product.producer) and not (
-        access.producers_writable_by(by).filter(pk=product.producer_id).exists()
-    ):
+    moved = product.producer_id != before_producer_id
+    if moved and not access.producers_writable_by(by).filter(pk=product.producer_id).exists():
         raise PermissionDenied
     prepare_product(product, product.producer.name)
     product.save()

@@ -153,3 +153,16 @@ def test_history_shows_field_labels_and_choice_labels(db):
         change, create = list(history(product))
         assert change.labelled_changes() == [("trạng thái", "Đang sản xuất", "Tạm dừng")]
         assert ("quy cách đóng gói", None, "Hộp 1 kg") in create.labelled_changes()
+
+
+def test_product_cannot_be_moved_to_a_producer_outside_scope(db):
+    officer = make_user(Role.COMMUNE_OFFICER, communes=("Bát Tràng",))
+    mine = make_producer(commune_name="Bát Tràng")
+    theirs = make_producer(commune_name="Ba Vì")
+    product = make_product(producer=mine)
+    with pytest.raises(PermissionDenied):
+        services.update_product(product=product, by=officer, producer=theirs)
+    product.refresh_from_db()
+    assert product.producer == mine
+    services.update_product(product=product, by=officer, name="Tên mới")
+    assert Product.objects.get(pk=product.pk).name == "Tên mới"
