@@ -12,6 +12,7 @@ from ninja.security import django_auth
 from ocop.core.search import search
 from ocop.places.models import Commune
 from ocop.registry import access, services
+from ocop.registry.duplicates import similar_products
 from ocop.registry.models import Producer, Product, ProductSet
 from ocop.registry.queries import product_listing
 
@@ -92,6 +93,17 @@ class ProductOut(Schema):
     story: str
     status: str
     packs: list[PackOut]
+
+
+class SimilarOut(Schema):
+    id: int = Field(alias="product.id")
+    name: str = Field(alias="product.name")
+    producer_name: str = Field(alias="product.producer.name")
+    score: int
+
+
+class ProductCreated(ProductOut):
+    possible_duplicates: list[SimilarOut]
 
 
 class ProductIn(Schema):
@@ -224,20 +236,26 @@ def get_product(request: HttpRequest, product_id: int) -> Product:
     return _products(request).get(pk=product_id)
 
 
-@router.post("/products", response={201: ProductOut})
+@router.post("/products", response={201: ProductCreated})
 def create_product(request: HttpRequest, payload: ProductIn) -> Status[Product]:
     data = payload.dict()
     producer = access.producers_visible_to(request.user).filter(pk=data.pop("producer_id")).first()
     if producer is None:
         raise ValidationError({"producer_id": [_("No such producer.")]})
+    commune = _commune(data.pop("commune_code"))
+    similar = similar_products(
+        access.products_visible_to(request.user), name=data["name"], producer_id=producer.pk, commune_id=commune.pk
+    )
     product = services.create_product(
         by=request.user,
         producer=producer,
         product_set=_product_set(data.pop("product_set_code")),
-        commune=_commune(data.pop("commune_code")),
+        commune=commune,
         **data,
     )
-    return Status(201, _products(request).get(pk=product.pk))
+    created = _products(request).get(pk=product.pk)
+    created.possible_duplicates = similar  # type: ignore[attr-defined]  # a warning for the client, not a block
+    return Status(201, created)
 
 
 @router.patch("/products/{product_id}", response=ProductOut)

@@ -76,9 +76,6 @@ class ProductForm(PlainLabels, forms.ModelForm):  # type: ignore[type-arg]
     pack_name = forms.CharField(label=_("pack"), max_length=120, required=False)
     pack_size = forms.CharField(label=_("size"), max_length=60, required=False)
     pack_gtin = forms.CharField(label=_("barcode (GTIN)"), max_length=14, required=False)
-    confirm_duplicate = forms.BooleanField(
-        label=_("I checked the similar products above: this is a different product."), required=False
-    )
 
     class Meta:
         model = Product
@@ -98,7 +95,7 @@ class ProductForm(PlainLabels, forms.ModelForm):  # type: ignore[type-arg]
         self.fields["product_set"].queryset = ProductSet.objects.filter(is_active=True).select_related("group")  # type: ignore[attr-defined]
         self.fields["status"].initial = ProductStatus.ACTIVE
         if not with_pack:
-            for name in ("pack_name", "pack_size", "pack_gtin", "confirm_duplicate"):
+            for name in ("pack_name", "pack_size", "pack_gtin"):
                 del self.fields[name]
 
     def _post_clean(self) -> None:

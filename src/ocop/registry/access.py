@@ -135,6 +135,19 @@ def communes_for_new_records(user: Any) -> QuerySet[Commune]:
     return Commune.objects.filter(q)
 
 
+def list_communes(user: Any) -> QuerySet[Commune]:
+    """Communes offered as a list filter: the user's own communes, else their provinces' (default province for all)."""
+    from django.conf import settings
+
+    scope = scope_of(user)
+    if scope.communes and not scope.provinces_for(*READ_ROLES):
+        return Commune.objects.filter(pk__in=scope.communes).order_by("name")
+    provinces = scope.provinces_for(*READ_ROLES)
+    if provinces:
+        return Commune.objects.filter(province_id__in=provinces).order_by("name")
+    return Commune.objects.filter(province__code=settings.OCOP_DEFAULT_PROVINCE).order_by("name")
+
+
 def can_create_producer(user: Any, commune: Commune | None = None) -> bool:
     scope = scope_of(user)
     if scope.is_admin:

@@ -145,7 +145,13 @@ def test_create_and_update_with_vietnamese_errors(world):
     response = client.post("/api/v1/products", json.dumps(product), content_type="application/json")
     assert response.status_code == 201
     assert response.json()["packs"] == [{"name": "Hộp", "size": "1 chiếc", "gtin": "8934588012228"}]
+    assert response.json()["possible_duplicates"] == []
     product_id = response.json()["id"]
+    again = client.post("/api/v1/products", json.dumps({**product, "packs": []}), content_type="application/json")
+    assert again.status_code == 201
+    assert again.json()["possible_duplicates"] == [
+        {"id": product_id, "name": "Bình gốm", "producer_name": "Công ty Gốm", "score": 100}
+    ]
     response = client.patch(
         f"/api/v1/products/{product_id}",
         json.dumps({"status": "paused", "name": "Bình gốm men rạn"}),

@@ -26,8 +26,8 @@ def _grow(world, n):
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("backoffice:producer_list", 5),
-        ("backoffice:product_list", 13),
+        ("backoffice:producer_list", 6),
+        ("backoffice:product_list", 14),
         ("backoffice:document_list", 5),
         ("backoffice:dashboard", 10),
         ("backoffice:producer_export", 4),

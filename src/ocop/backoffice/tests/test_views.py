@@ -91,7 +91,7 @@ def test_document_upload_checks_content_and_size(world, settings):
     assert b"".join(download.streaming_content) == PNG_BYTES
 
 
-def test_similar_product_warning_then_confirm(world):
+def test_similar_product_is_a_warning_not_a_block(world):
     client = client_for(world.users["coordinator"])
     make_product(producer=world.producer, name="Bánh đa nem Thổ Hà")
     data = {
@@ -101,15 +101,29 @@ def test_similar_product_warning_then_confirm(world):
         "commune": world.producer.commune_id,
         "status": "active",
     }
-    response = client.post(reverse("backoffice:product_create"), data)
-    assert response.status_code == 400
-    assert [s.product.name for s in response.context["similar"]] == ["Bánh đa nem Thổ Hà"]
-    assert Product.objects.filter(name="Banh da nem Tho Ha").count() == 0
-    response = client.post(reverse("backoffice:product_create"), {**data, "confirm_duplicate": "on"})
-    assert response.status_code == 302
-    assert Product.objects.filter(name="Banh da nem Tho Ha").count() == 1
     hx = client.get(reverse("backoffice:product_similar"), {**data, "name": "banh da nem tho ha"})
     assert "Bánh đa nem Thổ Hà" in hx.content.decode()
+    response = client.post(reverse("backoffice:product_create"), data, follow=True)
+    assert response.status_code == 200
+    assert Product.objects.filter(name="Banh da nem Tho Ha").count() == 1
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert warnings == [f"Có thể trùng với sản phẩm: Bánh đa nem Thổ Hà ({world.producer.name})."]
+
+
+def test_documents_are_found_by_producer_number_or_issuer(world):
+    client = client_for(world.users["coordinator"])
+    other = make_producer(name="HTX Mật Ong Ba Vì", commune_name="Ba Vì")
+    from ocop.testing import make_document
+
+    make_document(producer=other, number="77/ATTP-BV", issuer="Chi cục ATVSTP")
+
+    def names(q):
+        return [d.producer.name for d in client.get(reverse("backoffice:document_list"), {"q": q}).context["page"]]
+
+    assert names("mat ong") == ["HTX Mật Ong Ba Vì"]
+    assert names("77/attp") == ["HTX Mật Ong Ba Vì"]
+    assert names("chi cục") == ["HTX Mật Ong Ba Vì"]
+    assert names("khong co") == []
 
 
 def test_htmx_search_returns_only_the_rows(world):

@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from ocop.backoffice.forms import DocumentForm, apply_service_errors
 from ocop.backoffice.views.common import Request, paginate, query_without_page
 from ocop.core.audit import history
+from ocop.core.text import fold
 from ocop.registry import access, services
 from ocop.registry.enums import DocumentKind, DocumentState
 from ocop.registry.models import EXPIRING_DAYS
@@ -24,6 +26,9 @@ def document_list(request: Request) -> HttpResponse:
     qs = access.documents_visible_to(request.user).select_related("producer", "product")
     if kind := request.GET.get("kind"):
         qs = qs.filter(kind=kind)
+    if q := (request.GET.get("q") or "").strip():
+        # Documents are found by their producer's name or identifier (folded), their number or their issuer.
+        qs = qs.filter(Q(producer__search_text__contains=fold(q)) | Q(number__icontains=q) | Q(issuer__icontains=q))
     today = timezone.localdate()
     state = request.GET.get("state")
     if state == DocumentState.EXPIRED:

@@ -14,6 +14,7 @@ from ocop.backoffice.views.common import Request, int_or_none, paginate, query_w
 from ocop.core.audit import history
 from ocop.core.search import search
 from ocop.registry import access, services
+from ocop.registry.access import list_communes
 from ocop.registry.enums import ProducerKind
 from ocop.registry.exports import export_producers
 
@@ -40,6 +41,7 @@ def producer_list(request: Request) -> HttpResponse:
         "page": page,
         "query": query_without_page(request),
         "kinds": ProducerKind.choices,
+        "communes": list_communes(request.user),
         "can_create": access.can_create_producer(request.user),
     }
     template = "backoffice/producers/_rows.html" if request.htmx else "backoffice/producers/list.html"

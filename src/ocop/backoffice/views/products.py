@@ -16,6 +16,7 @@ from ocop.core.audit import history
 from ocop.core.search import search
 from ocop.places.models import Commune
 from ocop.registry import access, services
+from ocop.registry.access import list_communes
 from ocop.registry.duplicates import similar_products
 from ocop.registry.enums import ProductStatus
 from ocop.registry.exports import export_products
@@ -44,6 +45,7 @@ def product_list(request: Request) -> HttpResponse:
         "query": query_without_page(request),
         "groups": ProductGroup.objects.all(),
         "statuses": ProductStatus.choices,
+        "communes": list_communes(request.user),
         "can_create": access.producers_writable_by(request.user).exists(),
     }
     template = "backoffice/products/_rows.html" if request.htmx else "backoffice/products/list.html"
@@ -81,16 +83,20 @@ def product_create(request: Request) -> HttpResponse:
     similar: list = []  # type: ignore[type-arg]
     if request.method == "POST" and form.is_valid():
         similar = _similar(request, form)
-        if similar and not form.cleaned_data.get("confirm_duplicate"):
-            form.add_error("confirm_duplicate", _("Similar products exist: check them, then tick the box to go on."))
+        try:
+            product = services.create_product(by=request.user, packs=form.packs(), **form.product_fields())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
         else:
-            try:
-                product = services.create_product(by=request.user, packs=form.packs(), **form.product_fields())
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("Product “%(name)s” registered.") % {"name": product.name})
-                return redirect("backoffice:product_detail", pk=product.pk)
+            messages.success(request, _("Product “%(name)s” registered.") % {"name": product.name})
+            if similar:
+                # A warning, not a block: the officer decides whether it is really the same product.
+                messages.warning(
+                    request,
+                    _("Possible duplicates of this product: %(names)s.")
+                    % {"names": "; ".join(f"{s.product.name} ({s.product.producer.name})" for s in similar)},
+                )
+            return redirect("backoffice:product_detail", pk=product.pk)
     return render(
         request,
         "backoffice/products/form.html",
