@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=65536)  # pure; imports fold the same place, set and status names thousands of times
 def fold(text: str | None) -> str:
     """Lower-case, strip Vietnamese marks, đ→d, collapse everything else to single spaces."""
     if not text:
