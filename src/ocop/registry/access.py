@@ -157,6 +157,17 @@ def can_create_producer(user: Any, commune: Commune | None = None) -> bool:
     return commune.province_id in scope.provinces_for(*WRITE_ROLES) or commune.pk in scope.communes
 
 
+def can_read_documents(user: Any) -> bool:
+    """Whether the user's roles reach the evidence vault at all (the same rule as documents_visible_to)."""
+    scope = scope_of(user)
+    return (
+        scope.is_admin
+        or bool(scope.provinces_for(*DOCUMENT_READ_ROLES))
+        or bool(scope.communes)
+        or Role.PRODUCER in scope.roles
+    )
+
+
 def can_delete(user: Any) -> bool:
     """Whether to offer delete buttons at all; the gateway decides per record."""
     scope = scope_of(user)

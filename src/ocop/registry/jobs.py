@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 from django.tasks import task
+from django.utils.translation import gettext as _
 
 from ocop.core.excel import ExcelError, read_sheet
 from ocop.registry.imports import ImportReport, RowIssue, run_import
@@ -72,7 +73,19 @@ def execute(job: ImportJob, *, commit: bool) -> ImportReport:
                 progress=progress,
             )
     except Exception:
-        report = ImportReport(kind=job.kind, errors=[RowIssue(row=0, column="", message="internal error")])
+        report = ImportReport(
+            kind=job.kind,
+            errors=[
+                RowIssue(
+                    row=0,
+                    column="",
+                    message=_(
+                        "The import stopped on an unexpected error; nothing was saved. "
+                        "Please report it to the administrator."
+                    ),
+                )
+            ],
+        )
         job.status = ImportStatus.FAILED
         job.report = report.as_dict()
         job.save(update_fields=["status", "report", "updated_at"])

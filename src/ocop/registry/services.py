@@ -131,9 +131,10 @@ def update_producer(*, producer: Producer, by: Any, **changes: Any) -> Producer:
     prepare_producer(producer)
     producer.save()
     if before["name"] != producer.name:
-        for product in producer.products.all():
+        products = list(producer.products.all())
+        for product in products:
             product.search_text = product_search_text(product, producer.name)
-            product.save(update_fields=["search_text", "updated_at"])
+        Product.objects.bulk_update(products, ["search_text"], batch_size=500)
     changed = audit.diff(before, audit.snapshot(producer, PRODUCER_FIELDS))
     if changed:
         audit.record(actor=by, action=AuditAction.CHANGE, obj=producer, changes=changed)

@@ -163,3 +163,23 @@ def test_dashboard_counts_follow_the_role(world):
     assert charlie.context["counts"] == {"producers": 0, "products": 0, "documents": 0, "expired": 0, "expiring": 0}
     owner = client_for(world.users["producer"]).get(reverse("backoffice:dashboard"))
     assert owner.context["counts"] == {"producers": 1, "products": 1, "documents": 1, "expired": 0, "expiring": 0}
+
+
+def test_dashboard_offers_the_vault_only_to_roles_that_can_read_it(world):
+    from ocop.registry import access
+
+    for role, expected in [
+        ("coordinator", True),
+        ("commerce", True),
+        ("commune", True),
+        ("producer", True),
+        ("admin", True),
+        ("council", False),
+        ("outlet", False),
+        ("charlie", True),  # reads the vault of its own province, which is empty here
+    ]:
+        response = client_for(world.users[role]).get(reverse("backoffice:dashboard"))
+        assert response.context["sees_documents"] is expected, role
+        # the same rule as the gateway: roles without the vault see no document at all
+        if not expected:
+            assert access.documents_visible_to(world.users[role]).count() == 0

@@ -50,6 +50,6 @@ def dashboard(request: Request) -> HttpResponse:
             "own_producers": (
                 list(access.producers_writable_by(user).order_by("name")[:5]) if Role.PRODUCER in scope.roles else []
             ),
-            "sees_documents": scope.is_admin or bool(scope.roles - {Role.COUNCIL_MEMBER, Role.OUTLET_OPERATOR}),
+            "sees_documents": access.can_read_documents(user),
         },
     )
