@@ -10,7 +10,9 @@ from typing import Any, Protocol
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
+from ocop.core.bulk import insert_rows
 from ocop.core.models import AuditAction, AuditEntry
 
 
@@ -80,11 +82,29 @@ def record_many(
     *, actor: Actor | None, action: AuditAction, objs: Sequence[models.Model], fields: Sequence[str]
 ) -> None:
     """One entry per object, written in bulk (imports)."""
-    entries = [
-        _entry(actor=actor, action=action, obj=o, changes={k: [None, v] for k, v in snapshot(o, fields).items()})
-        for o in objs
-    ]
-    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    if not objs:
+        return
+    at = timezone.now()
+    actor_id = actor.pk if actor is not None else None
+    name = actor_name(actor)
+    content_type_id = ContentType.objects.get_for_model(objs[0]).pk
+    insert_rows(
+        AuditEntry,
+        ["at", "actor_id", "actor_name", "action", "content_type_id", "object_id", "object_repr", "changes"],
+        (
+            (
+                at,
+                actor_id,
+                name,
+                action,
+                content_type_id,
+                str(o.pk),
+                str(o)[:300],
+                {k: [None, v] for k, v in snapshot(o, fields).items()},
+            )
+            for o in objs
+        ),
+    )
 
 
 def history(obj: models.Model) -> models.QuerySet[AuditEntry]:

@@ -13,9 +13,11 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.core import audit
+from ocop.core.bulk import insert_rows
 from ocop.core.excel import ExcelError, read_sheet
 from ocop.core.models import AuditAction
 from ocop.core.text import fold
@@ -383,13 +385,13 @@ class ProductImporter(_Importer):
 
     def save(self, built: list[tuple[Product, ProductPack | None]]) -> int:
         products = [p for p, _pack in built]
+        now = timezone.now()
         Product.objects.bulk_create(products, batch_size=500)
-        packs = []
-        for product, pack in built:
-            if pack is not None:
-                pack.product = product
-                packs.append(pack)
-        ProductPack.objects.bulk_create(packs, batch_size=500)
+        insert_rows(
+            ProductPack,
+            ["created_at", "updated_at", "product_id", "name", "size", "gtin"],
+            ((now, now, product.pk, pack.name, pack.size, pack.gtin) for product, pack in built if pack is not None),
+        )
         audit.record_many(actor=self.user, action=AuditAction.IMPORT, objs=products, fields=PRODUCT_FIELDS)
         return len(products)
 

@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import pytest
@@ -155,15 +156,21 @@ def test_command_line_import(db, tmp_path, capsys):
     assert [c.value for c in ws[2]][:3] == ["Hợp tác xã", "HTX Dòng Lệnh", "0105555551"]
 
 
-def test_import_audit_names_related_records(db):
+def test_import_audit_names_related_records(db, time_machine):
     from ocop.core.audit import history
 
+    time_machine.move_to(dt.datetime(2026, 5, 4, 8, 30, tzinfo=dt.UTC), tick=False)
     coordinator = make_user(Role.PROVINCE_COORDINATOR)
     producer = make_producer(identifier="0104444442")
     row = ["0104444442", "", "Trà sen", "1-13", "Bát Tràng", "", "Hà Nội", "", "", "", "", "", ""]
     run_import("products", xlsx(PRODUCT_HEADERS, [row]), user=coordinator, commit=True)
     entry = history(Product.objects.get(name="Trà sen")).get()
-    assert (entry.action, entry.actor_id) == ("import", coordinator.pk)
+    assert (entry.action, entry.actor_id, entry.at) == (
+        "import",
+        coordinator.pk,
+        dt.datetime(2026, 5, 4, 8, 30, tzinfo=dt.UTC),
+    )
+    assert (entry.object_id, entry.object_repr) == (str(Product.objects.get(name="Trà sen").pk), "Trà sen")
     assert entry.changes["producer"] == [None, producer.name]
     assert entry.changes["product_set"] == [None, "Các sản phẩm khác từ chè, trà"]
     assert entry.changes["commune"] == [None, "Xã Bát Tràng"]
