@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
-from ocop.core.search import search
+from ocop.core.search import RankedSearch
 from ocop.places.models import Commune
 from ocop.registry import access, services
 from ocop.registry.duplicates import similar_products
 from ocop.registry.models import Producer, Product, ProductSet
-from ocop.registry.queries import product_listing
+from ocop.registry.queries import product_listing, product_rows
 
 router = Router(tags=["registry"], auth=django_auth)
 PAGE_SIZE = 50
@@ -154,7 +154,7 @@ class ProductFilters(Schema):
     page: int = Field(1, ge=1)
 
 
-def _page(qs: QuerySet[Any], page: int) -> dict[str, Any]:
+def _page(qs: RankedSearch[Any], page: int) -> dict[str, Any]:
     start = (page - 1) * PAGE_SIZE
     return {"count": qs.count(), "items": list(qs[start : start + PAGE_SIZE])}
 
@@ -182,14 +182,14 @@ def _product_set(code: str) -> ProductSet:
 
 @router.get("/producers", response=ProducerPage, summary="Producers visible to you")
 def list_producers(request: HttpRequest, filters: Query[ProducerFilters]) -> dict[str, Any]:
-    qs = access.producers_visible_to(request.user).select_related("commune__province")
+    qs = access.producers_visible_to(request.user)
     if filters.province:
         qs = qs.filter(commune__province__code=filters.province)
     if filters.commune:
         qs = qs.filter(commune__code=filters.commune)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
-    return _page(search(qs, filters.q), filters.page)
+    return _page(RankedSearch(qs, filters.q, select=("commune__province",)), filters.page)
 
 
 @router.get("/producers/{producer_id}", response=ProducerOut)
@@ -215,12 +215,12 @@ def update_producer(request: HttpRequest, producer_id: int, payload: ProducerPat
 
 
 def _products(request: HttpRequest) -> QuerySet[Product]:
-    return product_listing(access.products_visible_to(request.user))
+    return product_rows(access.products_visible_to(request.user))
 
 
 @router.get("/products", response=ProductPage, summary="Products visible to you")
 def list_products(request: HttpRequest, filters: Query[ProductFilters]) -> dict[str, Any]:
-    qs = _products(request)
+    qs = access.products_visible_to(request.user)
     if filters.province:
         qs = qs.filter(commune__province__code=filters.province)
     if filters.commune:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models
 
@@ -20,14 +20,14 @@ def insert_rows(
 ) -> int:
     """Insert `rows` (values in the order of `fields`, by field name or attname) into `model`'s table."""
     meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
+    columns = [cast(models.Field[Any, Any], meta.get_field(name)) for name in fields]
     ops = connection.ops
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         ops.quote_name(meta.db_table),
-        ", ".join(ops.quote_name(f.column) for f in columns),  # type: ignore[union-attr]
+        ", ".join(ops.quote_name(f.column or f.name) for f in columns),
         ", ".join(["%s"] * len(columns)),
     )
-    prepared = (tuple(f.get_db_prep_save(v, connection) for f, v in zip(columns, row, strict=True)) for row in rows)  # type: ignore[union-attr]
+    prepared = (tuple(f.get_db_prep_save(v, connection) for f, v in zip(columns, row, strict=True)) for row in rows)
     total = 0
     with connection.cursor() as cursor:
         while chunk := list(islice(prepared, batch)):

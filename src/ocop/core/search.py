@@ -9,13 +9,12 @@ migration, so they are re-created (and the index rebuilt) whenever they are miss
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Max, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import StrIndex
-from django.db.models.lookups import Exact
 
 from ocop.core.text import fold_tokens
 
@@ -78,28 +77,152 @@ def ensure_search_indexes(using: str = "default", **_: Any) -> None:
                     )
 
 
+def _matching[M: models.Model](qs: models.QuerySet[M], tokens: list[str]) -> models.QuerySet[M]:
+    """Rows whose every query word starts a word of search_text."""
+    if connection.vendor == "sqlite":
+        table = qs.model._meta.db_table
+        # The table name is ours; the user's words travel as a bound parameter.
+        fts = RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [_fts_match(tokens)])  # noqa: S611
+        return qs.filter(pk__in=fts)
+    for token in tokens:
+        qs = qs.filter(search_text__regex=rf"\m{token}")
+    return qs
+
+
+def _fts_match(tokens: list[str]) -> str:
+    return " ".join(f'"{t}"*' for t in tokens)
+
+
+def _opening(phrase: str) -> Q:
+    """search_text starts with the phrase, as a range the search_text index serves (folded text is ASCII)."""
+    return Q(search_text__gte=phrase, search_text__lt=phrase + "\U0010ffff")
+
+
 def search[M: models.Model](qs: models.QuerySet[M], q: str | None) -> models.QuerySet[M]:
-    """Filter `qs` to rows whose every query word starts a word of search_text; best matches first."""
+    """Filter `qs` to rows whose every query word starts a word of search_text; best matches first.
+
+    Order: rows whose text opens with the query's words as typed ("banh da" → "Bánh đa nem"), then the
+    others; within each, by the folded text (the name comes first in it), then by id.
+    """
     tokens = fold_tokens(q)
     if not tokens:
         return qs
-    table = qs.model._meta.db_table
-    if connection.vendor == "sqlite":
-        match = " ".join(f'"{t}"*' for t in tokens)
-        # The table name is ours; the user's words travel as a bound parameter.
-        fts = RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [match])  # noqa: S611
-        qs = qs.filter(pk__in=fts)
-    else:
-        for token in tokens:
-            qs = qs.filter(search_text__regex=rf"\m{token}")
-    # Rank: the phrase opens the text (the name starts with it) → 0; the phrase appears later → 1;
-    # the words match apart → 2. One string search per row keeps this cheap on large result sets.
-    position = StrIndex("search_text", Value(" ".join(tokens)))
-    rank = Case(
-        When(Exact(position, 1), then=Value(0)),
-        When(Exact(position, 0), then=Value(2)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    ordering = [str(o) for o in qs.model._meta.ordering or []]
-    return qs.annotate(search_rank=rank).order_by("search_rank", *ordering)  # type: ignore[return-value]  # annotate widens the type
+    rank = Case(When(_opening(" ".join(tokens)), then=Value(0)), default=Value(1), output_field=IntegerField())
+    return _matching(qs, tokens).annotate(search_rank=rank).order_by("search_rank", "search_text", "pk")  # type: ignore[return-value]  # annotate widens the type
+
+
+# A walk along the search_text index beats sorting every match when matches are dense: with one row in
+# k matching, a page of 20 needs about 20·k index entries. Beyond this many entries, sort instead.
+WALK_LIMIT = 20_000
+
+
+class RankedSearch[M: models.Model]:
+    """The rows of `search(qs, q)` as a lazy sequence for a paginated list: `count()` and slices.
+
+    Each page is two steps: the page's ids in rank order, then those rows with their related rows
+    (`select`, `prefetch`), so the ranking never drags wide joined rows through a sort. On SQLite the
+    ids come from a small plan of our own (docs/decisions.md, "Search speed"): the rows opening with
+    the query from a range of the search_text index, the rest either by walking that index (many
+    matches) or by sorting the matches (few); an unfiltered count comes straight from the FTS index.
+    """
+
+    def __init__(
+        self,
+        qs: models.QuerySet[M],
+        q: str | None,
+        *,
+        select: Sequence[str] = (),
+        prefetch: Sequence[str] = (),
+        walk_limit: int = WALK_LIMIT,
+    ) -> None:
+        self._qs = qs
+        self._walk_limit = walk_limit
+        self._tokens = fold_tokens(q)
+        self._select, self._prefetch = select, prefetch
+        self._count: int | None = None
+        self._opening_count: int | None = None
+        self._fast = bool(self._tokens) and connection.vendor == "sqlite" and _walk_index(qs.model) is not None
+        self._ordered = search(qs, q) if self._tokens else qs
+
+    def count(self) -> int:
+        if self._count is None:
+            if self._fast and not self._qs.query.where:
+                table = self._qs.model._meta.db_table
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        f"SELECT count(*) FROM {table}_fts WHERE {table}_fts MATCH %s", [_fts_match(self._tokens)]
+                    )
+                    self._count = int(cursor.fetchone()[0])
+            else:
+                self._count = self._ordered.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[M]:
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("RankedSearch takes slices only")
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
+        if stop <= start:
+            return []
+        ids = self._ids(start, stop) if self._fast else list(self._ordered.values_list("pk", flat=True)[start:stop])
+        rows = self._qs.model._default_manager.filter(pk__in=ids)
+        if self._select:
+            rows = rows.select_related(*self._select)
+        if self._prefetch:
+            rows = rows.prefetch_related(*self._prefetch)
+        by_id = {row.pk: row for row in rows}
+        return [by_id[i] for i in ids]
+
+    def _ids(self, start: int, stop: int) -> list[Any]:
+        qs = self._qs.order_by()
+        phrase = " ".join(self._tokens)
+        # Folded text is words of [0-9a-z] between single spaces, so a text that opens with the phrase
+        # matches every query word: these rows need no FTS lookup.
+        opening = qs.filter(_opening(phrase))
+        ids: list[Any] = []
+        if self._opening_count is None or start < self._opening_count:
+            ids = list(opening.order_by("search_text", "pk").values_list("pk", flat=True)[start:stop])
+            if len(ids) == stop - start:
+                return ids
+            # A short slice tells where the opening rows end, unless it started past them.
+            if ids or start == 0:
+                self._opening_count = start + len(ids)
+            elif self._opening_count is None:
+                self._opening_count = opening.count()
+        first = self._opening_count or 0
+        if stop > first:
+            rest = (
+                _matching(qs, self._tokens)
+                .exclude(_opening(phrase))
+                .order_by("search_text", "pk")
+                .values_list("pk", flat=True)
+            )
+            lo, hi = max(0, start - first), stop - first
+            remaining = self.count() - first
+            highest = self._qs.model._default_manager.aggregate(m=Max("pk"))["m"] or 0
+            if remaining > 0 and hi * highest / remaining <= self._walk_limit:
+                ids += _walk(rest[lo:hi])
+            else:
+                ids += rest[lo:hi]
+        return ids
+
+
+def _walk_index(model: type[models.Model]) -> str | None:
+    """The name of the model's index on search_text alone, which the SQLite page plan walks."""
+    for index in model._meta.indexes:
+        if list(index.fields) == ["search_text"]:
+            return index.name
+    return None
+
+
+def _walk(qs: models.QuerySet[Any]) -> list[Any]:
+    """Run `qs` (ids ordered by search_text) walking the search_text index instead of sorting."""
+    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    table = connection.ops.quote_name(qs.model._meta.db_table)
+    index = connection.ops.quote_name(_walk_index(qs.model) or "")
+    walked = sql.replace(f"FROM {table}", f"FROM {table} INDEXED BY {index}", 1)
+    with connection.cursor() as cursor:
+        cursor.execute(walked, params)
+        return [row[0] for row in cursor.fetchall()]

@@ -81,6 +81,10 @@ class Producer(TimeStampedModel):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["name", "id"], name="producer_name_order"),
+            models.Index(fields=["search_text"], name="producer_search_order"),  # core.search walks it
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["identifier"], condition=~Q(identifier=""), name="unique_producer_identifier"
@@ -130,6 +134,10 @@ class Product(TimeStampedModel):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["name", "id"], name="product_name_order"),
+            models.Index(fields=["search_text"], name="product_search_order"),  # core.search walks it
+        ]
         verbose_name = _("product")
         verbose_name_plural = _("products")
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from ocop.core.search import search
+from ocop.core.search import RankedSearch
 from ocop.registry.models import Product
 
+PRODUCT_RELATED = ("producer", "product_set__group", "commune__province")
 
-def product_listing(qs: QuerySet[Product], q: str | None = None) -> QuerySet[Product]:
-    """Products for a list page, ranked when `q` is given.
 
-    Related rows are prefetched, not joined: the ranked sort then handles narrow product rows only, which
-    keeps searches with thousands of matches fast; the cost is a few constant small queries per page.
-    """
-    qs = qs.prefetch_related("producer", "product_set__group", "commune__province", "packs")
-    return search(qs, q)
+def product_rows(qs: QuerySet[Product]) -> QuerySet[Product]:
+    """Products with what a list row or the API shows of them."""
+    return qs.select_related(*PRODUCT_RELATED).prefetch_related("packs")
+
+
+def product_listing(qs: QuerySet[Product], q: str | None = None) -> RankedSearch[Product]:
+    """Products for a list page or an API page: ranked when `q` is given, fetched a page at a time."""
+    return RankedSearch(qs, q, select=PRODUCT_RELATED, prefetch=("packs",))

@@ -169,7 +169,7 @@ def test_create_and_update_with_vietnamese_errors(world):
     assert Product.objects.get(pk=product_id).name == "Bình gốm men rạn"
 
 
-@pytest.mark.parametrize(("path", "expected"), [("/api/v1/producers", 5), ("/api/v1/products", 11)])
+@pytest.mark.parametrize(("path", "expected"), [("/api/v1/producers", 6), ("/api/v1/products", 7)])
 def test_api_list_query_count_is_flat(world, path, expected, django_assert_num_queries):
     client = client_for(world.users["coordinator"])
     client.get(path)

@@ -27,7 +27,7 @@ def _grow(world, n):
     ("name", "expected"),
     [
         ("backoffice:producer_list", 6),
-        ("backoffice:product_list", 14),
+        ("backoffice:product_list", 10),
         ("backoffice:document_list", 5),
         ("backoffice:dashboard", 10),
         ("backoffice:producer_export", 4),
