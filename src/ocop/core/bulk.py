@@ -8,11 +8,33 @@ field's own `get_db_prep_save` (the same conversion Django applies) and the rows
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from typing import Any, cast
 
 from django.db import connection, models
+
+_PLAIN = {
+    str: (models.CharField, models.TextField),
+    int: (models.IntegerField, models.BigIntegerField, models.PositiveIntegerField, models.ForeignKey),
+}
+
+
+def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    """`field.get_db_prep_save`, skipped where Django would hand the value over unchanged (None, a str
+    for a text column, an int for an integer column), and not repeated for the same object twice running
+    (an import stamps every row with one timestamp)."""
+    prep = field.get_db_prep_save
+    last: list[Any] = [object(), None]
+
+    def convert(value: Any) -> Any:
+        if value is None or isinstance(field, _PLAIN.get(type(value), ())):
+            return value
+        if value is not last[0]:
+            last[0], last[1] = value, prep(value, connection)
+        return last[1]
+
+    return convert
 
 
 def insert_rows(
@@ -27,7 +49,8 @@ def insert_rows(
         ", ".join(ops.quote_name(f.column or f.name) for f in columns),
         ", ".join(["%s"] * len(columns)),
     )
-    prepared = (tuple(f.get_db_prep_save(v, connection) for f, v in zip(columns, row, strict=True)) for row in rows)
+    converters = [_converter(f) for f in columns]
+    prepared = (tuple(c(v) for c, v in zip(converters, row, strict=True)) for row in rows)
     total = 0
     with connection.cursor() as cursor:
         while chunk := list(islice(prepared, batch)):
