@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from ocop.accounts.models import Role
+from ocop.evaluation.catalogue import load_reference_criteria
 from ocop.places.loader import load_places
 from ocop.registry import services
 from ocop.registry.reference import load_classification
@@ -79,6 +80,7 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         load_places()
         load_classification()
+        load_reference_criteria()
 
 
 @pytest.fixture(autouse=True)
@@ -93,6 +95,7 @@ def reference_data(transactional_db: Any) -> None:
     """For live-server tests: transactional tests empty the tables afterwards, so reload what is missing."""
     load_places()
     load_classification()
+    load_reference_criteria()
 
 
 @pytest.fixture(scope="session")

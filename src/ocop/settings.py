@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "ocop.places",
     "ocop.accounts",
     "ocop.registry",
+    "ocop.evaluation",
     "ocop.backoffice",
     "ocop.public",
     "ocop.api",

@@ -34,8 +34,9 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def read_sheet(source: IO[bytes] | str, *, required: Sequence[str]) -> Sheet:
-    """Open the first sheet; the first row holds the column titles. Rows come with their Excel number.
+def read_sheet(source: IO[bytes] | str, *, required: Sequence[str], name: str | None = None) -> Sheet:
+    """Open the first sheet (or the sheet called `name`); the first row holds the column titles. Rows come
+    with their Excel number.
 
     Reading uses calamine (Rust), twenty times faster than openpyxl on large workbooks; writing stays
     with openpyxl.
@@ -47,7 +48,10 @@ def read_sheet(source: IO[bytes] | str, *, required: Sequence[str]) -> Sheet:
             workbook = CalamineWorkbook.from_filelike(source)  # type: ignore[arg-type]
         if not workbook.sheet_names:
             raise ExcelError(_("The workbook is empty."))
-        rows = iter(workbook.get_sheet_by_index(0).to_python(skip_empty_area=False))
+        if name is not None and name not in workbook.sheet_names:
+            raise ExcelError(_("The workbook has no sheet “%(name)s”.") % {"name": name})
+        sheet = workbook.get_sheet_by_name(name) if name is not None else workbook.get_sheet_by_index(0)
+        rows = iter(sheet.to_python(skip_empty_area=False))
     except ExcelError:
         raise
     except Exception as exc:  # calamine raises its own error types for every unreadable file
@@ -81,11 +85,17 @@ def safe_cell(ws: Any, value: Any) -> Any:
 
 
 def write_workbook(*, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    return write_sheets([(title, headers, rows)])
+
+
+def write_sheets(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """A workbook of several sheets, each (title, column titles, rows)."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31])
-    ws.append([safe_cell(ws, h) for h in headers])
-    for row in rows:
-        ws.append([safe_cell(ws, v) for v in row])
+    for title, headers, rows in sheets:
+        ws = wb.create_sheet(title=title[:31])
+        ws.append([safe_cell(ws, h) for h in headers])
+        for row in rows:
+            ws.append([safe_cell(ws, v) for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -397,6 +397,16 @@ class ProductImporter(_Importer):
 
 
 IMPORTERS: dict[str, type[_Importer]] = {"producers": ProducerImporter, "products": ProductImporter}
+# Imports that upper apps add (the criteria catalogue): kind → runner(source, *, user, commit) → ImportReport.
+OTHER_IMPORTS: dict[str, Callable[..., ImportReport]] = {}
+
+
+def register_import(kind: str, runner: Callable[..., ImportReport]) -> None:
+    OTHER_IMPORTS[kind] = runner
+
+
+def import_kinds() -> list[str]:
+    return sorted([*IMPORTERS, *OTHER_IMPORTS])
 
 
 def run_import(
@@ -409,6 +419,8 @@ def run_import(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Check (and with commit=True, save) a workbook. Nothing is written unless every row is good."""
+    if kind in OTHER_IMPORTS:
+        return OTHER_IMPORTS[kind](source, user=user, commit=commit)
     if kind not in IMPORTERS:
         raise ValueError(kind)
     if not access.can_create_producer(user):

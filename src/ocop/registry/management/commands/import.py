@@ -1,4 +1,4 @@
-"""`ocop import producers|products FILE.xlsx [--commit] [--choose ROW=COMMUNE_CODE ...] [--user NAME]`"""
+"""`ocop import producers|products|criteria FILE.xlsx [--commit] [--choose ROW=COMMUNE_CODE ...] [--user NAME]`"""
 
 from typing import Any
 
@@ -7,14 +7,14 @@ from django.core.management.base import BaseCommand, CommandError
 from ocop.accounts.models import User
 from ocop.accounts.services import system_user
 from ocop.places.models import Commune
-from ocop.registry.imports import IMPORTERS, run_import
+from ocop.registry.imports import import_kinds, run_import
 
 
 class Command(BaseCommand):
-    help = "Check an Excel workbook of producers or products (dry run); with --commit, save all rows or none."
+    help = "Check an Excel workbook (producers, products, criteria) as a dry run; with --commit, save all rows or none."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("kind", choices=sorted(IMPORTERS))
+        parser.add_argument("kind", choices=import_kinds())
         parser.add_argument("file")
         parser.add_argument("--commit", action="store_true", help="save when every row is good")
         parser.add_argument(

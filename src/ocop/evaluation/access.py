@@ -1,0 +1,124 @@
+"""The one gateway to rounds, dossiers, councils and results.
+
+Reads: `dossiers_visible_to(user)`, `get_dossier_for_user(...)`. Acts: one predicate per step of the
+flow, each answering "may this user do this to this dossier now" by role and scope (the state is the
+service's to check). Not visible → Http404; visible but not allowed → PermissionDenied.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from ocop.accounts.models import Role
+from ocop.accounts.permissions import scope_of
+from ocop.evaluation.enums import DossierState
+from ocop.evaluation.models import Council, CouncilMember, Dossier, Round
+from ocop.places.models import Commune
+from ocop.registry.models import ProducerMember
+
+NOTHING = Q(pk__in=[])
+PROVINCE_READERS = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER)
+COUNCIL_STATES = (DossierState.READY, DossierState.SCORED, DossierState.PUBLISHED)
+
+
+def _dossier_q(user: Any) -> Q:
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Q()
+    q = NOTHING
+    provinces = scope.provinces_for(*PROVINCE_READERS)
+    if provinces:
+        q |= Q(round__province_id__in=provinces)
+    if scope.communes:
+        q |= Q(product__commune_id__in=scope.communes)
+    if Role.PRODUCER in scope.roles:
+        q |= Q(product__producer_id__in=ProducerMember.objects.filter(user=user).values("producer_id"))
+    if Role.COUNCIL_MEMBER in scope.roles:
+        seats = CouncilMember.objects.filter(user=user).values("council__round_id")
+        q |= Q(round_id__in=seats, state__in=COUNCIL_STATES)
+    return q
+
+
+def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
+    return Dossier.objects.filter(_dossier_q(user))
+
+
+def get_dossier_for_user(user: Any, pk: Any) -> Dossier:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    dossier = (
+        dossiers_visible_to(user)
+        .select_related(
+            "round__province", "round__criteria_version", "criteria_set", "product__producer", "product__commune"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+def rounds_visible_to(user: Any) -> QuerySet[Round]:
+    """Rounds are announcements: each signed-in user sees those of the provinces they work in or produce in."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Round.objects.all()
+    provinces = {p for ids in scope.provinces.values() for p in ids}
+    q = Q(province_id__in=provinces)
+    if scope.communes:
+        q |= Q(province_id__in=Commune.objects.filter(pk__in=scope.communes).values("province_id"))
+    if Role.PRODUCER in scope.roles:
+        own = ProducerMember.objects.filter(user=user).values("producer__commune__province_id")
+        q |= Q(province_id__in=own)
+    return Round.objects.filter(q)
+
+
+def _is_coordinator_for(user: Any, province_id: int) -> bool:
+    scope = scope_of(user)
+    return scope.is_admin or province_id in scope.provinces_for(Role.PROVINCE_COORDINATOR)
+
+
+def can_manage_round(user: Any, round_: Round) -> bool:
+    """Set up rounds and councils, review dossiers, publish results: the province's coordinator (OCOP office)."""
+    return _is_coordinator_for(user, round_.province_id)
+
+
+def can_create_round(user: Any, province_id: int) -> bool:
+    return _is_coordinator_for(user, province_id)
+
+
+def can_draft(user: Any, dossier: Dossier) -> bool:
+    """Draft, edit, attach evidence and submit: the producer, its commune's officer, or the coordinator."""
+    scope = scope_of(user)
+    if scope.is_admin or _is_coordinator_for(user, dossier.round.province_id):
+        return True
+    if dossier.product.commune_id in scope.communes:
+        return True
+    return (
+        Role.PRODUCER in scope.roles
+        and ProducerMember.objects.filter(user=user, producer_id=dossier.product.producer_id).exists()
+    )
+
+
+def can_act_for_commune(user: Any, dossier: Dossier) -> bool:
+    """Check the form, assess the local criteria, propose to the province: the commune's officer."""
+    scope = scope_of(user)
+    return scope.is_admin or dossier.product.commune_id in scope.communes
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def seat_of(user: Any, council: Council) -> CouncilMember | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return council.members.filter(user=user).first()

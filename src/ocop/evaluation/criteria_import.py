@@ -1,0 +1,369 @@
+"""`ocop import criteria FILE.xlsx`: a criteria version and its score sheets from a workbook.
+
+The format is documented in docs/criteria-workbook.md and produced by `criteria_template()`. A dry run
+lists every problem by sheet, row and column; a commit saves the whole version or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from ocop.accounts.models import Role
+from ocop.accounts.permissions import scope_of
+from ocop.core.excel import ExcelError, read_sheet, write_sheets
+from ocop.core.text import fold
+from ocop.evaluation.catalogue import CatalogueSpec, ChecklistSpec, SetSpec, save_catalogue
+from ocop.evaluation.enums import ChecklistSection, Provenance
+from ocop.evaluation.rules import PARTS, GroupSpec, LineSpec, OptionSpec, SheetSpec, VersionSpec, validate_version
+from ocop.registry.enums import DocumentKind
+from ocop.registry.imports import ImportReport, RowIssue
+
+VERSION_SHEET = "Phiên bản"
+LINES_SHEET = "Tiêu chí"
+CHECKLIST_SHEET = "Hồ sơ"
+VERSION_COLUMNS = [
+    "Mã phiên bản", "Tên", "Văn bản", "Nguồn", "Hiệu lực từ", "Hiệu lực đến",
+    "Phần A", "Phần B", "Phần C", "2 sao từ", "3 sao từ", "4 sao từ", "5 sao từ", "Ghi chú",
+]  # fmt: skip
+LINE_COLUMNS = [
+    "Mã bộ", "Tên bộ", "Mã nhóm", "Nhóm sản phẩm", "Bộ sản phẩm trong danh mục", "Phần", "Nhóm tiêu chí",
+    "Điểm nhóm", "Mã tiêu chí", "Tiêu chí", "Xã đánh giá", "Bắt buộc từ (sao)", "Điểm đạt bắt buộc",
+    "Chỉ chấm khi tiêu chí", "Phương án", "Điểm", "Trường hợp", "Loại sản phẩm", "Không chấm tiêu chí",
+]  # fmt: skip
+CHECKLIST_COLUMNS = ["Mã bộ", "Phần", "Tài liệu", "Loại tài liệu", "Bắt buộc để đủ hồ sơ"]
+YES = {"x", "co", "yes", "true", "1", "dung"}
+PROVENANCE_WORDS = {
+    "chinh thuc": Provenance.OFFICIAL,
+    "ban chep chua kiem chung": Provenance.UNVERIFIED,
+    "minh hoa": Provenance.DEMO,
+}
+
+
+def can_import_criteria(user: Any) -> bool:
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.provinces_for(Role.PROVINCE_COORDINATOR))
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.errors: list[RowIssue] = []
+
+    def issue(self, row: int, column: str, message: str) -> None:
+        self.errors.append(RowIssue(row=row, column=column, message=message))
+
+    def integer(self, row: int, column: str, value: Any, *, required: bool = True) -> int | None:
+        if value in (None, ""):
+            if required:
+                self.issue(row, column, _("This cell is required."))
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            self.issue(row, column, _("Expected a whole number."))
+            return None
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite() or number != number.to_integral_value() or number < 0:
+            self.issue(row, column, _("Expected a whole number, not “%(value)s”.") % {"value": value})
+            return None
+        return int(number)
+
+    def decimal(self, row: int, column: str, value: Any) -> Decimal | None:
+        try:
+            number = Decimal(str(value).strip().replace(",", "."))
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if value in (None, "") or not number.is_finite():
+            self.issue(row, column, _("Expected a number."))
+            return None
+        return number
+
+    def date(self, row: int, column: str, value: Any) -> dt.date | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            day, month, year = (int(part) for part in str(value).strip().split("/"))
+            return dt.date(year, month, day)
+        except ValueError:
+            self.issue(row, column, _("Expected a date as dd/mm/yyyy."))
+            return None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _yes(value: Any) -> bool:
+    return value is True or fold(_text(value)) in YES
+
+
+def _version(reader: _Reader, source: IO[bytes] | str) -> VersionSpec | None:
+    rows = list(read_sheet(source, required=VERSION_COLUMNS, name=VERSION_SHEET).rows)
+    if len(rows) != 1:
+        reader.issue(2, VERSION_SHEET, _("The sheet must hold exactly one version (one row)."))
+        return None
+    number, r = rows[0]
+    code = _text(r["Mã phiên bản"])
+    if not code:
+        reader.issue(number, "Mã phiên bản", _("This cell is required."))
+    provenance = PROVENANCE_WORDS.get(fold(_text(r["Nguồn"])) or "chinh thuc")
+    if provenance is None:
+        reader.issue(number, "Nguồn", _("Write “chính thức”, “bản chép chưa kiểm chứng” or “minh hoạ”."))
+    parts = {p: reader.integer(number, f"Phần {p}", r[f"Phần {p}"]) for p in PARTS}
+    thresholds = {s: reader.decimal(number, f"{s} sao từ", r[f"{s} sao từ"]) for s in (2, 3, 4, 5)}
+    return VersionSpec(
+        code=code,
+        name=_text(r["Tên"]) or code,
+        decision=_text(r["Văn bản"]),
+        provenance=provenance or Provenance.OFFICIAL,
+        note=_text(r["Ghi chú"]),
+        in_force_from=reader.date(number, "Hiệu lực từ", r["Hiệu lực từ"]),
+        in_force_until=reader.date(number, "Hiệu lực đến", r["Hiệu lực đến"]),
+        parts={k: v or 0 for k, v in parts.items()},
+        thresholds={k: v if v is not None else Decimal(0) for k, v in thresholds.items()},
+    )
+
+
+class _SheetBuilder:
+    """Rows of the lines sheet, one per option; set, group and line cells may be left empty to continue."""
+
+    def __init__(self, reader: _Reader) -> None:
+        self.reader = reader
+        self.sets: dict[str, dict[str, Any]] = {}
+        self.first_row: dict[str, int] = {}
+
+    def add(self, number: int, r: dict[str, Any], current: dict[str, Any]) -> None:
+        reader = self.reader
+        set_code = _text(r["Mã bộ"]) or current.get("set", "")
+        if not set_code:
+            reader.issue(number, "Mã bộ", _("This cell is required."))
+            return
+        if set_code != current.get("set"):
+            current.clear()
+            current["set"] = set_code
+        entry = self.sets.setdefault(
+            set_code,
+            {"name": "", "group_code": "", "group_name": "", "product_set": "", "groups": {}},
+        )
+        self.first_row.setdefault(set_code, number)
+        for key, column in (
+            ("name", "Tên bộ"),
+            ("group_code", "Mã nhóm"),
+            ("group_name", "Nhóm sản phẩm"),
+            ("product_set", "Bộ sản phẩm trong danh mục"),
+        ):
+            entry[key] = _text(r[column]) or entry[key]
+        part = _text(r["Phần"]).upper() or current.get("part", "")
+        if part not in PARTS:
+            reader.issue(number, "Phần", _("Write A, B or C."))
+            return
+        group_name = _text(r["Nhóm tiêu chí"]) or current.get("group", "")
+        if not group_name:
+            reader.issue(number, "Nhóm tiêu chí", _("This cell is required."))
+            return
+        group = entry["groups"].setdefault((part, group_name), {"max": None, "lines": {}})
+        if r["Điểm nhóm"] not in (None, ""):
+            group["max"] = reader.integer(number, "Điểm nhóm", r["Điểm nhóm"])
+        current.update(part=part, group=group_name)
+        line_code = _text(r["Mã tiêu chí"]) or current.get("line", "")
+        if not line_code:
+            reader.issue(number, "Mã tiêu chí", _("This cell is required."))
+            return
+        line = group["lines"].setdefault(
+            line_code, {"text": "", "commune": False, "mandatory": None, "min": 1, "requires": "", "options": []}
+        )
+        if line_code != current.get("line"):
+            current["line"] = line_code
+            line["text"] = _text(r["Tiêu chí"])
+            line["commune"] = _yes(r["Xã đánh giá"])
+            line["mandatory"] = reader.integer(number, "Bắt buộc từ (sao)", r["Bắt buộc từ (sao)"], required=False)
+            line["min"] = reader.integer(number, "Điểm đạt bắt buộc", r["Điểm đạt bắt buộc"], required=False) or 1
+            line["requires"] = _text(r["Chỉ chấm khi tiêu chí"])
+            if not line["text"]:
+                reader.issue(number, "Tiêu chí", _("This cell is required."))
+        label = _text(r["Phương án"])
+        if not label:
+            reader.issue(number, "Phương án", _("This cell is required."))
+        points = reader.integer(number, "Điểm", r["Điểm"])
+        skips = tuple(c.strip() for c in _text(r["Không chấm tiêu chí"]).replace(";", ",").split(",") if c.strip())
+        line["options"].append(
+            OptionSpec(
+                label=label,
+                points=points or 0,
+                case=_text(r["Trường hợp"]),
+                disqualifies=_yes(r["Loại sản phẩm"]),
+                skips=skips,
+            )
+        )
+
+    def sets_spec(self) -> tuple[SetSpec, ...]:
+        result = []
+        for code, entry in self.sets.items():
+            groups = tuple(
+                GroupSpec(
+                    part=part,
+                    name=name,
+                    max_points=g["max"],
+                    lines=tuple(
+                        LineSpec(
+                            code=line_code,
+                            text=line["text"],
+                            options=tuple(line["options"]),
+                            commune_assessed=line["commune"],
+                            mandatory_from=line["mandatory"],
+                            mandatory_min=line["min"],
+                            requires=line["requires"],
+                        )
+                        for line_code, line in g["lines"].items()
+                    ),
+                )
+                for (part, name), g in entry["groups"].items()
+            )
+            sheet = SheetSpec(code=code, name=entry["name"] or code, group_code=entry["group_code"], groups=groups)
+            result.append(
+                SetSpec(
+                    code=code,
+                    name=entry["name"] or code,
+                    group_code=entry["group_code"],
+                    group_name=entry["group_name"],
+                    product_set=entry["product_set"],
+                    sheet=sheet,
+                )
+            )
+        return tuple(result)
+
+
+def _checklist(reader: _Reader, source: IO[bytes] | str) -> tuple[ChecklistSpec, ...]:
+    try:
+        rows = read_sheet(source, required=CHECKLIST_COLUMNS, name=CHECKLIST_SHEET).rows
+    except ExcelError:
+        return ()  # the checklist sheet is optional
+    kinds = {fold(str(label)): value for value, label in DocumentKind.choices} | {v: v for v in DocumentKind.values}
+    sections = {fold(str(label)): value for value, label in ChecklistSection.choices} | {"bo sung": "supplementary"}
+    items = []
+    for number, r in rows:
+        section = sections.get(fold(_text(r["Phần"])) or "bat buoc")
+        kind = kinds.get(fold(_text(r["Loại tài liệu"])), None) if _text(r["Loại tài liệu"]) else ""
+        if section is None:
+            reader.issue(number, "Phần", _("Write “bắt buộc” or “bổ sung”."))
+        if kind is None:
+            reader.issue(number, "Loại tài liệu", _("Unknown document kind “%(kind)s”.") % {"kind": r["Loại tài liệu"]})
+        if not _text(r["Tài liệu"]):
+            reader.issue(number, "Tài liệu", _("This cell is required."))
+        items.append(
+            ChecklistSpec(
+                section=section or "mandatory",
+                name=_text(r["Tài liệu"]),
+                kind=kind or "",
+                required=_yes(r["Bắt buộc để đủ hồ sơ"]),
+                set_code=_text(r["Mã bộ"]),
+            )
+        )
+    return tuple(items)
+
+
+def read_criteria(source: IO[bytes] | str) -> tuple[CatalogueSpec | None, list[RowIssue]]:
+    """Parse and check a criteria workbook; the catalogue is None when anything is wrong."""
+    reader = _Reader()
+    version = _version(reader, _rewind(source))
+    builder = _SheetBuilder(reader)
+    current: dict[str, Any] = {}
+    for number, r in read_sheet(_rewind(source), required=LINE_COLUMNS, name=LINES_SHEET).rows:
+        builder.add(number, r, current)
+    checklist = _checklist(reader, _rewind(source))
+    if version is None:
+        return None, reader.errors
+    sets = builder.sets_spec()
+    if not sets:
+        reader.issue(2, LINES_SHEET, _("The sheet has no criterion lines."))
+    version = VersionSpec(**{**version.__dict__, "sheets": tuple(s.sheet for s in sets if s.sheet)})
+    for problem in validate_version(version):
+        set_code = next((s.code for s in sets if problem.where == _("sheet %(code)s") % {"code": s.code}), "")
+        row = builder.first_row.get(set_code, 2)
+        reader.issue(row, LINES_SHEET if set_code else VERSION_SHEET, problem.message)
+    if reader.errors:
+        return None, reader.errors
+    return CatalogueSpec(version=version, sets=sets, checklist=checklist), []
+
+
+def _rewind(source: IO[bytes] | str) -> IO[bytes] | str:
+    if not isinstance(source, str):
+        source.seek(0)
+    return source
+
+
+def run_criteria_import(source: IO[bytes] | str, *, user: Any, commit: bool, **_ignored: Any) -> ImportReport:
+    """Dry run (and with commit, save) a criteria workbook; nothing is written unless all of it is good."""
+    if not can_import_criteria(user):
+        raise PermissionDenied
+    report = ImportReport(kind="criteria")
+    try:
+        catalogue, errors = read_criteria(source)
+    except ExcelError as exc:
+        report.errors.append(RowIssue(row=1, column="", message=str(exc)))
+        return report
+    report.errors = errors
+    if catalogue is None:
+        return report
+    report.total = sum(len(s.sheet.lines()) for s in catalogue.sets if s.sheet)
+    if commit:
+        try:
+            save_catalogue(catalogue=catalogue, by=user, replace=True)
+        except ValidationError as exc:
+            report.errors.append(RowIssue(row=2, column=VERSION_SHEET, message=" ".join(exc.messages)))
+            return report
+        report.created = report.total
+        report.committed = True
+    return report
+
+
+def criteria_workbook(catalogue: CatalogueSpec) -> bytes:
+    """A catalogue as a workbook in the import format (the template, and an export of any version)."""
+    v = catalogue.version
+    version_row = [
+        v.code, v.name, v.decision, {"official": "chính thức", "unverified": "bản chép chưa kiểm chứng",
+        "demo": "minh hoạ"}[v.provenance], v.in_force_from.strftime("%d/%m/%Y") if v.in_force_from else "",
+        v.in_force_until.strftime("%d/%m/%Y") if v.in_force_until else "", v.parts["A"], v.parts["B"], v.parts["C"],
+        *[str(v.thresholds[s]) for s in (2, 3, 4, 5)], v.note,
+    ]  # fmt: skip
+    rows: list[list[Any]] = []
+    for s in catalogue.sets:
+        if s.sheet is None:
+            continue
+        for g in s.sheet.groups:
+            for line in g.lines:
+                for i, o in enumerate(line.options):
+                    first = i == 0
+                    rows.append([
+                        s.code, s.name, s.group_code, s.group_name, s.product_set, g.part, g.name,
+                        g.max_points if first and g.max_points is not None else "", line.code,
+                        line.text if first else "", "x" if first and line.commune_assessed else "",
+                        (line.mandatory_from or "") if first else "",
+                        line.mandatory_min if first and line.mandatory_from else "",
+                        line.requires if first else "", o.label, o.points, o.case, "x" if o.disqualifies else "",
+                        ", ".join(o.skips),
+                    ])  # fmt: skip
+    checklist = [
+        [c.set_code, "bắt buộc" if c.section == "mandatory" else "bổ sung", c.name, c.kind, "x" if c.required else ""]
+        for c in catalogue.checklist
+    ]
+    return write_sheets(
+        [
+            (VERSION_SHEET, VERSION_COLUMNS, [version_row]),
+            (LINES_SHEET, LINE_COLUMNS, rows),
+            (CHECKLIST_SHEET, CHECKLIST_COLUMNS, checklist),
+        ]
+    )

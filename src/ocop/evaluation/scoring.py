@@ -1,0 +1,370 @@
+"""Councils and online scoring: set-up, conflicts, the meeting, members' sheets and the council's result.
+
+Sheets are append-only: a submitted revision is never changed; a spread review opens a new revision
+for each member concerned. Submissions lock the dossier row, so simultaneous submissions are applied
+one after another and exactly one of them produces the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.core import audit
+from ocop.core.models import AuditAction
+from ocop.evaluation import access
+from ocop.evaluation.catalogue import sheet_spec
+from ocop.evaluation.dossiers import _move
+from ocop.evaluation.enums import DossierState, MemberRole, SheetState
+from ocop.evaluation.models import (
+    ConflictDeclaration,
+    Council,
+    CouncilMember,
+    CouncilRules,
+    CriterionLine,
+    CriterionOption,
+    Dossier,
+    Result,
+    Round,
+    ScoreEntry,
+    ScoreSheet,
+)
+from ocop.evaluation.rules import (
+    SheetScore,
+    SheetSpec,
+    council_outcome,
+    lines_that_differ,
+    members_to_review,
+    quorum_met,
+    score_sheet,
+)
+from ocop.registry.models import Producer, ProducerMember
+
+S = DossierState
+
+
+@transaction.atomic
+def set_up_council(
+    *, by: Any, round_: Round, name: str, members: list[tuple[Any, MemberRole, str]], decision: str = ""
+) -> Council:
+    """A council for a round, with its members (user, role, agency) and the province's rules copied onto it."""
+    access.require(access.can_manage_round(by, round_))
+    chairs = [m for m in members if m[1] == MemberRole.CHAIR]
+    if len(chairs) != 1:
+        raise ValidationError({"members": [_("A council has exactly one chair.")]})
+    if len({m[0].pk for m in members}) != len(members):
+        raise ValidationError({"members": [_("A person can hold only one seat on a council.")]})
+    rules = CouncilRules.objects.filter(province_id=round_.province_id).first() or CouncilRules()
+    council = Council.objects.create(
+        round=round_,
+        name=name.strip(),
+        decision=decision.strip(),
+        quorum=rules.quorum,
+        quorum_needs_chair=rules.quorum_needs_chair,
+        max_spread=rules.max_spread,
+        rounding=rules.rounding,
+    )
+    CouncilMember.objects.bulk_create(
+        CouncilMember(council=council, user=user, role=role, agency=agency) for user, role, agency in members
+    )
+    audit.record(actor=by, action=AuditAction.CREATE, obj=council, changes={"members": [None, len(members)]})
+    return council
+
+
+@transaction.atomic
+def declare_conflict(*, by: Any, member: CouncilMember, producer: Producer, note: str = "") -> ConflictDeclaration:
+    """A member (or the office for them) declares a link to a producer; the member will not score its dossiers."""
+    if by != member.user:
+        access.require(access.can_manage_round(by, member.council.round))
+    declaration, _created = ConflictDeclaration.objects.get_or_create(
+        member=member, producer=producer, defaults={"note": note.strip()}
+    )
+    audit.record(
+        actor=by, action=AuditAction.CHANGE, obj=member.council, changes={"conflict": [None, f"{member} – {producer}"]}
+    )
+    return declaration
+
+
+def excluded_members(council: Council, dossier: Dossier) -> dict[int, str]:
+    """Members who may not score the dossier, with the reason: a declared link, working for the producer,
+    or having reviewed the dossier in the advisory team."""
+    reasons: dict[int, str] = {}
+    producer_id = dossier.product.producer_id
+    for member in council.members.all():
+        if member.conflicts.filter(producer_id=producer_id).exists():
+            reasons[member.pk] = _("declared a link to the producer")
+        elif ProducerMember.objects.filter(user_id=member.user_id, producer_id=producer_id).exists():
+            reasons[member.pk] = _("works for the producer")
+        elif dossier.reviewed_by_id is not None and member.user_id == dossier.reviewed_by_id:
+            reasons[member.pk] = _("reviewed the dossier in the advisory team")
+    return reasons
+
+
+@dataclass
+class Standing:
+    """Who scores a dossier at this meeting, and whether there is a quorum."""
+
+    scorers: list[CouncilMember]  # present, scoring, not excluded
+    eligible: int  # scoring members not excluded
+    excluded: dict[int, str]
+    quorum: bool
+
+
+def standing(council: Council, dossier: Dossier) -> Standing:
+    excluded = excluded_members(council, dossier)
+    eligible = [m for m in council.members.all() if m.scores and m.pk not in excluded]
+    scorers = [m for m in eligible if m.present]
+    chair = next((m for m in council.members.all() if m.role == MemberRole.CHAIR), None)
+    # An excluded chair cannot be required: the vice-chair presides for that dossier.
+    chair_required = council.quorum_needs_chair and chair is not None and chair.pk not in excluded
+    met = quorum_met(
+        eligible=len(eligible),
+        present=len(scorers),
+        ratio=council.quorum,
+        chair_required=chair_required,
+        chair_present=chair is not None and chair.present,
+    )
+    return Standing(scorers=scorers, eligible=len(eligible), excluded=excluded, quorum=met)
+
+
+@transaction.atomic
+def open_meeting(*, by: Any, council: Council, present: list[CouncilMember], on: Any = None) -> Council:
+    """Open the council's meeting with the members present (attendance decides the quorum)."""
+    access.require(access.can_manage_round(by, council.round))
+    if council.meeting_closed:
+        raise ValidationError(_("The meeting is closed."))
+    present_ids = {m.pk for m in present}
+    for member in council.members.all():
+        member.present = member.pk in present_ids
+        member.save(update_fields=["present", "updated_at"])
+    council.meeting_open = True
+    council.meeting_date = on or timezone.localdate()
+    council.save(update_fields=["meeting_open", "meeting_date", "updated_at"])
+    audit.record(actor=by, action=AuditAction.CHANGE, obj=council, changes={"present": [None, len(present_ids)]})
+    return council
+
+
+@transaction.atomic
+def close_meeting(*, by: Any, council: Council) -> Council:
+    access.require(access.can_manage_round(by, council.round))
+    council.meeting_open, council.meeting_closed = False, True
+    council.save(update_fields=["meeting_open", "meeting_closed", "updated_at"])
+    audit.record(actor=by, action=AuditAction.CHANGE, obj=council, changes={"meeting_closed": [False, True]})
+    return council
+
+
+def council_for(dossier: Dossier) -> Council:
+    council = Council.objects.filter(round_id=dossier.round_id).order_by("id").first()
+    if council is None:
+        raise ValidationError(_("No council has been set up for this round."))
+    return council
+
+
+def _seat(by: Any, council: Council, dossier: Dossier) -> CouncilMember:
+    seat = access.seat_of(by, council)
+    if seat is None or not seat.scores:
+        raise PermissionDenied
+    if seat.pk in excluded_members(council, dossier):
+        raise ValidationError(_("You may not score this dossier: you are excluded for a conflict of interest."))
+    if not council.meeting_open or council.meeting_closed:
+        raise ValidationError(_("Scoring happens only while the council's meeting is open."))
+    if not seat.present:
+        raise ValidationError(_("You are not recorded as present at this meeting."))
+    return seat
+
+
+def _current(dossier: Dossier, seat: CouncilMember) -> ScoreSheet | None:
+    return ScoreSheet.objects.filter(dossier=dossier, member=seat).order_by("-revision").first()
+
+
+def _entries(
+    sheet: SheetSpec, dossier: Dossier, choices: dict[str, int]
+) -> list[tuple[CriterionLine, CriterionOption]]:
+    lines = {line.code: line for line in CriterionLine.objects.filter(group__criteria_set_id=dossier.criteria_set_id)}
+    options: dict[int, list[CriterionOption]] = {}
+    for option in CriterionOption.objects.filter(line__in=lines.values()).order_by("position"):
+        options.setdefault(option.line_id, []).append(option)
+    errors: dict[str, list[str]] = {}
+    chosen = []
+    for code, index in choices.items():
+        line = lines.get(code)
+        if line is None:
+            errors[code] = [_("Criterion %(code)s is not on this score sheet.") % {"code": code}]
+            continue
+        available = options.get(line.pk, [])
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(available):
+            errors[code] = [_("That is not one of the options of criterion %(code)s.") % {"code": code}]
+            continue
+        chosen.append((line, available[index]))
+    if errors:
+        raise ValidationError(errors)
+    return chosen
+
+
+@transaction.atomic
+def save_sheet(
+    *, by: Any, dossier: Dossier, choices: dict[str, int], comments: dict[str, str] | None = None
+) -> ScoreSheet:
+    """Autosave a member's draft sheet (the open revision; a first draft if there is none)."""
+    dossier = Dossier.objects.select_for_update().select_related("product").get(pk=dossier.pk)
+    council = council_for(dossier)
+    seat = _seat(by, council, dossier)
+    if dossier.state != S.READY:
+        raise ValidationError(_("This dossier is not open for scoring."))
+    chosen = _entries(sheet_spec(dossier.criteria_set), dossier, choices)
+    current = _current(dossier, seat)
+    if current is not None and current.state == SheetState.SUBMITTED:
+        raise ValidationError(_("You have already submitted your sheet for this dossier."))
+    sheet = current or ScoreSheet.objects.create(dossier=dossier, member=seat, revision=1)
+    comments = comments or {}
+    for line, option in chosen:
+        ScoreEntry.objects.update_or_create(
+            sheet=sheet, line=line, defaults={"option": option, "comment": comments.get(line.code, "").strip()}
+        )
+    sheet.save(update_fields=["saved_at"])
+    return sheet
+
+
+def choices_of(sheet: ScoreSheet) -> dict[str, int]:
+    """A stored sheet's choices as line code → option index."""
+    positions: dict[int, list[int]] = {}
+    for option in CriterionOption.objects.filter(line__group__criteria_set_id=sheet.dossier.criteria_set_id).order_by(
+        "line_id", "position"
+    ):
+        positions.setdefault(option.line_id, []).append(option.pk)
+    return {e.line.code: positions[e.line_id].index(e.option_id) for e in sheet.entries.select_related("line")}
+
+
+@transaction.atomic
+def submit_sheet(*, by: Any, dossier: Dossier, choices: dict[str, int] | None = None, reason: str = "") -> ScoreSheet:
+    """Submit a member's sheet (saving `choices` first). When every present eligible member has submitted,
+    the council's result is computed, or, if totals are too far apart, a review is opened for the members
+    concerned. Side effects: the sheet's total, possibly new draft revisions, the result, audit entries."""
+    if choices:
+        save_sheet(by=by, dossier=dossier, choices=choices)
+    dossier = Dossier.objects.select_for_update().select_related("product", "criteria_set").get(pk=dossier.pk)
+    council = council_for(dossier)
+    seat = _seat(by, council, dossier)
+    if dossier.state != S.READY:
+        raise ValidationError(_("This dossier is not open for scoring."))
+    sheet = _current(dossier, seat)
+    if sheet is None:
+        raise ValidationError(_("Choose an option on each criterion first."))
+    if sheet.state == SheetState.SUBMITTED:
+        raise ValidationError(_("You have already submitted your sheet for this dossier."))
+    if sheet.revision > 1 and not (reason or sheet.reason).strip():
+        raise ValidationError({"reason": [_("Say why you revise your scores.")]})
+    spec = sheet_spec(dossier.criteria_set)
+    score = score_sheet(spec, choices_of(sheet))
+    if score.missing:
+        raise ValidationError(
+            {"choices": [_("Choose an option on criteria %(codes)s.") % {"codes": ", ".join(score.missing)}]}
+        )
+    sheet.state = SheetState.SUBMITTED
+    sheet.submitted_at = timezone.now()
+    sheet.total = Decimal(score.total)
+    sheet.reason = (reason or sheet.reason).strip()
+    sheet.save(update_fields=["state", "submitted_at", "total", "reason", "saved_at"])
+    audit.record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        obj=dossier,
+        changes={"score_sheet": [None, f"{seat} r{sheet.revision}: {score.total}"]},
+    )
+    _conclude(by=by, dossier=dossier, council=council, spec=spec)
+    return sheet
+
+
+def latest_sheets(dossier: Dossier, members: list[CouncilMember]) -> dict[int, ScoreSheet]:
+    latest: dict[int, ScoreSheet] = {}
+    for sheet in ScoreSheet.objects.filter(dossier=dossier, member__in=members).order_by("member_id", "revision"):
+        latest[sheet.member_id] = sheet
+    return latest
+
+
+def _conclude(*, by: Any, dossier: Dossier, council: Council, spec: SheetSpec) -> None:
+    state = standing(council, dossier)
+    latest = latest_sheets(dossier, state.scorers)
+    if not state.quorum or len(latest) < len(state.scorers):
+        return
+    if any(s.state != SheetState.SUBMITTED for s in latest.values()):
+        return
+    scores = {member_id: score_sheet(spec, choices_of(sheet)) for member_id, sheet in latest.items()}
+    review = members_to_review({m: s.total for m, s in scores.items()}, council.max_spread)
+    if review:
+        for member_id in sorted(review):
+            old = latest[member_id]
+            new = ScoreSheet.objects.create(dossier=dossier, member_id=member_id, revision=old.revision + 1)
+            ScoreEntry.objects.bulk_create(
+                ScoreEntry(sheet=new, line_id=e.line_id, option_id=e.option_id, comment=e.comment)
+                for e in old.entries.all()
+            )
+        audit.record(
+            actor=by,
+            action=AuditAction.CHANGE,
+            obj=dossier,
+            changes={"spread_review": [None, sorted(str(m) for m in review)]},
+        )
+        return
+    _record_result(dossier=dossier, council=council, spec=spec, scores=list(scores.values()), by=by)
+
+
+def _record_result(*, dossier: Dossier, council: Council, spec: SheetSpec, scores: list[SheetScore], by: Any) -> None:
+    version = dossier.round.criteria_version
+    outcome = council_outcome(
+        spec, scores, thresholds=version.thresholds, max_spread=council.max_spread, rounding=council.rounding
+    )
+    Result.objects.create(
+        dossier=dossier,
+        council=council,
+        mean=outcome.mean,
+        part_a=outcome.part_means["A"],
+        part_b=outcome.part_means["B"],
+        part_c=outcome.part_means["C"],
+        line_means={code: str(value) for code, value in outcome.line_means.items()},
+        stars_by_score=outcome.stars_by_score,
+        stars=outcome.stars,
+        caps=[list(c) for c in outcome.caps],
+        referral=outcome.referral,
+        scorers=len(scores),
+    )
+    _move(
+        dossier,
+        to=S.SCORED,
+        by=by,
+        note=_("Mean %(mean)s, %(stars)s stars.") % {"mean": f"{outcome.mean:.2f}", "stars": outcome.stars},
+    )
+
+
+def review_status(dossier: Dossier) -> dict[str, Any]:
+    """For the meeting page: who must revise, and the lines on which the members' points differ most."""
+    council = council_for(dossier)
+    state = standing(council, dossier)
+    latest = latest_sheets(dossier, state.scorers)
+    spec = sheet_spec(dossier.criteria_set)
+    submitted = {
+        m: score_sheet(spec, choices_of(s))
+        for m, s in latest.items()
+        if s.state == SheetState.SUBMITTED or s.revision > 1
+    }
+    pending = [m for m, s in latest.items() if s.state == SheetState.DRAFT and s.revision > 1]
+    return {"pending": pending, "lines": lines_that_differ(submitted)}
+
+
+@transaction.atomic
+def publish_results(*, by: Any, council: Council) -> int:
+    """Publish the council's results: producers see them and their path to the next star."""
+    access.require(access.can_manage_round(by, council.round))
+    count = 0
+    for result in Result.objects.filter(council=council, published=False).select_related("dossier"):
+        result.published = True
+        result.save(update_fields=["published", "updated_at"])
+        _move(result.dossier, to=S.PUBLISHED, by=by)
+        count += 1
+    return count
