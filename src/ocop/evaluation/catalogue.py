@@ -103,7 +103,11 @@ def catalogue_from_json(data: dict[str, Any]) -> CatalogueSpec:
             group_name=s.get("group_name", ""),
             product_set=s.get("product_set") or "",
             sheet=SheetSpec(
-                code=s["code"], name=s["name"], group_code=s.get("group_code", ""), groups=sheets[s["sheet"]]
+                code=s["code"],
+                name=s["name"],
+                group_code=s.get("group_code", ""),
+                group_name=s.get("group_name", ""),
+                groups=sheets[s["sheet"]],
             )
             if s.get("sheet")
             else None,

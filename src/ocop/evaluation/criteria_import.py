@@ -232,7 +232,13 @@ class _SheetBuilder:
                 )
                 for (part, name), g in entry["groups"].items()
             )
-            sheet = SheetSpec(code=code, name=entry["name"] or code, group_code=entry["group_code"], groups=groups)
+            sheet = SheetSpec(
+                code=code,
+                name=entry["name"] or code,
+                group_code=entry["group_code"],
+                group_name=entry["group_name"],
+                groups=groups,
+            )
             result.append(
                 SetSpec(
                     code=code,
@@ -251,7 +257,9 @@ def _checklist(reader: _Reader, source: IO[bytes] | str) -> tuple[ChecklistSpec,
         rows = read_sheet(source, required=CHECKLIST_COLUMNS, name=CHECKLIST_SHEET).rows
     except ExcelError:
         return ()  # the checklist sheet is optional
-    kinds = {fold(str(label)): value for value, label in DocumentKind.choices} | {v: v for v in DocumentKind.values}
+    kinds = {fold(str(label)): value for value, label in DocumentKind.choices} | {
+        fold(v): v for v in DocumentKind.values
+    }
     sections = {fold(str(label)): value for value, label in ChecklistSection.choices} | {"bo sung": "supplementary"}
     items = []
     for number, r in rows:
