@@ -130,7 +130,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
-    _db["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")} if envbool("OCOP_TEST_DB_FILE", "false") else {}
+    # Tests use a file, not shared memory: tests with several connections at once (simultaneous score
+    # submissions, the task worker) need SQLite's real file locking and busy timeout.
+    _db["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")} if envbool("OCOP_TEST_DB_FILE", "true") else {}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

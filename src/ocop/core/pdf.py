@@ -29,3 +29,19 @@ def tiny_pdf(lines: list[str]) -> bytes:
         out += b"%010d 00000 n \n" % offset
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def render_pdf(html: str) -> bytes:
+    """An HTML page as PDF, typeset in Be Vietnam Pro (shipped as a Python package, so no font is fetched)."""
+    from fontpkg_be_vietnam_pro import ROOT
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    faces = "".join(
+        f"@font-face {{ font-family: 'Be Vietnam Pro'; font-weight: {weight}; "
+        f"src: url('{(ROOT / 'files' / f'BeVietnamPro-{name}.ttf').as_uri()}'); }}"
+        for weight, name in ((400, "Regular"), (700, "Bold"))
+    )
+    css = CSS(string=faces + "body { font-family: 'Be Vietnam Pro', sans-serif; }", font_config=fonts)
+    return HTML(string=html).write_pdf(stylesheets=[css], font_config=fonts)  # type: ignore[no-any-return]

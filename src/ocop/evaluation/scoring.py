@@ -224,9 +224,10 @@ def save_sheet(
     sheet = current or ScoreSheet.objects.create(dossier=dossier, member=seat, revision=1)
     comments = comments or {}
     for line, option in chosen:
-        ScoreEntry.objects.update_or_create(
-            sheet=sheet, line=line, defaults={"option": option, "comment": comments.get(line.code, "").strip()}
-        )
+        defaults: dict[str, Any] = {"option": option}
+        if line.code in comments:  # a save without comments keeps those already written
+            defaults["comment"] = comments[line.code].strip()
+        ScoreEntry.objects.update_or_create(sheet=sheet, line=line, defaults=defaults)
     sheet.save(update_fields=["saved_at"])
     return sheet
 

@@ -1,0 +1,61 @@
+import io
+from decimal import Decimal
+
+from pypdf import PdfReader
+
+from ocop.evaluation import scoring
+from ocop.evaluation.results import minutes_pdf, path_to_next_star, recognition_list, referral_list
+from ocop.evaluation.tests.conftest import BEST, council_of, ready_dossier
+
+# A 4-star sheet: 82 points (C8 at 0, B4.1 at 1, B4.3 at 1, C6.1 at 5, A1.3 at 2 instead of 5, 5, 5, 8, 4).
+GOOD = {**BEST, "C8": 0, "B4.1": 0, "B4.3": 1, "C6.1": 2, "A1.3": 1}
+
+
+def _scored(scene, choices, comments=None):
+    dossier = ready_dossier(scene)
+    council = council_of(scene)
+    for user in scene.members:
+        if comments:
+            scoring.save_sheet(by=user, dossier=dossier, choices=choices, comments=comments)
+        scoring.submit_sheet(by=user, dossier=dossier, choices=choices)
+    scoring.publish_results(by=scene.coordinator, council=council)
+    dossier.refresh_from_db()
+    return dossier, council
+
+
+def test_the_path_to_the_next_star_puts_the_biggest_gains_first(scene):
+    dossier, _council = _scored(scene, GOOD, comments={"C8": "Chưa có hợp đồng xuất khẩu"})
+    path = path_to_next_star(dossier)
+    assert (path.result.mean, path.result.stars, path.next_star, path.points_needed) == (Decimal(82), 4, 5, Decimal(8))
+    assert [(p.code, p.mean, p.maximum) for p in path.lines[:4]] == [
+        ("C8", Decimal(0), 5),
+        ("B4.1", Decimal(1), 5),
+        ("B4.3", Decimal(1), 5),
+        ("C6.1", Decimal(5), 8),
+    ]
+    assert path.lines[0].comments == ["Chưa có hợp đồng xuất khẩu"] * 7
+    assert path.lines[-1].gain == 0
+
+
+def test_a_capped_product_sees_the_blocking_line_first(scene):
+    dossier, _council = _scored(scene, {**GOOD, "C7.1": 0})
+    path = path_to_next_star(dossier)
+    assert (path.result.stars, path.result.stars_by_score, path.next_star, path.points_needed) == (2, 4, 3, 0)
+    assert (path.lines[0].code, path.lines[0].failed, path.lines[0].mandatory_from) == ("C7.1", True, 3)
+
+
+def test_lists_for_the_recognition_decision_and_the_central_round(scene):
+    dossier, _council = _scored(scene, GOOD)
+    assert [r.dossier for r in recognition_list(scene.round)] == [dossier]
+    assert referral_list(scene.round) == []
+
+
+def test_the_minutes_are_a_vietnamese_pdf(scene):
+    _dossier, council = _scored(scene, GOOD)
+    pdf = minutes_pdf(council)
+    assert pdf.startswith(b"%PDF-")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "BIÊN BẢN HỌP HỘI ĐỒNG" in text
+    assert "Bánh cốm" in text
+    assert "82,00 4★ 7 thành viên" in text, text
+    assert "4★" in text
