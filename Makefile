@@ -35,6 +35,7 @@ migrate: setup messages
 	$(OCOP) migrate --no-input -v0
 	$(OCOP) load_places
 	$(OCOP) load_reference
+	$(OCOP) load_criteria
 
 demo: migrate
 	$(OCOP) demo

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ocop.backoffice.views import dashboard, documents, imports, producers, products
+from ocop.backoffice.views import dashboard, documents, dossiers, imports, producers, products, rounds, scoring
 
 app_name = "backoffice"
 
@@ -29,6 +29,29 @@ urlpatterns = [
     path("documents/<int:pk>/edit/", documents.document_edit, name="document_edit"),
     path("documents/<int:pk>/delete/", documents.document_delete, name="document_delete"),
     path("documents/<int:pk>/file/", documents.document_file, name="document_file"),
+    path("rounds/", rounds.round_list, name="round_list"),
+    path("rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/council/", rounds.council_create, name="council_create"),
+    path("rounds/<int:pk>/meeting/open/", rounds.meeting_open, name="meeting_open"),
+    path("rounds/<int:pk>/meeting/close/", rounds.meeting_close, name="meeting_close"),
+    path("rounds/<int:pk>/publish/", rounds.results_publish, name="results_publish"),
+    path("rounds/<int:pk>/minutes.pdf", rounds.minutes, name="minutes"),
+    path("dossiers/", dossiers.dossier_list, name="dossier_list"),
+    path("products/<int:product_pk>/dossier/", dossiers.dossier_start, name="dossier_start"),
+    path("dossiers/<int:pk>/", dossiers.dossier_detail, name="dossier_detail"),
+    path("dossiers/<int:pk>/step/<str:step>/", dossiers.dossier_step, name="dossier_step"),
+    path("dossiers/<int:pk>/check/", dossiers.dossier_check, name="dossier_check"),
+    path("dossiers/<int:pk>/return/", dossiers.dossier_return, name="dossier_return"),
+    path("dossiers/<int:pk>/site-visit/", dossiers.dossier_site_visit, name="dossier_site_visit"),
+    path("dossiers/<int:pk>/summary/", dossiers.dossier_summary, name="dossier_summary"),
+    path("dossiers/<int:pk>/evidence/", dossiers.evidence_add, name="evidence_add"),
+    path("dossiers/<int:pk>/evidence/<int:evidence_pk>/remove/", dossiers.evidence_remove, name="evidence_remove"),
+    path("dossiers/<int:pk>/evidence/<int:evidence_pk>/file/", dossiers.evidence_file, name="evidence_file"),
+    path("dossiers/<int:pk>/score/", scoring.score_page, name="score_page"),
+    path("dossiers/<int:pk>/score/save/", scoring.score_save, name="score_save"),
+    path("dossiers/<int:pk>/score/submit/", scoring.score_submit, name="score_submit"),
+    path("dossiers/<int:pk>/path/", scoring.path_page, name="path_page"),
+    path("dossiers/<int:pk>/upgrade/", scoring.upgrade_start, name="upgrade_start"),
     path("imports/<str:kind>/", imports.import_start, name="import_start"),
     path("imports/<str:kind>/template.xlsx", imports.import_template, name="import_template"),
     path("imports/job/<int:pk>/", imports.import_job, name="import_job"),

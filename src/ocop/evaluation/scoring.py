@@ -179,7 +179,7 @@ def _seat(by: Any, council: Council, dossier: Dossier) -> CouncilMember:
     return seat
 
 
-def _current(dossier: Dossier, seat: CouncilMember) -> ScoreSheet | None:
+def current_sheet(dossier: Dossier, seat: CouncilMember) -> ScoreSheet | None:
     return ScoreSheet.objects.filter(dossier=dossier, member=seat).order_by("-revision").first()
 
 
@@ -218,7 +218,7 @@ def save_sheet(
     if dossier.state != S.READY:
         raise ValidationError(_("This dossier is not open for scoring."))
     chosen = _entries(sheet_spec(dossier.criteria_set), dossier, choices)
-    current = _current(dossier, seat)
+    current = current_sheet(dossier, seat)
     if current is not None and current.state == SheetState.SUBMITTED:
         raise ValidationError(_("You have already submitted your sheet for this dossier."))
     sheet = current or ScoreSheet.objects.create(dossier=dossier, member=seat, revision=1)
@@ -254,7 +254,7 @@ def submit_sheet(*, by: Any, dossier: Dossier, choices: dict[str, int] | None = 
     seat = _seat(by, council, dossier)
     if dossier.state != S.READY:
         raise ValidationError(_("This dossier is not open for scoring."))
-    sheet = _current(dossier, seat)
+    sheet = current_sheet(dossier, seat)
     if sheet is None:
         raise ValidationError(_("Choose an option on each criterion first."))
     if sheet.state == SheetState.SUBMITTED:

@@ -40,3 +40,13 @@ def int_or_none(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
+
+
+def id_of(value: str | None) -> int:
+    """A posted id as a number; 0 (which no row has) when it is missing or not a number."""
+    return int_or_none(value) or 0
+
+
+def prefixed(request: HttpRequest, prefix: str) -> dict[str, str]:
+    """Posted fields whose name starts with `prefix`, keyed by the rest of the name ("line_A1.1" → "A1.1")."""
+    return {key.removeprefix(prefix): request.POST.get(key) or "" for key in request.POST if key.startswith(prefix)}

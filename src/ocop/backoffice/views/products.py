@@ -14,6 +14,7 @@ from ocop.backoffice.forms import PackForm, PhotoForm, ProductForm, apply_servic
 from ocop.backoffice.views.common import Request, int_or_none, paginate, query_without_page, xlsx_response
 from ocop.core.audit import history
 from ocop.core.search import search
+from ocop.evaluation import access as evaluation_access
 from ocop.places.models import Commune
 from ocop.registry import access, services
 from ocop.registry.access import list_communes
@@ -133,6 +134,9 @@ def product_detail(request: Request, pk: int) -> HttpResponse:
             "packs": product.packs.all(),
             "photos": product.photos.all(),
             "documents": access.documents_visible_to(request.user).filter(product=product),
+            "dossiers": evaluation_access.dossiers_visible_to(request.user)
+            .filter(product=product)
+            .select_related("round", "result"),
             "history": history(product)[:50],
             "can_edit": can_edit,
             "can_delete": access.can_delete(request.user),

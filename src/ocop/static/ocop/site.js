@@ -5,3 +5,21 @@ document.addEventListener("click", function (event) {
     event.preventDefault();
   }
 });
+
+// Running totals on the score sheet while the member picks options (the server's totals replace them on save).
+document.addEventListener("change", function (event) {
+  const form = event.target.closest("form.score-sheet");
+  if (!form) return;
+  const parts = {};
+  let total = 0;
+  form.querySelectorAll("input[type=radio]:checked").forEach(function (input) {
+    const points = Number(input.dataset.points || 0);
+    parts[input.dataset.part] = (parts[input.dataset.part] || 0) + points;
+    total += points;
+  });
+  form.querySelectorAll("[data-part-total]").forEach(function (el) {
+    el.textContent = parts[el.dataset.partTotal] || 0;
+  });
+  const totalEl = form.querySelector("[data-total]");
+  if (totalEl) totalEl.textContent = total;
+});

@@ -1,7 +1,9 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
+from ocop.evaluation.demo import COUNCIL, build_evaluation_demo
 from ocop.registry.demo import DEMO_PASSWORD, USERS, build_demo
 
 
@@ -14,6 +16,10 @@ class Command(BaseCommand):
             f"Demo data: {report.producers} producers, {report.products} products, "
             f"{report.documents} documents, {report.users} users added."
         )
+        dossiers = build_evaluation_demo(today=timezone.localdate())
+        self.stdout.write(f"Evaluation: {dossiers} dossiers added to Hà Nội's 2025 round 1.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, full_name, role in USERS:
             self.stdout.write(f"  {username:<12} {role.label}  ({full_name})")
+        others = ", ".join(u for u, _role, _agency in COUNCIL if u.startswith("council") and u != "council")
+        self.stdout.write(f"  council members {others} score with the chair (council)")
