@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ocop.backoffice.views.common import Request, id_of, int_or_none, paginate, prefixed, query_without_page
@@ -127,11 +128,11 @@ def _run(request: Request, pk: int, action: Callable[..., Any], done: str, **kwa
     return _back(request, pk, done)
 
 
-STEPS: dict[str, tuple[Callable[..., Any], str]] = {
-    "submit": (flow.submit_dossier, "Dossier submitted to the commune."),
-    "propose": (flow.propose_dossier, "Dossier proposed to the province."),
-    "review": (flow.start_review, "Review started."),
-    "ready": (flow.mark_ready, "Dossier handed to the council."),
+STEPS: dict[str, tuple[Callable[..., Any], Any]] = {
+    "submit": (flow.submit_dossier, gettext_lazy("Dossier submitted to the commune.")),
+    "propose": (flow.propose_dossier, gettext_lazy("Dossier proposed to the province.")),
+    "review": (flow.start_review, gettext_lazy("Review started.")),
+    "ready": (flow.mark_ready, gettext_lazy("Dossier handed to the council.")),
 }
 
 
@@ -141,7 +142,7 @@ def dossier_step(request: Request, pk: int, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404
     action, done = STEPS[step]
-    return _run(request, pk, action, _(done))
+    return _run(request, pk, action, str(done))
 
 
 @login_required
