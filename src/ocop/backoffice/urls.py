@@ -50,6 +50,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/score/", scoring.score_page, name="score_page"),
     path("dossiers/<int:pk>/score/save/", scoring.score_save, name="score_save"),
     path("dossiers/<int:pk>/score/submit/", scoring.score_submit, name="score_submit"),
+    path("dossiers/<int:pk>/conflict/", scoring.conflict_declare, name="conflict_declare"),
     path("dossiers/<int:pk>/path/", scoring.path_page, name="path_page"),
     path("dossiers/<int:pk>/upgrade/", scoring.upgrade_start, name="upgrade_start"),
     path("imports/<str:kind>/", imports.import_start, name="import_start"),

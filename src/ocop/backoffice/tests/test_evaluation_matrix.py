@@ -15,7 +15,16 @@ from ocop.conftest import ROLES, World, client_for
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation import scoring
 from ocop.evaluation.enums import DossierKind, MemberRole
-from ocop.evaluation.models import Council, CouncilMember, CriteriaVersion, Dossier, DossierEvidence, Round, ScoreSheet
+from ocop.evaluation.models import (
+    ConflictDeclaration,
+    Council,
+    CouncilMember,
+    CriteriaVersion,
+    Dossier,
+    DossierEvidence,
+    Round,
+    ScoreSheet,
+)
 from ocop.registry.enums import DocumentKind
 from ocop.testing import make_document, make_product, make_user, province
 
@@ -284,6 +293,14 @@ CASES: list[
         lambda e: {f"line_{code}": str(index) for code, index in BEST.items()},
         [302 if s == 200 else s for s in SEAT],
         lambda e: ScoreSheet.objects.filter(dossier=e.d("ready"), state="submitted").exists(),
+    ),
+    (
+        "conflict_declare",
+        _dossier("ready"),
+        POST,
+        lambda e: {"note": "Anh em ruột"},
+        [302 if s == 200 else s for s in SEAT],
+        lambda e: ConflictDeclaration.objects.filter(producer=e.w.producer, note="Anh em ruột").exists(),
     ),
     ("path_page", _dossier("published"), GET, None, LATE_READ, None),
     (

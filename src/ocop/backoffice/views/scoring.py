@@ -158,3 +158,18 @@ def upgrade_start(request: Request, pk: int) -> HttpResponse:
         return redirect("backoffice:path_page", pk=pk)
     messages.success(request, _("Upgrade dossier started from the last one."))
     return redirect("backoffice:dossier_detail", pk=new.pk)
+
+
+@login_required
+@require_POST
+def conflict_declare(request: Request, pk: int) -> HttpResponse:
+    """A member declares a link to the dossier's producer: they will not score its dossiers."""
+    dossier = access.get_dossier_for_user(request.user, pk)
+    seat = access.seat_of(request.user, scoring.council_for(dossier))
+    if seat is None:
+        raise PermissionDenied
+    scoring.declare_conflict(
+        by=request.user, member=seat, producer=dossier.product.producer, note=request.POST.get("note", "")[:255]
+    )
+    messages.success(request, _("Your link to the producer is recorded: you will not score its dossiers."))
+    return redirect("backoffice:score_page", pk=pk)
