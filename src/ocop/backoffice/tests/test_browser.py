@@ -51,6 +51,8 @@ def test_create_producer_product_and_document(page: Page, live_server, officer, 
     expect(page.get_by_role("status")).to_contain_text("Đã đăng ký chủ thể")
 
     page.get_by_role("link", name="Đăng ký sản phẩm").click()
+    # The form opens with the producer and its commune chosen.
+    expect(page.get_by_label("Chủ thể")).to_have_value(str(Producer.objects.get(identifier="0104567890").pk))
     page.get_by_label("Tên", exact=True).fill("Bình gốm men lam")
     page.get_by_label("Bộ sản phẩm").select_option(label="Thủ công mỹ nghệ, trang trí")
     page.get_by_label("Quy cách đóng gói").fill("Hộp")
