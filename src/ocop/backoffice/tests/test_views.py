@@ -1,4 +1,5 @@
 import io
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -183,3 +184,15 @@ def test_dashboard_offers_the_vault_only_to_roles_that_can_read_it(world):
         # the same rule as the gateway: roles without the vault see no document at all
         if not expected:
             assert access.documents_visible_to(world.users[role]).count() == 0
+
+
+def test_ids_in_links_and_choices_are_not_written_with_thousand_separators(world):
+    """1.234 is how Vietnamese writes a thousand and more; an id in a URL or a form value must stay 1234."""
+    from ocop.registry.models import Producer
+
+    Producer.objects.filter(pk=world.empty_producer.pk).update(id=12345)
+    client = client_for(world.users["coordinator"])
+    page = client.get(reverse("backoffice:producer_detail", kwargs={"pk": 12345})).content.decode()
+    assert "?producer=12345" in page
+    listing = client.get(reverse("backoffice:product_list")).content.decode()
+    assert re.findall(r'value="\d{1,3}(?:\.\d{3})+"', listing) == []  # commune ids run past 1.000
