@@ -136,12 +136,25 @@ class _Importer:
         self.allowed_communes = set(access.communes_for_new_records(user).values_list("id", flat=True))
         self.title = dict(self.columns)
         self.commune_names = self.places.commune_names
+        self._labels: dict[int, Commune] = {}
+        self._producers: dict[int, Producer] = {}
 
     def commune_label(self, commune_id: int | None) -> Commune | None:
-        """A light Commune carrying only id and name, so audit entries read well without a query."""
+        """A light Commune carrying only id and name, so audit entries read well without a query (one shared
+        instance per commune: imports repeat the same few thousand times)."""
         if commune_id is None:  # waiting for the user's choice: the row is not saved this time
             return None
-        return Commune(pk=commune_id, name=self.commune_names[commune_id])
+        label = self._labels.get(commune_id)
+        if label is None:
+            label = self._labels[commune_id] = Commune(pk=commune_id, name=self.commune_names[commune_id])
+        return label
+
+    def producer_label(self, producer_id: int, name: str) -> Producer:
+        """The same for the producer an imported product belongs to."""
+        label = self._producers.get(producer_id)
+        if label is None:
+            label = self._producers[producer_id] = Producer(pk=producer_id, name=name)
+        return label
 
     def error(self, report: ImportReport, row: int, field_name: str, message: str) -> None:
         report.errors.append(RowIssue(row=row, column=self.title.get(field_name, field_name), message=message))
@@ -377,7 +390,7 @@ class ProductImporter(_Importer):
                 pack = ProductPack(name=pack_name or product.name[:120], size=_text(values.get("size"))[:60], gtin=gtin)
             if len(report.errors) == before and producer is not None:
                 product.search_text = product_search_text(product, producer[1])
-                product.producer = Producer(pk=producer[0], name=producer[1])
+                product.producer = self.producer_label(producer[0], producer[1])
                 product.product_set = set_objects[product.product_set_id]
                 product.commune = self.commune_label(product.commune_id)  # type: ignore[assignment]
                 built.append((product, pack))
