@@ -34,6 +34,15 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def cell_text(value: Any) -> str:
+    """A cell as text: empty for a blank cell, 12 (not 12.0) for a whole number Excel stored as a float."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
 def read_sheet(source: IO[bytes] | str, *, required: Sequence[str], name: str | None = None) -> Sheet:
     """Open the first sheet (or the sheet called `name`); the first row holds the column titles. Rows come
     with their Excel number.

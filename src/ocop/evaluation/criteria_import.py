@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import scope_of
-from ocop.core.excel import ExcelError, read_sheet, write_sheets
+from ocop.core.excel import ExcelError, cell_text, read_sheet, write_sheets
 from ocop.core.text import fold
 from ocop.evaluation.catalogue import CatalogueSpec, ChecklistSpec, SetSpec, save_catalogue
 from ocop.evaluation.enums import ChecklistSection, Provenance
@@ -98,16 +98,8 @@ class _Reader:
             return None
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _yes(value: Any) -> bool:
-    return value is True or fold(_text(value)) in YES
+    return value is True or fold(cell_text(value)) in YES
 
 
 def _version(reader: _Reader, source: IO[bytes] | str) -> VersionSpec | None:
@@ -116,20 +108,20 @@ def _version(reader: _Reader, source: IO[bytes] | str) -> VersionSpec | None:
         reader.issue(2, VERSION_SHEET, _("The sheet must hold exactly one version (one row)."))
         return None
     number, r = rows[0]
-    code = _text(r["Mã phiên bản"])
+    code = cell_text(r["Mã phiên bản"])
     if not code:
         reader.issue(number, "Mã phiên bản", _("This cell is required."))
-    provenance = PROVENANCE_WORDS.get(fold(_text(r["Nguồn"])) or "chinh thuc")
+    provenance = PROVENANCE_WORDS.get(fold(cell_text(r["Nguồn"])) or "chinh thuc")
     if provenance is None:
         reader.issue(number, "Nguồn", _("Write “chính thức”, “bản chép chưa kiểm chứng” or “minh hoạ”."))
     parts = {p: reader.integer(number, f"Phần {p}", r[f"Phần {p}"]) for p in PARTS}
     thresholds = {s: reader.decimal(number, f"{s} sao từ", r[f"{s} sao từ"]) for s in (2, 3, 4, 5)}
     return VersionSpec(
         code=code,
-        name=_text(r["Tên"]) or code,
-        decision=_text(r["Văn bản"]),
+        name=cell_text(r["Tên"]) or code,
+        decision=cell_text(r["Văn bản"]),
         provenance=provenance or Provenance.OFFICIAL,
-        note=_text(r["Ghi chú"]),
+        note=cell_text(r["Ghi chú"]),
         in_force_from=reader.date(number, "Hiệu lực từ", r["Hiệu lực từ"]),
         in_force_until=reader.date(number, "Hiệu lực đến", r["Hiệu lực đến"]),
         parts={k: v or 0 for k, v in parts.items()},
@@ -147,7 +139,7 @@ class _SheetBuilder:
 
     def add(self, number: int, r: dict[str, Any], current: dict[str, Any]) -> None:
         reader = self.reader
-        set_code = _text(r["Mã bộ"]) or current.get("set", "")
+        set_code = cell_text(r["Mã bộ"]) or current.get("set", "")
         if not set_code:
             reader.issue(number, "Mã bộ", _("This cell is required."))
             return
@@ -165,12 +157,12 @@ class _SheetBuilder:
             ("group_name", "Nhóm sản phẩm"),
             ("product_set", "Bộ sản phẩm trong danh mục"),
         ):
-            entry[key] = _text(r[column]) or entry[key]
-        part = _text(r["Phần"]).upper() or current.get("part", "")
+            entry[key] = cell_text(r[column]) or entry[key]
+        part = cell_text(r["Phần"]).upper() or current.get("part", "")
         if part not in PARTS:
             reader.issue(number, "Phần", _("Write A, B or C."))
             return
-        group_name = _text(r["Nhóm tiêu chí"]) or current.get("group", "")
+        group_name = cell_text(r["Nhóm tiêu chí"]) or current.get("group", "")
         if not group_name:
             reader.issue(number, "Nhóm tiêu chí", _("This cell is required."))
             return
@@ -178,7 +170,7 @@ class _SheetBuilder:
         if r["Điểm nhóm"] not in (None, ""):
             group["max"] = reader.integer(number, "Điểm nhóm", r["Điểm nhóm"])
         current.update(part=part, group=group_name)
-        line_code = _text(r["Mã tiêu chí"]) or current.get("line", "")
+        line_code = cell_text(r["Mã tiêu chí"]) or current.get("line", "")
         if not line_code:
             reader.issue(number, "Mã tiêu chí", _("This cell is required."))
             return
@@ -187,23 +179,23 @@ class _SheetBuilder:
         )
         if line_code != current.get("line"):
             current["line"] = line_code
-            line["text"] = _text(r["Tiêu chí"])
+            line["text"] = cell_text(r["Tiêu chí"])
             line["commune"] = _yes(r["Xã đánh giá"])
             line["mandatory"] = reader.integer(number, "Bắt buộc từ (sao)", r["Bắt buộc từ (sao)"], required=False)
             line["min"] = reader.integer(number, "Điểm đạt bắt buộc", r["Điểm đạt bắt buộc"], required=False) or 1
-            line["requires"] = _text(r["Chỉ chấm khi tiêu chí"])
+            line["requires"] = cell_text(r["Chỉ chấm khi tiêu chí"])
             if not line["text"]:
                 reader.issue(number, "Tiêu chí", _("This cell is required."))
-        label = _text(r["Phương án"])
+        label = cell_text(r["Phương án"])
         if not label:
             reader.issue(number, "Phương án", _("This cell is required."))
         points = reader.integer(number, "Điểm", r["Điểm"])
-        skips = tuple(c.strip() for c in _text(r["Không chấm tiêu chí"]).replace(";", ",").split(",") if c.strip())
+        skips = tuple(c.strip() for c in cell_text(r["Không chấm tiêu chí"]).replace(";", ",").split(",") if c.strip())
         line["options"].append(
             OptionSpec(
                 label=label,
                 points=points or 0,
-                case=_text(r["Trường hợp"]),
+                case=cell_text(r["Trường hợp"]),
                 disqualifies=_yes(r["Loại sản phẩm"]),
                 skips=skips,
             )
@@ -263,21 +255,21 @@ def _checklist(reader: _Reader, source: IO[bytes] | str) -> tuple[ChecklistSpec,
     sections = {fold(str(label)): value for value, label in ChecklistSection.choices} | {"bo sung": "supplementary"}
     items = []
     for number, r in rows:
-        section = sections.get(fold(_text(r["Phần"])) or "bat buoc")
-        kind = kinds.get(fold(_text(r["Loại tài liệu"])), None) if _text(r["Loại tài liệu"]) else ""
+        section = sections.get(fold(cell_text(r["Phần"])) or "bat buoc")
+        kind = kinds.get(fold(cell_text(r["Loại tài liệu"])), None) if cell_text(r["Loại tài liệu"]) else ""
         if section is None:
             reader.issue(number, "Phần", _("Write “bắt buộc” or “bổ sung”."))
         if kind is None:
             reader.issue(number, "Loại tài liệu", _("Unknown document kind “%(kind)s”.") % {"kind": r["Loại tài liệu"]})
-        if not _text(r["Tài liệu"]):
+        if not cell_text(r["Tài liệu"]):
             reader.issue(number, "Tài liệu", _("This cell is required."))
         items.append(
             ChecklistSpec(
                 section=section or "mandatory",
-                name=_text(r["Tài liệu"]),
+                name=cell_text(r["Tài liệu"]),
                 kind=kind or "",
                 required=_yes(r["Bắt buộc để đủ hồ sơ"]),
-                set_code=_text(r["Mã bộ"]),
+                set_code=cell_text(r["Mã bộ"]),
             )
         )
     return tuple(items)

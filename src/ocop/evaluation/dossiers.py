@@ -86,13 +86,6 @@ def _locked(dossier: Dossier) -> Dossier:
 # ---- rounds -------------------------------------------------------------------------------------
 
 
-def version_in_force(on: dt.date) -> CriteriaVersion | None:
-    """The official or demo version in force on a date (official first)."""
-    candidates = CriteriaVersion.objects.filter(in_force_from__lte=on).exclude(in_force_until__lt=on)
-    ranked = sorted(candidates, key=lambda v: (v.provenance != "official", -(v.in_force_from or on).toordinal()))
-    return ranked[0] if ranked else None
-
-
 @transaction.atomic
 def create_round(
     *,

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from ocop.core.pdf import render_pdf
 from ocop.evaluation.catalogue import sheet_spec
-from ocop.evaluation.enums import SheetState
-from ocop.evaluation.models import Council, Dossier, Result, Round, ScoreEntry, ScoreSheet
+from ocop.evaluation.models import Council, Dossier, Result, Round, ScoreEntry
 from ocop.evaluation.rules import STARS
 from ocop.evaluation.scoring import excluded_members, latest_sheets
 
@@ -107,7 +106,6 @@ def minutes_context(council: Council) -> dict[str, Any]:
             {
                 "result": result,
                 "excluded": [m for m in members if m.pk in excluded],
-                "sheets": ScoreSheet.objects.filter(dossier=result.dossier, state=SheetState.SUBMITTED).count(),
             }
         )
     return {

@@ -65,10 +65,7 @@ def set_up_council(
         round=round_,
         name=name.strip(),
         decision=decision.strip(),
-        quorum=rules.quorum,
-        quorum_needs_chair=rules.quorum_needs_chair,
-        max_spread=rules.max_spread,
-        rounding=rules.rounding,
+        **{field: getattr(rules, field) for field in CouncilRules.RULES},
     )
     CouncilMember.objects.bulk_create(
         CouncilMember(council=council, user=user, role=role, agency=agency) for user, role, agency in members
@@ -96,10 +93,16 @@ def excluded_members(council: Council, dossier: Dossier) -> dict[int, str]:
     or having reviewed the dossier in the advisory team."""
     reasons: dict[int, str] = {}
     producer_id = dossier.product.producer_id
+    declared = set(
+        ConflictDeclaration.objects.filter(member__council=council, producer_id=producer_id).values_list(
+            "member_id", flat=True
+        )
+    )
+    staff = set(ProducerMember.objects.filter(producer_id=producer_id).values_list("user_id", flat=True))
     for member in council.members.all():
-        if member.conflicts.filter(producer_id=producer_id).exists():
+        if member.pk in declared:
             reasons[member.pk] = _("declared a link to the producer")
-        elif ProducerMember.objects.filter(user_id=member.user_id, producer_id=producer_id).exists():
+        elif member.user_id in staff:
             reasons[member.pk] = _("works for the producer")
         elif dossier.reviewed_by_id is not None and member.user_id == dossier.reviewed_by_id:
             reasons[member.pk] = _("reviewed the dossier in the advisory team")

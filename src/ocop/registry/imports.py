@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from ocop.core import audit
 from ocop.core.bulk import insert_rows
-from ocop.core.excel import ExcelError, read_sheet
+from ocop.core.excel import ExcelError, cell_text, read_sheet
 from ocop.core.models import AuditAction
 from ocop.core.text import fold
 from ocop.places.models import Commune
@@ -111,14 +111,6 @@ def _flag(value: Any) -> bool | None:
     if word in FALSE_WORDS:
         return False
     return None
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 class _Importer:
@@ -221,7 +213,7 @@ class ProducerImporter(_Importer):
     kind = "producers"
 
     def check(self, report: ImportReport, rows: list[tuple[int, dict[str, Any]]]) -> list[Producer]:
-        identifiers = [_text(v.get("identifier")).replace(" ", "").upper() for _n, v in rows]
+        identifiers = [cell_text(v.get("identifier")).replace(" ", "").upper() for _n, v in rows]
         taken = set(
             Producer.objects.filter(identifier__in=[i for i in identifiers if i]).values_list("identifier", flat=True)
         )
@@ -230,7 +222,7 @@ class ProducerImporter(_Importer):
         for index, (number, values) in enumerate(rows, start=1):
             self.tick(index, len(rows))
             before = len(report.errors)
-            kind = KIND_ALIASES.get(fold(_text(values.get("kind"))))
+            kind = KIND_ALIASES.get(fold(cell_text(values.get("kind"))))
             if kind is None:
                 self.error(
                     report, number, "kind", _("Unknown producer type “%(value)s”.") % {"value": values.get("kind")}
@@ -246,12 +238,12 @@ class ProducerImporter(_Importer):
             # Rows whose places or references did not resolve are reported and never saved.
             producer = Producer(  # type: ignore[misc]
                 kind=kind or "",
-                name=_text(values.get("name")),
-                identifier=_text(values.get("identifier")),
-                legal_representative=_text(values.get("legal_representative")),
-                phone=_text(values.get("phone")),
-                email=_text(values.get("email")),
-                address=_text(values.get("address")),
+                name=cell_text(values.get("name")),
+                identifier=cell_text(values.get("identifier")),
+                legal_representative=cell_text(values.get("legal_representative")),
+                phone=cell_text(values.get("phone")),
+                email=cell_text(values.get("email")),
+                address=cell_text(values.get("address")),
                 commune_id=commune_id,
                 legacy_commune_id=legacy_id,
                 women_led=bool(flags["women_led"]),
@@ -310,7 +302,7 @@ class ProductImporter(_Importer):
             sets[fold(ps.code)] = ps.pk
             sets[fold(ps.name)] = ps.pk
             set_objects[ps.pk] = ps
-        wanted = {_text(v.get("producer_identifier")).replace(" ", "").upper() for _n, v in rows} - {""}
+        wanted = {cell_text(v.get("producer_identifier")).replace(" ", "").upper() for _n, v in rows} - {""}
         writable = access.producers_writable_by(self.user)
         by_identifier: dict[str, tuple[int, str]] = {}
         wanted_list = sorted(wanted)
@@ -319,7 +311,7 @@ class ProductImporter(_Importer):
                 "id", "identifier", "name"
             ):
                 by_identifier[ident] = (pk, name)
-        names_wanted = {fold(_text(v.get("producer_name"))) for _n, v in rows if not v.get("producer_identifier")}
+        names_wanted = {fold(cell_text(v.get("producer_name"))) for _n, v in rows if not v.get("producer_identifier")}
         by_name: dict[str, list[tuple[int, str]]] = {}
         if names_wanted - {""}:
             for pk, name in writable.values_list("id", "name"):
@@ -329,7 +321,7 @@ class ProductImporter(_Importer):
         for index, (number, values) in enumerate(rows, start=1):
             self.tick(index, len(rows))
             before = len(report.errors)
-            ident = _text(values.get("producer_identifier")).replace(" ", "").upper()
+            ident = cell_text(values.get("producer_identifier")).replace(" ", "").upper()
             producer: tuple[int, str] | None = None
             if ident:
                 producer = by_identifier.get(ident)
@@ -341,7 +333,7 @@ class ProductImporter(_Importer):
                         _("No producer with identifier “%(value)s” that you may edit.") % {"value": ident},
                     )
             else:
-                candidates = by_name.get(fold(_text(values.get("producer_name"))), [])
+                candidates = by_name.get(fold(cell_text(values.get("producer_name"))), [])
                 if len(candidates) == 1:
                     producer = candidates[0]
                 else:
@@ -350,28 +342,28 @@ class ProductImporter(_Importer):
                         number,
                         "producer_name",
                         _("Give the producer's identifier: no single producer you may edit is called “%(value)s”.")
-                        % {"value": _text(values.get("producer_name"))},
+                        % {"value": cell_text(values.get("producer_name"))},
                     )
-            set_id = sets.get(fold(_text(values.get("product_set"))))
+            set_id = sets.get(fold(cell_text(values.get("product_set"))))
             if set_id is None:
                 self.error(
                     report,
                     number,
                     "product_set",
-                    _("Unknown product set “%(value)s”.") % {"value": _text(values.get("product_set"))},
+                    _("Unknown product set “%(value)s”.") % {"value": cell_text(values.get("product_set"))},
                 )
-            status = STATUS_ALIASES.get(fold(_text(values.get("status"))) or "active")
+            status = STATUS_ALIASES.get(fold(cell_text(values.get("status"))) or "active")
             if status is None:
                 self.error(report, number, "status", _("Unknown status “%(value)s”.") % {"value": values.get("status")})
             commune_id, legacy_id = self.place(report, number, values)
             product = Product(  # type: ignore[misc]
                 producer_id=producer[0] if producer else None,
-                name=_text(values.get("name")),
+                name=cell_text(values.get("name")),
                 product_set_id=set_id,
                 commune_id=commune_id,
                 legacy_commune_id=legacy_id,
-                description=_text(values.get("description")),
-                story=_text(values.get("story")),
+                description=cell_text(values.get("description")),
+                story=cell_text(values.get("story")),
                 status=status or ProductStatus.ACTIVE,
             )
             try:
@@ -381,13 +373,15 @@ class ProductImporter(_Importer):
                     for m in msgs:
                         self.error(report, number, name, m)
             pack = None
-            pack_name, gtin = _text(values.get("pack")), _text(values.get("gtin"))
+            pack_name, gtin = cell_text(values.get("pack")), cell_text(values.get("gtin"))
             if pack_name or gtin:
                 try:
                     validate_gtin(gtin)
                 except ValidationError as exc:
                     self.error(report, number, "gtin", str(exc.messages[0]))
-                pack = ProductPack(name=pack_name or product.name[:120], size=_text(values.get("size"))[:60], gtin=gtin)
+                pack = ProductPack(
+                    name=pack_name or product.name[:120], size=cell_text(values.get("size"))[:60], gtin=gtin
+                )
             if len(report.errors) == before and producer is not None:
                 product.search_text = product_search_text(product, producer[1])
                 product.producer = self.producer_label(producer[0], producer[1])

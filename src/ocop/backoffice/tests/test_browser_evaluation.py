@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 from ocop.accounts.models import Role
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation import scoring
+from ocop.evaluation.demo import FOUR_STARS
 from ocop.evaluation.enums import MemberRole
 from ocop.evaluation.models import CriteriaVersion, Dossier, Result, ScoreSheet
 from ocop.registry import services
@@ -16,14 +17,7 @@ from ocop.testing import PASSWORD, make_document, make_producer, make_product, m
 
 pytestmark = pytest.mark.browser
 
-BEST = {
-    "A1.1": 2, "A1.2": 2, "A1.3": 3, "A1.4": 3, "A1.5": 3, "A2.1": 3, "A2.2": 4, "A2.3": 3, "A2.4": 2,
-    "A3.1": 2, "A3.2": 2, "A3.3": 2, "A3.4": 2, "A3.5": 3, "B4.1": 3, "B4.2": 3, "B4.3": 4, "B5.1": 4,
-    "B5.2": 3, "B5.3": 1, "C6.1": 3, "C6.2": 2, "C6.3": 3, "C7.1": 3, "C7.2": 3, "C7.3": 2, "C7.4": 3,
-    "C7.5": 3, "C8": 3,
-}  # fmt: skip
-# 82 points: a 4-star sheet.
-GOOD = {**BEST, "C8": 0, "B4.1": 0, "B4.3": 1, "C6.1": 2, "A1.3": 1}
+GOOD = FOUR_STARS  # 82 points: a 4-star sheet
 # 66 points: far from the others, so the council must review.
 HARSH = {**GOOD, "B4.2": 0, "C6.3": 0, "C7.5": 0, "A2.3": 0}
 

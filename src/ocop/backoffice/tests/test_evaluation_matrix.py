@@ -14,6 +14,7 @@ from ocop.accounts.models import Role
 from ocop.conftest import ROLES, World, client_for
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation import scoring
+from ocop.evaluation.demo import BEST
 from ocop.evaluation.enums import DossierKind, MemberRole
 from ocop.evaluation.models import (
     ConflictDeclaration,
@@ -30,12 +31,6 @@ from ocop.testing import make_document, make_product, make_user, province
 
 L = "login"
 ASSESSMENT = {"line_A1.1": "2", "line_A2.1": "3", "line_A3.2": "2", "line_B5.2": "3"}
-BEST = {
-    "A1.1": 2, "A1.2": 2, "A1.3": 3, "A1.4": 3, "A1.5": 3, "A2.1": 3, "A2.2": 4, "A2.3": 3, "A2.4": 2,
-    "A3.1": 2, "A3.2": 2, "A3.3": 2, "A3.4": 2, "A3.5": 3, "B4.1": 3, "B4.2": 3, "B4.3": 4, "B5.1": 4,
-    "B5.2": 3, "B5.3": 1, "C6.1": 3, "C6.2": 2, "C6.3": 3, "C7.1": 3, "C7.2": 3, "C7.3": 2, "C7.4": 3,
-    "C7.5": 3, "C8": 3,
-}  # fmt: skip
 
 
 STEPS = ["draft", "submitted", "checked", "proposed", "review", "ready", "published"]

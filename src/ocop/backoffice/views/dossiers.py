@@ -88,7 +88,6 @@ def dossier_detail(request: Request, pk: int) -> HttpResponse:
             "sheet": sheet,
             "evidence": dossier.evidence.select_related("document", "line"),
             "missing": flow.missing_items(dossier),
-            "required": flow.required_items(dossier),
             "transitions": dossier.transitions.all(),
             "vault": Document.objects.filter(producer_id=dossier.product.producer_id).order_by("kind", "-issued_on")
             if editable
@@ -223,13 +222,19 @@ def evidence_add(request: Request, pk: int) -> HttpResponse:
     return _run(request, pk, flow.attach_evidence, _("Document attached."), document=document, line=line)
 
 
+def _evidence(request: Request, pk: int, evidence_pk: int) -> DossierEvidence:
+    """An attachment of a dossier the user may see (404 otherwise)."""
+    dossier = access.get_dossier_for_user(request.user, pk)
+    evidence = DossierEvidence.objects.filter(pk=evidence_pk, dossier=dossier).select_related("document").first()
+    if evidence is None:
+        raise Http404
+    return evidence
+
+
 @login_required
 @require_POST
 def evidence_remove(request: Request, pk: int, evidence_pk: int) -> HttpResponse:
-    dossier = access.get_dossier_for_user(request.user, pk)
-    evidence = DossierEvidence.objects.filter(pk=evidence_pk, dossier=dossier).first()
-    if evidence is None:
-        raise Http404
+    evidence = _evidence(request, pk, evidence_pk)
     try:
         flow.detach_evidence(by=request.user, evidence=evidence)
     except ValidationError as exc:
@@ -241,11 +246,7 @@ def evidence_remove(request: Request, pk: int, evidence_pk: int) -> HttpResponse
 @login_required
 def evidence_file(request: Request, pk: int, evidence_pk: int) -> FileResponse:
     """An attached document, for everyone who may see the dossier (council members included)."""
-    dossier = access.get_dossier_for_user(request.user, pk)
-    evidence = DossierEvidence.objects.filter(pk=evidence_pk, dossier=dossier).select_related("document").first()
-    if evidence is None:
-        raise Http404
-    document = evidence.document
+    document = _evidence(request, pk, evidence_pk).document
     response = FileResponse(
         document.file.open("rb"), content_type=document.content_type, filename=document.original_name
     )

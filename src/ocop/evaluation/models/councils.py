@@ -16,10 +16,9 @@ from ocop.places.models import Province
 from ocop.registry.models import Producer
 
 
-class CouncilRules(TimeStampedModel):
-    """A province's council rules (from its own regulation); copied onto each council when it is set up."""
+class RuleFields(models.Model):
+    """The rules a council works by (a province's regulation); unconfirmed nationally, so settings."""
 
-    province = models.OneToOneField(Province, on_delete=models.CASCADE, related_name="council_rules")
     quorum = models.DecimalField(
         _("quorum (share of scoring members)"), max_digits=4, decimal_places=3, default=Decimal("0.75")
     )
@@ -30,26 +29,31 @@ class CouncilRules(TimeStampedModel):
     rounding = models.CharField(
         _("rounding of the mean"), max_length=8, choices=Rounding.choices, default=Rounding.NONE
     )
+
+    RULES = ("quorum", "quorum_needs_chair", "max_spread", "rounding")
+
+    class Meta:
+        abstract = True
+
+
+class CouncilRules(RuleFields, TimeStampedModel):
+    """A province's council rules; copied onto each council when it is set up, so later changes never alter a
+    past council."""
+
+    province = models.OneToOneField(Province, on_delete=models.CASCADE, related_name="council_rules")
 
     class Meta:
         verbose_name = _("council rules")
         verbose_name_plural = _("council rules")
 
+    def __str__(self) -> str:
+        return str(self.province)
 
-class Council(TimeStampedModel):
+
+class Council(RuleFields, TimeStampedModel):
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="councils", verbose_name=_("round"))
     name = models.CharField(_("name"), max_length=255)
     decision = models.CharField(_("founding decision"), max_length=120, blank=True)
-    quorum = models.DecimalField(
-        _("quorum (share of scoring members)"), max_digits=4, decimal_places=3, default=Decimal("0.75")
-    )
-    quorum_needs_chair = models.BooleanField(_("the chair must be present"), default=True)
-    max_spread = models.DecimalField(
-        _("largest gap between members' totals"), max_digits=5, decimal_places=2, default=Decimal(10)
-    )
-    rounding = models.CharField(
-        _("rounding of the mean"), max_length=8, choices=Rounding.choices, default=Rounding.NONE
-    )
     meeting_date = models.DateField(_("meeting date"), null=True, blank=True)
     meeting_open = models.BooleanField(_("meeting open"), default=False)
     meeting_closed = models.BooleanField(_("meeting closed"), default=False)

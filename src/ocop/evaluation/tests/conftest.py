@@ -9,6 +9,7 @@ import pytest
 from ocop.accounts.models import Role
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation import scoring
+from ocop.evaluation.demo import BEST as BEST  # re-exported for the tests of this app
 from ocop.evaluation.enums import MemberRole
 from ocop.evaluation.models import CriteriaVersion
 from ocop.registry import services
@@ -64,13 +65,6 @@ def scene(db) -> Scene:
     )
 
 
-# Option index per line of the demo sheet: every line at its best (100 points) or at a chosen level.
-BEST = {
-    "A1.1": 2, "A1.2": 2, "A1.3": 3, "A1.4": 3, "A1.5": 3, "A2.1": 3, "A2.2": 4, "A2.3": 3, "A2.4": 2,
-    "A3.1": 2, "A3.2": 2, "A3.3": 2, "A3.4": 2, "A3.5": 3, "B4.1": 3, "B4.2": 3, "B4.3": 4, "B5.1": 4,
-    "B5.2": 3, "B5.3": 1, "C6.1": 3, "C6.2": 2, "C6.3": 3, "C7.1": 3, "C7.2": 3, "C7.3": 2, "C7.4": 3,
-    "C7.5": 3, "C8": 3,
-}  # fmt: skip
 COMMUNE_LINES = {"A1.1": 2, "A2.1": 3, "A3.2": 2, "B5.2": 3}
 
 

@@ -4,11 +4,12 @@ from decimal import Decimal
 from pypdf import PdfReader
 
 from ocop.evaluation import scoring
+from ocop.evaluation.demo import FOUR_STARS
 from ocop.evaluation.results import minutes_pdf, path_to_next_star, recognition_list, referral_list
-from ocop.evaluation.tests.conftest import BEST, council_of, ready_dossier
+from ocop.evaluation.tests.conftest import council_of, ready_dossier
 
 # A 4-star sheet: 82 points (C8 at 0, B4.1 at 1, B4.3 at 1, C6.1 at 5, A1.3 at 2 instead of 5, 5, 5, 8, 4).
-GOOD = {**BEST, "C8": 0, "B4.1": 0, "B4.3": 1, "C6.1": 2, "A1.3": 1}
+GOOD = FOUR_STARS
 
 
 def _scored(scene, choices, comments=None):
