@@ -1,6 +1,16 @@
 from django.urls import path
 
-from ocop.backoffice.views import dashboard, documents, dossiers, imports, producers, products, rounds, scoring
+from ocop.backoffice.views import (
+    criteria,
+    dashboard,
+    documents,
+    dossiers,
+    imports,
+    producers,
+    products,
+    rounds,
+    scoring,
+)
 
 app_name = "backoffice"
 
@@ -29,6 +39,9 @@ urlpatterns = [
     path("documents/<int:pk>/edit/", documents.document_edit, name="document_edit"),
     path("documents/<int:pk>/delete/", documents.document_delete, name="document_delete"),
     path("documents/<int:pk>/file/", documents.document_file, name="document_file"),
+    path("criteria/", criteria.criteria_list, name="criteria_list"),
+    path("criteria/<int:pk>/", criteria.criteria_detail, name="criteria_detail"),
+    path("criteria/<int:pk>/export.xlsx", criteria.criteria_export, name="criteria_export"),
     path("rounds/", rounds.round_list, name="round_list"),
     path("rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
     path("rounds/<int:pk>/council/", rounds.council_create, name="council_create"),

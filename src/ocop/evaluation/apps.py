@@ -8,7 +8,16 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self) -> None:
-        from ocop.evaluation.criteria_import import run_criteria_import
-        from ocop.registry.imports import register_import
+        from ocop.evaluation.criteria_import import can_import_criteria, criteria_template, run_criteria_import
+        from ocop.registry.imports import OtherImport, register_import
 
-        register_import("criteria", run_criteria_import)
+        register_import(
+            "criteria",
+            OtherImport(
+                runner=run_criteria_import,
+                allowed=can_import_criteria,
+                template=criteria_template,
+                title=_("Import criteria"),
+                done_url="backoffice:criteria_list",
+            ),
+        )

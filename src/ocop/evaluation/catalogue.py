@@ -280,47 +280,102 @@ def load_reference_criteria(*, by: Any = None) -> list[tuple[str, bool]]:
 
 def sheet_spec(criteria_set: CriteriaSet) -> SheetSpec:
     """A set's score sheet as plain data, in sheet order (four queries)."""
-    groups = list(criteria_set.groups.order_by("position"))
-    lines = list(CriterionLine.objects.filter(group__criteria_set=criteria_set).select_related("requires"))
-    options = list(CriterionOption.objects.filter(line__group__criteria_set=criteria_set).prefetch_related("skips"))
+    return _sheets([criteria_set])[criteria_set.pk]
+
+
+def _sheets(sets: list[CriteriaSet]) -> dict[int, SheetSpec]:
+    """The score sheets of several sets of one version, by set id (four queries in all)."""
+    ids = [s.pk for s in sets]
+    groups = list(CriterionGroup.objects.filter(criteria_set__in=ids).order_by("position"))
+    lines = list(CriterionLine.objects.filter(group__criteria_set__in=ids).select_related("requires"))
+    options = list(CriterionOption.objects.filter(line__group__criteria_set__in=ids).prefetch_related("skips"))
     by_line: dict[int, list[CriterionOption]] = {}
     for option in sorted(options, key=lambda o: o.position):
         by_line.setdefault(option.line_id, []).append(option)
     by_group: dict[int, list[CriterionLine]] = {}
     for line in sorted(lines, key=lambda x: x.position):
         by_group.setdefault(line.group_id, []).append(line)
-    return SheetSpec(
-        code=criteria_set.code,
-        name=criteria_set.name,
-        group_code=criteria_set.group_code,
-        group_name=criteria_set.group_name,
-        groups=tuple(
-            GroupSpec(
-                part=g.part,
-                name=g.name,
-                max_points=g.max_points,
-                lines=tuple(
-                    LineSpec(
-                        code=line.code,
-                        text=line.text,
-                        commune_assessed=line.commune_assessed,
-                        mandatory_from=line.mandatory_from,
-                        mandatory_min=line.mandatory_min,
-                        requires=line.requires.code if line.requires else "",
-                        options=tuple(
-                            OptionSpec(
-                                label=o.label,
-                                points=o.points,
-                                case=o.case,
-                                disqualifies=o.disqualifies,
-                                skips=tuple(sorted(s.code for s in o.skips.all())),
-                            )
-                            for o in by_line.get(line.pk, [])
-                        ),
-                    )
-                    for line in by_group.get(g.pk, [])
-                ),
+    by_set: dict[int, list[CriterionGroup]] = {}
+    for group in groups:
+        by_set.setdefault(group.criteria_set_id, []).append(group)
+
+    def line_spec(line: CriterionLine) -> LineSpec:
+        return LineSpec(
+            code=line.code,
+            text=line.text,
+            commune_assessed=line.commune_assessed,
+            mandatory_from=line.mandatory_from,
+            mandatory_min=line.mandatory_min,
+            requires=line.requires.code if line.requires else "",
+            options=tuple(
+                OptionSpec(
+                    label=o.label,
+                    points=o.points,
+                    case=o.case,
+                    disqualifies=o.disqualifies,
+                    skips=tuple(sorted(s.code for s in o.skips.all())),
+                )
+                for o in by_line.get(line.pk, [])
+            ),
+        )
+
+    return {
+        s.pk: SheetSpec(
+            code=s.code,
+            name=s.name,
+            group_code=s.group_code,
+            group_name=s.group_name,
+            groups=tuple(
+                GroupSpec(
+                    part=g.part,
+                    name=g.name,
+                    max_points=g.max_points,
+                    lines=tuple(line_spec(line) for line in by_group.get(g.pk, [])),
+                )
+                for g in by_set.get(s.pk, [])
+            ),
+        )
+        for s in sets
+    }
+
+
+def catalogue_of(version: CriteriaVersion) -> CatalogueSpec:
+    """A saved version as plain data, the shape the workbook export writes (six queries)."""
+    sets = list(version.sets.select_related("product_set").order_by("position", "code"))
+    sheets = _sheets(sets)
+    checklist = version.checklist.select_related("criteria_set").order_by("position")
+    return CatalogueSpec(
+        version=VersionSpec(
+            code=version.code,
+            name=version.name,
+            decision=version.decision,
+            provenance=version.provenance,
+            note=version.note,
+            in_force_from=version.in_force_from,
+            in_force_until=version.in_force_until,
+            parts=version.parts,
+            thresholds=version.thresholds,
+            sheets=tuple(sheets[s.pk] for s in sets if sheets[s.pk].groups),
+        ),
+        sets=tuple(
+            SetSpec(
+                code=s.code,
+                name=s.name,
+                group_code=s.group_code,
+                group_name=s.group_name,
+                product_set=s.product_set.code if s.product_set else "",
+                sheet=sheets[s.pk] if sheets[s.pk].groups else None,
             )
-            for g in groups
+            for s in sets
+        ),
+        checklist=tuple(
+            ChecklistSpec(
+                section=c.section,
+                name=c.name,
+                kind=c.kind,
+                required=c.required,
+                set_code=c.criteria_set.code if c.criteria_set else "",
+            )
+            for c in checklist
         ),
     )

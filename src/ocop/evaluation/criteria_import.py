@@ -7,6 +7,7 @@ lists every problem by sheet, row and column; a commit saves the whole version o
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
@@ -17,7 +18,14 @@ from ocop.accounts.models import Role
 from ocop.accounts.permissions import scope_of
 from ocop.core.excel import ExcelError, cell_text, read_sheet, write_sheets
 from ocop.core.text import fold
-from ocop.evaluation.catalogue import CatalogueSpec, ChecklistSpec, SetSpec, save_catalogue
+from ocop.evaluation.catalogue import (
+    DATA,
+    CatalogueSpec,
+    ChecklistSpec,
+    SetSpec,
+    catalogue_from_json,
+    save_catalogue,
+)
 from ocop.evaluation.enums import ChecklistSection, Provenance
 from ocop.evaluation.rules import PARTS, GroupSpec, LineSpec, OptionSpec, SheetSpec, VersionSpec, validate_version
 from ocop.registry.enums import DocumentKind
@@ -367,3 +375,8 @@ def criteria_workbook(catalogue: CatalogueSpec) -> bytes:
             (CHECKLIST_SHEET, CHECKLIST_COLUMNS, checklist),
         ]
     )
+
+
+def criteria_template() -> bytes:
+    """The template: the shipped demo version in the import format, a complete example to edit."""
+    return criteria_workbook(catalogue_from_json(json.loads((DATA / "criteria_demo_148.json").read_text("utf-8"))))

@@ -404,16 +404,34 @@ class ProductImporter(_Importer):
 
 
 IMPORTERS: dict[str, type[_Importer]] = {"producers": ProducerImporter, "products": ProductImporter}
-# Imports that upper apps add (the criteria catalogue): kind → runner(source, *, user, commit) → ImportReport.
-OTHER_IMPORTS: dict[str, Callable[..., ImportReport]] = {}
 
 
-def register_import(kind: str, runner: Callable[..., ImportReport]) -> None:
-    OTHER_IMPORTS[kind] = runner
+@dataclass(frozen=True)
+class OtherImport:
+    """An import that an upper app adds (the criteria catalogue), with its own rules of who may run it."""
+
+    runner: Callable[..., ImportReport]  # (source, *, user, commit) → ImportReport
+    allowed: Callable[[Any], bool]
+    template: Callable[[], bytes]
+    title: Any  # a lazy translation
+    done_url: str = ""  # where "see the list" goes after a commit (a URL name)
+
+
+OTHER_IMPORTS: dict[str, OtherImport] = {}
+
+
+def register_import(kind: str, spec: OtherImport) -> None:
+    OTHER_IMPORTS[kind] = spec
 
 
 def import_kinds() -> list[str]:
     return sorted([*IMPORTERS, *OTHER_IMPORTS])
+
+
+def can_import(user: Any, kind: str) -> bool:
+    if kind in OTHER_IMPORTS:
+        return OTHER_IMPORTS[kind].allowed(user)
+    return kind in IMPORTERS and access.can_create_producer(user)
 
 
 def run_import(
@@ -427,7 +445,7 @@ def run_import(
 ) -> ImportReport:
     """Check (and with commit=True, save) a workbook. Nothing is written unless every row is good."""
     if kind in OTHER_IMPORTS:
-        return OTHER_IMPORTS[kind](source, user=user, commit=commit)
+        return OTHER_IMPORTS[kind].runner(source, user=user, commit=commit)
     if kind not in IMPORTERS:
         raise ValueError(kind)
     if not access.can_create_producer(user):

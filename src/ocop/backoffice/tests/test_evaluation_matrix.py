@@ -132,6 +132,12 @@ CASES: list[
     ]
 ] = [
     ("round_list", lambda e: {}, GET, None, ALL, None),
+    ("criteria_list", lambda e: {}, GET, None, ALL, None),
+    ("criteria_detail", lambda e: {"pk": e.round.criteria_version_id}, GET, None, ALL, None),
+    ("criteria_export", lambda e: {"pk": e.round.criteria_version_id}, GET, None, ALL, None),
+    # Criteria versions are national data: any province's coordinator may import one.
+    ("import_start", lambda e: {"kind": "criteria"}, GET, None, [L, 200, 403, 403, 403, 403, 403, 200, 200], None),
+    ("import_template", lambda e: {"kind": "criteria"}, GET, None, ALL, None),
     (
         "round_list",
         lambda e: {},

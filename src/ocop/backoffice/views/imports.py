@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,19 +13,23 @@ from django.views.decorators.http import require_POST
 
 from ocop.backoffice.forms import ImportForm
 from ocop.backoffice.views.common import Request, xlsx_response
-from ocop.registry import access
 from ocop.registry.exports import template_workbook
-from ocop.registry.imports import IMPORTERS, ImportReport
+from ocop.registry.imports import IMPORTERS, OTHER_IMPORTS, ImportReport, can_import
 from ocop.registry.jobs import commit_import, start_import
 from ocop.registry.models import ImportJob, ImportStatus
 
 TITLES = {"producers": gettext_lazy("Import producers"), "products": gettext_lazy("Import products")}
+DONE_URLS = {"producers": "backoffice:producer_list", "products": "backoffice:product_list"}
+
+
+def _title(kind: str) -> Any:
+    return OTHER_IMPORTS[kind].title if kind in OTHER_IMPORTS else TITLES.get(kind, "")
 
 
 def _check_kind(request: Request, kind: str) -> None:
-    if kind not in IMPORTERS:
+    if kind not in IMPORTERS and kind not in OTHER_IMPORTS:
         raise Http404
-    if not access.can_create_producer(request.user):
+    if not can_import(request.user, kind):
         raise PermissionDenied
 
 
@@ -39,13 +45,15 @@ def import_start(request: Request, kind: str) -> HttpResponse:
     return render(
         request,
         "backoffice/imports/start.html",
-        {"form": form, "kind": kind, "title": TITLES[kind], "jobs": jobs},
+        {"form": form, "kind": kind, "title": _title(kind), "jobs": jobs},
         status=400 if form.errors else 200,
     )
 
 
 @login_required
 def import_template(request: Request, kind: str) -> HttpResponse:
+    if kind in OTHER_IMPORTS:
+        return xlsx_response(OTHER_IMPORTS[kind].template(), f"mau-{kind}.xlsx")
     if kind not in IMPORTERS:
         raise Http404
     return xlsx_response(template_workbook(kind), f"mau-{kind}.xlsx")
@@ -63,7 +71,8 @@ def import_job(request: Request, pk: int) -> HttpResponse:
     job = _job(request, pk)
     report = ImportReport.from_dict(job.report) if job.report else None
     running = job.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.SAVING)
-    context = {"job": job, "report": report, "running": running, "title": TITLES.get(job.kind, "")}
+    done_url = OTHER_IMPORTS[job.kind].done_url if job.kind in OTHER_IMPORTS else DONE_URLS.get(job.kind, "")
+    context = {"job": job, "report": report, "running": running, "title": _title(job.kind), "done_url": done_url}
     if request.htmx and running:
         return render(request, "backoffice/imports/_progress.html", context)
     if request.htmx:
