@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -34,7 +36,7 @@ def criteria_list(request: Request) -> HttpResponse:
 def criteria_detail(request: Request, pk: int) -> HttpResponse:
     """A version's sets; the chosen set's sheet (`?set=CODE`, else the first set that has one)."""
     version = _version(pk)
-    sets = list(version.sets.annotate(line_count=Count("groups__lines")).order_by("position", "code"))
+    sets: list[Any] = list(version.sets.annotate(line_count=Count("groups__lines")).order_by("position", "code"))
     code = request.GET.get("set", "")
     chosen = next((s for s in sets if s.code == code), None) or next((s for s in sets if s.line_count), None)
     if code and (chosen is None or chosen.code != code):
