@@ -44,6 +44,7 @@ urlpatterns = [
     path("criteria/<int:pk>/export.xlsx", criteria.criteria_export, name="criteria_export"),
     path("rounds/", rounds.round_list, name="round_list"),
     path("rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/dates/", rounds.round_dates, name="round_dates"),
     path("rounds/<int:pk>/council/", rounds.council_create, name="council_create"),
     path("rounds/<int:pk>/meeting/open/", rounds.meeting_open, name="meeting_open"),
     path("rounds/<int:pk>/meeting/close/", rounds.meeting_close, name="meeting_close"),

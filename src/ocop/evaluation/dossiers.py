@@ -101,6 +101,7 @@ def create_round(
 ) -> Round:
     """Open an evaluation round. Side effects: audit entry."""
     access.require(access.can_create_round(by, province.pk))
+    _check_dates(submission_deadline, proposal_deadline, council_date)
     if Round.objects.filter(province=province, year=year, number=number, level=level).exists():
         raise ValidationError({"number": [_("This round already exists.")]})
     round_ = Round.objects.create(
@@ -117,6 +118,46 @@ def create_round(
         actor=by, action=AuditAction.CREATE, obj=round_, changes={"year": [None, year], "number": [None, number]}
     )
     return round_
+
+
+def _check_dates(submission: dt.date | None, proposal: dt.date | None, council: dt.date | None) -> None:
+    errors = {}
+    if submission and proposal and proposal < submission:
+        errors["proposal_deadline"] = [_("Communes cannot be asked to propose before the dossiers are due.")]
+    earlier = proposal or submission
+    if council and earlier and council < earlier:
+        errors["council_date"] = [_("The council cannot meet before the dossiers reach the province.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def set_round_dates(
+    *,
+    by: Any,
+    round_: Round,
+    submission_deadline: dt.date | None,
+    proposal_deadline: dt.date | None,
+    council_date: dt.date | None,
+) -> Round:
+    """The office sets or extends a round's deadlines. Side effects: audit entry with the old and new dates."""
+    access.require(access.can_manage_round(by, round_))
+    _check_dates(submission_deadline, proposal_deadline, council_date)
+    new = {
+        "submission_deadline": submission_deadline, "proposal_deadline": proposal_deadline,
+        "council_date": council_date,
+    }  # fmt: skip
+    changes = {k: [str(getattr(round_, k) or ""), str(v or "")] for k, v in new.items() if getattr(round_, k) != v}
+    for key, value in new.items():
+        setattr(round_, key, value)
+    round_.save(update_fields=[*new, "updated_at"])
+    if changes:
+        audit.record(actor=by, action=AuditAction.CHANGE, obj=round_, changes=changes)
+    return round_
+
+
+def _past(deadline: dt.date | None) -> bool:
+    return deadline is not None and timezone.localdate() > deadline
 
 
 # ---- drafting -----------------------------------------------------------------------------------
@@ -259,6 +300,16 @@ def submit_dossier(*, by: Any, dossier: Dossier) -> Dossier:
     """Producer (or a commune officer for it) submits to the commune. Refused while required documents are missing."""
     access.require(access.can_draft(by, dossier))
     to = _step(_locked(dossier), "submit")
+    # The deadline is for first submissions; a dossier returned for fixes may come back after it.
+    if dossier.state == S.DRAFT and _past(dossier.round.submission_deadline):
+        raise ValidationError(
+            {
+                "round": [
+                    _("Dossiers for this round were due at the commune by %(date)s. Ask the OCOP office to extend it.")
+                    % {"date": dossier.round.submission_deadline.strftime("%d/%m/%Y")}  # type: ignore[union-attr]
+                ]
+            }
+        )
     missing = missing_items(dossier)
     if missing:
         raise ValidationError(
@@ -320,7 +371,18 @@ def return_dossier(*, by: Any, dossier: Dossier, items: list[dict[str, str]], no
 def propose_dossier(*, by: Any, dossier: Dossier) -> Dossier:
     """The commune proposes the checked dossier to the province."""
     access.require(access.can_act_for_commune(by, dossier))
-    _move(dossier, to=_step(_locked(dossier), "propose"), by=by)
+    to = _step(_locked(dossier), "propose")
+    again = dossier.transitions.filter(to_state=S.PROPOSED).exists()  # returned once, now proposed again
+    if not again and _past(dossier.round.proposal_deadline):
+        raise ValidationError(
+            {
+                "round": [
+                    _("Communes had to propose dossiers for this round by %(date)s. Ask the OCOP office to extend it.")
+                    % {"date": dossier.round.proposal_deadline.strftime("%d/%m/%Y")}  # type: ignore[union-attr]
+                ]
+            }
+        )
+    _move(dossier, to=to, by=by)
     return dossier
 
 

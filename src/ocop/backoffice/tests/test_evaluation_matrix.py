@@ -154,6 +154,14 @@ CASES: list[
     ),
     ("round_detail", lambda e: {"pk": e.round.pk}, GET, None, ROUND_READ, None),
     (
+        "round_dates",
+        lambda e: {"pk": e.round.pk},
+        POST,
+        lambda e: {"submission_deadline": "2025-12-31"},
+        MANAGE,
+        lambda e: Round.objects.get(pk=e.round.pk).submission_deadline == dt.date(2025, 12, 31),
+    ),
+    (
         "council_create",
         lambda e: {"pk": e.spare_round.pk},
         POST,

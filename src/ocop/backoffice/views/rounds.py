@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,11 +34,26 @@ def _round_for(user: User, pk: int) -> Round:
     return round_
 
 
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+DATE_FIELDS = ("submission_deadline", "proposal_deadline", "council_date")
+
+
+def _dates(request: Request, errors: dict[str, list[str]]) -> dict[str, dt.date | None]:
+    """The round's posted dates; a malformed one is reported under its field, not dropped."""
+    dates: dict[str, dt.date | None] = {}
+    for name in DATE_FIELDS:
+        raw = (request.POST.get(name) or "").strip()
+        try:
+            dates[name] = dt.date.fromisoformat(raw) if raw else None
+        except ValueError:
+            label = capfirst(Round._meta.get_field(name).verbose_name)
+            errors[name] = [
+                _("%(field)s: “%(value)s” is not a date (dd/mm/yyyy).") % {"field": label, "value": raw[:20]}
+            ]
+    return dates
+
+
+def _error_dict(exc: ValidationError) -> dict[str, list[str]]:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
 
 
 @login_required
@@ -64,6 +80,7 @@ def round_list(request: Request) -> HttpResponse:
         level = request.POST.get("level") or RoundLevel.PROVINCE
         if level not in RoundLevel.values:
             errors["level"] = [_("Choose a level.")]
+        dates = _dates(request, errors)
         if not errors:
             try:
                 round_ = flow.create_round(
@@ -73,12 +90,10 @@ def round_list(request: Request) -> HttpResponse:
                     number=number,  # type: ignore[arg-type]
                     level=RoundLevel(level),
                     criteria_version=version,  # type: ignore[arg-type]
-                    submission_deadline=_date(request.POST.get("submission_deadline")),
-                    proposal_deadline=_date(request.POST.get("proposal_deadline")),
-                    council_date=_date(request.POST.get("council_date")),
+                    **dates,
                 )
             except ValidationError as exc:
-                errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+                errors = _error_dict(exc)
             else:
                 messages.success(request, _("Round opened."))
                 return redirect("backoffice:round_detail", pk=round_.pk)
@@ -103,7 +118,7 @@ def round_list(request: Request) -> HttpResponse:
 
 
 @login_required
-def round_detail(request: Request, pk: int) -> HttpResponse:
+def round_detail(request: Request, pk: int, status: int = 200) -> HttpResponse:
     round_ = _round_for(request.user, pk)
     dossiers = (
         access.dossiers_visible_to(request.user)
@@ -133,7 +148,32 @@ def round_detail(request: Request, pk: int) -> HttpResponse:
             "recognition": recognition_list(round_) if can_manage else [],
             "referral": referral_list(round_) if can_manage else [],
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def round_dates(request: Request, pk: int) -> HttpResponse:
+    """Set or extend the round's deadlines; errors are shown by field and nothing changes."""
+    round_ = _round_for(request.user, pk)
+    if not access.can_manage_round(request.user, round_):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    dates = _dates(request, errors)
+    if not errors:
+        try:
+            flow.set_round_dates(by=request.user, round_=round_, **dates)
+        except ValidationError as exc:
+            errors = _error_dict(exc)
+    for field_errors in errors.values():
+        for message in field_errors:
+            messages.error(request, message)
+    if errors:
+        round_.refresh_from_db()
+        return round_detail(request, pk, status=400)
+    messages.success(request, _("Deadlines saved."))
+    return redirect("backoffice:round_detail", pk=pk)
 
 
 def _managed_council(request: Request, pk: int) -> Council:

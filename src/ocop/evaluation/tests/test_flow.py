@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from ocop.accounts.models import Role
+from ocop.core.models import AuditEntry
 from ocop.evaluation import access
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation.enums import DossierKind, DossierState
@@ -172,3 +173,73 @@ def test_who_sees_a_dossier(scene):
     other = make_product(producer=make_producer(commune_name="Ba Vì"), set_code="1-06")
     with pytest.raises(PermissionDenied):
         flow.start_dossier(by=scene.owner, round_=scene.round, product=other)
+
+
+def test_deadlines_close_first_submissions_and_proposals_until_the_office_extends_them(scene, time_machine):
+    time_machine.move_to(dt.datetime(2025, 9, 10, 9, tzinfo=dt.UTC))
+    flow.set_round_dates(
+        by=scene.coordinator,
+        round_=scene.round,
+        submission_deadline=dt.date(2025, 9, 15),
+        proposal_deadline=dt.date(2025, 9, 30),
+        council_date=dt.date(2025, 10, 10),
+    )
+    late = flow.start_dossier(by=scene.owner, round_=scene.round, product=scene.product)
+    on_time = flow.start_dossier(
+        by=scene.owner, round_=scene.round, product=make_product(producer=scene.producer, set_code="1-06")
+    )
+    flow.submit_dossier(by=scene.owner, dossier=on_time)
+    flow.check_dossier(by=scene.commune, dossier=on_time, assessment=COMMUNE_LINES)
+    time_machine.move_to(dt.datetime(2025, 9, 15, 16, tzinfo=dt.UTC))  # 23:00 in Hà Nội: still the 15th
+    flow.return_dossier(by=scene.commune, dossier=on_time, items=[{"item": "Nhãn", "reason": "Thiếu hạn dùng"}])
+    time_machine.move_to(dt.datetime(2025, 9, 15, 17, tzinfo=dt.UTC))  # midnight in Hà Nội: the 16th
+    with pytest.raises(ValidationError) as error:
+        flow.submit_dossier(by=scene.owner, dossier=late)
+    assert error.value.message_dict == {
+        "round": ["Hạn nộp hồ sơ về xã của đợt này là 15/09/2025. Đề nghị văn phòng OCOP gia hạn."]
+    }
+    assert Dossier.objects.get(pk=late.pk).state == "draft"
+    flow.submit_dossier(by=scene.owner, dossier=on_time)  # a returned dossier may come back after the deadline
+    flow.check_dossier(by=scene.commune, dossier=on_time, assessment=COMMUNE_LINES)
+    time_machine.move_to(dt.datetime(2025, 10, 1, 9, tzinfo=dt.UTC))
+    with pytest.raises(ValidationError) as error:
+        flow.propose_dossier(by=scene.commune, dossier=on_time)
+    assert error.value.message_dict["round"] == [
+        "Hạn xã đề xuất hồ sơ của đợt này là 30/09/2025. Đề nghị văn phòng OCOP gia hạn."
+    ]
+    flow.set_round_dates(
+        by=scene.coordinator,
+        round_=scene.round,
+        submission_deadline=dt.date(2025, 10, 5),
+        proposal_deadline=dt.date(2025, 10, 5),
+        council_date=dt.date(2025, 10, 10),
+    )
+    flow.submit_dossier(by=scene.owner, dossier=late)
+    flow.propose_dossier(by=scene.commune, dossier=on_time)
+    assert Dossier.objects.get(pk=on_time.pk).state == "proposed"
+    entry = AuditEntry.objects.filter(content_type__model="round", object_id=str(scene.round.pk), action="change")[0]
+    assert entry.changes == {
+        "submission_deadline": ["2025-09-15", "2025-10-05"],
+        "proposal_deadline": ["2025-09-30", "2025-10-05"],
+    }
+
+
+def test_deadlines_must_follow_each_other(scene):
+    with pytest.raises(ValidationError) as error:
+        flow.set_round_dates(
+            by=scene.coordinator,
+            round_=scene.round,
+            submission_deadline=dt.date(2025, 9, 15),
+            proposal_deadline=dt.date(2025, 9, 1),
+            council_date=dt.date(2025, 8, 1),
+        )
+    assert error.value.message_dict == {
+        "proposal_deadline": ["Không thể yêu cầu xã đề xuất trước hạn nộp hồ sơ."],
+        "council_date": ["Hội đồng không thể họp trước khi hồ sơ về đến tỉnh."],
+    }
+    with pytest.raises(PermissionDenied):
+        flow.set_round_dates(
+            by=scene.charlie, round_=scene.round, submission_deadline=None, proposal_deadline=None, council_date=None
+        )
+    scene.round.refresh_from_db()
+    assert (scene.round.submission_deadline, scene.round.proposal_deadline) == (None, None)
