@@ -2,7 +2,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
+from ocop.conftest import client_for
 from ocop.evaluation import scoring
 from ocop.evaluation.enums import MemberRole
 from ocop.evaluation.models import Result, ScoreSheet
@@ -144,3 +146,27 @@ def test_bad_choices_twice_submitted_and_closed_meetings_write_nothing(scene):
         scoring.save_sheet(by=scene.members[1], dossier=dossier, choices=BEST)
     assert caught.value.messages == ["Chỉ chấm điểm khi phiên họp của hội đồng đang diễn ra."]
     assert ScoreSheet.objects.count() == 1
+
+
+def test_members_see_no_one_elses_scores_until_they_have_submitted(scene):
+    dossier = ready_dossier(scene)
+    council_of(scene)
+    scoring.submit_sheet(by=scene.members[0], dossier=dossier, choices={**BEST, "C8": 2})  # 98 points
+    url = reverse("backoffice:score_page", kwargs={"pk": dossier.pk})
+    waiting = client_for(scene.members[1])
+    page = waiting.get(url)
+    assert page.status_code == 200
+    assert (page.context["current"], page.context["progress"], page.context["review"]) == (None, None, None)
+    assert page.context["score"].total == 0  # the page's totals are this member's own, empty sheet
+    body = page.content.decode()
+    assert 'id="submitted"' not in body and "thành viên đã nộp phiếu" not in body
+    detail = waiting.get(reverse("backoffice:dossier_detail", kwargs={"pk": dossier.pk}))
+    assert detail.context["result"] is None
+    api = waiting.get(f"/api/v1/dossiers/{dossier.pk}/result")
+    assert api.status_code == 404
+    scoring.save_sheet(by=scene.members[1], dossier=dossier, choices=BEST)
+    assert waiting.get(url).context["progress"] is None  # a saved draft is not a submitted sheet
+    scoring.submit_sheet(by=scene.members[1], dossier=dossier)
+    after = waiting.get(url)
+    assert after.context["progress"] == 2
+    assert "2/7 thành viên đã nộp phiếu." in after.content.decode()
