@@ -145,9 +145,6 @@ def build_evaluation_demo(*, today: dt.date) -> int:
         year=2025,
         number=1,
         criteria_version=CriteriaVersion.objects.get(code="DEMO-148"),
-        submission_deadline=dt.date(2025, 9, 30),
-        proposal_deadline=dt.date(2025, 10, 31),
-        council_date=dt.date(2025, 11, 20),
     )
     council = scoring.set_up_council(
         by=coordinator,
@@ -171,6 +168,14 @@ def build_evaluation_demo(*, today: dt.date) -> int:
                 )
                 scoring.submit_sheet(by=user, dossier=dossier)
     scoring.publish_results(by=coordinator, council=council)
+    # The round's deadlines are in the past: set once the dossiers have been walked through them.
+    flow.set_round_dates(
+        by=coordinator,
+        round_=round_,
+        submission_deadline=dt.date(2025, 9, 30),
+        proposal_deadline=dt.date(2025, 10, 31),
+        council_date=dt.date(2025, 11, 20),
+    )
     return made
 
 

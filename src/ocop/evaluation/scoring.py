@@ -226,11 +226,19 @@ def save_sheet(
         raise ValidationError(_("You have already submitted your sheet for this dossier."))
     sheet = current or ScoreSheet.objects.create(dossier=dossier, member=seat, revision=1)
     comments = comments or {}
+    existing = {e.line_id: e for e in sheet.entries.all()} if current else {}
+    new, changed = [], []
     for line, option in chosen:
-        defaults: dict[str, Any] = {"option": option}
-        if line.code in comments:  # a save without comments keeps those already written
-            defaults["comment"] = comments[line.code].strip()
-        ScoreEntry.objects.update_or_create(sheet=sheet, line=line, defaults=defaults)
+        comment = comments[line.code].strip() if line.code in comments else None  # None: keep what was written
+        entry = existing.get(line.pk)
+        if entry is None:
+            new.append(ScoreEntry(sheet=sheet, line=line, option=option, comment=comment or ""))
+        elif entry.option_id != option.pk or (comment is not None and comment != entry.comment):
+            entry.option = option
+            entry.comment = entry.comment if comment is None else comment
+            changed.append(entry)
+    ScoreEntry.objects.bulk_create(new)
+    ScoreEntry.objects.bulk_update(changed, ["option", "comment"])
     sheet.save(update_fields=["saved_at"])
     return sheet
 

@@ -170,3 +170,18 @@ def test_members_see_no_one_elses_scores_until_they_have_submitted(scene):
     after = waiting.get(url)
     assert after.context["progress"] == 2
     assert "2/7 thành viên đã nộp phiếu." in after.content.decode()
+
+
+def test_an_autosave_costs_the_same_for_one_line_or_all(scene, django_assert_num_queries):
+    dossier = ready_dossier(scene)
+    council_of(scene)
+    member = scene.members[0]
+    with django_assert_num_queries(19):  # first save: the sheet is created, all 29 entries in one insert
+        scoring.save_sheet(by=member, dossier=dossier, choices=BEST, comments={"A1.1": "Tốt"})
+    changed = {code: 0 for code in BEST}
+    with django_assert_num_queries(19):  # every line changed: one update for all of them
+        scoring.save_sheet(by=member, dossier=dossier, choices=changed)
+    sheet = ScoreSheet.objects.get(dossier=dossier, member__user=member)
+    assert sheet.entries.count() == 29
+    assert set(scoring.choices_of(sheet).values()) == {0}
+    assert sheet.entries.get(line__code="A1.1").comment == "Tốt"  # a save without comments keeps them
