@@ -49,6 +49,7 @@ urlpatterns = [
     path("rounds/<int:pk>/meeting/open/", rounds.meeting_open, name="meeting_open"),
     path("rounds/<int:pk>/meeting/close/", rounds.meeting_close, name="meeting_close"),
     path("rounds/<int:pk>/publish/", rounds.results_publish, name="results_publish"),
+    path("rounds/<int:pk>/referral/<int:dossier_pk>.zip", rounds.referral_package, name="referral_package"),
     path("rounds/<int:pk>/minutes.pdf", rounds.minutes, name="minutes"),
     path("dossiers/", dossiers.dossier_list, name="dossier_list"),
     path("products/<int:product_pk>/dossier/", dossiers.dossier_start, name="dossier_start"),

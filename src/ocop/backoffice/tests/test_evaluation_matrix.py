@@ -187,6 +187,14 @@ CASES: list[
     ),
     ("results_publish", lambda e: {"pk": e.round.pk}, POST, lambda e: {}, MANAGE, None),
     ("minutes", lambda e: {"pk": e.round.pk}, GET, None, [L, 200, 403, 403, 403, 403, 403, 200, 404], None),
+    (
+        "referral_package",
+        lambda e: {"pk": e.round.pk, "dossier_pk": e.d("published").pk},
+        GET,
+        None,
+        [L, 200, 403, 403, 403, 403, 403, 200, 404],
+        None,
+    ),
     ("dossier_list", lambda e: {}, GET, None, ALL, None),
     (
         "dossier_start",

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 from ocop.accounts.models import Role, User
 from ocop.accounts.permissions import scope_of
 from ocop.backoffice.views.common import Request, id_of, int_or_none
-from ocop.evaluation import access, scoring
+from ocop.evaluation import access, package, scoring
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation.enums import MemberRole, RoundLevel
-from ocop.evaluation.models import Council, CriteriaVersion, Round
+from ocop.evaluation.models import Council, CriteriaVersion, Result, Round
 from ocop.evaluation.results import minutes_pdf, recognition_list, referral_list
 from ocop.places.models import Province
 
@@ -246,6 +246,29 @@ def results_publish(request: Request, pk: int) -> HttpResponse:
     count = scoring.publish_results(by=request.user, council=_managed_council(request, pk))
     messages.success(request, _("%(count)s result(s) published.") % {"count": count})
     return redirect("backoffice:round_detail", pk=pk)
+
+
+@login_required
+def referral_package(request: Request, pk: int, dossier_pk: int) -> HttpResponse:
+    """The ZIP a 5-star candidate goes to the central round with (summary, minutes, evidence)."""
+    council = _managed_council(request, pk)
+    result = (
+        Result.objects.filter(council=council, dossier_id=dossier_pk, referral=True)
+        .select_related(
+            "council__round__province",
+            "dossier__round__province",
+            "dossier__round__criteria_version",
+            "dossier__criteria_set",
+            "dossier__product__producer__commune",
+            "dossier__product__commune",
+        )
+        .first()
+    )
+    if result is None:
+        raise Http404
+    response = HttpResponse(package.referral_package(result), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="ho-so-5-sao-{result.dossier_id}.zip"'
+    return response
 
 
 @login_required

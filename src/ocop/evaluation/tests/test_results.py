@@ -1,12 +1,15 @@
 import io
+import zipfile
 from decimal import Decimal
 
+from django.urls import reverse
 from pypdf import PdfReader
 
+from ocop.conftest import client_for
 from ocop.evaluation import scoring
 from ocop.evaluation.demo import FOUR_STARS
 from ocop.evaluation.results import minutes_pdf, path_to_next_star, recognition_list, referral_list
-from ocop.evaluation.tests.conftest import council_of, ready_dossier
+from ocop.evaluation.tests.conftest import BEST, council_of, ready_dossier
 
 # A 4-star sheet: 82 points (C8 at 0, B4.1 at 1, B4.3 at 1, C6.1 at 5, A1.3 at 2 instead of 5, 5, 5, 8, 4).
 GOOD = FOUR_STARS
@@ -60,3 +63,34 @@ def test_the_minutes_are_a_vietnamese_pdf(scene):
     assert "Bánh cốm" in text
     assert "82,00 4★ 7 thành viên" in text, text
     assert "4★" in text
+
+
+def test_a_five_star_candidate_goes_to_the_central_round_as_one_package(scene):
+    dossier, _council = _scored(scene, BEST)
+    assert [r.dossier for r in referral_list(scene.round)] == [dossier]
+    url = reverse("backoffice:referral_package", kwargs={"pk": scene.round.pk, "dossier_pk": dossier.pk})
+    response = client_for(scene.coordinator).get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="ho-so-5-sao-{dossier.pk}.zip"'
+    bundle = zipfile.ZipFile(io.BytesIO(response.content))
+    evidence = list(dossier.evidence.select_related("document"))
+    names = bundle.namelist()
+    assert names[:2] == ["00-phieu-tong-hop.pdf", "01-bien-ban-hoi-dong.pdf"]
+    assert len(names) == 2 + len(evidence) == 6
+    assert names[2].startswith("tai-lieu/01-") and names[2].endswith(".pdf")
+    for name, item in zip(names[2:], evidence, strict=True):
+        with item.document.file.open("rb") as fh:
+            assert bundle.read(name) == fh.read()
+    summary = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(bundle.read(names[0]))).pages)
+    assert "ĐỀ NGHỊ ĐÁNH GIÁ 5 SAO" in summary
+    assert "Bánh cốm" in summary and "HTX Gạo Nếp Cái Hoa Vàng" in summary
+    assert "100,00 điểm (A 40,00 · B 25,00 · C 35,00) · 5★ · 7 thành viên đã chấm" in summary
+    assert names[2] in summary
+    assert bundle.read(names[1]).startswith(b"%PDF-")
+    assert client_for(scene.commune).get(url).status_code == 403
+
+
+def test_only_a_referred_dossier_has_a_package(scene):
+    dossier, _council = _scored(scene, GOOD)
+    url = reverse("backoffice:referral_package", kwargs={"pk": scene.round.pk, "dossier_pk": dossier.pk})
+    assert client_for(scene.coordinator).get(url).status_code == 404

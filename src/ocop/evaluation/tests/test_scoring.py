@@ -178,7 +178,7 @@ def test_an_autosave_costs_the_same_for_one_line_or_all(scene, django_assert_num
     member = scene.members[0]
     with django_assert_num_queries(19):  # first save: the sheet is created, all 29 entries in one insert
         scoring.save_sheet(by=member, dossier=dossier, choices=BEST, comments={"A1.1": "Tốt"})
-    changed = {code: 0 for code in BEST}
+    changed = dict.fromkeys(BEST, 0)
     with django_assert_num_queries(19):  # every line changed: one update for all of them
         scoring.save_sheet(by=member, dossier=dossier, choices=changed)
     sheet = ScoreSheet.objects.get(dossier=dossier, member__user=member)
