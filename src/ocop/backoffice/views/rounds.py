@@ -45,7 +45,7 @@ def _dates(request: Request, errors: dict[str, list[str]]) -> dict[str, dt.date 
         try:
             dates[name] = dt.date.fromisoformat(raw) if raw else None
         except ValueError:
-            label = capfirst(Round._meta.get_field(name).verbose_name)
+            label = capfirst(getattr(Round._meta.get_field(name), "verbose_name", name))
             errors[name] = [
                 _("%(field)s: “%(value)s” is not a date (dd/mm/yyyy).") % {"field": label, "value": raw[:20]}
             ]
