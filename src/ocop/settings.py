@@ -59,6 +59,12 @@ OCOP_DEFAULT_PROVINCE = envstr("OCOP_DEFAULT_PROVINCE", "01")
 OCOP_PUBLIC_BASE_URL = envstr("OCOP_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # Imports with more rows than this run as a background task.
 OCOP_IMPORT_BACKGROUND_ROWS = envint("OCOP_IMPORT_BACKGROUND_ROWS", "300")
+# Private signing keys of the provinces (Ed25519), one file each; back this folder up with the database.
+OCOP_KEYS_DIR = Path(envstr("OCOP_KEYS_DIR", str(DATA_DIR / "keys"))).resolve()
+# A certificate shows "expiring soon" this many days before its last day (the legal notice is due 30 days before).
+OCOP_EXPIRY_WARN_DAYS = envint("OCOP_EXPIRY_WARN_DAYS", "90")
+# Consumers' problem reports from the scan page accepted per sender and hour.
+OCOP_REPORTS_PER_HOUR = envint("OCOP_REPORTS_PER_HOUR", "5")
 OCOP_UPLOAD_MAX_BYTES = envint("OCOP_UPLOAD_MAX_MB", "20") * 1024 * 1024
 
 INSTALLED_APPS = [
@@ -76,6 +82,7 @@ INSTALLED_APPS = [
     "ocop.accounts",
     "ocop.registry",
     "ocop.evaluation",
+    "ocop.certificates",
     "ocop.backoffice",
     "ocop.public",
     "ocop.api",

@@ -4,11 +4,14 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from ocop.api.urls import api
+from ocop.public import verify
 from ocop.public import views as public_views
 
 urlpatterns = [
     path("", public_views.home, name="home"),
     path("healthz", public_views.healthz, name="healthz"),
+    path("v/<str:code>", verify.verify, name="verify"),
+    path("v/<str:code>/report", verify.report_problem, name="report_problem"),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -9,18 +9,19 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from ocop.api import evaluation, places, registry
+from ocop.api import certificates, evaluation, places, registry
 from ocop.api.errors import schema_errors, service_errors
 
 api = NinjaAPI(
     title="OCOP Hub API",
     version="1",
-    description="Administrative units, producers, products and their evaluation in the OCOP programme.",
+    description=("Administrative units, producers, products, their evaluation and certificates in the OCOP programme."),
     urls_namespace="api",
 )
 api.add_router("/", places.router)
 api.add_router("/", registry.router)
 api.add_router("/", evaluation.router)
+api.add_router("/", certificates.router)
 
 
 @api.exception_handler(ValidationError)

@@ -1,0 +1,78 @@
+"""The one gateway to decisions and certificates in the back office (the public reads them through `queries`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from ocop.accounts.models import Role
+from ocop.accounts.permissions import scope_of
+from ocop.certificates.models import Certificate, Decision
+from ocop.registry.models import ProducerMember
+
+NOTHING = Q(pk__in=[])
+PROVINCE_READERS = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER)
+
+
+def can_manage(user: Any, province_id: int) -> bool:
+    """Draft and issue decisions, suspend, lift, revoke: the province's OCOP office (coordinator)."""
+    scope = scope_of(user)
+    return scope.is_admin or province_id in scope.provinces_for(Role.PROVINCE_COORDINATOR)
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def certificates_visible_to(user: Any) -> QuerySet[Certificate]:
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Certificate.objects.all()
+    q = NOTHING
+    provinces = scope.provinces_for(*PROVINCE_READERS)
+    if provinces:
+        q |= Q(province_id__in=provinces)
+    if scope.communes:
+        q |= Q(commune_id__in=scope.communes)
+    if Role.PRODUCER in scope.roles:
+        q |= Q(producer_id__in=ProducerMember.objects.filter(user=user).values("producer_id"))
+    return Certificate.objects.filter(q)
+
+
+def decisions_visible_to(user: Any) -> QuerySet[Decision]:
+    """Decisions are the office's work: the province's readers see them (issued ones are public documents)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Decision.objects.all()
+    return Decision.objects.filter(province_id__in=scope.provinces_for(*PROVINCE_READERS))
+
+
+def get_decision_for_user(user: Any, pk: Any) -> Decision:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    decision = decisions_visible_to(user).select_related("province", "round").filter(pk=pk).first()
+    if decision is None:
+        raise Http404
+    return decision
+
+
+def get_certificate_for_user(user: Any, pk: Any) -> Certificate:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    certificate = (
+        certificates_visible_to(user)
+        .select_related("product", "producer", "province", "commune", "decision")
+        .filter(pk=pk)
+        .first()
+    )
+    if certificate is None:
+        raise Http404
+    return certificate

@@ -1,0 +1,23 @@
+"""`ocop verify-log`: walk the transparency log and report any edited, removed or reordered entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ocop.certificates import log
+from ocop.certificates.models import LogHead
+
+
+class Command(BaseCommand):
+    help = "Check the hash chain of the certificate transparency log; exit status 1 when it is broken."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        problems = log.verify()
+        for problem in problems:
+            self.stderr.write(f"#{problem.seq}: {problem.message}")
+        if problems:
+            raise CommandError(f"The transparency log is broken ({len(problems)} problem(s)).")
+        head = LogHead.objects.filter(pk=1).first()
+        self.stdout.write(self.style.SUCCESS(f"The transparency log is intact: {head.seq if head else 0} entries."))

@@ -1,0 +1,41 @@
+"""`ocop verify-qr <payload>`: check a scanned QR's signature against the provinces' public keys, offline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ocop.certificates.signing import published_keys, verify_payload
+
+
+class Command(BaseCommand):
+    help = "Check an OCOP certificate QR payload (the scanned text) offline; exit status 1 when it fails."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("payload", help="the text in the QR: <base url>/v/<code>#<key>.<claim>.<signature>")
+        parser.add_argument(
+            "--keys",
+            help="a JSON file of public keys as served by /api/v1/keys (default: the keys in this installation)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["keys"]:
+            try:
+                rows = json.loads(Path(options["keys"]).read_text(encoding="utf-8"))
+                keys = {row["key_id"]: row["public_key"] for row in rows}
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise CommandError(f"Cannot read the keys file: {exc}") from exc
+        else:
+            keys = published_keys()
+        result = verify_payload(options["payload"], keys)
+        if result.claim is not None:
+            c = result.claim
+            self.stdout.write(
+                f"{c.number} · {c.product} · {c.stars}★ · {c.issued_on:%d/%m/%Y} – {c.valid_until:%d/%m/%Y}"
+            )
+        if not result.ok:
+            raise CommandError(result.reason)
+        self.stdout.write(self.style.SUCCESS(result.reason))

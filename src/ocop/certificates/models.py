@@ -1,0 +1,185 @@
+"""Recognition decisions, the certificates they create, the signing keys and the transparency log."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ocop.certificates.enums import DecisionState, IssuingLevel, LegalBasis, LogEvent, ReportKind, Status
+from ocop.core.models import TimeStampedModel
+from ocop.evaluation.models import Result, Round
+from ocop.places.models import Commune, LegacyDistrict, Province
+from ocop.registry.models import Producer, Product, ProductPack
+
+
+class Decision(TimeStampedModel):
+    """A recognition decision (quyết định công nhận): drafted from council results, or entered from history."""
+
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+", verbose_name=_("province"))
+    level = models.CharField(_("issuing level"), max_length=16, choices=IssuingLevel.choices)
+    issuing_body = models.CharField(_("issuing body"), max_length=200)
+    number = models.CharField(_("decision number"), max_length=60, blank=True)
+    signed_on = models.DateField(_("date"), null=True, blank=True)
+    signer = models.CharField(_("signed by"), max_length=200, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=16, choices=LegalBasis.choices)
+    state = models.CharField(_("state"), max_length=16, choices=DecisionState.choices, default=DecisionState.DRAFT)
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("round")
+    )
+    historical = models.BooleanField(_("entered from history"), default=False)
+    legacy_district = models.ForeignKey(
+        LegacyDistrict, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("district")
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "level", "number"],
+                condition=~models.Q(number=""),
+                name="unique_decision_number",
+            )
+        ]
+        verbose_name = _("recognition decision")
+        verbose_name_plural = _("recognition decisions")
+
+    def __str__(self) -> str:
+        return self.number or str(_("draft decision"))
+
+
+class DecisionItem(TimeStampedModel):
+    """One product and its stars in a decision; a council result is recognised at most once."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    stars = models.PositiveSmallIntegerField(_("stars"))
+    result = models.OneToOneField(
+        Result, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("council result")
+    )
+    packs = models.ManyToManyField(ProductPack, blank=True, related_name="+", verbose_name=_("packs carrying the mark"))
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["decision", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["decision", "product"], name="one_item_per_product")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.stars}★"
+
+
+class Certificate(TimeStampedModel):
+    """A certificate: number unique per province and year, 36 months of validity, a code behind the QR."""
+
+    item = models.OneToOneField(DecisionItem, on_delete=models.PROTECT, related_name="certificate")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="certificates")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="certificates")
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="certificates")
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    number = models.CharField(_("certificate number"), max_length=40, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField()
+    stars = models.PositiveSmallIntegerField(_("stars"))
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"))
+    code = models.CharField(_("verification code"), max_length=16, unique=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.VALID)
+    status_reason = models.TextField(_("reason"), blank=True)
+    status_since = models.DateField(_("since"), null=True, blank=True)
+    revocation_decision = models.CharField(_("revocation decision"), max_length=60, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("superseded by")
+    )
+    packs = models.ManyToManyField(ProductPack, blank=True, related_name="+", verbose_name=_("packs carrying the mark"))
+    claim = models.TextField(_("signed statement"))  # what the signature covers, as signed
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year", "sequence"], name="unique_certificate_sequence"),
+            models.CheckConstraint(condition=models.Q(stars__gte=3, stars__lte=5), name="certificate_stars_3_to_5"),
+        ]
+        indexes = [models.Index(fields=["status", "valid_until"], name="certificate_status_until")]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CertificateCounter(models.Model):
+    """The last sequence number given per province and year; bumped with an UPDATE, so issuers queue on it."""
+
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["province", "year"], name="one_counter_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.province_id}/{self.year}: {self.last}"
+
+
+class SigningKey(TimeStampedModel):
+    """A province's Ed25519 key; the private half lives in a file under OCOP_DATA_DIR/keys, never in the database."""
+
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    key_id = models.CharField(max_length=16, unique=True)
+    public_key = models.CharField(max_length=64)  # base64url of the 32 raw bytes
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["province", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.key_id
+
+
+class LogEntry(models.Model):
+    """One entry of the transparency log; each carries the hash of the previous one."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    event = models.CharField(max_length=16, choices=LogEvent.choices)
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="log")
+    data = models.JSONField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.event}"
+
+
+class LogHead(models.Model):
+    """The log's last entry (one row): appenders lock it, and the verifier checks the chain ends here."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.hash[:12]}"
+
+
+class ConsumerReport(TimeStampedModel):
+    """A consumer's report from the scan page: a suspected fake or expired label, kept for supervision."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    code = models.CharField(_("code scanned"), max_length=40, blank=True)
+    kind = models.CharField(_("problem"), max_length=16, choices=ReportKind.choices)
+    message = models.TextField(_("what you saw"), blank=True)
+    place = models.CharField(_("where you saw it"), max_length=300, blank=True)
+    contact = models.CharField(_("phone or e-mail (optional)"), max_length=120, blank=True)
+    client = models.CharField(max_length=64, db_index=True)  # a keyed hash of the address, for rate limits
+    handled = models.BooleanField(_("handled"), default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("consumer report")
+        verbose_name_plural = _("consumer reports")

@@ -1,0 +1,53 @@
+"""Consumers' reports from the scan page: stored for supervision, rate-limited per sender."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.certificates.enums import ReportKind
+from ocop.certificates.models import ConsumerReport
+from ocop.certificates.queries import by_code
+
+
+class TooManyReports(Exception):
+    """The sender has reached the hourly limit."""
+
+
+def client_key(address: str) -> str:
+    """A keyed hash of the sender's address: enough to count reports, nothing to identify anyone by."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}|{address}".encode()).hexdigest()
+
+
+@transaction.atomic
+def report_problem(
+    *, code: str, kind: str, message: str, place: str = "", contact: str = "", client: str
+) -> ConsumerReport:
+    """Store a consumer's report (no login). Refused with TooManyReports past OCOP_REPORTS_PER_HOUR per sender."""
+    errors: dict[str, list[str]] = {}
+    if kind not in ReportKind.values:
+        errors["kind"] = [_("Choose what is wrong.")]
+    if len(message) > 2000:
+        errors["message"] = [_("Please keep the description under 2,000 characters.")]
+    if kind == ReportKind.OTHER and not message.strip():
+        errors["message"] = [_("Describe the problem.")]
+    if errors:
+        raise ValidationError(errors)
+    since = timezone.now() - dt.timedelta(hours=1)
+    if ConsumerReport.objects.filter(client=client, created_at__gte=since).count() >= settings.OCOP_REPORTS_PER_HOUR:
+        raise TooManyReports
+    return ConsumerReport.objects.create(
+        certificate=by_code(code),
+        code=code.strip()[:40],
+        kind=kind,
+        message=message.strip(),
+        place=place.strip()[:300],
+        contact=contact.strip()[:120],
+        client=client,
+    )

@@ -1,0 +1,316 @@
+"""Recognition decisions and the certificate lifecycle. Each service: one transaction, audited, logged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.certificates import access, log, rules, signing
+from ocop.certificates.enums import DecisionState, IssuingLevel, LogEvent, Status
+from ocop.certificates.models import Certificate, CertificateCounter, Decision, DecisionItem
+from ocop.certificates.signals import status_changed
+from ocop.core import audit
+from ocop.core.models import AuditAction
+from ocop.evaluation.models import Result, Round
+from ocop.places.models import LegacyDistrict, Province
+from ocop.registry.models import Product, ProductPack
+
+STARS_BY_LEVEL = {IssuingLevel.PROVINCE: (3, 4), IssuingLevel.DISTRICT: (3,), IssuingLevel.MINISTRY: (5,)}
+DISTRICTS_UNTIL = dt.date(2025, 6, 30)  # districts were abolished on 1 July 2025
+
+
+def default_issuing_body(province: Province, level: str) -> str:
+    if level == IssuingLevel.MINISTRY:
+        return "Bộ Nông nghiệp và Môi trường"
+    return f"Ủy ban nhân dân {province.name}"
+
+
+def _notify(ids: list[int], event: LogEvent) -> None:
+    transaction.on_commit(lambda: status_changed.send(sender=Certificate, certificate_ids=ids, event=event))
+
+
+# ---- decisions -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def draft_decision(
+    *,
+    by: Any,
+    province: Province,
+    level: IssuingLevel = IssuingLevel.PROVINCE,
+    issuing_body: str = "",
+    round_: Round | None = None,
+    historical: bool = False,
+    legacy_district: LegacyDistrict | None = None,
+    note: str = "",
+) -> Decision:
+    """A draft decision of the province's office (or one entered from history). Side effects: audit entry."""
+    access.require(access.can_manage(by, province.pk))
+    if level == IssuingLevel.DISTRICT and not historical:
+        raise ValidationError({"level": [_("District decisions can only be entered from history (before July 2025).")]})
+    decision = Decision.objects.create(
+        province=province,
+        level=level,
+        issuing_body=issuing_body.strip()[:200] or default_issuing_body(province, level),
+        legal_basis=rules.legal_basis_for(timezone.localdate()),
+        round=round_,
+        historical=historical,
+        legacy_district=legacy_district,
+        note=note,
+    )
+    audit.record(actor=by, action=AuditAction.CREATE, obj=decision, changes={"level": [None, level]})
+    return decision
+
+
+def _locked_draft(decision: Decision) -> Decision:
+    locked = Decision.objects.select_for_update().get(pk=decision.pk)
+    if locked.state != DecisionState.DRAFT:
+        raise ValidationError(_("Decision %(number)s is already issued.") % {"number": locked.number})
+    return locked
+
+
+@transaction.atomic
+def add_item(
+    *,
+    by: Any,
+    decision: Decision,
+    product: Product,
+    stars: int,
+    result: Result | None = None,
+    packs: Sequence[ProductPack] = (),
+) -> DecisionItem:
+    """Put a product with its stars in a draft decision; a council result can be recognised only once."""
+    access.require(access.can_manage(by, decision.province_id))
+    decision = _locked_draft(decision)
+    if stars not in STARS_BY_LEVEL[IssuingLevel(decision.level)]:
+        raise ValidationError(
+            {"stars": [_("A %(level)s decision recognises %(stars)s stars only.") % {
+                "level": IssuingLevel(decision.level).label,
+                "stars": ", ".join(str(s) for s in STARS_BY_LEVEL[IssuingLevel(decision.level)])}]}
+        )  # fmt: skip
+    if result is not None:
+        if result.dossier.product_id != product.pk:
+            raise ValidationError({"result": [_("That council result is for another product.")]})
+        taken = DecisionItem.objects.filter(result=result).select_related("decision").first()
+        if taken is not None:
+            raise ValidationError(
+                {"result": [_("This council result is already in decision %(decision)s.") % {
+                    "decision": taken.decision.number or _("(draft)")}]}
+            )  # fmt: skip
+    if decision.items.filter(product=product).exists():
+        raise ValidationError({"product": [_("This product is already in the decision.")]})
+    if any(p.product_id != product.pk for p in packs):
+        raise ValidationError({"packs": [_("A pack of another product was chosen.")]})
+    item = DecisionItem.objects.create(
+        decision=decision, product=product, stars=stars, result=result, position=decision.items.count()
+    )
+    item.packs.set(packs or list(product.packs.all()))
+    audit.record(actor=by, action=AuditAction.CHANGE, obj=decision, changes={"items": [None, product.name]})
+    return item
+
+
+@transaction.atomic
+def draft_from_round(*, by: Any, round_: Round) -> Decision:
+    """The province's decision for a round: every published 3- and 4-star result not yet in a decision."""
+    decision = draft_decision(by=by, province=round_.province, round_=round_)
+    results = (
+        Result.objects.filter(dossier__round=round_, published=True, stars__in=(3, 4))
+        .exclude(pk__in=DecisionItem.objects.filter(result__isnull=False).values("result_id"))
+        .select_related("dossier__product")
+        .order_by("-stars", "-mean", "dossier__product__name")
+    )
+    for result in results:
+        add_item(by=by, decision=decision, product=result.dossier.product, stars=result.stars, result=result)
+    return decision
+
+
+def _bump(province: Province, year: int, count: int) -> int:
+    """Reserve `count` sequence numbers; returns the first. The UPDATE makes concurrent issuers wait their turn."""
+    CertificateCounter.objects.get_or_create(province=province, year=year)
+    CertificateCounter.objects.filter(province=province, year=year).update(last=F("last") + count)
+    return CertificateCounter.objects.get(province=province, year=year).last - count + 1
+
+
+def _log_data(certificate: Certificate, **extra: Any) -> dict[str, Any]:
+    return {
+        "code": certificate.code,
+        "product": certificate.product.name,
+        "producer": certificate.producer.name,
+        "stars": certificate.stars,
+        "issued_on": certificate.issued_on.isoformat(),
+        "valid_until": certificate.valid_until.isoformat(),
+        **extra,
+    }
+
+
+@transaction.atomic
+def issue_decision(
+    *, by: Any, decision: Decision, number: str, signed_on: dt.date | None, signer: str = ""
+) -> list[Certificate]:
+    """Issue a draft decision: one certificate per product, numbered, signed and logged. Older valid or suspended
+    certificates of those products are superseded. Side effects: audit entries, log entries, a status_changed
+    signal after commit."""
+    access.require(access.can_manage(by, decision.province_id))
+    decision = _locked_draft(decision)
+    errors: dict[str, list[str]] = {}
+    number = number.strip()
+    if not number:
+        errors["number"] = [_("Enter the decision number.")]
+    if signed_on is None:
+        errors["signed_on"] = [_("Enter the date the decision was signed.")]
+    elif signed_on > timezone.localdate():
+        errors["signed_on"] = [_("The decision date cannot be in the future.")]
+    elif decision.level == IssuingLevel.DISTRICT and signed_on > DISTRICTS_UNTIL:
+        errors["signed_on"] = [_("Districts no longer recognise products after 30 June 2025.")]
+    elif Decision.objects.filter(province=decision.province, level=decision.level, number=number).exists():
+        errors["number"] = [_("Decision %(number)s already exists.") % {"number": number}]
+    items = list(decision.items.select_related("product__producer__commune", "product__commune", "result"))
+    if not items:
+        errors["items"] = [_("The decision lists no product.")]
+    if errors:
+        raise ValidationError(errors)
+    assert signed_on is not None
+    decision.number, decision.signed_on, decision.signer = number, signed_on, signer.strip()[:200]
+    decision.legal_basis = rules.legal_basis_for(signed_on)
+    decision.state = DecisionState.ISSUED
+    decision.save()
+    first = _bump(decision.province, signed_on.year, len(items))
+    until = rules.valid_until(signed_on)
+    certificates = []
+    for offset, item in enumerate(items):
+        product = item.product
+        cert = Certificate(
+            item=item,
+            decision=decision,
+            product=product,
+            producer=product.producer,
+            province=decision.province,
+            commune_id=product.commune_id or product.producer.commune_id,
+            year=signed_on.year,
+            sequence=first + offset,
+            number=f"{decision.province.code}-{signed_on.year}-{first + offset:05d}",
+            stars=item.stars,
+            issued_on=signed_on,
+            valid_until=until,
+            code=rules.new_code(),
+            status_since=signed_on,
+        )
+        claim = rules.Claim(cert.number, cert.code, product.name, cert.stars, signed_on, until)
+        cert.claim = claim.text()
+        cert.key_id, cert.signature = signing.sign(decision.province, claim)
+        cert.save()
+        cert.packs.set(item.packs.all())
+        log.append(event=LogEvent.ISSUED, certificate=cert, data=_log_data(cert, decision=number))
+        for old in (
+            Certificate.objects.select_for_update()
+            .filter(product=product, status__in=(Status.VALID, Status.SUSPENDED))
+            .exclude(pk=cert.pk)
+        ):
+            _set_status(old, Status.SUPERSEDED, by=by, event=LogEvent.SUPERSEDED, superseded_by=cert,
+                        reason=_("Replaced by certificate %(number)s.") % {"number": cert.number})  # fmt: skip
+        certificates.append(cert)
+    audit.record_many(actor=by, action=AuditAction.CREATE, objs=certificates, fields=["number", "stars"])
+    audit.record(
+        actor=by, action=AuditAction.CHANGE, obj=decision,
+        changes={"state": [DecisionState.DRAFT, DecisionState.ISSUED], "number": [None, number]},
+    )  # fmt: skip
+    _notify([c.pk for c in certificates], LogEvent.ISSUED)
+    return certificates
+
+
+# ---- the certificate lifecycle -------------------------------------------------------------------
+
+
+def _set_status(
+    cert: Certificate, status: Status, *, by: Any, event: LogEvent, reason: str = "", **fields: Any
+) -> None:
+    before = cert.status
+    cert.status, cert.status_reason, cert.status_since = status, reason, timezone.localdate()
+    for key, value in fields.items():
+        setattr(cert, key, value)
+    cert.save()
+    extra = {"status": status, "reason": reason}
+    if "superseded_by" in fields:
+        extra["superseded_by"] = fields["superseded_by"].number
+    if fields.get("revocation_decision"):
+        extra["revocation_decision"] = fields["revocation_decision"]
+    log.append(event=event, certificate=cert, data=_log_data(cert, **extra))
+    audit.record(actor=by, action=AuditAction.CHANGE, obj=cert, changes={"status": [before, status], "reason": [
+        None, reason]})  # fmt: skip
+
+
+def _locked(cert: Certificate) -> Certificate:
+    return Certificate.objects.select_for_update().select_related("product", "producer").get(pk=cert.pk)
+
+
+def _reader_status(cert: Certificate) -> Status:
+    return rules.reader_status(cert.status, cert.valid_until, timezone.localdate(), settings.OCOP_EXPIRY_WARN_DAYS)
+
+
+@transaction.atomic
+def suspend(*, by: Any, certificate: Certificate, reason: str) -> Certificate:
+    """Suspend a valid certificate (with its reason) until the suspension is lifted."""
+    access.require(access.can_manage(by, certificate.province_id))
+    cert = _locked(certificate)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give the reason for the suspension.")]})
+    if not rules.shows_as_ocop(_reader_status(cert)):
+        raise ValidationError(
+            _("Only a valid certificate can be suspended; this one is %(status)s.")
+            % {"status": _reader_status(cert).label}
+        )
+    _set_status(cert, Status.SUSPENDED, by=by, event=LogEvent.SUSPENDED, reason=reason.strip())
+    _notify([cert.pk], LogEvent.SUSPENDED)
+    return cert
+
+
+@transaction.atomic
+def lift(*, by: Any, certificate: Certificate, note: str = "") -> Certificate:
+    """Lift a suspension: the certificate is valid again (until its own end date)."""
+    access.require(access.can_manage(by, certificate.province_id))
+    cert = _locked(certificate)
+    if cert.status != Status.SUSPENDED:
+        raise ValidationError(_("Certificate %(number)s is not suspended: there is no suspension to lift.") % {
+            "number": cert.number})  # fmt: skip
+    _set_status(cert, Status.VALID, by=by, event=LogEvent.LIFTED, reason=note.strip())
+    _notify([cert.pk], LogEvent.LIFTED)
+    return cert
+
+
+@transaction.atomic
+def revoke(
+    *, by: Any, certificate: Certificate, decision_number: str, revoked_on: dt.date | None, reason: str
+) -> Certificate:
+    """Revoke a certificate by a decision (number, date, reason). A revoked certificate never comes back."""
+    access.require(access.can_manage(by, certificate.province_id))
+    cert = _locked(certificate)
+    errors: dict[str, list[str]] = {}
+    if not decision_number.strip():
+        errors["decision_number"] = [_("Enter the number of the revocation decision.")]
+    if revoked_on is None:
+        errors["revoked_on"] = [_("Enter the date of the revocation decision.")]
+    elif revoked_on > timezone.localdate():
+        errors["revoked_on"] = [_("The decision date cannot be in the future.")]
+    elif revoked_on < cert.issued_on:
+        errors["revoked_on"] = [_("The revocation cannot come before the certificate was issued.")]
+    if not reason.strip():
+        errors["reason"] = [_("Give the reason for the revocation.")]
+    if cert.status in (Status.REVOKED, Status.SUPERSEDED):
+        errors["__all__"] = [_("Certificate %(number)s is already %(status)s.") % {
+            "number": cert.number, "status": Status(cert.status).label}]  # fmt: skip
+    if errors:
+        raise ValidationError(errors)
+    _set_status(
+        cert, Status.REVOKED, by=by, event=LogEvent.REVOKED, reason=reason.strip(),
+        revocation_decision=decision_number.strip()[:60], status_since=revoked_on,
+    )  # fmt: skip
+    _notify([cert.pk], LogEvent.REVOKED)
+    return cert

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from ocop.accounts.models import Role
+from ocop.certificates import services
+from ocop.certificates.enums import IssuingLevel
+from ocop.registry.models import ProductPack
+from ocop.testing import make_producer, make_product, make_user, province
+
+
+@dataclass
+class Office:
+    coordinator: Any
+    charlie: Any
+    producer: Any
+    product: Any
+    packs: list[Any]
+
+
+@pytest.fixture
+def office(db) -> Office:
+    producer = make_producer(name="HTX Gốm Bát Tràng")
+    product = make_product(producer=producer, name="Bình gốm men lam")
+    packs = [
+        ProductPack.objects.create(product=product, name="Hộp 1 bình", size="30 cm", gtin="8930000000017"),
+        ProductPack.objects.create(product=product, name="Bộ 2 bình"),
+    ]
+    return Office(
+        coordinator=make_user(Role.PROVINCE_COORDINATOR, username="coordinator"),
+        charlie=make_user(Role.PROVINCE_COORDINATOR, username="charlie", province_code="31"),
+        producer=producer,
+        product=product,
+        packs=packs,
+    )
+
+
+def issue(
+    office: Office, *, product: Any = None, stars: int = 4, on: dt.date = dt.date(2025, 11, 20), number: str = ""
+):
+    """A province decision with one product, issued: its certificate."""
+    decision = services.draft_decision(by=office.coordinator, province=province(), level=IssuingLevel.PROVINCE)
+    services.add_item(by=office.coordinator, decision=decision, product=product or office.product, stars=stars)
+    (cert,) = services.issue_decision(
+        by=office.coordinator, decision=decision, number=number or f"{decision.pk}/QĐ-UBND", signed_on=on
+    )
+    return cert

@@ -1,0 +1,96 @@
+"""`/v/<code>` and its JSON twin: the status today, at once after a change, small and script-free."""
+
+import datetime as dt
+
+from ocop.certificates import services
+from ocop.certificates.models import ConsumerReport
+from ocop.certificates.tests.conftest import issue, office  # noqa: F401
+
+
+def test_the_scan_page_tells_at_once_whether_the_stars_are_valid(office, client, time_machine):  # noqa: F811
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    cert = issue(office)
+    response = client.get(f"/v/{cert.code}")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-status="valid"' in body
+    assert "Còn hiệu lực: sản phẩm OCOP 4 sao" in body
+    assert "Giấy chứng nhận còn hiệu lực đến 20/11/2028." in body
+    assert "Bình gốm men lam" in body and "HTX Gốm Bát Tràng" in body and "Hộp 1 bình" in body
+    assert len(response.content) < 30_000
+    assert "<script" not in body and "http" not in body.replace(f"/v/{cert.code}", "")
+    assert "style-src 'sha256-" in response["Content-Security-Policy"]
+    etag = response["ETag"]
+    assert client.get(f"/v/{cert.code}", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    services.suspend(by=office.coordinator, certificate=cert, reason="Nhãn ghi sai hạn dùng")
+    after = client.get(f"/v/{cert.code}", HTTP_IF_NONE_MATCH=etag)  # the very next request sees the change
+    assert after.status_code == 200
+    assert "TẠM ĐÌNH CHỈ: hiện không phải sản phẩm OCOP" in after.content.decode()
+    assert "Nhãn ghi sai hạn dùng" in after.content.decode()
+    api = client.get(f"/api/v1/certificates/{cert.code}").json()
+    assert (api["status"], api["ocop"], api["status_reason"]) == ("suspended", False, "Nhãn ghi sai hạn dùng")
+
+
+def test_past_36_months_the_page_says_expired(office, client, time_machine):  # noqa: F811
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    cert = issue(office, on=dt.date(2025, 11, 20))
+    time_machine.move_to(dt.datetime(2028, 11, 20, 12, tzinfo=dt.UTC))
+    assert 'data-status="expiring"' in client.get(f"/v/{cert.code}").content.decode()
+    time_machine.move_to(dt.datetime(2028, 11, 21, 12, tzinfo=dt.UTC))
+    body = client.get(f"/v/{cert.code}").content.decode()
+    assert 'data-status="expired"' in body and "HẾT HIỆU LỰC: không còn là sản phẩm OCOP" in body
+    assert "Quy cách được phép gắn nhãn OCOP" not in body  # no pack is presented as OCOP any more
+    assert client.get(f"/api/v1/certificates/{cert.code}").json()["status"] == "expired"
+
+
+def test_an_unknown_code_is_a_clear_not_found(db, client):
+    response = client.get("/v/KHONGCO123")
+    assert response.status_code == 404
+    assert "Không có giấy chứng nhận OCOP nào mang mã “KHONGCO123”" in response.content.decode()
+    assert client.get("/v/" + "x" * 300).status_code == 404
+    assert client.get("/api/v1/certificates/KHONGCO123").status_code == 404
+
+
+def test_the_register_filters_by_status_stars_and_province(office, client, time_machine):  # noqa: F811
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    from ocop.testing import make_product
+
+    a = issue(office, stars=4)
+    b = issue(office, product=make_product(producer=office.producer, name="Chén"), stars=3, on=dt.date(2023, 3, 1))
+    c = issue(office, product=make_product(producer=office.producer, name="Đĩa"), stars=3)
+    services.revoke(
+        by=office.coordinator, certificate=c, decision_number="9/QĐ", revoked_on=dt.date(2026, 1, 5), reason="Sai"
+    )
+    page = client.get("/api/v1/certificates").json()
+    assert page["count"] == 3
+    assert {i["code"]: i["status"] for i in page["items"]} == {a.code: "valid", b.code: "expiring", c.code: "revoked"}
+
+    def codes(query):
+        return sorted(i["code"] for i in client.get(f"/api/v1/certificates?{query}").json()["items"])
+
+    assert codes("status=current") == sorted([a.code, b.code])
+    assert codes("status=revoked&stars=3") == [c.code]
+    assert codes("stars=4&province=01") == [a.code]
+    assert codes("province=31") == []
+    assert client.get("/api/v1/certificates?status=bogus").status_code == 422
+
+
+def test_a_consumer_reports_a_label_and_floods_are_refused(office, client, time_machine, settings):  # noqa: F811
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    cert = issue(office)
+    url = f"/v/{cert.code}/report"
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"kind": "nonsense"})
+    assert bad.status_code == 400 and "Chọn vấn đề bạn gặp." in bad.content.decode()
+    assert ConsumerReport.objects.count() == 0
+    sent = client.post(url, {"kind": "fake", "message": "Tem in mờ", "place": "Chợ Đồng Xuân"})
+    assert sent.status_code == 200 and "Cảm ơn bạn" in sent.content.decode()
+    report = ConsumerReport.objects.get()
+    assert (report.certificate, report.kind, report.place) == (cert, "fake", "Chợ Đồng Xuân")
+    settings.OCOP_REPORTS_PER_HOUR = 2
+    client.post("/v/KHONGCO123/report", {"kind": "fake"})
+    refused = client.post(url, {"kind": "expired"})
+    assert refused.status_code == 429
+    assert ConsumerReport.objects.count() == 2
+    time_machine.move_to(dt.datetime(2026, 1, 10, 10, 1, tzinfo=dt.UTC))
+    assert client.post(url, {"kind": "expired"}).status_code == 200
