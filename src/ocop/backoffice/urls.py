@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ocop.backoffice.views import (
+    certificates,
     criteria,
     dashboard,
     documents,
@@ -68,6 +69,17 @@ urlpatterns = [
     path("dossiers/<int:pk>/conflict/", scoring.conflict_declare, name="conflict_declare"),
     path("dossiers/<int:pk>/path/", scoring.path_page, name="path_page"),
     path("dossiers/<int:pk>/upgrade/", scoring.upgrade_start, name="upgrade_start"),
+    path("decisions/", certificates.decision_list, name="decision_list"),
+    path("decisions/new/", certificates.decision_create, name="decision_create"),
+    path("decisions/<int:pk>/", certificates.decision_detail, name="decision_detail"),
+    path("decisions/<int:pk>/items/", certificates.decision_item_add, name="decision_item_add"),
+    path(
+        "decisions/<int:pk>/items/<int:item_pk>/remove/", certificates.decision_item_remove, name="decision_item_remove"
+    ),
+    path("decisions/<int:pk>/issue/", certificates.decision_issue, name="decision_issue"),
+    path("certificates/", certificates.certificate_list, name="certificate_list"),
+    path("certificates/<int:pk>/", certificates.certificate_detail, name="certificate_detail"),
+    path("certificates/<int:pk>/<str:action>/", certificates.certificate_action, name="certificate_action"),
     path("imports/<str:kind>/", imports.import_start, name="import_start"),
     path("imports/<str:kind>/template.xlsx", imports.import_template, name="import_template"),
     path("imports/job/<int:pk>/", imports.import_job, name="import_job"),

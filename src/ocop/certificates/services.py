@@ -118,6 +118,16 @@ def add_item(
 
 
 @transaction.atomic
+def remove_item(*, by: Any, item: DecisionItem) -> None:
+    """Take a product out of a draft decision."""
+    access.require(access.can_manage(by, item.decision.province_id))
+    decision = _locked_draft(item.decision)
+    name = item.product.name
+    item.delete()
+    audit.record(actor=by, action=AuditAction.CHANGE, obj=decision, changes={"items": [name, None]})
+
+
+@transaction.atomic
 def draft_from_round(*, by: Any, round_: Round) -> Decision:
     """The province's decision for a round: every published 3- and 4-star result not yet in a decision."""
     decision = draft_decision(by=by, province=round_.province, round_=round_)

@@ -1,0 +1,91 @@
+"""From the council's result to the QR page, in a real Chromium: decision → certificate → scan page, then the
+certificate's life (suspension, lift, revocation, expiry) seen at once on the page and in the JSON."""
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from ocop.backoffice.tests.test_browser_evaluation import log_in
+from ocop.certificates.models import Certificate
+from ocop.evaluation import scoring
+from ocop.evaluation.demo import FOUR_STARS
+from ocop.evaluation.tests.conftest import council_of, ready_dossier, scene  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def published(reference_data, scene):  # noqa: F811
+    dossier = ready_dossier(scene)
+    council = council_of(scene)
+    for user in scene.members:
+        scoring.submit_sheet(by=user, dossier=dossier, choices=FOUR_STARS)
+    scoring.publish_results(by=scene.coordinator, council=council)
+    return scene
+
+
+def scan(page: Page, live_server, code: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/v/{code}")
+
+
+def test_a_decision_makes_a_certificate_whose_qr_page_follows_its_life(
+    page: Page, live_server, published, time_machine
+):
+    time_machine.move_to(dt.datetime(2026, 1, 12, 9, tzinfo=dt.UTC), tick=True)
+    log_in(page, live_server, "coordinator")
+    page.goto(f"{live_server.url}/bo/decisions/")
+    page.get_by_role("button", name="Dự thảo từ kết quả 3 sao, 4 sao đã công bố").click()
+    expect(page.locator("#items")).to_contain_text("Bánh cốm")
+    expect(page.locator("#items")).to_contain_text("4★")
+    page.get_by_label("Số quyết định").fill("125/QĐ-UBND")
+    page.get_by_label("Ngày", exact=True).fill("2026-01-10")
+    page.get_by_label("Người ký").fill("Nguyễn Văn A")
+    page.get_by_role("button", name="Ban hành và tạo giấy chứng nhận").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã ban hành quyết định: 1 giấy chứng nhận.")
+    expect(page.locator("#legal-basis")).to_contain_text("1489/QĐ-TTg")
+    page.get_by_role("link", name="01-2026-00001").click()
+    expect(page.locator("#status")).to_have_text("còn hiệu lực")
+    cert = Certificate.objects.get()
+    expect(page.locator("figure.qr svg")).to_be_visible()
+
+    scan(page, live_server, cert.code)
+    expect(page.locator("#verdict")).to_contain_text("Còn hiệu lực: sản phẩm OCOP 4 sao")
+    expect(page.locator("#verdict")).to_contain_text("10/01/2029")
+
+    log_in(page, live_server, "coordinator")
+    page.goto(f"{live_server.url}/bo/certificates/{cert.pk}/")
+    page.get_by_label("Lý do đình chỉ").fill("Nhãn ghi sai hạn sử dụng")
+    page.get_by_role("button", name="Đình chỉ giấy chứng nhận").click()
+    expect(page.locator("#status")).to_have_text("bị đình chỉ")
+    scan(page, live_server, cert.code)
+    expect(page.locator("#verdict")).to_contain_text("TẠM ĐÌNH CHỈ: hiện không phải sản phẩm OCOP")
+    expect(page.locator("#verdict")).to_contain_text("Nhãn ghi sai hạn sử dụng")
+    json = page.request.get(f"{live_server.url}/api/v1/certificates/{cert.code}").json()
+    assert (json["status"], json["ocop"]) == ("suspended", False)
+
+    log_in(page, live_server, "coordinator")
+    page.goto(f"{live_server.url}/bo/certificates/{cert.pk}/")
+    page.get_by_role("button", name="Gỡ đình chỉ").click()
+    expect(page.locator("#status")).to_have_text("còn hiệu lực")
+    scan(page, live_server, cert.code)
+    expect(page.locator("#verdict")).to_contain_text("Còn hiệu lực")
+
+    time_machine.move_to(dt.datetime(2029, 1, 11, 9, tzinfo=dt.UTC), tick=True)  # past 36 months
+    scan(page, live_server, cert.code)
+    expect(page.locator("#verdict")).to_contain_text("HẾT HIỆU LỰC: không còn là sản phẩm OCOP")
+    assert page.request.get(f"{live_server.url}/api/v1/certificates/{cert.code}").json()["status"] == "expired"
+
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC), tick=True)
+    log_in(page, live_server, "coordinator")
+    page.goto(f"{live_server.url}/bo/certificates/{cert.pk}/")
+    page.get_by_label("Quyết định thu hồi").fill("301/QĐ-UBND")
+    page.locator('input[name="revoked_on"]').fill("2026-03-01")
+    page.get_by_label("Lý do thu hồi").fill("Không duy trì sản xuất")
+    page.get_by_role("button", name="Thu hồi giấy chứng nhận").click()
+    expect(page.locator("#status")).to_have_text("bị thu hồi")
+    scan(page, live_server, cert.code)
+    expect(page.locator("#verdict")).to_contain_text("ĐÃ THU HỒI: không còn là sản phẩm OCOP")
+    expect(page.locator("#verdict")).to_contain_text("301/QĐ-UBND")
+    assert page.request.get(f"{live_server.url}/api/v1/certificates/{cert.code}").json()["status"] == "revoked"

@@ -1,0 +1,121 @@
+"""Decisions and certificates in the back office: who may do what, and flat query counts."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ocop.certificates import services
+from ocop.certificates.models import Certificate, Decision, DecisionItem
+from ocop.conftest import ROLES, client_for
+from ocop.testing import make_product, province
+
+L = "login"
+
+
+def _draft(world):
+    return services.draft_decision(by=world.users["coordinator"], province=province())
+
+
+def _issued(world, product=None):
+    decision = _draft(world)
+    services.add_item(by=world.users["coordinator"], decision=decision, product=product or world.product, stars=4)
+    (cert,) = services.issue_decision(
+        by=world.users["coordinator"], decision=decision, number=f"{decision.pk}/QĐ", signed_on=dt.date(2026, 1, 5)
+    )
+    return cert
+
+
+CASES = [
+    # name, kwargs, method, data, expected per role, effect (true when the action happened)
+    ("decision_list", lambda w, d, c: {}, "get", None, [L, 200, 200, 200, 200, 200, 200, 200, 200], None),
+    ("certificate_list", lambda w, d, c: {}, "get", None, [L, 200, 200, 200, 200, 200, 200, 200, 200], None),
+    (
+        "decision_create",
+        lambda w, d, c: {},
+        "post",
+        lambda w, d, c: {"province": province().pk, "level": "province"},
+        [L, 302, 403, 403, 403, 403, 403, 302, 302],
+        lambda w, d, c: Decision.objects.count() == 3,
+    ),
+    ("decision_detail", lambda w, d, c: {"pk": d.pk}, "get", None, [L, 200, 200, 404, 404, 404, 404, 200, 404], None),
+    (
+        "decision_item_add",
+        lambda w, d, c: {"pk": d.pk},
+        "post",
+        lambda w, d, c: {"product": w.product.pk, "stars": "3"},
+        [L, 302, 403, 404, 404, 404, 404, 302, 404],
+        lambda w, d, c: DecisionItem.objects.filter(decision=d).exists(),
+    ),
+    (
+        "decision_issue",
+        lambda w, d, c: {"pk": d.pk},
+        "post",
+        lambda w, d, c: {"number": "9/QĐ", "signed_on": "2026-01-06"},
+        [L, 302, 403, 404, 404, 404, 404, 302, 404],
+        None,  # an empty decision is refused with a message: nothing issued for anyone
+    ),
+    (
+        "certificate_detail",
+        lambda w, d, c: {"pk": c.pk},
+        "get",
+        None,
+        [L, 200, 200, 200, 404, 200, 404, 200, 404],
+        None,
+    ),
+    (
+        "certificate_action",
+        lambda w, d, c: {"pk": c.pk, "action": "suspend"},
+        "post",
+        lambda w, d, c: {"reason": "Kiểm tra"},
+        [L, 302, 403, 403, 404, 403, 404, 302, 404],
+        lambda w, d, c: Certificate.objects.get(pk=c.pk).status == "suspended",
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "kwargs", "method", "data", "expected", "effect"), CASES, ids=[c[0] for c in CASES])
+def test_certificate_role_matrix(world, time_machine, role, name, kwargs, method, data, expected, effect):
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    cert = _issued(world)
+    draft = _draft(world)
+    client = client_for(world.users[role])
+    url = reverse(f"backoffice:{name}", kwargs=kwargs(world, draft, cert))
+    response = client.get(url) if method == "get" else client.post(url, data(world, draft, cert) if data else {})
+    want = expected[ROLES.index(role)]
+    if want == L:
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == want
+    if effect is not None:
+        assert effect(world, draft, cert) is (want == 302 and role != "charlie")
+    assert Decision.objects.filter(state="issued").count() == 1
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("decision_list", 7), ("certificate_list", 5), ("decision_detail", 6), ("certificate_detail", 9)],
+)
+def test_query_counts_stay_flat(world, time_machine, name, expected):
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    cert = _issued(world)
+    client = client_for(world.users["coordinator"])
+    kwargs = {"pk": cert.decision_id} if name == "decision_detail" else {"pk": cert.pk} if "detail" in name else {}
+    url = reverse(f"backoffice:{name}", kwargs=kwargs)
+    client.get(url)
+    first = _count(client, url)
+    for _ in range(2):
+        product = make_product(producer=world.producer)
+        _issued(world, product)
+        if name == "decision_detail":
+            services.add_item(by=world.users["coordinator"], decision=_draft(world), product=product, stars=3)
+    assert (first, _count(client, url)) == (expected, expected)

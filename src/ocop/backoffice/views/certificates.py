@@ -1,0 +1,251 @@
+"""Recognition decisions and certificates: the OCOP office drafts and issues; everyone in scope reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ocop.backoffice.views.common import Request, id_of, int_or_none, paginate, query_without_page
+from ocop.certificates import access, queries, services
+from ocop.certificates.enums import DecisionState, IssuingLevel, Status
+from ocop.certificates.models import DecisionItem
+from ocop.certificates.signing import payload
+from ocop.core.audit import history
+from ocop.evaluation.access import rounds_visible_to
+from ocop.places.models import Province
+from ocop.registry.access import products_visible_to
+from ocop.registry.queries import product_listing
+
+
+def _date(request: Request, name: str, errors: dict[str, list[str]]) -> dt.date | None:
+    raw = (request.POST.get(name) or "").strip()
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        errors[name] = [_("“%(value)s” is not a date (dd/mm/yyyy).") % {"value": raw[:20]}]
+        return None
+
+
+def _report(request: Request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _managed_provinces(request: Request) -> list[Province]:
+    return [p for p in Province.objects.order_by("code") if access.can_manage(request.user, p.pk)]
+
+
+@login_required
+def decision_list(request: Request) -> HttpResponse:
+    decisions = access.decisions_visible_to(request.user).select_related("province", "round")
+    provinces = _managed_provinces(request)
+    rounds = rounds_visible_to(request.user).filter(province__in=provinces) if provinces else []
+    return render(
+        request,
+        "backoffice/certificates/decisions.html",
+        {
+            "page": paginate(request, decisions.order_by("state", "-signed_on", "-id")),
+            "provinces": provinces,
+            "rounds": rounds,
+            "levels": IssuingLevel.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def decision_create(request: Request) -> HttpResponse:
+    """Draft a decision: from a round's published results, or an empty one (a central result, or history)."""
+    provinces = {p.pk: p for p in _managed_provinces(request)}
+    if not provinces:
+        raise PermissionDenied
+    try:
+        if round_id := int_or_none(request.POST.get("round")):
+            round_ = rounds_visible_to(request.user).filter(pk=round_id, province_id__in=provinces).first()
+            if round_ is None:
+                raise ValidationError(_("Choose a round."))
+            decision = services.draft_from_round(by=request.user, round_=round_)
+        else:
+            province = provinces.get(id_of(request.POST.get("province")))
+            level = request.POST.get("level") or IssuingLevel.PROVINCE
+            if province is None or level not in IssuingLevel.values:
+                raise ValidationError(_("Choose a province and a level."))
+            decision = services.draft_decision(
+                by=request.user,
+                province=province,
+                level=IssuingLevel(level),
+                issuing_body=request.POST.get("issuing_body", ""),
+                historical=request.POST.get("historical") == "on",
+            )
+    except ValidationError as exc:
+        _report(request, exc)
+        return redirect("backoffice:decision_list")
+    return redirect("backoffice:decision_detail", pk=decision.pk)
+
+
+@login_required
+def decision_detail(request: Request, pk: int) -> HttpResponse:
+    decision = access.get_decision_for_user(request.user, pk)
+    can_manage = access.can_manage(request.user, decision.province_id) and decision.state == DecisionState.DRAFT
+    items = decision.items.select_related("product__producer", "result", "certificate").prefetch_related("packs")
+    matches: Any = []
+    if can_manage and (q := request.GET.get("q", "").strip()):
+        products = products_visible_to(request.user).filter(commune__province_id=decision.province_id)
+        matches = list(product_listing(products, q)[:10])
+    return render(
+        request,
+        "backoffice/certificates/decision.html",
+        {"decision": decision, "items": items, "can_manage": can_manage, "matches": matches,
+         "stars": services.STARS_BY_LEVEL[IssuingLevel(decision.level)]},
+    )  # fmt: skip
+
+
+def _managed_decision(request: Request, pk: int) -> Any:
+    decision = access.get_decision_for_user(request.user, pk)
+    if not access.can_manage(request.user, decision.province_id):
+        raise PermissionDenied
+    return decision
+
+
+@login_required
+@require_POST
+def decision_item_add(request: Request, pk: int) -> HttpResponse:
+    decision = _managed_decision(request, pk)
+    products = products_visible_to(request.user).filter(commune__province_id=decision.province_id)
+    product = products.filter(pk=id_of(request.POST.get("product"))).first()
+    stars = int_or_none(request.POST.get("stars"))
+    try:
+        if product is None or stars is None:
+            raise ValidationError(_("Choose a product and its stars."))
+        services.add_item(by=request.user, decision=decision, product=product, stars=stars)
+    except ValidationError as exc:
+        _report(request, exc)
+    return redirect("backoffice:decision_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def decision_item_remove(request: Request, pk: int, item_pk: int) -> HttpResponse:
+    decision = _managed_decision(request, pk)
+    item = DecisionItem.objects.filter(decision=decision, pk=item_pk).first()
+    try:
+        if item is None:
+            raise ValidationError(_("That product is not in the decision."))
+        services.remove_item(by=request.user, item=item)
+    except ValidationError as exc:
+        _report(request, exc)
+    return redirect("backoffice:decision_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def decision_issue(request: Request, pk: int) -> HttpResponse:
+    decision = _managed_decision(request, pk)
+    errors: dict[str, list[str]] = {}
+    signed_on = _date(request, "signed_on", errors)
+    try:
+        if errors:
+            raise ValidationError(errors)
+        certificates = services.issue_decision(
+            by=request.user,
+            decision=decision,
+            number=request.POST.get("number", ""),
+            signed_on=signed_on,
+            signer=request.POST.get("signer", ""),
+        )
+    except ValidationError as exc:
+        _report(request, exc)
+        return redirect("backoffice:decision_detail", pk=pk)
+    messages.success(request, _("Decision issued: %(n)s certificate(s).") % {"n": len(certificates)})
+    return redirect("backoffice:decision_detail", pk=pk)
+
+
+@login_required
+def certificate_list(request: Request) -> HttpResponse:
+    qs = queries.with_status(access.certificates_visible_to(request.user)).select_related(
+        "product", "producer", "commune", "decision"
+    )
+    status = request.GET.get("status", "")
+    if status in [*Status.values, "current"]:
+        qs = qs.filter(queries.status_q(status))
+    if (stars := int_or_none(request.GET.get("stars"))) in (3, 4, 5):
+        qs = qs.filter(stars=stars)
+    return render(
+        request,
+        "backoffice/certificates/certificates.html",
+        {
+            "page": paginate(request, qs.order_by("valid_until", "number")),
+            "query": query_without_page(request),
+            "statuses": Status.choices,
+        },
+    )
+
+
+@login_required
+def certificate_detail(request: Request, pk: int) -> HttpResponse:
+    cert = access.get_certificate_for_user(request.user, pk)
+    cert = (
+        queries.with_status(type(cert).objects.filter(pk=cert.pk))
+        .select_related("product", "producer", "commune", "decision", "province", "superseded_by")
+        .prefetch_related("packs")
+        .get()
+    )
+    text = payload(
+        base_url=settings.OCOP_PUBLIC_BASE_URL, code=cert.code, claim_text=cert.claim, key_id=cert.key_id,
+        signature=cert.signature,
+    )  # fmt: skip
+    qr = segno.make(text, error="m").svg_inline(scale=3, title=cert.number)
+    return render(
+        request,
+        "backoffice/certificates/certificate.html",
+        {
+            "c": cert,
+            "qr": qr,
+            "payload": text,
+            "can_manage": access.can_manage(request.user, cert.province_id),
+            "log": cert.log.order_by("seq"),
+            "history": history(cert),
+        },
+    )
+
+
+@login_required
+@require_POST
+def certificate_action(request: Request, pk: int, action: str) -> HttpResponse:
+    cert = access.get_certificate_for_user(request.user, pk)
+    if not access.can_manage(request.user, cert.province_id):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    try:
+        if action == "suspend":
+            services.suspend(by=request.user, certificate=cert, reason=request.POST.get("reason", ""))
+        elif action == "lift":
+            services.lift(by=request.user, certificate=cert, note=request.POST.get("reason", ""))
+        elif action == "revoke":
+            revoked_on = _date(request, "revoked_on", errors)
+            if errors:
+                raise ValidationError(errors)
+            services.revoke(
+                by=request.user,
+                certificate=cert,
+                decision_number=request.POST.get("decision_number", ""),
+                revoked_on=revoked_on,
+                reason=request.POST.get("reason", ""),
+            )
+        else:
+            raise ValidationError(_("Unknown action."))
+    except ValidationError as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("Certificate updated."))
+    return redirect("backoffice:certificate_detail", pk=pk)
