@@ -77,6 +77,10 @@ urlpatterns = [
         "decisions/<int:pk>/items/<int:item_pk>/remove/", certificates.decision_item_remove, name="decision_item_remove"
     ),
     path("decisions/<int:pk>/issue/", certificates.decision_issue, name="decision_issue"),
+    path("decisions/<int:pk>/decision.pdf", certificates.decision_pdf, name="decision_pdf"),
+    path("decisions/<int:pk>/pdfs/", certificates.decision_pdfs, name="decision_pdfs"),
+    path("certificates/batch/<int:pk>/", certificates.pdf_batch, name="pdf_batch"),
+    path("certificates/<int:pk>/certificate.pdf", certificates.certificate_pdf, name="certificate_pdf"),
     path("certificates/", certificates.certificate_list, name="certificate_list"),
     path("certificates/<int:pk>/", certificates.certificate_detail, name="certificate_detail"),
     path("certificates/<int:pk>/<str:action>/", certificates.certificate_action, name="certificate_action"),

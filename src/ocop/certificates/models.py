@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +93,7 @@ class Certificate(TimeStampedModel):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("superseded by")
     )
     packs = models.ManyToManyField(ProductPack, blank=True, related_name="+", verbose_name=_("packs carrying the mark"))
+    pdf = models.FileField(_("certificate (PDF)"), upload_to="certificates/%Y/", blank=True)
     claim = models.TextField(_("signed statement"))  # what the signature covers, as signed
     key_id = models.CharField(max_length=16)
     signature = models.CharField(max_length=100)
@@ -108,6 +110,34 @@ class Certificate(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.number
+
+
+class BatchState(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("making the PDFs")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class CertificateBatch(TimeStampedModel):
+    """The PDFs of a decision's certificates, made on the task worker with a progress bar."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="batches")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    state = models.CharField(max_length=16, choices=BatchState.choices, default=BatchState.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id}: {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
 
 
 class CertificateCounter(models.Model):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ocop.core.text import fold
 
 
@@ -31,8 +33,9 @@ def tiny_pdf(lines: list[str]) -> bytes:
     return bytes(out)
 
 
-def render_pdf(html: str) -> bytes:
-    """An HTML page as PDF, typeset in Be Vietnam Pro (shipped as a Python package, so no font is fetched)."""
+def render_document(html: str) -> Any:
+    """An HTML page laid out by WeasyPrint in Be Vietnam Pro (shipped as a Python package, so no font is fetched).
+    Returns the laid-out document: `.write_pdf()` for all of it, `.copy([page]).write_pdf()` for one page."""
     from fontpkg_be_vietnam_pro import ROOT
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
@@ -44,4 +47,9 @@ def render_pdf(html: str) -> bytes:
         for weight, name in ((400, "Regular"), (700, "Bold"))
     )
     css = CSS(string=faces + "body { font-family: 'Be Vietnam Pro', sans-serif; }", font_config=fonts)
-    return HTML(string=html).write_pdf(stylesheets=[css], font_config=fonts)  # type: ignore[no-any-return]
+    return HTML(string=html).render(stylesheets=[css], font_config=fonts)
+
+
+def render_pdf(html: str) -> bytes:
+    """An HTML page as one PDF."""
+    return render_document(html).write_pdf()  # type: ignore[no-any-return]

@@ -10,15 +10,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.core.files.base import ContentFile
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.backoffice.views.common import Request, id_of, int_or_none, paginate, query_without_page
-from ocop.certificates import access, queries, services
+from ocop.certificates import access, jobs, pdf, queries, services
 from ocop.certificates.enums import DecisionState, IssuingLevel, Status
-from ocop.certificates.models import DecisionItem
+from ocop.certificates.models import BatchState, CertificateBatch, DecisionItem
 from ocop.certificates.signing import payload
 from ocop.core.audit import history
 from ocop.evaluation.access import rounds_visible_to
@@ -106,7 +107,8 @@ def decision_detail(request: Request, pk: int) -> HttpResponse:
         request,
         "backoffice/certificates/decision.html",
         {"decision": decision, "items": items, "can_manage": can_manage, "matches": matches,
-         "stars": services.STARS_BY_LEVEL[IssuingLevel(decision.level)]},
+         "stars": services.STARS_BY_LEVEL[IssuingLevel(decision.level)],
+         "can_make_pdfs": access.can_manage(request.user, decision.province_id)},
     )  # fmt: skip
 
 
@@ -249,3 +251,57 @@ def certificate_action(request: Request, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, _("Certificate updated."))
     return redirect("backoffice:certificate_detail", pk=pk)
+
+
+@login_required
+def certificate_pdf(request: Request, pk: int) -> HttpResponse:
+    """The certificate as a PDF: the one made by the batch, or made now (and kept) if there is none yet."""
+    cert = access.get_certificate_for_user(request.user, pk)
+    if cert.pdf:
+        with cert.pdf.open("rb") as fh:
+            data = fh.read()
+    else:
+        data = pdf.certificate_pdf(cert)
+        cert.pdf.save(f"{cert.number}.pdf", ContentFile(data), save=False)
+        type(cert).objects.filter(pk=cert.pk).update(pdf=cert.pdf.name)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="giay-chung-nhan-{cert.number}.pdf"'
+    return response
+
+
+@login_required
+def decision_pdf(request: Request, pk: int) -> HttpResponse:
+    decision = access.get_decision_for_user(request.user, pk)
+    if decision.state != DecisionState.ISSUED:
+        raise Http404
+    response = HttpResponse(pdf.decision_pdf(decision), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="quyet-dinh-{decision.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def decision_pdfs(request: Request, pk: int) -> HttpResponse:
+    """Make every certificate PDF of an issued decision on the task worker."""
+    decision = _managed_decision(request, pk)
+    if decision.state != DecisionState.ISSUED:
+        raise Http404
+    batch = jobs.start_pdf_batch(by=request.user, decision=decision)
+    return redirect("backoffice:pdf_batch", pk=batch.pk)
+
+
+@login_required
+def pdf_batch(request: Request, pk: int) -> HttpResponse:
+    batch = CertificateBatch.objects.select_related("decision").filter(pk=pk).first()
+    if batch is None or not access.decisions_visible_to(request.user).filter(pk=batch.decision_id).exists():
+        raise Http404
+    running = batch.state in (BatchState.QUEUED, BatchState.RUNNING)
+    context = {"batch": batch, "running": running}
+    if request.htmx and running:
+        return render(request, "backoffice/certificates/_batch_progress.html", context)
+    if request.htmx:
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"
+        return response
+    certificates = batch.decision.certificates.order_by("sequence") if not running else []
+    return render(request, "backoffice/certificates/batch.html", {**context, "certificates": certificates})

@@ -1,0 +1,115 @@
+"""Certificate PDFs (A4 landscape, Vietnamese, with the QR): laid out many to a document, written one per file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from ocop.certificates.models import Certificate, Decision
+from ocop.certificates.signing import payload
+from ocop.core.pdf import render_document
+
+CHUNK = 50  # pages laid out together: the set-up cost is shared, memory stays bounded
+
+
+def qr_text(cert: Certificate) -> str:
+    return payload(
+        base_url=settings.OCOP_PUBLIC_BASE_URL, code=cert.code, claim_text=cert.claim, key_id=cert.key_id,
+        signature=cert.signature,
+    )  # fmt: skip
+
+
+def _page(cert: Certificate) -> dict[str, Any]:
+    decision = cert.decision
+    commune = cert.commune.name + ", " if cert.commune else ""
+    issued = cert.issued_on
+    return {
+        "number": cert.number,
+        "stars": cert.stars,
+        "star_marks": "★" * cert.stars,
+        "product": cert.product.name,
+        "producer": cert.producer.name,
+        "address": (cert.producer.address + ", " if cert.producer.address else "") + commune + cert.province.name,
+        "decision": decision.number,
+        "issued": issued.strftime("%d/%m/%Y"),
+        "until": cert.valid_until.strftime("%d/%m/%Y"),
+        "issuer": decision.issuing_body,
+        "signer": decision.signer,
+        "place_date": f"{cert.province.short_name}, ngày {issued.day:02d} tháng {issued.month:02d} năm {issued.year}",
+        "code": cert.code,
+        "qr": segno.make(qr_text(cert), error="m").svg_inline(scale=2, border=0),
+    }
+
+
+def _related(certs: Iterable[Certificate]) -> list[Certificate]:
+    ids = [c.pk for c in certs]
+    order = {pk: i for i, pk in enumerate(ids)}
+    rows = Certificate.objects.filter(pk__in=ids).select_related(
+        "product", "producer", "commune", "province", "decision"
+    )
+    return sorted(rows, key=lambda c: order[c.pk])
+
+
+def render_certificates(
+    certs: Iterable[Certificate], progress: Callable[[int], None] | None = None
+) -> Iterator[tuple[Certificate, bytes]]:
+    """Each certificate's own PDF, in order; `progress(done)` after each chunk."""
+    rows = _related(certs)
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        with translation.override("vi"):  # a certificate is a Vietnamese legal document, whoever prints it
+            html = render_to_string("certificates/certificate_pdf.html", {"certs": [_page(c) for c in chunk]})
+        document = render_document(html)
+        for cert, page in zip(chunk, document.pages, strict=True):
+            yield cert, document.copy([page]).write_pdf()
+        if progress is not None:
+            progress(start + len(chunk))
+
+
+def certificate_pdf(cert: Certificate) -> bytes:
+    return next(render_certificates([cert]))[1]
+
+
+BASIS = {
+    "1048": ["Căn cứ Quyết định số 1048/QĐ-TTg ngày 21/8/2019 của Thủ tướng Chính phủ ban hành Bộ tiêu chí đánh giá, "
+             "phân hạng sản phẩm Chương trình Mỗi xã một sản phẩm;"],
+    "148": ["Căn cứ Quyết định số 148/QĐ-TTg ngày 24/02/2023 của Thủ tướng Chính phủ ban hành Bộ tiêu chí và quy trình "
+            "đánh giá, phân hạng sản phẩm Chương trình Mỗi xã một sản phẩm;"],
+    "148+1489": ["Căn cứ Quyết định số 148/QĐ-TTg ngày 24/02/2023 của Thủ tướng Chính phủ ban hành Bộ tiêu chí và quy "
+                 "trình đánh giá, phân hạng sản phẩm Chương trình Mỗi xã một sản phẩm, được sửa đổi, bổ sung bởi "
+                 "Quyết định số 1489/QĐ-TTg năm 2025 của Thủ tướng Chính phủ;"],
+}  # fmt: skip
+
+
+def decision_pdf(decision: Decision) -> bytes:
+    """The recognition decision in the Vietnamese administrative layout, with its list of products as an annex."""
+    items = list(
+        decision.certificates.select_related("product", "producer", "commune", "province").order_by("sequence")
+    )
+    by_stars: dict[int, int] = {}
+    for c in items:
+        by_stars[c.stars] = by_stars.get(c.stars, 0) + 1
+    basis = ["Căn cứ Luật Tổ chức chính quyền địa phương;", *BASIS[decision.legal_basis]]
+    if decision.round_id:
+        basis.append("Căn cứ kết quả đánh giá, phân hạng của Hội đồng đánh giá, phân hạng sản phẩm OCOP;")
+    basis.append("Theo đề nghị của cơ quan thường trực Chương trình OCOP.")
+    ministry = decision.level == "ministry"
+    html = render_to_string(
+        "certificates/decision_pdf.html",
+        {
+            "d": decision,
+            "items": items,
+            "by_stars": sorted(by_stars.items()),
+            "basis": basis,
+            "place": "Hà Nội" if ministry else decision.province.short_name,
+            "signer_title": "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG"
+            if ministry
+            else "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+        },
+    )
+    return render_document(html).write_pdf()  # type: ignore[no-any-return]
