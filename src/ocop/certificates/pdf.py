@@ -86,6 +86,10 @@ BASIS = {
 }  # fmt: skip
 
 
+MINISTRY_SIGNER = "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG"
+PROVINCE_SIGNER = "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+
+
 def decision_pdf(decision: Decision) -> bytes:
     """The recognition decision in the Vietnamese administrative layout, with its list of products as an annex."""
     items = list(
