@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ocop.certificates import services
-from ocop.certificates.models import Certificate, Decision, DecisionItem
+from ocop.certificates import jobs, services
+from ocop.certificates.models import Certificate, CertificateBatch, Decision, DecisionItem
 from ocop.conftest import ROLES, client_for
 from ocop.testing import make_product, province
 
@@ -26,6 +26,10 @@ def _issued(world, product=None):
         by=world.users["coordinator"], decision=decision, number=f"{decision.pk}/QĐ", signed_on=dt.date(2026, 1, 5)
     )
     return cert
+
+
+def _item(world, draft):
+    return services.add_item(by=world.users["coordinator"], decision=draft, product=world.product, stars=4)
 
 
 CASES = [
@@ -63,6 +67,46 @@ CASES = [
         "get",
         None,
         [L, 200, 200, 200, 404, 200, 404, 200, 404],
+        None,
+    ),
+    (
+        "decision_item_remove",
+        lambda w, d, c: {"pk": d.pk, "item_pk": _item(w, d).pk},
+        "post",
+        None,
+        [L, 302, 403, 404, 404, 404, 404, 302, 404],
+        lambda w, d, c: not DecisionItem.objects.filter(decision=d).exists(),
+    ),
+    (
+        "certificate_pdf",
+        lambda w, d, c: {"pk": c.pk},
+        "get",
+        None,
+        [L, 200, 200, 200, 404, 200, 404, 200, 404],
+        None,
+    ),
+    (
+        "decision_pdf",
+        lambda w, d, c: {"pk": c.decision_id},
+        "get",
+        None,
+        [L, 200, 200, 404, 404, 404, 404, 200, 404],
+        None,
+    ),
+    (
+        "decision_pdfs",
+        lambda w, d, c: {"pk": c.decision_id},
+        "post",
+        None,
+        [L, 302, 403, 404, 404, 404, 404, 302, 404],
+        lambda w, d, c: CertificateBatch.objects.exists(),
+    ),
+    (
+        "pdf_batch",
+        lambda w, d, c: {"pk": jobs.start_pdf_batch(by=w.users["coordinator"], decision=c.decision).pk},
+        "get",
+        None,
+        [L, 200, 200, 404, 404, 404, 404, 200, 404],
         None,
     ),
     (
