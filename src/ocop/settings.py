@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "ocop.registry",
     "ocop.evaluation",
     "ocop.certificates",
+    "ocop.reporting",
     "ocop.backoffice",
     "ocop.public",
     "ocop.api",

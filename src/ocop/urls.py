@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from ocop.api.urls import api
-from ocop.public import verify
+from ocop.public import opendata, verify
 from ocop.public import views as public_views
 
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("healthz", public_views.healthz, name="healthz"),
     path("v/<str:code>", verify.verify, name="verify"),
     path("v/<str:code>/report", verify.report_problem, name="report_problem"),
+    path("open-data/", opendata.index, name="open_data"),
+    path("open-data/certificates.<str:kind>", opendata.download, name="open_data_file"),
+    path("open-data/dcat.json", opendata.dcat, name="open_data_dcat"),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -1,0 +1,105 @@
+"""The open register of certificates: CSV and JSON files, regenerated when certificates change (a task after each
+change) and whenever they are older than today's statuses or the last logged change, so a download is never stale."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.tasks import task
+from django.utils import timezone
+
+from ocop.certificates import queries
+from ocop.certificates.models import Certificate, LogHead
+
+FIELDS = [
+    "number", "code", "product", "producer", "commune", "province", "stars", "issued_on", "valid_until", "status",
+    "decision", "issuing_body",
+]  # fmt: skip
+
+
+def _dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "opendata"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _state() -> tuple[int, str]:
+    head = LogHead.objects.filter(pk=1).first()
+    return (head.seq if head else 0), timezone.localdate().isoformat()
+
+
+def rows() -> list[dict[str, Any]]:
+    qs = (
+        queries.with_status(Certificate.objects.all())
+        .select_related("product", "producer", "commune", "province", "decision")
+        .order_by("province__code", "year", "sequence")
+    )
+    return [
+        {
+            "number": c.number,
+            "code": c.code,
+            "product": c.product.name,
+            "producer": c.producer.name,
+            "commune": c.commune.name if c.commune else "",
+            "province": c.province.name,
+            "stars": c.stars,
+            "issued_on": c.issued_on.isoformat(),
+            "valid_until": c.valid_until.isoformat(),
+            "status": c.reader_status,  # type: ignore[attr-defined]
+            "decision": c.decision.number,
+            "issuing_body": c.decision.issuing_body,
+        }
+        for c in qs.iterator(chunk_size=2000)
+    ]
+
+
+def _write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)  # readers see the old file or the new one, never half of one
+
+
+def write_register() -> dict[str, Any]:
+    seq, day = _state()
+    items = rows()
+    meta = {"generated_at": timezone.localtime().isoformat(timespec="seconds"), "log_seq": seq, "day": day,
+            "count": len(items)}  # fmt: skip
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(items)
+    folder = _dir()
+    _write(folder / "certificates.csv", out.getvalue().encode("utf-8-sig"))  # the BOM lets Excel read Vietnamese
+    _write(folder / "certificates.json", json.dumps({**meta, "items": items}, ensure_ascii=False).encode("utf-8"))
+    _write(folder / "meta.json", json.dumps(meta).encode("utf-8"))
+    return meta
+
+
+def current_register() -> dict[str, Any]:
+    """The files' description, regenerating them first if they miss a change or a new day."""
+    try:
+        meta: dict[str, Any] = json.loads((_dir() / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return write_register()
+    seq, day = _state()
+    if (meta.get("log_seq"), meta.get("day")) != (seq, day):
+        return write_register()
+    return meta
+
+
+def register_path(kind: str) -> Path:
+    current_register()
+    return _dir() / f"certificates.{kind}"
+
+
+@task()
+def refresh_register() -> None:
+    write_register()
