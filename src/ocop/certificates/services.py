@@ -33,6 +33,14 @@ def default_issuing_body(province: Province, level: str) -> str:
     return f"Ủy ban nhân dân {province.name}"
 
 
+def _sync_product(cert: Certificate) -> None:
+    """Keep the product's copy of its latest certificate (status, stars, last day) for the public catalogue."""
+    if cert.status != Status.SUPERSEDED:
+        Product.objects.filter(pk=cert.product_id).update(
+            ocop_status=cert.status, ocop_stars=cert.stars, ocop_until=cert.valid_until
+        )
+
+
 def _notify(ids: list[int], event: LogEvent) -> None:
     transaction.on_commit(lambda: status_changed.send(sender=Certificate, certificate_ids=ids, event=event))
 
@@ -226,6 +234,7 @@ def issue_decision(
         ):
             _set_status(old, Status.SUPERSEDED, by=by, event=LogEvent.SUPERSEDED, superseded_by=cert,
                         reason=_("Replaced by certificate %(number)s.") % {"number": cert.number})  # fmt: skip
+        _sync_product(cert)
         certificates.append(cert)
     audit.record_many(actor=by, action=AuditAction.CREATE, objs=certificates, fields=["number", "stars"])
     audit.record(
@@ -247,6 +256,7 @@ def _set_status(
     for key, value in fields.items():
         setattr(cert, key, value)
     cert.save()
+    _sync_product(cert)
     extra = {"status": status, "reason": reason}
     if "superseded_by" in fields:
         extra["superseded_by"] = fields["superseded_by"].number

@@ -131,6 +131,11 @@ class Product(TimeStampedModel):
     story = models.TextField(_("product story"), blank=True)
     status = models.CharField(_("status"), max_length=16, choices=ProductStatus.choices, default=ProductStatus.ACTIVE)
     search_text = models.CharField(max_length=600, editable=False, default="")
+    # The product's latest certificate, kept by the certificates app for the public catalogue (no join needed):
+    # its stored status (valid, suspended, revoked), stars and last valid day; empty when never certified.
+    ocop_status = models.CharField(max_length=16, blank=True, default="", editable=False)
+    ocop_stars = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    ocop_until = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name", "id"]

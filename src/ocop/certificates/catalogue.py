@@ -1,0 +1,66 @@
+"""The public catalogue's reads: certified products, filtered by the copy of their latest certificate on the product
+row (no join), searched with the same ranked, diacritic-insensitive search as the back office."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from ocop.certificates.enums import Status
+from ocop.certificates.models import Certificate
+from ocop.certificates.rules import reader_status
+from ocop.core.search import RankedSearch
+from ocop.registry.models import Product
+
+CATALOGUE_RELATED = ("producer", "product_set__group", "commune__province")
+STATUSES = ("current", "expiring", "expired", "suspended", "revoked", "all")
+
+
+def status_filter(status: str, today: dt.date | None = None) -> Q:
+    today = today or timezone.localdate()
+    warn = today + dt.timedelta(days=settings.OCOP_EXPIRY_WARN_DAYS)
+    valid = Q(ocop_status=Status.VALID)
+    return {
+        "current": valid & Q(ocop_until__gte=today),
+        "expiring": valid & Q(ocop_until__gte=today, ocop_until__lte=warn),
+        "expired": valid & Q(ocop_until__lt=today),
+        "suspended": Q(ocop_status=Status.SUSPENDED),
+        "revoked": Q(ocop_status=Status.REVOKED),
+    }.get(status, ~Q(ocop_status=""))
+
+
+def certified_products(
+    *,
+    q: str = "",
+    status: str = "current",
+    stars: int | None = None,
+    group: str = "",
+    province: str = "",
+    commune: int | None = None,
+) -> RankedSearch[Product]:
+    qs: QuerySet[Product] = Product.objects.filter(status_filter(status))
+    if stars:
+        qs = qs.filter(ocop_stars=stars)
+    if group:
+        qs = qs.filter(product_set__group__code=group)
+    if province:
+        qs = qs.filter(commune__province__code=province)
+    if commune:
+        qs = qs.filter(commune_id=commune)
+    return RankedSearch(qs.order_by("name", "id"), q or None, select=CATALOGUE_RELATED)
+
+
+def product_status(product: Product) -> str:
+    return reader_status(
+        product.ocop_status, product.ocop_until or dt.date.min, timezone.localdate(), settings.OCOP_EXPIRY_WARN_DAYS
+    ).value
+
+
+def latest_certificates(products: list[Any]) -> dict[int, Certificate]:
+    """Each product's latest (not superseded) certificate, for the page's links to /v/<code>: one query."""
+    certs = Certificate.objects.filter(product__in=[p.pk for p in products]).exclude(status=Status.SUPERSEDED)
+    return {c.product_id: c for c in certs.order_by("issued_on", "id")}

@@ -1,0 +1,97 @@
+"""The public catalogue: certified products, searchable without login; only a valid certificate makes an OCOP
+product."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from ocop.certificates.catalogue import STATUSES, certified_products, latest_certificates, product_status
+from ocop.certificates.rules import shows_as_ocop
+from ocop.places.models import Commune, Province
+from ocop.registry.models import Product, ProductGroup, ProductPhoto
+
+PAGE_SIZE = 24
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    g = request.GET
+    status = g.get("status") if g.get("status") in STATUSES else "current"
+    stars = _int(g.get("stars")) if g.get("stars") in ("3", "4", "5") else None
+    province = g.get("province", "")
+    commune = _int(g.get("commune"))
+    results = certified_products(
+        q=g.get("q", "").strip()[:100], status=status, stars=stars, group=g.get("group", ""), province=province,
+        commune=commune,
+    )  # fmt: skip
+    page = Paginator(results, PAGE_SIZE).get_page(g.get("page"))  # type: ignore[arg-type]
+    products = list(page.object_list)
+    certs = latest_certificates(products)
+    rows = [(p, certs.get(p.pk), product_status(p), "★" * (p.ocop_stars or 0)) for p in products]
+    return render(
+        request,
+        "public/catalogue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "query": urlencode([(k, v) for k, v in g.items() if k != "page" and v]),
+            "status": status,
+            "groups": ProductGroup.objects.order_by("position"),
+            "provinces": Province.objects.order_by("name"),
+            "communes": Commune.objects.filter(province__code=province).order_by("name") if province else [],
+        },
+    )
+
+
+def _certified(pk: int) -> Product:
+    product = (
+        Product.objects.filter(pk=pk).exclude(ocop_status="")
+        .select_related("producer", "product_set__group", "commune__province")
+        .first()
+    )  # fmt: skip
+    if product is None:
+        raise Http404
+    return product
+
+
+@require_GET
+def product_page(request: HttpRequest, pk: int) -> HttpResponse:
+    product = _certified(pk)
+    status = product_status(product)
+    cert = latest_certificates([product]).get(product.pk)
+    return render(
+        request,
+        "public/product.html",
+        {
+            "p": product,
+            "cert": cert,
+            "status": status,
+            "ocop": shows_as_ocop(status),
+            "photos": product.photos.all(),
+            "packs": cert.packs.all() if cert and shows_as_ocop(status) else [],
+            "star_marks": "★" * (product.ocop_stars or 0),
+        },
+    )
+
+
+@require_GET
+def product_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
+    product = _certified(pk)
+    photo = ProductPhoto.objects.filter(pk=photo_pk, product=product).first()
+    if photo is None:
+        raise Http404
+    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
