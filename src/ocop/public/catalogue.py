@@ -3,7 +3,7 @@ product."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
@@ -27,7 +27,8 @@ def _int(value: str | None) -> int | None:
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     g = request.GET
-    status = g.get("status") if g.get("status") in STATUSES else "current"
+    status = g.get("status") or "current"
+    status = status if status in STATUSES else "current"
     stars = _int(g.get("stars")) if g.get("stars") in ("3", "4", "5") else None
     province = g.get("province", "")
     commune = _int(g.get("commune"))
@@ -35,7 +36,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         q=g.get("q", "").strip()[:100], status=status, stars=stars, group=g.get("group", ""), province=province,
         commune=commune,
     )  # fmt: skip
-    page = Paginator(results, PAGE_SIZE).get_page(g.get("page"))  # type: ignore[arg-type]
+    page: Page[Product] = Paginator(results, PAGE_SIZE).get_page(g.get("page"))  # type: ignore[arg-type]
     products = list(page.object_list)
     certs = latest_certificates(products)
     rows = [(p, certs.get(p.pk), product_status(p), "★" * (p.ocop_stars or 0)) for p in products]
@@ -45,7 +46,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": rows,
-            "query": urlencode([(k, v) for k, v in g.items() if k != "page" and v]),
+            "query": urlencode([(k, str(v)) for k, v in g.items() if k != "page" and v]),
             "status": status,
             "groups": ProductGroup.objects.order_by("position"),
             "provinces": Province.objects.order_by("name"),
