@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from ocop.certificates.demo import build_certificates_demo
 from ocop.evaluation.demo import COUNCIL, build_evaluation_demo
 from ocop.registry.demo import DEMO_PASSWORD, USERS, build_demo
 
@@ -18,6 +19,10 @@ class Command(BaseCommand):
         )
         dossiers = build_evaluation_demo(today=timezone.localdate())
         self.stdout.write(f"Evaluation: {dossiers} dossiers added to Hà Nội's 2025 round 1.")
+        certificates = build_certificates_demo(today=timezone.localdate())
+        self.stdout.write(
+            f"Certificates: {certificates.certificates} certificates in {certificates.decisions} decisions."
+        )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, full_name, role in USERS:
             self.stdout.write(f"  {username:<12} {role.label}  ({full_name})")

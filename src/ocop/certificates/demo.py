@@ -1,0 +1,105 @@
+"""The certificates part of `ocop demo`: the 2025 round's decision and certificates, the ministry's 5-star decision,
+and historical decisions (a district one from before July 2025), so that some certificates are expiring, some
+expired, one suspended and one revoked. Built through the real services; skipped when Hà Nội has decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from ocop.accounts.models import User
+from ocop.certificates import services
+from ocop.certificates.enums import IssuingLevel
+from ocop.certificates.models import Certificate, Decision
+from ocop.certificates.rules import add_months
+from ocop.evaluation.models import Result, Round
+from ocop.places.models import Province
+from ocop.registry.models import Product
+
+
+@dataclass
+class CertificatesDemo:
+    decisions: int = 0
+    certificates: int = 0
+
+
+def _history_products(hanoi: Province, count: int) -> list[Product]:
+    return list(
+        Product.objects.filter(commune__province=hanoi, dossiers__isnull=True, ocop_status="")
+        .select_related("producer")
+        .order_by("id")[:count]
+    )
+
+
+def _decision(
+    coordinator: User, hanoi: Province, *, level: IssuingLevel, number: str, on: dt.date,
+    items: list[tuple[Product, int]], body: str = "", round_: Round | None = None,
+    results: dict[int, Result] | None = None, signer: str = "",
+) -> list[Certificate]:  # fmt: skip
+    decision = services.draft_decision(
+        by=coordinator, province=hanoi, level=level, issuing_body=body, round_=round_, historical=round_ is None
+    )
+    for product, stars in items:
+        result = (results or {}).get(product.pk)
+        services.add_item(by=coordinator, decision=decision, product=product, stars=stars, result=result)
+    return services.issue_decision(by=coordinator, decision=decision, number=number, signed_on=on, signer=signer)
+
+
+@transaction.atomic
+def build_certificates_demo(*, today: dt.date) -> CertificatesDemo:
+    hanoi = Province.objects.get(code="01")
+    report = CertificatesDemo()
+    if Decision.objects.filter(province=hanoi).exists():
+        return report
+    coordinator = User.objects.get(username="coordinator")
+    made: list[Certificate] = []
+    # The 2025 round: the province recognises its published 3- and 4-star results...
+    round_ = Round.objects.filter(province=hanoi, year=2025, number=1).first()
+    if round_ is not None:
+        decision = services.draft_from_round(by=coordinator, round_=round_)
+        made += services.issue_decision(
+            by=coordinator, decision=decision, number="6215/QĐ-UBND", signed_on=min(today, dt.date(2025, 12, 15)),
+            signer="Nguyễn Mạnh Quyền",
+        )  # fmt: skip
+        # ...and the ministry recognises the referred product once the central council has scored it.
+        referred = Result.objects.filter(dossier__round=round_, referral=True, published=True).select_related(
+            "dossier__product"
+        )
+        items = [(r.dossier.product, 5) for r in referred]
+        if items:
+            made += _decision(
+                coordinator, hanoi, level=IssuingLevel.MINISTRY, number="1187/QĐ-BNNMT",
+                on=min(today, dt.date(2026, 3, 10)), items=items,
+                results={r.dossier.product_id: r for r in referred}, signer="Trần Thanh Nam",
+            )  # fmt: skip
+        report.decisions += 1 + bool(items)
+    # History: a district decision of 40 months ago (expired), a city one of 35 months ago (expiring soon) and
+    # one of 10 months ago (valid), of which one is later suspended and one revoked.
+    old = _history_products(hanoi, 9)
+    if len(old) == 9:
+        made += _decision(
+            coordinator, hanoi, level=IssuingLevel.DISTRICT, number="2150/QĐ-UBND",
+            on=min(add_months(today, -40), dt.date(2025, 6, 30)), items=[(p, 3) for p in old[:3]],
+            body="Ủy ban nhân dân huyện Gia Lâm", signer="Lê Anh Quân",
+        )  # fmt: skip
+        made += _decision(
+            coordinator, hanoi, level=IssuingLevel.PROVINCE, number="4410/QĐ-UBND",
+            on=add_months(today, -35), items=[(p, 4) for p in old[3:6]], signer="Nguyễn Mạnh Quyền",
+        )  # fmt: skip
+        recent = _decision(
+            coordinator, hanoi, level=IssuingLevel.PROVINCE, number="812/QĐ-UBND",
+            on=add_months(today, -10), items=[(old[6], 3), (old[7], 4), (old[8], 3)], signer="Nguyễn Mạnh Quyền",
+        )  # fmt: skip
+        made += recent
+        services.suspend(
+            by=coordinator, certificate=recent[1], reason="Kiểm tra phát hiện nhãn ghi sai hạn sử dụng; chờ khắc phục."
+        )
+        services.revoke(
+            by=coordinator, certificate=recent[2], decision_number="1520/QĐ-UBND", revoked_on=today,
+            reason="Chủ thể ngừng sản xuất sản phẩm.",
+        )  # fmt: skip
+        report.decisions += 3
+    report.certificates = len(made)
+    return report

@@ -1,0 +1,28 @@
+from collections import Counter
+
+from django.utils import timezone
+
+from ocop.certificates import log, queries
+from ocop.certificates.demo import build_certificates_demo
+from ocop.certificates.models import Certificate, Decision
+from ocop.evaluation.demo import build_evaluation_demo
+from ocop.registry.demo import build_demo
+
+
+def test_the_demo_issues_decisions_with_certificates_in_every_status(db):
+    build_demo(producers=30)
+    today = timezone.localdate()
+    build_evaluation_demo(today=today)
+    report = build_certificates_demo(today=today)
+    assert (report.decisions, report.certificates) == (5, 12)
+    assert Counter(Decision.objects.values_list("level", "legal_basis")) == {
+        ("province", "148+1489"): 2,
+        ("province", "148"): 1,
+        ("ministry", "148+1489"): 1,
+        ("district", "148"): 1,
+    }
+    statuses = Counter(queries.with_status(Certificate.objects.all()).values_list("reader_status", flat=True))
+    assert statuses == {"valid": 4, "expiring": 3, "expired": 3, "suspended": 1, "revoked": 1}
+    assert sorted(Certificate.objects.values_list("stars", flat=True)) == [3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 5]
+    assert log.verify() == []
+    assert build_certificates_demo(today=today).certificates == 0  # a second run adds nothing
