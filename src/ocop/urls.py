@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", public_views.healthz, name="healthz"),
     path("v/<str:code>", verify.verify, name="verify"),
     path("v/<str:code>/report", verify.report_problem, name="report_problem"),
+    path("kiem-tra/", verify.offline_check, name="offline_check"),
     path("san-pham/", catalogue.catalogue, name="catalogue"),
     path("san-pham/<int:pk>/", catalogue.product_page, name="catalogue_product"),
     path("san-pham/<int:pk>/anh/<int:photo_pk>", catalogue.product_photo, name="catalogue_photo"),

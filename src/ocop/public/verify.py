@@ -21,6 +21,7 @@ from ocop.certificates import queries, reports
 from ocop.certificates.enums import ReportKind, Status
 from ocop.certificates.models import Certificate
 from ocop.certificates.rules import shows_as_ocop
+from ocop.certificates.signing import published_keys
 
 CSS = (Path(__file__).parent / "templates" / "public" / "verify.css").read_text(encoding="utf-8").strip()
 CSS_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii") + "'"
@@ -113,3 +114,20 @@ def report_problem(request: HttpRequest, code: str) -> HttpResponse:
         else:
             context["sent"] = True
     return render(request, "public/report.html", context, status=status)
+
+
+@require_GET
+def offline_check(request: HttpRequest) -> HttpResponse:
+    """A page that checks a QR's signature in the browser, with the provinces' public keys inside it: once loaded,
+    it works without a network (an inspector in the field)."""
+    texts = {
+        "ok": _("Authentic: issued and signed by the OCOP office."),
+        "not_ours": _("This is not an OCOP Hub certificate QR."),
+        "damaged": _("The QR is damaged or altered: its signed part cannot be read."),
+        "unknown_key": _("The QR is signed with key %(key)s, which no province has published."),
+        "forged": _("The signature does not match: this QR was altered or forged."),
+        "mismatch": _("The address in the QR does not match the signed certificate code."),
+        "in_dates": _("within its 36 months today; a suspension or revocation shows only online"),
+        "ended": _("its 36 months have ended"),
+    }
+    return render(request, "public/offline_check.html", {"keys": published_keys(), "texts": texts})

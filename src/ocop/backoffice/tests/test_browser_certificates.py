@@ -1,6 +1,7 @@
 """From the council's result to the QR page, in a real Chromium: decision → certificate → scan page, then the
 certificate's life (suspension, lift, revocation, expiry) seen at once on the page and in the JSON."""
 
+import base64
 import datetime as dt
 
 import pytest
@@ -8,6 +9,8 @@ from playwright.sync_api import Page, expect
 
 from ocop.backoffice.tests.test_browser_evaluation import log_in
 from ocop.certificates.models import Certificate
+from ocop.certificates.pdf import qr_text
+from ocop.certificates.tests.conftest import issue, office  # noqa: F401
 from ocop.evaluation import scoring
 from ocop.evaluation.demo import FOUR_STARS
 from ocop.evaluation.tests.conftest import council_of, ready_dossier, scene  # noqa: F401
@@ -89,3 +92,30 @@ def test_a_decision_makes_a_certificate_whose_qr_page_follows_its_life(
     expect(page.locator("#verdict")).to_contain_text("ĐÃ THU HỒI: không còn là sản phẩm OCOP")
     expect(page.locator("#verdict")).to_contain_text("301/QĐ-UBND")
     assert page.request.get(f"{live_server.url}/api/v1/certificates/{cert.code}").json()["status"] == "revoked"
+
+
+def test_the_offline_check_accepts_a_real_qr_and_rejects_a_tampered_one(
+    page: Page,
+    live_server,
+    reference_data,
+    office,
+    time_machine,  # noqa: F811
+):
+    time_machine.move_to(dt.datetime(2026, 1, 12, 9, tzinfo=dt.UTC), tick=True)
+    cert = issue(office, stars=3)
+    real = qr_text(cert)
+    page.goto(f"{live_server.url}/kiem-tra/")
+    page.context.set_offline(True)  # the keys are in the page: no network from here on
+    page.get_by_label("Nội dung mã QR").fill(real)
+    page.get_by_role("button", name="Kiểm tra chữ ký").click()
+    result = page.locator("#offline-result")
+    expect(result).to_have_attribute("data-ok", "true")
+    expect(result).to_contain_text("Xác thực: do cơ quan OCOP cấp và ký số.")
+    expect(result).to_contain_text(f"{cert.number} · Bình gốm men lam · 3★ · 20/11/2025 – 20/11/2028")
+    address, fragment = real.split("#")
+    key_id, claim, signature = fragment.split(".")
+    forged_claim = base64.urlsafe_b64encode(cert.claim.replace("|3|", "|5|").encode()).rstrip(b"=").decode()
+    page.get_by_label("Nội dung mã QR").fill(f"{address}#{key_id}.{forged_claim}.{signature}")
+    page.get_by_role("button", name="Kiểm tra chữ ký").click()
+    expect(result).to_have_attribute("data-ok", "false")
+    expect(result).to_contain_text("Chữ ký không khớp: mã QR này đã bị sửa hoặc làm giả.")
