@@ -98,8 +98,8 @@ def test_the_offline_check_accepts_a_real_qr_and_rejects_a_tampered_one(
     page: Page,
     live_server,
     reference_data,
-    office,
-    time_machine,  # noqa: F811
+    office,  # noqa: F811
+    time_machine,
 ):
     time_machine.move_to(dt.datetime(2026, 1, 12, 9, tzinfo=dt.UTC), tick=True)
     cert = issue(office, stars=3)
@@ -113,7 +113,7 @@ def test_the_offline_check_accepts_a_real_qr_and_rejects_a_tampered_one(
     expect(result).to_contain_text("Xác thực: do cơ quan OCOP cấp và ký số.")
     expect(result).to_contain_text(f"{cert.number} · Bình gốm men lam · 3★ · 20/11/2025 – 20/11/2028")
     address, fragment = real.split("#")
-    key_id, claim, signature = fragment.split(".")
+    key_id, _claim, signature = fragment.split(".")
     forged_claim = base64.urlsafe_b64encode(cert.claim.replace("|3|", "|5|").encode()).rstrip(b"=").decode()
     page.get_by_label("Nội dung mã QR").fill(f"{address}#{key_id}.{forged_claim}.{signature}")
     page.get_by_role("button", name="Kiểm tra chữ ký").click()
