@@ -56,6 +56,8 @@ test: setup
 	bash .ci/test
 
 bench: setup
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "Installing wrk and nginx from Debian's packages"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null; }
 	$(BIN)/python -m bench
 
 .PHONY: help setup messages migrate demo run lint test bench

@@ -24,18 +24,21 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from bench import import_bench, search_bench
+    from bench import certificates_bench, import_bench, search_bench
     from ocop.places.loader import load_places
     from ocop.registry.reference import load_classification
 
     call_command("migrate", verbosity=0)
     load_places()
     load_classification()
-    which = sys.argv[1:] or ["import", "search"]
+    call_command("load_criteria", verbosity=0)
+    which = sys.argv[1:] or ["import", "search", "certificates"]
     if "import" in which:
         import_bench.run(OUT)
     if "search" in which:
         search_bench.run()
+    if "certificates" in which:
+        certificates_bench.run(OUT)
 
 
 if __name__ == "__main__":

@@ -63,6 +63,8 @@ OCOP_IMPORT_BACKGROUND_ROWS = envint("OCOP_IMPORT_BACKGROUND_ROWS", "300")
 OCOP_KEYS_DIR = Path(envstr("OCOP_KEYS_DIR", str(DATA_DIR / "keys"))).resolve()
 # A certificate shows "expiring soon" this many days before its last day (the legal notice is due 30 days before).
 OCOP_EXPIRY_WARN_DAYS = envint("OCOP_EXPIRY_WARN_DAYS", "90")
+# Worker processes that lay out a decision's certificate PDFs (WeasyPrint is CPU-bound): one per core by default.
+OCOP_PDF_PROCESSES = envint("OCOP_PDF_PROCESSES", str(os.cpu_count() or 1))
 # Consumers' problem reports from the scan page accepted per sender and hour.
 OCOP_REPORTS_PER_HOUR = envint("OCOP_REPORTS_PER_HOUR", "5")
 OCOP_UPLOAD_MAX_BYTES = envint("OCOP_UPLOAD_MAX_MB", "20") * 1024 * 1024

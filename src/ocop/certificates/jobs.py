@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import task
@@ -33,7 +34,7 @@ def run_batch(batch: CertificateBatch) -> None:
 
     try:
         certs = batch.decision.certificates.order_by("sequence")
-        for cert, data in render_certificates(certs, progress):
+        for cert, data in render_certificates(certs, progress, processes=settings.OCOP_PDF_PROCESSES):
             cert.pdf.save(f"{cert.number}.pdf", ContentFile(data), save=False)
             Certificate.objects.filter(pk=cert.pk).update(pdf=cert.pdf.name)
     except Exception:

@@ -53,3 +53,9 @@ def render_document(html: str) -> Any:
 def render_pdf(html: str) -> bytes:
     """An HTML page as one PDF."""
     return render_document(html).write_pdf()  # type: ignore[no-any-return]
+
+
+def pages_as_pdfs(html: str) -> list[bytes]:
+    """Lay out an HTML document and write each page as its own PDF (runs in a worker process: no Django here)."""
+    document = render_document(html)
+    return [document.copy([page]).write_pdf() for page in document.pages]

@@ -1,0 +1,244 @@
+"""Certificates at scale: the QR page served for real beside nginx, catalogue search, and 400 certificate PDFs.
+
+1. `/v/<code>` with 100,000 certificates, served as docs/deployment.md says (gunicorn, 2 workers, gthread with
+   keep-alive; persistent database connections where the database allows them), loaded with wrk from the same box,
+   beside nginx serving a static file of the same size in the same run. Prints req/s, p50/p99 and the ratio
+   (goal: ratio ≥ 0.25, p99 < 20 ms).
+2. The public catalogue's search over 100,000 certified products: p50/p95 (goal p95 ≤ 20 ms).
+3. 400 certificate PDFs, as the batch task makes them: total seconds (goal ≤ 60 s on this 2-core machine).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CERTIFICATES = 100_000
+PER_DECISION = 500
+
+
+def _generate() -> None:
+    from django.db import connection
+    from django.utils import timezone
+
+    from ocop.certificates import rules, signing
+    from ocop.certificates.models import Certificate, CertificateCounter, Decision, DecisionItem
+    from ocop.places.models import Province
+    from ocop.registry.models import Product
+
+    hanoi = Province.objects.get(code="01")
+    products = list(
+        Product.objects.order_by("id").values_list("id", "name", "producer_id", "commune_id")[:CERTIFICATES]
+    )
+    today = timezone.localdate()
+    first_day = dt.date(2023, 1, 2)
+    span = (today - first_day).days
+    seq_by_year: dict[int, int] = {}
+    for start in range(0, len(products), PER_DECISION):
+        chunk = products[start : start + PER_DECISION]
+        n = start // PER_DECISION
+        signed_on = first_day + dt.timedelta(days=n * span // (len(products) // PER_DECISION))
+        decision = Decision.objects.create(
+            province=hanoi, level="province", issuing_body="Ủy ban nhân dân Thành phố Hà Nội", number=f"{n + 1}/QĐ-UBND",
+            signed_on=signed_on, legal_basis=rules.legal_basis_for(signed_on), state="issued",
+        )  # fmt: skip
+        items = DecisionItem.objects.bulk_create(
+            DecisionItem(decision=decision, product_id=pid, stars=3 + i % 2, position=i)
+            for i, (pid, _name, _producer, _commune) in enumerate(chunk)
+        )
+        until = rules.valid_until(signed_on)
+        certs = []
+        for item, (pid, name, producer_id, commune_id) in zip(items, chunk, strict=True):
+            seq = seq_by_year.get(signed_on.year, 0) + 1
+            seq_by_year[signed_on.year] = seq
+            number = f"01-{signed_on.year}-{seq:05d}"
+            code = rules.new_code()
+            claim = rules.Claim(number, code, name, item.stars, signed_on, until)
+            key_id, signature = signing.sign(hanoi, claim)
+            status = "suspended" if seq % 41 == 0 else "revoked" if seq % 53 == 0 else "valid"
+            certs.append(Certificate(
+                item=item, decision=decision, product_id=pid, producer_id=producer_id, province=hanoi,
+                commune_id=commune_id, number=number, year=signed_on.year, sequence=seq, stars=item.stars,
+                issued_on=signed_on, valid_until=until, code=code, status=status, status_since=signed_on,
+                status_reason="Kiểm tra định kỳ" if status != "valid" else "", claim=claim.text(), key_id=key_id,
+                signature=signature,
+            ))  # fmt: skip
+        Certificate.objects.bulk_create(certs, batch_size=1000)
+    for year, last in seq_by_year.items():
+        CertificateCounter.objects.update_or_create(province=hanoi, year=year, defaults={"last": last})
+    with connection.cursor() as cursor:  # the products' copy of their certificate, as the services keep it
+        cursor.execute(
+            "UPDATE registry_product SET ocop_status = c.status, ocop_stars = c.stars, ocop_until = c.valid_until "
+            "FROM certificates_certificate c WHERE c.product_id = registry_product.id"
+        )
+        if connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(port: int) -> None:
+    for _ in range(200):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+WRK_SCRIPT = """
+local codes = {}
+for line in io.lines("%s") do codes[#codes + 1] = line end
+request = function()
+  return wrk.format("GET", "%s" .. codes[math.random(#codes)])
+end
+"""
+
+
+def _wrk(url: str, path_prefix: str, codes_file: Path, out: Path) -> dict[str, float]:
+    script = out / f"wrk-{abs(hash(url))}.lua"
+    script.write_text(WRK_SCRIPT % (codes_file, path_prefix))
+    result = subprocess.run(
+        ["wrk", "-t2", "-c16", "-d10s", "--latency", "-s", str(script), url],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    text = result.stdout
+
+    def latency(label: str) -> float:
+        match = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+        assert match, text
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    return {"rps": rps, "p50": latency("50%"), "p99": latency("99%"), "errors": float(errors.group(1)) if errors else 0}
+
+
+def _qr_page(out: Path) -> None:
+    from ocop.certificates.models import Certificate
+
+    if not (shutil.which("wrk") and shutil.which("nginx")):
+        print("qr page: wrk and nginx are needed (make bench installs them from Debian's packages); skipped")
+        return
+    codes = list(Certificate.objects.order_by("?").values_list("code", flat=True)[:5000])
+    codes_file = out / "codes.txt"
+    codes_file.write_text("\n".join(codes) + "\n")
+    app_port, static_port = _free_port(), _free_port()
+    env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECRET_KEY": "bench-" + "x" * 50,
+           "CONN_MAX_AGE": "60"}  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "ocop.wsgi", "-w", "2", "-k", "gthread", "--threads", "4",
+         "--keep-alive", "5", "-b", f"127.0.0.1:{app_port}", "--log-level", "warning"],
+        env=env, cwd=Path(__file__).resolve().parent.parent,
+    )  # fmt: skip
+    root = Path(tempfile.mkdtemp(prefix="nginx-", dir=out))
+    try:
+        _wait(app_port)
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{app_port}/v/{codes[0]}") as response:
+            page = response.read()
+        (root / "page.html").write_bytes(page)  # a static file of the same size as the page
+        (root / "codes.txt").write_text("\n".join(["page.html"] * 10) + "\n")
+        conf = root / "nginx.conf"
+        conf.write_text(
+            f"worker_processes 2; pid {root}/nginx.pid; error_log {root}/error.log; daemon off;\n"
+            f"events {{ worker_connections 1024; }}\n"
+            f"http {{ access_log off; client_body_temp_path {root}/body; proxy_temp_path {root}/proxy; "
+            f"fastcgi_temp_path {root}/fcgi; uwsgi_temp_path {root}/uwsgi; scgi_temp_path {root}/scgi; "
+            f"types {{ text/html html; }} keepalive_requests 100000; "
+            f"server {{ listen 127.0.0.1:{static_port}; root {root}; location / {{ try_files $uri =404; }} }} }}\n"
+        )
+        nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(root)])
+        try:
+            _wait(static_port)
+            app = _wrk(f"http://127.0.0.1:{app_port}", "/v/", codes_file, out)
+            static = _wrk(f"http://127.0.0.1:{static_port}", "/", root / "codes.txt", out)
+        finally:
+            nginx.terminate()
+            nginx.wait()
+    finally:
+        server.terminate()
+        server.wait()
+    print(f"qr page: /v/<code> over {Certificate.objects.count():,} certificates, {len(page):,} bytes of HTML+CSS; "
+          "gunicorn 2 workers (gthread, keep-alive) vs nginx (2 workers) serving a file of the same size; "
+          "wrk -t2 -c16 -d10s, random codes")  # fmt: skip
+    print(f"qr page: app    {app['rps']:,.0f} req/s, p50 {app['p50']:.2f} ms, p99 {app['p99']:.2f} ms, "
+          f"non-2xx {app['errors']:.0f}")  # fmt: skip
+    print(f"qr page: nginx  {static['rps']:,.0f} req/s, p50 {static['p50']:.2f} ms, p99 {static['p99']:.2f} ms")
+    print(f"qr page: ratio app/nginx {app['rps'] / static['rps']:.3f} (goal ≥ 0.25), p99 {app['p99']:.2f} ms "
+          "(goal < 20 ms)")  # fmt: skip
+
+
+def _catalogue() -> None:
+    from bench.search_bench import QUERIES
+    from ocop.certificates.catalogue import certified_products
+    from ocop.registry.models import Product
+
+    timings = []
+    for _round in range(5):
+        for q in QUERIES:
+            started = time.perf_counter()
+            results = certified_products(q=q)
+            results.count()
+            list(results[:24])
+            timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    certified = Product.objects.exclude(ocop_status="").count()
+    print(f"catalogue: {len(timings)} searches over {certified:,} certified products (valid today by default), "
+          "count + first page of 24")  # fmt: skip
+    print(f"catalogue: p50 {statistics.median(timings):.1f} ms, p95 {timings[int(len(timings) * 0.95) - 1]:.1f} ms "
+          "(goal p95 ≤ 20 ms)")  # fmt: skip
+
+
+def _pdfs() -> None:
+    from ocop.certificates.jobs import run_batch
+    from ocop.certificates.models import Certificate, CertificateBatch, Decision
+    from ocop.places.models import Province
+
+    # A decision of 400 certificates: Hà Nội's yearly target of products rated 3 stars or more.
+    decision = Decision.objects.create(
+        province=Province.objects.get(code="01"), level="province", issuing_body="Ủy ban nhân dân Thành phố Hà Nội",
+        number="400/QĐ-UBND", signed_on=dt.date(2026, 1, 10), legal_basis="148+1489", state="issued",
+    )  # fmt: skip
+    ids = list(Certificate.objects.order_by("-id").values_list("pk", flat=True)[:400])
+    Certificate.objects.filter(pk__in=ids).update(decision=decision)
+    batch = CertificateBatch.objects.create(decision=decision, total=len(ids))
+    started = time.perf_counter()
+    run_batch(batch)
+    seconds = time.perf_counter() - started
+    batch.refresh_from_db()
+    print(f"pdfs: {batch.done} certificate PDFs (A4, Vietnamese, QR) in {seconds:.1f} s, "
+          f"{seconds / max(batch.done, 1) * 1000:.0f} ms each, one process (goal ≤ 60 s for 400)")  # fmt: skip
+
+
+def run(out: Path) -> None:
+    from ocop.certificates.models import Certificate
+    from ocop.registry.models import Product
+
+    if Product.objects.count() < CERTIFICATES:
+        from bench.search_bench import _generate as generate_products
+
+        generate_products()
+    if Certificate.objects.count() < CERTIFICATES:
+        started = time.perf_counter()
+        _generate()
+        print(f"certificates: generated {Certificate.objects.count():,} in {time.perf_counter() - started:.1f} s")
+    _qr_page(out)
+    _catalogue()
+    _pdfs()
