@@ -87,6 +87,7 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.OCOP_KEYS_DIR = tmp_path / "keys"
+    settings.OCOP_PAGE_CACHE_DIR = str(tmp_path / "pages")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "vi"
 

@@ -65,6 +65,8 @@ OCOP_KEYS_DIR = Path(envstr("OCOP_KEYS_DIR", str(DATA_DIR / "keys"))).resolve()
 OCOP_EXPIRY_WARN_DAYS = envint("OCOP_EXPIRY_WARN_DAYS", "90")
 # Worker processes that lay out a decision's certificate PDFs (WeasyPrint is CPU-bound): one per core by default.
 OCOP_PDF_PROCESSES = envint("OCOP_PDF_PROCESSES", str(os.cpu_count() or 1))
+# Stored copies of the QR pages, one folder per day, for nginx to serve (docs/deployment.md); empty: none kept.
+OCOP_PAGE_CACHE_DIR = envstr("OCOP_PAGE_CACHE_DIR", str(DATA_DIR / "pages"))
 # Consumers' problem reports from the scan page accepted per sender and hour.
 OCOP_REPORTS_PER_HOUR = envint("OCOP_REPORTS_PER_HOUR", "5")
 OCOP_UPLOAD_MAX_BYTES = envint("OCOP_UPLOAD_MAX_MB", "20") * 1024 * 1024

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate
+from ocop.certificates.rules import reader_status, shows_as_ocop
 
 
 def _dates(today: dt.date | None) -> tuple[dt.date, dt.date]:
@@ -54,3 +59,70 @@ def by_code(code: str) -> Certificate | None:
         .prefetch_related("packs")
         .first()
     )
+
+
+SCAN_FIELDS = {
+    "pk": "id", "code": "code", "number": "number", "stars": "stars", "issued_on": "issued_on",
+    "valid_until": "valid_until", "stored_status": "status", "status_reason": "status_reason",
+    "status_since": "status_since", "revocation_decision": "revocation_decision", "updated_at": "updated_at",
+    "product": "product__name", "producer": "producer__name", "commune": "commune__name",
+    "province": "province__name", "decision": "decision__number", "decision_on": "decision__signed_on",
+    "issuing_body": "decision__issuing_body", "new_number": "superseded_by__number",
+    "new_stars": "superseded_by__stars",
+}  # fmt: skip
+DATES = ("issued_on", "valid_until", "status_since", "decision_on")
+
+
+def _dated(row: dict[str, Any]) -> dict[str, Any]:
+    """Dates as dates: a raw SQLite cursor returns them as text (PostgreSQL already gives dates)."""
+    for key in DATES:
+        if isinstance(row[key], str):
+            row[key] = dt.date.fromisoformat(row[key])
+    if isinstance(row["updated_at"], str):
+        row["updated_at"] = parse_datetime(row["updated_at"])
+    return row
+
+
+def scan_rows(qs: QuerySet[Certificate], today: dt.date | None = None) -> list[dict[str, Any]]:
+    """What the QR page shows, as plain rows (the status computed here). Packs come with a second query, only for
+    certificates that are OCOP today."""
+    today = today or timezone.localdate()
+    rows = [{key: row[field] for key, field in SCAN_FIELDS.items()} for row in qs.values(*SCAN_FIELDS.values())]
+    return _finish([_dated(row) for row in rows], today)
+
+
+def _finish(rows: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
+    for row in rows:
+        row["status"] = reader_status(row["stored_status"], row["valid_until"], today, settings.OCOP_EXPIRY_WARN_DAYS)
+        row["packs"] = []
+    current = {row["pk"]: row for row in rows if shows_as_ocop(row["status"])}
+    if current:
+        through = Certificate.packs.through.objects.filter(certificate_id__in=current)
+        for cert_id, name, size, gtin in through.values_list(
+            "certificate_id", "productpack__name", "productpack__size", "productpack__gtin"
+        ).order_by("productpack__id"):
+            current[cert_id]["packs"].append({"name": name, "size": size, "gtin": gtin})
+    return rows
+
+
+@lru_cache(maxsize=2)
+def _by_code_sql(vendor: str) -> str:
+    """The page's query, compiled once per process: it is the hottest path of the public site."""
+    qs = Certificate.objects.filter(code="?").values(*SCAN_FIELDS.values())
+    sql, params = qs.query.sql_with_params()
+    assert list(params) == ["?"]
+    return str(sql)
+
+
+def scan_row(code: str) -> dict[str, Any] | None:
+    """The QR page's row for a code (codes are read case-insensitively), or None."""
+    code = code.strip().upper()
+    if not code or len(code) > 16:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_by_code_sql(connection.vendor), [code])
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    row = _dated(dict(zip(SCAN_FIELDS, found, strict=True)))
+    return _finish([row], timezone.localdate())[0]

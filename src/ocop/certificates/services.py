@@ -202,7 +202,7 @@ def issue_decision(
     decision.save()
     first = _bump(decision.province, signed_on.year, len(items))
     until = rules.valid_until(signed_on)
-    certificates = []
+    certificates, superseded = [], []
     for offset, item in enumerate(items):
         product = item.product
         cert = Certificate(
@@ -232,6 +232,7 @@ def issue_decision(
             .filter(product=product, status__in=(Status.VALID, Status.SUSPENDED))
             .exclude(pk=cert.pk)
         ):
+            superseded.append(old.pk)
             _set_status(old, Status.SUPERSEDED, by=by, event=LogEvent.SUPERSEDED, superseded_by=cert,
                         reason=_("Replaced by certificate %(number)s.") % {"number": cert.number})  # fmt: skip
         _sync_product(cert)
@@ -241,7 +242,7 @@ def issue_decision(
         actor=by, action=AuditAction.CHANGE, obj=decision,
         changes={"state": [DecisionState.DRAFT, DecisionState.ISSUED], "number": [None, number]},
     )  # fmt: skip
-    _notify([c.pk for c in certificates], LogEvent.ISSUED)
+    _notify([c.pk for c in certificates] + superseded, LogEvent.ISSUED)
     return certificates
 
 

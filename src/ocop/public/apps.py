@@ -6,3 +6,8 @@ class PublicConfig(AppConfig):
     name = "ocop.public"
     label = "public"
     verbose_name = _("Public site")
+
+    def ready(self) -> None:
+        from ocop.public import handlers
+
+        handlers.connect()

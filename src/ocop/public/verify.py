@@ -1,99 +1,53 @@
-"""`/v/<code>`: the page behind the QR. Small (inline CSS, no script, no other request) and never stale."""
+"""`/v/<code>`: the page behind the QR (public.scanpage), the consumer's report form, the offline check page."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 
 from ocop.certificates import queries, reports
-from ocop.certificates.enums import ReportKind, Status
-from ocop.certificates.models import Certificate
-from ocop.certificates.rules import shows_as_ocop
+from ocop.certificates.enums import ReportKind
 from ocop.certificates.signing import published_keys
-
-CSS = (Path(__file__).parent / "templates" / "public" / "verify.css").read_text(encoding="utf-8").strip()
-CSS_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii") + "'"
-CSP = {"default-src": ["'none'"], "style-src": [CSS_HASH], "img-src": ["'self'"], "form-action": ["'self'"],
-       "frame-ancestors": ["'none'"]}  # fmt: skip
-
-
-def _verdict(c: Certificate, status: str) -> tuple[str, str]:
-    """The headline in large type and the sentence under it."""
-    until = c.valid_until.strftime("%d/%m/%Y")
-    since = c.status_since.strftime("%d/%m/%Y") if c.status_since else ""
-    valid = _("Valid: OCOP product, %(n)s stars") % {"n": c.stars}
-    if status == Status.VALID:
-        return valid, _("The certificate is valid until %(date)s.") % {"date": until}
-    if status == Status.EXPIRING:
-        days = (c.valid_until - timezone.localdate()).days + 1
-        detail = _("The certificate is valid until %(date)s (%(days)s days left).")
-        return valid, detail % {"date": until, "days": days}
-    if status == Status.EXPIRED:
-        detail = _("The certificate ended on %(date)s. The OCOP mark may no longer be used on this product.")
-        return _("EXPIRED: no longer an OCOP product"), detail % {"date": until}
-    if status == Status.SUSPENDED:
-        detail = _("Suspended since %(date)s: %(reason)s")
-        return _("SUSPENDED: not an OCOP product for now"), detail % {"date": since, "reason": c.status_reason}
-    if status == Status.REVOKED:
-        detail = _("Revoked by decision %(number)s of %(date)s: %(reason)s")
-        values = {"number": c.revocation_decision, "date": since, "reason": c.status_reason}
-        return _("REVOKED: not an OCOP product"), detail % values
-    new = c.superseded_by
-    detail = _("This certificate was replaced by certificate %(number)s (%(n)s stars); check the newer label.")
-    values = {"number": new.number if new else "", "n": str(new.stars) if new else ""}
-    return _("REPLACED by a newer certificate"), detail % values
+from ocop.public import scanpage
 
 
 @require_GET
-@csp_override(CSP)
+@csp_override(scanpage.CSP)
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    """Whether the stars are valid today. A status change shows on the very next request: the page may be stored
-    but must be revalidated (ETag over the certificate's last change, the day and the language)."""
-    cert = queries.by_code(code)
-    now = timezone.localtime()
-    context = {"css": CSS, "code": code[:40], "now": now, "report_url": reverse("report_problem", args=[code[:40]])}
+    """Whether the stars are valid today, in Vietnamese with English beside it. A status change shows on the very
+    next request: the page may be stored but must be revalidated (ETag over the certificate's last change and the
+    day). In production nginx serves the day's stored copy (docs/deployment.md); this view makes it on a miss."""
+    cert = queries.scan_row(code)
+    day = timezone.localdate()
     if cert is None:
-        response = render(request, "public/verify.html", context, status=404)
+        response = HttpResponse(scanpage.render_page(None, code[:40], day), status=404)
         response["Cache-Control"] = "no-cache"
         return response
-    etag = f'"{cert.pk}-{cert.updated_at.timestamp():.6f}-{now.date().isoformat()}-{get_language()}"'
+    etag = f'"{cert["pk"]}-{cert["updated_at"].timestamp():.6f}-{day.isoformat()}"'
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
-        status = cert.reader_status  # type: ignore[attr-defined]
-        headline, detail = _verdict(cert, status)
-        context |= {
-            "c": cert,
-            "status": status,
-            "ocop": shows_as_ocop(status),
-            "headline": headline,
-            "detail": detail,
-            "star_range": range(cert.stars),
-        }
-        response = render(request, "public/verify.html", context)
+        body = scanpage.render_page(cert, cert["code"], day)
+        if code == cert["code"]:
+            scanpage.store_if_absent(cert["code"], body, day)
+        response = HttpResponse(body)
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"
-    response["Vary"] = "Accept-Language, Cookie"
     return response
 
 
-@csp_override(CSP)
+@csp_override(scanpage.CSP)
 def report_problem(request: HttpRequest, code: str) -> HttpResponse:
     """A consumer reports a suspected fake, expired or otherwise wrong label (no login; rate-limited)."""
     context: dict[str, Any] = {
-        "css": CSS, "code": code[:40], "kinds": ReportKind.choices, "values": request.POST, "errors": {},
+        "css": scanpage.CSS, "code": code[:40], "kinds": ReportKind.choices, "values": request.POST, "errors": {},
     }  # fmt: skip
     status = 200
     if request.method == "POST":

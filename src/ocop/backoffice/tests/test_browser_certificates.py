@@ -56,6 +56,7 @@ def test_a_decision_makes_a_certificate_whose_qr_page_follows_its_life(
     scan(page, live_server, cert.code)
     expect(page.locator("#verdict")).to_contain_text("Còn hiệu lực: sản phẩm OCOP 4 sao")
     expect(page.locator("#verdict")).to_contain_text("10/01/2029")
+    expect(page.locator("#verdict")).to_have_css("background-color", "rgb(20, 108, 46)")  # the policy lets its CSS in
 
     log_in(page, live_server, "coordinator")
     page.goto(f"{live_server.url}/bo/certificates/{cert.pk}/")

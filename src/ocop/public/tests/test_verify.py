@@ -1,10 +1,13 @@
 """`/v/<code>` and its JSON twin: the status today, at once after a change, small and script-free."""
 
 import datetime as dt
+from pathlib import Path
 
 from ocop.certificates import services
 from ocop.certificates.models import ConsumerReport
 from ocop.certificates.tests.conftest import issue, office  # noqa: F401
+from ocop.public import scanpage
+from ocop.testing import make_product
 
 
 def test_the_scan_page_tells_at_once_whether_the_stars_are_valid(office, client, time_machine):  # noqa: F811
@@ -18,7 +21,8 @@ def test_the_scan_page_tells_at_once_whether_the_stars_are_valid(office, client,
     assert "Giấy chứng nhận còn hiệu lực đến 20/11/2028." in body
     assert "Bình gốm men lam" in body and "HTX Gốm Bát Tràng" in body and "Hộp 1 bình" in body
     assert len(response.content) < 30_000
-    assert "<script" not in body and "http" not in body.replace(f"/v/{cert.code}", "")
+    assert "<script" not in body and "http://" not in body and "https://" not in body
+    assert f"<style>{scanpage.CSS}</style>" in body  # unescaped, so that its hash in the policy matches
     assert "style-src 'sha256-" in response["Content-Security-Policy"]
     etag = response["ETag"]
     assert client.get(f"/v/{cert.code}", HTTP_IF_NONE_MATCH=etag).status_code == 304
@@ -53,8 +57,6 @@ def test_an_unknown_code_is_a_clear_not_found(db, client):
 
 def test_the_register_filters_by_status_stars_and_province(office, client, time_machine):  # noqa: F811
     time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
-    from ocop.testing import make_product
-
     a = issue(office, stars=4)
     b = issue(office, product=make_product(producer=office.producer, name="Chén"), stars=3, on=dt.date(2023, 3, 1))
     c = issue(office, product=make_product(producer=office.producer, name="Đĩa"), stars=3)
@@ -94,3 +96,48 @@ def test_a_consumer_reports_a_label_and_floods_are_refused(office, client, time_
     assert ConsumerReport.objects.count() == 2
     time_machine.move_to(dt.datetime(2026, 1, 10, 10, 1, tzinfo=dt.UTC))
     assert client.post(url, {"kind": "expired"}).status_code == 200
+
+
+def test_the_page_is_bilingual_and_its_stored_copy_follows_every_change(
+    office,  # noqa: F811
+    client,
+    time_machine,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    cert = issue(office)
+    folder = Path(settings.OCOP_PAGE_CACHE_DIR) / "v"
+    body = client.get(f"/v/{cert.code}").content
+    copy = folder / "2026-01-10" / f"{cert.code}.html"
+    assert copy.read_bytes() == body  # what nginx serves from now on, today
+    text = body.decode()
+    assert "Còn hiệu lực: sản phẩm OCOP 4 sao" in text and "Valid: OCOP product, 4 stars" in text
+    assert '<meta http-equiv="Content-Security-Policy"' in text
+    client.get(f"/v/{cert.code.lower()}")  # another spelling is answered but not stored
+    assert sorted(p.name for p in copy.parent.iterdir()) == [f"{cert.code}.html"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.suspend(by=office.coordinator, certificate=cert, reason="Nhãn ghi sai hạn dùng")
+    assert "TẠM ĐÌNH CHỈ" in copy.read_text()  # rewritten as the change committed
+    assert "SUSPENDED: not an OCOP product for now" in copy.read_text()
+    client.get(f"/v/{cert.code}")  # a request never overwrites a copy
+    assert "TẠM ĐÌNH CHỈ" in copy.read_text()
+    time_machine.move_to(dt.datetime(2026, 1, 12, 9, tzinfo=dt.UTC))  # a new day: a new folder, old ones pruned
+    client.get(f"/v/{cert.code}")
+    assert sorted(p.name for p in folder.iterdir()) == ["2026-01-12"]
+    unknown = client.get("/v/KHONGCO123")
+    assert unknown.status_code == 404 and not (folder / "2026-01-12" / "KHONGCO123.html").exists()
+
+
+def test_the_days_copies_are_built_ahead_without_overwriting_newer_ones(office, time_machine, settings):  # noqa: F811
+    from django.core.management import call_command
+
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    a = issue(office)
+    b = issue(office, product=make_product(producer=office.producer, name="Chén gốm"), on=dt.date(2023, 1, 2))
+    folder = Path(settings.OCOP_PAGE_CACHE_DIR) / "v" / "2026-01-10"
+    folder.mkdir(parents=True)
+    (folder / f"{a.code}.html").write_text("newer")
+    call_command("build_scan_pages")
+    assert (folder / f"{a.code}.html").read_text() == "newer"
+    assert "EXPIRED: no longer an OCOP product" in (folder / f"{b.code}.html").read_text()
