@@ -227,13 +227,13 @@ def _catalogue() -> None:
         for q in QUERIES:
             started = time.perf_counter()
             results = certified_products(q=q)
-            results.count()
+            results.capped_count(1000)  # what the catalogue page counts
             list(results[:24])
             timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     certified = Product.objects.exclude(ocop_status="").count()
     print(f"catalogue: {len(timings)} searches over {certified:,} certified products (valid today by default), "
-          "count + first page of 24")  # fmt: skip
+          "count (exact up to 1,000, then \"1,000+\") + first page of 24")  # fmt: skip
     print(f"catalogue: p50 {statistics.median(timings):.1f} ms, p95 {timings[int(len(timings) * 0.95) - 1]:.1f} ms "
           "(goal p95 ≤ 20 ms)")  # fmt: skip
 

@@ -140,6 +140,7 @@ class RankedSearch[M: models.Model]:
         self._tokens = fold_tokens(q)
         self._select, self._prefetch = select, prefetch
         self._count: int | None = None
+        self._at_least = 0  # a capped count that hit its cap: the exact count is at least this
         self._opening_count: int | None = None
         self._fast = bool(self._tokens) and connection.vendor == "sqlite" and _walk_index(qs.model) is not None
         self._ordered = search(qs, q) if self._tokens else qs
@@ -156,6 +157,24 @@ class RankedSearch[M: models.Model]:
             else:
                 self._count = self._ordered.count()
         return self._count
+
+    def capped_count(self, cap: int) -> int:
+        """The count, up to `cap`: exact below it, `cap` when there are at least that many (the catalogue shows
+        "1,000+" then), which spares counting every match of a common word under a filter."""
+        if self._count is None and self._fast and not self._qs.query.where:
+            self.count()  # straight from the FTS index: cheap
+        if self._count is not None:
+            return min(self._count, cap)
+        plain = self._qs.order_by()
+        if self._fast:
+            found = _fts_capped_count(plain, self._tokens, cap)
+        else:
+            found = (_matching(plain, self._tokens) if self._tokens else plain).values("pk")[:cap].count()
+        if found < cap:
+            self._count = found
+        else:
+            self._at_least = cap
+        return found
 
     def __len__(self) -> int:
         return self.count()
@@ -200,7 +219,8 @@ class RankedSearch[M: models.Model]:
                 .values_list("pk", flat=True)
             )
             lo, hi = max(0, start - first), stop - first
-            remaining = self.count() - first
+            total = self._count if self._count is not None else (self._at_least or self.count())
+            remaining = total - first
             highest = self._qs.model._default_manager.aggregate(m=Max("pk"))["m"] or 0
             if remaining > 0 and hi * highest / remaining <= self._walk_limit:
                 ids += _walk(rest[lo:hi])
@@ -215,6 +235,22 @@ def _walk_index(model: type[models.Model]) -> str | None:
         if list(index.fields) == ["search_text"]:
             return index.name
     return None
+
+
+def _fts_capped_count(qs: models.QuerySet[Any], tokens: list[str], cap: int) -> int:
+    """Count matches up to `cap`, driving from the FTS index (rowid order) so that it stops at the cap instead of
+    collecting every match first, as `pk IN (FTS rows)` would."""
+    sql, params = qs.values("pk").query.get_compiler(using=qs.db).as_sql()
+    table = qs.model._meta.db_table
+    quoted = connection.ops.quote_name(table)
+    joined = f"FROM {table}_fts JOIN {quoted} ON {quoted}.id = {table}_fts.rowid"
+    match = f"{table}_fts MATCH %s"
+    sql = sql.replace(f"FROM {quoted}", joined, 1)
+    # The MATCH opens the WHERE clause, so its parameter comes first (a plain SELECT has none before WHERE).
+    sql = sql.replace(" WHERE ", f" WHERE {match} AND ", 1) if " WHERE " in sql else f"{sql} WHERE {match}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT {int(cap)})", [_fts_match(tokens), *params])
+        return int(cursor.fetchone()[0])
 
 
 def _walk(qs: models.QuerySet[Any]) -> list[Any]:

@@ -11,10 +11,29 @@ from django.views.decorators.http import require_GET
 
 from ocop.certificates.catalogue import STATUSES, certified_products, latest_certificates, product_status
 from ocop.certificates.rules import shows_as_ocop
+from ocop.core.search import RankedSearch
 from ocop.places.models import Commune, Province
 from ocop.registry.models import Product, ProductGroup, ProductPhoto
 
 PAGE_SIZE = 24
+COUNT_CAP = 1000  # past this many matches the page says "1,000+" and offers the first 1,000
+
+
+class _Capped:
+    """The catalogue's results for the paginator: counted up to COUNT_CAP only."""
+
+    def __init__(self, results: RankedSearch[Product]) -> None:
+        self.results = results
+        self.capped = results.capped_count(COUNT_CAP)
+
+    def count(self) -> int:
+        return self.capped
+
+    def __len__(self) -> int:
+        return self.capped
+
+    def __getitem__(self, index: slice) -> list[Product]:
+        return self.results[index]
 
 
 def _int(value: str | None) -> int | None:
@@ -36,7 +55,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         q=g.get("q", "").strip()[:100], status=status, stars=stars, group=g.get("group", ""), province=province,
         commune=commune,
     )  # fmt: skip
-    page: Page[Product] = Paginator(results, PAGE_SIZE).get_page(g.get("page"))  # type: ignore[arg-type]
+    capped = _Capped(results)
+    page: Page[Product] = Paginator(capped, PAGE_SIZE).get_page(g.get("page"))  # type: ignore[arg-type]
     products = list(page.object_list)
     certs = latest_certificates(products)
     rows = [(p, certs.get(p.pk), product_status(p), "★" * (p.ocop_stars or 0)) for p in products]
@@ -48,6 +68,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "query": urlencode([(k, str(v)) for k, v in g.items() if k != "page" and v]),
             "status": status,
+            "more": capped.capped >= COUNT_CAP,
             "groups": ProductGroup.objects.order_by("position"),
             "provinces": Province.objects.order_by("name"),
             "communes": Commune.objects.filter(province__code=province).order_by("name") if province else [],

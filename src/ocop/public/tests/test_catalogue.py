@@ -88,3 +88,18 @@ def test_the_catalogue_query_count_stays_flat(office, client, time_machine):  # 
     for i in range(2):
         issue(office, product=make_product(producer=office.producer, name=f"Gốm {i}"))
     assert (first, count()) == (8, 8)
+
+
+def test_a_common_word_counts_up_to_the_cap(office, client, time_machine, monkeypatch):  # noqa: F811
+    from ocop.public import catalogue
+
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    for i in range(3):
+        issue(office, product=make_product(producer=office.producer, name=f"Gốm men {i}"))
+    monkeypatch.setattr(catalogue, "COUNT_CAP", 2)
+    response = client.get("/san-pham/?q=gom men")
+    assert (response.context["page"].paginator.count, response.context["more"]) == (2, True)
+    assert "Hơn 2 sản phẩm: hiển thị 2 sản phẩm đầu" in response.content.decode()
+    monkeypatch.setattr(catalogue, "COUNT_CAP", 10)
+    response = client.get("/san-pham/?q=gom men")
+    assert (response.context["page"].paginator.count, response.context["more"]) == (3, False)
