@@ -67,6 +67,9 @@ OCOP_EXPIRY_WARN_DAYS = envint("OCOP_EXPIRY_WARN_DAYS", "90")
 OCOP_PDF_PROCESSES = envint("OCOP_PDF_PROCESSES", str(os.cpu_count() or 1))
 # Stored copies of the QR pages, one folder per day, for nginx to serve (docs/deployment.md); empty: none kept.
 OCOP_PAGE_CACHE_DIR = envstr("OCOP_PAGE_CACHE_DIR", str(DATA_DIR / "pages"))
+# E-mail (expiry notices): printed on the console unless a real backend is configured.
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "ocop@localhost")
 # Consumers' problem reports from the scan page accepted per sender and hour.
 OCOP_REPORTS_PER_HOUR = envint("OCOP_REPORTS_PER_HOUR", "5")
 OCOP_UPLOAD_MAX_BYTES = envint("OCOP_UPLOAD_MAX_MB", "20") * 1024 * 1024

@@ -197,6 +197,21 @@ class LogHead(models.Model):
         return f"{self.seq} {self.hash[:12]}"
 
 
+class ExpiryNotice(TimeStampedModel):
+    """A notice that a certificate is about to expire, sent to the producer and its commune (once per window)."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="notices")
+    days_before = models.PositiveSmallIntegerField()
+    recipients = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["certificate", "days_before"], name="one_notice_per_window")]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id}: {self.days_before}"
+
+
 class ConsumerReport(TimeStampedModel):
     """A consumer's report from the scan page: a suspected fake or expired label, kept for supervision."""
 

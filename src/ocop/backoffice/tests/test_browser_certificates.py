@@ -55,6 +55,9 @@ def test_a_decision_makes_a_certificate_whose_qr_page_follows_its_life(
 
     scan(page, live_server, cert.code)
     expect(page.locator("#verdict")).to_contain_text("Còn hiệu lực: sản phẩm OCOP 4 sao")
+    page.goto(f"{live_server.url}/san-pham/?q=banh com")
+    expect(page.locator("#products")).to_contain_text("Bánh cốm")
+    page.goto(f"{live_server.url}/v/{cert.code}")
     expect(page.locator("#verdict")).to_contain_text("10/01/2029")
     expect(page.locator("#verdict")).to_have_css("background-color", "rgb(20, 108, 46)")  # the policy lets its CSS in
 
@@ -68,6 +71,12 @@ def test_a_decision_makes_a_certificate_whose_qr_page_follows_its_life(
     expect(page.locator("#verdict")).to_contain_text("Nhãn ghi sai hạn sử dụng")
     json = page.request.get(f"{live_server.url}/api/v1/certificates/{cert.code}").json()
     assert (json["status"], json["ocop"]) == ("suspended", False)
+    page.goto(f"{live_server.url}/san-pham/")
+    expect(page.locator("#products")).not_to_contain_text("Bánh cốm")  # no longer presented as an OCOP product
+    page.goto(f"{live_server.url}/san-pham/?status=suspended")
+    expect(page.locator("#products")).to_contain_text("Giấy chứng nhận bị đình chỉ")
+    csv = page.request.get(f"{live_server.url}/open-data/certificates.csv").text()
+    assert f"{cert.number},{cert.code},Bánh cốm," in csv and ",suspended," in csv
 
     log_in(page, live_server, "coordinator")
     page.goto(f"{live_server.url}/bo/certificates/{cert.pk}/")
@@ -93,6 +102,9 @@ def test_a_decision_makes_a_certificate_whose_qr_page_follows_its_life(
     expect(page.locator("#verdict")).to_contain_text("ĐÃ THU HỒI: không còn là sản phẩm OCOP")
     expect(page.locator("#verdict")).to_contain_text("301/QĐ-UBND")
     assert page.request.get(f"{live_server.url}/api/v1/certificates/{cert.code}").json()["status"] == "revoked"
+    assert ",revoked," in page.request.get(f"{live_server.url}/open-data/certificates.csv").text()
+    page.goto(f"{live_server.url}/san-pham/?status=revoked")
+    expect(page.locator("#products")).to_contain_text("Bánh cốm")
 
 
 def test_the_offline_check_accepts_a_real_qr_and_rejects_a_tampered_one(
