@@ -76,6 +76,7 @@ urlpatterns = [
     path(
         "decisions/<int:pk>/items/<int:item_pk>/remove/", certificates.decision_item_remove, name="decision_item_remove"
     ),
+    path("decisions/<int:pk>/items/<int:item_pk>/packs/", certificates.decision_item_packs, name="decision_item_packs"),
     path("decisions/<int:pk>/issue/", certificates.decision_issue, name="decision_issue"),
     path("decisions/<int:pk>/decision.pdf", certificates.decision_pdf, name="decision_pdf"),
     path("decisions/<int:pk>/pdfs/", certificates.decision_pdfs, name="decision_pdfs"),

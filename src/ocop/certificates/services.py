@@ -126,6 +126,20 @@ def add_item(
 
 
 @transaction.atomic
+def set_item_packs(*, by: Any, item: DecisionItem, packs: Sequence[ProductPack]) -> DecisionItem:
+    """Choose which packs of the product may carry the OCOP mark (all of them by default)."""
+    access.require(access.can_manage(by, item.decision.province_id))
+    _locked_draft(item.decision)
+    if any(p.product_id != item.product_id for p in packs):
+        raise ValidationError({"packs": [_("A pack of another product was chosen.")]})
+    before = sorted(p.name for p in item.packs.all())
+    item.packs.set(packs)
+    audit.record(actor=by, action=AuditAction.CHANGE, obj=item.decision,
+                 changes={"packs": [", ".join(before), ", ".join(sorted(p.name for p in packs))]})  # fmt: skip
+    return item
+
+
+@transaction.atomic
 def remove_item(*, by: Any, item: DecisionItem) -> None:
     """Take a product out of a draft decision."""
     access.require(access.can_manage(by, item.decision.province_id))

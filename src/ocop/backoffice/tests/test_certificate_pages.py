@@ -78,6 +78,14 @@ CASES = [
         lambda w, d, c: not DecisionItem.objects.filter(decision=d).exists(),
     ),
     (
+        "decision_item_packs",
+        lambda w, d, c: {"pk": d.pk, "item_pk": _item(w, d).pk},
+        "post",
+        None,  # no pack ticked: the product's packs may not carry the mark
+        [L, 302, 403, 404, 404, 404, 404, 302, 404],
+        lambda w, d, c: DecisionItem.objects.filter(decision=d, packs__isnull=False).count() == 0,
+    ),
+    (
         "certificate_pdf",
         lambda w, d, c: {"pk": c.pk},
         "get",
@@ -147,7 +155,7 @@ def _count(client, url):
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("decision_list", 7), ("certificate_list", 5), ("decision_detail", 6), ("certificate_detail", 9)],
+    [("decision_list", 7), ("certificate_list", 5), ("decision_detail", 7), ("certificate_detail", 9)],
 )
 def test_query_counts_stay_flat(world, time_machine, name, expected):
     time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))

@@ -98,7 +98,9 @@ def decision_create(request: Request) -> HttpResponse:
 def decision_detail(request: Request, pk: int) -> HttpResponse:
     decision = access.get_decision_for_user(request.user, pk)
     can_manage = access.can_manage(request.user, decision.province_id) and decision.state == DecisionState.DRAFT
-    items = decision.items.select_related("product__producer", "result", "certificate").prefetch_related("packs")
+    items = decision.items.select_related("product__producer", "result", "certificate").prefetch_related(
+        "packs", "product__packs"
+    )
     matches: Any = []
     if can_manage and (q := request.GET.get("q", "").strip()):
         products = products_visible_to(request.user).filter(commune__province_id=decision.province_id)
@@ -144,6 +146,21 @@ def decision_item_remove(request: Request, pk: int, item_pk: int) -> HttpRespons
         if item is None:
             raise ValidationError(_("That product is not in the decision."))
         services.remove_item(by=request.user, item=item)
+    except ValidationError as exc:
+        _report(request, exc)
+    return redirect("backoffice:decision_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def decision_item_packs(request: Request, pk: int, item_pk: int) -> HttpResponse:
+    decision = _managed_decision(request, pk)
+    item = DecisionItem.objects.filter(decision=decision, pk=item_pk).select_related("decision").first()
+    if item is None:
+        raise Http404
+    chosen = {id_of(v) for v in request.POST.getlist("pack")}
+    try:
+        services.set_item_packs(by=request.user, item=item, packs=list(item.product.packs.filter(pk__in=chosen)))
     except ValidationError as exc:
         _report(request, exc)
     return redirect("backoffice:decision_detail", pk=pk)

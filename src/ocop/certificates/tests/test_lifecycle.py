@@ -142,3 +142,23 @@ def test_expiry_needs_nobody(office, time_machine):
     assert by_code(cert.code).reader_status == "expiring"
     time_machine.move_to(dt.datetime(2026, 3, 1, 17, 0, tzinfo=dt.UTC))  # midnight: 2 March
     assert by_code(cert.code).reader_status == "expired"
+
+
+def test_the_office_chooses_the_packs_that_carry_the_mark(office, time_machine):
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    decision = services.draft_decision(by=office.coordinator, province=province())
+    item = services.add_item(by=office.coordinator, decision=decision, product=office.product, stars=4)
+    assert sorted(p.name for p in item.packs.all()) == ["Bộ 2 bình", "Hộp 1 bình"]  # all of them by default
+    other = make_product(producer=office.producer)
+    from ocop.registry.models import ProductPack
+
+    stranger = ProductPack.objects.create(product=other, name="Túi")
+    with pytest.raises(ValidationError):
+        services.set_item_packs(by=office.coordinator, item=item, packs=[stranger])
+    services.set_item_packs(by=office.coordinator, item=item, packs=office.packs[1:])
+    (cert,) = services.issue_decision(
+        by=office.coordinator, decision=decision, number="8/QĐ-UBND", signed_on=dt.date(2026, 1, 9)
+    )
+    assert [p.name for p in cert.packs.all()] == ["Bộ 2 bình"]
+    with pytest.raises(ValidationError):
+        services.set_item_packs(by=office.coordinator, item=item, packs=office.packs)  # issued: no more changes
