@@ -136,7 +136,8 @@ try:
 except ValueError as exc:
     _fail("DATABASE_URL", envstr("DATABASE_URL", ""), f"a database URL ({exc})")
 if _db["ENGINE"] == "django.db.backends.sqlite3":
-    _db["CONN_MAX_AGE"] = 0
+    # A connection per request unless CONN_MAX_AGE is set (production: 60, as docs/deployment.md says).
+    _db["CONN_MAX_AGE"] = envint("CONN_MAX_AGE", "0")
     _db["OPTIONS"] = {
         # WAL for concurrent readers; a 64 MB page cache and memory-mapped reads keep search fast.
         "init_command": (
