@@ -10,7 +10,7 @@ from django.http import Http404
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import scope_of
-from ocop.certificates.models import Certificate, Decision
+from ocop.certificates.models import Certificate, ConsumerReport, Decision
 from ocop.registry.models import ProducerMember
 
 NOTHING = Q(pk__in=[])
@@ -21,6 +21,11 @@ def can_manage(user: Any, province_id: int) -> bool:
     """Draft and issue decisions, suspend, lift, revoke: the province's OCOP office (coordinator)."""
     scope = scope_of(user)
     return scope.is_admin or province_id in scope.provinces_for(Role.PROVINCE_COORDINATOR)
+
+
+def can_manage_any(user: Any) -> bool:
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.provinces_for(Role.PROVINCE_COORDINATOR))
 
 
 def require(allowed: bool) -> None:
@@ -76,3 +81,15 @@ def get_certificate_for_user(user: Any, pk: Any) -> Certificate:
     if certificate is None:
         raise Http404
     return certificate
+
+
+def reports_visible_to(user: Any) -> QuerySet[ConsumerReport]:
+    """Consumers' reports: the province readers of the certificate's province; a report of an unknown code (a
+    suspected fake) concerns every province's office."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return ConsumerReport.objects.all()
+    provinces = scope.provinces_for(*PROVINCE_READERS)
+    if not provinces:
+        return ConsumerReport.objects.none()
+    return ConsumerReport.objects.filter(Q(certificate__province_id__in=provinces) | Q(certificate__isnull=True))

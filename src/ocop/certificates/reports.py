@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +15,8 @@ from django.utils.translation import gettext as _
 from ocop.certificates.enums import ReportKind
 from ocop.certificates.models import ConsumerReport
 from ocop.certificates.queries import by_code
+from ocop.core import audit
+from ocop.core.models import AuditAction
 
 
 class TooManyReports(Exception):
@@ -51,3 +54,12 @@ def report_problem(
         contact=contact.strip()[:120],
         client=client,
     )
+
+
+@transaction.atomic
+def mark_handled(*, by: Any, report: ConsumerReport, handled: bool = True) -> ConsumerReport:
+    """The office has looked into a report (the supervision issue turns reports into inspections)."""
+    report.handled = handled
+    report.save(update_fields=["handled", "updated_at"])
+    audit.record(actor=by, action=AuditAction.CHANGE, obj=report, changes={"handled": [not handled, handled]})
+    return report

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ocop.certificates import jobs, services
-from ocop.certificates.models import Certificate, CertificateBatch, Decision, DecisionItem
+from ocop.certificates.models import Certificate, CertificateBatch, ConsumerReport, Decision, DecisionItem
 from ocop.conftest import ROLES, client_for
 from ocop.testing import make_product, province
 
@@ -28,6 +28,10 @@ def _issued(world, product=None):
     return cert
 
 
+def _report(cert):
+    return ConsumerReport.objects.create(certificate=cert, code=cert.code, kind="fake", client="x")
+
+
 def _item(world, draft):
     return services.add_item(by=world.users["coordinator"], decision=draft, product=world.product, stars=4)
 
@@ -36,6 +40,15 @@ CASES = [
     # name, kwargs, method, data, expected per role, effect (true when the action happened)
     ("decision_list", lambda w, d, c: {}, "get", None, [L, 200, 200, 200, 200, 200, 200, 200, 200], None),
     ("certificate_list", lambda w, d, c: {}, "get", None, [L, 200, 200, 200, 200, 200, 200, 200, 200], None),
+    ("report_list", lambda w, d, c: {}, "get", None, [L, 200, 200, 200, 200, 200, 200, 200, 200], None),
+    (
+        "report_handled",
+        lambda w, d, c: {"pk": _report(c).pk},
+        "post",
+        None,
+        [L, 302, 403, 404, 404, 404, 404, 302, 404],
+        lambda w, d, c: ConsumerReport.objects.filter(handled=True).exists(),
+    ),
     (
         "decision_create",
         lambda w, d, c: {},
@@ -155,11 +168,18 @@ def _count(client, url):
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("decision_list", 7), ("certificate_list", 5), ("decision_detail", 7), ("certificate_detail", 9)],
+    [
+        ("decision_list", 7),
+        ("certificate_list", 5),
+        ("decision_detail", 7),
+        ("certificate_detail", 9),
+        ("report_list", 5),
+    ],
 )
 def test_query_counts_stay_flat(world, time_machine, name, expected):
     time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
     cert = _issued(world)
+    _report(cert)
     client = client_for(world.users["coordinator"])
     kwargs = {"pk": cert.decision_id} if name == "decision_detail" else {"pk": cert.pk} if "detail" in name else {}
     url = reverse(f"backoffice:{name}", kwargs=kwargs)
@@ -167,7 +187,7 @@ def test_query_counts_stay_flat(world, time_machine, name, expected):
     first = _count(client, url)
     for _ in range(2):
         product = make_product(producer=world.producer)
-        _issued(world, product)
+        _report(_issued(world, product))
         if name == "decision_detail":
             services.add_item(by=world.users["coordinator"], decision=_draft(world), product=product, stars=3)
     assert (first, _count(client, url)) == (expected, expected)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.backoffice.views.common import Request, id_of, int_or_none, paginate, query_without_page
-from ocop.certificates import access, jobs, pdf, queries, services
+from ocop.certificates import access, jobs, pdf, queries, reports, services
 from ocop.certificates.enums import DecisionState, IssuingLevel, Status
 from ocop.certificates.models import BatchState, CertificateBatch, DecisionItem
 from ocop.certificates.signing import payload
@@ -322,3 +322,26 @@ def pdf_batch(request: Request, pk: int) -> HttpResponse:
         return response
     certificates = batch.decision.certificates.order_by("sequence") if not running else []
     return render(request, "backoffice/certificates/batch.html", {**context, "certificates": certificates})
+
+
+@login_required
+def report_list(request: Request) -> HttpResponse:
+    qs = access.reports_visible_to(request.user).select_related("certificate__product")
+    if request.GET.get("state") != "all":
+        qs = qs.filter(handled=False)
+    return render(request, "backoffice/certificates/reports.html", {"page": paginate(request, qs),
+                  "query": query_without_page(request)})  # fmt: skip
+
+
+@login_required
+@require_POST
+def report_handled(request: Request, pk: int) -> HttpResponse:
+    report = access.reports_visible_to(request.user).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    province = report.certificate.province_id if report.certificate else None
+    if not (access.can_manage(request.user, province) if province else access.can_manage_any(request.user)):
+        raise PermissionDenied
+    reports.mark_handled(by=request.user, report=report)
+    messages.success(request, _("Report marked as handled."))
+    return redirect("backoffice:report_list")
