@@ -68,7 +68,17 @@ OCOP_PDF_PROCESSES = envint("OCOP_PDF_PROCESSES", str(os.cpu_count() or 1))
 # Stored copies of the QR pages, one folder per day, for nginx to serve (docs/deployment.md); empty: none kept.
 OCOP_PAGE_CACHE_DIR = envstr("OCOP_PAGE_CACHE_DIR", str(DATA_DIR / "pages"))
 # E-mail (expiry notices): printed on the console unless a real backend is configured.
-EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
+}
+if envstr("EMAIL_HOST", ""):  # SMTP: EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and these
+    MAILERS["default"]["OPTIONS"] = {
+        "host": envstr("EMAIL_HOST", ""),
+        "port": envint("EMAIL_PORT", "587"),
+        "username": envstr("EMAIL_HOST_USER", ""),
+        "password": envstr("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": envbool("EMAIL_USE_TLS", "true"),
+    }
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "ocop@localhost")
 # Consumers' problem reports from the scan page accepted per sender and hour.
 OCOP_REPORTS_PER_HOUR = envint("OCOP_REPORTS_PER_HOUR", "5")
