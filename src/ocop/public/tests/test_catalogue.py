@@ -87,7 +87,9 @@ def test_the_catalogue_query_count_stays_flat(office, client, time_machine):  # 
     first = count()
     for i in range(2):
         issue(office, product=make_product(producer=office.producer, name=f"Gốm {i}"))
-    assert (first, count()) == (8, 8)
+    # SQLite's own page plan reads the highest id and the opening range separately.
+    expected = 8 if connection.vendor == "sqlite" else 6
+    assert (first, count()) == (expected, expected)
 
 
 def test_a_common_word_counts_up_to_the_cap(office, client, time_machine, monkeypatch):  # noqa: F811
