@@ -36,6 +36,7 @@ def _generate() -> None:
     from ocop.registry.models import Product
 
     hanoi = Province.objects.get(code="01")
+    sign = signing.signer(hanoi)
     products = list(
         Product.objects.order_by("id").values_list("id", "name", "producer_id", "commune_id")[:CERTIFICATES]
     )
@@ -64,7 +65,7 @@ def _generate() -> None:
             number = f"01-{signed_on.year}-{seq:05d}"
             code = rules.new_code()
             claim = rules.Claim(number, code, name, item.stars, signed_on, until)
-            key_id, signature = signing.sign(hanoi, claim)
+            key_id, signature = sign(claim)
             status = "suspended" if seq % 41 == 0 else "revoked" if seq % 53 == 0 else "valid"
             certs.append(Certificate(
                 item=item, decision=decision, product_id=pid, producer_id=producer_id, province=hanoi,

@@ -216,6 +216,7 @@ def issue_decision(
     decision.save()
     first = _bump(decision.province, signed_on.year, len(items))
     until = rules.valid_until(signed_on)
+    sign = signing.signer(decision.province)
     certificates, superseded = [], []
     for offset, item in enumerate(items):
         product = item.product
@@ -237,7 +238,7 @@ def issue_decision(
         )
         claim = rules.Claim(cert.number, cert.code, product.name, cert.stars, signed_on, until)
         cert.claim = claim.text()
-        cert.key_id, cert.signature = signing.sign(decision.province, claim)
+        cert.key_id, cert.signature = sign(claim)
         cert.save()
         cert.packs.set(item.packs.all())
         log.append(event=LogEvent.ISSUED, certificate=cert, data=_log_data(cert, decision=number))

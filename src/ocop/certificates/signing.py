@@ -10,6 +10,7 @@ import base64
 import binascii
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,8 +70,17 @@ def active_key(province: Province) -> tuple[SigningKey, Ed25519PrivateKey]:
 
 def sign(province: Province, claim: Claim) -> tuple[str, str]:
     """(key id, signature) over the claim's text."""
+    return signer(province)(claim)
+
+
+def signer(province: Province) -> Callable[[Claim], tuple[str, str]]:
+    """A function signing claims with the province's active key, read once (for a decision's many certificates)."""
     key, private = active_key(province)
-    return key.key_id, b64(private.sign(claim.text().encode("utf-8")))
+
+    def sign_one(claim: Claim) -> tuple[str, str]:
+        return key.key_id, b64(private.sign(claim.text().encode("utf-8")))
+
+    return sign_one
 
 
 def payload(*, base_url: str, code: str, claim_text: str, key_id: str, signature: str) -> str:
