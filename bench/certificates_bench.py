@@ -240,6 +240,8 @@ def _catalogue() -> None:
 
 
 def _pdfs() -> None:
+    from django.conf import settings
+
     from ocop.certificates.jobs import run_batch
     from ocop.certificates.models import Certificate, CertificateBatch, Decision
     from ocop.places.models import Province
@@ -256,8 +258,9 @@ def _pdfs() -> None:
     run_batch(batch)
     seconds = time.perf_counter() - started
     batch.refresh_from_db()
+    processes = settings.OCOP_PDF_PROCESSES
     print(f"pdfs: {batch.done} certificate PDFs (A4, Vietnamese, QR) in {seconds:.1f} s, "
-          f"{seconds / max(batch.done, 1) * 1000:.0f} ms each, {settings.OCOP_PDF_PROCESSES} worker processes (goal ≤ 60 s for 400)")  # fmt: skip
+          f"{seconds / max(batch.done, 1) * 1000:.0f} ms each, {processes} worker processes (goal ≤ 60 s for 400)")  # fmt: skip
 
 
 def run(out: Path) -> None:
