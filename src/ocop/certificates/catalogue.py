@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate
+from ocop.certificates.queries import status_q
 from ocop.certificates.rules import reader_status
 from ocop.core.search import RankedSearch
 from ocop.registry.models import Product
@@ -20,17 +21,9 @@ CATALOGUE_RELATED = ("producer", "product_set__group", "commune__province")
 STATUSES = ("current", "expiring", "expired", "suspended", "revoked", "all")
 
 
-def status_filter(status: str, today: dt.date | None = None) -> Q:
-    today = today or timezone.localdate()
-    warn = today + dt.timedelta(days=settings.OCOP_EXPIRY_WARN_DAYS)
-    valid = Q(ocop_status=Status.VALID)
-    return {
-        "current": valid & Q(ocop_until__gte=today),
-        "expiring": valid & Q(ocop_until__gte=today, ocop_until__lte=warn),
-        "expired": valid & Q(ocop_until__lt=today),
-        "suspended": Q(ocop_status=Status.SUSPENDED),
-        "revoked": Q(ocop_status=Status.REVOKED),
-    }.get(status, ~Q(ocop_status=""))
+def status_filter(status: str) -> Q:
+    """Products by the status of their latest certificate; "all": every product ever certified."""
+    return ~Q(ocop_status="") if status == "all" else status_q(status, prefix="ocop_")
 
 
 def certified_products(

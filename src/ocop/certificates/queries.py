@@ -36,16 +36,18 @@ def with_status(qs: QuerySet[Certificate], today: dt.date | None = None) -> Quer
     )
 
 
-def status_q(status: str, today: dt.date | None = None) -> Q:
-    """The certificates a reader sees in `status` today; "current" is valid or expiring (an OCOP product today)."""
+def status_q(status: str, today: dt.date | None = None, prefix: str = "") -> Q:
+    """The certificates a reader sees in `status` today; "current" is valid or expiring (an OCOP product today).
+    With `prefix="ocop_"` it reads a product's copy of its latest certificate (`ocop_status`, `ocop_until`)."""
     today, warn = _dates(today)
-    valid = Q(status=Status.VALID)
+    stored, until = f"{prefix}status", f"{prefix}until" if prefix else "valid_until"
+    valid = Q(**{stored: Status.VALID})
     return {
-        "current": valid & Q(valid_until__gte=today),
-        Status.VALID: valid & Q(valid_until__gt=warn),
-        Status.EXPIRING: valid & Q(valid_until__gte=today, valid_until__lte=warn),
-        Status.EXPIRED: valid & Q(valid_until__lt=today),
-    }.get(status, Q(status=status))
+        "current": valid & Q(**{f"{until}__gte": today}),
+        Status.VALID: valid & Q(**{f"{until}__gt": warn}),
+        Status.EXPIRING: valid & Q(**{f"{until}__gte": today, f"{until}__lte": warn}),
+        Status.EXPIRED: valid & Q(**{f"{until}__lt": today}),
+    }.get(status, Q(**{stored: status}))
 
 
 def by_code(code: str) -> Certificate | None:

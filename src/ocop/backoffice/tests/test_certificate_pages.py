@@ -191,3 +191,13 @@ def test_query_counts_stay_flat(world, time_machine, name, expected):
         if name == "decision_detail":
             services.add_item(by=world.users["coordinator"], decision=_draft(world), product=product, stars=3)
     assert (first, _count(client, url)) == (expected, expected)
+
+
+def test_a_malformed_revocation_date_is_named_and_nothing_changes(world, time_machine):
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    cert = _issued(world)
+    client = client_for(world.users["coordinator"])
+    url = reverse("backoffice:certificate_action", kwargs={"pk": cert.pk, "action": "revoke"})
+    response = client.post(url, {"decision_number": "5/QĐ", "revoked_on": "31/02/2026", "reason": "Sai"}, follow=True)
+    assert "Ngày quyết định thu hồi: “31/02/2026” không phải là ngày (dd/mm/yyyy)." in response.content.decode()
+    assert Certificate.objects.get(pk=cert.pk).status == "valid"

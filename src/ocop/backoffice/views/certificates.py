@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import segno
@@ -16,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ocop.backoffice.views.common import Request, id_of, int_or_none, paginate, query_without_page
+from ocop.backoffice.views.common import Request, id_of, int_or_none, paginate, posted_date, query_without_page
 from ocop.certificates import access, jobs, pdf, queries, reports, services
 from ocop.certificates.enums import DecisionState, IssuingLevel, Status
 from ocop.certificates.models import BatchState, CertificateBatch, DecisionItem
@@ -26,15 +25,6 @@ from ocop.evaluation.access import rounds_visible_to
 from ocop.places.models import Province
 from ocop.registry.access import products_visible_to
 from ocop.registry.queries import product_listing
-
-
-def _date(request: Request, name: str, errors: dict[str, list[str]]) -> dt.date | None:
-    raw = (request.POST.get(name) or "").strip()
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        errors[name] = [_("“%(value)s” is not a date (dd/mm/yyyy).") % {"value": raw[:20]}]
-        return None
 
 
 def _report(request: Request, exc: ValidationError) -> None:
@@ -171,7 +161,7 @@ def decision_item_packs(request: Request, pk: int, item_pk: int) -> HttpResponse
 def decision_issue(request: Request, pk: int) -> HttpResponse:
     decision = _managed_decision(request, pk)
     errors: dict[str, list[str]] = {}
-    signed_on = _date(request, "signed_on", errors)
+    signed_on = posted_date(request, "signed_on", _("Date"), errors)
     try:
         if errors:
             raise ValidationError(errors)
@@ -251,7 +241,7 @@ def certificate_action(request: Request, pk: int, action: str) -> HttpResponse:
         elif action == "lift":
             services.lift(by=request.user, certificate=cert, note=request.POST.get("reason", ""))
         elif action == "revoke":
-            revoked_on = _date(request, "revoked_on", errors)
+            revoked_on = posted_date(request, "revoked_on", _("Date of the revocation decision"), errors)
             if errors:
                 raise ValidationError(errors)
             services.revoke(

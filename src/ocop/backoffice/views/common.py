@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from ocop.accounts.models import User
@@ -50,3 +52,13 @@ def id_of(value: str | None) -> int:
 def prefixed(request: HttpRequest, prefix: str) -> dict[str, str]:
     """Posted fields whose name starts with `prefix`, keyed by the rest of the name ("line_A1.1" → "A1.1")."""
     return {key.removeprefix(prefix): request.POST.get(key) or "" for key in request.POST if key.startswith(prefix)}
+
+
+def posted_date(request: HttpRequest, name: str, label: Any, errors: dict[str, list[str]]) -> dt.date | None:
+    """A posted date (yyyy-mm-dd from a date input); a malformed one is reported under its field, by its label."""
+    raw = (request.POST.get(name) or "").strip()
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        errors[name] = [_("%(field)s: “%(value)s” is not a date (dd/mm/yyyy).") % {"field": label, "value": raw[:20]}]
+        return None

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.accounts.models import Role, User
 from ocop.accounts.permissions import scope_of
-from ocop.backoffice.views.common import Request, id_of, int_or_none
+from ocop.backoffice.views.common import Request, id_of, int_or_none, posted_date
 from ocop.evaluation import access, package, scoring
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation.enums import MemberRole, RoundLevel
@@ -39,17 +39,10 @@ DATE_FIELDS = ("submission_deadline", "proposal_deadline", "council_date")
 
 def _dates(request: Request, errors: dict[str, list[str]]) -> dict[str, dt.date | None]:
     """The round's posted dates; a malformed one is reported under its field, not dropped."""
-    dates: dict[str, dt.date | None] = {}
-    for name in DATE_FIELDS:
-        raw = (request.POST.get(name) or "").strip()
-        try:
-            dates[name] = dt.date.fromisoformat(raw) if raw else None
-        except ValueError:
-            label = capfirst(getattr(Round._meta.get_field(name), "verbose_name", name))
-            errors[name] = [
-                _("%(field)s: “%(value)s” is not a date (dd/mm/yyyy).") % {"field": label, "value": raw[:20]}
-            ]
-    return dates
+    return {
+        name: posted_date(request, name, capfirst(getattr(Round._meta.get_field(name), "verbose_name", name)), errors)
+        for name in DATE_FIELDS
+    }
 
 
 def _error_dict(exc: ValidationError) -> dict[str, list[str]]:
