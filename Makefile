@@ -36,6 +36,7 @@ migrate: setup messages
 	$(OCOP) load_places
 	$(OCOP) load_reference
 	$(OCOP) load_criteria
+	$(OCOP) load_checklists
 
 demo: migrate
 	$(OCOP) demo

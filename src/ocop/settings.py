@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +42,18 @@ def envint(name: str, default: str) -> int:
 
 def envstr(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+def envmap(name: str, default: str) -> dict[str, int]:
+    """`key=number,key=number` (e.g. OCOP_OUTLET_PASS_MARKS=6385-2023=70)."""
+    value = os.environ.get(name, default).strip()
+    result: dict[str, int] = {}
+    for pair in filter(None, (p.strip() for p in value.split(","))):
+        key, _sep, number = pair.rpartition("=")
+        if not key or not number.strip().isdigit():
+            _fail(name, value, "key=number pairs separated by commas")
+        result[key.strip()] = int(number)
+    return result
 
 
 DATA_DIR = Path(envstr("OCOP_DATA_DIR", str(PROJECT_DIR / "var"))).resolve()
@@ -82,6 +96,10 @@ if envstr("EMAIL_HOST", ""):  # SMTP: EMAIL_BACKEND=django.core.mail.backends.sm
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "ocop@localhost")
 # Consumers' problem reports from the scan page accepted per sender and hour.
 OCOP_REPORTS_PER_HOUR = envint("OCOP_REPORTS_PER_HOUR", "5")
+# Outlet checklists: where our sources give no pass mark or minimum, these settings hold our working values
+# (by checklist code, and by `checklist:item` for minimums); the checklist data has the defaults.
+OCOP_OUTLET_PASS_MARKS = envmap("OCOP_OUTLET_PASS_MARKS", "")
+OCOP_OUTLET_MINIMUMS = envmap("OCOP_OUTLET_MINIMUMS", "")
 OCOP_UPLOAD_MAX_BYTES = envint("OCOP_UPLOAD_MAX_MB", "20") * 1024 * 1024
 
 INSTALLED_APPS = [
@@ -100,6 +118,8 @@ INSTALLED_APPS = [
     "ocop.registry",
     "ocop.evaluation",
     "ocop.certificates",
+    "ocop.outlets",
+    "ocop.promotion",
     "ocop.reporting",
     "ocop.backoffice",
     "ocop.public",
@@ -190,7 +210,12 @@ USE_THOUSAND_SEPARATOR = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Leaflet and its marker clusters come from their PyPI packages (xstatic), served as our own static files.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR),
+    ("vendor/markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+]
 # Uploaded files live under the data dir, never under the static root, and are only served through
 # views that check access.
 MEDIA_ROOT = DATA_DIR / "files"

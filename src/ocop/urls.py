@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from ocop.api.urls import api
-from ocop.public import catalogue, opendata, verify
+from ocop.public import catalogue, opendata, outlets, verify
 from ocop.public import views as public_views
 
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("san-pham/", catalogue.catalogue, name="catalogue"),
     path("san-pham/<int:pk>/", catalogue.product_page, name="catalogue_product"),
     path("san-pham/<int:pk>/anh/<int:photo_pk>", catalogue.product_photo, name="catalogue_photo"),
+    path("diem-ban/", outlets.outlet_map, name="outlet_map"),
+    path("diem-ban/<str:code>/", outlets.outlet_page, name="outlet_page"),
+    path("diem-ban/<str:code>/anh/<int:photo_pk>", outlets.outlet_photo, name="outlet_photo"),
     path("open-data/", opendata.index, name="open_data"),
     path("open-data/certificates.<str:kind>", opendata.download, name="open_data_file"),
     path("open-data/dcat.json", opendata.dcat, name="open_data_dcat"),

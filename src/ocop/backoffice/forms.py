@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from ocop.outlets.models import Outlet
 from ocop.places.models import Commune
 from ocop.registry.enums import DocumentKind, ProductStatus
 from ocop.registry.models import Document, Producer, Product, ProductSet
@@ -159,3 +160,39 @@ class DocumentUploadForm(DocumentForm):
 
 class ImportForm(PlainLabels, forms.Form):
     file = forms.FileField(label=_("Excel workbook (.xlsx)"))
+
+
+class OutletForm(PlainLabels, forms.ModelForm):  # type: ignore[type-arg]
+    """The outlet's details. Latitude and longitude are text (a comma or a point), checked by the service; the
+    commune list shows the province's communes, and the service refuses any other."""
+
+    commune = CommuneChoiceField(queryset=Commune.objects.all(), label=_("commune"))
+    latitude = forms.CharField(
+        label=_("latitude"), required=False, help_text=_("Leave empty to use the commune's centre.")
+    )
+    longitude = forms.CharField(label=_("longitude"), required=False)
+    floor_area = forms.CharField(label=_("floor area (m²)"), required=False)
+
+    class Meta:
+        model = Outlet
+        fields = [
+            "kind", "name", "location_type", "commune", "address", "latitude", "longitude", "floor_area",
+            "opening_hours", "contact_name", "phone", "email", "website",
+        ]  # fmt: skip
+        help_texts = {
+            "opening_hours": _("For example: T2-T6 07:30-17:30; T7, CN 08:00-12:00. Or: Hằng ngày 8:00-21:00.")
+        }
+
+    def __init__(self, *args: Any, communes: QuerySet[Commune], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["commune"]
+        field.widget.choices = [("", "---------")] + [  # type: ignore[attr-defined]
+            (c.pk, f"{c.name} ({c.province.short_name})") for c in communes.select_related("province")
+        ]
+        if self.instance.pk:
+            for name in ("latitude", "longitude", "floor_area"):
+                value = getattr(self.instance, name)
+                self.initial[name] = "" if value is None else str(value)
+
+    def _post_clean(self) -> None:
+        pass  # the service validates (outlets.services._check)

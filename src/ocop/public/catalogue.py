@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from ocop.certificates.catalogue import STATUSES, certified_products, latest_certificates, product_status
 from ocop.certificates.rules import shows_as_ocop
 from ocop.core.search import RankedSearch
+from ocop.outlets.queries import stockists
 from ocop.places.models import Commune, Province
 from ocop.registry.models import Product, ProductGroup, ProductPhoto
 
@@ -103,6 +104,9 @@ def product_page(request: HttpRequest, pk: int) -> HttpResponse:
             "photos": product.photos.all(),
             "packs": cert.packs.all() if cert and shows_as_ocop(status) else [],
             "star_marks": "★" * (product.ocop_stars or 0),
+            "stockists": stockists(product.pk).select_related("commune").order_by("name")[:50]
+            if shows_as_ocop(status)
+            else [],
         },
     )
 

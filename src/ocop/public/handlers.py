@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ocop.certificates.signals import status_changed
+from ocop.outlets.signals import stock_changed
 
 
 def _refresh_scan_pages(sender: Any, certificate_ids: list[int], **kwargs: Any) -> None:
@@ -13,5 +14,13 @@ def _refresh_scan_pages(sender: Any, certificate_ids: list[int], **kwargs: Any) 
     refresh(certificate_ids)
 
 
+def _stock_changed(sender: Any, product_ids: list[int], **kwargs: Any) -> None:
+    from ocop.certificates.models import Certificate
+    from ocop.public.scanpage import refresh
+
+    refresh(list(Certificate.objects.filter(product_id__in=product_ids).values_list("pk", flat=True)))
+
+
 def connect() -> None:
     status_changed.connect(_refresh_scan_pages, dispatch_uid="public.scan_pages")
+    stock_changed.connect(_stock_changed, dispatch_uid="public.scan_pages_stock")

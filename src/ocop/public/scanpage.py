@@ -27,6 +27,7 @@ from ocop.certificates import queries
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate
 from ocop.certificates.rules import shows_as_ocop
+from ocop.outlets.queries import stockist_counts
 
 CSS = (Path(__file__).parent / "templates" / "public" / "verify.css").read_text(encoding="utf-8").strip()
 CSS_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii") + "'"
@@ -63,12 +64,23 @@ def _verdict(c: dict[str, Any], day: dt.date) -> tuple[str, str]:
     return _("REPLACED by a newer certificate"), detail % values
 
 
-def render_page(cert: dict[str, Any] | None, code: str, day: dt.date) -> bytes:
-    """The page for a row of `queries.scan_rows` as of `day`; None: the "not certified" page."""
+def stockists(rows: list[dict[str, Any]], day: dt.date) -> dict[int, int]:
+    """Outlets that have each row's product on their OCOP shelf (only products that are OCOP today)."""
+    products = [r["product_id"] for r in rows if shows_as_ocop(r["status"])]
+    return stockist_counts(products, day) if products else {}
+
+
+def render_page(cert: dict[str, Any] | None, code: str, day: dt.date, counts: dict[int, int] | None = None) -> bytes:
+    """The page for a row of `queries.scan_rows` as of `day`; None: the "not certified" page. `counts`: outlets
+    stocking each product (computed here when not given)."""
     context: dict[str, object] = {
         "css": CSS, "meta_csp": META_CSP, "code": code, "day": day,
         "report_url": reverse("report_problem", args=[code]),
     }  # fmt: skip
+    if cert is not None and shows_as_ocop(cert["status"]):
+        counts = counts if counts is not None else stockists([cert], day)
+        if n := counts.get(cert["product_id"], 0):
+            context |= {"outlets": n, "outlets_url": f"{reverse('outlet_map')}?san-pham={cert['product_id']}"}
     with translation.override("en"):
         english = _verdict(cert, day) if cert else ("", "")
     with translation.override("vi"):
@@ -131,9 +143,11 @@ def refresh(certificate_ids: list[int]) -> None:
     if folder is None:
         return
     folder.mkdir(parents=True, exist_ok=True)
-    for cert in queries.scan_rows(Certificate.objects.filter(pk__in=certificate_ids), day):
+    rows = queries.scan_rows(Certificate.objects.filter(pk__in=certificate_ids), day)
+    counts = stockists(rows, day)
+    for cert in rows:
         code = cert["code"]
-        os.replace(_temp(folder, render_page(cert, code, day)), folder / f"{code}.html")
+        os.replace(_temp(folder, render_page(cert, code, day, counts)), folder / f"{code}.html")
         for later in folder.parent.glob(f"*/{code}.html"):
             if later.parent.name > folder.name:
                 later.unlink(missing_ok=True)
@@ -151,7 +165,9 @@ def build_day(day: dt.date | None = None, batch: int = 1000) -> int:
     ids = list(Certificate.objects.order_by("id").values_list("id", flat=True))
     made = 0
     for start in range(0, len(ids), batch):
-        for cert in queries.scan_rows(Certificate.objects.filter(pk__in=ids[start : start + batch]), day):
-            store_if_absent(cert["code"], render_page(cert, cert["code"], day), day)
+        rows = queries.scan_rows(Certificate.objects.filter(pk__in=ids[start : start + batch]), day)
+        counts = stockists(rows, day)
+        for cert in rows:
+            store_if_absent(cert["code"], render_page(cert, cert["code"], day, counts), day)
             made += 1
     return made

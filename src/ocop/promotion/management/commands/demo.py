@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from ocop.certificates.demo import build_certificates_demo
 from ocop.evaluation.demo import COUNCIL, build_evaluation_demo
+from ocop.outlets.demo import build_outlets_demo
+from ocop.promotion.demo import build_promotion_demo
 from ocop.registry.demo import DEMO_PASSWORD, USERS, build_demo
 
 
@@ -23,6 +25,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Certificates: {certificates.certificates} certificates in {certificates.decisions} decisions."
         )
+        outlets = build_outlets_demo(today=timezone.localdate())
+        self.stdout.write(
+            f"Outlets: {outlets.outlets} outlets ({outlets.recognised} recognised), {outlets.sales_rows} sales rows."
+        )
+        events = build_promotion_demo(today=timezone.localdate())
+        self.stdout.write(f"Trade promotion: {events} events.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, full_name, role in USERS:
             self.stdout.write(f"  {username:<12} {role.label}  ({full_name})")

@@ -1,0 +1,45 @@
+"""Recognised sales points and design centres as GeoJSON, open to everyone (the public map reads it too)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema
+
+from ocop.outlets.queries import geojson, locate, resolve
+
+router = Router(tags=["outlets"])
+
+
+class OutletFilters(Schema):
+    kind: Literal["sales_point", "design_centre", "other"] | None = None
+    province: str | None = Field(None, description="province code, e.g. 01 for Hà Nội")
+    commune: str | None = Field(None, description="commune code (since July 2025)")
+    product: int | None = Field(None, description="only outlets with this product on their OCOP shelf today")
+    open_now: bool = Field(False, description="only outlets open now (Asia/Ho_Chi_Minh)")
+
+
+def outlet_url(row: dict[str, object]) -> str:
+    return reverse("outlet_page", args=[row["code"]])
+
+
+@router.get(
+    "/outlets",
+    response={200: dict},
+    summary="Recognised outlets (GeoJSON FeatureCollection)",
+    openapi_extra={"responses": {200: {"content": {"application/geo+json": {}}}}},
+)
+def outlets(request: HttpRequest, filters: Query[OutletFilters]) -> HttpResponse:
+    found = resolve(
+        kind=filters.kind or "",
+        province=filters.province or "",
+        commune=filters.commune or "",
+        product=filters.product,
+        open_now=filters.open_now,
+    )
+    rows = locate(found) if found is not None else []
+    response = HttpResponse(geojson(rows, url_of=outlet_url), content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=60"
+    return response

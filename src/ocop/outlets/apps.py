@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutletsConfig(AppConfig):
+    name = "ocop.outlets"
+    label = "outlets"
+    verbose_name = _("Sales points")
+
+    def ready(self) -> None:
+        from ocop.outlets import handlers
+        from ocop.outlets.sales import can_import_sales, run_sales_import, sales_template
+        from ocop.registry.imports import OtherImport, register_import
+
+        handlers.connect()
+        register_import(
+            "sales",
+            OtherImport(
+                runner=run_sales_import,
+                allowed=can_import_sales,
+                template=sales_template,
+                title=_("Import monthly sales"),
+                done_url="backoffice:sales_list",
+            ),
+        )

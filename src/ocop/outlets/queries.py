@@ -1,0 +1,162 @@
+"""Reading outlets: the OCOP share of an assortment, what is on a shelf today, and the public locator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.certificates.queries import status_q
+from ocop.outlets import rules
+from ocop.outlets.enums import OutletKind, OutletStatus
+from ocop.outlets.models import Outlet, StockItem
+from ocop.places.models import Commune, Province
+from ocop.registry.models import Product
+
+
+def valid_line_q(today: dt.date | None = None, prefix: str = "") -> Q:
+    """Shelf lines that are OCOP goods today: on the shelf, and their product's certificate valid today."""
+    return Q(**{f"{prefix}removed_on__isnull": True}) & status_q("current", today, prefix=f"{prefix}product__ocop_")
+
+
+def with_share(qs: QuerySet[Outlet], today: dt.date | None = None) -> QuerySet[Outlet]:
+    """Annotate `lines` (on the shelf) and `ocop_lines` (OCOP goods valid today)."""
+    return qs.annotate(
+        lines=Count("stock", filter=Q(stock__removed_on__isnull=True), distinct=True),
+        ocop_lines=Count("stock", filter=valid_line_q(today, "stock__"), distinct=True),
+    )
+
+
+def share_of(outlet: Outlet, today: dt.date | None = None) -> Decimal | None:
+    counts = StockItem.objects.filter(outlet=outlet, removed_on__isnull=True).aggregate(
+        lines=Count("id"), ocop=Count("id", filter=valid_line_q(today))
+    )
+    return rules.ocop_share(counts["ocop"], counts["lines"])
+
+
+def shelf(outlet: Outlet, today: dt.date | None = None) -> list[StockItem]:
+    """The lines on the shelf, each with `ocop_today` (its product is an OCOP product today)."""
+    today = today or timezone.localdate()
+    current = set(
+        Product.objects.filter(status_q("current", today, prefix="ocop_"), stocked_at__outlet=outlet).values_list(
+            "pk", flat=True
+        )
+    )
+    items = list(
+        StockItem.objects.filter(outlet=outlet, removed_on__isnull=True)
+        .select_related("product__producer")
+        .prefetch_related("packs")
+        .order_by("product__name", "label")
+    )
+    for item in items:
+        item.ocop_today = item.product_id in current  # type: ignore[attr-defined]
+    return items
+
+
+def stockists(product_id: int, today: dt.date | None = None) -> QuerySet[Outlet]:
+    """Recognised outlets with this product on their OCOP shelf today (none when its certificate is not valid)."""
+    lines = StockItem.objects.filter(valid_line_q(today), product_id=product_id).values("outlet_id")
+    return Outlet.objects.filter(status=OutletStatus.RECOGNISED, pk__in=lines)
+
+
+def stockist_counts(product_ids: list[int], today: dt.date | None = None) -> dict[int, int]:
+    """How many recognised outlets have each product on their OCOP shelf today."""
+    rows = (
+        StockItem.objects.filter(
+            valid_line_q(today), product_id__in=product_ids, outlet__status=OutletStatus.RECOGNISED
+        )
+        .values("product_id")
+        .annotate(n=Count("outlet_id", distinct=True))
+    )
+    return {r["product_id"]: r["n"] for r in rows}
+
+
+@dataclass(frozen=True)
+class Locator:
+    """The public map's filters (each optional)."""
+
+    province_id: int | None = None
+    kind: str = ""
+    commune_id: int | None = None
+    product_id: int | None = None
+    open_now: bool = False
+
+
+def resolve(
+    *, kind: str = "", province: str = "", commune: str = "", product: int | None = None, open_now: bool = False
+) -> Locator | None:
+    """Filters given by administrative codes, as a Locator; None when a code names no unit (nothing can match)."""
+    province_id = commune_id = None
+    if province:
+        province_id = Province.objects.filter(code=province).values_list("pk", flat=True).first()
+        if province_id is None:
+            return None
+    if commune:
+        commune_id = Commune.objects.filter(code=commune).values_list("pk", flat=True).first()
+        if commune_id is None:
+            return None
+    return Locator(province_id, kind if kind in OutletKind.values else "", commune_id, product, open_now)
+
+
+LOCATOR_FIELDS = (
+    "id", "code", "name", "kind", "latitude", "longitude", "approximate", "address", "commune__name",
+    "opening_hours", "hours", "phone",
+)  # fmt: skip
+
+
+def locate(f: Locator, *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Recognised outlets matching the filters, as plain rows (with `open` now), ordered by name."""
+    now = timezone.localtime(now)
+    qs = Outlet.objects.filter(status=OutletStatus.RECOGNISED)
+    if f.province_id:
+        qs = qs.filter(province_id=f.province_id)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.commune_id:
+        qs = qs.filter(commune_id=f.commune_id)
+    if f.product_id:
+        lines = StockItem.objects.filter(valid_line_q(now.date()), product_id=f.product_id).values("outlet_id")
+        qs = qs.filter(pk__in=lines)
+    rows = [dict(zip(LOCATOR_FIELDS, r, strict=True)) for r in qs.order_by("name", "id").values_list(*LOCATOR_FIELDS)]
+    for row in rows:
+        row["open"] = rules.is_open(row.pop("hours") or [], now)
+    if f.open_now:
+        rows = [r for r in rows if r["open"]]
+    return rows
+
+
+def geojson(rows: list[dict[str, Any]], *, url_of: Any) -> bytes:
+    """The rows as a GeoJSON FeatureCollection (coordinates to about a metre)."""
+    kinds = dict(OutletKind.choices)
+    labels = {k: str(v) for k, v in kinds.items()}
+    approximate = _("position approximate (the commune's centre)")
+    features = [
+        {
+            "type": "Feature",
+            "id": r["id"],
+            "geometry": {"type": "Point", "coordinates": [round(r["longitude"], 5), round(r["latitude"], 5)]},
+            "properties": {
+                "code": r["code"],
+                "name": r["name"],
+                "kind": r["kind"],
+                "kind_label": labels[r["kind"]],
+                "address": r["address"],
+                "commune": r["commune__name"],
+                "hours": r["opening_hours"],
+                "open": r["open"],
+                "phone": r["phone"],
+                "approximate": approximate if r["approximate"] else "",
+                "url": url_of(r),
+            },
+        }
+        for r in rows
+    ]
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":")
+    ).encode()

@@ -1,0 +1,261 @@
+"""Monthly sales per outlet and product, entered on a page or imported from Excel; the producer is credited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.accounts.models import Role
+from ocop.accounts.permissions import scope_of
+from ocop.core import audit
+from ocop.core.excel import ExcelError, cell_text, read_sheet, write_workbook
+from ocop.core.models import AuditAction
+from ocop.outlets import access, rules
+from ocop.outlets.models import Outlet, SalesRecord, StockItem
+from ocop.registry.imports import ImportReport, RowIssue
+from ocop.registry.models import Product
+
+COLUMNS = [
+    ("outlet", "Mã điểm bán"),
+    ("month", "Tháng (MM/YYYY)"),
+    ("product", "Mã sản phẩm"),
+    ("name", "Tên sản phẩm"),
+    ("quantity", "Số lượng"),
+    ("revenue", "Doanh thu (đồng)"),
+]
+REQUIRED = ["outlet", "month", "product", "quantity", "revenue"]
+MONTH = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
+
+
+@dataclass
+class Entry:
+    """One row to record: product id, quantity and revenue as typed (checked here)."""
+
+    product_id: Any
+    quantity: Any
+    revenue: Any
+    row: int = 0
+
+
+def parse_month(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.replace(day=1)
+    match = MONTH.match(cell_text(value))
+    if not match or not 1 <= int(match[1]) <= 12:
+        raise ValidationError(_("Write the month as MM/YYYY, e.g. 03/2026."))
+    return dt.date(int(match[2]), int(match[1]), 1)
+
+
+def _quantity(value: Any) -> Decimal:
+    text = cell_text(value).replace(" ", "").replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(_("The quantity must be a number.")) from None
+    if number < 0:
+        raise ValidationError(_("The quantity cannot be negative."))
+    return number.quantize(Decimal("0.01"))
+
+
+def _revenue(value: Any) -> int:
+    text = re.sub(r"[\s.,₫đ]|VND|vnđ", "", cell_text(value), flags=re.IGNORECASE)
+    if not re.fullmatch(r"-?\d+", text or "x"):
+        raise ValidationError(_("The revenue must be a whole number of đồng, e.g. 1.250.000."))
+    number = int(text)
+    if number < 0:
+        raise ValidationError(_("The revenue cannot be negative."))
+    return number
+
+
+def _stocked(outlet_ids: set[int], month: dt.date) -> set[tuple[int, int]]:
+    """(outlet, product) pairs on the shelf at some point of the month."""
+    end = rules.month_end(month)
+    return set(
+        StockItem.objects.filter(outlet_id__in=outlet_ids, product__isnull=False, added_on__lte=end)
+        .filter(Q(removed_on__isnull=True) | Q(removed_on__gte=month))
+        .values_list("outlet_id", "product_id")
+    )
+
+
+def _check(
+    outlet: Outlet, month: dt.date, entries: list[Entry], stocked: set[tuple[int, int]], errors: list[RowIssue]
+) -> list[SalesRecord]:
+    ids = [e.product_id for e in entries if str(e.product_id).strip().isdigit()]
+    products = Product.objects.in_bulk([int(i) for i in ids])
+    built = []
+    for entry in entries:
+        issues = len(errors)
+        product = products.get(int(entry.product_id)) if str(entry.product_id).strip().isdigit() else None
+        if product is None:
+            message = _("Unknown product code “%(code)s”.") % {"code": cell_text(entry.product_id)}
+            errors.append(RowIssue(entry.row, "product", message))
+        elif (outlet.pk, product.pk) not in stocked:
+            errors.append(
+                RowIssue(
+                    entry.row,
+                    "product",
+                    _("%(outlet)s did not stock “%(product)s” in %(month)s.")
+                    % {"outlet": outlet.name, "product": product.name, "month": month.strftime("%m/%Y")},
+                )
+            )
+        values = {}
+        for name, parse in (("quantity", _quantity), ("revenue", _revenue)):
+            try:
+                values[name] = parse(getattr(entry, name))
+            except ValidationError as exc:
+                errors.append(RowIssue(entry.row, name, exc.messages[0]))
+        if len(errors) == issues and product is not None:
+            built.append(
+                SalesRecord(
+                    outlet=outlet,
+                    month=month,
+                    product=product,
+                    producer_id=product.producer_id,
+                    quantity=values["quantity"],
+                    revenue=values["revenue"],
+                )
+            )
+    return built
+
+
+def _check_month(month: dt.date) -> None:
+    if month > timezone.localdate().replace(day=1):
+        raise ValidationError(_("%(month)s has not begun yet.") % {"month": month.strftime("%m/%Y")})
+
+
+def _save(built: list[SalesRecord], by: Any) -> int:
+    for record in built:
+        record.entered_by = by if getattr(by, "pk", None) else None
+    SalesRecord.objects.bulk_create(
+        built,
+        update_conflicts=True,
+        unique_fields=["outlet", "month", "product"],
+        update_fields=["quantity", "revenue", "entered_by", "updated_at"],
+    )
+    return len(built)
+
+
+@transaction.atomic
+def record_sales(*, by: Any, outlet: Outlet, month: dt.date, entries: list[Entry]) -> int:
+    """Record (or correct) a month's sales of the outlet's products. Every row is checked first; nothing is written
+    unless all are good. Side effects: audit entry."""
+    access.require(access.can_operate(by, outlet))
+    month = month.replace(day=1)
+    try:
+        _check_month(month)
+    except ValidationError as exc:
+        raise ValidationError({"month": exc.messages}) from None
+    errors: list[RowIssue] = []
+    built = _check(outlet, month, entries, _stocked({outlet.pk}, month), errors)
+    if errors:
+        raise ValidationError({f"{e.column}-{e.row}": [e.message] for e in errors})
+    count = _save(built, by)
+    audit.record(actor=by, action=AuditAction.CHANGE, obj=outlet, changes={"sales": [None, f"{month:%m/%Y}: {count}"]})
+    return count
+
+
+# ---- Excel ----------------------------------------------------------------------------------------
+
+
+def can_import_sales(user: Any) -> bool:
+    scope = scope_of(user)
+    return access.can_manage_any(user) or (Role.OUTLET_OPERATOR in scope.roles and access.operated_by(user).exists())
+
+
+def sales_template() -> bytes:
+    return write_workbook(
+        title="Doanh so",
+        headers=[t for _n, t in COLUMNS],
+        rows=[["01-DB-00001", "03/2026", "123", "Tên sản phẩm (để đối chiếu, không bắt buộc)", "40", "2.400.000"]],
+    )
+
+
+def outlet_sheet(outlet: Outlet, month: dt.date) -> bytes:
+    """A month's sheet for one outlet: a row per product on its shelf, with what is recorded so far."""
+    recorded = {r.product_id: r for r in SalesRecord.objects.filter(outlet=outlet, month=month.replace(day=1))}
+    items = StockItem.objects.filter(outlet=outlet, removed_on__isnull=True, product__isnull=False).select_related(
+        "product"
+    )
+    rows = []
+    for item in items.order_by("product__name"):
+        product = item.product
+        assert product is not None
+        done = recorded.get(product.pk)
+        rows.append(
+            [outlet.code, month.strftime("%m/%Y"), str(product.pk), product.name,
+             str(done.quantity) if done else "", str(done.revenue) if done else ""]
+        )  # fmt: skip
+    return write_workbook(title="Doanh so", headers=[t for _n, t in COLUMNS], rows=rows)
+
+
+def run_sales_import(source: IO[bytes] | str, *, user: Any, commit: bool, **_ignored: Any) -> ImportReport:
+    """Check (and with commit, save) a sales workbook; nothing is written unless every row is good."""
+    if not can_import_sales(user):
+        raise PermissionDenied
+    report = ImportReport(kind="sales")
+    titles = dict(COLUMNS)
+    try:
+        sheet = read_sheet(source, required=[titles[c] for c in REQUIRED])
+        rows = [(n, {name: r.get(title) for name, title in COLUMNS}) for n, r in sheet.rows]
+    except ExcelError as exc:
+        report.errors.append(RowIssue(row=0, column="", message=str(exc)))
+        return report
+    report.total = len(rows)
+    if not rows:
+        report.errors.append(RowIssue(row=0, column="", message=_("The workbook has no data rows.")))
+        return report
+    codes = {cell_text(r["outlet"]).upper() for _n, r in rows}
+    outlets = {o.code: o for o in access.outlets_visible_to(user).filter(code__in=codes)}
+    groups: dict[tuple[int, dt.date], list[Entry]] = {}
+    for number, r in rows:
+        outlet = outlets.get(cell_text(r["outlet"]).upper())
+        if outlet is None or not access.can_operate(user, outlet):
+            message = _("Unknown outlet code “%(code)s”, or not one of yours.") % {"code": cell_text(r["outlet"])}
+            report.errors.append(RowIssue(number, titles["outlet"], message))
+            continue
+        try:
+            month = parse_month(r["month"])
+            _check_month(month)
+        except ValidationError as exc:
+            report.errors.append(RowIssue(number, titles["month"], exc.messages[0]))
+            continue
+        groups.setdefault((outlet.pk, month), []).append(Entry(r["product"], r["quantity"], r["revenue"], number))
+    by_id = {o.pk: o for o in outlets.values()}
+    built: list[SalesRecord] = []
+    for (outlet_id, month), entries in groups.items():
+        issues: list[RowIssue] = []
+        seen: set[str] = set()
+        for entry in entries:
+            key = cell_text(entry.product_id)
+            if key in seen:
+                issues.append(
+                    RowIssue(
+                        entry.row,
+                        "product",
+                        _("Product %(code)s appears twice for this outlet and month.") % {"code": key},
+                    )
+                )
+            seen.add(key)
+        built += _check(by_id[outlet_id], month, entries, _stocked({outlet_id}, month), issues)
+        report.errors += [RowIssue(i.row, titles[i.column], i.message) for i in issues]
+    report.errors.sort(key=lambda e: e.row)
+    if commit and report.ok:
+        with transaction.atomic():
+            report.created = _save(built, user)
+            for outlet_id in {r.outlet_id for r in built}:
+                audit.record(
+                    actor=user, action=AuditAction.IMPORT, obj=by_id[outlet_id], changes={"sales": [None, len(built)]}
+                )
+        report.committed = True
+    return report

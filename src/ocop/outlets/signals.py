@@ -1,0 +1,7 @@
+"""Domain events of outlets, sent after the transaction commits (upper apps handle them in handlers.py)."""
+
+from django.dispatch import Signal
+
+# Sent with `product_ids` (list[int]) when a product goes on or off a shelf: the public pages that list where to
+# buy it are refreshed.
+stock_changed = Signal()
