@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -12,8 +13,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from ocop.core.text import fold
-
 # Mainland and near-shore islands; the archipelagos (Hoàng Sa, Trường Sa) have a box of their own.
 MAINLAND = (8.2, 23.45, 102.1, 109.6)  # south, north, west, east
 ARCHIPELAGOS = (6.5, 17.5, 109.6, 117.9)
@@ -21,6 +20,7 @@ ARCHIPELAGOS = (6.5, 17.5, 109.6, 117.9)
 DAY_WORDS = {
     "t2": 0, "t3": 1, "t4": 2, "t5": 3, "t6": 4, "t7": 5, "cn": 6,
     "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
 }  # fmt: skip
 EVERY_DAY = ("hang ngay", "moi ngay", "ca tuan", "daily", "every day")
 TIME = re.compile(r"(\d{1,2})\s*(?:[:h]\s*(\d{2})?)?\s*[-–]\s*(\d{1,2})\s*(?:[:h]\s*(\d{2})?)?")
@@ -35,8 +35,14 @@ def inside_vietnam(latitude: float, longitude: float) -> bool:
     return False
 
 
+def _plain(text: str) -> str:
+    """Lower case without Vietnamese marks, punctuation kept (fold() would turn "T2-T6" into "t2 t6")."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
 def _days(text: str) -> list[int]:
-    words = fold(text).replace("thu ", "t").replace("chu nhat", "cn").replace("chunhat", "cn")
+    words = _plain(text).replace("thu ", "t").replace("chu nhat", "cn").replace("chunhat", "cn")
     words = words.replace("–", "-").replace(" den ", "-").replace(" to ", "-")
     if not words.strip(" :,") or any(w in words for w in EVERY_DAY):
         return list(range(7))
@@ -45,10 +51,10 @@ def _days(text: str) -> list[int]:
         part = part.strip(" :")
         if not part:
             continue
-        ends = [p.strip() for p in part.split("-")]
-        if len(ends) > 2 or any(e[:3] not in DAY_WORDS and e[:2] not in DAY_WORDS for e in ends):
+        ends = [p.strip().replace(" ", "") for p in part.split("-")]
+        if len(ends) > 2 or any(e not in DAY_WORDS for e in ends):
             raise ValueError(part)
-        first, last = (DAY_WORDS.get(e[:3], DAY_WORDS.get(e[:2], 0)) for e in (ends[0], ends[-1]))
+        first, last = DAY_WORDS[ends[0]], DAY_WORDS[ends[-1]]
         day = first
         while True:
             days.append(day)

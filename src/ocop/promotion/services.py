@@ -172,7 +172,7 @@ def record_outcome(*, by: Any, booth: Booth, **values: Any) -> Booth:
 
 
 TOTALS = {
-    "booths": Count("booths", distinct=True),
+    "booth_count": Count("booths", distinct=True),
     "revenue": Sum("booths__revenue"),
     "contracts": Sum("booths__contracts"),
     "contract_value": Sum("booths__contract_value"),
@@ -201,5 +201,7 @@ def totals_by_year(events: QuerySet[Event]) -> list[dict[str, Any]]:
     for row in events.values("starts_on__year").annotate(events=Count("id")).order_by("-starts_on__year"):
         year = row["starts_on__year"]
         found = years.get(year, {})
-        rows.append({"year": year, "events": row["events"], **{k: found.get(k) or 0 for k in (*TOTALS,)}})
+        rows.append(
+            {"year": year, "events": row["events"], **{k: found.get(k) or 0 for k in ("booths", *OUTCOME_FIELDS)}}
+        )
     return rows

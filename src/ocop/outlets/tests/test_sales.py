@@ -1,0 +1,126 @@
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from ocop.core.excel import write_workbook
+from ocop.outlets import sales, stock
+from ocop.outlets.models import SalesRecord
+from ocop.outlets.sales import COLUMNS, Entry
+from ocop.registry.imports import run_import
+
+HEADERS = [t for _n, t in COLUMNS]
+
+
+@pytest.fixture
+def shelf(shop, time_machine):
+    time_machine.move_to(dt.datetime(2026, 11, 29, 9, tzinfo=dt.UTC))
+    return stock.add_stock(by=shop.operator, outlet=shop.outlet, product=shop.product, since=dt.date(2026, 9, 15))
+
+
+def test_a_months_sales_are_recorded_and_credited_to_the_producer(shop, shelf):
+    count = sales.record_sales(
+        by=shop.operator, outlet=shop.outlet, month=dt.date(2026, 10, 1),
+        entries=[Entry(shop.product.pk, "12,5", "1.250.000 ₫")],
+    )  # fmt: skip
+    assert count == 1
+    record = SalesRecord.objects.get()
+    assert (record.month, str(record.quantity), record.revenue, record.producer_id) == (
+        dt.date(2026, 10, 1), "12.50", 1_250_000, shop.product.producer_id,
+    )  # fmt: skip
+    sales.record_sales(
+        by=shop.operator,
+        outlet=shop.outlet,
+        month=dt.date(2026, 10, 1),
+        entries=[Entry(shop.product.pk, "10", "900000")],
+    )
+    assert SalesRecord.objects.get().revenue == 900_000  # a correction replaces the month's figure
+
+
+@pytest.mark.parametrize(
+    ("month", "entry", "errors"),
+    [
+        (dt.date(2026, 10, 1), ("PK", "-3", "100000"), {"quantity-1": ["Số lượng không được âm."]}),
+        (dt.date(2026, 10, 1), ("PK", "3", "-100000"), {"revenue-1": ["Doanh thu không được âm."]}),
+        (dt.date(2026, 10, 1), ("PK", "ba", "100000"), {"quantity-1": ["Số lượng phải là số."]}),
+        (
+            dt.date(2026, 8, 1),
+            ("PK", "3", "100000"),
+            {  # on the shelf only from 15 September
+                "product-1": ["Điểm OCOP Bát Tràng không bày bán “Bình gốm men lam” trong tháng 08/2026."],
+                "product-2": ["Điểm OCOP Bát Tràng không bày bán “Bình gốm men lam” trong tháng 08/2026."],
+            },
+        ),
+        (
+            dt.date(2026, 10, 1),
+            ("PLAIN", "3", "100000"),
+            {"product-1": ["Điểm OCOP Bát Tràng không bày bán “Đĩa gốm chưa chứng nhận” trong tháng 10/2026."]},
+        ),
+        (dt.date(2026, 10, 1), ("999999", "3", "100000"), {"product-1": ["Không có sản phẩm mã “999999”."]}),
+        (dt.date(2026, 12, 1), ("PK", "3", "100000"), {"month": ["Tháng 12/2026 chưa bắt đầu."]}),
+    ],
+)
+def test_bad_sales_rows_are_refused_and_nothing_is_written(shop, shelf, month, entry, errors):
+    product = {"PK": shop.product.pk, "PLAIN": shop.plain.pk}.get(entry[0], entry[0])
+    good = Entry(shop.product.pk, "1", "1000", row=2)
+    with pytest.raises(ValidationError) as caught:
+        sales.record_sales(
+            by=shop.operator, outlet=shop.outlet, month=month, entries=[Entry(product, entry[1], entry[2], row=1), good]
+        )
+    assert caught.value.message_dict == errors
+    assert SalesRecord.objects.count() == 0
+
+
+def test_only_the_operator_and_the_office_enter_sales(shop, shelf):
+    with pytest.raises(PermissionDenied):
+        sales.record_sales(by=shop.charlie, outlet=shop.outlet, month=dt.date(2026, 10, 1), entries=[])
+
+
+def workbook(rows):
+    return io.BytesIO(write_workbook(title="x", headers=HEADERS, rows=rows))
+
+
+def test_sales_import_from_the_prefilled_sheet(shop, shelf):
+    sheet = sales.outlet_sheet(shop.outlet, dt.date(2026, 10, 1))
+    from ocop.core.excel import read_sheet
+
+    rows = [r for _n, r in read_sheet(io.BytesIO(sheet), required=HEADERS).rows]
+    assert rows == [
+        {"Mã điểm bán": shop.outlet.code, "Tháng (MM/YYYY)": "10/2026", "Mã sản phẩm": str(shop.product.pk),
+         "Tên sản phẩm": "Bình gốm men lam", "Số lượng": None, "Doanh thu (đồng)": None}
+    ]  # fmt: skip
+    filled = workbook([[shop.outlet.code, "10/2026", str(shop.product.pk), "", "40", "2.400.000"],
+                       [shop.outlet.code.lower(), "11/2026", shop.product.pk, "", 5, 300000]])  # fmt: skip
+    report = run_import("sales", filled, user=shop.operator, commit=True)
+    assert (report.errors, report.created, report.committed) == ([], 2, True)
+    assert sorted(SalesRecord.objects.values_list("month", "revenue")) == [
+        (dt.date(2026, 10, 1), 2_400_000), (dt.date(2026, 11, 1), 300_000),
+    ]  # fmt: skip
+
+
+def test_a_sales_workbook_with_a_bad_row_writes_nothing_and_names_each_row(shop, shelf):
+    filled = workbook([
+        [shop.outlet.code, "10/2026", str(shop.product.pk), "", "40", "2400000"],
+        [shop.outlet.code, "13/2026", str(shop.product.pk), "", "1", "1"],
+        ["01-DB-99999", "10/2026", str(shop.product.pk), "", "1", "1"],
+        [shop.outlet.code, "10/2026", str(shop.product.pk), "", "-1", "1"],
+        [shop.outlet.code, "10/2026", str(shop.plain.pk), "", "1", "1"],
+    ])  # fmt: skip
+    report = run_import("sales", filled, user=shop.operator, commit=True)
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (3, "Tháng (MM/YYYY)", "Ghi tháng dạng MM/YYYY, ví dụ 03/2026."),
+        (4, "Mã điểm bán", "Không có điểm bán mã “01-DB-99999”, hoặc không thuộc quyền của bạn."),
+        (5, "Mã sản phẩm", f"Sản phẩm {shop.product.pk} xuất hiện hai lần cho cùng điểm bán và tháng."),
+        (5, "Số lượng", "Số lượng không được âm."),
+        (6, "Mã sản phẩm", "Điểm OCOP Bát Tràng không bày bán “Đĩa gốm chưa chứng nhận” trong tháng 10/2026."),
+    ]
+    assert (report.committed, SalesRecord.objects.count()) == (False, 0)
+
+
+def test_another_provinces_officer_cannot_import_into_this_outlet(shop, shelf):
+    filled = workbook([[shop.outlet.code, "10/2026", str(shop.product.pk), "", "40", "2400000"]])
+    report = run_import("sales", filled, user=shop.charlie, commit=True)
+    assert [e.message for e in report.errors] == [
+        f"Không có điểm bán mã “{shop.outlet.code}”, hoặc không thuộc quyền của bạn."
+    ]
