@@ -108,4 +108,6 @@ def record_many(
 
 
 def history(obj: models.Model) -> models.QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).select_related("content_type")

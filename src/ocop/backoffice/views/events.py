@@ -84,7 +84,7 @@ def event_create(request: Request) -> HttpResponse:
                 "province": province,
                 "kinds": EventKind.choices,
                 "communes": Commune.objects.filter(province=province).order_by("name"),
-                "errors": exc.message_dict,
+                "errors": {("form" if k == "__all__" else k): v for k, v in exc.message_dict.items()},
             },
             status=400,
         )

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from ocop.core.audit import history
 from ocop.core.models import AuditEntry
@@ -97,7 +98,7 @@ def test_a_design_centre_failing_a_mandatory_item_is_not_recognised(shop):
     with pytest.raises(ValidationError) as caught:
         services.recognise(by=shop.officer, outlet=centre, number="1/QĐ", signed_on=dt.date(2026, 11, 1))
     assert caught.value.messages == [
-        f"Lần đánh giá gần nhất ({dt.date.today():%d/%m/%Y}) không đạt: chưa đạt các mục bắt buộc hoặc điểm đạt."
+        f"Lần đánh giá gần nhất ({timezone.localdate():%d/%m/%Y}) không đạt: chưa đạt các mục bắt buộc hoặc điểm đạt."
     ]
     assert Outlet.objects.get(pk=centre.pk).status == "proposed"
 

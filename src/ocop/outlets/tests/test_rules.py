@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from ocop.outlets import rules
 
 MON, FRI, SAT, SUN = 0, 4, 5, 6
+HANOI = dt.timezone(dt.timedelta(hours=7))
 
 
 def test_opening_hours_are_read_as_people_write_them():
@@ -25,9 +26,9 @@ def test_hours_past_midnight_run_into_the_next_day():
     week = rules.parse_hours("T7 18:00-02:00")
     assert week[SAT] == [[1080, 1440]]
     assert week[SUN] == [[0, 120]]
-    assert rules.is_open(week, dt.datetime(2026, 11, 29, 1, 30))  # a Sunday, 01:30
-    assert not rules.is_open(week, dt.datetime(2026, 11, 29, 2, 0))
-    assert not rules.is_open([], dt.datetime(2026, 11, 29, 10, 0))  # unknown hours are never "open now"
+    assert rules.is_open(week, dt.datetime(2026, 11, 29, 1, 30, tzinfo=HANOI))  # a Sunday, 01:30
+    assert not rules.is_open(week, dt.datetime(2026, 11, 29, 2, 0, tzinfo=HANOI))
+    assert not rules.is_open([], dt.datetime(2026, 11, 29, 10, 0, tzinfo=HANOI))  # unknown hours are never "open now"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,40 @@
+from collections import Counter
+
+from django.utils import timezone
+
+from ocop.certificates.demo import build_certificates_demo
+from ocop.evaluation.demo import build_evaluation_demo
+from ocop.outlets import queries
+from ocop.outlets.demo import build_outlets_demo
+from ocop.outlets.models import Assessment, Outlet, SalesRecord
+from ocop.promotion.demo import build_promotion_demo
+from ocop.promotion.models import Booth, Event
+from ocop.registry.demo import build_demo
+
+
+def test_the_demo_has_outlets_centres_shelves_sales_and_events(db):
+    build_demo(producers=30)
+    today = timezone.localdate()
+    build_evaluation_demo(today=today)
+    build_certificates_demo(today=today)
+    report = build_outlets_demo(today=today)
+    assert (report.outlets, report.recognised) == (25, 22)
+    assert Counter(Outlet.objects.values_list("kind", "status")) == {
+        ("sales_point", "recognised"): 18,
+        ("sales_point", "proposed"): 2,
+        ("other", "recognised"): 2,
+        ("design_centre", "recognised"): 2,
+        ("design_centre", "proposed"): 1,
+    }
+    failed = Assessment.objects.get(passed=False)
+    assert (failed.outlet.name, failed.checklist.code) == ("Trung tâm thiết kế sáng tạo mây tre Phú Nghĩa", "6385-2023")
+    assert failed.lines.get(item__code="1.1").met is False
+    assert Outlet.objects.filter(commune__province__code="01").count() == 25
+    assert len(queries.locate(queries.Locator())) == 22
+    months = SalesRecord.objects.values_list("month", flat=True).distinct().count()
+    assert months == 6 and report.sales_rows == SalesRecord.objects.count() > 0
+    assert build_promotion_demo(today=today) == 4
+    assert Counter(Event.objects.values_list("kind", flat=True)) == {"fair": 1, "exhibition": 1, "livestream": 1, "online_market": 1}
+    assert Booth.objects.filter(ocop=False).count() == 2
+    assert build_outlets_demo(today=today).outlets == 0  # a second run adds nothing
+    assert build_promotion_demo(today=today) == 0
