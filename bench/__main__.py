@@ -24,7 +24,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from bench import certificates_bench, import_bench, search_bench
+    from bench import certificates_bench, import_bench, outlets_bench, search_bench
     from ocop.places.loader import load_places
     from ocop.registry.reference import load_classification
 
@@ -32,13 +32,15 @@ def main() -> None:
     load_places()
     load_classification()
     call_command("load_criteria", verbosity=0)
-    which = sys.argv[1:] or ["import", "search", "certificates"]
+    which = sys.argv[1:] or ["import", "search", "certificates", "outlets"]
     if "import" in which:
         import_bench.run(OUT)
     if "search" in which:
         search_bench.run()
     if "certificates" in which:
         certificates_bench.run(OUT)
+    if "outlets" in which:
+        outlets_bench.run(OUT)
 
 
 if __name__ == "__main__":

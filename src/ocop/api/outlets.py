@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
@@ -40,6 +41,13 @@ def outlets(request: HttpRequest, filters: Query[OutletFilters]) -> HttpResponse
         open_now=filters.open_now,
     )
     rows = locate(found) if found is not None else []
-    response = HttpResponse(geojson(rows, url_of=outlet_url), content_type="application/geo+json")
-    response["Cache-Control"] = "public, max-age=60"
+    body = geojson(rows, url_of=outlet_url)
+    # Shelves change at once when a certificate does: caches must ask again each time (a 304 when nothing changed).
+    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/geo+json")
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
     return response

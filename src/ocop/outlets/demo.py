@@ -122,12 +122,13 @@ def build_outlets_demo(*, today: dt.date) -> OutletsDemo:
     six_months_ago = _months_back(today, 6)
     recognised: list[Outlet] = []
 
-    def register(name: str, commune: str, kind: str, where: str, operator: str, area: int, offset: object) -> Outlet:
+    def register(
+        name: str, commune: str, kind: str, where: str, operator: str, area: int, offset: tuple[int, int] | None
+    ) -> Outlet:
         place = communes[commune]
-        position = {}
-        if offset is not None:
-            dx, dy = offset  # type: ignore[misc]
-            position = {"latitude": place.latitude + dy / 1000, "longitude": place.longitude + dx / 1000}
+        position: dict[str, float] = {}
+        if offset is not None and place.latitude is not None and place.longitude is not None:
+            position = {"latitude": place.latitude + offset[1] / 1000, "longitude": place.longitude + offset[0] / 1000}
         outlet = services.register_outlet(
             by=officer, province=hanoi, operator=services.operator_named(operator), kind=kind, name=name,
             commune=place, location_type=where, floor_area=area, opening_hours=rng.choice(HOURS),

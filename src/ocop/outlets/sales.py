@@ -109,21 +109,25 @@ def _check(
                     % {"outlet": outlet.name, "product": product.name, "month": month.strftime("%m/%Y")},
                 )
             )
-        values = {}
-        for name, parse in (("quantity", _quantity), ("revenue", _revenue)):
-            try:
-                values[name] = parse(getattr(entry, name))
-            except ValidationError as exc:
-                errors.append(RowIssue(entry.row, name, exc.messages[0]))
-        if len(errors) == issues and product is not None:
+        quantity: Decimal | None = None
+        revenue: int | None = None
+        try:
+            quantity = _quantity(entry.quantity)
+        except ValidationError as exc:
+            errors.append(RowIssue(entry.row, "quantity", exc.messages[0]))
+        try:
+            revenue = _revenue(entry.revenue)
+        except ValidationError as exc:
+            errors.append(RowIssue(entry.row, "revenue", exc.messages[0]))
+        if len(errors) == issues and product is not None and quantity is not None and revenue is not None:
             built.append(
                 SalesRecord(
                     outlet=outlet,
                     month=month,
                     product=product,
                     producer_id=product.producer_id,
-                    quantity=values["quantity"],
-                    revenue=values["revenue"],
+                    quantity=quantity,
+                    revenue=revenue,
                 )
             )
     return built

@@ -75,6 +75,7 @@ def create_event(
         errors["place"] = [_("Give the place of the event.")]
     if errors:
         raise ValidationError(errors)
+    assert starts_on is not None and ends_on is not None
     event = Event.objects.create(
         province=province,
         kind=kind,
@@ -200,7 +201,7 @@ def totals_by_year(events: QuerySet[Event]) -> list[dict[str, Any]]:
     rows = []
     for row in events.values("starts_on__year").annotate(events=Count("id")).order_by("-starts_on__year"):
         year = row["starts_on__year"]
-        found = years.get(year, {})
+        found: dict[str, Any] = dict(years.get(year, {}))
         rows.append(
             {"year": year, "events": row["events"], **{k: found.get(k) or 0 for k in ("booths", *OUTCOME_FIELDS)}}
         )

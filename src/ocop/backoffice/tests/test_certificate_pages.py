@@ -172,7 +172,7 @@ def _count(client, url):
         ("decision_list", 7),
         ("certificate_list", 5),
         ("decision_detail", 7),
-        ("certificate_detail", 9),
+        ("certificate_detail", 8),
         ("report_list", 5),
     ],
 )

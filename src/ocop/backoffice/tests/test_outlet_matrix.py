@@ -69,7 +69,14 @@ OPERATE_READ = [L, 200, 200, 403, 404, 403, 200, 200, 404]
 EVENT_READ = [L, 200, 200, 200, 404, 200, 404, 200, 404]
 EVENT_MANAGE = [L, 302, 302, 403, 404, 403, 404, 302, 404]
 
-Case = tuple[str, Callable[[Om], dict[str, Any]], str, Callable[[Om], dict[str, Any]] | None, list[Any], Callable[[Om], bool] | None]
+Case = tuple[
+    str,
+    Callable[[Om], dict[str, Any]],
+    str,
+    Callable[[Om], dict[str, Any]] | None,
+    list[Any],
+    Callable[[Om], bool] | None,
+]
 OUTLET = lambda o: {"pk": o.outlet.pk}  # noqa: E731
 
 CASES: list[Case] = [
@@ -79,8 +86,14 @@ CASES: list[Case] = [
         "outlet_create",
         lambda o: {},
         POST,
-        lambda o: {"operator_name": "HTX Mới", "kind": "sales_point", "name": "Điểm mới", "location_type": "retail",
-                   "commune": o.outlet.commune_id, "opening_hours": "Hằng ngày 8:00-20:00"},  # fmt: skip
+        lambda o: {
+            "operator_name": "HTX Mới",
+            "kind": "sales_point",
+            "name": "Điểm mới",
+            "location_type": "retail",
+            "commune": o.outlet.commune_id,
+            "opening_hours": "Hằng ngày 8:00-20:00",
+        },
         [L, 302, 302, 403, 403, 403, 403, 302, 400],  # charlie: Bát Tràng is not in his province
         lambda o: Outlet.objects.filter(name="Điểm mới").exists(),
     ),
@@ -90,7 +103,12 @@ CASES: list[Case] = [
         "outlet_edit",
         OUTLET,
         POST,
-        lambda o: {"kind": "sales_point", "name": "Điểm đổi tên", "location_type": "retail", "commune": o.outlet.commune_id},
+        lambda o: {
+            "kind": "sales_point",
+            "name": "Điểm đổi tên",
+            "location_type": "retail",
+            "commune": o.outlet.commune_id,
+        },
         OPERATE,
         lambda o: Outlet.objects.get(pk=o.outlet.pk).name == "Điểm đổi tên",
     ),
@@ -169,8 +187,14 @@ CASES: list[Case] = [
         "event_create",
         lambda o: {},
         POST,
-        lambda o: {"kind": "livestream", "name": "Chợ đêm trên mây", "organiser": "VP Điều phối",
-                   "starts_on": "2026-12-04", "ends_on": "2026-12-04", "platform": "TikTok"},  # fmt: skip
+        lambda o: {
+            "kind": "livestream",
+            "name": "Chợ đêm trên mây",
+            "organiser": "VP Điều phối",
+            "starts_on": "2026-12-04",
+            "ends_on": "2026-12-04",
+            "platform": "TikTok",
+        },
         [L, 302, 302, 403, 403, 403, 403, 302, 302],  # charlie records his own province's event
         lambda o: Event.objects.filter(name="Chợ đêm trên mây").exists(),
     ),

@@ -9,7 +9,7 @@ import pytest
 from ocop.accounts.models import Role
 from ocop.certificates import services as certificates
 from ocop.certificates.enums import IssuingLevel
-from ocop.outlets import services
+from ocop.outlets import services, stock
 from ocop.outlets.checklists import load_checklists
 from ocop.outlets.enums import LocationType, OutletKind
 from ocop.registry.models import ProductPack
@@ -96,3 +96,25 @@ def pass_assessment(officer: Any, outlet: Any, *, fail_share: bool = False) -> A
     services.finalise_assessment(by=officer, assessment=assessment)
     assessment.refresh_from_db()
     return assessment
+
+
+def recognised(world, n=1, name="Điểm OCOP"):
+    commerce = world.users["commerce"]
+    made = []
+    for i in range(n):
+        outlet = register(commerce, name=f"{name} {i + 1}", opening_hours="Hằng ngày 8:00-21:00")
+        pass_assessment(commerce, outlet)
+        services.recognise(by=commerce, outlet=outlet, number=f"{i}/QĐ", signed_on=dt.date(2026, 11, 1))
+        stock.add_stock(by=commerce, outlet=outlet, product=world.product, since=dt.date(2026, 9, 1))
+        stock.add_stock(by=commerce, outlet=outlet, label="Rau", since=dt.date(2026, 9, 1))
+        made.append(outlet)
+    return made
+
+
+@pytest.fixture
+def outlet_scene(world: Any, time_machine: Any) -> Any:
+    """The world on 29/11/2026 (16:00 in Hà Nội), with the outlet checklists and the world's product certified."""
+    time_machine.move_to(dt.datetime(2026, 11, 29, 9, tzinfo=dt.UTC))
+    load_checklists()
+    world.cert = certify(world.users["coordinator"], world.product)  # type: ignore[attr-defined]
+    return world

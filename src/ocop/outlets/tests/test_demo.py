@@ -7,8 +7,6 @@ from ocop.evaluation.demo import build_evaluation_demo
 from ocop.outlets import queries
 from ocop.outlets.demo import build_outlets_demo
 from ocop.outlets.models import Assessment, Outlet, SalesRecord
-from ocop.promotion.demo import build_promotion_demo
-from ocop.promotion.models import Booth, Event
 from ocop.registry.demo import build_demo
 
 
@@ -33,8 +31,4 @@ def test_the_demo_has_outlets_centres_shelves_sales_and_events(db):
     assert len(queries.locate(queries.Locator())) == 22
     months = SalesRecord.objects.values_list("month", flat=True).distinct().count()
     assert months == 6 and report.sales_rows == SalesRecord.objects.count() > 0
-    assert build_promotion_demo(today=today) == 4
-    assert Counter(Event.objects.values_list("kind", flat=True)) == {"fair": 1, "exhibition": 1, "livestream": 1, "online_market": 1}
-    assert Booth.objects.filter(ocop=False).count() == 2
     assert build_outlets_demo(today=today).outlets == 0  # a second run adds nothing
-    assert build_promotion_demo(today=today) == 0

@@ -1,0 +1,155 @@
+"""The public outlet locator with 5,000 recognised outlets (each with a shelf of certified products).
+
+1. `GET /api/v1/outlets` (GeoJSON), in process through the whole Django stack: p50/p95 ms and bytes, for all outlets,
+   for "stocks product X" and for "open now" (goal: ≤ 50 ms).
+2. The map page in Debian's Chromium, served by gunicorn with whitenoise as deployed: time from navigation to the
+   markers on the map and the list beside it, first visit and later visits (goal: usable in ≤ 1 s).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+OUTLETS = 5_000
+SHELF = 6
+HOURS = ["Hằng ngày 8:00-21:00", "T2-T6 7:30-17:30; T7, CN 8:00-12:00", "T2-CN 8:00-22:00", "", "T3-CN 9:00-18:00"]
+
+
+def _generate() -> None:
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from ocop.outlets.checklists import load_checklists
+    from ocop.outlets.enums import LocationType, OutletKind, OutletStatus
+    from ocop.outlets.models import Operator, Outlet, StockItem
+    from ocop.outlets.rules import parse_hours
+    from ocop.places.models import Commune, Province
+    from ocop.registry.models import Product
+
+    load_checklists()
+    rng = random.Random(5)  # noqa: S311  # bench data
+    hanoi = Province.objects.get(code="01")
+    communes = list(Commune.objects.filter(province=hanoi).values_list("id", "latitude", "longitude"))
+    today = timezone.localdate()
+    current = list(
+        Product.objects.filter(Q(ocop_status="valid") & Q(ocop_until__gte=today)).values_list("id", flat=True)[:3000]
+    )
+    if len(current) < 500:  # run alone: give 1,000 products a valid certificate's copy
+        ids = list(Product.objects.order_by("id").values_list("id", flat=True)[:1000])
+        Product.objects.filter(pk__in=ids).update(
+            ocop_status="valid", ocop_stars=4, ocop_until=today.replace(year=today.year + 2)
+        )
+        current = ids
+    operators = Operator.objects.bulk_create(Operator(name=f"Đơn vị vận hành {i}") for i in range(200))
+    kinds, places = list(OutletKind.values), [v for v in LocationType.values if v != "other"]
+    outlets = []
+    for i in range(OUTLETS):
+        commune_id, lat, lon = communes[i % len(communes)]
+        hours = HOURS[i % len(HOURS)]
+        outlets.append(Outlet(
+            code=f"01-DB-{i + 1:05d}", kind=kinds[i % 7 % 3], name=f"Điểm OCOP số {i + 1}",
+            operator=operators[i % 200], province=hanoi, commune_id=commune_id, address=f"Số {i % 300 + 1} đường Thử",
+            latitude=lat + rng.uniform(-0.02, 0.02), longitude=lon + rng.uniform(-0.02, 0.02),
+            location_type=places[i % len(places)], opening_hours=hours, hours=parse_hours(hours),
+            status=OutletStatus.RECOGNISED, phone="0912345678",
+        ))  # fmt: skip
+    Outlet.objects.bulk_create(outlets, batch_size=1000)
+    lines = [StockItem(outlet=o, product_id=pid) for o in outlets for pid in rng.sample(current, SHELF)]
+    StockItem.objects.bulk_create(lines, batch_size=2000)
+
+
+def _endpoint() -> None:
+    from django.test import Client
+
+    from ocop.outlets.models import StockItem
+
+    client = Client()
+    popular = StockItem.objects.values_list("product_id", flat=True).first()
+    for label, query in (
+        ("all outlets", ""),
+        ("stocks product X", f"?product={popular}"),
+        ("open now", "?open_now=true"),
+    ):
+        timings, size = [], 0
+        client.get(f"/api/v1/outlets{query}")
+        for _ in range(30):
+            started = time.perf_counter()
+            response = client.get(f"/api/v1/outlets{query}")
+            timings.append((time.perf_counter() - started) * 1000)
+            size = len(response.content)
+        timings.sort()
+        features = response.content.count(b'"Feature"')
+        print(
+            f"outlets api ({label}): {features:,} features, {size:,} bytes; p50 {statistics.median(timings):.1f} ms, "
+            f"p95 {timings[int(len(timings) * 0.95) - 1]:.1f} ms (goal ≤ 50 ms)"
+        )
+
+
+def _map_page(out: Path) -> None:
+    from django.core.management import call_command
+    from playwright.sync_api import sync_playwright
+
+    from bench.certificates_bench import _free_port, _wait
+
+    if not Path("/usr/bin/chromium").exists():
+        print("map page: Debian's chromium is needed (make test installs it); skipped")
+        return
+    call_command("collectstatic", "--no-input", verbosity=0)
+    port = _free_port()
+    env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECRET_KEY": "bench-" + "x" * 50,
+           "CONN_MAX_AGE": "60"}  # fmt: skip
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "ocop.wsgi", "-w", "2", "-k", "gthread", "--threads", "4",
+         "--keep-alive", "5", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        env=env, cwd=Path(__file__).resolve().parent.parent,
+    )  # fmt: skip
+    try:
+        _wait(port)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+            outside: list[str] = []
+            page.on(
+                "request", lambda r: None if r.url.startswith(f"http://127.0.0.1:{port}") else outside.append(r.url)
+            )
+            runs = []
+            for _ in range(6):
+                page.goto(f"http://127.0.0.1:{port}/diem-ban/", wait_until="commit")
+                page.wait_for_function("document.getElementById('map') && document.getElementById('map').dataset.ready")
+                ready = page.evaluate("performance.now()")
+                dom = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+                markers = page.evaluate("document.getElementById('map').dataset.ready")
+                runs.append((ready, dom))
+            browser.close()
+        first, later = runs[0], sorted(r[0] for r in runs[1:])
+        print(
+            f"map page: {int(markers):,} outlets on the map, list beside it; external requests: {len(outside)}; "
+            f"first visit: list shown at {first[1]:.0f} ms, markers placed at {first[0]:.0f} ms; later visits: "
+            f"markers placed at {statistics.median(later):.0f} ms (median of 5) (goal ≤ 1,000 ms)"
+        )
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def run(out: Path) -> None:
+    from ocop.outlets.models import Outlet
+    from ocop.registry.models import Product
+
+    if Product.objects.count() < 1000:
+        from bench.search_bench import _generate as generate_products
+
+        generate_products()
+    if Outlet.objects.count() < OUTLETS:
+        started = time.perf_counter()
+        _generate()
+        print(f"outlets: generated {Outlet.objects.count():,} recognised outlets with {SHELF} products each in "
+              f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+    _endpoint()
+    _map_page(out)
