@@ -119,6 +119,7 @@ def test_revoking_a_certificate_puts_a_removal_task_and_leaves_the_map(page: Pag
     expect(page.locator("#outlet-list")).to_contain_text("Không có điểm bán nào phù hợp.")
 
     log_in(page, live_server, "outlet")
+    expect(page.locator('#removal-card [data-count="removals"]')).to_have_text("1")  # the in-app notice
     page.goto(f"{live_server.url}/bo/outlets/{outlet.pk}/")
     tasks = page.locator("#removal-tasks")
     expect(tasks).to_contain_text("Bình gốm men lam: giấy chứng nhận bị thu hồi")

@@ -11,6 +11,8 @@ from django.utils import timezone
 from ocop.accounts.models import Role, RoleAssignment
 from ocop.accounts.permissions import scope_of
 from ocop.backoffice.views.common import Request
+from ocop.outlets import access as outlet_access
+from ocop.outlets.models import RemovalTask
 from ocop.registry import access
 from ocop.registry.models import EXPIRING_DAYS
 
@@ -31,6 +33,10 @@ def dashboard(request: Request) -> HttpResponse:
             expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=EXPIRING_DAYS)
         ).count(),
     }
+    outlets = outlet_access.outlets_visible_to(user)
+    counts["outlets"] = outlets.count()
+    # An operator's in-app notice: products to take off the OCOP shelf (also e-mailed when the task is raised).
+    counts["removals"] = RemovalTask.objects.filter(outlet__in=outlets, done_at__isnull=True).count()
     by_group = (
         products.values("product_set__group__name", "product_set__group__position")
         .annotate(n=Count("id"))
