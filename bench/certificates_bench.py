@@ -102,6 +102,17 @@ def _wait(port: int) -> None:
     raise RuntimeError(f"nothing listens on {port}")
 
 
+def gunicorn(port: int) -> subprocess.Popen[bytes]:
+    """The application as docs/deployment.md serves it: 2 workers, gthread with keep-alive, persistent connections."""
+    env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECRET_KEY": "bench-" + "x" * 50,
+           "CONN_MAX_AGE": "60"}  # fmt: skip
+    return subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "ocop.wsgi", "-w", "2", "-k", "gthread", "--threads", "4",
+         "--keep-alive", "5", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        env=env, cwd=Path(__file__).resolve().parent.parent,
+    )  # fmt: skip
+
+
 WRK_SCRIPT = """
 local codes = {}
 for line in io.lines("%s") do codes[#codes + 1] = line end
@@ -164,13 +175,7 @@ def _qr_page(out: Path) -> None:
     codes_file = out / "codes.txt"
     codes_file.write_text("\n".join(codes) + "\n")
     app_port, front_port, static_port = _free_port(), _free_port(), _free_port()
-    env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECRET_KEY": "bench-" + "x" * 50,
-           "CONN_MAX_AGE": "60"}  # fmt: skip
-    server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "ocop.wsgi", "-w", "2", "-k", "gthread", "--threads", "4",
-         "--keep-alive", "5", "-b", f"127.0.0.1:{app_port}", "--log-level", "warning"],
-        env=env, cwd=Path(__file__).resolve().parent.parent,
-    )  # fmt: skip
+    server = gunicorn(app_port)
     try:
         _wait(app_port)
         with urllib.request.urlopen(f"http://127.0.0.1:{app_port}/v/{codes[0]}") as response:

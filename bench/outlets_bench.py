@@ -8,11 +8,8 @@
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -95,20 +92,14 @@ def _map_page(out: Path) -> None:
     from django.core.management import call_command
     from playwright.sync_api import sync_playwright
 
-    from bench.certificates_bench import _free_port, _wait
+    from bench.certificates_bench import _free_port, _wait, gunicorn
 
     if not Path("/usr/bin/chromium").exists():
         print("map page: Debian's chromium is needed (make test installs it); skipped")
         return
     call_command("collectstatic", "--no-input", verbosity=0)
     port = _free_port()
-    env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECRET_KEY": "bench-" + "x" * 50,
-           "CONN_MAX_AGE": "60"}  # fmt: skip
-    server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "ocop.wsgi", "-w", "2", "-k", "gthread", "--threads", "4",
-         "--keep-alive", "5", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        env=env, cwd=Path(__file__).resolve().parent.parent,
-    )  # fmt: skip
+    server = gunicorn(port)
     try:
         _wait(port)
         with sync_playwright() as p:

@@ -14,6 +14,7 @@ WRITE = [401, 200, 403, 200, 403, 200, 404, 200, 404]
 CASES = [
     ("get", lambda w: "/api/v1/provinces", None, PUBLIC),
     ("get", lambda w: "/api/v1/provinces/01/communes", None, PUBLIC),
+    ("get", lambda w: "/api/v1/outlets?province=01&open_now=true", None, PUBLIC),
     ("get", lambda w: "/api/v1/producers", None, LIST),
     ("get", lambda w: "/api/v1/products", None, LIST),
     ("get", lambda w: f"/api/v1/producers/{w.producer.pk}", None, READ),

@@ -15,7 +15,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ocop.backoffice.views.common import Request, id_of, int_or_none, paginate, posted_date, query_without_page
+from ocop.backoffice.views.common import (
+    Request,
+    id_of,
+    int_or_none,
+    paginate,
+    posted_date,
+    query_without_page,
+    report_errors,
+)
 from ocop.certificates import access, jobs, pdf, queries, reports, services
 from ocop.certificates.enums import DecisionState, IssuingLevel, Status
 from ocop.certificates.models import BatchState, CertificateBatch, DecisionItem
@@ -25,11 +33,6 @@ from ocop.evaluation.access import rounds_visible_to
 from ocop.places.models import Province
 from ocop.registry.access import products_visible_to
 from ocop.registry.queries import product_listing
-
-
-def _report(request: Request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _managed_provinces(request: Request) -> list[Province]:
@@ -79,7 +82,7 @@ def decision_create(request: Request) -> HttpResponse:
                 historical=request.POST.get("historical") == "on",
             )
     except ValidationError as exc:
-        _report(request, exc)
+        report_errors(request, exc)
         return redirect("backoffice:decision_list")
     return redirect("backoffice:decision_detail", pk=decision.pk)
 
@@ -123,7 +126,7 @@ def decision_item_add(request: Request, pk: int) -> HttpResponse:
             raise ValidationError(_("Choose a product and its stars."))
         services.add_item(by=request.user, decision=decision, product=product, stars=stars)
     except ValidationError as exc:
-        _report(request, exc)
+        report_errors(request, exc)
     return redirect("backoffice:decision_detail", pk=pk)
 
 
@@ -137,7 +140,7 @@ def decision_item_remove(request: Request, pk: int, item_pk: int) -> HttpRespons
             raise ValidationError(_("That product is not in the decision."))
         services.remove_item(by=request.user, item=item)
     except ValidationError as exc:
-        _report(request, exc)
+        report_errors(request, exc)
     return redirect("backoffice:decision_detail", pk=pk)
 
 
@@ -152,7 +155,7 @@ def decision_item_packs(request: Request, pk: int, item_pk: int) -> HttpResponse
     try:
         services.set_item_packs(by=request.user, item=item, packs=list(item.product.packs.filter(pk__in=chosen)))
     except ValidationError as exc:
-        _report(request, exc)
+        report_errors(request, exc)
     return redirect("backoffice:decision_detail", pk=pk)
 
 
@@ -173,7 +176,7 @@ def decision_issue(request: Request, pk: int) -> HttpResponse:
             signer=request.POST.get("signer", ""),
         )
     except ValidationError as exc:
-        _report(request, exc)
+        report_errors(request, exc)
         return redirect("backoffice:decision_detail", pk=pk)
     messages.success(request, _("Decision issued: %(n)s certificate(s).") % {"n": len(certificates)})
     return redirect("backoffice:decision_detail", pk=pk)
@@ -254,7 +257,7 @@ def certificate_action(request: Request, pk: int, action: str) -> HttpResponse:
         else:
             raise ValidationError(_("Unknown action."))
     except ValidationError as exc:
-        _report(request, exc)
+        report_errors(request, exc)
     else:
         messages.success(request, _("Certificate updated."))
     return redirect("backoffice:certificate_detail", pk=pk)

@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +22,12 @@ class Request(HttpRequest):
 
     user: User  # type: ignore[assignment]
     htmx: HtmxDetails
+
+
+def report_errors(request: HttpRequest, exc: ValidationError) -> None:
+    """A service's refusal as messages at the top of the page (each message names its field)."""
+    for message in exc.messages:
+        messages.error(request, message)
 
 
 def paginate(request: HttpRequest, qs: QuerySet[Any] | list[Any]) -> Page[Any]:

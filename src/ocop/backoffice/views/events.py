@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ocop.backoffice.views.common import Request, id_of, paginate, posted_date
+from ocop.backoffice.views.common import Request, id_of, paginate, posted_date, report_errors
 from ocop.places.models import Commune, Province
 from ocop.promotion import access, services
 from ocop.promotion.enums import EventKind
@@ -138,8 +138,7 @@ def booth_add(request: Request, pk: int) -> HttpResponse:
             products=products,
         )
     except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+        report_errors(request, exc)
         return render(request, "backoffice/events/refused.html", {"event": event}, status=400)
     messages.success(request, _("Booth allocated to %(producer)s.") % {"producer": producer.name})
     return redirect("backoffice:event_detail", pk=event.pk)
@@ -157,8 +156,7 @@ def booth_outcome(request: Request, pk: int, booth_pk: int) -> HttpResponse:
             by=request.user, booth=booth, **{f: request.POST.get(f) for f in services.OUTCOME_FIELDS}
         )
     except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+        report_errors(request, exc)
         return render(request, "backoffice/events/refused.html", {"event": event}, status=400)
     messages.success(request, _("Outcome recorded."))
     return redirect("backoffice:event_detail", pk=event.pk)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ocop.backoffice.views.common import Request, paginate, posted_date, prefixed, xlsx_response
+from ocop.backoffice.views.common import Request, paginate, posted_date, prefixed, report_errors, xlsx_response
 from ocop.outlets import access, sales, services
 from ocop.outlets.enums import AssessmentState, FileKind
 from ocop.outlets.models import Assessment, SalesRecord, StockItem
@@ -40,8 +40,7 @@ def assessment_start(request: Request, pk: int) -> HttpResponse:
     try:
         assessment = services.start_assessment(by=request.user, outlet=outlet)
     except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+        report_errors(request, exc)
         return render(request, "backoffice/outlets/refused.html", {"outlet": outlet}, status=400)
     return redirect("backoffice:assessment_detail", pk=outlet.pk, assessment_pk=assessment.pk)
 
@@ -93,8 +92,7 @@ def assessment_detail(request: Request, pk: int, assessment_pk: int) -> HttpResp
                 messages.success(request, _("Assessment saved."))
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-            for m in exc.messages:
-                messages.error(request, m)
+            report_errors(request, exc)
         else:
             return redirect("backoffice:assessment_detail", pk=outlet.pk, assessment_pk=assessment.pk)
     lines = list(assessment.lines.select_related("item").order_by("item__position"))
@@ -141,8 +139,7 @@ def outlet_sales(request: Request, pk: int) -> HttpResponse:
             count = sales.record_sales(by=request.user, outlet=outlet, month=month, entries=entries)
         except ValidationError as exc:
             errors = exc.message_dict
-            for m in exc.messages:
-                messages.error(request, m)
+            report_errors(request, exc)
         else:
             messages.success(
                 request,

@@ -14,7 +14,15 @@ from django.views.decorators.http import require_POST
 
 from ocop.accounts.models import Role, User
 from ocop.backoffice.forms import OutletForm, apply_service_errors
-from ocop.backoffice.views.common import Request, id_of, int_or_none, paginate, posted_date, query_without_page
+from ocop.backoffice.views.common import (
+    Request,
+    id_of,
+    int_or_none,
+    paginate,
+    posted_date,
+    query_without_page,
+    report_errors,
+)
 from ocop.certificates.queries import status_q
 from ocop.core.audit import history
 from ocop.core.text import fold
@@ -25,11 +33,6 @@ from ocop.places.models import Commune, Province
 from ocop.registry.models import Product
 
 FIND_LIMIT = 20
-
-
-def _report(request: Request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _home_province(request: Request) -> Province | None:
@@ -179,7 +182,7 @@ def outlet_status(request: Request, pk: int, action: str) -> HttpResponse:
         else:
             raise Http404
     except ValidationError as exc:
-        _report(request, exc)
+        report_errors(request, exc)
         return render(request, "backoffice/outlets/refused.html", {"outlet": outlet}, status=400)
     messages.success(request, _("The outlet is now %(status)s.") % {"status": outlet.get_status_display()})
     return redirect("backoffice:outlet_detail", pk=outlet.pk)
@@ -202,7 +205,7 @@ def stock_add(request: Request, pk: int) -> HttpResponse:
             by=request.user, outlet=outlet, product=product, packs=packs, label=request.POST.get("label", "")
         )
     except ValidationError as exc:
-        _report(request, exc)
+        report_errors(request, exc)
         return render(request, "backoffice/outlets/refused.html", {"outlet": outlet}, status=400)
     name = item.product.name if item.product else item.label
     messages.success(request, _("“%(name)s” is on the shelf.") % {"name": name})
@@ -220,7 +223,7 @@ def stock_remove(request: Request, pk: int, item_pk: int) -> HttpResponse:
     try:
         stock.remove_stock(by=request.user, item=item, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
-        _report(request, exc)
+        report_errors(request, exc)
         return render(request, "backoffice/outlets/refused.html", {"outlet": outlet}, status=400)
     messages.success(request, _("Taken off the shelf."))
     return redirect("backoffice:outlet_detail", pk=outlet.pk)
@@ -256,7 +259,7 @@ def photo_add(request: Request, pk: int) -> HttpResponse:
             by=request.user, outlet=outlet, kind=FileKind.PHOTO, upload=upload, caption=request.POST.get("caption", "")
         )
     except ValidationError as exc:
-        _report(request, exc)
+        report_errors(request, exc)
         return render(request, "backoffice/outlets/refused.html", {"outlet": outlet}, status=400)
     messages.success(request, _("Photo added."))
     return redirect("backoffice:outlet_detail", pk=outlet.pk)
