@@ -25,7 +25,7 @@ def _generate() -> None:
     from ocop.outlets.checklists import load_checklists
     from ocop.outlets.enums import LocationType, OutletKind, OutletStatus
     from ocop.outlets.models import Operator, Outlet, StockItem
-    from ocop.outlets.rules import parse_hours
+    from ocop.outlets.rules import parse_hours, week_text
     from ocop.places.models import Commune, Province
     from ocop.registry.models import Product
 
@@ -53,7 +53,7 @@ def _generate() -> None:
             code=f"01-DB-{i + 1:05d}", kind=kinds[i % 7 % 3], name=f"Điểm OCOP số {i + 1}",
             operator=operators[i % 200], province=hanoi, commune_id=commune_id, address=f"Số {i % 300 + 1} đường Thử",
             latitude=lat + rng.uniform(-0.02, 0.02), longitude=lon + rng.uniform(-0.02, 0.02),
-            location_type=places[i % len(places)], opening_hours=hours, hours=parse_hours(hours),
+            location_type=places[i % len(places)], opening_hours=hours, hours=week_text(parse_hours(hours)),
             status=OutletStatus.RECOGNISED, phone="0912345678",
         ))  # fmt: skip
     Outlet.objects.bulk_create(outlets, batch_size=1000)

@@ -71,7 +71,7 @@ class Outlet(TimeStampedModel):
     location_type = models.CharField(_("location type"), max_length=16, choices=LocationType.choices)
     floor_area = models.DecimalField(_("floor area (m²)"), max_digits=9, decimal_places=1, null=True, blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
-    hours = models.JSONField(default=list, blank=True, editable=False)  # 7 lists (Monday first) of [open, close] mins
+    hours = models.CharField(max_length=400, blank=True, editable=False)  # rules.week_text of the opening hours
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from ocop.certificates.queries import status_q
 from ocop.outlets import rules
@@ -125,17 +124,15 @@ def locate(f: Locator, *, now: dt.datetime | None = None) -> list[dict[str, Any]
         qs = qs.filter(pk__in=lines)
     rows = [dict(zip(LOCATOR_FIELDS, r, strict=True)) for r in qs.order_by("name", "id").values_list(*LOCATOR_FIELDS)]
     for row in rows:
-        row["open"] = rules.is_open(row.pop("hours") or [], now)
+        row["open"] = rules.is_open(row.pop("hours"), now)
     if f.open_now:
         rows = [r for r in rows if r["open"]]
     return rows
 
 
-def geojson(rows: list[dict[str, Any]], *, url_of: Any) -> bytes:
-    """The rows as a GeoJSON FeatureCollection (coordinates to about a metre)."""
-    kinds = dict(OutletKind.choices)
-    labels = {k: str(v) for k, v in kinds.items()}
-    approximate = _("position approximate (the commune's centre)")
+def geojson(rows: list[dict[str, Any]], *, url_pattern: str) -> bytes:
+    """The rows as a GeoJSON FeatureCollection (coordinates to about a metre; `url_pattern` has "{}" for the code).
+    Lean on purpose, it is what the public map downloads: labels of kinds live in the page."""
     features = [
         {
             "type": "Feature",
@@ -145,18 +142,13 @@ def geojson(rows: list[dict[str, Any]], *, url_of: Any) -> bytes:
                 "code": r["code"],
                 "name": r["name"],
                 "kind": r["kind"],
-                "kind_label": labels[r["kind"]],
-                "address": r["address"],
-                "commune": r["commune__name"],
+                "address": f"{r['address']}, {r['commune__name']}" if r["address"] else r["commune__name"],
                 "hours": r["opening_hours"],
                 "open": r["open"],
-                "phone": r["phone"],
-                "approximate": approximate if r["approximate"] else "",
-                "url": url_of(r),
+                "approximate": r["approximate"],
+                "url": url_pattern.format(r["code"]),
             },
         }
         for r in rows
     ]
-    return json.dumps(
-        {"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":")
-    ).encode()
+    return orjson.dumps({"type": "FeatureCollection", "features": features})

@@ -66,7 +66,7 @@ def _check(outlet: Outlet) -> None:
     if outlet.floor_area is not None and outlet.floor_area < 0:
         errors["floor_area"] = [_("The floor area cannot be negative.")]
     try:
-        outlet.hours = rules.parse_hours(outlet.opening_hours)
+        outlet.hours = rules.week_text(rules.parse_hours(outlet.opening_hours))
     except ValidationError as exc:
         errors.update(exc.message_dict)
     lat, lon = outlet.latitude, outlet.longitude

@@ -3,6 +3,7 @@ page per outlet with the OCOP products on its shelf today."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -47,6 +48,7 @@ def outlet_map(request: HttpRequest) -> HttpResponse:
             "page": Paginator(rows, LIST_SIZE).get_page(request.GET.get("trang")),
             "count": len(rows),
             "kinds": OutletKind.choices,
+            "kind_labels": json.dumps({k: str(v) for k, v in OutletKind.choices}, ensure_ascii=False),
             "communes": communes,
             "kind": kind,
             "commune_code": commune_code,

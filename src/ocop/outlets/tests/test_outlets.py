@@ -23,7 +23,7 @@ def test_an_outlet_is_registered_as_proposed_with_a_code_and_its_hours(shop):
         105.913,
         False,
     )
-    assert outlet.hours[0] == [[480, 1020]] and outlet.hours[6] == [[480, 720]]
+    assert outlet.hours == "480-1020;480-1020;480-1020;480-1020;480-1020;480-720;480-720"
     assert outlet.floor_area == Decimal("45")
     assert [e.action for e in history(outlet)] == ["create"]
 

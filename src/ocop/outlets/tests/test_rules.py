@@ -26,9 +26,11 @@ def test_hours_past_midnight_run_into_the_next_day():
     week = rules.parse_hours("T7 18:00-02:00")
     assert week[SAT] == [[1080, 1440]]
     assert week[SUN] == [[0, 120]]
+    assert rules.week_text(week) == ";;;;;1080-1440;0-120"
+    week = rules.week_text(week)
     assert rules.is_open(week, dt.datetime(2026, 11, 29, 1, 30, tzinfo=HANOI))  # a Sunday, 01:30
     assert not rules.is_open(week, dt.datetime(2026, 11, 29, 2, 0, tzinfo=HANOI))
-    assert not rules.is_open([], dt.datetime(2026, 11, 29, 10, 0, tzinfo=HANOI))  # unknown hours are never "open now"
+    assert not rules.is_open("", dt.datetime(2026, 11, 29, 10, 0, tzinfo=HANOI))  # unknown hours are never "open now"
 
 
 @pytest.mark.parametrize(

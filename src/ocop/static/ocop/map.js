@@ -7,6 +7,7 @@
   var map = L.map(el, { minZoom: 4, maxZoom: 18, zoomSnap: 0.5, attributionControl: false, preferCanvas: true });
   map.setView([21.03, 105.85], 9);
   var byId = {};
+  var kinds = JSON.parse(el.dataset.kinds || "{}");
 
   function text(tag, value, cls) {
     var node = document.createElement(tag);
@@ -20,10 +21,10 @@
     var link = text("a", p.name);
     link.href = p.url;
     box.appendChild(link);
-    box.appendChild(text("div", p.kind_label, "muted"));
-    box.appendChild(text("div", [p.address, p.commune].filter(Boolean).join(", ")));
+    box.appendChild(text("div", kinds[p.kind] || "", "muted"));
+    box.appendChild(text("div", p.address));
     if (p.hours) { box.appendChild(text("div", p.hours + " · " + (p.open ? el.dataset.open : el.dataset.closed), p.open ? "success" : "")); }
-    if (p.approximate) { box.appendChild(text("div", p.approximate, "muted")); }
+    if (p.approximate) { box.appendChild(text("div", el.dataset.approximate, "muted")); }
     var more = text("a", el.dataset.details);
     more.href = p.url;
     box.appendChild(more);
