@@ -11,7 +11,9 @@ from __future__ import annotations
 import random
 import statistics
 import time
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 OUTLETS = 5_000
 SHELF = 6
@@ -25,6 +27,7 @@ def _generate() -> None:
     from ocop.outlets.checklists import load_checklists
     from ocop.outlets.enums import LocationType, OutletKind, OutletStatus
     from ocop.outlets.models import Operator, Outlet, StockItem
+    from ocop.outlets.queries import map_feature
     from ocop.outlets.rules import parse_hours, week_text
     from ocop.places.models import Commune, Province
     from ocop.registry.models import Product
@@ -57,6 +60,10 @@ def _generate() -> None:
             status=OutletStatus.RECOGNISED, phone="0912345678",
         ))  # fmt: skip
     Outlet.objects.bulk_create(outlets, batch_size=1000)
+    saved = list(Outlet.objects.select_related("commune"))
+    for outlet in saved:  # as the services keep it
+        outlet.map_feature = map_feature(outlet)
+    Outlet.objects.bulk_update(saved, ["map_feature"], batch_size=1000)
     lines = [StockItem(outlet=o, product_id=pid) for o in outlets for pid in rng.sample(current, SHELF)]
     StockItem.objects.bulk_create(lines, batch_size=2000)
 
@@ -102,27 +109,39 @@ def _map_page(out: Path) -> None:
     server = gunicorn(port)
     try:
         _wait(port)
+        for _ in range(4):  # a running server: both workers have served the page and the data once
+            for path in ("/diem-ban/", "/api/v1/outlets"):
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}") as response:
+                    response.read()
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="vi-VN")
             outside: list[str] = []
-            page.on(
-                "request", lambda r: None if r.url.startswith(f"http://127.0.0.1:{port}") else outside.append(r.url)
-            )
-            runs = []
-            for _ in range(6):
+
+            def visit(page: Any) -> tuple[float, float, int]:
                 page.goto(f"http://127.0.0.1:{port}/diem-ban/", wait_until="commit")
-                page.wait_for_function("document.getElementById('map') && document.getElementById('map').dataset.ready")
+                page.locator("#map[data-ready]").wait_for(state="attached", timeout=30_000)
                 ready = page.evaluate("performance.now()")
-                dom = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
-                markers = page.evaluate("document.getElementById('map').dataset.ready")
-                runs.append((ready, dom))
+                shown = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+                return ready, shown, int(page.evaluate("document.getElementById('map').dataset.ready"))
+
+            def watch(request: Any) -> None:
+                if not request.url.startswith((f"http://127.0.0.1:{port}", "data:")):
+                    outside.append(request.url)
+
+            first, again = [], []
+            for _ in range(5):  # a new visitor each time (empty cache), then the same visitor coming back
+                context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+                page = context.new_page()
+                page.on("request", watch)
+                first.append(visit(page))
+                again.append(visit(page))
+                context.close()
             browser.close()
-        first, later = runs[0], sorted(r[0] for r in runs[1:])
+        print(f"map page: {first[0][2]:,} outlets on the map, the list beside it; outside requests: {len(outside)}")
         print(
-            f"map page: {int(markers):,} outlets on the map, list beside it; external requests: {len(outside)}; "
-            f"first visit: list shown at {first[1]:.0f} ms, markers placed at {first[0]:.0f} ms; later visits: "
-            f"markers placed at {statistics.median(later):.0f} ms (median of 5) (goal ≤ 1,000 ms)"
+            f"map page: new visitor: list shown at {statistics.median(r[1] for r in first):.0f} ms, all markers placed "
+            f"at {statistics.median(r[0] for r in first):.0f} ms; returning visitor: all markers placed at "
+            f"{statistics.median(r[0] for r in again):.0f} ms (medians of 5; goal: usable in ≤ 1,000 ms)"
         )
     finally:
         server.terminate()

@@ -227,7 +227,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or envbool("OCOP_TESTING", "false")
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "ocop.core.storage.StaticStorage"
     },
 }
 WHITENOISE_USE_FINDERS = True

@@ -6,10 +6,9 @@ import hashlib
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from ocop.outlets.queries import geojson, locate, resolve
+from ocop.outlets.queries import locate_geojson, resolve
 
 router = Router(tags=["outlets"])
 
@@ -36,8 +35,7 @@ def outlets(request: HttpRequest, filters: Query[OutletFilters]) -> HttpResponse
         product=filters.product,
         open_now=filters.open_now,
     )
-    rows = locate(found) if found is not None else []
-    body = geojson(rows, url_pattern=reverse("outlet_page", args=["CODE"]).replace("CODE", "{}"))
+    body = locate_geojson(found)
     # Shelves change at once when a certificate does: caches must ask again each time (a 304 when nothing changed).
     etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
     if etag in request.headers.get("If-None-Match", ""):

@@ -83,6 +83,7 @@ class Outlet(TimeStampedModel):
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     decision_body = models.CharField(_("issued by"), max_length=200, blank=True)
     search_text = models.CharField(max_length=600, editable=False, default="")
+    map_feature = models.TextField(editable=False, default="")  # queries.map_feature: the public map's GeoJSON
 
     class Meta:
         ordering = ["name", "id"]

@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from ocop.certificates.queries import status_q
@@ -105,13 +106,14 @@ def resolve(
 
 LOCATOR_FIELDS = (
     "id", "code", "name", "kind", "latitude", "longitude", "approximate", "address", "commune__name",
-    "opening_hours", "hours", "phone",
+    "opening_hours", "hours",
 )  # fmt: skip
 
 
-def locate(f: Locator, *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """Recognised outlets matching the filters, as plain rows (with `open` now), ordered by name."""
-    now = timezone.localtime(now)
+MAP_FIELDS = ("map_feature", "hours")
+
+
+def _located(f: Locator, now: dt.datetime, fields: tuple[str, ...] = LOCATOR_FIELDS) -> list[tuple[Any, ...]]:
     qs = Outlet.objects.filter(status=OutletStatus.RECOGNISED)
     if f.province_id:
         qs = qs.filter(province_id=f.province_id)
@@ -122,33 +124,55 @@ def locate(f: Locator, *, now: dt.datetime | None = None) -> list[dict[str, Any]
     if f.product_id:
         lines = StockItem.objects.filter(valid_line_q(now.date()), product_id=f.product_id).values("outlet_id")
         qs = qs.filter(pk__in=lines)
-    rows = [dict(zip(LOCATOR_FIELDS, r, strict=True)) for r in qs.order_by("name", "id").values_list(*LOCATOR_FIELDS)]
-    for row in rows:
-        row["open"] = rules.is_open(row.pop("hours"), now)
+    rows = list(qs.order_by("name", "id").values_list(*fields))
     if f.open_now:
-        rows = [r for r in rows if r["open"]]
+        rows = [r for r in rows if rules.is_open(r[-1], now)]
     return rows
 
 
-def geojson(rows: list[dict[str, Any]], *, url_pattern: str) -> bytes:
-    """The rows as a GeoJSON FeatureCollection (coordinates to about a metre; `url_pattern` has "{}" for the code).
-    Lean on purpose, it is what the public map downloads: labels of kinds live in the page."""
-    features = [
-        {
-            "type": "Feature",
-            "id": r["id"],
-            "geometry": {"type": "Point", "coordinates": [round(r["longitude"], 5), round(r["latitude"], 5)]},
-            "properties": {
-                "code": r["code"],
-                "name": r["name"],
-                "kind": r["kind"],
-                "address": f"{r['address']}, {r['commune__name']}" if r["address"] else r["commune__name"],
-                "hours": r["opening_hours"],
-                "open": r["open"],
-                "approximate": r["approximate"],
-                "url": url_pattern.format(r["code"]),
-            },
-        }
-        for r in rows
+def locate(f: Locator, *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Recognised outlets matching the filters, as plain rows (with `open` now), ordered by name."""
+    now = timezone.localtime(now)
+    rows = []
+    for r in _located(f, now):
+        row = dict(zip(LOCATOR_FIELDS, r, strict=True))
+        row["open"] = rules.is_open(row.pop("hours"), now)
+        rows.append(row)
+    return rows
+
+
+def map_feature(outlet: Outlet) -> str:
+    """The outlet's GeoJSON feature as stored with it, up to `"open":`, which each request completes (`true}}` or
+    `false}}`): the public map downloads every outlet at once, and joining stored text is what keeps it fast. Lean on
+    purpose: coordinates to about a metre, kind labels live in the page. Kept by the services on every change."""
+    commune = outlet.commune.name
+    feature = {
+        "type": "Feature",
+        "id": outlet.pk,
+        "geometry": {"type": "Point", "coordinates": [round(outlet.longitude, 5), round(outlet.latitude, 5)]},
+        "properties": {
+            "code": outlet.code,
+            "name": outlet.name,
+            "kind": outlet.kind,
+            "address": f"{outlet.address}, {commune}" if outlet.address else commune,
+            "hours": outlet.opening_hours,
+            "approximate": outlet.approximate,
+            "url": reverse("outlet_page", args=[outlet.code]),
+        },
+    }
+    return orjson.dumps(feature).decode()[:-2] + ',"open":'
+
+
+EMPTY = b'{"type":"FeatureCollection","features":[]}'
+
+
+def locate_geojson(f: Locator | None, *, now: dt.datetime | None = None) -> bytes:
+    """The outlets as a GeoJSON FeatureCollection: each stored feature, told whether it is open now."""
+    if f is None:
+        return EMPTY
+    now = timezone.localtime(now)
+    parts = [
+        feature + ("true}}" if rules.is_open(week, now) else "false}}")
+        for feature, week in _located(f, now, MAP_FIELDS)
     ]
-    return orjson.dumps({"type": "FeatureCollection", "features": features})
+    return ('{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}").encode()

@@ -103,7 +103,8 @@ def register_outlet(*, by: Any, province: Province, operator: Operator, **fields
     _check(outlet)
     outlet.save()
     outlet.code = f"{province.code}-{KIND_PREFIX[OutletKind(outlet.kind)]}-{outlet.pk:05d}"
-    outlet.save(update_fields=["code"])
+    outlet.map_feature = queries.map_feature(outlet)
+    outlet.save(update_fields=["code", "map_feature"])
     audit.record(actor=by, action=AuditAction.CREATE, obj=outlet, changes=audit.snapshot(outlet, OUTLET_FIELDS))
     return outlet
 

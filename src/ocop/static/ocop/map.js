@@ -45,7 +45,12 @@
   });
 
   fetch(el.dataset.geojson).then(function (r) { return r.json(); }).then(function (data) {
-    var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
+    var cluster = L.markerClusterGroup({
+      chunkedLoading: true,
+      showCoverageOnHover: false,
+      // The map is ready when the last chunk of markers is placed (the page stays responsive meanwhile).
+      chunkProgress: function (done, total) { if (done === total) { el.dataset.ready = String(total); } }
+    });
     var markers = [];
     data.features.forEach(function (f) {
       var c = f.geometry.coordinates;
@@ -55,10 +60,10 @@
       byId[f.id] = m;
       markers.push(m);
     });
-    cluster.addLayers(markers);
     map.addLayer(cluster);
+    cluster.addLayers(markers);
     if (markers.length) { map.fitBounds(cluster.getBounds(), { maxZoom: 15, padding: [20, 20] }); }
-    el.dataset.ready = String(markers.length);
+    if (!markers.length) { el.dataset.ready = "0"; }
     document.querySelectorAll("#outlet-list li[data-id]").forEach(function (li) {
       li.addEventListener("click", function (event) {
         var m = byId[li.dataset.id];
