@@ -65,6 +65,12 @@ def stockists(product_id: int, today: dt.date | None = None) -> QuerySet[Outlet]
     return Outlet.objects.filter(status=OutletStatus.RECOGNISED, pk__in=lines)
 
 
+def stocked_products(today: dt.date | None = None) -> QuerySet[Product]:
+    """Products on some recognised outlet's OCOP shelf today (the map's "stocks product X" choices)."""
+    lines = StockItem.objects.filter(valid_line_q(today), outlet__status=OutletStatus.RECOGNISED).values("product_id")
+    return Product.objects.filter(pk__in=lines).order_by("name")
+
+
 def stockist_counts(product_ids: list[int], today: dt.date | None = None) -> dict[int, int]:
     """How many recognised outlets have each product on their OCOP shelf today."""
     rows = (

@@ -40,7 +40,7 @@ def outlet_map(request: HttpRequest) -> HttpResponse:
     communes = Commune.objects.filter(
         pk__in=Outlet.objects.filter(status=OutletStatus.RECOGNISED).values("commune_id")
     ).order_by("name")
-    product = Product.objects.filter(pk=product_id).select_related("producer").first() if product_id else None
+    products = list(queries.stocked_products().values_list("pk", "name"))
     return render(
         request,
         "public/outlets.html",
@@ -52,7 +52,8 @@ def outlet_map(request: HttpRequest) -> HttpResponse:
             "communes": communes,
             "kind": kind,
             "commune_code": commune_code,
-            "product": product,
+            "products": products,
+            "product_id": product_id,
             "open_now": open_now,
             "geojson_url": reverse("api:outlets") + "?" + urlencode({k: v for k, v in api.items() if v}),
             "query": urlencode([(k, v) for k, v in request.GET.items() if k != "trang" and v]),

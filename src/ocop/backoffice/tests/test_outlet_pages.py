@@ -31,7 +31,7 @@ def _count(client, url):
         ("backoffice:outlet_list", {}, 5),
         ("backoffice:sales_list", {}, 7),
         ("backoffice:event_list", {}, 9),
-        ("outlet_map", {}, 4),
+        ("outlet_map", {}, 5),
         ("api:outlets", {}, 1),
     ],
 )
