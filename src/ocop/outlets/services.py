@@ -307,9 +307,12 @@ def finalise_assessment(*, by: Any, assessment: Assessment) -> rules.Verdict:
     return verdict
 
 
-def _set_status(outlet: Outlet, by: Any, status: OutletStatus, reason: str, extra: dict[str, Any]) -> None:
+def _set_status(
+    outlet: Outlet, by: Any, status: OutletStatus, reason: str, extra: dict[str, Any], since: dt.date | None = None
+) -> None:
     before = outlet.status
-    outlet.status, outlet.status_since, outlet.status_reason = status, timezone.localdate(), reason.strip()[:300]
+    outlet.status, outlet.status_reason = status, reason.strip()[:300]
+    outlet.status_since = since or timezone.localdate()
     outlet.save()
     audit.record(actor=by, action=AuditAction.CHANGE, obj=outlet, changes={"status": [before, status], **extra})
     # Where-to-buy lists of the products on its shelf change with the outlet's status.
@@ -344,7 +347,9 @@ def recognise(*, by: Any, outlet: Outlet, number: str, signed_on: dt.date, body:
         )
     outlet.decision_number, outlet.decision_date = number.strip()[:60], signed_on
     outlet.decision_body = body.strip()[:200] or f"Ủy ban nhân dân {outlet.province.name}"
-    _set_status(outlet, by, OutletStatus.RECOGNISED, "", {"decision_number": [None, outlet.decision_number]})
+    _set_status(
+        outlet, by, OutletStatus.RECOGNISED, "", {"decision_number": [None, outlet.decision_number]}, since=signed_on
+    )
     return outlet
 
 
