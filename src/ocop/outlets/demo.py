@@ -132,7 +132,8 @@ def build_outlets_demo(*, today: dt.date) -> OutletsDemo:
         outlet = services.register_outlet(
             by=officer, province=hanoi, operator=services.operator_named(operator), kind=kind, name=name,
             commune=place, location_type=where, floor_area=area, opening_hours=rng.choice(HOURS),
-            address=f"Số {rng.randint(1, 200)} đường {place.short_name}", phone=f"09{rng.randint(10000000, 99999999)}", **position,
+            address=f"Số {rng.randint(1, 200)} đường {place.short_name}",
+            phone=f"09{rng.randint(10000000, 99999999)}", **position,
         )  # fmt: skip
         report.outlets += 1
         return outlet
