@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import smtplib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -26,11 +28,7 @@ from ocop.outlets.models import OperatorMember, Outlet, RemovalTask, StockItem
 from ocop.outlets.signals import stock_changed
 from ocop.registry.models import Product, ProductPack
 
-REASON_BY_STATUS = {
-    Status.SUSPENDED: RemovalReason.SUSPENDED,
-    Status.REVOKED: RemovalReason.REVOKED,
-    Status.EXPIRED: RemovalReason.EXPIRED,
-}
+logger = logging.getLogger(__name__)
 
 
 def is_current(product: Product, today: dt.date | None = None) -> bool:
@@ -167,7 +165,15 @@ def _notify(tasks: list[RemovalTask]) -> None:
             subject = _("OCOP Hub: take products off the OCOP shelf (%(outlet)s)") % {"outlet": outlet.name}
             messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, emails))
     if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+        transaction.on_commit(lambda: _send(messages))
+
+
+def _send(messages: list[tuple[str, str, str, list[str]]]) -> None:
+    """Mail is the outside world: when the server refuses, the tasks are on the outlets' pages all the same."""
+    try:
+        send_mass_mail(messages, fail_silently=False)
+    except (OSError, smtplib.SMTPException):
+        logger.exception("Removal-task e-mails were not sent")
 
 
 @transaction.atomic

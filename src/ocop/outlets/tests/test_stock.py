@@ -111,3 +111,18 @@ def test_expiry_needs_no_event_the_daily_sweep_raises_the_task_once(
         assert stock.sweep() == 0
     assert RemovalTask.objects.get().reason == "expired"
     assert len(mailoutbox) == 1
+
+
+def test_a_refusing_mail_server_does_not_undo_the_revocation_or_the_task(
+    shop, stocked, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    import smtplib
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("connection refused")
+
+    monkeypatch.setattr(stock, "send_mass_mail", refuse)  # the mail server is the outside world
+    with django_capture_on_commit_callbacks(execute=True):
+        certificates.suspend(by=shop.coordinator, certificate=shop.certificate, reason="Kiểm tra nhãn")
+    assert RemovalTask.objects.get().reason == "suspended"
+    assert "Removal-task e-mails were not sent" in caplog.text
