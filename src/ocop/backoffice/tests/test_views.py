@@ -159,11 +159,45 @@ def test_language_switch_to_english(world):
 
 def test_dashboard_counts_follow_the_role(world):
     coordinator = client_for(world.users["coordinator"]).get(reverse("backoffice:dashboard"))
-    assert coordinator.context["counts"] == {"producers": 2, "products": 1, "documents": 1, "expired": 0, "expiring": 0}
+    none = {"outlets": 0, "removals": 0}
+    assert coordinator.context["counts"] == {
+        "producers": 2, "products": 1, "documents": 1, "expired": 0, "expiring": 0, **none,
+    }  # fmt: skip
     charlie = client_for(world.users["charlie"]).get(reverse("backoffice:dashboard"))
-    assert charlie.context["counts"] == {"producers": 0, "products": 0, "documents": 0, "expired": 0, "expiring": 0}
+    assert charlie.context["counts"] == {
+        "producers": 0, "products": 0, "documents": 0, "expired": 0, "expiring": 0, **none,
+    }  # fmt: skip
     owner = client_for(world.users["producer"]).get(reverse("backoffice:dashboard"))
-    assert owner.context["counts"] == {"producers": 1, "products": 1, "documents": 1, "expired": 0, "expiring": 0}
+    assert owner.context["counts"] == {
+        "producers": 1,
+        "products": 1,
+        "documents": 1,
+        "expired": 0,
+        "expiring": 0,
+        **none,
+    }
+
+
+def test_the_operators_dashboard_counts_its_outlets_and_products_to_take_off(
+    outlet_scene, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from ocop.certificates import services as certificates
+    from ocop.outlets import services as outlets
+    from ocop.outlets.tests.conftest import recognised
+
+    (outlet,) = recognised(outlet_scene)
+    outlets.add_operator_member(
+        by=outlet_scene.users["commerce"], operator=outlet.operator, user=outlet_scene.users["outlet"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        certificates.revoke(
+            by=outlet_scene.users["coordinator"], certificate=outlet_scene.cert, decision_number="1/QĐ",
+            revoked_on=dt.date(2026, 11, 28), reason="Vi phạm",
+        )  # fmt: skip
+    counts = client_for(outlet_scene.users["outlet"]).get(reverse("backoffice:dashboard")).context["counts"]
+    assert (counts["outlets"], counts["removals"]) == (1, 1)
 
 
 def test_dashboard_offers_the_vault_only_to_roles_that_can_read_it(world):
