@@ -13,7 +13,7 @@ from ocop.certificates import services as certificates
 from ocop.conftest import client_for
 from ocop.outlets import services, stock
 from ocop.outlets.models import Outlet, SalesRecord, StockItem
-from ocop.outlets.tests.conftest import certify, recognised
+from ocop.outlets.tests.conftest import certify, recognised, register
 from ocop.promotion import services as promotion
 from ocop.testing import make_producer, make_product, province
 
@@ -198,3 +198,28 @@ def test_unknown_public_outlet_codes_are_404(outlet_scene):
     services.close_outlet(by=outlet_scene.users["commerce"], outlet=outlet, reason="Đóng")
     assert client.get(reverse("outlet_page", args=[outlet.code])).status_code == 404
     assert client.get(reverse("outlet_map") + "?san-pham=abc").status_code == 200
+
+
+def test_ids_past_999_are_written_plainly_in_the_assessment_and_shelf_forms(outlet_scene):
+    """Vietnamese writes 1.234 for a thousand and more: an id in a field name or value must stay 1234."""
+    import re
+
+    from ocop.outlets.models import ChecklistItem
+    from ocop.registry.models import Product
+
+    for item in ChecklistItem.objects.order_by("-pk"):
+        ChecklistItem.objects.filter(pk=item.pk).update(id=item.pk + 5000)
+    fresh = make_product(producer=outlet_scene.producer, name="Bình gốm men rạn")
+    Product.objects.filter(pk=fresh.pk).update(id=7777)
+    certify(outlet_scene.users["coordinator"], Product.objects.get(pk=7777))
+    client = client_for(outlet_scene.users["commerce"])
+    outlet = register(outlet_scene.users["commerce"])
+    client.post(reverse("backoffice:assessment_start", args=[outlet.pk]))
+    assessment = outlet.assessments.get()
+    page = client.get(reverse("backoffice:assessment_detail", args=[outlet.pk, assessment.pk])).content.decode()
+    assert re.findall(r'name="(?:met|points|note)-\d{1,3}(?:\.\d{3})+"', page) == []
+    item = assessment.lines.get(item__code="1.2").item_id
+    client.post(reverse("backoffice:assessment_detail", args=[outlet.pk, assessment.pk]), {f"met-{item}": "yes"})
+    assert assessment.lines.get(item_id=item).met is True
+    found = client.get(reverse("backoffice:outlet_detail", args=[outlet.pk]) + "?find=men ran").content.decode()
+    assert 'name="product" value="7777"' in found
