@@ -67,6 +67,26 @@ def world(db) -> World:
     return World(producer, empty, product, product.packs.get(), photo, document, users, job)
 
 
+def check_role_case(
+    scene: Any, user: Any, role: str, name: str, kwargs: Any, method: str, data: Any, expected: list[Any], effect: Any
+) -> None:
+    """One role × action case of a back-office page: the answer `role` gets (or the log-in redirect), and the effect
+    took place exactly when the answer was a redirect after success."""
+    from django.urls import reverse
+
+    client = client_for(user)
+    url = reverse(f"backoffice:{name}", kwargs=kwargs(scene))
+    response = client.get(url) if method == "get" else client.post(url, data(scene) if data else {})
+    want = expected[ROLES.index(role)]
+    if want == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == want, response.content[:400]
+    if effect is not None:
+        assert effect(scene) is (want == 302)
+
+
 def client_for(user) -> Client:
     client = Client()
     if user is not None:

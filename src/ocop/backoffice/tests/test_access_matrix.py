@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from ocop.conftest import ROLES, World, client_for
+from ocop.conftest import ROLES, World, check_role_case, client_for
 from ocop.registry.models import Document, Producer, Product, ProductPack, ProductPhoto
 
 L = "login"  # redirected to the log-in page
@@ -177,14 +177,4 @@ def test_admin_can_rename_a_commune(world):
     ids=[f"{c[0]}-{c[2]}" for c in CASES],
 )
 def test_role_matrix(world, role, name, kwargs, method, data, expected, effect):
-    client = client_for(world.users[role])
-    url = reverse(f"backoffice:{name}", kwargs=kwargs(world))
-    response = client.get(url) if method == GET else client.post(url, data(world) if data else {})
-    want = expected[ROLES.index(role)]
-    if want == L:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
-    else:
-        assert response.status_code == want
-    if effect is not None:
-        assert effect(world) is (want == 302)
+    check_role_case(world, world.users[role], role, name, kwargs, method, data, expected, effect)

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.urls import reverse
 
 from ocop.accounts.models import Role
-from ocop.conftest import ROLES, World, client_for
+from ocop.conftest import ROLES, World, check_role_case
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation import scoring
 from ocop.evaluation.demo import BEST
@@ -338,14 +337,4 @@ CASES: list[
     ids=[f"{c[0]}-{c[2]}-{i}" for i, c in enumerate(CASES)],
 )
 def test_evaluation_role_matrix(ev, role, name, kwargs, method, data, expected, effect):
-    client = client_for(ev.w.users[role])
-    url = reverse(f"backoffice:{name}", kwargs=kwargs(ev))
-    response = client.get(url) if method == GET else client.post(url, data(ev) if data else {})
-    want = expected[ROLES.index(role)]
-    if want == L:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
-    else:
-        assert response.status_code == want, response.content[:300]
-    if effect is not None:
-        assert effect(ev) is (want == 302)
+    check_role_case(ev, ev.w.users[role], role, name, kwargs, method, data, expected, effect)

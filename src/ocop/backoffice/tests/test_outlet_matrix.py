@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.urls import reverse
 
-from ocop.conftest import ROLES, World, client_for
+from ocop.conftest import ROLES, World, check_role_case
 from ocop.outlets import services, stock
 from ocop.outlets.models import Assessment, Operator, Outlet, OutletFile, SalesRecord, StockItem
 from ocop.outlets.tests.conftest import certify, pass_assessment, register
@@ -225,17 +224,7 @@ CASES: list[Case] = [
     ids=[f"{c[0]}-{c[2]}-{i}" for i, c in enumerate(CASES)],
 )
 def test_outlet_role_matrix(om, role, name, kwargs, method, data, expected, effect):
-    client = client_for(om.w.users[role])
-    url = reverse(f"backoffice:{name}", kwargs=kwargs(om))
-    response = client.get(url) if method == GET else client.post(url, data(om) if data else {})
-    want = expected[ROLES.index(role)]
-    if want == L:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
-    else:
-        assert response.status_code == want, response.content[:400]
-    if effect is not None:
-        assert effect(om) is (want == 302)
+    check_role_case(om, om.w.users[role], role, name, kwargs, method, data, expected, effect)
 
 
 def test_operators_are_listed_once(om):
