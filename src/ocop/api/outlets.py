@@ -18,6 +18,11 @@ class OutletFilters(Schema):
     province: str | None = Field(None, description="province code, e.g. 01 for Hà Nội")
     commune: str | None = Field(None, description="commune code (since July 2025)")
     product: int | None = Field(None, description="only outlets with this product on their OCOP shelf today")
+    product_name: str | None = Field(
+        None,
+        max_length=100,
+        description="only outlets with a product of this name (marks optional) on their OCOP shelf",
+    )
     open_now: bool = Field(False, description="only outlets open now (Asia/Ho_Chi_Minh)")
 
 
@@ -34,6 +39,7 @@ def outlets(request: HttpRequest, filters: Query[OutletFilters]) -> HttpResponse
         commune=filters.commune or "",
         product=filters.product,
         open_now=filters.open_now,
+        product_name=filters.product_name or "",
     )
     body = locate_geojson(found)
     # Shelves change at once when a certificate does: caches must ask again each time (a 304 when nothing changed).

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ocop.certificates.queries import status_q
+from ocop.core.text import fold
 from ocop.outlets import rules
 from ocop.outlets.enums import OutletKind, OutletStatus
 from ocop.outlets.models import Outlet, StockItem
@@ -65,12 +66,6 @@ def stockists(product_id: int, today: dt.date | None = None) -> QuerySet[Outlet]
     return Outlet.objects.filter(status=OutletStatus.RECOGNISED, pk__in=lines)
 
 
-def stocked_products(today: dt.date | None = None) -> QuerySet[Product]:
-    """Products on some recognised outlet's OCOP shelf today (the map's "stocks product X" choices)."""
-    lines = StockItem.objects.filter(valid_line_q(today), outlet__status=OutletStatus.RECOGNISED).values("product_id")
-    return Product.objects.filter(pk__in=lines).order_by("name")
-
-
 def stockist_counts(product_ids: list[int], today: dt.date | None = None) -> dict[int, int]:
     """How many recognised outlets have each product on their OCOP shelf today."""
     rows = (
@@ -92,12 +87,20 @@ class Locator:
     commune_id: int | None = None
     product_id: int | None = None
     open_now: bool = False
+    product_words: str = ""  # folded: outlets with any product whose name has these words, valid today
 
 
 def resolve(
-    *, kind: str = "", province: str = "", commune: str = "", product: int | None = None, open_now: bool = False
+    *,
+    kind: str = "",
+    province: str = "",
+    commune: str = "",
+    product: int | None = None,
+    open_now: bool = False,
+    product_name: str = "",
 ) -> Locator | None:
-    """Filters given by administrative codes, as a Locator; None when a code names no unit (nothing can match)."""
+    """Filters given by administrative codes, as a Locator; None when a code names no unit (nothing can match).
+    `product_name` finds products by name without marks ("mat ong" finds "Mật ong")."""
     province_id = commune_id = None
     if province:
         province_id = Province.objects.filter(code=province).values_list("pk", flat=True).first()
@@ -107,7 +110,8 @@ def resolve(
         commune_id = Commune.objects.filter(code=commune).values_list("pk", flat=True).first()
         if commune_id is None:
             return None
-    return Locator(province_id, kind if kind in OutletKind.values else "", commune_id, product, open_now)
+    kind = kind if kind in OutletKind.values else ""
+    return Locator(province_id, kind, commune_id, product, open_now, fold(product_name)[:100])
 
 
 LOCATOR_FIELDS = (
@@ -127,9 +131,13 @@ def _located(f: Locator, now: dt.datetime, fields: tuple[str, ...] = LOCATOR_FIE
         qs = qs.filter(kind=f.kind)
     if f.commune_id:
         qs = qs.filter(commune_id=f.commune_id)
-    if f.product_id:
-        lines = StockItem.objects.filter(valid_line_q(now.date()), product_id=f.product_id).values("outlet_id")
-        qs = qs.filter(pk__in=lines)
+    if f.product_id or f.product_words:
+        lines = StockItem.objects.filter(valid_line_q(now.date()))
+        if f.product_id:
+            lines = lines.filter(product_id=f.product_id)
+        if f.product_words:
+            lines = lines.filter(product__search_text__contains=f.product_words)
+        qs = qs.filter(pk__in=lines.values("outlet_id"))
     rows = list(qs.order_by("name", "id").values_list(*fields))
     if f.open_now:
         rows = [r for r in rows if rules.is_open(r[-1], now)]

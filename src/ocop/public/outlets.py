@@ -33,14 +33,15 @@ def outlet_map(request: HttpRequest) -> HttpResponse:
     commune_code = request.GET.get("xa", "")[:10]
     product_id = _int(request.GET.get("san-pham"))
     open_now = request.GET.get("mo-cua") == "1"
-    found = queries.resolve(kind=kind, commune=commune_code, product=product_id, open_now=open_now)
+    words = request.GET.get("sp", "")[:100]
+    found = queries.resolve(kind=kind, commune=commune_code, product=product_id, open_now=open_now, product_name=words)
     rows = queries.locate(found) if found is not None else []
     api = {"kind": found.kind if found else "", "commune": commune_code, "product": product_id or "",
-           "open_now": "true" if open_now else ""}  # fmt: skip
+           "product_name": words, "open_now": "true" if open_now else ""}  # fmt: skip
     communes = Commune.objects.filter(
         pk__in=Outlet.objects.filter(status=OutletStatus.RECOGNISED).values("commune_id")
     ).order_by("name")
-    products = list(queries.stocked_products().values_list("pk", "name"))
+    product = Product.objects.filter(pk=product_id).first() if product_id else None
     return render(
         request,
         "public/outlets.html",
@@ -52,8 +53,8 @@ def outlet_map(request: HttpRequest) -> HttpResponse:
             "communes": communes,
             "kind": kind,
             "commune_code": commune_code,
-            "products": products,
-            "product_id": product_id,
+            "product": product,
+            "words": words,
             "open_now": open_now,
             "geojson_url": reverse("api:outlets") + "?" + urlencode({k: v for k, v in api.items() if v}),
             "query": urlencode([(k, v) for k, v in request.GET.items() if k != "trang" and v]),

@@ -31,7 +31,7 @@ def _count(client, url):
         ("backoffice:outlet_list", {}, 5),
         ("backoffice:sales_list", {}, 7),
         ("backoffice:event_list", {}, 9),
-        ("outlet_map", {}, 5),
+        ("outlet_map", {}, 4),
         ("api:outlets", {}, 1),
     ],
 )
@@ -162,6 +162,8 @@ def test_the_geojson_api_filters_like_the_map(outlet_scene):
     assert codes(f"?product={outlet_scene.product.pk}") == [first.code, second.code]
     assert codes(f"?commune={first.commune.code}") == [first.code, second.code]
     assert codes("?commune=99999") == []
+    assert codes("?product_name=chè búp") == codes("?product_name=che bup") == [first.code, second.code]
+    assert codes("?product_name=mat ong") == []
     assert client.get(reverse("api:outlets") + "?kind=moon").status_code == 422
 
 
@@ -223,3 +225,12 @@ def test_ids_past_999_are_written_plainly_in_the_assessment_and_shelf_forms(outl
     assert assessment.lines.get(item_id=item).met is True
     found = client.get(reverse("backoffice:outlet_detail", args=[outlet.pk]) + "?find=men ran").content.decode()
     assert 'name="product" value="7777"' in found
+
+
+def test_the_map_finds_outlets_by_a_products_name_without_marks(outlet_scene):
+    (outlet,) = recognised(outlet_scene)
+    client = client_for(None)
+    assert outlet.name in client.get(reverse("outlet_map") + "?sp=che bup").content.decode()
+    page = client.get(reverse("outlet_map") + "?sp=mật ong").content.decode()
+    assert outlet.name not in page and "Không có điểm bán nào phù hợp." in page
+    assert "product_name=m%E1%BA%ADt+ong" in page  # the map's GeoJSON asks for the same
