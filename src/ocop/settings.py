@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "ocop.certificates",
     "ocop.outlets",
     "ocop.promotion",
+    "ocop.planning",
     "ocop.reporting",
     "ocop.backoffice",
     "ocop.public",

@@ -30,7 +30,8 @@ class Shop:
 
 
 def certify(coordinator: Any, product: Any, *, on: dt.date = dt.date(2025, 11, 20), stars: int = 4) -> Any:
-    decision = certificates.draft_decision(by=coordinator, province=province(), level=IssuingLevel.PROVINCE)
+    level = IssuingLevel.MINISTRY if stars == 5 else IssuingLevel.PROVINCE  # the ministry recognises 5 stars
+    decision = certificates.draft_decision(by=coordinator, province=province(), level=level)
     certificates.add_item(by=coordinator, decision=decision, product=product, stars=stars)
     (cert,) = certificates.issue_decision(
         by=coordinator, decision=decision, number=f"{decision.pk}/QĐ-UBND", signed_on=on

@@ -6,6 +6,7 @@ from django.utils import timezone
 from ocop.certificates.demo import build_certificates_demo
 from ocop.evaluation.demo import COUNCIL, build_evaluation_demo
 from ocop.outlets.demo import build_outlets_demo
+from ocop.planning.demo import build_planning_demo
 from ocop.promotion.demo import build_promotion_demo
 from ocop.registry.demo import DEMO_PASSWORD, USERS, build_demo
 
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         )
         events = build_promotion_demo(today=timezone.localdate())
         self.stdout.write(f"Trade promotion: {events} events.")
+        plans = build_planning_demo(today=timezone.localdate())
+        self.stdout.write(f"Plans: {plans} yearly plans of Hà Nội with their targets.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, full_name, role in USERS:
             self.stdout.write(f"  {username:<12} {role.label}  ({full_name})")

@@ -1,0 +1,140 @@
+"""The plan's indicators, each computed from the records of a province's year (optionally one commune), with the
+records behind the number. Indicators of later apps (inspections, trainings) join this list when they exist."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ocop.certificates.enums import Status
+from ocop.certificates.models import Certificate
+from ocop.evaluation.models import Result
+from ocop.outlets.enums import OutletKind
+from ocop.outlets.models import Outlet
+from ocop.promotion.enums import EventKind
+from ocop.promotion.models import Event
+
+
+@dataclass(frozen=True)
+class Scope:
+    province_id: int
+    year: int
+    commune_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label: Any  # a lazy translation
+    kind: str  # what the records are: certificate, result, outlet, event
+    records: Callable[[Scope], QuerySet[Any]]
+    count_field: str = "pk"  # counted distinct (products, not certificates)
+
+
+def _certificates(s: Scope) -> QuerySet[Certificate]:
+    qs = Certificate.objects.filter(province_id=s.province_id, issued_on__year=s.year)
+    return qs.filter(commune_id=s.commune_id) if s.commune_id else qs
+
+
+def _rated(s: Scope) -> QuerySet[Certificate]:
+    return _certificates(s).filter(stars__gte=3).select_related("product")
+
+
+def _five_stars(s: Scope) -> QuerySet[Certificate]:
+    return _certificates(s).filter(stars=5).select_related("product")
+
+
+def _due(s: Scope) -> QuerySet[Certificate]:
+    """Certificates whose 36 months end in the year: the products due for re-recognition (a certificate replaced by
+    a newer one, or revoked, is not due)."""
+    qs = (
+        Certificate.objects.filter(province_id=s.province_id, valid_until__year=s.year)
+        .exclude(status__in=(Status.SUPERSEDED, Status.REVOKED))
+        .select_related("product")
+    )
+    return qs.filter(commune_id=s.commune_id) if s.commune_id else qs
+
+
+def _renewed(s: Scope) -> QuerySet[Certificate]:
+    """Certificates of the year for products that held an earlier one: re-recognitions done."""
+    earlier = Certificate.objects.filter(product_id=OuterRef("product_id"), issued_on__lt=OuterRef("issued_on"))
+    return _certificates(s).filter(Exists(earlier)).select_related("product")
+
+
+def _referred(s: Scope) -> QuerySet[Result]:
+    qs = Result.objects.filter(
+        referral=True,
+        published=True,
+        dossier__round__province_id=s.province_id,
+        dossier__round__year=s.year,
+    ).select_related("dossier__product")
+    return qs.filter(dossier__product__commune_id=s.commune_id) if s.commune_id else qs
+
+
+def _outlets(kind: str) -> Callable[[Scope], QuerySet[Outlet]]:
+    def records(s: Scope) -> QuerySet[Outlet]:
+        kinds = (OutletKind.SALES_POINT, OutletKind.OTHER) if kind == OutletKind.SALES_POINT else (kind,)
+        qs = Outlet.objects.filter(province_id=s.province_id, kind__in=kinds, decision_date__year=s.year)
+        return qs.filter(commune_id=s.commune_id) if s.commune_id else qs
+
+    return records
+
+
+def _fairs(s: Scope) -> QuerySet[Event]:
+    qs = Event.objects.filter(
+        province_id=s.province_id, kind__in=(EventKind.FAIR, EventKind.EXHIBITION), starts_on__year=s.year
+    )
+    return qs.filter(Q(commune_id=s.commune_id)) if s.commune_id else qs
+
+
+INDICATORS: dict[str, Indicator] = {
+    i.code: i
+    for i in [
+        Indicator("rated_3_stars", _("Products rated 3 stars or more"), "certificate", _rated, "product_id"),
+        Indicator("referred_5_stars", _("Potential 5-star products referred"), "result", _referred),
+        Indicator("recognised_5_stars", _("5-star products recognised"), "certificate", _five_stars, "product_id"),
+        Indicator("sales_points", _("New sales points recognised"), "outlet", _outlets(OutletKind.SALES_POINT)),
+        Indicator("design_centres", _("Design centres recognised"), "outlet", _outlets(OutletKind.DESIGN_CENTRE)),
+        Indicator("rerecognitions_due", _("Re-recognitions due"), "certificate", _due, "product_id"),
+        Indicator("rerecognitions_done", _("Re-recognitions done"), "certificate", _renewed, "product_id"),
+        Indicator("fairs", _("Fairs and exhibitions held"), "event", _fairs),
+    ]
+}
+
+
+def count(indicator: Indicator, scope: Scope) -> int:
+    return indicator.records(scope).values(indicator.count_field).distinct().count()
+
+
+@dataclass
+class Row:
+    """One line of a plan's progress: the target and what the records say, for the province and per commune."""
+
+    indicator: Indicator
+    target: int | None
+    done: int
+    communes: list[tuple[Any, int, int]]  # (commune, target, done)
+
+    @property
+    def percent(self) -> int | None:
+        return round(self.done * 100 / self.target) if self.target else None
+
+
+def plan_rows(plan: Any) -> list[Row]:
+    """Every indicator of the plan's year: the province's target (if any), the number done, and the communes that
+    have targets of their own."""
+    targets = list(plan.targets.select_related("commune"))
+    province = {t.indicator: t.value for t in targets if t.commune_id is None}
+    rows = []
+    for code, indicator in INDICATORS.items():
+        communes = [
+            (t.commune, t.value, count(indicator, Scope(plan.province_id, plan.year, t.commune_id)))
+            for t in targets
+            if t.indicator == code and t.commune_id is not None
+        ]
+        rows.append(Row(indicator, province.get(code), count(indicator, Scope(plan.province_id, plan.year)), communes))
+    return rows

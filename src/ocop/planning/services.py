@@ -1,0 +1,106 @@
+"""Yearly plans and targets: the province's OCOP office sets them. One transaction and one audit entry each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from ocop.accounts.models import Role
+from ocop.accounts.permissions import scope_of
+from ocop.core import audit
+from ocop.core.models import AuditAction
+from ocop.places.models import Commune, Province
+from ocop.planning.indicators import INDICATORS
+from ocop.planning.models import Plan, Target
+
+PLAN_FIELDS = ("year", "title", "number", "signed_on", "issuing_body")
+
+
+def can_manage(user: Any, province_id: int) -> bool:
+    scope = scope_of(user)
+    return scope.is_admin or province_id in scope.provinces_for(Role.PROVINCE_COORDINATOR)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def create_plan(
+    *,
+    by: Any,
+    province: Province,
+    year: int | None,
+    title: str,
+    number: str,
+    signed_on: dt.date | None,
+    issuing_body: str = "",
+    note: str = "",
+) -> Plan:
+    """The province's plan for a year (one a year). Side effects: audit entry."""
+    _require(can_manage(by, province.pk))
+    errors: dict[str, list[str]] = {}
+    if year is None or not 2018 <= year <= 2100:
+        errors["year"] = [_("Give the plan's year (from 2018, when the programme began).")]
+    if not title.strip():
+        errors["title"] = [_("Give the plan's title.")]
+    if not number.strip():
+        errors["number"] = [_("Give the plan's number.")]
+    if signed_on is None:
+        errors["signed_on"] = [_("Give the plan's date.")]
+    if year is not None and not errors and Plan.objects.filter(province=province, year=year).exists():
+        errors["year"] = [
+            _("%(province)s already has a plan for %(year)s.") % {"province": province.name, "year": year}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    assert year is not None and signed_on is not None
+    plan = Plan.objects.create(
+        province=province,
+        year=year,
+        title=title.strip()[:300],
+        number=number.strip()[:60],
+        signed_on=signed_on,
+        issuing_body=issuing_body.strip()[:200] or f"Ủy ban nhân dân {province.name}",
+        note=note.strip(),
+    )
+    audit.record(actor=by, action=AuditAction.CREATE, obj=plan, changes=audit.snapshot(plan, PLAN_FIELDS))
+    return plan
+
+
+@transaction.atomic
+def set_target(*, by: Any, plan: Plan, indicator: str, value: Any, commune: Commune | None = None) -> Target:
+    """Set (or change) a target of the plan, for the province or one of its communes. Side effects: audit entry."""
+    _require(can_manage(by, plan.province_id))
+    errors: dict[str, list[str]] = {}
+    if indicator not in INDICATORS:
+        errors["indicator"] = [_("There is no indicator “%(code)s”.") % {"code": str(indicator)[:40]}]
+    text = str(value if value is not None else "").strip().replace(".", "").replace(",", "")
+    if not text.isdigit():
+        errors["value"] = [_("The target must be a whole number, 0 or more.")]
+    if commune is not None and commune.province_id != plan.province_id:
+        errors["commune"] = [
+            _("%(commune)s is not a commune of %(province)s.")
+            % {"commune": commune.name, "province": plan.province.name}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    target = Target.objects.filter(plan=plan, indicator=indicator, commune=commune).first()
+    before = target.value if target else None
+    try:
+        with transaction.atomic():
+            target, _created = Target.objects.update_or_create(
+                plan=plan, indicator=indicator, commune=commune, defaults={"value": int(text)}
+            )
+    except IntegrityError:
+        raise ValidationError({"indicator": [_("This target is being changed by someone else; try again.")]}) from None
+    unit = commune.name if commune else plan.province.name
+    audit.record(
+        actor=by, action=AuditAction.CHANGE, obj=plan, changes={f"{indicator} · {unit}": [before, target.value]}
+    )
+    return target
