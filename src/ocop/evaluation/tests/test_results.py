@@ -85,7 +85,7 @@ def test_a_five_star_candidate_goes_to_the_central_round_as_one_package(scene):
     assert "ĐỀ NGHỊ ĐÁNH GIÁ 5 SAO" in summary
     assert "Bánh cốm" in summary and "HTX Gạo Nếp Cái Hoa Vàng" in summary
     assert "100,00 điểm (A 40,00 · B 25,00 · C 35,00) · 5★ · 7 thành viên đã chấm" in summary
-    assert names[2] in summary
+    assert names[2] in "".join(summary.split())  # a long file name may wrap in the PDF's table
     assert bundle.read(names[1]).startswith(b"%PDF-")
     assert client_for(scene.commune).get(url).status_code == 403
 
