@@ -15,6 +15,7 @@ from ocop.backoffice.views import (
     products,
     rounds,
     scoring,
+    trainings,
 )
 
 app_name = "backoffice"
@@ -116,6 +117,9 @@ urlpatterns = [
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/targets/", plans.target_set, name="target_set"),
     path("plans/<int:pk>/indicators/<str:code>/", plans.indicator_records, name="indicator_records"),
+    path("trainings/", trainings.training_list, name="training_list"),
+    path("trainings/new/", trainings.training_create, name="training_create"),
+    path("trainings/<int:pk>/", trainings.training_detail, name="training_detail"),
     path("imports/<str:kind>/", imports.import_start, name="import_start"),
     path("imports/<str:kind>/template.xlsx", imports.import_template, name="import_template"),
     path("imports/job/<int:pk>/", imports.import_job, name="import_job"),

@@ -16,7 +16,7 @@ from ocop.evaluation.models import Result
 from ocop.outlets.enums import OutletKind
 from ocop.outlets.models import Outlet
 from ocop.promotion.enums import EventKind
-from ocop.promotion.models import Event
+from ocop.promotion.models import Attendee, Event, Training
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,15 @@ def _fairs(s: Scope) -> QuerySet[Event]:
     return qs.filter(Q(commune_id=s.commune_id)) if s.commune_id else qs
 
 
+def _trainings(s: Scope) -> QuerySet[Training]:
+    qs = Training.objects.filter(province_id=s.province_id, starts_on__year=s.year)
+    return qs.filter(commune_id=s.commune_id) if s.commune_id else qs
+
+
+def _trained(s: Scope) -> QuerySet[Attendee]:
+    return Attendee.objects.filter(training__in=_trainings(s)).select_related("training")
+
+
 INDICATORS: dict[str, Indicator] = {
     i.code: i
     for i in [
@@ -102,6 +111,8 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("rerecognitions_due", _("Re-recognitions due"), "certificate", _due, "product_id"),
         Indicator("rerecognitions_done", _("Re-recognitions done"), "certificate", _renewed, "product_id"),
         Indicator("fairs", _("Fairs and exhibitions held"), "event", _fairs),
+        Indicator("trainings_held", _("Trainings held"), "training", _trainings),
+        Indicator("people_trained", _("People trained"), "attendee", _trained),
     ]
 }
 

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import scope_of
-from ocop.promotion.models import Event
+from ocop.promotion.models import Event, Training
 from ocop.registry.models import ProducerMember
 
 ORGANISERS = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER)
@@ -47,3 +47,17 @@ def get_event_for_user(user: Any, pk: Any) -> Event:
     if event is None:
         raise Http404
     return event
+
+
+def trainings_visible_to(user: Any) -> QuerySet[Training]:
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Training.objects.all()
+    q = Q(pk__in=[])
+    if provinces := scope.provinces_for(*ORGANISERS):
+        q |= Q(province_id__in=provinces)
+    if scope.communes:
+        q |= Q(commune_id__in=scope.communes) | Q(attendees__producer__commune_id__in=scope.communes)
+    if Role.PRODUCER in scope.roles:
+        q |= Q(attendees__producer_id__in=ProducerMember.objects.filter(user=user).values("producer_id"))
+    return Training.objects.filter(pk__in=Training.objects.filter(q).values("pk"))

@@ -57,4 +57,18 @@ def build_promotion_demo(*, today: dt.date) -> int:
         if kind == EventKind.FAIR:
             for producer in others:  # producers without a valid certificate take ordinary booths
                 services.allocate_booth(by=officer, event=event, producer=producer, label="B1", ocop=False)
+    trainings = [
+        ("Tập huấn xây dựng hồ sơ sản phẩm OCOP", -200, "Hội trường UBND xã Bát Tràng", "Bát Tràng",
+         ["Nguyễn Thị Hoa", "Trần Văn Nam", "Lê Thị Mai", "Phạm Văn Hùng"], "Chủ thể OCOP xã Bát Tràng"),
+        ("Bán hàng trên sàn thương mại điện tử và livestream", -45, "Trung tâm Xúc tiến thương mại Hà Nội", "",
+         ["Đỗ Thị Lan", "Vũ Văn Tài", "Hoàng Thị Thu"], "Chủ thể OCOP các xã"),
+    ]  # fmt: skip
+    for topic, start, place, commune_name, names, organisation in trainings:
+        starts_on = today + dt.timedelta(days=start)
+        training = services.record_training(
+            by=officer, province=hanoi, topic=topic, organiser="Văn phòng Điều phối nông thôn mới Hà Nội",
+            starts_on=starts_on, ends_on=starts_on + dt.timedelta(days=1), place=place,
+            commune=Commune.objects.filter(province=hanoi, short_name=commune_name).first() if commune_name else None,
+        )  # fmt: skip
+        services.add_attendees(by=officer, training=training, names="\n".join(names), organisation=organisation)
     return len(events)

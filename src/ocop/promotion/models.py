@@ -66,3 +66,47 @@ class Booth(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.event} · {self.producer}"
+
+
+class Training(TimeStampedModel):
+    """A course or awareness event of the programme (topic, dates, place, organiser) and who attended."""
+
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+", verbose_name=_("province"))
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("commune")
+    )
+    topic = models.CharField(_("topic"), max_length=300)
+    organiser = models.CharField(_("organiser"), max_length=255)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    place = models.CharField(_("place"), max_length=300)
+
+    class Meta:
+        ordering = ["-starts_on", "topic"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="training_dates_ordered")
+        ]
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+class Attendee(TimeStampedModel):
+    """Someone who attended: a producer's representative or an official, by name."""
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="attendees")
+    name = models.CharField(_("name"), max_length=200)
+    producer = models.ForeignKey(
+        Producer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("producer")
+    )
+    organisation = models.CharField(_("organisation or post"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["training", "name"]
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+
+    def __str__(self) -> str:
+        return self.name

@@ -19,7 +19,7 @@ from ocop.core.models import AuditAction
 from ocop.places.models import Commune, Province
 from ocop.promotion import access
 from ocop.promotion.enums import ONLINE, EventKind
-from ocop.promotion.models import Booth, Event
+from ocop.promotion.models import Attendee, Booth, Event, Training
 from ocop.registry.models import Producer, Product
 
 EVENT_FIELDS = ("kind", "name", "organiser", "starts_on", "ends_on", "commune", "place", "platform", "note")
@@ -206,3 +206,63 @@ def totals_by_year(events: QuerySet[Event]) -> list[dict[str, Any]]:
             {"year": year, "events": row["events"], **{k: found.get(k) or 0 for k in ("booths", *OUTCOME_FIELDS)}}
         )
     return rows
+
+
+@transaction.atomic
+def record_training(
+    *,
+    by: Any,
+    province: Province,
+    topic: str,
+    organiser: str,
+    starts_on: dt.date | None,
+    ends_on: dt.date | None,
+    place: str,
+    commune: Commune | None = None,
+) -> Training:
+    """A course or awareness event. Side effects: audit entry."""
+    _require(access.can_manage(by, province.pk))
+    errors: dict[str, list[str]] = {}
+    for name, value, message in (
+        ("topic", topic, _("Give the topic.")),
+        ("organiser", organiser, _("Give the organiser.")),
+        ("place", place, _("Give the place.")),
+    ):
+        if not value.strip():
+            errors[name] = [message]
+    if starts_on is None:
+        errors["starts_on"] = [_("Give the first day.")]
+    if ends_on is None:
+        errors["ends_on"] = [_("Give the last day.")]
+    elif starts_on is not None and ends_on < starts_on:
+        errors["ends_on"] = [_("The last day is before the first day.")]
+    if commune is not None and commune.province_id != province.pk:
+        errors["commune"] = [
+            _("%(commune)s is not a commune of %(province)s.") % {"commune": commune.name, "province": province.name}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    assert starts_on is not None and ends_on is not None
+    training = Training.objects.create(
+        province=province, commune=commune, topic=topic.strip()[:300], organiser=organiser.strip()[:255],
+        starts_on=starts_on, ends_on=ends_on, place=place.strip()[:300],
+    )  # fmt: skip
+    audit.record(actor=by, action=AuditAction.CREATE, obj=training, changes={"topic": [None, training.topic]})
+    return training
+
+
+@transaction.atomic
+def add_attendees(
+    *, by: Any, training: Training, names: str, producer: Producer | None = None, organisation: str = ""
+) -> int:
+    """Attendees, one name a line (of a producer, or officials with their organisation). Side effects: audit entry."""
+    _require(access.can_manage(by, training.province_id))
+    people = [" ".join(line.split())[:200] for line in names.splitlines() if line.strip()]
+    if not people:
+        raise ValidationError({"names": [_("Give at least one attendee's name, one a line.")]})
+    Attendee.objects.bulk_create(
+        Attendee(training=training, name=name, producer=producer, organisation=organisation.strip()[:255])
+        for name in people
+    )
+    audit.record(actor=by, action=AuditAction.CHANGE, obj=training, changes={"attendees": [None, len(people)]})
+    return len(people)

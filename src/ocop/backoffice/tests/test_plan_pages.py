@@ -11,6 +11,8 @@ from ocop.conftest import ROLES, check_role_case, client_for
 from ocop.outlets.tests.conftest import certify, recognised
 from ocop.planning import services
 from ocop.planning.models import Plan, Target
+from ocop.promotion import services as promotion
+from ocop.promotion.models import Training
 from ocop.testing import commune, make_product, province
 
 L = "login"
@@ -24,6 +26,10 @@ def planned(outlet_scene):
     )  # fmt: skip
     services.set_target(by=outlet_scene.users["coordinator"], plan=plan, indicator="rated_3_stars", value=4)
     outlet_scene.plan = plan
+    outlet_scene.training = promotion.record_training(
+        by=outlet_scene.users["commerce"], province=province(), topic="Tập huấn hồ sơ", organiser="Sở", place="Xã",
+        starts_on=dt.date(2026, 4, 1), ends_on=dt.date(2026, 4, 1), commune=commune("Bát Tràng"),
+    )  # fmt: skip
     return outlet_scene
 
 
@@ -48,6 +54,38 @@ CASES = [
         lambda w: Target.objects.filter(indicator="fairs").exists(),
     ),
     ("indicator_records", lambda w: {"pk": w.plan.pk, "code": "rated_3_stars"}, "get", None, READ, None),
+    ("indicator_records", lambda w: {"pk": w.plan.pk, "code": "people_trained"}, "get", None, READ, None),
+    ("training_list", lambda w: {}, "get", None, [L, 200, 200, 200, 200, 200, 200, 200, 200], None),
+    (
+        "training_create",
+        lambda w: {},
+        "post",
+        lambda w: {
+            "topic": "Tập huấn livestream",
+            "organiser": "Sở",
+            "place": "Hà Nội",
+            "starts_on": "2026-11-20",
+            "ends_on": "2026-11-21",
+        },
+        [L, 302, 302, 403, 403, 403, 403, 302, 302],  # charlie records his own province's training
+        lambda w: Training.objects.filter(topic="Tập huấn livestream").exists(),
+    ),
+    (
+        "training_detail",
+        lambda w: {"pk": w.training.pk},
+        "get",
+        None,
+        [L, 200, 200, 200, 404, 404, 404, 200, 404],
+        None,
+    ),
+    (
+        "training_detail",
+        lambda w: {"pk": w.training.pk},
+        "post",
+        lambda w: {"names": "Nguyễn Thị Hoa"},
+        [L, 302, 302, 403, 404, 404, 404, 302, 404],
+        lambda w: w.training.attendees.filter(name="Nguyễn Thị Hoa").exists(),
+    ),
 ]
 
 
@@ -99,7 +137,7 @@ def test_plan_pages_count_flat(planned):
     for url in urls:
         client.get(url)
         before.append(_count(client, url))
-    assert before == [14, 14, 8]  # one count per indicator (8) for the year
+    assert before == [16, 16, 8]  # one count per indicator (10) for the year
     for name in ("Gốm men ngọc", "Gốm men rạn"):
         certify(
             planned.users["coordinator"], make_product(producer=planned.producer, name=name), on=dt.date(2026, 3, 1)
@@ -112,4 +150,4 @@ def test_plan_pages_count_flat(planned):
         commune=commune("Bát Tràng"),
     )
     recognised(planned)
-    assert [_count(client, url) for url in urls] == [15, 15, 8]  # one more: the commune's own target row
+    assert [_count(client, url) for url in urls] == [17, 17, 8]  # one more: the commune's own target row

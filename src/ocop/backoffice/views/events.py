@@ -20,7 +20,7 @@ from ocop.registry.access import producers_visible_to
 from ocop.registry.models import Product
 
 
-def _province(request: Request) -> Province | None:
+def organiser_province(request: Request) -> Province | None:
     from django.conf import settings
 
     managed = access.managed_provinces(request.user)
@@ -32,7 +32,7 @@ def _province(request: Request) -> Province | None:
 @login_required
 def event_list(request: Request) -> HttpResponse:
     events = access.events_visible_to(request.user)
-    province = _province(request)
+    province = organiser_province(request)
     return render(
         request,
         "backoffice/events/list.html",
@@ -50,7 +50,7 @@ def event_list(request: Request) -> HttpResponse:
 @login_required
 @require_POST
 def event_create(request: Request) -> HttpResponse:
-    province = _province(request)
+    province = organiser_province(request)
     if province is None:
         raise PermissionDenied
     errors: dict[str, list[str]] = {}

@@ -25,6 +25,7 @@ RECORD_PAGES = {
     "certificate": "backoffice:certificate_detail",
     "outlet": "backoffice:outlet_detail",
     "event": "backoffice:event_detail",
+    "training": "backoffice:training_detail",
 }
 
 

@@ -103,6 +103,8 @@ def test_progress_is_counted_from_the_records_of_the_year(shop, plan):
         "rerecognitions_due": 0,
         "rerecognitions_done": 1,
         "fairs": 0,
+        "trainings_held": 0,
+        "people_trained": 0,
     }
     assert count(INDICATORS["rated_3_stars"], Scope(plan.province_id, 2025, commune("Bát Tràng").pk)) == 2
     assert count(INDICATORS["rated_3_stars"], Scope(plan.province_id, 2025, commune("Ba Vì").pk)) == 0
@@ -123,3 +125,16 @@ def test_a_row_shows_the_share_of_the_target(shop, plan):
     row = next(r for r in plan_rows(plan) if r.indicator.code == "rated_3_stars")
     assert (row.target, row.done, row.percent) == (4, 1, 25)
     assert [(c.short_name, target, done) for c, target, done in row.communes] == [("Bát Tràng", 1, 1)]
+
+
+def test_trainings_count_against_the_plan(shop, plan):
+    from ocop.promotion import services as promotion
+
+    training = promotion.record_training(
+        by=shop.officer, province=province(), topic="Tập huấn", organiser="Sở", place="Xã",
+        starts_on=dt.date(2025, 4, 1), ends_on=dt.date(2025, 4, 2), commune=commune("Bát Tràng"),
+    )  # fmt: skip
+    promotion.add_attendees(by=shop.officer, training=training, names="A\nB\nC")
+    numbers = {row.indicator.code: row.done for row in plan_rows(plan)}
+    assert (numbers["trainings_held"], numbers["people_trained"]) == (1, 3)
+    assert count(INDICATORS["people_trained"], Scope(plan.province_id, 2025, commune("Ba Vì").pk)) == 0

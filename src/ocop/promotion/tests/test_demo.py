@@ -5,7 +5,7 @@ from django.utils import timezone
 from ocop.certificates.demo import build_certificates_demo
 from ocop.evaluation.demo import build_evaluation_demo
 from ocop.promotion.demo import build_promotion_demo
-from ocop.promotion.models import Booth, Event
+from ocop.promotion.models import Attendee, Booth, Event, Training
 from ocop.registry.demo import build_demo
 
 
@@ -19,4 +19,5 @@ def test_the_demo_has_four_events_with_booths_and_outcomes(db):
     assert kinds == {"fair": 1, "exhibition": 1, "livestream": 1, "online_market": 1}
     assert Booth.objects.filter(ocop=False).count() == 2
     assert Booth.objects.filter(ocop=True, revenue__gt=0).count() == Booth.objects.filter(ocop=True).count() > 0
+    assert (Training.objects.count(), Attendee.objects.count()) == (2, 7)
     assert build_promotion_demo(today=today) == 0  # a second run adds nothing

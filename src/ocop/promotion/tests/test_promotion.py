@@ -108,3 +108,28 @@ def test_outcomes_add_up_per_event_and_per_year(shop, time_machine):  # noqa: F8
         },
     ]
     assert list(access.events_visible_to(shop.charlie)) == []
+
+
+def test_trainings_and_their_attendees(shop):  # noqa: F811
+    with pytest.raises(ValidationError) as caught:
+        services.record_training(
+            by=shop.officer, province=province(), topic=" ", organiser="Sở", place="", starts_on=dt.date(2026, 5, 2),
+            ends_on=dt.date(2026, 5, 1),
+        )  # fmt: skip
+    assert caught.value.message_dict == {
+        "topic": ["Nhập chủ đề."],
+        "place": ["Nhập địa điểm."],
+        "ends_on": ["Ngày kết thúc trước ngày bắt đầu."],
+    }
+    training = services.record_training(
+        by=shop.officer, province=province(), topic="Tập huấn hồ sơ OCOP", organiser="Sở Nông nghiệp",
+        place="Hội trường xã", starts_on=dt.date(2026, 5, 1), ends_on=dt.date(2026, 5, 1), commune=commune("Bát Tràng"),
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        services.add_attendees(by=shop.officer, training=training, names="\n  \n")
+    assert caught.value.message_dict == {"names": ["Nhập ít nhất một người tham dự, mỗi dòng một người."]}
+    assert services.add_attendees(by=shop.officer, training=training, names="Nguyễn Thị Hoa\n  Trần  Văn Nam \n") == 2
+    assert list(training.attendees.values_list("name", flat=True)) == ["Nguyễn Thị Hoa", "Trần Văn Nam"]
+    with pytest.raises(PermissionDenied):
+        services.add_attendees(by=shop.charlie, training=training, names="X")
+    assert list(access.trainings_visible_to(shop.charlie)) == []
