@@ -35,6 +35,26 @@ def current_products(producer: Producer, today: dt.date | None = None) -> QueryS
     return Product.objects.filter(status_q("current", today, prefix="ocop_"), producer=producer)
 
 
+def _check_when_and_where(
+    errors: dict[str, list[str]],
+    starts_on: dt.date | None,
+    ends_on: dt.date | None,
+    commune: Commune | None,
+    province: Province,
+) -> None:
+    """An event's or a training's days (both given, in order) and commune (of the province), into `errors`."""
+    if starts_on is None:
+        errors["starts_on"] = [_("Give the first day.")]
+    if ends_on is None:
+        errors["ends_on"] = [_("Give the last day.")]
+    elif starts_on is not None and ends_on < starts_on:
+        errors["ends_on"] = [_("The last day is before the first day.")]
+    if commune is not None and commune.province_id != province.pk:
+        errors["commune"] = [
+            _("%(commune)s is not a commune of %(province)s.") % {"commune": commune.name, "province": province.name}
+        ]
+
+
 @transaction.atomic
 def create_event(
     *,
@@ -59,16 +79,7 @@ def create_event(
         errors["name"] = [_("Give the event's name.")]
     if not organiser.strip():
         errors["organiser"] = [_("Give the organiser.")]
-    if starts_on is None:
-        errors["starts_on"] = [_("Give the first day.")]
-    if ends_on is None:
-        errors["ends_on"] = [_("Give the last day.")]
-    elif starts_on is not None and ends_on < starts_on:
-        errors["ends_on"] = [_("The last day is before the first day.")]
-    if commune is not None and commune.province_id != province.pk:
-        errors["commune"] = [
-            _("%(commune)s is not a commune of %(province)s.") % {"commune": commune.name, "province": province.name}
-        ]
+    _check_when_and_where(errors, starts_on, ends_on, commune, province)
     if kind in ONLINE and not platform.strip():
         errors["platform"] = [_("Give the platform or link of an online event.")]
     if kind not in ONLINE and kind in EventKind.values and not place.strip():
@@ -230,16 +241,7 @@ def record_training(
     ):
         if not value.strip():
             errors[name] = [message]
-    if starts_on is None:
-        errors["starts_on"] = [_("Give the first day.")]
-    if ends_on is None:
-        errors["ends_on"] = [_("Give the last day.")]
-    elif starts_on is not None and ends_on < starts_on:
-        errors["ends_on"] = [_("The last day is before the first day.")]
-    if commune is not None and commune.province_id != province.pk:
-        errors["commune"] = [
-            _("%(commune)s is not a commune of %(province)s.") % {"commune": commune.name, "province": province.name}
-        ]
+    _check_when_and_where(errors, starts_on, ends_on, commune, province)
     if errors:
         raise ValidationError(errors)
     assert starts_on is not None and ends_on is not None
