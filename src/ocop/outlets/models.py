@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import PurePosixPath
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -24,7 +21,7 @@ from ocop.outlets.enums import (
     TaskOutcome,
 )
 from ocop.places.models import Commune, Province
-from ocop.registry.models import Producer, Product, ProductPack
+from ocop.registry.models import Producer, Product, ProductPack, stored_name
 
 
 class Operator(TimeStampedModel):
@@ -95,13 +92,8 @@ class Outlet(TimeStampedModel):
         return self.name
 
 
-def _stored_name(prefix: str, filename: str) -> str:
-    suffix = PurePosixPath(filename).suffix.lower()[:6]
-    return f"{prefix}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
-
-
 def outlet_file_path(instance: OutletFile, filename: str) -> str:
-    return _stored_name("outlets", filename)
+    return stored_name("outlets", filename)
 
 
 class Checklist(TimeStampedModel):

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -223,8 +222,3 @@ def sweep(today: dt.date | None = None) -> int:
     tasks = _raise_tasks((p, certificates.get(p), RemovalReason.EXPIRED) for p in lapsed)
     _notify(tasks)
     return len(tasks)
-
-
-@task()
-def sweep_outlets() -> None:
-    sweep()

@@ -167,18 +167,18 @@ class ProductPack(TimeStampedModel):
         return f"{self.name} {self.size}".strip()
 
 
-def _stored_name(prefix: str, filename: str) -> str:
+def stored_name(prefix: str, filename: str) -> str:
     # The stored name is generated; the original name is kept in a column, never used as a path.
     suffix = PurePosixPath(filename).suffix.lower()[:6]
     return f"{prefix}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
 def photo_path(instance: ProductPhoto, filename: str) -> str:
-    return _stored_name("photos", filename)
+    return stored_name("photos", filename)
 
 
 def document_path(instance: Document, filename: str) -> str:
-    return _stored_name("vault", filename)
+    return stored_name("vault", filename)
 
 
 class ProductPhoto(TimeStampedModel):
@@ -248,7 +248,7 @@ class ImportStatus(models.TextChoices):
 
 
 def import_path(instance: ImportJob, filename: str) -> str:
-    return _stored_name("imports", filename)
+    return stored_name("imports", filename)
 
 
 class ImportJob(TimeStampedModel):
