@@ -77,6 +77,10 @@ OCOP_IMPORT_BACKGROUND_ROWS = envint("OCOP_IMPORT_BACKGROUND_ROWS", "300")
 OCOP_KEYS_DIR = Path(envstr("OCOP_KEYS_DIR", str(DATA_DIR / "keys"))).resolve()
 # A certificate shows "expiring soon" this many days before its last day (the legal notice is due 30 days before).
 OCOP_EXPIRY_WARN_DAYS = envint("OCOP_EXPIRY_WARN_DAYS", "90")
+# The daily watch's notice windows (days before a certificate or document ends) and, from how many days before, the
+# written notice goes with them as a PDF (the rules ask for it at least 30 days before).
+OCOP_EXPIRY_NOTICE_DAYS = [int(d) for d in envstr("OCOP_EXPIRY_NOTICE_DAYS", "90,60,30").split(",") if d.strip()]
+OCOP_WRITTEN_NOTICE_DAYS = envint("OCOP_WRITTEN_NOTICE_DAYS", "60")
 # Worker processes that lay out a decision's certificate PDFs (WeasyPrint is CPU-bound): one per core by default.
 OCOP_PDF_PROCESSES = envint("OCOP_PDF_PROCESSES", str(os.cpu_count() or 1))
 # Stored copies of the QR pages, one folder per day, for nginx to serve (docs/deployment.md); empty: none kept.
@@ -120,6 +124,7 @@ INSTALLED_APPS = [
     "ocop.certificates",
     "ocop.outlets",
     "ocop.promotion",
+    "ocop.supervision",
     "ocop.planning",
     "ocop.reporting",
     "ocop.backoffice",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.models import TimeStampedModel
@@ -15,6 +16,7 @@ class Role(models.TextChoices):
     COUNCIL_MEMBER = "council_member", _("Council member")
     PRODUCER = "producer", _("Producer")
     OUTLET_OPERATOR = "outlet_operator", _("Sales point operator")
+    INSPECTOR = "inspector", _("Inspector")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
 
 
@@ -58,3 +60,25 @@ class RoleAssignment(TimeStampedModel):
     def __str__(self) -> str:
         scope = self.commune or self.province or ""
         return f"{self.user} · {self.get_role_display()} {scope}".strip()
+
+
+class Notification(models.Model):
+    """An in-app notice for one user, once per subject (`key`): the daily watch may run twice without repeating."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_subject")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.title

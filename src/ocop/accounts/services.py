@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from django.db import transaction
+from collections.abc import Iterable
 
-from ocop.accounts.models import Role, RoleAssignment, User
+from django.db import transaction
+from django.utils import timezone
+
+from ocop.accounts.models import Notification, Role, RoleAssignment, User
 from ocop.accounts.permissions import forget_scope
 from ocop.core import audit
 from ocop.core.models import AuditAction
@@ -60,3 +63,20 @@ def system_user() -> User:
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
+
+
+def notify(users: Iterable[User], *, key: str, title: str, body: str = "", url: str = "") -> None:
+    """Put an in-app notice in each user's list, once per (user, key): calling it again for the same subject adds
+    nothing. The caller sends any e-mail itself."""
+    Notification.objects.bulk_create(
+        [Notification(user=u, key=key[:100], title=title[:300], body=body, url=url[:300]) for u in users],
+        ignore_conflicts=True,
+    )
+
+
+def mark_read(user: User, pks: Iterable[int] | None = None) -> int:
+    """Mark the user's notices read (all of them, or the ones given). Returns how many changed."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if pks is not None:
+        qs = qs.filter(pk__in=list(pks))
+    return qs.update(read_at=timezone.now())

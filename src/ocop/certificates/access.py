@@ -14,13 +14,19 @@ from ocop.certificates.models import Certificate, ConsumerReport, Decision
 from ocop.registry.models import ProducerMember
 
 NOTHING = Q(pk__in=[])
-PROVINCE_READERS = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER)
+PROVINCE_READERS = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER, Role.INSPECTOR)
 
 
 def can_manage(user: Any, province_id: int) -> bool:
     """Draft and issue decisions, suspend, lift, revoke: the province's OCOP office (coordinator)."""
     scope = scope_of(user)
     return scope.is_admin or province_id in scope.provinces_for(Role.PROVINCE_COORDINATOR)
+
+
+def can_suspend(user: Any, province_id: int) -> bool:
+    """Suspend a certificate on a finding: the coordinator, or the province's inspectors (supervision)."""
+    scope = scope_of(user)
+    return scope.is_admin or province_id in scope.provinces_for(Role.PROVINCE_COORDINATOR, Role.INSPECTOR)
 
 
 def can_manage_any(user: Any) -> bool:

@@ -10,7 +10,7 @@ from ocop.certificates.enums import DecisionState, IssuingLevel, LegalBasis, Log
 from ocop.core.models import TimeStampedModel
 from ocop.evaluation.models import Result, Round
 from ocop.places.models import Commune, LegacyDistrict, Province
-from ocop.registry.models import Producer, Product, ProductPack
+from ocop.registry.models import Document, Producer, Product, ProductPack
 
 
 class Decision(TimeStampedModel):
@@ -203,6 +203,7 @@ class ExpiryNotice(TimeStampedModel):
     certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="notices")
     days_before = models.PositiveSmallIntegerField()
     recipients = models.TextField(blank=True)
+    pdf = models.FileField(_("written notice (PDF)"), upload_to="notices/%Y/", blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -210,6 +211,23 @@ class ExpiryNotice(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.certificate_id}: {self.days_before}"
+
+
+class DocumentNotice(TimeStampedModel):
+    """A notice that a vault document is about to lapse (once per window)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    days_before = models.PositiveSmallIntegerField()
+    recipients = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "days_before"], name="one_document_notice_per_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.days_before}"
 
 
 class ConsumerReport(TimeStampedModel):

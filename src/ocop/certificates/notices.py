@@ -1,70 +1,198 @@
-"""Notices of coming expiry: when a certificate enters its last OCOP_EXPIRY_WARN_DAYS, its producer and its commune's
-officers are told by e-mail (Django's mail settings; the console by default), once. The supervision issue adds the
-60- and 30-day notices and the written notice as a PDF."""
+"""The daily expiry and document watch. Certificates entering their last 90, 60 and 30 days
+(OCOP_EXPIRY_NOTICE_DAYS) and vault documents about to lapse produce notices: in-app for the producer's accounts and
+its commune's officers, and e-mail through Django's mail settings (the console by default). From 60 days
+(OCOP_WRITTEN_NOTICE_DAYS) the producer also gets the written notice as a PDF. Each notice links to the
+re-recognition dossier, pre-filled from the last one when the producer starts it. A notice row per stage makes a
+second run on the same day send nothing. Expiry itself needs no run: a certificate's status follows from its dates."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role, User
+from ocop.accounts.services import notify
 from ocop.certificates.enums import Status
-from ocop.certificates.models import Certificate, ExpiryNotice
-from ocop.registry.models import ProducerMember
+from ocop.certificates.models import Certificate, DocumentNotice, ExpiryNotice
+from ocop.core.pdf import render_pdf
+from ocop.evaluation.enums import DossierKind
+from ocop.registry.models import Document
+
+log = logging.getLogger(__name__)
 
 
-def _recipients(cert: Certificate) -> list[str]:
-    producer_users = ProducerMember.objects.filter(producer=cert.producer).values("user_id")
-    users = User.objects.filter(is_active=True).exclude(email="")
-    emails = set(users.filter(pk__in=producer_users).values_list("email", flat=True))
-    if cert.producer.email:
-        emails.add(cert.producer.email)
-    if cert.commune_id:
-        officers = users.filter(roles__role=Role.COMMUNE_OFFICER, roles__commune_id=cert.commune_id)
-        emails |= set(officers.values_list("email", flat=True))
-    return sorted(emails)
+def stages() -> list[int]:
+    """The notice windows, largest first (90, 60, 30 by default)."""
+    return sorted({int(d) for d in settings.OCOP_EXPIRY_NOTICE_DAYS}, reverse=True)
 
 
-@transaction.atomic
-def send_expiry_notices(today: dt.date | None = None) -> int:
-    """Tell producers and communes about certificates that entered their last days; each certificate once.
-    Returns how many certificates were noticed. Side effects: e-mails, a notice row per certificate."""
-    today = today or timezone.localdate()
-    days = settings.OCOP_EXPIRY_WARN_DAYS
-    due = (
-        Certificate.objects.filter(
-            status=Status.VALID, valid_until__gte=today, valid_until__lte=today + dt.timedelta(days=days)
-        )
-        .exclude(notices__days_before=days)
-        .select_related("product", "producer")
+def stage_for(days_left: int) -> int | None:
+    """The window a certificate with `days_left` is in: the smallest stage at least `days_left`."""
+    inside = [d for d in stages() if days_left <= d]
+    return min(inside) if inside else None
+
+
+def _users(producer_id: int, commune_id: int | None) -> list[User]:
+    users = User.objects.filter(is_active=True)
+    members = list(users.filter(producer_links__producer_id=producer_id))
+    officers = list(users.filter(roles__role=Role.COMMUNE_OFFICER, roles__commune_id=commune_id)) if commune_id else []
+    return list({u.pk: u for u in members + officers}.values())
+
+
+def _emails(users: list[User], extra: str) -> list[str]:
+    return sorted({u.email for u in users if u.email} | ({extra} if extra else set()))
+
+
+def rerecognition_url(cert: Certificate) -> str:
+    return reverse("backoffice:dossier_start", args=[cert.product_id]) + f"?kind={DossierKind.RERECOGNITION}"
+
+
+def written_notice(cert: Certificate, today: dt.date) -> bytes:
+    """The written notice to the producer (Vietnamese administrative layout) as a PDF."""
+    html = render_to_string(
+        "certificates/expiry_notice_pdf.html",
+        {
+            "c": cert,
+            "today": today,
+            "days_left": (cert.valid_until - today).days,
+            "after": cert.valid_until + dt.timedelta(days=1),
+            "office": cert.decision.issuing_body,
+            "reference": f"{cert.number}/TB-OCOP",
+        },
     )
-    messages = []
-    notices = []
-    with translation.override("vi"):
-        for cert in due:
-            recipients = _recipients(cert)
-            subject = _("OCOP certificate %(number)s ends on %(date)s") % {
-                "number": cert.number, "date": cert.valid_until.strftime("%d/%m/%Y")}  # fmt: skip
-            body = _(
-                "The OCOP certificate %(number)s of %(product)s (%(stars)s stars) ends on %(date)s. To keep the OCOP "
-                "mark, file a re-recognition dossier in time: the product can be evaluated again before that day."
-            ) % {"number": cert.number, "product": cert.product.name, "stars": cert.stars,
-                 "date": cert.valid_until.strftime("%d/%m/%Y")}  # fmt: skip
-            if recipients:
-                messages.append((subject, body, None, recipients))
-            notices.append(ExpiryNotice(certificate=cert, days_before=days, recipients=", ".join(recipients)))
-    ExpiryNotice.objects.bulk_create(notices)
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
-    return len(notices)
+    return render_pdf(html)
+
+
+@dataclass
+class Outgoing:
+    messages: list[EmailMessage]
+
+    def send(self) -> None:
+        if not self.messages:
+            return
+        try:
+            get_connection().send_messages(self.messages)
+        except OSError:  # a refusing mail server: the in-app notices and the rows stay, the log says what failed
+            log.exception("expiry notices: %s e-mails not sent", len(self.messages))
+
+
+def _certificate_notices(today: dt.date, out: Outgoing) -> int:
+    last = today + dt.timedelta(days=max(stages()))
+    due = Certificate.objects.filter(status=Status.VALID, valid_until__gte=today, valid_until__lte=last).select_related(
+        "product", "producer", "province", "decision"
+    )
+    certs = list(due)
+    sent: dict[int, set[int]] = {}
+    with_pdf: set[int] = set()
+    for cert_id, days, pdf in ExpiryNotice.objects.filter(certificate__in=certs).values_list(
+        "certificate_id", "days_before", "pdf"
+    ):
+        sent.setdefault(cert_id, set()).add(days)
+        if pdf:
+            with_pdf.add(cert_id)
+    count = 0
+    for cert in certs:
+        days_left = (cert.valid_until - today).days
+        stage = stage_for(days_left)
+        if stage is None or stage in sent.get(cert.pk, set()):
+            continue
+        users = _users(cert.producer_id, cert.commune_id)
+        recipients = _emails(users, cert.producer.email)
+        values = {"number": cert.number, "product": cert.product.name, "stars": cert.stars, "days": days_left,
+                  "date": cert.valid_until.strftime("%d/%m/%Y")}  # fmt: skip
+        title = _("OCOP certificate %(number)s ends on %(date)s") % values
+        body = (
+            _(
+                "The OCOP certificate %(number)s of %(product)s (%(stars)s stars) ends on %(date)s, in %(days)s days. "
+                "To keep the OCOP mark, file a re-recognition dossier in time: it is ready, pre-filled from the last "
+                "one."
+            )
+            % values
+        )
+        notice = ExpiryNotice(certificate=cert, days_before=stage, recipients=", ".join(recipients))
+        pdf = None
+        if stage <= settings.OCOP_WRITTEN_NOTICE_DAYS and cert.pk not in with_pdf:
+            pdf = written_notice(cert, today)
+            notice.pdf.save(f"{cert.number}-{today:%Y%m%d}.pdf", ContentFile(pdf), save=False)
+        notice.save()
+        url = rerecognition_url(cert)
+        notify(users, key=f"expiry:{cert.pk}:{stage}", title=title, body=body, url=url)
+        if recipients:
+            mail = EmailMessage(title, body + "\n\n" + settings.OCOP_PUBLIC_BASE_URL + url, to=recipients)
+            if pdf is not None:
+                mail.attach(f"thong-bao-{cert.number}.pdf", pdf, "application/pdf")
+            out.messages.append(mail)
+        count += 1
+    return count
+
+
+def _document_notices(today: dt.date, out: Outgoing) -> int:
+    last = today + dt.timedelta(days=max(stages()))
+    docs = list(
+        Document.objects.filter(expires_on__gte=today, expires_on__lte=last).select_related("producer", "product")
+    )
+    sent: dict[int, set[int]] = {}
+    for doc_id, days in DocumentNotice.objects.filter(document__in=docs).values_list("document_id", "days_before"):
+        sent.setdefault(doc_id, set()).add(days)
+    count = 0
+    for doc in docs:
+        days_left = (doc.expires_on - today).days  # type: ignore[operator]
+        stage = stage_for(days_left)
+        if stage is None or stage in sent.get(doc.pk, set()):
+            continue
+        users = _users(doc.producer_id, None)
+        recipients = _emails(users, doc.producer.email)
+        values = {"document": str(doc), "producer": doc.producer.name, "days": days_left,
+                  "date": doc.expires_on.strftime("%d/%m/%Y")}  # type: ignore[union-attr]  # fmt: skip
+        title = _("“%(document)s” of %(producer)s ends on %(date)s") % values
+        body = (
+            _(
+                "The document “%(document)s” in the vault of %(producer)s ends on %(date)s, in %(days)s days. Upload "
+                "the renewed one so that dossiers and inspections find it valid."
+            )
+            % values
+        )
+        DocumentNotice.objects.create(document=doc, days_before=stage, recipients=", ".join(recipients))
+        url = reverse("backoffice:document_detail", args=[doc.pk])
+        notify(users, key=f"document:{doc.pk}:{stage}", title=title, body=body, url=url)
+        if recipients:
+            out.messages.append(EmailMessage(title, body, to=recipients))
+        count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class WatchResult:
+    certificates: int
+    documents: int
+
+
+def run_watch(today: dt.date | None = None) -> WatchResult:
+    """The daily run. Returns how many certificates and documents were noticed (0 and 0 on a second run)."""
+    today = today or timezone.localdate()
+    out = Outgoing([])
+    with transaction.atomic(), translation.override("vi"):
+        result = WatchResult(_certificate_notices(today, out), _document_notices(today, out))
+        transaction.on_commit(out.send)
+    return result
+
+
+def send_expiry_notices(today: dt.date | None = None) -> int:
+    """The certificates part of the watch (kept for callers of the first version)."""
+    return run_watch(today).certificates
 
 
 @task()
 def notify_expiring() -> None:
-    send_expiry_notices()
+    run_watch()

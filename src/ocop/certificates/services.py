@@ -294,7 +294,7 @@ def _reader_status(cert: Certificate) -> Status:
 @transaction.atomic
 def suspend(*, by: Any, certificate: Certificate, reason: str) -> Certificate:
     """Suspend a valid certificate (with its reason) until the suspension is lifted."""
-    access.require(access.can_manage(by, certificate.province_id))
+    access.require(access.can_suspend(by, certificate.province_id))
     cert = _locked(certificate)
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for the suspension.")]})

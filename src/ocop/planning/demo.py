@@ -18,7 +18,8 @@ PLANS = [
      {"rated_3_stars": 400, "referred_5_stars": 5, "sales_points": 20, "design_centres": 1, "fairs": 4}),
     (2025, "Kế hoạch thực hiện Chương trình OCOP thành phố Hà Nội năm 2025", "35/KH-UBND", dt.date(2025, 2, 10),
      {"rated_3_stars": 400, "referred_5_stars": 5, "recognised_5_stars": 2, "sales_points": 10, "design_centres": 1,
-      "rerecognitions_due": 150, "rerecognitions_done": 150, "fairs": 4}),
+      "rerecognitions_due": 150, "rerecognitions_done": 150, "inspections_done": 60, "fairs": 4,
+      "trainings_held": 6, "people_trained": 300}),
 ]  # fmt: skip
 COMMUNE_TARGETS = {"Bát Tràng": 12, "Ba Vì": 10, "Chuyên Mỹ": 8}
 

@@ -1,5 +1,5 @@
 """The plan's indicators, each computed from the records of a province's year (optionally one commune), with the
-records behind the number. Indicators of later apps (inspections, trainings) join this list when they exist."""
+records behind the number."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from ocop.outlets.enums import OutletKind
 from ocop.outlets.models import Outlet
 from ocop.promotion.enums import EventKind
 from ocop.promotion.models import Attendee, Event, Training
+from ocop.supervision.enums import InspectionState
+from ocop.supervision.models import Inspection
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,13 @@ def _fairs(s: Scope) -> QuerySet[Event]:
     return qs.filter(Q(commune_id=s.commune_id)) if s.commune_id else qs
 
 
+def _inspections(s: Scope) -> QuerySet[Inspection]:
+    qs = Inspection.objects.filter(province_id=s.province_id, state=InspectionState.DONE, done_on__year=s.year)
+    if s.commune_id:
+        return qs.filter(Q(producer__commune_id=s.commune_id) | Q(outlet__commune_id=s.commune_id))
+    return qs.select_related("producer", "outlet", "product")
+
+
 def _trainings(s: Scope) -> QuerySet[Training]:
     qs = Training.objects.filter(province_id=s.province_id, starts_on__year=s.year)
     return qs.filter(commune_id=s.commune_id) if s.commune_id else qs
@@ -110,6 +119,7 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("design_centres", _("Design centres recognised"), "outlet", _outlets(OutletKind.DESIGN_CENTRE)),
         Indicator("rerecognitions_due", _("Re-recognitions due"), "certificate", _due, "product_id"),
         Indicator("rerecognitions_done", _("Re-recognitions done"), "certificate", _renewed, "product_id"),
+        Indicator("inspections_done", _("Inspections done"), "inspection", _inspections),
         Indicator("fairs", _("Fairs and exhibitions held"), "event", _fairs),
         Indicator("trainings_held", _("Trainings held"), "training", _trainings),
         Indicator("people_trained", _("People trained"), "attendee", _trained),
@@ -149,3 +159,28 @@ def plan_rows(plan: Any) -> list[Row]:
         ]
         rows.append(Row(indicator, province.get(code), count(indicator, Scope(plan.province_id, plan.year)), communes))
     return rows
+
+
+@dataclass
+class LeagueRow:
+    """A commune against its own targets of the plan: each (indicator, target, done) and the mean completion."""
+
+    commune: Any
+    lines: list[tuple[Indicator, int, int]]
+
+    @property
+    def percent(self) -> int:
+        shares = [min(done / target, 1) for _i, target, done in self.lines if target]
+        return round(100 * sum(shares) / len(shares)) if shares else 0
+
+
+def league(plan: Any) -> list[LeagueRow]:
+    """The communes that have targets in the plan, best first (one count per commune target)."""
+    rows: dict[int, LeagueRow] = {}
+    for t in plan.targets.filter(commune__isnull=False).select_related("commune").order_by("commune__name"):
+        indicator = INDICATORS.get(t.indicator)
+        if indicator is None:
+            continue
+        done = count(indicator, Scope(plan.province_id, plan.year, t.commune_id))
+        rows.setdefault(t.commune_id, LeagueRow(t.commune, [])).lines.append((indicator, t.value, done))
+    return sorted(rows.values(), key=lambda r: (-r.percent, r.commune.name))

@@ -117,6 +117,7 @@ USERS = [
     ("council", "Phạm Thị Hội Đồng", Role.COUNCIL_MEMBER),
     ("producer", "Hoàng Văn Chủ Thể", Role.PRODUCER),
     ("outlet", "Vũ Thị Điểm Bán", Role.OUTLET_OPERATOR),
+    ("inspector", "Đỗ Văn Kiểm Tra", Role.INSPECTOR),
     ("admin", "Quản trị hệ thống", Role.SYSTEM_ADMIN),
 ]
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +34,7 @@ from ocop.evaluation.access import rounds_visible_to
 from ocop.places.models import Province
 from ocop.registry.access import products_visible_to
 from ocop.registry.queries import product_listing
+from ocop.supervision import access as supervision_access
 
 
 def _managed_provinces(request: Request) -> list[Province]:
@@ -319,11 +321,12 @@ def pdf_batch(request: Request, pk: int) -> HttpResponse:
 
 @login_required
 def report_list(request: Request) -> HttpResponse:
-    qs = access.reports_visible_to(request.user).select_related("certificate__product")
+    qs = access.reports_visible_to(request.user).select_related("certificate__product").prefetch_related("inspections")
     if request.GET.get("state") != "all":
         qs = qs.filter(handled=False)
     return render(request, "backoffice/certificates/reports.html", {"page": paginate(request, qs),
-                  "query": query_without_page(request)})  # fmt: skip
+                  "query": query_without_page(request), "today": timezone.localdate(),
+                  "inspects": supervision_access.planning_provinces(request.user)})  # fmt: skip
 
 
 @login_required

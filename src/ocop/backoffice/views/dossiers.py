@@ -67,7 +67,12 @@ def dossier_start(request: Request, product_pk: int) -> HttpResponse:
     return render(
         request,
         "backoffice/evaluation/start.html",
-        {"product": product, "rounds": rounds, "kinds": DossierKind.choices},
+        {
+            "product": product,
+            "rounds": rounds,
+            "kinds": DossierKind.choices,
+            "chosen_kind": request.POST.get("kind") or request.GET.get("kind") or DossierKind.NEW,
+        },
         status=400 if request.method == "POST" else 200,
     )
 

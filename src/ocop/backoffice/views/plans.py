@@ -26,6 +26,7 @@ RECORD_PAGES = {
     "outlet": "backoffice:outlet_detail",
     "event": "backoffice:event_detail",
     "training": "backoffice:training_detail",
+    "inspection": "backoffice:inspection_detail",
 }
 
 

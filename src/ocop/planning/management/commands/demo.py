@@ -9,6 +9,7 @@ from ocop.outlets.demo import build_outlets_demo
 from ocop.planning.demo import build_planning_demo
 from ocop.promotion.demo import build_promotion_demo
 from ocop.registry.demo import DEMO_PASSWORD, USERS, build_demo
+from ocop.supervision.demo import build_supervision_demo
 
 
 class Command(BaseCommand):
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         )
         events = build_promotion_demo(today=timezone.localdate())
         self.stdout.write(f"Trade promotion: {events} events.")
+        inspections = build_supervision_demo(today=timezone.localdate())
+        self.stdout.write(f"Supervision: {inspections} inspections, consumers' reports.")
         plans = build_planning_demo(today=timezone.localdate())
         self.stdout.write(f"Plans: {plans} yearly plans of Hà Nội with their targets.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,45 @@
+"""A periodic report asked for: made on the task worker, with progress the page polls, kept for download."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ocop.core.models import TimeStampedModel
+from ocop.places.models import Commune, Province
+
+
+class RunState(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class ReportRun(TimeStampedModel):
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+", verbose_name=_("province"))
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("commune")
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    legacy = models.BooleanField(_("with the former districts"), default=False)
+    state = models.CharField(_("state"), max_length=16, choices=RunState.choices, default=RunState.QUEUED)
+    done = models.PositiveSmallIntegerField(default=0)
+    total = models.PositiveSmallIntegerField(default=1)
+    file = models.FileField(upload_to="reports/%Y/", blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("periodic report")
+        verbose_name_plural = _("periodic reports")
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0

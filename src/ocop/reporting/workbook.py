@@ -1,0 +1,171 @@
+"""The periodic workbook in the shape of the central office's bulletins: products by star, by group and by unit
+(current communes, and former districts for periods before July 2025), producers by type, new and revoked
+certificates in the period, outlets and centres, trade promotion and inspections. One query a sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ocop.certificates.enums import Status
+from ocop.certificates.models import Certificate
+from ocop.core.excel import write_sheets
+from ocop.outlets.enums import OutletKind, OutletStatus
+from ocop.outlets.models import Outlet
+from ocop.outlets.queries import with_share
+from ocop.promotion.enums import EventKind
+from ocop.promotion.models import Event
+from ocop.promotion.services import TOTALS, with_totals
+from ocop.reporting import stats
+from ocop.supervision.enums import InspectionState
+from ocop.supervision.models import Inspection
+
+SheetRows = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
+LEGACY_START = dt.date(2025, 7, 1)
+
+
+def as_of(ends_on: dt.date) -> dt.date:
+    """Stock figures (products, producers, outlets) are read on the period's last day, or today if it is later."""
+    return min(ends_on, timezone.localdate())
+
+
+def _stars_table(rows: Iterable[tuple[Any, int | None, int]], unknown: str) -> list[list[Any]]:
+    table: dict[Any, dict[int, int]] = {}
+    for unit, stars, n in rows:
+        table.setdefault(unit or unknown, {})[stars or 0] = n
+    return [[unit, *(c.get(s, 0) for s in stats.STARS), sum(c.values())] for unit, c in sorted(table.items())]
+
+
+class Report:
+    def __init__(self, s: stats.Scope, starts_on: dt.date, ends_on: dt.date, legacy: bool) -> None:
+        self.s, self.starts_on, self.ends_on, self.legacy = s, starts_on, ends_on, legacy
+
+    def in_period(self, field: str) -> Q:
+        return Q(**{f"{field}__gte": self.starts_on, f"{field}__lte": self.ends_on})
+
+    def summary(self) -> SheetRows:
+        stars = stats.by_stars(self.s)
+        rows: list[list[Any]] = [[_("OCOP products on %(day)s") % {"day": f"{self.s.today:%d/%m/%Y}"},
+                                  sum(stars.values())]]  # fmt: skip
+        rows += [[_("of which %(stars)s stars") % {"stars": k}, v] for k, v in stars.items()]
+        return _("Summary"), [_("Indicator"), _("Value")], rows
+
+    def stars(self) -> SheetRows:
+        stars = stats.by_stars(self.s)
+        return _("By stars"), [_("Stars"), _("Products")], [*([k, v] for k, v in stars.items()),
+                                                             [_("Total"), sum(stars.values())]]  # fmt: skip
+
+    def groups(self) -> SheetRows:
+        groups = stats.by_group(self.s)
+        return _("By group"), [_("Product group"), _("Products")], [*groups, (_("Total"), sum(n for _g, n in groups))]
+
+    def units(self) -> SheetRows:
+        rows = stats.ocop_products(self.s).values_list("commune__name", "ocop_stars").annotate(n=Count("pk")).order_by()
+        head = [_("Commune"), *(f"{k}★" for k in stats.STARS), _("Total")]
+        return _("By commune"), head, _stars_table(rows, "—")
+
+    def districts(self) -> SheetRows:
+        rows = (
+            stats.ocop_products(self.s)
+            .values_list("legacy_commune__district__name", "ocop_stars")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        head = [_("Former district (before July 2025)"), *(f"{k}★" for k in stats.STARS), _("Total")]
+        return _("By former district"), head, _stars_table(rows, _("(former district not recorded)"))
+
+    def producers(self) -> SheetRows:
+        rows = [[r.label, r.producers, r.women_led, r.ethnic_minority] for r in stats.producers_by_kind(self.s)]
+        rows.append([_("Total"), *(sum(r[i] for r in rows) for i in (1, 2, 3))])
+        return _("Producers"), [_("Type"), _("Producers"), _("led by a woman"), _("ethnic-minority owned")], rows
+
+    def _certificates(self) -> Any:
+        return Certificate.objects.filter(self.s.where(province_field="province_id")).select_related(
+            "product", "producer", "commune"
+        )
+
+    def issued(self) -> SheetRows:
+        qs = self._certificates().filter(self.in_period("issued_on")).order_by("issued_on", "number")
+        head = [_("Certificate number"), _("Product"), _("Producer"), _("Commune"), _("Stars"), _("Issued on"),
+                _("Valid until")]  # fmt: skip
+        rows = ([c.number, c.product.name, c.producer.name, c.commune.name if c.commune else "", c.stars, c.issued_on,
+                 c.valid_until] for c in qs)  # fmt: skip
+        return _("New certificates"), head, rows
+
+    def revoked(self) -> SheetRows:
+        qs = self._certificates().filter(self.in_period("status_since"), status=Status.REVOKED).order_by("status_since")
+        head = [_("Certificate number"), _("Product"), _("Producer"), _("Stars"), _("Revoked on"),
+                _("Revocation decision"), _("Reason")]  # fmt: skip
+        rows = ([c.number, c.product.name, c.producer.name, c.stars, c.status_since, c.revocation_decision,
+                 c.status_reason] for c in qs)  # fmt: skip
+        return _("Revoked certificates"), head, rows
+
+    def outlets(self) -> SheetRows:
+        qs = (
+            with_share(
+                Outlet.objects.filter(self.s.where(province_field="province_id"), status=OutletStatus.RECOGNISED),
+                self.s.today,
+            )
+            .select_related("commune")
+            .order_by("kind", "code")
+        )
+        head = [_("Code"), _("Name"), _("Kind"), _("Commune"), _("Decision date"), _("Products on the shelf"),
+                _("OCOP products")]  # fmt: skip
+        kinds = dict(OutletKind.choices)
+        fields = ("code", "name", "kind", "commune__name", "decision_date", "lines", "ocop_lines")
+        rows = ([*r[:2], kinds[r[2]], *r[3:]] for r in qs.values_list(*fields))  # type: ignore[misc]
+        return _("Outlets and centres"), head, rows
+
+    def promotion(self) -> SheetRows:
+        where = Q(commune_id=self.s.commune_id) if self.s.commune_id else Q(province_id=self.s.province_id)
+        qs = with_totals(Event.objects.filter(where, self.in_period("starts_on"))).order_by("starts_on")
+        head = [_("Event"), _("Kind"), _("First day"), _("Last day"), _("Booths"), _("Revenue (₫)"), _("Contracts"),
+                _("Value of contracts (₫)"), _("Visitors")]  # fmt: skip
+        kinds = dict(EventKind.choices)
+        fields = ("name", "kind", "starts_on", "ends_on", *TOTALS)
+        rows = ([r[0], kinds[r[1]], *r[2:4], *(v or 0 for v in r[4:])] for r in qs.values_list(*fields))  # type: ignore[misc]
+        return _("Trade promotion"), head, rows
+
+    def inspections(self) -> SheetRows:
+        where = (
+            Q(producer__commune_id=self.s.commune_id) | Q(outlet__commune_id=self.s.commune_id)
+            if self.s.commune_id
+            else Q(province_id=self.s.province_id)
+        )
+        qs = (
+            Inspection.objects.filter(where, self.in_period("done_on"), state=InspectionState.DONE)
+            .select_related("producer", "product", "outlet")
+            .annotate(n_findings=Count("findings", distinct=True), n_sanctions=Count("sanctions", distinct=True))
+            .order_by("done_on")
+        )
+        head = [_("Inspected on"), _("Producer or outlet"), _("Product"), _("Findings"), _("Sanctions")]
+        rows = ([i.done_on, str(i.outlet or i.producer), i.product.name if i.product else "", i.n_findings,
+                 i.n_sanctions] for i in qs)  # fmt: skip
+        return _("Inspections"), head, rows
+
+    def parts(self) -> list[Callable[[], SheetRows]]:
+        parts = [self.summary, self.stars, self.groups, self.units]
+        if self.legacy or self.starts_on < LEGACY_START:
+            parts.append(self.districts)
+        return [*parts, self.producers, self.issued, self.revoked, self.outlets, self.promotion, self.inspections]
+
+
+def build(
+    s: stats.Scope, starts_on: dt.date, ends_on: dt.date, legacy: bool, progress: Callable[[int, int], None] | None
+) -> bytes:
+    """The workbook's bytes. `progress(done, total)` is called after each sheet."""
+    report = Report(s, starts_on, ends_on, legacy)
+    parts = report.parts()
+    sheets: list[SheetRows] = []
+    with translation.override("vi"):
+        for number, part in enumerate(parts, start=1):
+            title, head, rows = part()
+            sheets.append((title, head, list(rows)))
+            if progress is not None:
+                progress(number, len(parts))
+        return write_sheets(sheets)
