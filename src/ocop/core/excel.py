@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -85,7 +86,9 @@ def read_sheet(source: IO[bytes] | str, *, required: Sequence[str], name: str | 
 
 
 def safe_cell(ws: Any, value: Any) -> Any:
-    """A cell that Excel will never read as a formula (CSV/formula injection)."""
+    """A cell that Excel will never read as a formula (CSV/formula injection); lazy translations become text."""
+    if isinstance(value, Promise):
+        value = str(value)
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"

@@ -150,5 +150,9 @@ class CommuneRow:
 def by_commune(s: Scope) -> list[CommuneRow]:
     """OCOP products per commune of the province (communes without any included, for the map)."""
     counts = dict(ocop_products(Scope(s.province_id, None, s.today)).values_list("commune_id").annotate(n=Count("pk")))
-    communes = Commune.objects.filter(province_id=s.province_id).only("name", "latitude", "longitude").order_by("name")
+    communes = (
+        Commune.objects.filter(province_id=s.province_id)
+        .only("name", "short_name", "latitude", "longitude")
+        .order_by("name")
+    )
     return [CommuneRow(c, counts.get(c.pk, 0)) for c in communes]

@@ -1,0 +1,117 @@
+"""The dashboard's figures and the periodic workbook, with exact values, one query a figure, and bad periods refused."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from ocop.registry.models import ProductGroup
+from ocop.reporting import jobs, stats, workbook
+from ocop.reporting.models import ReportRun
+from ocop.testing import commune, province
+
+
+def _scope(**kw):
+    return stats.Scope(province().pk, kw.get("commune"), dt.date(2026, 11, 29))
+
+
+def test_the_dashboard_figures(scene, django_assert_num_queries):
+    s = _scope()
+    group = ProductGroup.objects.get(sets__code="1-12").name
+    with django_assert_num_queries(1):
+        assert stats.by_stars(s) == {3: 1, 4: 1, 5: 1}
+    with django_assert_num_queries(1):
+        assert stats.by_group(s) == [(group, 3)]
+    with django_assert_num_queries(1):
+        rows = [(r.kind, r.producers, r.women_led, r.ethnic_minority) for r in stats.producers_by_kind(s)]
+    assert rows == [("enterprise", 0, 0, 0), ("cooperative", 1, 1, 0), ("cooperative_group", 0, 0, 0),
+                    ("household_business", 1, 0, 1), ("other", 0, 0, 0)]  # fmt: skip
+    with django_assert_num_queries(1):
+        assert stats.expiring(s) == 1  # the tea ends on 20/12/2026
+    with django_assert_num_queries(1):
+        assert [(r.kind, r.outlets, r.mean_share) for r in stats.outlets(s)] == [
+            ("sales_point", 1, 50.0), ("design_centre", 0, None), ("other", 0, None)]  # fmt: skip
+    with django_assert_num_queries(1):
+        assert stats.sales_by_month(s) == [(dt.date(2026, 9, 1), 12_500_000, 10), (dt.date(2026, 10, 1), 8_000_000, 10)]
+    with django_assert_num_queries(1):
+        assert stats.open_findings(s) == 1
+    assert stats.inspections_done(s, 2026) == 1
+    ba_vi = _scope(commune=commune("Ba Vì").pk)
+    assert (stats.by_stars(ba_vi), stats.open_findings(ba_vi), stats.sales_by_month(ba_vi)) == (
+        {3: 1, 4: 0, 5: 0},
+        1,
+        [],
+    )
+    with django_assert_num_queries(2):
+        counts = {r.commune.short_name: r.products for r in stats.by_commune(s) if r.products}
+    assert counts == {"Bát Tràng": 2, "Ba Vì": 1}
+
+
+def _sheets(data: bytes) -> dict[str, list[tuple]]:
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    return {ws.title: [tuple(_day(v) for v in r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+
+
+def _day(value):
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def test_the_yearly_workbook(scene, django_assert_num_queries):
+    done, s = [], _scope()
+    with django_assert_num_queries(10):
+        data = workbook.build(
+            s, dt.date(2026, 1, 1), dt.date(2026, 12, 31), False, lambda d, t: done.append((d, t))
+        )
+    assert done == [(n, 10) for n in range(1, 11)]
+    sheets = _sheets(data)
+    assert list(sheets) == ["Tổng hợp", "Theo hạng sao", "Theo nhóm", "Theo xã phường", "Chủ thể", "Cấp mới",
+                            "Thu hồi", "Điểm bán và trung tâm", "Xúc tiến thương mại", "Kiểm tra"]  # fmt: skip
+    assert sheets["Theo hạng sao"] == [("Hạng sao", "Sản phẩm"), (3, 1), (4, 1), (5, 1), ("Tổng", 3)]
+    assert sheets["Theo xã phường"][1:] == [("Ba Vì", 1, 0, 0, 1), ("Bát Tràng", 0, 1, 1, 2)]
+    assert [r[0] for r in sheets["Cấp mới"][1:]] == [scene.certs["am"].number, scene.certs["xanh"].number]
+    assert sheets["Thu hồi"][1:] == [(scene.certs["xanh"].number, "Chè xanh", "Hộ Chè Ba Vì", 3,
+                                      dt.date(2026, 5, 4), "88/QĐ-UBND", "Ngừng sản xuất")]  # fmt: skip
+    assert sheets["Điểm bán và trung tâm"][1:] == [(scene.outlet.code, "Điểm OCOP Bát Tràng", "Điểm bán",
+                                                    "Bát Tràng", dt.date(2026, 3, 1), 2, 1)]  # fmt: skip
+    assert sheets["Xúc tiến thương mại"][1:] == [("Hội chợ OCOP Hà Nội 2026", "Hội chợ", dt.date(2026, 5, 10),
+                                                  dt.date(2026, 5, 14), 1, 30_000_000, 2, 0, 500)]  # fmt: skip
+    assert sheets["Kiểm tra"][1:] == [(dt.date(2026, 6, 1), "Hộ Chè Ba Vì", "", 1, 0)]
+
+
+def test_periods_before_july_2025_add_the_former_districts(scene, django_assert_num_queries):
+    s = _scope()
+    with django_assert_num_queries(11):
+        data = workbook.build(s, dt.date(2025, 1, 1), dt.date(2025, 6, 30), False, None)
+    sheets = _sheets(data)
+    assert "Theo huyện cũ" in sheets
+    assert sheets["Theo huyện cũ"][1:] == [("(chưa ghi huyện cũ)", 1, 1, 1, 3)]
+
+
+def test_a_period_that_ends_before_it_starts_is_refused_and_nothing_is_written(scene):
+    with pytest.raises(ValidationError) as exc:
+        jobs.start_report(by=scene.coordinator, province=province(), starts_on=dt.date(2026, 12, 31),
+                          ends_on=dt.date(2026, 1, 1))  # fmt: skip
+    assert exc.value.message_dict == {"ends_on": ["Kỳ báo cáo không thể kết thúc trước khi bắt đầu."]}
+    with pytest.raises(ValidationError) as exc:
+        jobs.start_report(by=scene.coordinator, province=province(), starts_on=None, ends_on=None,
+                          commune=commune("Lê Chân", "31"))  # fmt: skip
+    assert exc.value.message_dict == {
+        "starts_on": ["Hãy nhập ngày đầu kỳ báo cáo."],
+        "ends_on": ["Hãy nhập ngày cuối kỳ báo cáo."],
+        "commune": ["Xã/phường này thuộc tỉnh khác."],
+    }
+    assert ReportRun.objects.count() == 0
+
+
+def test_the_workbook_is_made_on_the_task_worker(reference_data, scene):
+    run = jobs.start_report(by=scene.coordinator, province=province(), starts_on=dt.date(2026, 1, 1),
+                            ends_on=dt.date(2026, 12, 31))  # fmt: skip
+    assert (run.state, run.done) == ("queued", 0)
+    call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
+    run.refresh_from_db()
+    assert (run.state, run.done, run.total, run.percent) == ("done", 10, 10, 100)
+    assert run.file.name.endswith("bao-cao-ocop-20260101-20261231.xlsx")
+    assert _sheets(run.file.read())["Theo hạng sao"][-1] == ("Tổng", 3)
