@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.accounts.models import User
+from ocop.accounts.permissions import scope_of
 from ocop.backoffice.views.common import Request, id_of, paginate, posted_date, query_without_page
 from ocop.certificates import access as certificate_access
 from ocop.certificates.models import Certificate
@@ -27,7 +28,7 @@ from ocop.supervision.models import Finding, InspectionPhoto
 def _province(request: Request) -> Province | None:
     """The province whose inspections the user plans (the first, if several)."""
     ids = sorted(access.planning_provinces(request.user))
-    if not ids and request.user.is_superuser:
+    if not ids and scope_of(request.user).is_admin:
         return Province.objects.filter(code=request.GET.get("tinh") or "01").first()
     return Province.objects.filter(pk=ids[0]).first() if ids else None
 
@@ -137,6 +138,7 @@ def _posted(request: Request, area: CheckArea, line: object) -> dict[str, object
 
 
 def _detail(request: Request, pk: int, errors: dict[str, list[str]]) -> HttpResponse:
+    errors = {("general" if key == "__all__" else key): value for key, value in errors.items()}
     inspection = access.get_inspection_for_user(request.user, pk)
     certificates = Certificate.objects.none()
     if inspection.producer_id:

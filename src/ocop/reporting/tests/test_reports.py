@@ -62,23 +62,22 @@ def _day(value):
 def test_the_yearly_workbook(scene, django_assert_num_queries):
     done, s = [], _scope()
     with django_assert_num_queries(10):
-        data = workbook.build(
-            s, dt.date(2026, 1, 1), dt.date(2026, 12, 31), False, lambda d, t: done.append((d, t))
-        )
+        data = workbook.build(s, dt.date(2026, 1, 1), dt.date(2026, 12, 31), False, lambda d, t: done.append((d, t)))
     assert done == [(n, 10) for n in range(1, 11)]
     sheets = _sheets(data)
     assert list(sheets) == ["Tổng hợp", "Theo hạng sao", "Theo nhóm", "Theo xã phường", "Chủ thể", "Cấp mới",
-                            "Thu hồi", "Điểm bán và trung tâm", "Xúc tiến thương mại", "Kiểm tra"]  # fmt: skip
+                            "Thu hồi", "Điểm bán và trung tâm", "Xúc tiến thương mại", "Kiểm tra, giám sát"]  # fmt: skip
     assert sheets["Theo hạng sao"] == [("Hạng sao", "Sản phẩm"), (3, 1), (4, 1), (5, 1), ("Tổng", 3)]
-    assert sheets["Theo xã phường"][1:] == [("Ba Vì", 1, 0, 0, 1), ("Bát Tràng", 0, 1, 1, 2)]
+    assert sheets["Theo xã phường"][1:] == [("Xã Ba Vì", 1, 0, 0, 1), ("Xã Bát Tràng", 0, 1, 1, 2)]
     assert [r[0] for r in sheets["Cấp mới"][1:]] == [scene.certs["am"].number, scene.certs["xanh"].number]
     assert sheets["Thu hồi"][1:] == [(scene.certs["xanh"].number, "Chè xanh", "Hộ Chè Ba Vì", 3,
                                       dt.date(2026, 5, 4), "88/QĐ-UBND", "Ngừng sản xuất")]  # fmt: skip
-    assert sheets["Điểm bán và trung tâm"][1:] == [(scene.outlet.code, "Điểm OCOP Bát Tràng", "Điểm bán",
-                                                    "Bát Tràng", dt.date(2026, 3, 1), 2, 1)]  # fmt: skip
-    assert sheets["Xúc tiến thương mại"][1:] == [("Hội chợ OCOP Hà Nội 2026", "Hội chợ", dt.date(2026, 5, 10),
+    assert sheets["Điểm bán và trung tâm"][1:] == [
+        (scene.outlet.code, "Điểm OCOP Bát Tràng", "Điểm giới thiệu và bán sản phẩm OCOP", "Xã Bát Tràng",
+         dt.date(2026, 3, 1), 2, 1)]  # fmt: skip
+    assert sheets["Xúc tiến thương mại"][1:] == [("Hội chợ OCOP Hà Nội 2026", "hội chợ", dt.date(2026, 5, 10),
                                                   dt.date(2026, 5, 14), 1, 30_000_000, 2, 0, 500)]  # fmt: skip
-    assert sheets["Kiểm tra"][1:] == [(dt.date(2026, 6, 1), "Hộ Chè Ba Vì", "", 1, 0)]
+    assert sheets["Kiểm tra, giám sát"][1:] == [(dt.date(2026, 6, 1), "Hộ Chè Ba Vì", None, 1, 0)]
 
 
 def test_periods_before_july_2025_add_the_former_districts(scene, django_assert_num_queries):

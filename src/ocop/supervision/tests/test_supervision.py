@@ -4,8 +4,8 @@ through the certificate services, consumers' reports, and bad input refused with
 import datetime as dt
 
 import pytest
-from django.urls import reverse
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from ocop.accounts.models import Notification, Role
 from ocop.certificates import services as certificate_services
@@ -67,7 +67,7 @@ def test_an_inspection_without_a_checklist_result_is_refused_and_nothing_is_writ
         "checks": [
             "Hãy ghi kết quả cho mọi nội dung kiểm tra; còn thiếu: An toàn thực phẩm; Nhãn, bao bì và quy cách "
             "đóng gói."
-        ]  # fmt: skip
+        ]
     }
     inspection.refresh_from_db()
     assert (inspection.state, CheckLine.objects.count(), Finding.objects.count()) == ("planned", 0, 0)
