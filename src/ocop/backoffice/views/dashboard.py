@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from ocop.accounts.models import Role, RoleAssignment
+from ocop.accounts.models import Notification, Role, RoleAssignment
 from ocop.accounts.permissions import scope_of
 from ocop.backoffice.views.common import Request
 from ocop.outlets import access as outlet_access
@@ -37,6 +37,7 @@ def dashboard(request: Request) -> HttpResponse:
     counts["outlets"] = outlets.count()
     # An operator's in-app notice: products to take off the OCOP shelf (also e-mailed when the task is raised).
     counts["removals"] = RemovalTask.objects.filter(outlet__in=outlets, done_at__isnull=True).count()
+    counts["notifications"] = Notification.objects.filter(user=user, read_at__isnull=True).count()
     by_group = (
         products.values("product_set__group__name", "product_set__group__position")
         .annotate(n=Count("id"))
