@@ -24,7 +24,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from bench import certificates_bench, import_bench, outlets_bench, search_bench
+    from bench import certificates_bench, import_bench, outlets_bench, reports_bench, search_bench
     from ocop.places.loader import load_places
     from ocop.registry.reference import load_classification
 
@@ -32,7 +32,7 @@ def main() -> None:
     load_places()
     load_classification()
     call_command("load_criteria", verbosity=0)
-    which = sys.argv[1:] or ["import", "search", "certificates", "outlets"]
+    which = sys.argv[1:] or ["import", "search", "certificates", "outlets", "reports"]
     if "import" in which:
         import_bench.run(OUT)
     if "search" in which:
@@ -41,6 +41,8 @@ def main() -> None:
         certificates_bench.run(OUT)
     if "outlets" in which:
         outlets_bench.run(OUT)
+    if "reports" in which:
+        reports_bench.run(OUT)
 
 
 if __name__ == "__main__":

@@ -173,7 +173,7 @@ def _count(client, url):
         ("certificate_list", 5),
         ("decision_detail", 7),
         ("certificate_detail", 8),
-        ("report_list", 5),
+        ("report_list", 6),
     ],
 )
 def test_query_counts_stay_flat(world, time_machine, name, expected):

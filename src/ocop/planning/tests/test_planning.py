@@ -105,6 +105,7 @@ def test_progress_is_counted_from_the_records_of_the_year(shop, plan):
         "fairs": 0,
         "trainings_held": 0,
         "people_trained": 0,
+        "inspections_done": 0,
     }
     assert count(INDICATORS["rated_3_stars"], Scope(plan.province_id, 2025, commune("Bát Tràng").pk)) == 2
     assert count(INDICATORS["rated_3_stars"], Scope(plan.province_id, 2025, commune("Ba Vì").pk)) == 0

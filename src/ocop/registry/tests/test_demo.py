@@ -9,7 +9,7 @@ from ocop.registry.models import Document, Producer, Product
 
 def test_demo_builds_through_services_and_twice_adds_nothing(db):
     first = build_demo(producers=10)
-    assert (first.producers, first.products, first.documents, first.users) == (10, 25, 30, 7)
+    assert (first.producers, first.products, first.documents, first.users) == (10, 25, 30, 8)
     assert Producer.objects.exclude(legacy_commune=None).count() == 2
     today = timezone.localdate()
     # Food-safety certificates of producers 0, 4 and 8 have expired; producer 7's expires within 30 days.

@@ -1,0 +1,161 @@
+"""Dashboards and the yearly workbook at scale: 100,000 products, 300,000 certificates (each product with two earlier,
+superseded generations behind its current one) and 1,000,000 monthly sales rows at 5,000 outlets.
+
+1. The province's statistics page (`/bo/statistics/`, every figure, chart and table) as the coordinator sees it:
+   p50/p95 over 20 loads after a warm-up (goal ≤ 150 ms).
+2. The province's yearly workbook, as the task worker makes it: seconds (goal ≤ 10 s).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+import time
+from pathlib import Path
+
+CERTIFICATES = 300_000
+SALES = 1_000_000
+
+
+def _history() -> None:
+    """Two superseded generations per certified product, issued 6 and 3 years before its current certificate."""
+    from ocop.certificates.models import Certificate, Decision, DecisionItem
+    from ocop.certificates.rules import add_months, legal_basis_for, valid_until
+    from ocop.places.models import Province
+
+    hanoi = Province.objects.get(code="01")
+    current = list(
+        Certificate.objects.filter(status__in=("valid", "suspended", "revoked")).values_list(
+            "product_id", "producer_id", "commune_id", "stars", "issued_on"
+        )
+    )
+    made = Certificate.objects.count()
+    for back in (36, 72):
+        by_day: dict[dt.date, list[tuple[int, int, int, int]]] = {}
+        for pid, producer_id, commune_id, stars, issued in current:
+            by_day.setdefault(add_months(issued, -back), []).append((pid, producer_id, commune_id, max(3, stars - 1)))
+        for n, (day, rows) in enumerate(sorted(by_day.items())):
+            if made >= CERTIFICATES:
+                return
+            rows = rows[: CERTIFICATES - made]
+            decision = Decision.objects.create(
+                province=hanoi, level="district" if day < dt.date(2025, 7, 1) else "province",
+                issuing_body="Ủy ban nhân dân huyện", number=f"H{back}-{n}/QĐ-UBND", signed_on=day,
+                legal_basis=legal_basis_for(day), state="issued", historical=True,
+            )  # fmt: skip
+            items = DecisionItem.objects.bulk_create(
+                DecisionItem(decision=decision, product_id=r[0], stars=r[3], position=i) for i, r in enumerate(rows)
+            )
+            Certificate.objects.bulk_create(
+                [Certificate(
+                    item=item, decision=decision, product_id=pid, producer_id=producer_id, province=hanoi,
+                    commune_id=commune_id, number=f"H{back}-{item.pk}", year=day.year, sequence=item.pk,
+                    stars=stars, issued_on=day, valid_until=valid_until(day), code=f"H{item.pk:09d}",
+                    status="superseded", status_since=add_months(day, 36), claim="(lịch sử)", key_id="history",
+                    signature="-",
+                ) for item, (pid, producer_id, commune_id, stars) in zip(items, rows, strict=True)],
+                batch_size=2000,
+            )  # fmt: skip
+            made += len(rows)
+
+
+def _sales() -> None:
+    from django.utils import timezone
+
+    from ocop.outlets.models import SalesRecord, StockItem
+
+    rng = random.Random(6)  # noqa: S311  # bench data
+    lines = list(StockItem.objects.filter(product__isnull=False).values_list("outlet_id", "product_id",
+                                                                             "product__producer_id"))  # fmt: skip
+    first = timezone.localdate().replace(day=1)
+    months, day = [], first
+    while len(months) * len(lines) < SALES:
+        months.append(day)
+        day = (day - dt.timedelta(days=1)).replace(day=1)
+    batch: list[SalesRecord] = []
+    made = 0
+    for month in months:
+        for outlet_id, product_id, producer_id in lines:
+            if made >= SALES:
+                break
+            quantity = rng.randint(1, 80)
+            revenue = quantity * rng.choice((45_000, 120_000, 250_000))
+            batch.append(SalesRecord(outlet_id=outlet_id, month=month, product_id=product_id, producer_id=producer_id,
+                                     quantity=quantity, revenue=revenue))  # fmt: skip
+            made += 1
+            if len(batch) == 20_000:
+                SalesRecord.objects.bulk_create(batch)
+                batch = []
+    SalesRecord.objects.bulk_create(batch)
+
+
+def _dashboard() -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from ocop.accounts.models import Role
+    from ocop.accounts.services import create_user, grant_role
+    from ocop.places.models import Province
+
+    user = create_user(username="bench-coordinator", password="bench-password-1")  # noqa: S106
+    grant_role(user=user, role=Role.PROVINCE_COORDINATOR, province=Province.objects.get(code="01"))
+    client = Client()
+    client.force_login(user)
+    for _ in range(3):
+        assert client.get("/bo/statistics/").status_code == 200
+    times = []
+    for _ in range(20):
+        started = time.perf_counter()
+        response = client.get("/bo/statistics/")
+        times.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/bo/statistics/")
+    times.sort()
+    queries = len(ctx.captured_queries)
+    print(f"dashboard: /bo/statistics/ for Hà Nội, {len(response.content):,} bytes, {queries} queries; "
+          f"p50 {statistics.median(times):.0f} ms, p95 {times[18]:.0f} ms (goal ≤ 150 ms)")  # fmt: skip
+
+
+def _workbook() -> None:
+    from django.utils import timezone
+
+    from ocop.places.models import Province
+    from ocop.reporting import stats, workbook
+
+    today = timezone.localdate()
+    scope = stats.Scope(Province.objects.get(code="01").pk, None, today)
+    started = time.perf_counter()
+    data = workbook.build(scope, dt.date(today.year, 1, 1), dt.date(today.year, 12, 31), False, None)
+    seconds = time.perf_counter() - started
+    print(f"workbook: Hà Nội's {today.year} workbook, {len(data):,} bytes, in {seconds:.1f} s (goal ≤ 10 s)")
+
+
+def run(out: Path) -> None:
+    from django.db import connection
+
+    from bench import certificates_bench, outlets_bench
+    from ocop.certificates.models import Certificate
+    from ocop.outlets.models import Outlet, SalesRecord
+    from ocop.registry.models import Product
+
+    started = time.perf_counter()
+    if Product.objects.count() < 100_000:
+        from bench.search_bench import _generate as generate_products
+
+        generate_products()
+    if Certificate.objects.count() < certificates_bench.CERTIFICATES:
+        certificates_bench._generate()
+    if Outlet.objects.count() < outlets_bench.OUTLETS:
+        outlets_bench._generate()
+    _history()
+    if SalesRecord.objects.count() < SALES:
+        _sales()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"reports: {Product.objects.count():,} products, {Certificate.objects.count():,} certificates, "
+          f"{SalesRecord.objects.count():,} sales rows ready in {time.perf_counter() - started:.0f} s")  # fmt: skip
+    _dashboard()
+    _workbook()
