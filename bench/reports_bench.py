@@ -91,6 +91,7 @@ def _sales() -> None:
 
 
 def _dashboard() -> None:
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -98,24 +99,32 @@ def _dashboard() -> None:
     from ocop.accounts.models import Role
     from ocop.accounts.services import create_user, grant_role
     from ocop.places.models import Province
+    from ocop.reporting.snapshots import bump
 
+    call_command("collectstatic", "--noinput", verbosity=0)
     user = create_user(username="bench-coordinator", password="bench-password-1")  # noqa: S106
     grant_role(user=user, role=Role.PROVINCE_COORDINATOR, province=Province.objects.get(code="01"))
     client = Client()
     client.force_login(user)
-    for _ in range(3):
-        assert client.get("/bo/statistics/").status_code == 200
-    times = []
-    for _ in range(20):
+
+    def load() -> float:
         started = time.perf_counter()
-        response = client.get("/bo/statistics/")
-        times.append((time.perf_counter() - started) * 1000)
+        assert client.get("/bo/statistics/").status_code == 200
+        return (time.perf_counter() - started) * 1000
+
+    load()
+    cold = []
+    for _ in range(3):  # a change was just made and the background recount has not run yet: the page counts itself
+        bump()
+        cold.append(load())
+    warm = sorted(load() for _ in range(20))
     with CaptureQueriesContext(connection) as ctx:
-        client.get("/bo/statistics/")
-    times.sort()
-    queries = len(ctx.captured_queries)
-    print(f"dashboard: /bo/statistics/ for Hà Nội, {len(response.content):,} bytes, {queries} queries; "
-          f"p50 {statistics.median(times):.0f} ms, p95 {times[18]:.0f} ms (goal ≤ 150 ms)")  # fmt: skip
+        response = client.get("/bo/statistics/")
+    print(f"dashboard: /bo/statistics/ for Hà Nội, {len(response.content):,} bytes, {len(ctx.captured_queries)} "
+          f"queries from the day's snapshot: p50 {statistics.median(warm):.0f} ms, p95 {warm[18]:.0f} ms "
+          f"(goal ≤ 150 ms)")  # fmt: skip
+    print(f"dashboard: recounting every figure (first load after a change, before the background recount): "
+          f"median {statistics.median(cold):.0f} ms of 3")  # fmt: skip
 
 
 def _workbook() -> None:

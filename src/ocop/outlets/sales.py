@@ -21,6 +21,7 @@ from ocop.core.excel import ExcelError, cell_text, read_sheet, write_workbook
 from ocop.core.models import AuditAction
 from ocop.outlets import access, rules
 from ocop.outlets.models import Outlet, SalesRecord, StockItem
+from ocop.outlets.signals import sales_recorded
 from ocop.registry.imports import ImportReport, RowIssue
 from ocop.registry.models import Product
 
@@ -147,6 +148,7 @@ def _save(built: list[SalesRecord], by: Any) -> int:
         unique_fields=["outlet", "month", "product"],
         update_fields=["quantity", "revenue", "entered_by", "updated_at"],
     )
+    transaction.on_commit(lambda: sales_recorded.send(sender=SalesRecord))
     return len(built)
 
 

@@ -5,3 +5,6 @@ from django.dispatch import Signal
 # Sent with `product_ids` (list[int]) when a product goes on or off a shelf: the public pages that list where to
 # buy it are refreshed.
 stock_changed = Signal()
+
+# Sent (no arguments) after monthly sales are recorded or imported: dashboards recount.
+sales_recorded = Signal()

@@ -142,6 +142,11 @@ class Product(TimeStampedModel):
         indexes = [
             models.Index(fields=["name", "id"], name="product_name_order"),
             models.Index(fields=["search_text"], name="product_search_order"),  # core.search walks it
+            # The dashboards count OCOP products per commune, stars, set and producer from this index alone.
+            models.Index(
+                fields=["commune", "ocop_status", "ocop_until", "ocop_stars", "product_set", "producer"],
+                name="product_ocop_stats",
+            ),
         ]
         verbose_name = _("product")
         verbose_name_plural = _("products")

@@ -43,3 +43,25 @@ class ReportRun(TimeStampedModel):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+
+class Generation(models.Model):
+    """A counter bumped after every change that moves a dashboard figure (certificates, shelves, sales, inspections):
+    snapshots of an older generation are recomputed."""
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class Snapshot(models.Model):
+    """The dashboard's figures for one scope (province, or one commune) and day, as of a generation."""
+
+    key = models.CharField(max_length=80, unique=True)
+    generation = models.PositiveBigIntegerField()
+    data = models.JSONField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} @{self.generation}"

@@ -21,7 +21,7 @@ from ocop.supervision.models import Inspection
 FindingInput = services.FindingInput
 
 
-def _checks(findings: dict[str, str]) -> dict[str, tuple[str, str]]:
+def _checks(findings: dict[CheckArea, str]) -> dict[str, tuple[str, str]]:
     return {a: ((CheckResult.FINDING, "") if a in findings else (CheckResult.OK, "")) for a in CheckArea}
 
 

@@ -30,8 +30,13 @@ from ocop.registry.validators import PHOTO_TYPES, sniff_upload
 from ocop.supervision import access
 from ocop.supervision.enums import CheckArea, CheckResult, FindingState, InspectionState, SanctionKind, Severity
 from ocop.supervision.models import CheckLine, Finding, Inspection, InspectionPhoto, InspectionPlan, Sanction
+from ocop.supervision.signals import inspections_changed
 
 Errors = dict[str, list[str]]
+
+
+def _changed(province_id: int) -> None:
+    transaction.on_commit(lambda: inspections_changed.send(sender=Inspection, province_id=province_id))
 
 
 def _raise(errors: Errors) -> None:
@@ -207,6 +212,7 @@ def record(
         )  # fmt: skip
     audit.record(actor=by, action=AuditAction.CHANGE, obj=inspection, changes={
         "state": [InspectionState.PLANNED, InspectionState.DONE], "findings": [None, len(made)]})  # fmt: skip
+    _changed(inspection.province_id)
     return inspection
 
 
@@ -227,6 +233,7 @@ def fix_finding(*, by: Any, finding: Finding, fixed_on: dt.date | None, note: st
     finding.save()
     audit.record(actor=by, action=AuditAction.CHANGE, obj=finding.inspection, changes={
         f"finding {finding.pk}": [FindingState.OPEN, FindingState.FIXED]})  # fmt: skip
+    _changed(finding.inspection.province_id)
     return finding
 
 
@@ -280,6 +287,7 @@ def impose(
         Finding.objects.filter(pk=finding.pk).update(state=FindingState.ESCALATED)
     _tell(sanction, inspection)
     audit.record(actor=by, action=AuditAction.CREATE, obj=inspection, changes={"sanction": [None, kind]})
+    _changed(inspection.province_id)
     return sanction
 
 

@@ -9,15 +9,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import scope_of
 from ocop.backoffice.views.common import Request, int_or_none
+from ocop.outlets.enums import OutletKind
 from ocop.places.models import Commune, Province
-from ocop.planning.indicators import league
-from ocop.planning.models import Plan
-from ocop.reporting import charts, stats
+from ocop.planning.indicators import INDICATORS
+from ocop.registry.enums import ProducerKind
+from ocop.reporting import snapshots, stats
 
 READERS = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER, Role.INSPECTOR)
 
@@ -44,52 +44,26 @@ def statistics_scope(request: Request) -> stats.Scope:
     return stats.Scope(province_id, commune_id, today)
 
 
-def dashboard_figures(s: stats.Scope) -> dict[str, object]:
-    """Every figure of the dashboard (the yearly workbook's totals are checked against these)."""
-    stars = stats.by_stars(s)
-    return {
-        "stars": stars,
-        "total": sum(stars.values()),
-        "groups": stats.by_group(s),
-        "producers": stats.producers_by_kind(s),
-        "expiring": stats.expiring(s),
-        "outlets": stats.outlets(s),
-        "sales": stats.sales_by_month(s),
-        "open_findings": stats.open_findings(s),
-        "inspections": stats.inspections_done(s, s.today.year),
-    }
-
-
 @login_required
 def statistics(request: Request) -> HttpResponse:
     s = statistics_scope(request)
-    figures = dashboard_figures(s)
-    communes = stats.by_commune(s)
-    plan = Plan.objects.filter(province_id=s.province_id, year__lte=s.today.year).order_by("-year").first()
-    stars = figures["stars"]
-    groups = figures["groups"]
-    sales = figures["sales"]
-    chart = {
-        "stars": charts.bar(_("OCOP products by stars"), [f"{k}★" for k in stars], list(stars.values())),  # type: ignore[attr-defined]
-        "groups": charts.horizontal(_("OCOP products by group"), [g for g, _n in groups], [n for _g, n in groups]),  # type: ignore[attr-defined]
-        "sales": charts.line(
-            _("Sales at outlets by month (million ₫)"),
-            [m.strftime("%m/%Y") for m, _r, _q in sales],  # type: ignore[attr-defined]
-            [round(r / 1_000_000) for _m, r, _q in sales],  # type: ignore[attr-defined]
-        ),
-        "map": charts.commune_map(_("OCOP products by commune"), communes) if not s.commune_id else "",
-    }
+    data = snapshots.figures(s)
     return render(
         request,
         "backoffice/statistics.html",
         {
-            **figures,
+            **data,
+            "stars": dict(data["stars"]),
+            "producers": [(ProducerKind(k).label, *counts) for k, *counts in data["producers"]],
+            "outlets": [(OutletKind(k).label, n, share) for k, n, share in data["outlets"]],
+            "league": [
+                (name, percent, [(INDICATORS[code].label, target, done) for code, target, done in lines])
+                for name, percent, lines in data["league"]
+                if all(code in INDICATORS for code, _t, _d in lines)
+            ],
             "scope": s,
             "province": Province.objects.get(pk=s.province_id),
             "commune": Commune.objects.get(pk=s.commune_id) if s.commune_id else None,
-            "communes": communes,
-            "chart": chart,
-            "plan": plan,
-            "league": league(plan) if plan and not s.commune_id else [],
+            "chart": data["charts"],
         },
     )

@@ -114,3 +114,33 @@ def test_the_workbook_is_made_on_the_task_worker(reference_data, scene):
     assert (run.state, run.done, run.total, run.percent) == ("done", 10, 10, 100)
     assert run.file.name.endswith("bao-cao-ocop-20260101-20261231.xlsx")
     assert _sheets(run.file.read())["Theo hạng sao"][-1] == ("Tổng", 3)
+
+
+def test_the_dashboard_reads_a_snapshot_recounted_after_each_change(scene, django_capture_on_commit_callbacks,
+                                                                    django_assert_num_queries):  # fmt: skip
+    from ocop.outlets.tests.conftest import certify
+    from ocop.reporting import snapshots
+    from ocop.reporting.models import Snapshot
+    from ocop.testing import make_producer, make_product
+
+    s = _scope()
+    with django_assert_num_queries(11):  # one a figure, two for the communes' map, one for the plan
+        snapshots.compute(s)
+    first = snapshots.figures(s)
+    assert (first["total"], first["stars"], first["expiring"]) == (3, [[3, 1], [4, 1], [5, 1]], 1)
+    with django_assert_num_queries(2):  # the generation, the snapshot
+        assert snapshots.figures(s) == first
+    with django_capture_on_commit_callbacks(execute=True):
+        product = make_product(producer=make_producer(name="HTX Mới"), name="Miến dong")
+        certify(scene.coordinator, product, on=dt.date(2026, 11, 20), stars=4)  # status_changed: a new generation
+    assert Snapshot.objects.get().generation < snapshots.generation()
+    assert snapshots.refresh() == 1  # the background recount
+    with django_assert_num_queries(2):
+        assert snapshots.figures(s)["stars"] == [[3, 1], [4, 2], [5, 1]]
+    assert snapshots.refresh() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        from ocop.outlets.sales import Entry, record_sales
+
+        record_sales(by=scene.commerce, outlet=scene.outlet, month=dt.date(2026, 11, 1),
+                     entries=[Entry(scene.certs["binh"].product_id, "5", "1.000.000")])  # fmt: skip
+    assert snapshots.figures(s)["sales"][-1] == ["11/2026", 1_000_000, 5]

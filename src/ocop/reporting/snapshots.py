@@ -1,0 +1,108 @@
+"""The dashboard's figures, computed once per scope, day and generation and kept as a snapshot: a page load reads one
+row. Any change that moves a figure bumps the generation (handlers.py) and queues a recount in the background, so the
+next load is served from a fresh snapshot; a load that finds none computes it itself. Dates enter the key, so
+expiries at midnight count without anyone acting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.tasks import task
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ocop.planning.indicators import league
+from ocop.planning.models import Plan
+from ocop.reporting import charts, stats
+from ocop.reporting.models import Generation, Snapshot
+
+
+def generation() -> int:
+    return Generation.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+
+
+def bump() -> None:
+    if not Generation.objects.filter(pk=1).update(value=F("value") + 1):
+        Generation.objects.get_or_create(pk=1, defaults={"value": 1})
+
+
+def _key(s: stats.Scope) -> str:
+    return f"{s.province_id}:{s.commune_id or '-'}:{s.today.isoformat()}"
+
+
+def compute(s: stats.Scope) -> dict[str, Any]:
+    """Every figure of the dashboard as plain data (the labels are looked up when the page is drawn)."""
+    stars = stats.by_stars(s)
+    groups = stats.by_group(s)
+    sales = stats.sales_by_month(s)
+    communes = stats.by_commune(s)
+    plan = Plan.objects.filter(province_id=s.province_id, year__lte=s.today.year).order_by("-year").first()
+    months = [m.strftime("%m/%Y") for m, _r, _q in sales]
+    with translation.override("vi"):
+        chart = {
+            "stars": charts.bar(_("OCOP products by stars"), [f"{k}★" for k in stars], list(stars.values())),
+            "groups": charts.horizontal(_("OCOP products by group"), [g for g, _n in groups], [n for _g, n in groups]),
+            "sales": charts.line(
+                _("Sales at outlets by month (million ₫)"), months, [round(r / 1_000_000) for _m, r, _q in sales]
+            ),
+            "map": "" if s.commune_id else charts.commune_map(_("OCOP products by commune"), communes),
+        }
+    return {
+        "stars": [[k, v] for k, v in stars.items()],
+        "total": sum(stars.values()),
+        "groups": [[g, n] for g, n in groups],
+        "producers": [[r.kind, r.producers, r.women_led, r.ethnic_minority] for r in stats.producers_by_kind(s)],
+        "expiring": stats.expiring(s),
+        "outlets": [[r.kind, r.outlets, r.mean_share] for r in stats.outlets(s)],
+        "sales": [[label, r, q] for label, (_m, r, q) in zip(months, sales, strict=True)],
+        "open_findings": stats.open_findings(s),
+        "inspections": stats.inspections_done(s, s.today.year),
+        "communes": [[r.commune.pk, r.commune.name, r.products] for r in communes],
+        "plan": plan.number if plan else "",
+        "league": [
+            [row.commune.name, row.percent, [[i.code, target, done] for i, target, done in row.lines]]
+            for row in (league(plan) if plan and not s.commune_id else [])
+        ],
+        "charts": chart,
+    }
+
+
+def figures(s: stats.Scope) -> dict[str, Any]:
+    """The scope's figures today: from the snapshot of the current generation, else computed and kept."""
+    current = generation()
+    key = _key(s)
+    data = Snapshot.objects.filter(key=key, generation=current).values_list("data", flat=True).first()
+    if data is None:
+        data = compute(s)
+        Snapshot.objects.update_or_create(key=key, defaults={"generation": current, "data": data})
+    return data  # type: ignore[no-any-return]
+
+
+def refresh(today: dt.date | None = None) -> int:
+    """Recompute today's snapshots that are behind the current generation (the pages people opened today).
+    Returns how many."""
+    today = today or timezone.localdate()
+    current = generation()
+    stale = Snapshot.objects.filter(key__endswith=f":{today.isoformat()}", generation__lt=current)
+    done = 0
+    for key in stale.values_list("key", flat=True)[:50]:
+        province, commune, _day = key.split(":")
+        s = stats.Scope(int(province), None if commune == "-" else int(commune), today)
+        Snapshot.objects.filter(key=key).update(generation=current, data=compute(s))
+        done += 1
+    Snapshot.objects.filter(computed_at__lt=timezone.now() - dt.timedelta(days=2)).delete()
+    return done
+
+
+@task()
+def refresh_snapshots() -> None:
+    refresh()
+
+
+def changed() -> None:
+    """Called by the handlers after a change that moves figures: a new generation, and a recount queued."""
+    bump()
+    transaction.on_commit(refresh_snapshots.enqueue)
