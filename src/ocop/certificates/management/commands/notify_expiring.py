@@ -1,4 +1,4 @@
-"""`ocop notify_expiring`: tell producers and communes about certificates entering their last days (run daily)."""
+"""`ocop notify_expiring`: the daily watch of certificates and vault documents about to end (run daily)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from ocop.certificates.notices import send_expiry_notices
+from ocop.certificates.notices import run_watch
 
 
 class Command(BaseCommand):
-    help = "E-mail producers and their communes about certificates that entered their last days (once each)."
+    help = "Notify producers and their communes of certificates and documents about to end (once per window)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"{send_expiry_notices()} certificate(s) noticed.")
+        result = run_watch()
+        self.stdout.write(f"{result.certificates} certificate(s) and {result.documents} document(s) noticed.")
