@@ -18,6 +18,7 @@ from ocop.core.excel import write_sheets
 from ocop.outlets.enums import OutletKind, OutletStatus
 from ocop.outlets.models import Outlet
 from ocop.outlets.queries import with_share
+from ocop.places.models import CommuneSuccession
 from ocop.promotion.enums import EventKind
 from ocop.promotion.models import Event
 from ocop.promotion.services import TOTALS, with_totals
@@ -37,7 +38,8 @@ def as_of(ends_on: dt.date) -> dt.date:
 def _stars_table(rows: Iterable[tuple[Any, int | None, int]], unknown: str) -> list[list[Any]]:
     table: dict[Any, dict[int, int]] = {}
     for unit, stars, n in rows:
-        table.setdefault(unit or unknown, {})[stars or 0] = n
+        counts = table.setdefault(unit or unknown, {})
+        counts[stars or 0] = counts.get(stars or 0, 0) + n
     return [[unit, *(c.get(s, 0) for s in stats.STARS), sum(c.values())] for unit, c in sorted(table.items())]
 
 
@@ -70,14 +72,27 @@ class Report:
         return _("By commune"), head, _stars_table(rows, "—")
 
     def districts(self) -> SheetRows:
+        """A product's former district is its recorded former commune's; failing that, its commune's when the commune
+        was formed from communes of one district only."""
         rows = (
             stats.ocop_products(self.s)
-            .values_list("legacy_commune__district__name", "ocop_stars")
+            .values_list("legacy_commune__district__name", "commune_id", "ocop_stars")
             .annotate(n=Count("pk"))
             .order_by()
         )
+        origins: dict[int, set[str]] = {}
+        successions = CommuneSuccession.objects.filter(commune__province_id=self.s.province_id)
+        for commune_id, former in successions.values_list("commune_id", "legacy_commune__district__name"):
+            origins.setdefault(commune_id, set()).add(former)
+        unknown = _("(former district not recorded)")
+
+        def district(recorded: str | None, commune_id: int) -> str:
+            found = origins.get(commune_id, set())
+            return recorded or (next(iter(found)) if len(found) == 1 else unknown)
+
         head = [_("Former district (before July 2025)"), *(f"{k}★" for k in stats.STARS), _("Total")]
-        return _("By former district"), head, _stars_table(rows, _("(former district not recorded)"))
+        table = _stars_table(((district(name, c), stars, n) for name, c, stars, n in rows), unknown)
+        return _("By former district"), head, table
 
     def producers(self) -> SheetRows:
         rows = [[r.label, r.producers, r.women_led, r.ethnic_minority] for r in stats.producers_by_kind(self.s)]
