@@ -102,7 +102,7 @@ def _dashboard() -> None:
     from ocop.reporting.snapshots import bump
 
     call_command("collectstatic", "--noinput", verbosity=0)
-    user = create_user(username="bench-coordinator", password="bench-password-1")  # noqa: S106
+    user = create_user(username="bench-dashboard", password="bench-password-1")  # noqa: S106
     grant_role(user=user, role=Role.PROVINCE_COORDINATOR, province=Province.objects.get(code="01"))
     client = Client()
     client.force_login(user)
