@@ -142,9 +142,10 @@ class Product(TimeStampedModel):
         indexes = [
             models.Index(fields=["name", "id"], name="product_name_order"),
             models.Index(fields=["search_text"], name="product_search_order"),  # core.search walks it
-            # The dashboards count OCOP products per commune, stars, set and producer from this index alone.
+            # The dashboards count OCOP products per commune, stars, set and producer from this index alone. Status
+            # first: a commune-first index drew the province's product searches away from the commune index.
             models.Index(
-                fields=["commune", "ocop_status", "ocop_until", "ocop_stars", "product_set", "producer"],
+                fields=["ocop_status", "ocop_until", "commune", "ocop_stars", "product_set", "producer"],
                 name="product_ocop_stats",
             ),
         ]
