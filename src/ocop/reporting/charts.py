@@ -28,17 +28,25 @@ def _uri(chart: Any) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
 
 
+def _whole(values: Sequence[int | float | None]) -> dict[str, Any]:
+    """Axis marks on whole numbers (counts have no 0.2)."""
+    top = max([int(v or 0) for v in values] + [1])
+    step = max(1, -(-top // 8))
+    return {"y_labels": list(range(0, top + step, step))}
+
+
 def bar(title: str, labels: Sequence[str], values: Sequence[int | float | None]) -> str:
-    chart = pygal.Bar(title=title, **OPTIONS)
+    chart = pygal.Bar(title=title, **(OPTIONS | _whole(values)))
     chart.x_labels = [str(label) for label in labels]
     chart.add(title, list(values))
     return _uri(chart)
 
 
 def horizontal(title: str, labels: Sequence[str], values: Sequence[int]) -> str:
-    chart = pygal.HorizontalBar(title=title, **(OPTIONS | {"height": max(200, 36 * len(labels) + 60)}))
-    chart.x_labels = [str(label) for label in labels]
-    chart.add(title, list(values))
+    options = OPTIONS | _whole(values) | {"height": max(200, 36 * len(labels) + 60)}
+    chart = pygal.HorizontalBar(title=title, **options)
+    chart.x_labels = [str(label) for label in reversed(labels)]  # pygal draws from the bottom: keep the table's order
+    chart.add(title, list(reversed(values)))
     return _uri(chart)
 
 

@@ -24,7 +24,7 @@ class CheckResult(models.TextChoices):
 
 class InspectionState(models.TextChoices):
     PLANNED = "planned", _("planned")
-    DONE = "done", _("done")
+    DONE = "done", _("inspected")
 
 
 class Severity(models.TextChoices):
