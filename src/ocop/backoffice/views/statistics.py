@@ -59,7 +59,6 @@ def statistics(request: Request) -> HttpResponse:
             "league": [
                 (name, percent, [(INDICATORS[code].label, target, done) for code, target, done in lines])
                 for name, percent, lines in data["league"]
-                if all(code in INDICATORS for code, _t, _d in lines)
             ],
             "scope": s,
             "province": Province.objects.get(pk=s.province_id),

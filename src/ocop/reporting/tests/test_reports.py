@@ -144,3 +144,23 @@ def test_the_dashboard_reads_a_snapshot_recounted_after_each_change(scene, djang
         record_sales(by=scene.commerce, outlet=scene.outlet, month=dt.date(2026, 11, 1),
                      entries=[Entry(scene.certs["binh"].product_id, "5", "1.000.000")])  # fmt: skip
     assert snapshots.figures(s)["sales"][-1] == ["11/2026", 1_000_000, 5]
+
+
+def test_the_league_table_and_inspections_done_count_from_the_records(scene):
+    from ocop.planning import services as planning
+    from ocop.planning.indicators import INDICATORS, Scope, count
+    from ocop.reporting import snapshots
+
+    plan = planning.create_plan(by=scene.coordinator, province=province(), year=2026, title="Kế hoạch OCOP 2026",
+                                number="12/KH-UBND", signed_on=dt.date(2026, 1, 20))  # fmt: skip
+    planning.set_target(
+        by=scene.coordinator, plan=plan, indicator="rated_3_stars", value=4, commune=commune("Bát Tràng")
+    )
+    planning.set_target(
+        by=scene.coordinator, plan=plan, indicator="inspections_done", value=2, commune=commune("Ba Vì")
+    )
+    assert count(INDICATORS["inspections_done"], Scope(province().pk, 2026)) == 1
+    assert snapshots.compute(_scope())["league"] == [
+        ["Xã Ba Vì", 50, [["inspections_done", 2, 1]]],
+        ["Xã Bát Tràng", 25, [["rated_3_stars", 4, 1]]],  # the 5-star item of February; the 4-star one is 2025's
+    ]
