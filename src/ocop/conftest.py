@@ -26,13 +26,16 @@ class World:
     document: Any
     users: dict[str, Any]
     job: Any
+    parked: Any
 
 
 @pytest.fixture
 def world(db) -> World:
     import io
 
-    from ocop.registry.jobs import start_import
+    from ocop.registry.importing import Plan
+    from ocop.registry.jobs import execute, start_import
+    from ocop.registry.parking import park_rows
     from ocop.testing import PNG_BYTES
 
     producer = make_producer(commune_name="Bát Tràng")
@@ -60,11 +63,18 @@ def world(db) -> World:
     sheet = write_workbook(
         title="x",
         headers=[t for _n, t in PRODUCER_COLUMNS],
-        rows=[["Hợp tác xã", "HTX Mới", "0107777771", "", "", "", "", "Bát Tràng", "", "Hà Nội", "", ""]],
+        rows=[["", "Hợp tác xã", "HTX Mới", "0107777771", "", "", "", "", "Bát Tràng", "", "Hà Nội", "", ""]],
     )
     job = start_import(kind="producers", upload=io.BytesIO(sheet), original_name="a.xlsx", by=users["coordinator"])
+    execute(job)  # the dry run the task worker makes (the worker itself: registry/tests/test_jobs.py)
+    parked = park_rows(
+        kind="producers",
+        plans=[Plan(row=2, action="review", cells={"Tên chủ thể": "HTX Chờ"}, reason="similar",
+                    province_id=producer.province_id, commune_id=producer.commune_id)],
+        by=users["coordinator"],
+    )[0]  # fmt: skip
     assert commune("Bát Tràng") == producer.commune
-    return World(producer, empty, product, product.packs.get(), photo, document, users, job)
+    return World(producer, empty, product, product.packs.get(), photo, document, users, job, parked)
 
 
 def check_role_case(

@@ -105,6 +105,12 @@ OCOP_REPORTS_PER_HOUR = envint("OCOP_REPORTS_PER_HOUR", "5")
 OCOP_OUTLET_PASS_MARKS = envmap("OCOP_OUTLET_PASS_MARKS", "")
 OCOP_OUTLET_MINIMUMS = envmap("OCOP_OUTLET_MINIMUMS", "")
 OCOP_UPLOAD_MAX_BYTES = envint("OCOP_UPLOAD_MAX_MB", "20") * 1024 * 1024
+# Imports: a sheet whose last row holding data is past this row is refused before it is read.
+OCOP_IMPORT_MAX_ROWS = envint("OCOP_IMPORT_MAX_ROWS", "100000")
+# Imports: a sheet with data in a column past this one (200 = GR) is refused; calamine allocates every cell up to it.
+OCOP_IMPORT_MAX_COLUMNS = envint("OCOP_IMPORT_MAX_COLUMNS", "200")
+# Imports: address-space ceiling (MB) of the child process that reads a workbook; past it only that child dies.
+OCOP_IMPORT_MEMORY_MB = envint("OCOP_IMPORT_MEMORY_MB", "1024")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -115,8 +121,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ocop.core",  # before django_tasks_db: its `db_worker` first marks the jobs of a dead worker as failed
     "django_tasks_db",
-    "ocop.core",
     "ocop.places",
     "ocop.accounts",
     "ocop.registry",
@@ -139,6 +145,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "ocop.core.middleware.TextInputMiddleware",  # after the CSRF check: see its docstring
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

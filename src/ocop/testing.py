@@ -84,3 +84,46 @@ def make_document(*, producer: Producer, by: User | None = None, **fields: Any) 
     return services.add_document(
         producer=producer, by=by or system_user(), upload=io.BytesIO(pdf_bytes()), original_name="giay.pdf", **data
     )
+
+
+def worker_env(data_dir: Any, **extra: str) -> dict[str, str]:
+    """The environment of a task worker started as its own process against the test database and files."""
+    import os
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        login = f"{db['USER']}:{db['PASSWORD']}" if db.get("PASSWORD") else db["USER"]
+        url = f"postgres://{login}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "OCOP_DATA_DIR": str(data_dir), "OCOP_TESTING": "true"}
+    env.update(extra)
+    return env
+
+
+def start_worker(data_dir: Any, **extra: str) -> Any:
+    """A real `ocop db_worker` process (kill -9 it to test a crash)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    command = [str(Path(sys.executable).with_name("ocop")), "db_worker", "--no-reload", "--no-startup-delay",
+               "--interval", "0.2"]  # fmt: skip
+    return subprocess.Popen(  # noqa: S603  # our own command
+        command, env=worker_env(data_dir, **extra), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def wait_for(check: Any, *, timeout: float = 60.0, what: str = "") -> Any:
+    """Poll `check()` until it returns something true (a worker in another process is doing the work)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what or check}")

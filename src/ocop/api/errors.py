@@ -7,6 +7,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from ocop.core.text import control_character_message
+
 
 def service_errors(exc: ValidationError) -> list[dict[str, str]]:
     if hasattr(exc, "error_dict"):
@@ -19,9 +21,11 @@ def service_errors(exc: ValidationError) -> list[dict[str, str]]:
     return [{"field": "", "message": str(m)} for m in exc.messages]
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: dict[str, Any], field: str = "") -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
+    if kind == "control_character":  # ocop.api.text: the same words as the back office's 400 page
+        return control_character_message(field=field, char=ctx.get("char", ""))
     if kind == "missing":
         return _("This field is required.")
     if kind in ("int_parsing", "int_type"):
@@ -45,5 +49,6 @@ def schema_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     out = []
     for error in errors:
         loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "payload")]
-        out.append({"field": ".".join(loc), "message": _message(error)})
+        field = ".".join(loc)
+        out.append({"field": field, "message": _message(error, field)})
     return out

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
+from ocop.api.text import LongText
 from ocop.evaluation import access, scoring
 from ocop.evaluation.catalogue import sheet_spec
 from ocop.evaluation.models import CriteriaSet, CriteriaVersion, Dossier, Result, Round
@@ -119,9 +120,9 @@ class ResultOut(Schema):
 
 class ScoreIn(Schema):
     choices: dict[str, int] = Field(description="criterion code → index of the chosen option (from 0)")
-    comments: dict[str, str] = {}
+    comments: dict[str, LongText] = {}
     submit: bool = False
-    reason: str = Field("", max_length=2000)
+    reason: LongText = Field("", max_length=2000)
 
 
 class ScoreOut(Schema):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from ocop.api.text import LongText, Text
 from ocop.core.search import RankedSearch
 from ocop.places.models import Commune
 from ocop.registry import access, services
@@ -32,35 +33,36 @@ class ProducerOut(Schema):
     phone: str
     email: str
     address: str
-    commune_code: str = Field(alias="commune.code")
-    commune_name: str = Field(alias="commune.name")
-    province_code: str = Field(alias="commune.province.code")
+    commune_code: str | None = Field(None, alias="commune.code")
+    commune_name: str | None = Field(None, alias="commune.name")
+    province_code: str = Field(alias="province.code")
+    data_flags: list[str]
     women_led: bool
     ethnic_minority: bool
 
 
 class ProducerIn(Schema):
     kind: ProducerKindIn
-    name: str = Field(max_length=255)
-    identifier: str = Field("", max_length=32)
-    legal_representative: str = Field("", max_length=200)
-    phone: str = Field("", max_length=20)
-    email: str = Field("", max_length=254)
-    address: str = Field("", max_length=300)
-    commune_code: str = Field(max_length=8)
+    name: Text = Field(max_length=255)
+    identifier: Text = Field("", max_length=32)
+    legal_representative: Text = Field("", max_length=200)
+    phone: Text = Field("", max_length=20)
+    email: Text = Field("", max_length=254)
+    address: Text = Field("", max_length=300)
+    commune_code: Text = Field(max_length=8)
     women_led: bool = False
     ethnic_minority: bool = False
 
 
 class ProducerPatch(Schema):
     kind: ProducerKindIn | None = None
-    name: str | None = Field(None, max_length=255)
-    identifier: str | None = Field(None, max_length=32)
-    legal_representative: str | None = Field(None, max_length=200)
-    phone: str | None = Field(None, max_length=20)
-    email: str | None = Field(None, max_length=254)
-    address: str | None = Field(None, max_length=300)
-    commune_code: str | None = Field(None, max_length=8)
+    name: Text | None = Field(None, max_length=255)
+    identifier: Text | None = Field(None, max_length=32)
+    legal_representative: Text | None = Field(None, max_length=200)
+    phone: Text | None = Field(None, max_length=20)
+    email: Text | None = Field(None, max_length=254)
+    address: Text | None = Field(None, max_length=300)
+    commune_code: Text | None = Field(None, max_length=8)
     women_led: bool | None = None
     ethnic_minority: bool | None = None
 
@@ -72,9 +74,9 @@ class PackOut(Schema):
 
 
 class PackIn(Schema):
-    name: str = Field(max_length=120)
-    size: str = Field("", max_length=60)
-    gtin: str = Field("", max_length=14)
+    name: Text = Field(max_length=120)
+    size: Text = Field("", max_length=60)
+    gtin: Text = Field("", max_length=14)
 
 
 class ProductOut(Schema):
@@ -82,13 +84,14 @@ class ProductOut(Schema):
     name: str
     producer_id: int
     producer_name: str = Field(alias="producer.name")
-    product_set_code: str = Field(alias="product_set.code")
-    product_set_name: str = Field(alias="product_set.name")
-    group_code: str = Field(alias="product_set.group.code")
-    group_name: str = Field(alias="product_set.group.name")
-    commune_code: str = Field(alias="commune.code")
-    commune_name: str = Field(alias="commune.name")
-    province_code: str = Field(alias="commune.province.code")
+    product_set_code: str | None = Field(None, alias="product_set.code")
+    product_set_name: str | None = Field(None, alias="product_set.name")
+    group_code: str | None = Field(None, alias="product_set.group.code")
+    group_name: str | None = Field(None, alias="product_set.group.name")
+    commune_code: str | None = Field(None, alias="commune.code")
+    commune_name: str | None = Field(None, alias="commune.name")
+    province_code: str = Field(alias="province.code")
+    data_flags: list[str]
     description: str
     story: str
     status: str
@@ -108,21 +111,21 @@ class ProductCreated(ProductOut):
 
 class ProductIn(Schema):
     producer_id: int
-    name: str = Field(max_length=255)
-    product_set_code: str = Field(max_length=32)
-    commune_code: str = Field(max_length=8)
-    description: str = ""
-    story: str = ""
+    name: Text = Field(max_length=255)
+    product_set_code: Text = Field(max_length=32)
+    commune_code: Text = Field(max_length=8)
+    description: LongText = ""
+    story: LongText = ""
     status: StatusIn = "active"
     packs: list[PackIn] = []
 
 
 class ProductPatch(Schema):
-    name: str | None = Field(None, max_length=255)
-    product_set_code: str | None = Field(None, max_length=32)
-    commune_code: str | None = Field(None, max_length=8)
-    description: str | None = None
-    story: str | None = None
+    name: Text | None = Field(None, max_length=255)
+    product_set_code: Text | None = Field(None, max_length=32)
+    commune_code: Text | None = Field(None, max_length=8)
+    description: LongText | None = None
+    story: LongText | None = None
     status: StatusIn | None = None
 
 
@@ -184,12 +187,12 @@ def _product_set(code: str) -> ProductSet:
 def list_producers(request: HttpRequest, filters: Query[ProducerFilters]) -> dict[str, Any]:
     qs = access.producers_visible_to(request.user)
     if filters.province:
-        qs = qs.filter(commune__province__code=filters.province)
+        qs = qs.filter(province__code=filters.province)
     if filters.commune:
         qs = qs.filter(commune__code=filters.commune)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
-    return _page(RankedSearch(qs, filters.q, select=("commune__province",)), filters.page)
+    return _page(RankedSearch(qs, filters.q, select=("province", "commune", "legacy_district")), filters.page)
 
 
 @router.get("/producers/{producer_id}", response=ProducerOut)
@@ -222,7 +225,7 @@ def _products(request: HttpRequest) -> QuerySet[Product]:
 def list_products(request: HttpRequest, filters: Query[ProductFilters]) -> dict[str, Any]:
     qs = access.products_visible_to(request.user)
     if filters.province:
-        qs = qs.filter(commune__province__code=filters.province)
+        qs = qs.filter(province__code=filters.province)
     if filters.commune:
         qs = qs.filter(commune__code=filters.commune)
     if filters.group:

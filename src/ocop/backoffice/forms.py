@@ -5,14 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core.excel import ExcelError
+from ocop.core.xlsx import check_upload
 from ocop.outlets.models import Outlet
 from ocop.places.models import Commune
 from ocop.registry.enums import DocumentKind, ProductStatus
-from ocop.registry.models import Document, Producer, Product, ProductSet
+from ocop.registry.importing import Choices, ImportReport
+from ocop.registry.models import Document, ImportMode, IncompleteRows, ParkReason, Producer, Product, ProductSet
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 
@@ -94,6 +99,7 @@ class ProductForm(PlainLabels, forms.ModelForm):  # type: ignore[type-arg]
         self.fields["producer"].queryset = producers  # type: ignore[attr-defined]
         self.fields["commune"].queryset = communes.select_related("province")  # type: ignore[attr-defined]
         self.fields["product_set"].queryset = ProductSet.objects.filter(is_active=True).select_related("group")  # type: ignore[attr-defined]
+        self.fields["product_set"].required = True  # empty only on records entered from incomplete lists
         self.fields["status"].initial = ProductStatus.ACTIVE
         if not with_pack:
             for name in ("pack_name", "pack_size", "pack_gtin"):
@@ -160,6 +166,109 @@ class DocumentUploadForm(DocumentForm):
 
 class ImportForm(PlainLabels, forms.Form):
     file = forms.FileField(label=_("Excel workbook (.xlsx)"))
+
+    def clean_file(self) -> Any:
+        """Refuse at once what cannot be a workbook (a CSV, an old .xls, a password-protected file, a file too
+        large), so nothing is stored; everything else is read by the task worker."""
+        upload = self.cleaned_data["file"]
+        limit = settings.OCOP_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise ValidationError(
+                _("The file is %(size)s MB; the limit is %(limit)s MB."),
+                params={"size": number_format(upload.size / 1048576, 1), "limit": number_format(limit / 1048576, 0)},
+            )
+        try:
+            check_upload(upload)
+        except ExcelError as exc:
+            raise ValidationError(str(exc)) from None
+        return upload
+
+
+class ImportDecisionForm(PlainLabels, forms.Form):
+    """The dry-run page's decisions: what to do with incomplete rows, how to save, today's commune for place words
+    that need one, and for each look-alike row whether it is a new record or an existing one."""
+
+    incomplete = forms.ChoiceField(
+        label=_("Incomplete rows (no tax code, a former district only, an unknown commune)"),
+        choices=IncompleteRows.choices,
+        widget=forms.RadioSelect,
+        initial=IncompleteRows.CREATE,
+    )
+    mode = forms.ChoiceField(
+        label=_("How to save"), choices=ImportMode.choices, widget=forms.RadioSelect, initial=ImportMode.ALL_OR_NOTHING
+    )
+
+    def __init__(self, *args: Any, report: ImportReport, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.report = report
+        later: list[tuple[Any, Any]] = [("", _("decide later (the row waits for review)"))]
+        for i, choice in enumerate(report.places):
+            self.fields[f"place-{i}"] = forms.TypedChoiceField(
+                label=choice.text,
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=later + [(c[0], f"{c[2]} ({c[1]})" + (" *" if c[3] else "")) for c in choice.candidates],
+                initial=choice.chosen,
+            )
+        for row in report.rows:
+            if row.reason == ParkReason.SIMILAR and row.similar:
+                options = [("new", _("a new record"))] + [
+                    (str(s[0]), _("the same as “%(name)s” (%(score)s%%)") % {"name": s[1], "score": s[2]})
+                    for s in row.similar
+                    if s[0] is not None
+                ]
+                self.fields[f"same-{row.row}"] = forms.ChoiceField(
+                    label=_("Row %(row)s: %(name)s") % {"row": row.row, "name": row.label},
+                    required=False,
+                    choices=later + options,
+                )
+
+    def choices_made(self) -> Choices:
+        places = {
+            c.words: self.cleaned_data[f"place-{i}"]
+            for i, c in enumerate(self.report.places)
+            if self.cleaned_data.get(f"place-{i}") is not None
+        }
+        same = {
+            int(name.removeprefix("same-")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("same-") and value
+        }
+        return Choices(places=places, same=same)
+
+
+class ParkedRowForm(PlainLabels, forms.Form):
+    """A parked row's cells, to correct, with a commune to choose and, for a look-alike, what it is."""
+
+    def __init__(
+        self, *args: Any, columns: list[str], cells: dict[str, str], communes: list[tuple[int, str]],
+        similar: list[list[Any]], **kwargs: Any
+    ) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        for i, title in enumerate(columns):
+            value = cells.get(title, "")
+            widget = forms.Textarea(attrs={"rows": 3}) if "\n" in value or len(value) > 120 else forms.TextInput
+            self.fields[f"c{i}"] = forms.CharField(label=title, required=False, initial=value, widget=widget)
+        if communes:
+            self.fields["commune"] = forms.TypedChoiceField(
+                label=_("Commune today"),
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", _("as the cells say")), *communes],
+            )
+        if similar:
+            self.fields["same"] = forms.ChoiceField(
+                label=_("This row is"),
+                required=False,
+                choices=[("", _("decide after checking")), ("new", _("a new record"))]
+                + [(str(s[0]), f"{s[1]} ({s[2]}%)") for s in similar if s[0] is not None],
+            )
+
+    def cells(self) -> dict[str, str]:
+        return {title: self.cleaned_data[f"c{i}"] for i, title in enumerate(self.columns) if self.cleaned_data[f"c{i}"]}
 
 
 class OutletForm(PlainLabels, forms.ModelForm):  # type: ignore[type-arg]

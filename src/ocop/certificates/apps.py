@@ -6,3 +6,19 @@ class CertificatesConfig(AppConfig):
     name = "ocop.certificates"
     label = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self) -> None:
+        from ocop.certificates.access import can_manage_any
+        from ocop.certificates.history import HistoryImporter, history_template
+        from ocop.registry.imports import OtherImport, register_import
+
+        register_import(
+            "history",
+            OtherImport(
+                importer=HistoryImporter,
+                allowed=can_manage_any,
+                template=history_template,
+                title=_("Import recognition history"),
+                done_url="backoffice:certificate_list",
+            ),
+        )

@@ -17,7 +17,7 @@ from ocop.certificates.rules import reader_status
 from ocop.core.search import RankedSearch
 from ocop.registry.models import Product
 
-CATALOGUE_RELATED = ("producer", "product_set__group", "commune__province")
+CATALOGUE_RELATED = ("producer", "product_set__group", "province", "commune", "legacy_district")
 STATUSES = ("current", "expiring", "expired", "suspended", "revoked", "all")
 
 
@@ -41,7 +41,7 @@ def certified_products(
     if group:
         qs = qs.filter(product_set__group__code=group)
     if province:
-        qs = qs.filter(commune__province__code=province)
+        qs = qs.filter(province__code=province)
     if commune:
         qs = qs.filter(commune_id=commune)
     return RankedSearch(qs.order_by("name", "id"), q or None, select=CATALOGUE_RELATED)

@@ -27,7 +27,7 @@ class CertificatesDemo:
 
 def _history_products(hanoi: Province, count: int) -> list[Product]:
     return list(
-        Product.objects.filter(commune__province=hanoi, dossiers__isnull=True, ocop_status="")
+        Product.objects.filter(province=hanoi, dossiers__isnull=True, ocop_status="")
         .select_related("producer")
         .order_by("id")[:count]
     )

@@ -39,6 +39,7 @@ class LogEvent(models.TextChoices):
     LIFTED = "lifted", _("suspension lifted")
     REVOKED = "revoked", _("revoked")
     SUPERSEDED = "superseded", _("superseded")
+    IMPORTED = "imported", _("entered from a recognition list")
 
 
 class ReportKind(models.TextChoices):

@@ -1,4 +1,5 @@
-"""Certificate PDFs made on the task worker: one batch per request, with progress the page polls."""
+"""Certificate PDFs made on the task worker: one batch per request, with progress the page polls. A batch whose
+worker died is marked failed (core.jobs) and, run again, goes on from the first certificate without its PDF."""
 
 from __future__ import annotations
 
@@ -13,6 +14,12 @@ from django.tasks import task
 from ocop.certificates import access
 from ocop.certificates.models import BatchState, Certificate, CertificateBatch, Decision
 from ocop.certificates.pdf import render_certificates
+from ocop.core import jobs as leases
+
+
+def _queue(batch: CertificateBatch) -> None:
+    batch_id = batch.pk
+    transaction.on_commit(lambda: make_pdfs.enqueue(batch_id=batch_id))
 
 
 @transaction.atomic
@@ -20,29 +27,48 @@ def start_pdf_batch(*, by: Any, decision: Decision) -> CertificateBatch:
     """Queue the PDFs of an issued decision's certificates. Side effects: a task after commit."""
     access.require(access.can_manage(by, decision.province_id))
     batch = CertificateBatch.objects.create(decision=decision, created_by=by, total=decision.certificates.count())
-    batch_id = batch.pk
-    transaction.on_commit(lambda: make_pdfs.enqueue(batch_id=batch_id))
+    _queue(batch)
+    return batch
+
+
+@transaction.atomic
+def rerun_pdf_batch(*, by: Any, batch: CertificateBatch) -> CertificateBatch:
+    """Run a stopped batch again: it makes only the PDFs still missing. Side effects: a task after commit."""
+    access.require(access.can_manage(by, batch.decision.province_id))
+    batch = CertificateBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state != BatchState.FAILED:
+        raise ValueError(batch.state)
+    batch.state, batch.failure = BatchState.QUEUED, ""
+    batch.save(update_fields=["state", "failure", "updated_at"])
+    _queue(batch)
     return batch
 
 
 def run_batch(batch: CertificateBatch) -> None:
+    """Make the PDFs the decision's certificates lack, in order; those already made are kept (a rerun resumes)."""
     started = time.monotonic()
-    CertificateBatch.objects.filter(pk=batch.pk).update(state=BatchState.RUNNING, done=0)
+    certs = batch.decision.certificates.filter(pdf="").order_by("sequence")
+    before = batch.total - certs.count()
+    leases.take(batch, state=BatchState.RUNNING, done=before)
 
     def progress(done: int) -> None:
-        CertificateBatch.objects.filter(pk=batch.pk).update(done=done)
+        leases.beat(CertificateBatch, batch.pk, done=before + done)
 
     try:
-        certs = batch.decision.certificates.order_by("sequence")
         for cert, data in render_certificates(certs, progress, processes=settings.OCOP_PDF_PROCESSES):
             cert.pdf.save(f"{cert.number}.pdf", ContentFile(data), save=False)
             Certificate.objects.filter(pk=cert.pk).update(pdf=cert.pdf.name)
     except Exception:
         CertificateBatch.objects.filter(pk=batch.pk).update(state=BatchState.FAILED)
         raise
-    CertificateBatch.objects.filter(pk=batch.pk).update(state=BatchState.DONE, seconds=time.monotonic() - started)
+    CertificateBatch.objects.filter(pk=batch.pk).update(
+        state=BatchState.DONE, done=batch.total, seconds=time.monotonic() - started
+    )
 
 
 @task()
 def make_pdfs(*, batch_id: int) -> None:
-    run_batch(CertificateBatch.objects.select_related("decision").get(pk=batch_id))
+    batch = CertificateBatch.objects.select_related("decision").filter(pk=batch_id).first()
+    if batch is None or batch.state != BatchState.QUEUED:
+        return  # already made (a task enqueued twice)
+    run_batch(batch)

@@ -58,6 +58,29 @@ def append(*, event: LogEvent, certificate: Certificate, data: dict[str, Any]) -
     return entry
 
 
+def append_many(items: list[tuple[LogEvent, Certificate, dict[str, Any]]]) -> None:
+    """Append entries in order with one lock, one insert and one head update (an import logs thousands at once)."""
+    if not items:
+        return
+    assert transaction.get_connection().in_atomic_block, "log.append_many runs inside the change's transaction"
+    LogHead.objects.get_or_create(pk=1)
+    head = LogHead.objects.select_for_update().get(pk=1)
+    at = timezone.now().replace(microsecond=0)
+    stamp = at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    seq, prev = head.seq, head.hash
+    entries = []
+    for event, certificate, data in items:
+        seq += 1
+        digest = entry_hash(seq=seq, at=stamp, event=event, number=certificate.number, data=data, prev_hash=prev)
+        entries.append(
+            LogEntry(seq=seq, at=at, event=event, certificate=certificate, data=data, prev_hash=prev, hash=digest)
+        )
+        prev = digest
+    LogEntry.objects.bulk_create(entries, batch_size=1000)
+    head.seq, head.hash = seq, prev
+    head.save(update_fields=["seq", "hash"])
+
+
 def as_dict(entry: LogEntry, number: str) -> dict[str, Any]:
     return {
         "seq": entry.seq,

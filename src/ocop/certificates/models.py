@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ocop.certificates.enums import DecisionState, IssuingLevel, LegalBasis, LogEvent, ReportKind, Status
-from ocop.core.models import TimeStampedModel
+from ocop.core.models import LeasedJob, TimeStampedModel
 from ocop.evaluation.models import Result, Round
 from ocop.places.models import Commune, LegacyDistrict, Province
 from ocop.registry.models import Document, Producer, Product, ProductPack
@@ -28,6 +28,9 @@ class Decision(TimeStampedModel):
         Round, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("round")
     )
     historical = models.BooleanField(_("entered from history"), default=False)
+    # A list that gives only the year of a decision: the date is taken as the year's last day (the latest it can be,
+    # so a period's count never includes it early) and shown as known to the year only.
+    date_approximate = models.BooleanField(_("only the year is known"), default=False)
     legacy_district = models.ForeignKey(
         LegacyDistrict, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("district")
     )
@@ -55,6 +58,9 @@ class DecisionItem(TimeStampedModel):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="items")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
     stars = models.PositiveSmallIntegerField(_("stars"))
+    # "4 sao, tiềm năng 5 sao": the province's recognition of a product it referred to the central round; counted as
+    # potential 5-star, never as a 5-star certificate.
+    potential_five = models.BooleanField(_("potential 5 stars"), default=False)
     result = models.OneToOneField(
         Result, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("council result")
     )
@@ -79,9 +85,11 @@ class Certificate(TimeStampedModel):
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     number = models.CharField(_("certificate number"), max_length=40, unique=True)
+    series = models.CharField(max_length=8, blank=True, default="")  # "": issued here; "LS": entered from history
     year = models.PositiveSmallIntegerField(_("year"))
     sequence = models.PositiveIntegerField()
     stars = models.PositiveSmallIntegerField(_("stars"))
+    potential_five = models.BooleanField(_("potential 5 stars"), default=False)
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"))
     code = models.CharField(_("verification code"), max_length=16, unique=True)
@@ -94,14 +102,17 @@ class Certificate(TimeStampedModel):
     )
     packs = models.ManyToManyField(ProductPack, blank=True, related_name="+", verbose_name=_("packs carrying the mark"))
     pdf = models.FileField(_("certificate (PDF)"), upload_to="certificates/%Y/", blank=True)
-    claim = models.TextField(_("signed statement"))  # what the signature covers, as signed
-    key_id = models.CharField(max_length=16)
-    signature = models.CharField(max_length=100)
+    # What the signature covers, as signed. Empty for a certificate entered from history: it never had one.
+    claim = models.TextField(_("signed statement"), blank=True)
+    key_id = models.CharField(max_length=16, blank=True)
+    signature = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-issued_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["province", "year", "sequence"], name="unique_certificate_sequence"),
+            models.UniqueConstraint(
+                fields=["province", "series", "year", "sequence"], name="unique_certificate_series_sequence"
+            ),
             models.CheckConstraint(condition=models.Q(stars__gte=3, stars__lte=5), name="certificate_stars_3_to_5"),
         ]
         indexes = [models.Index(fields=["status", "valid_until"], name="certificate_status_until")]
@@ -119,7 +130,7 @@ class BatchState(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
-class CertificateBatch(TimeStampedModel):
+class CertificateBatch(LeasedJob, TimeStampedModel):
     """The PDFs of a decision's certificates, made on the task worker with a progress bar."""
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="batches")
@@ -139,16 +150,32 @@ class CertificateBatch(TimeStampedModel):
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
 
+    RUNNING_STATES = (BatchState.RUNNING,)
+    state_field = "state"
+
+    def mark_abandoned(self) -> None:
+        self.state = BatchState.FAILED
+        self.failure = str(
+            _(
+                "The worker making these PDFs stopped unexpectedly. Press “Run again”: it goes on from the first "
+                "certificate without its PDF."
+            )
+        )
+        type(self).objects.filter(pk=self.pk).update(state=self.state, failure=self.failure)
+
 
 class CertificateCounter(models.Model):
     """The last sequence number given per province and year; bumped with an UPDATE, so issuers queue on it."""
 
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(max_length=8, blank=True, default="")
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["province", "year"], name="one_counter_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "series", "year"], name="one_counter_per_series_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.province_id}/{self.year}: {self.last}"

@@ -15,6 +15,7 @@ from django.utils import translation
 from ocop.certificates.models import Certificate, Decision
 from ocop.certificates.signing import payload
 from ocop.core.pdf import pages_as_pdfs, render_document
+from ocop.core.processes import die_with_parent
 
 CHUNK = 25  # pages laid out together: the set-up cost is shared, memory stays bounded
 
@@ -72,7 +73,8 @@ def render_certificates(
     done = 0
     if processes > 1 and len(chunks) > 1:
         context = multiprocessing.get_context("spawn")  # a clean interpreter: no inherited database connections
-        with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        # Each layout process dies with the worker that started it (a killed worker leaves no orphan busy on PDFs).
+        with ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=die_with_parent) as pool:
             for chunk, pdfs in zip(chunks, pool.map(pages_as_pdfs, (_chunk_html(c) for c in chunks)), strict=True):
                 yield from zip(chunk, pdfs, strict=True)
                 done += len(chunk)

@@ -70,7 +70,8 @@ SCAN_FIELDS = {
     "product": "product__name", "producer": "producer__name", "commune": "commune__name",
     "province": "province__name", "decision": "decision__number", "decision_on": "decision__signed_on",
     "issuing_body": "decision__issuing_body", "new_number": "superseded_by__number",
-    "new_stars": "superseded_by__stars", "product_id": "product_id",
+    "new_stars": "superseded_by__stars", "product_id": "product_id", "potential_five": "potential_five",
+    "historical": "decision__historical", "approximate": "decision__date_approximate",
 }  # fmt: skip
 DATES = ("issued_on", "valid_until", "status_since", "decision_on")
 

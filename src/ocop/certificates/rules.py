@@ -10,6 +10,7 @@ from ocop.certificates.enums import IssuingLevel, LegalBasis, Status
 
 VALID_MONTHS = 36
 D148_FROM = dt.date(2023, 2, 24)  # Decision 148/QĐ-TTg
+DISTRICTS_UNTIL = dt.date(2025, 6, 30)  # districts were abolished on 1 July 2025
 D1489_FROM = dt.date(2025, 7, 6)  # Decision 1489/QĐ-TTg: two levels, the province recognises 3 and 4 stars
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud or typed from a label
 CODE_LENGTH = 10  # 31^10 ≈ 2^49.5
@@ -37,10 +38,12 @@ def legal_basis_for(signed_on: dt.date) -> LegalBasis:
 
 
 def issuing_level_for(stars: int, signed_on: dt.date) -> IssuingLevel:
-    """Who recognises: the ministry for 5 stars; the province for 3 and 4 (a district for 3 before July 2025)."""
+    """Who recognises: the ministry for 5 stars; the province for 3 and 4, except 3 stars under Decision 148 as
+    first issued (24 Feb 2023 – 5 Jul 2025), a district's. Under 1048 the province recognised 3 and 4 stars (Hà
+    Nội's lists of 2019–2022 are the city's); a list's own "level" column overrides this guess."""
     if stars >= 5:
         return IssuingLevel.MINISTRY
-    if stars == 3 and signed_on < D1489_FROM:
+    if stars == 3 and D148_FROM <= signed_on < D1489_FROM:
         return IssuingLevel.DISTRICT
     return IssuingLevel.PROVINCE
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,7 +25,6 @@ from ocop.places.models import LegacyDistrict, Province
 from ocop.registry.models import Product, ProductPack
 
 STARS_BY_LEVEL = {IssuingLevel.PROVINCE: (3, 4), IssuingLevel.DISTRICT: (3,), IssuingLevel.MINISTRY: (5,)}
-DISTRICTS_UNTIL = dt.date(2025, 6, 30)  # districts were abolished on 1 July 2025
 
 
 def default_issuing_body(province: Province, level: str) -> str:
@@ -164,14 +164,15 @@ def draft_from_round(*, by: Any, round_: Round) -> Decision:
     return decision
 
 
-def _bump(province: Province, year: int, count: int) -> int:
-    """Reserve `count` sequence numbers; returns the first. The UPDATE makes concurrent issuers wait their turn."""
-    CertificateCounter.objects.get_or_create(province=province, year=year)
-    CertificateCounter.objects.filter(province=province, year=year).update(last=F("last") + count)
-    return CertificateCounter.objects.get(province=province, year=year).last - count + 1
+def bump(province_id: int, year: int, count: int, series: str = "") -> int:
+    """Reserve `count` sequence numbers of a series; returns the first. The UPDATE makes concurrent issuers wait."""
+    counter = CertificateCounter.objects.filter(province_id=province_id, series=series, year=year)
+    CertificateCounter.objects.get_or_create(province_id=province_id, series=series, year=year)
+    counter.update(last=F("last") + count)
+    return counter.get().last - count + 1
 
 
-def _log_data(certificate: Certificate, **extra: Any) -> dict[str, Any]:
+def log_data(certificate: Certificate, **extra: Any) -> dict[str, Any]:
     return {
         "code": certificate.code,
         "product": certificate.product.name,
@@ -200,7 +201,7 @@ def issue_decision(
         errors["signed_on"] = [_("Enter the date the decision was signed.")]
     elif signed_on > timezone.localdate():
         errors["signed_on"] = [_("The decision date cannot be in the future.")]
-    elif decision.level == IssuingLevel.DISTRICT and signed_on > DISTRICTS_UNTIL:
+    elif decision.level == IssuingLevel.DISTRICT and signed_on > rules.DISTRICTS_UNTIL:
         errors["signed_on"] = [_("Districts no longer recognise products after 30 June 2025.")]
     elif Decision.objects.filter(province=decision.province, level=decision.level, number=number).exists():
         errors["number"] = [_("Decision %(number)s already exists.") % {"number": number}]
@@ -214,7 +215,7 @@ def issue_decision(
     decision.legal_basis = rules.legal_basis_for(signed_on)
     decision.state = DecisionState.ISSUED
     decision.save()
-    first = _bump(decision.province, signed_on.year, len(items))
+    first = bump(decision.province_id, signed_on.year, len(items))
     until = rules.valid_until(signed_on)
     sign = signing.signer(decision.province)
     certificates, superseded = [], []
@@ -241,7 +242,7 @@ def issue_decision(
         cert.key_id, cert.signature = sign(claim)
         cert.save()
         cert.packs.set(item.packs.all())
-        log.append(event=LogEvent.ISSUED, certificate=cert, data=_log_data(cert, decision=number))
+        log.append(event=LogEvent.ISSUED, certificate=cert, data=log_data(cert, decision=number))
         for old in (
             Certificate.objects.select_for_update()
             .filter(product=product, status__in=(Status.VALID, Status.SUSPENDED))
@@ -261,6 +262,26 @@ def issue_decision(
     return certificates
 
 
+def supersede_in_order(*, product_ids: set[int], by: Any) -> list[int]:
+    """Put each product's certificates in the order of their dates: every valid or suspended one that a later one
+    follows is superseded by it (on the later one's date). Used when certificates are entered from history, which
+    may come in any order. Returns the ids superseded. Side effects: log and audit entries; the products' copies."""
+    superseded: list[int] = []
+    certs = Certificate.objects.select_for_update().filter(product_id__in=list(product_ids))
+    by_product: dict[int, list[Certificate]] = {}
+    for cert in certs.select_related("product", "producer").order_by("issued_on", "id"):
+        by_product.setdefault(cert.product_id, []).append(cert)
+    for chain in by_product.values():
+        for earlier, later in itertools.pairwise(chain):
+            if earlier.status in (Status.VALID, Status.SUSPENDED):
+                superseded.append(earlier.pk)
+                _set_status(earlier, Status.SUPERSEDED, by=by, event=LogEvent.SUPERSEDED, superseded_by=later,
+                            status_since=later.issued_on,
+                            reason=_("Replaced by certificate %(number)s.") % {"number": later.number})  # fmt: skip
+        _sync_product(chain[-1])
+    return superseded
+
+
 # ---- the certificate lifecycle -------------------------------------------------------------------
 
 
@@ -278,7 +299,7 @@ def _set_status(
         extra["superseded_by"] = fields["superseded_by"].number
     if fields.get("revocation_decision"):
         extra["revocation_decision"] = fields["revocation_decision"]
-    log.append(event=event, certificate=cert, data=_log_data(cert, **extra))
+    log.append(event=event, certificate=cert, data=log_data(cert, **extra))
     audit.record(actor=by, action=AuditAction.CHANGE, obj=cert, changes={"status": [before, status], "reason": [
         None, reason]})  # fmt: skip
 

@@ -84,8 +84,12 @@ def signer(province: Province) -> Callable[[Claim], tuple[str, str]]:
 
 
 def payload(*, base_url: str, code: str, claim_text: str, key_id: str, signature: str) -> str:
-    fragment = ".".join([key_id, b64(claim_text.encode("utf-8")), signature])
-    return f"{base_url.rstrip('/')}/v/{code}#{fragment}"
+    """The QR's text: the check page, and after "#" the signed claim for offline checks. A certificate entered from
+    history was never signed: its QR is the page alone."""
+    page = f"{base_url.rstrip('/')}/v/{code}"
+    if not signature:
+        return page
+    return page + "#" + ".".join([key_id, b64(claim_text.encode("utf-8")), signature])
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,26 @@ def record_many(
     )
 
 
+def record_each(
+    *, actor: Actor | None, action: AuditAction, entries: Sequence[tuple[models.Model, dict[str, Any]]]
+) -> None:
+    """One entry per object with its own changes, written in bulk (the rows an import updates)."""
+    if not entries:
+        return
+    at = timezone.now()
+    actor_id = actor.pk if actor is not None else None
+    name = actor_name(actor)
+    types: dict[type[models.Model], int] = {}
+    for obj, _changes in entries:
+        if type(obj) not in types:
+            types[type(obj)] = ContentType.objects.get_for_model(obj).pk
+    insert_rows(
+        AuditEntry,
+        ["at", "actor_id", "actor_name", "action", "content_type_id", "object_id", "object_repr", "changes"],
+        ((at, actor_id, name, action, types[type(o)], str(o.pk), str(o)[:300], c) for o, c in entries),
+    )
+
+
 def history(obj: models.Model) -> models.QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)

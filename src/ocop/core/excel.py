@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -11,13 +13,16 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from python_calamine import CalamineWorkbook
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+from ocop.core.text import fold
+from ocop.core.xlsx import ExcelError, RawSheet, read_workbook
+
+__all__ = ["ExcelError", "Sheet", "cell_text", "read_sheet", "safe_cell", "write_sheets", "write_workbook"]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-class ExcelError(ValueError):
-    """The file is not a readable .xlsx workbook, or lacks the expected columns."""
+# Published lists often open with a title block (ministry, date, title); the headings are looked for this far down.
+HEADER_SEARCH_ROWS = 20
 
 
 @dataclass(frozen=True)
@@ -44,45 +49,102 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_sheet(source: IO[bytes] | str, *, required: Sequence[str], name: str | None = None) -> Sheet:
-    """Open the first sheet (or the sheet called `name`); the first row holds the column titles. Rows come
-    with their Excel number.
+def read_sheet(
+    source: IO[bytes] | str,
+    *,
+    required: Sequence[str],
+    name: str | None = None,
+    columns: Sequence[str] | None = None,
+) -> Sheet:
+    """Open the first sheet (or the sheet called `name`) and find its heading row: the first of the top 20 rows
+    that holds every `required` heading. Rows below it come with their Excel number, keyed by the canonical title.
 
-    Reading uses calamine (Rust), twenty times faster than openpyxl on large workbooks; writing stays
-    with openpyxl.
+    Headings match folded (case, Vietnamese marks and spacing do not matter). `columns` lists every title the
+    caller knows (default: `required`); other headings are ignored. Without `columns`, headings that match no
+    required title are kept under their own text, as callers written before `columns` existed expect.
+
+    The workbook is read in a child process with limits (ocop.core.xlsx); a file-like source is copied to a
+    temporary file for it first.
     """
-    try:
-        if isinstance(source, str):
-            workbook = CalamineWorkbook.from_path(source)
-        else:
-            workbook = CalamineWorkbook.from_filelike(source)  # type: ignore[arg-type]
-        if not workbook.sheet_names:
-            raise ExcelError(_("The workbook is empty."))
-        if name is not None and name not in workbook.sheet_names:
-            raise ExcelError(_("The workbook has no sheet “%(name)s”.") % {"name": name})
-        sheet = workbook.get_sheet_by_name(name) if name is not None else workbook.get_sheet_by_index(0)
-        rows = iter(sheet.to_python(skip_empty_area=False))
-    except ExcelError:
-        raise
-    except Exception as exc:  # calamine raises its own error types for every unreadable file
-        raise ExcelError(_("The file is not an Excel workbook (.xlsx).")) from exc
-    try:
-        header_row = next(rows)
-    except StopIteration as exc:
-        raise ExcelError(_("The workbook is empty.")) from exc
-    headers = [str(h).strip() if h not in (None, "") else "" for h in header_row]
-    missing = [c for c in required if c not in headers]
-    if missing:
-        raise ExcelError(_("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)})
+    raw = _read_raw(source, name)
+    if not raw.rows:
+        raise ExcelError(_("The workbook is empty."))
+    canonical: dict[str, str] = {}
+    for title in [*required, *(columns or ())]:
+        canonical.setdefault(fold(title), title)
+    index = _header_index(raw.rows, required)
+    headers = [cell_text(v) for v in raw.rows[index]]
+    _check_merged(raw.merged, headers, row=index + 1)
+    keys: list[tuple[int, str]] = []  # (column index, record key) of the columns we read
+    seen: dict[str, int] = {}
+    for column, text in enumerate(headers):
+        key = canonical.get(fold(text)) if text else None
+        if key is None and columns is None and text:
+            key = text
+        if key is None:
+            continue
+        if key in seen:
+            if key not in canonical.values():
+                continue  # an unknown heading twice (kept only for old callers): the first one wins
+            raise ExcelError(
+                _("The heading “%(heading)s” appears twice, in columns %(first)s and %(second)s: keep only one.")
+                % {"heading": key, "first": get_column_letter(seen[key] + 1), "second": get_column_letter(column + 1)}
+            )
+        seen[key] = column
+        keys.append((column, key))
 
     def generate() -> Iterator[tuple[int, dict[str, Any]]]:
-        for number, values in enumerate(rows, start=2):
-            record: dict[str, Any] = dict.fromkeys((h for h in headers if h), None)
-            record.update({h: _clean(v) for h, v in zip(headers, values, strict=False) if h})
+        for number, values in enumerate(raw.rows[index + 1 :], start=index + 2):
+            record = {key: _clean(values[column]) if column < len(values) else None for column, key in keys}
             if any(v is not None for v in record.values()):
                 yield number, record
 
     return Sheet(headers=headers, rows=generate())
+
+
+def _read_raw(source: IO[bytes] | str, name: str | None) -> RawSheet:
+    if isinstance(source, str):
+        return read_workbook(source, [name])[name]
+    # The reader is another process: it needs a path. The copy lives as long as the read, on this machine only.
+    with tempfile.NamedTemporaryFile(prefix="ocop-import-", suffix=".xlsx") as spool:
+        shutil.copyfileobj(source, spool)
+        spool.flush()
+        return read_workbook(spool.name, [name])[name]
+
+
+def _header_index(rows: list[list[Any]], required: Sequence[str]) -> int:
+    """The index of the first row, among the top ones, holding every required heading; else an ExcelError naming
+    what the likeliest row (the one with the most of them) lacks."""
+    wanted = [(title, fold(title)) for title in required]
+    best, best_missing = 0, [title for title, _folded in wanted]
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        present = {fold(cell_text(v)) for v in row}
+        missing = [title for title, folded in wanted if folded not in present]
+        if not missing:
+            return index
+        if len(missing) < len(best_missing):
+            best, best_missing = index, missing
+    if best == 0:
+        raise ExcelError(_("Missing column(s): %(columns)s.") % {"columns": ", ".join(best_missing)})
+    raise ExcelError(
+        _("Missing column(s): %(columns)s (headings read from row %(row)s).")
+        % {"columns": ", ".join(best_missing), "row": best + 1}
+    )
+
+
+def _check_merged(merged: Sequence[str], headers: list[str], *, row: int) -> None:
+    """A heading merged across several columns leaves all but one without a heading: refuse it by name."""
+    for ref in merged:
+        try:
+            first_column, first_row, last_column, last_row = range_boundaries(ref)
+        except (TypeError, ValueError):
+            continue  # not a range we understand; calamine reads the cells all the same
+        if first_row is None or last_row is None or first_column is None or last_column is None:
+            continue
+        if first_row <= row <= last_row and last_column > first_column and any(headers[first_column - 1 : last_column]):
+            raise ExcelError(
+                _("Header cells %(range)s are merged: each column needs its own heading.") % {"range": ref}
+            )
 
 
 def safe_cell(ws: Any, value: Any) -> Any:

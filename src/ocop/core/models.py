@@ -70,3 +70,22 @@ class AuditEntry(models.Model):
             before, after = (", ".join(map(str, v)) if isinstance(v, list) else v for v in (before, after))
             rows.append((str(label), before, after))
         return rows
+
+
+class LeasedJob(models.Model):
+    """A job a task worker runs: who holds it and when it last showed life, so a job whose worker died (kill -9, a
+    lost machine) is found and offered again instead of looking busy forever (core.jobs)."""
+
+    lease_owner = models.CharField(max_length=120, blank=True, editable=False)  # "host:pid" of the worker
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    failure = models.TextField(_("why it stopped"), blank=True)
+
+    RUNNING_STATES: tuple[str, ...] = ()
+    state_field = "status"
+
+    class Meta:
+        abstract = True
+
+    def mark_abandoned(self) -> None:
+        """Set the job's own fields for a job whose worker died (each job type says how)."""
+        raise NotImplementedError

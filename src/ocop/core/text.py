@@ -1,4 +1,9 @@
-"""Folding Vietnamese text for search and duplicate checks.
+"""Text as we store it, and folding Vietnamese text for search and duplicate checks.
+
+Every text input (forms, API, imports) is stored once normalised: Unicode NFC (a word typed on a Mac or pasted
+from a PDF often arrives decomposed, "ơ" as "o" + U+031B, and would then never equal the same word typed on
+Windows), every run of spaces collapsed to one, and no invisible control characters. `clean_text` is the one
+entry point for a field's value; `normalize_text` and `control_character` are its two halves.
 
 SQLite's `remove_diacritics` and PostgreSQL's `unaccent` both leave đ alone, so we fold ourselves and
 store the result in a `search_text` column.
@@ -10,7 +15,134 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+
+# Spaces: tab and every Unicode space separator (Zs): NBSP, the typographic spaces U+2000–U+200A, the narrow
+# NBSP U+202F, U+205F, the ideographic space U+3000. Spelled out rather than `\s`, which would also swallow the
+# information separators U+001C–U+001F (refused below, not collapsed) and differs from `str.strip()`.
+_SPACES = "\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+# Line breaks: what Unicode calls mandatory breaks. \v is Word's manual line break when its text is pasted,
+# \f a page break in text copied from a PDF; NEL, LS and PS come from old mainframe and word-processor text.
+_BREAKS = "\n\r\u000b\u000c\u0085\u2028\u2029"
+_ANY_SPACE_RUN = re.compile(f"[{_SPACES}{_BREAKS}]+")
+_SPACE_RUN = re.compile(f"[{_SPACES}]+")
+_BREAK = re.compile("\r\n|[\r\u000b\u000c\u0085\u2028\u2029]")
+_BLANK_LINES = re.compile("\n{3,}")
+
+# Refused: invisible characters that no one types on purpose in a name, an address or a story, and that make
+# two equal-looking values differ (duplicates slip through, searches miss) or reorder what a reader sees.
+#  - C0 and C1 controls (Cc) other than the tab and line breaks above: NUL truncates the value in C libraries
+#    and PostgreSQL refuses it outright; BEL, ESC... are leftovers of terminals and broken exports;
+#    U+001C–U+001F are data separators, not text.
+#  - Format characters (Cf): zero-width space U+200B, LRM/RLM U+200E–U+200F, the bidi embeddings and overrides
+#    U+202A–U+202E and isolates U+2066–U+2069 (a "Trojan Source" override can make "sản phẩm 3 sao" display
+#    reversed parts), word joiner and invisible operators U+2060–U+2064, the BOM U+FEFF, soft hyphen U+00AD,
+#    interlinear annotations, the invisible tag characters U+E0001/U+E0020–U+E007F (used to smuggle hidden
+#    text), and the few script-specific format marks, which have no use in this programme's records.
+#  - Lone surrogates (Cs): a JSON body may carry "\ud800"; it cannot be stored as UTF-8.
+# Allowed although they are Cf: ZWNJ U+200C and ZWJ U+200D. They are part of legitimate spelling (ZWJ joins
+# emoji sequences such as 👨‍🌾 that producers put in their stories; both shape Indic, Arabic-script and
+# some minority-language text), they never reorder anything, and refusing them would reject honest input.
+# src/ocop/core/tests/test_text_normalize.py checks this list against Python's Unicode database.
+_REFUSED_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0000, 0x0008),
+    (0x000E, 0x001F),
+    (0x007F, 0x0084),
+    (0x0086, 0x009F),
+    (0x00AD, 0x00AD),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x180E, 0x180E),
+    (0x200B, 0x200B),
+    (0x200E, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x206F),
+    (0xD800, 0xDFFF),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+)
+_REFUSED = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _REFUSED_RANGES) + "]")
+
+
+def _is_plain(value: str) -> bool:
+    """Printable ASCII without a leading, trailing or double space: already normal and clean, the common case of
+    codes, numbers, e-mail addresses and unaccented names, which imports check cell by cell."""
+    return (
+        value.isascii()
+        and value.isprintable()  # for ASCII: no control, tab or line break
+        and "  " not in value
+        and value[:1] != " "
+        and value[-1:] != " "
+    )
+
+
+def normalize_text(value: str, *, multiline: bool = False) -> str:
+    """The stored form of a text: NFC, spaces collapsed and stripped.
+
+    Single-line: every run of spaces, tabs and line breaks becomes one space. Multiline: line breaks become \\n,
+    each line is collapsed and stripped, at most one empty line in a row, none at either end. Control characters
+    are left in place: refusing them is `control_character`'s job (`scrub_text` replaces them).
+    """
+    if _is_plain(value):
+        return value
+    if not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    if not multiline:
+        return _ANY_SPACE_RUN.sub(" ", value).strip(" ")
+    lines = _BREAK.sub("\n", value).split("\n")
+    value = "\n".join(_SPACE_RUN.sub(" ", line).strip(" ") for line in lines)
+    return _BLANK_LINES.sub("\n\n", value).strip("\n")
+
+
+def control_character(value: str, *, multiline: bool = False) -> str | None:
+    """The first refused character of `value` as "U+0007", or None.
+
+    Tabs and line breaks are whitespace, not controls, in both modes (a single-line value gets them collapsed to
+    a space), so `multiline` does not change the answer; it is accepted to match `normalize_text`.
+    """
+    if value.isascii() and value.isprintable():
+        return None
+    found = _REFUSED.search(value)
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
+def scrub_text(value: str, *, multiline: bool = False) -> str:
+    """`normalize_text` after replacing each refused character with a space: for text already stored, which
+    cannot be sent back to whoever typed it."""
+    return normalize_text(_REFUSED.sub(" ", value), multiline=multiline)
+
+
+def control_character_message(*, field: str, char: str) -> str:
+    return _("“%(field)s” contains an invisible control character (%(char)s): delete it and try again.") % {
+        "field": field,
+        "char": char,
+    }
+
+
+def clean_text(value: str, *, field: str, multiline: bool = False) -> str:
+    """`value` as it should be stored; ValidationError({field: ...}) naming the field if it holds a control
+    character."""
+    char = control_character(value, multiline=multiline)
+    if char is not None:
+        raise ValidationError(
+            {field: ValidationError(control_character_message(field=field, char=char), code="control_character")}
+        )
+    return normalize_text(value, multiline=multiline)
 
 
 @lru_cache(maxsize=65536)  # pure; imports fold the same place, set and status names thousands of times

@@ -75,7 +75,7 @@ def rounds_visible_to(user: Any) -> QuerySet[Round]:
     if scope.communes:
         q |= Q(province_id__in=Commune.objects.filter(pk__in=scope.communes).values("province_id"))
     if Role.PRODUCER in scope.roles:
-        own = ProducerMember.objects.filter(user=user).values("producer__commune__province_id")
+        own = ProducerMember.objects.filter(user=user).values("producer__province_id")
         q |= Q(province_id__in=own)
     return Round.objects.filter(q)
 

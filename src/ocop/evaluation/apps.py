@@ -8,13 +8,13 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self) -> None:
-        from ocop.evaluation.criteria_import import can_import_criteria, criteria_template, run_criteria_import
+        from ocop.evaluation.criteria_import import CriteriaImporter, can_import_criteria, criteria_template
         from ocop.registry.imports import OtherImport, register_import
 
         register_import(
             "criteria",
             OtherImport(
-                runner=run_criteria_import,
+                importer=CriteriaImporter,
                 allowed=can_import_criteria,
                 template=criteria_template,
                 title=_("Import criteria"),

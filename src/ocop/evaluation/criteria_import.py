@@ -24,12 +24,15 @@ from ocop.evaluation.catalogue import (
     ChecklistSpec,
     SetSpec,
     catalogue_from_json,
+    catalogue_of,
     save_catalogue,
 )
 from ocop.evaluation.enums import ChecklistSection, Provenance
+from ocop.evaluation.models import CriteriaVersion
 from ocop.evaluation.rules import PARTS, GroupSpec, LineSpec, OptionSpec, SheetSpec, VersionSpec, validate_version
 from ocop.registry.enums import DocumentKind
-from ocop.registry.imports import ImportReport, RowIssue
+from ocop.registry.importing import CREATE, ERROR, UNCHANGED, UPDATE, Importer, ImportReport, RowIssue, RowResult
+from ocop.registry.models import ImportMode
 
 VERSION_SHEET = "Phiên bản"
 LINES_SHEET = "Tiêu chí"
@@ -283,13 +286,18 @@ def _checklist(reader: _Reader, source: IO[bytes] | str) -> tuple[ChecklistSpec,
     return tuple(items)
 
 
-def read_criteria(source: IO[bytes] | str) -> tuple[CatalogueSpec | None, list[RowIssue]]:
-    """Parse and check a criteria workbook; the catalogue is None when anything is wrong."""
+def read_criteria(
+    source: IO[bytes] | str, rows: list[int] | None = None
+) -> tuple[CatalogueSpec | None, list[RowIssue]]:
+    """Parse and check a criteria workbook; the catalogue is None when anything is wrong. The numbers of the
+    criterion lines' rows go into `rows` when given."""
     reader = _Reader()
     version = _version(reader, _rewind(source))
     builder = _SheetBuilder(reader)
     current: dict[str, Any] = {}
     for number, r in read_sheet(_rewind(source), required=LINE_COLUMNS, name=LINES_SHEET).rows:
+        if rows is not None:
+            rows.append(number)
         builder.add(number, r, current)
     checklist = _checklist(reader, _rewind(source))
     if version is None:
@@ -313,29 +321,50 @@ def _rewind(source: IO[bytes] | str) -> IO[bytes] | str:
     return source
 
 
-def run_criteria_import(source: IO[bytes] | str, *, user: Any, commit: bool, **_ignored: Any) -> ImportReport:
-    """Dry run (and with commit, save) a criteria workbook; nothing is written unless all of it is good."""
-    if not can_import_criteria(user):
-        raise PermissionDenied
-    report = ImportReport(kind="criteria")
-    try:
-        catalogue, errors = read_criteria(source)
-    except ExcelError as exc:
-        report.errors.append(RowIssue(row=1, column="", message=str(exc)))
-        return report
-    report.errors = errors
-    if catalogue is None:
-        return report
-    report.total = sum(len(s.sheet.lines()) for s in catalogue.sets if s.sheet)
-    if commit:
-        try:
-            save_catalogue(catalogue=catalogue, by=user, replace=True)
-        except ValidationError as exc:
-            report.errors.append(RowIssue(row=2, column=VERSION_SHEET, message=" ".join(exc.messages)))
+class CriteriaImporter(Importer):
+    """A criteria version and its score sheets: saved whole or not at all (no row can be parked), each criterion
+    line's row counted as created, updated (the version replaced) or unchanged (the same version again)."""
+
+    kind = "criteria"
+    result_kind = "criteria_version"
+    can_park = False
+
+    def run(self, source: IO[bytes] | str, *, commit: bool) -> ImportReport:
+        if not can_import_criteria(self.user):
+            raise PermissionDenied
+        report = ImportReport(kind=self.kind, mode=self.mode)
+        if self.mode == ImportMode.PARK:
+            message = _("A criteria version is saved whole or not at all: its rows cannot be parked.")
+            report.errors.append(RowIssue(row=0, column="", message=message))
             return report
-        report.created = report.total
-        report.committed = True
-    return report
+        numbers: list[int] = []
+        try:
+            catalogue, errors = read_criteria(source, numbers)
+        except ExcelError as exc:
+            report.errors.append(RowIssue(row=0, column="", message=str(exc)))
+            return report
+        report.errors = errors
+        report.total = len(numbers)
+        bad = {e.row for e in errors}
+        action = CREATE
+        if catalogue is not None:
+            existing = CriteriaVersion.objects.filter(code=catalogue.version.code).first()
+            if existing is not None:
+                action = UNCHANGED if catalogue_of(existing) == catalogue else UPDATE
+        report.rows = [RowResult(row=n, action=ERROR if n in bad else action) for n in numbers]
+        if commit and catalogue is not None and not errors and action != UNCHANGED:
+            try:
+                save_catalogue(catalogue=catalogue, by=self.user, replace=True)
+            except ValidationError as exc:
+                report.errors.append(RowIssue(row=2, column=VERSION_SHEET, message=" ".join(exc.messages)))
+                return report
+        report.committed = commit and catalogue is not None and not report.errors
+        return report
+
+
+def run_criteria_import(source: IO[bytes] | str, *, user: Any, commit: bool) -> ImportReport:
+    """Dry run (and with commit, save) a criteria workbook; nothing is written unless all of it is good."""
+    return CriteriaImporter(user=user).run(source, commit=commit)
 
 
 def criteria_workbook(catalogue: CatalogueSpec) -> bytes:

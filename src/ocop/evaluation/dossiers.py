@@ -198,6 +198,12 @@ def start_dossier(
     checklist asks for. Side effects: evidence rows, timeline entry, audit entry."""
     if round_.closed:
         raise ValidationError(_("This round is closed."))
+    if product.commune_id is None or product.product_set_id is None:
+        # Records entered from incomplete lists: the commune checks the dossier, and the set chooses the score sheet.
+        raise ValidationError(
+            _("Complete the product first (its commune and product set): %(missing)s.")
+            % {"missing": ", ".join(str(f.label) for f in product.data_flags)}
+        )
     criteria_set = criteria_set or criteria_set_for(round_, product)
     if criteria_set is None or criteria_set.version_id != round_.criteria_version_id:
         raise ValidationError({"criteria_set": [_("Choose a product set of this round's criteria.")]})

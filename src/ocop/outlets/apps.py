@@ -9,14 +9,14 @@ class OutletsConfig(AppConfig):
 
     def ready(self) -> None:
         from ocop.outlets import handlers
-        from ocop.outlets.sales import can_import_sales, run_sales_import, sales_template
+        from ocop.outlets.sales import SalesImporter, can_import_sales, sales_template
         from ocop.registry.imports import OtherImport, register_import
 
         handlers.connect()
         register_import(
             "sales",
             OtherImport(
-                runner=run_sales_import,
+                importer=SalesImporter,
                 allowed=can_import_sales,
                 template=sales_template,
                 title=_("Import monthly sales"),

@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import scope_of
 from ocop.core import audit
-from ocop.core.excel import ExcelError, cell_text, read_sheet, write_workbook
+from ocop.core.excel import cell_text, write_workbook
 from ocop.core.models import AuditAction
 from ocop.outlets import access, rules
 from ocop.outlets.models import Outlet, SalesRecord, StockItem
 from ocop.outlets.signals import sales_recorded
-from ocop.registry.imports import ImportReport, RowIssue
+from ocop.registry.importing import CREATE, ERROR, UNCHANGED, UPDATE, Importer, ImportReport, Plan, RowIssue
 from ocop.registry.models import Product
 
 COLUMNS = [
@@ -121,16 +121,16 @@ def _check(
         except ValidationError as exc:
             errors.append(RowIssue(entry.row, "revenue", exc.messages[0]))
         if len(errors) == issues and product is not None and quantity is not None and revenue is not None:
-            built.append(
-                SalesRecord(
-                    outlet=outlet,
-                    month=month,
-                    product=product,
-                    producer_id=product.producer_id,
-                    quantity=quantity,
-                    revenue=revenue,
-                )
+            record = SalesRecord(
+                outlet=outlet,
+                month=month,
+                product=product,
+                producer_id=product.producer_id,
+                quantity=quantity,
+                revenue=revenue,
             )
+            record.row = entry.row  # type: ignore[attr-defined]  # the workbook row it came from
+            built.append(record)
     return built
 
 
@@ -205,63 +205,82 @@ def outlet_sheet(outlet: Outlet, month: dt.date) -> bytes:
     return write_workbook(title="Doanh so", headers=[t for _n, t in COLUMNS], rows=rows)
 
 
-def run_sales_import(source: IO[bytes] | str, *, user: Any, commit: bool, **_ignored: Any) -> ImportReport:
+class SalesImporter(Importer):
+    """A month's sales per outlet and product: a row is created, or updates (or leaves unchanged) what the outlet
+    already reported for that month and product."""
+
+    kind = "sales"
+    result_kind = "sales"
+    columns = COLUMNS
+    required = [dict(COLUMNS)[c] for c in REQUIRED]
+
+    def plan_rows(self, report: ImportReport, rows: list[tuple[int, dict[str, Any]]]) -> list[Plan]:
+        if not can_import_sales(self.user):
+            raise PermissionDenied
+        t = self.title
+        codes = {cell_text(r.get("outlet")).upper() for _n, r in rows}
+        outlets = {o.code: o for o in access.outlets_visible_to(self.user).filter(code__in=codes)}
+        plans: dict[int, Plan] = {}
+        groups: dict[tuple[int, dt.date], list[Entry]] = {}
+        for number, r in rows:
+            plan = plans[number] = Plan(row=number, action=CREATE, cells=self.cells(r))
+            outlet = outlets.get(cell_text(r.get("outlet")).upper())
+            if outlet is None or not access.can_operate(self.user, outlet):
+                message = _("Unknown outlet code “%(code)s”, or not one of yours.") % {
+                    "code": cell_text(r.get("outlet"))
+                }
+                plan.fail(t["outlet"], message)
+                continue
+            plan.province_id, plan.commune_id = outlet.province_id, outlet.commune_id
+            try:
+                month = parse_month(r.get("month"))
+                _check_month(month)
+            except ValidationError as exc:
+                plan.fail(t["month"], exc.messages[0])
+                continue
+            plan.label = f"{outlet.code} {month:%m/%Y}"
+            groups.setdefault((outlet.pk, month), []).append(
+                Entry(r.get("product"), r.get("quantity"), r.get("revenue"), number)
+            )
+        by_id = {o.pk: o for o in outlets.values()}
+        for (outlet_id, month), entries in groups.items():
+            issues: list[RowIssue] = []
+            seen: set[str] = set()
+            for entry in entries:
+                key = cell_text(entry.product_id)
+                if key in seen:
+                    message = _("Product %(code)s appears twice for this outlet and month.") % {"code": key}
+                    issues.append(RowIssue(entry.row, "product", message))
+                seen.add(key)
+            built = _check(by_id[outlet_id], month, entries, _stocked({outlet_id}, month), issues)
+            for issue in issues:
+                plans[issue.row].fail(t[issue.column], issue.message)
+            recorded = {r.product_id: r for r in SalesRecord.objects.filter(outlet_id=outlet_id, month=month)}
+            for record in built:
+                plan = plans[record.row]  # type: ignore[attr-defined]
+                if plan.action == ERROR:
+                    continue
+                plan.obj = record
+                before = recorded.get(record.product_id)
+                if before is not None:
+                    plan.record = before.pk
+                    for name in ("quantity", "revenue"):
+                        if getattr(before, name) != getattr(record, name):
+                            plan.changes[t[name]] = [str(getattr(before, name)), str(getattr(record, name))]
+                    plan.action = UPDATE if plan.changes else UNCHANGED
+        return [plans[n] for n, _r in rows]
+
+    def save(self, plans: list[Plan]) -> None:
+        built = [p.obj for p in plans]
+        if not built:
+            return
+        _save(built, self.user)
+        outlets = {r.outlet_id: r.outlet for r in built}
+        for outlet_id, outlet in outlets.items():
+            count = sum(1 for r in built if r.outlet_id == outlet_id)
+            audit.record(actor=self.user, action=AuditAction.IMPORT, obj=outlet, changes={"sales": [None, count]})
+
+
+def run_sales_import(source: IO[bytes] | str, *, user: Any, commit: bool) -> ImportReport:
     """Check (and with commit, save) a sales workbook; nothing is written unless every row is good."""
-    if not can_import_sales(user):
-        raise PermissionDenied
-    report = ImportReport(kind="sales")
-    titles = dict(COLUMNS)
-    try:
-        sheet = read_sheet(source, required=[titles[c] for c in REQUIRED])
-        rows = [(n, {name: r.get(title) for name, title in COLUMNS}) for n, r in sheet.rows]
-    except ExcelError as exc:
-        report.errors.append(RowIssue(row=0, column="", message=str(exc)))
-        return report
-    report.total = len(rows)
-    if not rows:
-        report.errors.append(RowIssue(row=0, column="", message=_("The workbook has no data rows.")))
-        return report
-    codes = {cell_text(r["outlet"]).upper() for _n, r in rows}
-    outlets = {o.code: o for o in access.outlets_visible_to(user).filter(code__in=codes)}
-    groups: dict[tuple[int, dt.date], list[Entry]] = {}
-    for number, r in rows:
-        outlet = outlets.get(cell_text(r["outlet"]).upper())
-        if outlet is None or not access.can_operate(user, outlet):
-            message = _("Unknown outlet code “%(code)s”, or not one of yours.") % {"code": cell_text(r["outlet"])}
-            report.errors.append(RowIssue(number, titles["outlet"], message))
-            continue
-        try:
-            month = parse_month(r["month"])
-            _check_month(month)
-        except ValidationError as exc:
-            report.errors.append(RowIssue(number, titles["month"], exc.messages[0]))
-            continue
-        groups.setdefault((outlet.pk, month), []).append(Entry(r["product"], r["quantity"], r["revenue"], number))
-    by_id = {o.pk: o for o in outlets.values()}
-    built: list[SalesRecord] = []
-    for (outlet_id, month), entries in groups.items():
-        issues: list[RowIssue] = []
-        seen: set[str] = set()
-        for entry in entries:
-            key = cell_text(entry.product_id)
-            if key in seen:
-                issues.append(
-                    RowIssue(
-                        entry.row,
-                        "product",
-                        _("Product %(code)s appears twice for this outlet and month.") % {"code": key},
-                    )
-                )
-            seen.add(key)
-        built += _check(by_id[outlet_id], month, entries, _stocked({outlet_id}, month), issues)
-        report.errors += [RowIssue(i.row, titles[i.column], i.message) for i in issues]
-    report.errors.sort(key=lambda e: e.row)
-    if commit and report.ok:
-        with transaction.atomic():
-            report.created = _save(built, user)
-            for outlet_id in {r.outlet_id for r in built}:
-                audit.record(
-                    actor=user, action=AuditAction.IMPORT, obj=by_id[outlet_id], changes={"sales": [None, len(built)]}
-                )
-        report.committed = True
-    return report
+    return SalesImporter(user=user).run(source, commit=commit)

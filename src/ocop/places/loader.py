@@ -1,4 +1,5 @@
-"""Fill our administrative-unit tables from the vietnamadminunits package data (MIT).
+"""Fill our administrative-unit tables from the vietnamadminunits package data (MIT), and from an office's file of
+communes merged before 2025 that the package lacks (`load_successions`).
 
 Reads the package's bundled SQLite dataset and conversion tables directly; the package's online
 geocoder is never called. Only missing rows are added, so running it twice changes nothing and names
@@ -7,14 +8,18 @@ edited in our tables stay as edited.
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import json
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ocop.core.text import fold
 from ocop.places.models import (
@@ -26,6 +31,7 @@ from ocop.places.models import (
     LegacyProvince,
     Province,
 )
+from ocop.places.resolver import HISTORIC_PROVINCES, name_key, read_unit
 
 KIND_BY_TYPE = {"Xã": CommuneKind.COMMUNE, "Phường": CommuneKind.WARD, "Đặc khu": CommuneKind.SPECIAL_ZONE}
 
@@ -192,4 +198,173 @@ def load_places() -> LoadReport:
     ]
     CommuneSuccession.objects.bulk_create(new_successions, batch_size=2000)
     report.add("successions", len(new_successions))
+    return report
+
+
+# ---- successions of communes merged before 2025 -----------------------------------------------------------------
+
+# The columns of a successions file, as an office writes them.
+NAME, DISTRICT, SUCCESSOR, RESOLUTION, PROVINCE = "Tên cũ", "Huyện cũ", "Mã xã kế thừa", "Nghị quyết", "Tỉnh cũ"
+_COMMUNE_KINDS = {"xa": "Xã", "phuong": "Phường", "thi tran": "Thị trấn"}
+
+
+class SuccessionsError(ValueError):
+    """A successions file that cannot be loaded; the message names the row and column."""
+
+
+def _read_table(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The data rows of a CSV (UTF-8, with or without BOM) or .xlsx file, each with its spreadsheet row number and
+    its cells by folded column title."""
+    if path.suffix.lower() == ".xlsx":
+        try:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises several error types for a file that is not a workbook
+            raise SuccessionsError(_("The file is not an Excel workbook (.xlsx).")) from exc
+        try:
+            rows = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)] if workbook.worksheets else []
+        finally:
+            workbook.close()
+    elif path.suffix.lower() == ".csv":
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                rows = [list(r) for r in csv.reader(handle)]
+        except UnicodeDecodeError as exc:
+            raise SuccessionsError(_("The CSV file is not UTF-8 text.")) from exc
+    else:
+        raise SuccessionsError(_("The file must be a .csv or .xlsx file."))
+    headers = [fold(str(h)) if h is not None else "" for h in (rows[0] if rows else [])]
+    missing = [c for c in (NAME, DISTRICT, SUCCESSOR, RESOLUTION) if fold(c) not in headers]
+    if missing:
+        raise SuccessionsError(_("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)})
+    table = []
+    for number, values in enumerate(rows[1:], start=2):
+        cells = {
+            h: " ".join(unicodedata.normalize("NFC", _cell(v)).split()) for h, v in zip(headers, values, strict=False)
+        }
+        if any(cells.values()):
+            table.append((number, cells))
+    return table
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():  # a code Excel stored as a number
+        value = int(value)
+    return "" if value is None else str(value)
+
+
+@dataclass
+class _Row:
+    number: int
+    kind: str
+    name: str
+    district: LegacyDistrict
+    commune: Commune
+    resolution: str
+
+
+def _problem(row: int, column: str, message: str) -> SuccessionsError:
+    return SuccessionsError(
+        _("Row %(row)s, column “%(column)s”: %(problem)s") % {"row": row, "column": column, "problem": message}
+    )
+
+
+class _Units:
+    """The units a successions file refers to, read once for all its rows."""
+
+    def __init__(self, default_province_code: str) -> None:
+        self.provinces = list(LegacyProvince.objects.select_related("successor"))
+        self.defaults = [p for p in self.provinces if p.successor.code == default_province_code]
+        self.districts = list(LegacyDistrict.objects.select_related("province"))
+        self._names: dict[int, set[str]] = {}
+
+    def provinces_named(self, text: str) -> list[LegacyProvince]:
+        key = name_key(text)
+        code = HISTORIC_PROVINCES.get(key)
+        return [p for p in self.provinces if key in (name_key(p.name), fold(p.short_name)) or p.code == code]
+
+    def districts_named(self, text: str, provinces: list[LegacyProvince]) -> list[LegacyDistrict]:
+        kind, name = read_unit(text)
+        key, ids = fold(name), {p.pk for p in provinces}
+        return [
+            d
+            for d in self.districts
+            if d.province_id in ids
+            and key in (name_key(d.name), fold(d.short_name))
+            and (kind is None or fold(d.kind) == kind)
+        ]
+
+    def has_commune(self, district: LegacyDistrict, name: str) -> bool:
+        """Whether the package data already has a commune of that name in the district (added rows aside)."""
+        names = self._names.get(district.pk)
+        if names is None:
+            rows = district.communes.exclude(key__startswith="extra_").values_list("name", "short_name")
+            names = self._names[district.pk] = {k for name, short in rows for k in (name_key(name), fold(short))}
+        return fold(name) in names
+
+
+def _check_row(number: int, cells: dict[str, str], units: _Units) -> _Row:
+    def cell(column: str) -> str:
+        value = cells.get(fold(column), "")
+        if not value and column not in (PROVINCE, RESOLUTION):
+            raise _problem(number, column, _("a value is required."))
+        return value
+
+    kind, name = read_unit(cell(NAME))
+    district_text, code, resolution, province_text = cell(DISTRICT), cell(SUCCESSOR), cell(RESOLUTION), cell(PROVINCE)
+    provinces = units.provinces_named(province_text) if province_text else units.defaults
+    if not provinces and province_text:
+        raise _problem(number, PROVINCE, _("no former province is called “%(value)s”.") % {"value": province_text})
+    if not provinces:  # OCOP_DEFAULT_PROVINCE names no province: the file must say which
+        raise _problem(number, PROVINCE, _("a value is required."))
+    districts = units.districts_named(district_text, provinces)
+    if not districts:
+        raise _problem(number, DISTRICT, _("no former district is called “%(value)s”.") % {"value": district_text})
+    if len(districts) > 1:
+        message = _("several former districts are called “%(value)s”: write its kind too (huyện, quận, thị xã...).")
+        raise _problem(number, DISTRICT, message % {"value": district_text})
+    district = districts[0]
+    if code.isdigit() and len(code) < 5:  # a spreadsheet drops the leading zeros of "00565"
+        code = code.zfill(5)
+    commune = Commune.objects.filter(code=code).first()
+    if commune is None:
+        raise _problem(number, SUCCESSOR, _("no commune of today has the code “%(value)s”.") % {"value": code})
+    if commune.province_id != district.province.successor_id:
+        message = _("%(commune)s (%(code)s) is not in the province that %(district)s belongs to now.")
+        raise _problem(number, SUCCESSOR, message % {"commune": commune.name, "code": code, "district": district.name})
+    if units.has_commune(district, name):
+        message = _("“%(name)s” is already a former commune of %(district)s in our data.")
+        raise _problem(number, NAME, message % {"name": cells[fold(NAME)], "district": district.name})
+    return _Row(number, _COMMUNE_KINDS.get(kind or "", ""), name, district, commune, resolution)
+
+
+def load_successions(path: Path, *, default_province_code: str) -> LoadReport:
+    """Add communes merged before 2025 that the package data lacks, each with today's commune it is part of.
+
+    Every row is checked before anything is written; a bad row raises SuccessionsError naming its row and column.
+    Running the same file twice adds nothing. Side effects: LegacyCommune (key "extra_<district code>_<name>", no
+    code) and CommuneSuccession rows; the first successor of a former commune is the suggested one.
+    """
+    units = _Units(default_province_code)
+    rows = [_check_row(number, cells, units) for number, cells in _read_table(path)]
+    report = LoadReport()
+    with transaction.atomic():
+        for row in rows:
+            key = f"extra_{row.district.code}_{fold(row.name).replace(' ', '_')}"
+            full_name = f"{row.kind} {row.name}" if row.kind else row.name
+            legacy, created = LegacyCommune.objects.get_or_create(
+                key=key,
+                defaults={
+                    "district": row.district,
+                    "name": full_name,
+                    "short_name": row.name,
+                    "kind": row.kind,
+                    "resolution": row.resolution,
+                    "search_text": fold(full_name),
+                },
+            )
+            report.add("former communes", int(created))
+            if not legacy.successions.filter(commune=row.commune).exists():
+                is_default = not legacy.successions.exists()
+                CommuneSuccession.objects.create(legacy_commune=legacy, commune=row.commune, is_default=is_default)
+                report.add("successions", 1)
     return report

@@ -110,6 +110,9 @@ class LegacyCommune(TimeStampedModel):
     name = models.CharField(_("name"), max_length=120)
     short_name = models.CharField(_("short name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=30, blank=True)
+    # The resolution that merged it, for communes an office added (`load_places --successions`): mergers before
+    # 2025 that the package data lacks.
+    resolution = models.CharField(_("resolution"), max_length=100, blank=True)
     successors = models.ManyToManyField(
         Commune, through="CommuneSuccession", related_name="predecessors", verbose_name=_("now part of")
     )

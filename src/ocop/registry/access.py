@@ -27,19 +27,15 @@ def _own_producers(user: Any) -> Any:
     return ProducerMember.objects.filter(user=user).values("producer_id")
 
 
-def _communes_of(provinces: set[int]) -> Any:  # a values("id") subquery
-    return Commune.objects.filter(province_id__in=provinces).values("id")
-
-
 def _producer_q(user: Any, scope: Scope, *, roles: tuple[Role, ...]) -> Q:
-    """Producers the roles reach. Written as id sets, not joins: the database builds each set once
-    instead of following a commune per row, which keeps counts over thousands of rows cheap."""
+    """Producers the roles reach: by the record's own province (a record entered from history may have no commune
+    yet), the commune officer's communes, the producer's own accounts."""
     if scope.is_admin:
         return Q()
     q = NOTHING
     provinces = scope.provinces_for(*roles)
     if provinces:
-        q |= Q(commune_id__in=_communes_of(provinces))
+        q |= Q(province_id__in=provinces)
     if scope.communes:
         q |= Q(commune_id__in=scope.communes)
     if Role.PRODUCER in scope.roles:
@@ -69,7 +65,7 @@ def _product_q(user: Any, *, roles: tuple[Role, ...]) -> Q:
     q = _through_producer(user, scope, roles=roles)
     provinces = scope.provinces_for(*roles)
     if provinces:
-        q |= Q(commune_id__in=_communes_of(provinces))
+        q |= Q(province_id__in=provinces)
     if scope.communes:
         q |= Q(commune_id__in=scope.communes)
     return q
@@ -114,18 +110,22 @@ def _get(visible: QuerySet[Any], writable: QuerySet[Any], pk: Any, write: bool) 
 
 
 def get_producer_for_user(user: Any, pk: Any, *, write: bool = False, delete: bool = False) -> Producer:
-    qs = producers_visible_to(user).select_related("commune__province", "legacy_commune__district")
+    qs = producers_visible_to(user).select_related(
+        "province", "commune__province", "legacy_commune__district", "legacy_district"
+    )
     writable = producers_writable_by(user)
     if delete:
-        writable = writable.filter(_deletable_q(user, "commune__province_id"))
+        writable = writable.filter(_deletable_q(user, "province_id"))
     return _get(qs, writable, pk, write or delete)  # type: ignore[no-any-return]
 
 
 def get_product_for_user(user: Any, pk: Any, *, write: bool = False, delete: bool = False) -> Product:
-    qs = products_visible_to(user).select_related("producer", "product_set__group", "commune__province")
+    qs = products_visible_to(user).select_related(
+        "producer", "product_set__group", "province", "commune__province", "legacy_district"
+    )
     writable = products_writable_by(user)
     if delete:
-        writable = writable.filter(_deletable_q(user, "commune__province_id"))
+        writable = writable.filter(_deletable_q(user, "province_id"))
     return _get(qs, writable, pk, write or delete)  # type: ignore[no-any-return]
 
 

@@ -41,3 +41,16 @@ class DocumentState(models.TextChoices):
     EXPIRING = "expiring", _("Expiring soon")
     EXPIRED = "expired", _("Expired")
     NO_EXPIRY = "no_expiry", _("No expiry date")
+
+
+class DataFlag(models.TextChoices):
+    """What a record entered from an incomplete list still lacks; each follows from the record's own fields."""
+
+    NO_IDENTIFIER = "no_identifier", _("no tax code")
+    DISTRICT_ONLY = "district_only", _("former district only")
+    NO_COMMUNE = "no_commune", _("commune not determined")
+    NO_SET = "no_set", _("product set not determined")
+
+
+# Producer kinds that must hold an identifier (tax code, personal ID or registration number).
+IDENTIFIED_KINDS = ("enterprise", "cooperative", "household_business")

@@ -1,4 +1,5 @@
-"""Exports of producers and products in the same columns as the imports."""
+"""Exports of producers and products in the same columns as the imports, with each record's id first: importing an
+export again matches every row to its record (0 created, 0 updated)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,16 @@ def _yes(value: bool) -> str:
     return "x" if value else ""
 
 
+def _district(record: Producer | Product) -> str:
+    """A record without a commune keeps its former district (what the list it came from said)."""
+    return record.legacy_district.name if record.commune_id is None and record.legacy_district else ""
+
+
 def producer_rows(qs: QuerySet[Producer]) -> Iterator[list[Any]]:
-    for p in qs.select_related("commune__province", "legacy_commune__district").iterator(chunk_size=1000):
+    qs = qs.select_related("province", "commune", "legacy_district")
+    for p in qs.iterator(chunk_size=1000):
         yield [
+            p.pk,
             KIND_LABELS.get(p.kind, p.kind),  # type: ignore[call-overload]
             p.name,
             p.identifier,
@@ -26,27 +34,29 @@ def producer_rows(qs: QuerySet[Producer]) -> Iterator[list[Any]]:
             p.phone,
             p.email,
             p.address,
-            p.commune.name,
-            "",
-            p.commune.province.name,
+            p.commune.name if p.commune else "",
+            _district(p),
+            p.province.name,
             _yes(p.women_led),
             _yes(p.ethnic_minority),
         ]
 
 
 def product_rows(qs: QuerySet[Product]) -> Iterator[list[Any]]:
-    qs = qs.select_related("producer", "product_set", "commune__province").prefetch_related("packs")
-    for p in qs.iterator(chunk_size=1000):
+    qs = qs.select_related("producer", "product_set", "province", "commune", "legacy_district")
+    for p in qs.prefetch_related("packs").iterator(chunk_size=1000):
         packs = list(p.packs.all())
         first = packs[0] if packs else None
         yield [
+            p.pk,
+            p.producer_id,
             p.producer.identifier,
             p.producer.name,
             p.name,
-            p.product_set.code,
-            p.commune.name,
-            "",
-            p.commune.province.name,
+            p.product_set.code if p.product_set else "",
+            p.commune.name if p.commune else "",
+            _district(p),
+            p.province.name,
             p.description,
             p.story,
             first.name if first else "",
@@ -65,36 +75,11 @@ def export_products(qs: QuerySet[Product]) -> bytes:
 
 
 def template_workbook(kind: str) -> bytes:
-    """An empty workbook with the column titles and one example row."""
+    """An empty workbook with the column titles and one example row (no id: a new record)."""
     if kind == "producers":
-        example = [
-            "Hợp tác xã",
-            "HTX Nông nghiệp Ví dụ",
-            "0101234567",
-            "Nguyễn Văn A",
-            "0912345678",
-            "htx@example.vn",
-            "Thôn Đông",
-            "Xã Ba Vì",
-            "",
-            "Hà Nội",
-            "x",
-            "",
-        ]
+        example = ["", "Hợp tác xã", "HTX Nông nghiệp Ví dụ", "0101234567", "Nguyễn Văn A", "0912345678",
+                   "htx@example.vn", "Thôn Đông", "Xã Ba Vì", "", "Hà Nội", "x", ""]  # fmt: skip
         return write_workbook(title="Chủ thể", headers=[t for _n, t in PRODUCER_COLUMNS], rows=[example])
-    example = [
-        "0101234567",
-        "HTX Nông nghiệp Ví dụ",
-        "Chè búp Ba Vì",
-        "1-12",
-        "Tản Lĩnh",
-        "Ba Vì",
-        "Hà Nội",
-        "Chè xanh sao tay",
-        "",
-        "Túi",
-        "200 g",
-        "",
-        "Đang sản xuất",
-    ]
+    example = ["", "", "0101234567", "HTX Nông nghiệp Ví dụ", "Chè búp Ba Vì", "1-12", "Tản Lĩnh", "Ba Vì", "Hà Nội",
+               "Chè xanh sao tay", "", "Túi", "200 g", "", "Đang sản xuất"]  # fmt: skip
     return write_workbook(title="Sản phẩm", headers=[t for _n, t in PRODUCT_COLUMNS], rows=[example])

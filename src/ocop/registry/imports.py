@@ -1,103 +1,61 @@
-"""Excel imports of producers and products: a dry run listing every bad row, then an all-or-nothing commit.
+"""Imports of producers and products: each row matched to the record it is (id, identifier or barcode, else name and
+commune), then created, updated with the fields that change, left unchanged, or set aside for review.
 
-Rows are checked in memory against tables loaded once (places, product sets, producers), so ten
-thousand rows take seconds. Legacy addresses (former district and commune) are converted to today's
-commune; a row whose former commune was split waits for the user to choose.
+Rows are checked in memory against tables loaded once (places, product sets, the user's producers and products), so
+ten thousand rows take seconds. What a published list merely lacks (a tax code, a commune) makes a flagged record or
+a parked row, as the person chooses; what is wrong (a 9-digit tax code, an unknown product set) is an error.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from ocop.core import audit
-from ocop.core.bulk import insert_rows
-from ocop.core.excel import ExcelError, cell_text, read_sheet
+from ocop.core.excel import cell_text
 from ocop.core.models import AuditAction
 from ocop.core.text import fold
-from ocop.places.models import Commune
-from ocop.places.queries import default_province
-from ocop.places.resolver import PlaceResolver
 from ocop.registry import access
 from ocop.registry.columns import (
     FALSE_WORDS,
     KIND_ALIASES,
+    KIND_LABELS,
     PRODUCER_COLUMNS,
     PRODUCER_REQUIRED,
     PRODUCT_COLUMNS,
     PRODUCT_REQUIRED,
-    STATUS_ALIASES,
     TRUE_WORDS,
+    kind_from_name,
 )
-from ocop.registry.enums import ProductStatus
-from ocop.registry.models import Producer, Product, ProductPack, ProductSet
-from ocop.registry.services import PRODUCER_FIELDS, PRODUCT_FIELDS, prepare_producer, product_search_text
-from ocop.registry.validators import validate_gtin
+from ocop.registry.importing import (
+    CREATE,
+    ERROR,
+    UNCHANGED,
+    UPDATE,
+    Choices,
+    Importer,
+    ImportReport,
+    Plan,
+    Progress,
+    RowIssue,
+    stamp,
+)
+from ocop.registry.matching import PlaceStep, ProducerBook, place_key, producer_key
+from ocop.registry.models import ImportMode, IncompleteRows, ParkReason, Producer, Product
+from ocop.registry.services import PRODUCER_FIELDS, producer_search_text, product_search_text
+from ocop.registry.validators import (
+    classify_identifier,
+    normalize_identifier,
+    normalize_phone,
+    validate_phone,
+)
 
-Progress = Callable[[int, int], None]
-
-
-@dataclass
-class RowIssue:
-    row: int
-    column: str
-    message: str
-
-
-@dataclass
-class Choice:
-    row: int
-    legacy: str
-    candidates: list[tuple[int, str, bool]]
-    chosen: int | None = None
-
-
-@dataclass
-class ImportReport:
-    kind: str
-    total: int = 0
-    errors: list[RowIssue] = field(default_factory=list)
-    choices: list[Choice] = field(default_factory=list)
-    created: int = 0
-    committed: bool = False
-
-    @property
-    def pending_choices(self) -> list[Choice]:
-        return [c for c in self.choices if c.chosen is None]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not self.pending_choices
-
-    @property
-    def error_rows(self) -> int:
-        return len({e.row for e in self.errors})
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ImportReport:
-        return cls(
-            kind=data["kind"],
-            total=data["total"],
-            errors=[RowIssue(**e) for e in data["errors"]],
-            choices=[Choice(**{**c, "candidates": [tuple(x) for x in c["candidates"]]}) for c in data["choices"]],
-            created=data["created"],
-            committed=data["committed"],
-        )
-
-
-def _messages(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-    return {"": [str(m) for m in exc.messages]}
+__all__ = ["ImportReport", "RowIssue", "import_kinds", "register_import", "run_import"]  # what upper apps use
 
 
 def _flag(value: Any) -> bool | None:
@@ -113,304 +71,301 @@ def _flag(value: Any) -> bool | None:
     return None
 
 
-class _Importer:
-    columns: list[tuple[str, str]]
-    required: list[str]
-    kind: str
+def _id(plan: Plan, title: str, value: Any) -> int | None:
+    text = cell_text(value)
+    if not text:
+        return None
+    if not text.isdigit():
+        plan.fail(title, _("“%(value)s” is not a record id (a whole number from an export).") % {"value": text})
+        return None
+    return int(text)
 
-    def __init__(self, *, user: Any, choices: dict[int, int] | None = None, progress: Progress | None = None):
-        self.user = user
-        self.choices = choices or {}
-        self.progress = progress
-        self.places = PlaceResolver()
-        province = default_province()
-        self.default_province_id = province.pk if province else None
-        self.allowed_communes = set(access.communes_for_new_records(user).values_list("id", flat=True))
-        self.title = dict(self.columns)
-        self.commune_names = self.places.commune_names
-        self._labels: dict[int, Commune] = {}
-        self._producers: dict[int, Producer] = {}
 
-    def commune_label(self, commune_id: int | None) -> Commune | None:
-        """A light Commune carrying only id and name, so audit entries read well without a query (one shared
-        instance per commune: imports repeat the same few thousand times)."""
-        if commune_id is None:  # waiting for the user's choice: the row is not saved this time
-            return None
-        label = self._labels.get(commune_id)
-        if label is None:
-            label = self._labels[commune_id] = Commune(pk=commune_id, name=self.commune_names[commune_id])
-        return label
+def _too_long(plan: Plan, model: type[Any], title: str, name: str, value: str) -> None:
+    limit = model._meta.get_field(name).max_length
+    if limit and len(value) > limit:
+        plan.fail(title, _("At most %(n)s characters (this cell has %(m)s).") % {"n": limit, "m": len(value)})
 
-    def producer_label(self, producer_id: int, name: str) -> Producer:
-        """The same for the producer an imported product belongs to."""
-        label = self._producers.get(producer_id)
-        if label is None:
-            label = self._producers[producer_id] = Producer(pk=producer_id, name=name)
-        return label
 
-    def error(self, report: ImportReport, row: int, field_name: str, message: str) -> None:
-        report.errors.append(RowIssue(row=row, column=self.title.get(field_name, field_name), message=message))
+def _show(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "x" if value else ""
+    return "" if value is None else value
 
-    def place(self, report: ImportReport, number: int, values: dict[str, Any]) -> tuple[int | None, int | None]:
-        match = self.places.resolve(
-            province=values.get("province"),
-            commune=values.get("commune"),
-            district=values.get("district"),
-            default_province_id=self.default_province_id,
+
+class _RegistryImporter(Importer):
+    """What the producer and product imports share: the place step and the audit of what they saved."""
+
+    def begin(self, report: ImportReport) -> None:
+        self.places = PlaceStep(user=self.user, report=report, choices=self.choices, incomplete=self.incomplete)
+        self.commune_names = self.places.parser.commune_names
+
+    def place_text(self, plan: Plan, values: dict[str, Any]) -> tuple[str, str, str, str]:
+        return (
+            self.text(plan, values, "address"),
+            self.text(plan, values, "commune"),
+            self.text(plan, values, "district"),
+            self.text(plan, values, "province"),
         )
-        if match.error:
-            self.error(report, number, match.column or "commune", match.error)
-            return None, None
-        if match.needs_choice:
-            chosen = self.choices.get(number)
-            valid = {c[0] for c in match.candidates}
-            legacy = f"{values.get('commune')}, {values.get('district') or ''}".strip(", ")
-            report.choices.append(
-                Choice(
-                    row=number, legacy=legacy, candidates=match.candidates, chosen=chosen if chosen in valid else None
-                )
-            )
-            return (chosen if chosen in valid else None), match.legacy_commune_id
-        return match.commune_id, match.legacy_commune_id
 
-    def rows(self, source: IO[bytes] | str) -> list[tuple[int, dict[str, Any]]]:
-        sheet = read_sheet(source, required=self.required)
-        by_title = {title: name for name, title in self.columns}
-        return [(n, {by_title[k]: v for k, v in r.items() if k in by_title}) for n, r in sheet.rows]
+    def commune_name(self, commune_id: int | None) -> str:
+        return self.commune_names.get(commune_id, "") if commune_id else ""
 
-    def run(self, source: IO[bytes] | str, *, commit: bool) -> ImportReport:
-        report = ImportReport(kind=self.kind)
-        try:
-            rows = self.rows(source)
-        except ExcelError as exc:
-            report.errors.append(RowIssue(row=0, column="", message=str(exc)))
-            return report
-        report.total = len(rows)
-        if not rows:
-            report.errors.append(RowIssue(row=0, column="", message=_("The workbook has no data rows.")))
-            return report
-        built = self.check(report, rows)
-        if commit and report.ok:
-            with transaction.atomic():
-                report.created = self.save(built)
-            report.committed = True
-        return report
-
-    def tick(self, done: int, total: int) -> None:
-        if self.progress and (done % 250 == 0 or done == total):
-            self.progress(done, total)
-
-    def check(self, report: ImportReport, rows: list[tuple[int, dict[str, Any]]]) -> list[Any]:
-        raise NotImplementedError
-
-    def save(self, built: list[Any]) -> int:
-        raise NotImplementedError
+    def audit_changes(self, plans: list[Plan], objs: list[Any]) -> None:
+        audit.record_each(
+            actor=self.user,
+            action=AuditAction.IMPORT,
+            entries=[(obj, plan.changes) for plan, obj in zip(plans, objs, strict=True)],
+        )
 
 
-class ProducerImporter(_Importer):
+class ProducerImporter(_RegistryImporter):
     columns = PRODUCER_COLUMNS
     required = PRODUCER_REQUIRED
     kind = "producers"
+    result_kind = "producer"
 
-    def check(self, report: ImportReport, rows: list[tuple[int, dict[str, Any]]]) -> list[Producer]:
-        identifiers = [cell_text(v.get("identifier")).replace(" ", "").upper() for _n, v in rows]
-        taken = set(
-            Producer.objects.filter(identifier__in=[i for i in identifiers if i]).values_list("identifier", flat=True)
-        )
-        seen: dict[str, int] = {}
-        built: list[Producer] = []
+    def plan_rows(self, report: ImportReport, rows: list[tuple[int, dict[str, Any]]]) -> list[Plan]:
+        self.begin(report)
+        present = set(rows[0][1]) if rows else set()
+        identifiers = {normalize_identifier(cell_text(v.get("identifier"))) for _n, v in rows} - {""}
+        self.book = ProducerBook(self.user, identifiers)
+        seen_identifier: dict[str, int] = {}
+        plans = []
         for index, (number, values) in enumerate(rows, start=1):
             self.tick(index, len(rows))
-            before = len(report.errors)
-            kind = KIND_ALIASES.get(fold(cell_text(values.get("kind"))))
-            if kind is None:
-                self.error(
-                    report, number, "kind", _("Unknown producer type “%(value)s”.") % {"value": values.get("kind")}
-                )
-            flags = {}
-            for name in ("women_led", "ethnic_minority"):
-                flags[name] = _flag(values.get(name))
-                if flags[name] is None:
-                    self.error(report, number, name, _("Write “x” or “có” for yes, leave empty for no."))
-            commune_id, legacy_id = self.place(report, number, values)
-            if commune_id is not None and commune_id not in self.allowed_communes:
-                self.error(report, number, "commune", _("You may not register producers in this commune."))
-            # Rows whose places or references did not resolve are reported and never saved.
-            producer = Producer(  # type: ignore[misc]
-                kind=kind or "",
-                name=cell_text(values.get("name")),
-                identifier=cell_text(values.get("identifier")),
-                legal_representative=cell_text(values.get("legal_representative")),
-                phone=cell_text(values.get("phone")),
-                email=cell_text(values.get("email")),
-                address=cell_text(values.get("address")),
-                commune_id=commune_id,
-                legacy_commune_id=legacy_id,
-                women_led=bool(flags["women_led"]),
-                ethnic_minority=bool(flags["ethnic_minority"]),
+            plan = self.plan_row(number, values, present, seen_identifier)
+            plans.append(plan)
+        return plans
+
+    def plan_row(self, number: int, values: dict[str, Any], present: set[str], seen_identifier: dict[str, int]) -> Plan:
+        plan = Plan(row=number, action=CREATE, cells=self.cells(values))
+        t = self.title
+        name = self.text(plan, values, "name")
+        if not name:
+            plan.fail(t["name"], _("The producer's name is required."))
+        raw_kind = self.text(plan, values, "kind")
+        kind = KIND_ALIASES.get(fold(raw_kind)) if raw_kind else kind_from_name(name)
+        if kind is None:
+            message = (
+                _("Unknown producer type “%(value)s”.") % {"value": raw_kind}
+                if raw_kind
+                else _("Write the producer's type (Doanh nghiệp, Hợp tác xã, Tổ hợp tác, Hộ kinh doanh, Khác).")
             )
-            if kind is not None:
+            plan.fail(t["kind"], message)
+        fields: dict[str, Any] = {
+            "name": name,
+            "identifier": normalize_identifier(self.text(plan, values, "identifier")),
+            "legal_representative": self.text(plan, values, "legal_representative"),
+            "phone": normalize_phone(self.text(plan, values, "phone")),
+            "email": self.text(plan, values, "email"),
+        }
+        for key in ("name", "identifier", "legal_representative", "phone", "email"):
+            _too_long(plan, Producer, t[key], key, fields[key])
+        for key in ("women_led", "ethnic_minority"):
+            if key in present:
+                flag = _flag(values.get(key))
+                if flag is None:
+                    plan.fail(t[key], _("Write “x” or “có” for yes, leave empty for no."))
+                fields[key] = bool(flag)
+        if kind is not None and fields["identifier"] != "":
+            try:
+                classify_identifier(kind, fields["identifier"])
+            except ValidationError as exc:
+                plan.fail(t["identifier"], exc.messages[0])
+        for key, check in (("phone", validate_phone), ("email", validate_email)):
+            if fields[key]:
                 try:
-                    prepare_producer(producer, check_unique=False)
+                    check(fields[key])
                 except ValidationError as exc:
-                    for name, msgs in _messages(exc).items():
-                        if name in ("commune", "legacy_commune", "identifier_kind"):
-                            continue
-                        for m in msgs:
-                            self.error(report, number, name, m)
-            if producer.identifier:
-                if producer.identifier in taken:
-                    self.error(
-                        report,
-                        number,
-                        "identifier",
-                        _("A producer with identifier “%(value)s” is already registered.")
-                        % {"value": producer.identifier},
-                    )
-                elif producer.identifier in seen:
-                    self.error(
-                        report,
-                        number,
-                        "identifier",
-                        _("Identifier “%(value)s” is repeated from row %(row)s.")
-                        % {"value": producer.identifier, "row": seen[producer.identifier]},
-                    )
+                    plan.fail(t[key], exc.messages[0])
+        address, commune, district, province = self.place_text(plan, values)
+        has_commune_columns = bool(commune or district)
+        place_source = ", ".join(x for x in (commune, district, province) if x) if has_commune_columns else address
+        place = self.places.resolve(
+            plan,
+            self.places.address(text=address, commune=commune, district=district, province=province),
+            column=t["commune"] if has_commune_columns or not address else t["address"],
+            text=place_source,
+        )
+        # The street line; when the commune could not be placed, the whole address as written (nothing is lost).
+        fields["address"] = address if has_commune_columns or place.commune_id is None else (place.street or address)
+        _too_long(plan, Producer, t["address"], "address", fields["address"])
+        ident = fields["identifier"]
+        if ident:
+            if ident in seen_identifier:
+                plan.fail(
+                    t["identifier"],
+                    _("Identifier “%(value)s” is repeated from row %(row)s.")
+                    % {"value": ident, "row": seen_identifier[ident]},
+                )
+            seen_identifier.setdefault(ident, number)
+        plan.label = name
+        if plan.action == ERROR or kind is None:
+            return plan
+        existing = self.match(plan, values, fields, place)
+        if plan.action == ERROR:
+            return plan
+        if existing is None:
+            self.plan_new(plan, kind, fields, place)
+        else:
+            self.plan_update(plan, existing, kind if raw_kind else None, fields, place)
+        return plan
+
+    def match(self, plan: Plan, values: dict[str, Any], fields: dict[str, Any], place: Any) -> Producer | None:
+        t = self.title
+        pk = _id(plan, t["id"], values.get("id"))
+        if pk is not None:
+            found = self.book.by_id.get(pk)
+            if found is None:
+                plan.fail(t["id"], _("No producer with id %(id)s that you may edit.") % {"id": pk})
+            return found
+        ident = fields["identifier"]
+        if ident:
+            found = self.book.by_identifier.get(ident)
+            if found is None and ident in self.book.taken_elsewhere:
+                plan.fail(
+                    t["identifier"],
+                    _("A producer with identifier “%(value)s” is already registered.") % {"value": ident},
+                )
+            if found is not None:
+                return found
+        same = self.choices.same.get(plan.row)
+        if same and same != "new":
+            found = self.book.by_id.get(int(same)) if same.isdigit() else None
+            if found is not None:
+                return found
+        named = [p for p in self.book.named(fields["name"], place) if not (ident and p.identifier)]
+        if len(named) > 1:
+            plan.fail(
+                t["name"],
+                _("Several producers are called “%(name)s” here: give the id (ID column) of the one meant.")
+                % {"name": fields["name"]},
+            )
+            return None
+        if named:
+            return named[0]
+        key = (producer_key(fields["name"]), place_key(place.commune_id, place.legacy_district_id))
+        first = self.book.planned.get(key)
+        if first is not None:
+            plan.fail(t["name"], _("The same producer as row %(row)s.") % {"row": first.row})
+            return None
+        self.book.planned[key] = plan
+        if same != "new" and not ident:  # a row with its own identifier is its own producer
+            plan.similar = self.book.look_alikes(fields["name"], place, plan)
+            if plan.similar:
+                plan.review(ParkReason.SIMILAR)
+        return None
+
+    def plan_new(self, plan: Plan, kind: str, fields: dict[str, Any], place: Any) -> None:
+        producer = Producer(
+            kind=kind,
+            province_id=place.province_id,
+            commune=self.places.label(place.commune_id),
+            legacy_commune_id=place.legacy_commune_id,
+            legacy_district_id=place.legacy_district_id if place.commune_id is None else None,
+            **{k: fields.get(k, False if k in ("women_led", "ethnic_minority") else "") for k in (
+                "name", "identifier", "legal_representative", "phone", "email", "address", "women_led",
+                "ethnic_minority")},
+        )  # fmt: skip
+        producer.identifier_kind = classify_identifier(kind, producer.identifier) if producer.identifier else ""
+        producer.search_text = producer_search_text(producer)
+        plan.obj = producer
+        flags = producer.data_flags
+        plan.flags = [str(f.label) for f in flags]
+        self.places.incomplete_rows(plan, flags)
+
+    def plan_update(self, plan: Plan, producer: Producer, kind: str | None, fields: dict[str, Any], place: Any) -> None:
+        t = self.title
+        wanted: dict[str, Any] = {k: v for k, v in fields.items() if v != "" or isinstance(v, bool)}
+        if kind:
+            wanted["kind"] = kind
+        if place.commune_id is not None:
+            wanted["commune_id"] = place.commune_id
+            if place.legacy_commune_id:
+                wanted["legacy_commune_id"] = place.legacy_commune_id
+            wanted["legacy_district_id"] = None
+        elif producer.commune_id is None and place.legacy_district_id:
+            wanted["legacy_district_id"] = place.legacy_district_id
+        titles = {"commune_id": t["commune"], "legacy_commune_id": t["district"], "legacy_district_id": t["district"]}
+        for name, value in wanted.items():
+            before = getattr(producer, name)
+            if before != value:
+                if name == "commune_id":
+                    shown = [self.commune_name(before), self.commune_name(value)]
+                elif name == "kind":
+                    shown = [KIND_LABELS.get(before, before), KIND_LABELS.get(value, value)]  # type: ignore[call-overload]
                 else:
-                    seen[producer.identifier] = number
-            if len(report.errors) == before:
-                producer.commune = self.commune_label(producer.commune_id)  # type: ignore[assignment]
-                built.append(producer)
-        return built
+                    shown = [_show(before), _show(value)]
+                if name not in ("legacy_commune_id", "legacy_district_id"):
+                    plan.changes[titles.get(name) or t.get(name, name)] = shown
+                setattr(producer, name, value)
+        if producer.commune_id is not None:
+            producer.province_id = place.province_id or producer.province_id
+        plan.record = producer.pk
+        plan.obj = producer
+        plan.flags = [str(f.label) for f in producer.data_flags]
+        plan.action = UPDATE if plan.changes else UNCHANGED
+        if plan.changes and producer.identifier:
+            producer.identifier_kind = classify_identifier(producer.kind, producer.identifier)
+        producer.search_text = producer_search_text(producer)
 
-    def save(self, built: list[Producer]) -> int:
-        Producer.objects.bulk_create(built, batch_size=500)
-        audit.record_many(actor=self.user, action=AuditAction.IMPORT, objs=built, fields=PRODUCER_FIELDS)
-        return len(built)
+    def save(self, plans: list[Plan]) -> None:
+        new = [p for p in plans if p.action == CREATE]
+        changed = [p for p in plans if p.action == UPDATE]
+        created = [p.obj for p in new]
+        Producer.objects.bulk_create(created, batch_size=500)
+        audit.record_many(actor=self.user, action=AuditAction.IMPORT, objs=created, fields=PRODUCER_FIELDS)
+        if changed:
+            objs = [p.obj for p in changed]
+            stamp(objs)
+            Producer.objects.bulk_update(objs, [*PRODUCER_UPDATED], batch_size=500)
+            self.audit_changes(changed, objs)
+            _rename_products(objs)
 
 
-class ProductImporter(_Importer):
+PRODUCER_UPDATED = (
+    "kind", "name", "identifier", "identifier_kind", "legal_representative", "phone", "email", "address", "province",
+    "commune", "legacy_commune", "legacy_district", "women_led", "ethnic_minority", "search_text", "updated_at",
+)  # fmt: skip
+
+
+def _rename_products(producers: list[Producer]) -> None:
+    """A producer's products are found by its name too: their search text follows a new name."""
+    names = {p.pk: p.name for p in producers}
+    products = list(Product.objects.filter(producer_id__in=list(names)).only("id", "name", "producer_id"))
+    for product in products:
+        product.search_text = product_search_text(product, names[product.producer_id])
+    Product.objects.bulk_update(products, ["search_text"], batch_size=500)
+
+
+class ProductImporter(_RegistryImporter):
     columns = PRODUCT_COLUMNS
     required = PRODUCT_REQUIRED
     kind = "products"
+    result_kind = "product"
 
-    def check(
-        self, report: ImportReport, rows: list[tuple[int, dict[str, Any]]]
-    ) -> list[tuple[Product, ProductPack | None]]:
-        sets: dict[str, int] = {}
-        set_objects: dict[int, ProductSet] = {}
-        for ps in ProductSet.objects.filter(is_active=True).only("id", "code", "name"):
-            sets[fold(ps.code)] = ps.pk
-            sets[fold(ps.name)] = ps.pk
-            set_objects[ps.pk] = ps
-        wanted = {cell_text(v.get("producer_identifier")).replace(" ", "").upper() for _n, v in rows} - {""}
-        writable = access.producers_writable_by(self.user)
-        by_identifier: dict[str, tuple[int, str]] = {}
-        wanted_list = sorted(wanted)
-        for start in range(0, len(wanted_list), 500):
-            for pk, ident, name in writable.filter(identifier__in=wanted_list[start : start + 500]).values_list(
-                "id", "identifier", "name"
-            ):
-                by_identifier[ident] = (pk, name)
-        names_wanted = {fold(cell_text(v.get("producer_name"))) for _n, v in rows if not v.get("producer_identifier")}
-        by_name: dict[str, list[tuple[int, str]]] = {}
-        if names_wanted - {""}:
-            for pk, name in writable.values_list("id", "name"):
-                if fold(name) in names_wanted:
-                    by_name.setdefault(fold(name), []).append((pk, name))
-        built: list[tuple[Product, ProductPack | None]] = []
-        for index, (number, values) in enumerate(rows, start=1):
-            self.tick(index, len(rows))
-            before = len(report.errors)
-            ident = cell_text(values.get("producer_identifier")).replace(" ", "").upper()
-            producer: tuple[int, str] | None = None
-            if ident:
-                producer = by_identifier.get(ident)
-                if producer is None:
-                    self.error(
-                        report,
-                        number,
-                        "producer_identifier",
-                        _("No producer with identifier “%(value)s” that you may edit.") % {"value": ident},
-                    )
-            else:
-                candidates = by_name.get(fold(cell_text(values.get("producer_name"))), [])
-                if len(candidates) == 1:
-                    producer = candidates[0]
-                else:
-                    self.error(
-                        report,
-                        number,
-                        "producer_name",
-                        _("Give the producer's identifier: no single producer you may edit is called “%(value)s”.")
-                        % {"value": cell_text(values.get("producer_name"))},
-                    )
-            set_id = sets.get(fold(cell_text(values.get("product_set"))))
-            if set_id is None:
-                self.error(
-                    report,
-                    number,
-                    "product_set",
-                    _("Unknown product set “%(value)s”.") % {"value": cell_text(values.get("product_set"))},
-                )
-            status = STATUS_ALIASES.get(fold(cell_text(values.get("status"))) or "active")
-            if status is None:
-                self.error(report, number, "status", _("Unknown status “%(value)s”.") % {"value": values.get("status")})
-            commune_id, legacy_id = self.place(report, number, values)
-            product = Product(  # type: ignore[misc]
-                producer_id=producer[0] if producer else None,
-                name=cell_text(values.get("name")),
-                product_set_id=set_id,
-                commune_id=commune_id,
-                legacy_commune_id=legacy_id,
-                description=cell_text(values.get("description")),
-                story=cell_text(values.get("story")),
-                status=status or ProductStatus.ACTIVE,
-            )
-            try:
-                product.full_clean(exclude=["producer", "product_set", "commune", "legacy_commune", "search_text"])
-            except ValidationError as exc:
-                for name, msgs in _messages(exc).items():
-                    for m in msgs:
-                        self.error(report, number, name, m)
-            pack = None
-            pack_name, gtin = cell_text(values.get("pack")), cell_text(values.get("gtin"))
-            if pack_name or gtin:
-                try:
-                    validate_gtin(gtin)
-                except ValidationError as exc:
-                    self.error(report, number, "gtin", str(exc.messages[0]))
-                pack = ProductPack(
-                    name=pack_name or product.name[:120], size=cell_text(values.get("size"))[:60], gtin=gtin
-                )
-            if len(report.errors) == before and producer is not None:
-                product.search_text = product_search_text(product, producer[1])
-                product.producer = self.producer_label(producer[0], producer[1])
-                product.product_set = set_objects[product.product_set_id]
-                product.commune = self.commune_label(product.commune_id)  # type: ignore[assignment]
-                built.append((product, pack))
-        return built
+    def plan_rows(self, report: ImportReport, rows: list[tuple[int, dict[str, Any]]]) -> list[Plan]:
+        from ocop.registry.product_rows import ProductRows
 
-    def save(self, built: list[tuple[Product, ProductPack | None]]) -> int:
-        products = [p for p, _pack in built]
-        now = timezone.now()
-        Product.objects.bulk_create(products, batch_size=500)
-        insert_rows(
-            ProductPack,
-            ["created_at", "updated_at", "product_id", "name", "size", "gtin"],
-            ((now, now, product.pk, pack.name, pack.size, pack.gtin) for product, pack in built if pack is not None),
-        )
-        audit.record_many(actor=self.user, action=AuditAction.IMPORT, objs=products, fields=PRODUCT_FIELDS)
-        return len(products)
+        self.begin(report)
+        return ProductRows(self, rows).plan()
+
+    def save(self, plans: list[Plan]) -> None:
+        from ocop.registry.product_rows import save_products
+
+        save_products(self, plans)
 
 
-IMPORTERS: dict[str, type[_Importer]] = {"producers": ProducerImporter, "products": ProductImporter}
+IMPORTERS: dict[str, type[Importer]] = {"producers": ProducerImporter, "products": ProductImporter}
 
 
 @dataclass(frozen=True)
 class OtherImport:
-    """An import that an upper app adds (the criteria catalogue), with its own rules of who may run it."""
+    """An import that an upper app adds (the criteria catalogue, sales, the recognition history), with its own rules
+    of who may run it."""
 
-    runner: Callable[..., ImportReport]  # (source, *, user, commit) → ImportReport
+    importer: type[Importer]
     allowed: Callable[[Any], bool]
     template: Callable[[], bytes]
     title: Any  # a lazy translation
@@ -428,10 +383,34 @@ def import_kinds() -> list[str]:
     return sorted([*IMPORTERS, *OTHER_IMPORTS])
 
 
+def importer_class(kind: str) -> type[Importer]:
+    if kind in OTHER_IMPORTS:
+        return OTHER_IMPORTS[kind].importer
+    if kind not in IMPORTERS:
+        raise ValueError(kind)
+    return IMPORTERS[kind]
+
+
 def can_import(user: Any, kind: str) -> bool:
     if kind in OTHER_IMPORTS:
         return OTHER_IMPORTS[kind].allowed(user)
     return kind in IMPORTERS and access.can_create_producer(user)
+
+
+def make_importer(
+    kind: str,
+    *,
+    user: Any,
+    choices: Choices | None = None,
+    progress: Progress | None = None,
+    mode: str = ImportMode.ALL_OR_NOTHING,
+    incomplete: str = IncompleteRows.CREATE,
+    job: Any = None,
+) -> Importer:
+    cls = importer_class(kind)
+    if not can_import(user, kind):
+        raise PermissionDenied
+    return cls(user=user, choices=choices, progress=progress, mode=mode, incomplete=incomplete, job=job)
 
 
 def run_import(
@@ -440,14 +419,15 @@ def run_import(
     *,
     user: Any,
     commit: bool,
-    choices: dict[int, int] | None = None,
+    choices: Choices | None = None,
     progress: Progress | None = None,
+    mode: str = ImportMode.ALL_OR_NOTHING,
+    incomplete: str = IncompleteRows.CREATE,
+    job: Any = None,
 ) -> ImportReport:
-    """Check (and with commit=True, save) a workbook. Nothing is written unless every row is good."""
-    if kind in OTHER_IMPORTS:
-        return OTHER_IMPORTS[kind].runner(source, user=user, commit=commit)
-    if kind not in IMPORTERS:
-        raise ValueError(kind)
-    if not access.can_create_producer(user):
-        raise PermissionDenied
-    return IMPORTERS[kind](user=user, choices=choices, progress=progress).run(source, commit=commit)
+    """Check (and with commit=True, save) a workbook: all rows or none, or (mode park) the good rows with the rest
+    parked for review."""
+    importer = make_importer(
+        kind, user=user, choices=choices, progress=progress, mode=mode, incomplete=incomplete, job=job
+    )
+    return importer.run(source, commit=commit)

@@ -1,66 +1,84 @@
-"""Import jobs: a workbook is stored, checked, then committed; large ones run on the task worker."""
+"""Import jobs. The upload request only stores the workbook and queues it; the task worker reads it (bounded, in a
+child process under a memory ceiling), checks every row, and later saves. A worker that dies mid-job leaves a job
+that is detected as abandoned (core.jobs) and can be run again: nothing of it was saved, the save being one
+transaction."""
 
 from __future__ import annotations
 
 from typing import IO, Any
 
-from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.db import transaction
 from django.tasks import task
 from django.utils.translation import gettext as _
 
-from ocop.core.excel import ExcelError, read_sheet
-from ocop.registry.imports import ImportReport, RowIssue, run_import
-from ocop.registry.models import ImportJob, ImportStatus
+from ocop.core import jobs as leases
+from ocop.registry.importing import Choices, ImportReport
+from ocop.registry.imports import can_import, run_import
+from ocop.registry.models import ImportJob, ImportMode, ImportStatus, IncompleteRows
 
 
-def _row_count(job: ImportJob) -> int:
-    try:
-        with job.file.open("rb") as fh:
-            # Counting the rows costs a read of the sheet; a workbook's own dimension tag may be missing.
-            return sum(1 for _row in read_sheet(fh, required=[]).rows)
-    except ExcelError:
-        return 0
+def _queue(job: ImportJob) -> None:
+    job_id = job.pk
+    transaction.on_commit(lambda: process_import.enqueue(job_id=job_id))
 
 
 @transaction.atomic
 def start_import(*, kind: str, upload: IO[bytes], original_name: str, by: Any) -> ImportJob:
-    """Store the workbook and check it: here if small, on the worker if large. Side effects: a task."""
+    """Store the workbook and queue its dry run on the worker. Side effects: a stored file, a task."""
+    if not can_import(by, kind):
+        raise PermissionDenied
     job = ImportJob(kind=kind, created_by=by, original_name=original_name[:255])
     job.file.save("import.xlsx", File(upload), save=False)
-    job.save()
-    job.total = _row_count(job)
-    job.background = job.total > settings.OCOP_IMPORT_BACKGROUND_ROWS
-    job.save(update_fields=["total", "background", "updated_at"])
-    if job.background:
-        job_id = job.pk
-        transaction.on_commit(lambda: process_import.enqueue(job_id=job_id, commit=False))
-    else:
-        execute(job, commit=False)
+    try:
+        job.save()
+    except Exception:
+        job.file.delete(save=False)
+        raise
+    _queue(job)
     return job
 
 
-def commit_import(*, job: ImportJob, choices: dict[int, int]) -> ImportJob:
-    """Save a checked import with the user's choices for split communes; all rows or none."""
-    job.choices = {str(k): v for k, v in choices.items()}
-    job.status = ImportStatus.QUEUED
-    job.processed = 0
-    job.save(update_fields=["choices", "status", "processed", "updated_at"])
-    if job.background:
-        job_id = job.pk
-        transaction.on_commit(lambda: process_import.enqueue(job_id=job_id, commit=True))
-    else:
-        execute(job, commit=True)
+@transaction.atomic
+def queue_import(*, job: ImportJob, by: Any, commit: bool, choices: Choices, mode: str, incomplete: str) -> ImportJob:
+    """Check the file again with the person's choices, or (commit) save it: all rows or none, or the good rows with
+    the rest parked. Side effects: a task."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.created_by_id != getattr(by, "pk", None) or not can_import(by, job.kind):
+        raise PermissionDenied
+    if job.status != ImportStatus.CHECKED:
+        raise ValueError(job.status)
+    job.choices = choices.as_dict()
+    job.mode = ImportMode(mode)
+    job.incomplete = IncompleteRows(incomplete)
+    job.commit = commit
+    job.status, job.processed = ImportStatus.QUEUED, 0
+    job.save(update_fields=["choices", "mode", "incomplete", "commit", "status", "processed", "updated_at"])
+    _queue(job)
     return job
 
 
-def execute(job: ImportJob, *, commit: bool) -> ImportReport:
-    job.status = ImportStatus.SAVING if commit else ImportStatus.CHECKING
-    job.save(update_fields=["status", "updated_at"])
+@transaction.atomic
+def rerun_import(*, job: ImportJob, by: Any) -> ImportJob:
+    """Run a failed job again (its worker died, or an unexpected error stopped it): the same step, from the start."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.created_by_id != getattr(by, "pk", None):
+        raise PermissionDenied
+    if job.status != ImportStatus.FAILED or not job.file:
+        raise ValueError(job.status)
+    job.status, job.processed, job.failure = ImportStatus.QUEUED, 0, ""
+    job.save(update_fields=["status", "processed", "failure", "updated_at"])
+    _queue(job)
+    return job
+
+
+def execute(job: ImportJob) -> ImportReport:
+    """Run the job's step (dry run, or commit) under this worker's lease."""
+    leases.take(job, status=ImportStatus.SAVING if job.commit else ImportStatus.CHECKING, processed=0)
 
     def progress(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(processed=done, total=total)
+        leases.beat(ImportJob, job.pk, processed=done, total=total)
 
     try:
         with job.file.open("rb") as fh:
@@ -68,37 +86,34 @@ def execute(job: ImportJob, *, commit: bool) -> ImportReport:
                 job.kind,
                 fh,
                 user=job.created_by,
-                commit=commit,
-                choices={int(k): int(v) for k, v in job.choices.items()},
+                commit=job.commit,
+                choices=Choices.from_dict(job.choices),
                 progress=progress,
+                mode=job.mode,
+                incomplete=job.incomplete,
+                job=job,
             )
     except Exception:
-        report = ImportReport(
-            kind=job.kind,
-            errors=[
-                RowIssue(
-                    row=0,
-                    column="",
-                    message=_(
-                        "The import stopped on an unexpected error; nothing was saved. "
-                        "Please report it to the administrator."
-                    ),
-                )
-            ],
+        message = _("The import stopped on an unexpected error; nothing was saved. Press “Run again”, or report it.")
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, failure=message, report=ImportReport(kind=job.kind).as_dict()
         )
-        job.status = ImportStatus.FAILED
-        job.report = report.as_dict()
-        job.save(update_fields=["status", "report", "updated_at"])
         raise
     job.report = report.as_dict()
-    job.total = report.total
-    job.processed = report.total
-    job.status = ImportStatus.DONE if report.committed else ImportStatus.CHECKED
-    job.save(update_fields=["report", "total", "processed", "status", "updated_at"])
+    job.total = job.processed = report.total
+    if report.file_error:
+        # A file we will not read is not kept: nothing refers to it.
+        job.status = ImportStatus.REFUSED
+        job.file.delete(save=False)
+    else:
+        job.status = ImportStatus.DONE if report.committed else ImportStatus.CHECKED
+    job.save(update_fields=["report", "total", "processed", "status", "file", "updated_at"])
     return report
 
 
 @task()
-def process_import(*, job_id: int, commit: bool) -> None:
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    execute(job, commit=commit)
+def process_import(*, job_id: int) -> None:
+    job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
+    if job is None or job.status != ImportStatus.QUEUED:
+        return  # already run (a task enqueued twice), or withdrawn
+    execute(job)

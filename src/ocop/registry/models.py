@@ -12,9 +12,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ocop.core.models import TimeStampedModel
-from ocop.places.models import Commune, LegacyCommune
-from ocop.registry.enums import DocumentKind, DocumentState, IdentifierKind, ProducerKind, ProductStatus
+from ocop.core.models import LeasedJob, TimeStampedModel
+from ocop.places.models import Commune, LegacyCommune, LegacyDistrict, Province
+from ocop.registry.enums import (
+    IDENTIFIED_KINDS,
+    DataFlag,
+    DocumentKind,
+    DocumentState,
+    IdentifierKind,
+    ProducerKind,
+    ProductStatus,
+)
 
 EXPIRING_DAYS = 30
 
@@ -55,6 +63,29 @@ class ProductSet(TimeStampedModel):
         return self.name
 
 
+def place_label(record: Producer | Product) -> str:
+    """Where the record is, for lists and pages: its commune, else what an incomplete list told (a former district)."""
+    if record.commune_id is not None:
+        return record.commune.name  # type: ignore[union-attr]
+    if record.legacy_district_id is not None:
+        return str(_("commune not determined (former %(district)s)") % {"district": record.legacy_district.name})  # type: ignore[union-attr]
+    return str(_("commune not determined"))
+
+
+def place_flags(record: Producer | Product) -> list[DataFlag]:
+    if record.commune_id is not None:
+        return []
+    return [DataFlag.DISTRICT_ONLY if record.legacy_district_id is not None else DataFlag.NO_COMMUNE]
+
+
+def incomplete_q(*, producers: bool) -> Q:
+    """Records with a data flag, for a "needs completing" filter."""
+    q = Q(commune__isnull=True)
+    if producers:
+        return q | Q(identifier="", kind__in=IDENTIFIED_KINDS)
+    return q | Q(product_set__isnull=True)
+
+
 class Producer(TimeStampedModel):
     kind = models.CharField(_("type"), max_length=24, choices=ProducerKind.choices)
     name = models.CharField(_("name"), max_length=255)
@@ -66,7 +97,14 @@ class Producer(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="producers", verbose_name=_("commune"))
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="producers", verbose_name=_("province")
+    )
+    # Empty only for a record entered from a list that names no commune we can place (a former district only, or a
+    # commune merged before 2025 that our places data lacks): the record says so, it is not guessed.
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="producers", verbose_name=_("commune")
+    )
     legacy_commune = models.ForeignKey(
         LegacyCommune,
         on_delete=models.PROTECT,
@@ -74,6 +112,14 @@ class Producer(TimeStampedModel):
         blank=True,
         related_name="producers",
         verbose_name=_("former commune (before 1 July 2025)"),
+    )
+    legacy_district = models.ForeignKey(
+        LegacyDistrict,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="producers",
+        verbose_name=_("former district (before 1 July 2025)"),
     )
     women_led = models.BooleanField(_("led by a woman"), default=False)
     ethnic_minority = models.BooleanField(_("ethnic-minority owned"), default=False)
@@ -96,6 +142,18 @@ class Producer(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def place(self) -> str:
+        return place_label(self)
+
+    @property
+    def data_flags(self) -> list[DataFlag]:
+        """What the record still lacks (a list entered from history often has no tax code or commune)."""
+        flags = place_flags(self)
+        if not self.identifier and self.kind in IDENTIFIED_KINDS:
+            flags.insert(0, DataFlag.NO_IDENTIFIER)
+        return flags
+
 
 class ProducerMember(TimeStampedModel):
     """A user account that acts for a producer (the producer role's scope)."""
@@ -113,11 +171,25 @@ class Product(TimeStampedModel):
         Producer, on_delete=models.PROTECT, related_name="products", verbose_name=_("producer")
     )
     name = models.CharField(_("name"), max_length=255)
+    # Empty only for a product entered from a recognition list that gives no product set (see Producer.commune).
     product_set = models.ForeignKey(
-        ProductSet, on_delete=models.PROTECT, related_name="products", verbose_name=_("product set")
+        ProductSet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("product set"),
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="products", verbose_name=_("province")
     )
     commune = models.ForeignKey(
-        Commune, on_delete=models.PROTECT, related_name="products", verbose_name=_("commune of production")
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("commune of production"),
     )
     legacy_commune = models.ForeignKey(
         LegacyCommune,
@@ -126,6 +198,14 @@ class Product(TimeStampedModel):
         blank=True,
         related_name="products",
         verbose_name=_("former commune (before 1 July 2025)"),
+    )
+    legacy_district = models.ForeignKey(
+        LegacyDistrict,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("former district (before 1 July 2025)"),
     )
     description = models.TextField(_("description"), blank=True)
     story = models.TextField(_("product story"), blank=True)
@@ -145,7 +225,7 @@ class Product(TimeStampedModel):
             # The dashboards count OCOP products per commune, stars, set and producer from this index alone. Status
             # first: a commune-first index drew the province's product searches away from the commune index.
             models.Index(
-                fields=["ocop_status", "ocop_until", "commune", "ocop_stars", "product_set", "producer"],
+                fields=["ocop_status", "ocop_until", "province", "commune", "ocop_stars", "product_set", "producer"],
                 name="product_ocop_stats",
             ),
         ]
@@ -154,6 +234,17 @@ class Product(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def place(self) -> str:
+        return place_label(self)
+
+    @property
+    def data_flags(self) -> list[DataFlag]:
+        flags = place_flags(self)
+        if self.product_set_id is None:
+            flags.append(DataFlag.NO_SET)
+        return flags
 
 
 class ProductPack(TimeStampedModel):
@@ -251,27 +342,44 @@ class ImportStatus(models.TextChoices):
     SAVING = "saving", _("Saving")
     DONE = "done", _("Imported")
     FAILED = "failed", _("Failed")
+    REFUSED = "refused", _("Refused")
+
+
+class ImportMode(models.TextChoices):
+    ALL_OR_NOTHING = "all", _("Save all rows or none")
+    PARK = "park", _("Save the good rows and park the rest for review")
+
+
+class IncompleteRows(models.TextChoices):
+    """What to do with a row that is merely incomplete (no tax code, a former district only, an unknown commune)."""
+
+    CREATE = "create", _("Create them, flagged as incomplete")
+    PARK = "park", _("Park them for review")
 
 
 def import_path(instance: ImportJob, filename: str) -> str:
     return stored_name("imports", filename)
 
 
-class ImportJob(TimeStampedModel):
-    """An uploaded workbook on its way in: checked (dry run), then committed, maybe in the background."""
+class ImportJob(LeasedJob, TimeStampedModel):
+    """An uploaded workbook on its way in: checked (dry run) on the task worker, then committed there."""
 
     kind = models.CharField(_("kind"), max_length=16)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("by")
     )
-    file = models.FileField(upload_to=import_path, max_length=200)
+    file = models.FileField(upload_to=import_path, max_length=200, blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
     status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    commit = models.BooleanField(default=False)  # what the queued run does: check only, or save
+    mode = models.CharField(max_length=8, choices=ImportMode.choices, default=ImportMode.ALL_OR_NOTHING)
+    incomplete = models.CharField(max_length=8, choices=IncompleteRows.choices, default=IncompleteRows.CREATE)
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)
     choices = models.JSONField(default=dict, blank=True)
-    background = models.BooleanField(default=False)
+
+    RUNNING_STATES = (ImportStatus.CHECKING, ImportStatus.SAVING)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -284,3 +392,64 @@ class ImportJob(TimeStampedModel):
     @property
     def percent(self) -> int:
         return int(100 * self.processed / self.total) if self.total else 0
+
+    @property
+    def running(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.SAVING)
+
+    def mark_abandoned(self) -> None:
+        self.status = ImportStatus.FAILED
+        self.failure = str(
+            _(
+                "The worker processing this file stopped unexpectedly; no row was saved. "
+                "Press “Run again” to start it over."
+            )
+        )
+        type(self).objects.filter(pk=self.pk).update(status=self.status, failure=self.failure)
+
+
+class ParkReason(models.TextChoices):
+    ERROR = "error", _("a value is wrong")
+    SIMILAR = "similar", _("looks like an existing record")
+    PLACE = "place", _("the commune must be chosen")
+    INCOMPLETE = "incomplete", _("incomplete")
+
+
+class ParkState(models.TextChoices):
+    OPEN = "open", _("waiting")
+    RESOLVED = "resolved", _("saved")
+    DISMISSED = "dismissed", _("dismissed")
+
+
+class ParkedRow(TimeStampedModel):
+    """A row of an import set aside for a person: its original cells, what was wrong, and where it belongs. Fixing it
+    runs the same checks as the import; nothing of it is saved until then."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="parked")
+    kind = models.CharField(_("kind"), max_length=16)
+    row = models.PositiveIntegerField(_("row"))
+    cells = models.JSONField(_("cells as read"), default=dict)
+    fingerprint = models.CharField(max_length=64, db_index=True, editable=False)  # kind + cells: parked once
+    problems = models.JSONField(_("problems"), default=list)
+    reason = models.CharField(_("reason"), max_length=16, choices=ParkReason.choices)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    candidates = models.ManyToManyField(Commune, blank=True, related_name="+")
+    state = models.CharField(_("state"), max_length=16, choices=ParkState.choices, default=ParkState.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    # What the row became once fixed (the record's kind and id; the interface apps build the link).
+    result_kind = models.CharField(max_length=16, blank=True)
+    result_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "row", "id"]
+        indexes = [models.Index(fields=["state", "province"], name="parked_open_by_province")]
+        verbose_name = _("parked row")
+        verbose_name_plural = _("parked rows")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.row}"

@@ -40,10 +40,21 @@ PRODUCER_FIELDS = (
     "address",
     "commune",
     "legacy_commune",
+    "legacy_district",
     "women_led",
     "ethnic_minority",
 )
-PRODUCT_FIELDS = ("producer", "name", "product_set", "commune", "legacy_commune", "description", "story", "status")
+PRODUCT_FIELDS = (
+    "producer",
+    "name",
+    "product_set",
+    "commune",
+    "legacy_commune",
+    "legacy_district",
+    "description",
+    "story",
+    "status",
+)
 DOCUMENT_FIELDS = ("kind", "title", "number", "issuer", "issued_on", "expires_on", "product")
 FILE_STORAGE: Any = Document._meta.get_field("file").storage  # type: ignore[union-attr]
 
@@ -63,16 +74,30 @@ def _strip(obj: Any, fields: tuple[str, ...]) -> None:
             setattr(obj, name, value.strip())
 
 
-def prepare_producer(producer: Producer, *, check_unique: bool = True) -> None:
-    """Normalise and validate a producer in memory; raise ValidationError keyed by field."""
+def _place(record: Producer | Product, errors: dict[str, list[Any]], *, incomplete: bool, fallback: int | None) -> None:
+    """The record's province follows its commune. Without a commune (allowed only for rows entered from incomplete
+    lists) the province must already be known."""
+    if record.commune_id is not None:
+        record.province_id = record.commune.province_id  # type: ignore[union-attr]
+    elif not incomplete:
+        errors["commune"] = [ValidationError(_("Choose the commune."), code="required")]
+    elif record.province_id is None:
+        record.province_id = fallback
+
+
+def prepare_producer(producer: Producer, *, check_unique: bool = True, incomplete: bool = False) -> None:
+    """Normalise and validate a producer in memory; raise ValidationError keyed by field. `incomplete` admits what a
+    published list lacks (no identifier, no commune), which the record then shows as its data flags."""
     _strip(producer, PRODUCER_FIELDS)
     producer.identifier = normalize_identifier(producer.identifier)
     producer.phone = normalize_phone(producer.phone)
     errors: dict[str, list[Any]] = {}
+    _place(producer, errors, incomplete=incomplete, fallback=None)
     try:
         producer.identifier_kind = classify_identifier(producer.kind, producer.identifier)
     except ValidationError as exc:
-        errors["identifier"] = exc.error_list
+        if not (incomplete and exc.code == "required"):
+            errors["identifier"] = exc.error_list
     try:
         validate_phone(producer.phone)
     except ValidationError as exc:
@@ -160,15 +185,24 @@ def delete_producer(*, producer: Producer, by: Any) -> None:
 def link_producer_account(*, producer: Producer, user: Any, by: Any) -> ProducerMember:
     """Let `user` act for `producer`. Side effects: producer role granted; audit entry."""
     member, created = ProducerMember.objects.get_or_create(producer=producer, user=user)
-    grant_role(user=user, role=Role.PRODUCER, province=producer.commune.province, by=by)
+    grant_role(user=user, role=Role.PRODUCER, province=producer.province, by=by)
     if created:
         audit.record(actor=by, action=AuditAction.CHANGE, obj=producer, changes={"account": [None, user.username]})
     return member
 
 
-def prepare_product(product: Product, producer_name: str) -> None:
+def prepare_product(product: Product, producer_name: str, *, incomplete: bool = False) -> None:
     _strip(product, PRODUCT_FIELDS)
-    product.full_clean(exclude=["search_text"])
+    errors: dict[str, list[Any]] = {}
+    _place(product, errors, incomplete=incomplete, fallback=product.producer.province_id)
+    if product.product_set_id is None and not incomplete:
+        errors["product_set"] = [ValidationError(_("Choose the product set."), code="required")]
+    try:
+        product.full_clean(exclude=["search_text", *errors])
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
     product.search_text = product_search_text(product, producer_name)
 
 

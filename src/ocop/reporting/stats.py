@@ -34,7 +34,7 @@ class Scope:
     def where(self, commune_field: str = "commune", province_field: str | None = None) -> Q:
         if self.commune_id:
             return Q(**{f"{commune_field}_id": self.commune_id})
-        return Q(**{province_field or f"{commune_field}__province_id": self.province_id})
+        return Q(**{province_field or "province_id": self.province_id})
 
 
 def ocop_products(s: Scope) -> QuerySet[Product]:

@@ -76,7 +76,7 @@ class Report:
         was formed from communes of one district only."""
         rows = (
             stats.ocop_products(self.s)
-            .values_list("legacy_commune__district__name", "commune_id", "ocop_stars")
+            .values_list("legacy_commune__district__name", "legacy_district__name", "commune_id", "ocop_stars")
             .annotate(n=Count("pk"))
             .order_by()
         )
@@ -86,12 +86,12 @@ class Report:
             origins.setdefault(commune_id, set()).add(former)
         unknown = _("(former district not recorded)")
 
-        def district(recorded: str | None, commune_id: int) -> str:
-            found = origins.get(commune_id, set())
+        def district(recorded: str | None, commune_id: int | None) -> str:
+            found = origins.get(commune_id, set()) if commune_id is not None else set()
             return recorded or (next(iter(found)) if len(found) == 1 else unknown)
 
         head = [_("Former district (before July 2025)"), *(f"{k}★" for k in stats.STARS), _("Total")]
-        table = _stars_table(((district(name, c), stars, n) for name, c, stars, n in rows), unknown)
+        table = _stars_table(((district(name or only, c), stars, n) for name, only, c, stars, n in rows), unknown)
         return _("By former district"), head, table
 
     def producers(self) -> SheetRows:

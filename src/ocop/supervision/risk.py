@@ -37,7 +37,7 @@ def picks(province_id: int, today: dt.date, limit: int = 20) -> list[Pick]:
     certs = Certificate.objects.filter(producer=OuterRef("pk"))
     on_calendar = Inspection.objects.filter(producer=OuterRef("pk"), state=InspectionState.PLANNED)
     qs = (
-        Producer.objects.filter(commune__province_id=province_id)
+        Producer.objects.filter(province_id=province_id)
         .filter(Exists(certs.filter(status=Status.VALID, valid_until__gte=today)))
         .exclude(Exists(on_calendar))
         .annotate(

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from ocop.conftest import ROLES, World, check_role_case, client_for
-from ocop.registry.models import Document, Producer, Product, ProductPack, ProductPhoto
+from ocop.registry.models import Document, ImportJob, ParkedRow, Producer, Product, ProductPack, ProductPhoto
 
 L = "login"  # redirected to the log-in page
 
@@ -123,12 +123,30 @@ CASES: list[
     ("import_template", lambda w: {"kind": "products"}, GET, None, ALL, None),
     ("import_job", _pk("job"), GET, None, [L, 200, 404, 404, 404, 404, 404, 404, 404], None),
     (
-        "import_commit",
+        "import_decide",
+        _pk("job"),
+        POST,
+        lambda w: {"mode": "park", "incomplete": "create", "action": "save"},
+        [L, 302, 404, 404, 404, 404, 404, 404, 404],
+        lambda w: ImportJob.objects.filter(pk=w.job.pk, commit=True, mode="park", status="queued").exists(),
+    ),
+    (
+        "import_rerun",
         _pk("job"),
         POST,
         lambda w: {},
         [L, 302, 404, 404, 404, 404, 404, 404, 404],
-        lambda w: Producer.objects.filter(identifier="0107777771").exists(),
+        None,
+    ),
+    ("parked_list", lambda w: {}, GET, None, ALL, None),
+    ("parked_detail", _pk("parked"), GET, None, [L, 200, 404, 200, 404, 404, 404, 200, 404], None),
+    (
+        "parked_dismiss",
+        _pk("parked"),
+        POST,
+        lambda w: {"reason": "Trùng với HTX đã có"},
+        [L, 302, 404, 302, 404, 404, 404, 302, 404],
+        lambda w: ParkedRow.objects.filter(pk=w.parked.pk, state="dismissed").exists(),
     ),
 ]
 

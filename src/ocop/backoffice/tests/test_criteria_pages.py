@@ -11,6 +11,7 @@ from ocop.conftest import client_for
 from ocop.evaluation.catalogue import DATA, catalogue_from_json, catalogue_of
 from ocop.evaluation.criteria_import import criteria_workbook, read_criteria
 from ocop.evaluation.models import CriteriaVersion
+from ocop.registry.jobs import execute
 from ocop.registry.models import ImportJob
 
 
@@ -19,9 +20,19 @@ def _demo():
 
 
 def _upload(client, data: bytes, name="tieu-chi.xlsx"):
+    """Upload, let the worker check it (what the task does), then open the job's page."""
     upload = io.BytesIO(data)
     upload.name = name
-    return client.post(reverse("backoffice:import_start", kwargs={"kind": "criteria"}), {"file": upload}, follow=True)
+    response = client.post(reverse("backoffice:import_start", kwargs={"kind": "criteria"}), {"file": upload})
+    execute(ImportJob.objects.get(original_name=name, status="queued"))
+    return client.get(response["Location"])
+
+
+def _save(client, job):
+    client.post(reverse("backoffice:import_decide", kwargs={"pk": job.pk}),
+                {"mode": "all", "incomplete": "create", "action": "save"})  # fmt: skip
+    execute(ImportJob.objects.get(pk=job.pk))
+    return client.get(reverse("backoffice:import_job", kwargs={"pk": job.pk}))
 
 
 def test_the_catalogue_lists_each_version_once(world, django_assert_num_queries):
@@ -84,9 +95,9 @@ def test_a_coordinator_imports_a_new_version_from_the_back_office(world):
     assert checked.status_code == 200
     assert "3 dòng đã được kiểm tra" not in checked.content.decode()  # counted in criterion lines, not rows
     job = ImportJob.objects.get(kind="criteria")
-    assert (job.status, job.report["total"]) == ("checked", 87)
+    assert (job.status, job.report["total"]) == ("checked", 330)  # the lines sheet's rows: one per option
     assert not CriteriaVersion.objects.filter(code="148/2023-HN").exists()
-    done = client.post(reverse("backoffice:import_commit", kwargs={"pk": job.pk}), follow=True)
+    done = _save(client, job)
     assert done.status_code == 200
     assert reverse("backoffice:criteria_list") in done.content.decode()
     saved = CriteriaVersion.objects.get(code="148/2023-HN")
@@ -107,5 +118,7 @@ def test_a_broken_workbook_is_refused_with_its_row_and_nothing_is_saved(world):
     body = response.content.decode()
     assert "Phần A phải đạt đúng 40 điểm; các phương án cao nhất chỉ đạt 39 điểm." in body
     job = ImportJob.objects.get(kind="criteria")
-    assert client.post(reverse("backoffice:import_commit", kwargs={"pk": job.pk})).status_code == 302
+    assert _save(client, job).status_code == 422
+    job.refresh_from_db()
+    assert (job.status, job.report["committed"]) == ("checked", False)
     assert CriteriaVersion.objects.count() == before

@@ -1,100 +1,211 @@
-import io
+"""The import pages: the upload only stores and queues, the dry run shows what each row will do, the person's choices
+go back to the worker, a stopped job is run again, and the review queue fixes what was parked."""
 
+import io
+import os
+import socket
+import zipfile
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ocop.conftest import client_for
 from ocop.core.excel import write_workbook
 from ocop.places.models import Commune
 from ocop.registry.columns import PRODUCER_COLUMNS
-from ocop.registry.models import ImportJob, Producer
+from ocop.registry.importing import Plan
+from ocop.registry.jobs import execute
+from ocop.registry.models import ImportJob, ImportStatus, ParkedRow, Producer
+from ocop.registry.parking import park_rows
 
 HEADERS = [t for _n, t in PRODUCER_COLUMNS]
 
 
-def upload(client, rows, name="ds.xlsx"):
-    data = io.BytesIO(write_workbook(title="x", headers=HEADERS, rows=rows))
+def upload(client, data, name="ds.xlsx"):
+    data = io.BytesIO(data)
     data.name = name
-    return client.post(reverse("backoffice:import_start", kwargs={"kind": "producers"}), {"file": data}, follow=True)
+    return client.post(reverse("backoffice:import_start", kwargs={"kind": "producers"}), {"file": data})
 
 
-def test_bad_row_is_listed_and_nothing_is_saved(world):
+def workbook(rows):
+    return write_workbook(title="x", headers=HEADERS, rows=rows)
+
+
+def run_worker_step(name="ds.xlsx"):
+    job = ImportJob.objects.get(original_name=name)
+    execute(job)  # what the task worker runs for a queued job
+    return job
+
+
+def test_the_dry_run_lists_bad_rows_then_the_good_ones_are_saved_and_the_rest_parked(world):
     client = client_for(world.users["coordinator"])
     before = Producer.objects.count()
-    response = upload(
-        client,
-        [
-            ["Hợp tác xã", "HTX Tốt", "0101212121", "", "", "", "", "Ba Vì", "", "Hà Nội", "", ""],
-            ["Doanh nghiệp", "Công ty Sai", "999", "", "", "", "", "Ba Vì", "", "Hà Nội", "", ""],
-        ],
-    )
-    assert response.status_code == 422
-    body = response.content.decode()
+    response = upload(client, workbook([
+        ["", "Hợp tác xã", "HTX Tốt", "0101212121", "", "", "", "", "Ba Vì", "", "Hà Nội", "", ""],
+        ["", "Doanh nghiệp", "Công ty Sai", "999", "", "", "", "", "Ba Vì", "", "Hà Nội", "", ""],
+    ]))  # fmt: skip
+    job = ImportJob.objects.get(original_name="ds.xlsx")
+    assert (response.status_code, response["Location"], job.status) == (
+        302, reverse("backoffice:import_job", kwargs={"pk": job.pk}), ImportStatus.QUEUED
+    )  # fmt: skip
+    run_worker_step()
+    page = client.get(response["Location"])
+    assert page.status_code == 422
+    body = page.content.decode()
     assert "Mã số thuế “999” phải có 10 chữ số" in body
-    assert [(e.row, e.column) for e in response.context["report"].errors] == [
-        (3, "Mã số thuế / Số định danh / Số ĐKKD")
-    ]
-    assert "import_commit" not in body and "Lưu cả" not in body
+    assert 'data-count="created">1<' in body and 'data-count="errors">1<' in body
     assert Producer.objects.count() == before
 
-
-def test_not_an_excel_file_is_refused_with_a_message(world):
-    client = client_for(world.users["coordinator"])
-    fake = io.BytesIO(b"%PDF-1.4 not excel")
-    fake.name = "ds.xlsx"
-    response = client.post(
-        reverse("backoffice:import_start", kwargs={"kind": "producers"}), {"file": fake}, follow=True
+    decide = reverse("backoffice:import_decide", kwargs={"pk": job.pk})
+    client.post(decide, {"mode": "park", "incomplete": "create", "action": "save"})
+    job = run_worker_step()
+    job.refresh_from_db()
+    assert (job.status, job.report["committed"]) == (ImportStatus.DONE, True)
+    page = client.get(response["Location"]).content.decode()
+    assert "rows: 2 read, 1 created, 0 updated, 0 unchanged, 1 parked, 1 errors" in page
+    assert Producer.objects.count() == before + 1
+    parked = ParkedRow.objects.get(job=job)
+    assert (parked.row, parked.reason, parked.problems[0]["column"]) == (
+        3,
+        "error",
+        "Mã số thuế / Số định danh / Số ĐKKD",
     )
-    assert response.status_code == 422
-    assert "Tệp không phải là sổ tính Excel (.xlsx)." in response.content.decode()
 
 
-def test_split_commune_is_chosen_then_everything_saved(world):
+def test_what_is_not_a_workbook_is_refused_at_the_upload_and_nothing_is_stored(world, settings):
     client = client_for(world.users["coordinator"])
-    response = upload(
-        client,
-        [
-            ["Hợp tác xã", "HTX Gốm Xưa", "0101313131", "", "", "", "", "Bát Tràng", "Gia Lâm", "Hà Nội", "x", ""],
-            ["Hợp tác xã", "HTX Ba Vì", "0101313132", "", "", "", "", "Ba Vì", "", "Hà Nội", "", ""],
-        ],
-    )
-    assert response.status_code == 200
-    job = ImportJob.objects.filter(original_name="ds.xlsx").get()
-    assert [c.row for c in response.context["report"].choices] == [2]
-    commit_url = reverse("backoffice:import_commit", kwargs={"pk": job.pk})
-    response = client.post(commit_url, follow=True)
-    assert "Hãy chọn xã/phường hiện nay cho dòng 2." in response.content.decode()
-    assert not Producer.objects.filter(identifier__in=["0101313131", "0101313132"]).exists()
+    jobs = ImportJob.objects.count()
+    stored = sorted((settings.MEDIA_ROOT / "imports").rglob("*"))  # the world's own job
+    for content, message in [
+        (b"%PDF-1.4 not excel", "Tệp không phải là sổ tính Excel (.xlsx)."),
+        ("Tên chủ thể,Xã\nHTX A,Ba Vì\n".encode(), "Tệp là tệp văn bản (có thể là tệp CSV), không phải sổ tính Excel"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "Tệp là sổ tính Excel 97–2003 định dạng cũ (.xls)"),
+    ]:
+        response = upload(client, content)
+        assert response.status_code == 400
+        assert message in response.content.decode()
+    assert ImportJob.objects.count() == jobs
+    assert sorted((settings.MEDIA_ROOT / "imports").rglob("*")) == stored
+
+
+def test_a_workbook_that_declares_a_cell_at_xfd1048576_is_refused_by_the_worker_and_not_kept(world, settings):
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook([["", "Hợp tác xã", "HTX A", "", "", "", "", "", "Ba Vì", "", "", "", ""]])))as src, zipfile.ZipFile(out, "w") as dst:  # fmt: skip
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b"</sheetData>",
+                    b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+                )
+            dst.writestr(item, data)
+    client = client_for(world.users["coordinator"])
+    upload(client, out.getvalue(), name="xfd.xlsx")
+    job = run_worker_step("xfd.xlsx")
+    job.refresh_from_db()
+    assert (job.status, job.file.name) == (ImportStatus.REFUSED, "")
+    page = client.get(reverse("backoffice:import_job", kwargs={"pk": job.pk}))
+    assert page.status_code == 422
+    assert "có dữ liệu ở ô XFD1048576" in page.content.decode()
+
+
+def test_a_split_commune_is_chosen_on_the_page_for_every_row_with_the_same_words(world):
+    client = client_for(world.users["coordinator"])
+    upload(client, workbook([
+        ["", "Hợp tác xã", "HTX Gốm Xưa", "0101313131", "", "", "", "", "Bát Tràng", "Gia Lâm", "Hà Nội", "x", ""],
+        ["", "Hợp tác xã", "HTX Gốm Mới", "0101313133", "", "", "", "", "xã Bát Tràng", "huyện Gia Lâm", "", "", ""],
+        ["", "Hợp tác xã", "HTX Ba Vì", "0101313132", "", "", "", "", "Ba Vì", "", "Hà Nội", "", ""],
+    ]))  # fmt: skip
+    job = run_worker_step()
+    url = reverse("backoffice:import_job", kwargs={"pk": job.pk})
+    page = client.get(url)
+    form = page.context["form"]
+    assert [(c.rows, [x[2] for x in c.candidates]) for c in page.context["report"].places] == [
+        ([2, 3], ["Xã Bát Tràng", "Phường Long Biên", "Xã Gia Lâm"])
+    ]
+    assert "place-0" in form.fields
     gia_lam = Commune.objects.get(province__code="01", name="Xã Gia Lâm")
-    response = client.post(commit_url, {"choice-2": gia_lam.pk}, follow=True)
-    assert response.status_code == 200
-    assert response.context["report"].created == 2
+    client.post(reverse("backoffice:import_decide", kwargs={"pk": job.pk}),
+                {"mode": "all", "incomplete": "create", "place-0": gia_lam.pk, "action": "save"})  # fmt: skip
+    run_worker_step()
+    assert client.get(url).context["report"].created == 3
     saved = Producer.objects.get(identifier="0101313131")
     assert (saved.commune, saved.legacy_commune.name, saved.women_led) == (gia_lam, "Xã Bát Tràng", True)
+    assert Producer.objects.get(identifier="0101313133").commune == gia_lam
 
 
-def test_large_file_shows_a_progress_bar_until_the_worker_is_done(world, settings, django_capture_on_commit_callbacks):
-    settings.OCOP_IMPORT_BACKGROUND_ROWS = 1
+def test_the_page_shows_progress_until_the_worker_is_done(world, django_capture_on_commit_callbacks):
     client = client_for(world.users["coordinator"])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = upload(
-            client,
-            [
-                ["Hợp tác xã", "HTX Nền 1", "0101414141", "", "", "", "", "Ba Vì", "", "Hà Nội", "", ""],
-                ["Hợp tác xã", "HTX Nền 2", "0101414142", "", "", "", "", "Ba Vì", "", "Hà Nội", "", ""],
-            ],
+        upload(
+            client, workbook([["", "Hợp tác xã", "HTX Nền 1", "0101414141", "", "", "", "", "Ba Vì", "", "", "", ""]])
         )
     assert len(callbacks) == 1  # the task is enqueued when the upload commits
     job = ImportJob.objects.get(original_name="ds.xlsx")
-    assert (response.status_code, job.background, response.context["running"]) == (200, True, True)
-    assert '<progress max="100" value="0">' in response.content.decode()
     url = reverse("backoffice:import_job", kwargs={"pk": job.pk})
+    page = client.get(url)
+    assert (page.status_code, page.context["running"]) == (200, True)
+    assert '<progress max="100" value="0">' in page.content.decode()
     partial = client.get(url, headers={"HX-Request": "true"})
     assert "<html" not in partial.content.decode()
     assert 'hx-trigger="every 1s"' in partial.content.decode()
-    from ocop.registry.jobs import execute
+    run_worker_step()
+    assert client.get(url, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
+    assert client.get(url).context["report"].total == 1
 
-    execute(job, commit=False)  # what the worker runs (the worker itself is tested in registry/tests/test_jobs.py)
-    done = client.get(url, headers={"HX-Request": "true"})
-    assert done["HX-Refresh"] == "true"
-    page = client.get(url)
-    assert page.context["report"].total == 2
+
+def test_a_job_whose_worker_died_is_shown_stopped_with_run_again(world):
+    client = client_for(world.users["coordinator"])
+    upload(client, workbook([["", "Hợp tác xã", "HTX Nền 2", "0101414142", "", "", "", "", "Ba Vì", "", "", "", ""]]))
+    job = ImportJob.objects.get(original_name="ds.xlsx")
+    dead = os.fork()
+    if dead == 0:  # a process that ends at once: its pid is a worker that no longer runs
+        os._exit(0)
+    os.waitpid(dead, 0)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.CHECKING, lease_owner=f"{socket.gethostname()}:{dead}"
+    )
+    page = client.get(reverse("backoffice:import_job", kwargs={"pk": job.pk}))
+    body = page.content.decode()
+    assert "Tiến trình xử lý tệp này dừng đột ngột; chưa dòng nào được lưu." in body
+    assert "Chạy lại" in body
+    client.post(reverse("backoffice:import_rerun", kwargs={"pk": job.pk}))
+    job.refresh_from_db()
+    assert (job.status, job.failure) == (ImportStatus.QUEUED, "")
+    run_worker_step()
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED
+
+
+def test_a_commune_officer_sees_the_parked_rows_of_their_commune(world):
+    outsider = Commune.objects.get(province__code="01", name="Xã Ba Vì")
+    park_rows(
+        kind="producers",
+        plans=[Plan(row=9, action="review", cells={"Tên chủ thể": "HTX Ba Vì Chờ"}, reason="place",
+                    province_id=outsider.province_id, candidates=[outsider.pk])],
+        by=world.users["coordinator"],
+    )  # fmt: skip
+    officer = client_for(world.users["commune"])
+    rows = officer.get(reverse("backoffice:parked_list")).context["page"].object_list
+    assert [r.cells["Tên chủ thể"] for r in rows] == ["HTX Chờ"]
+    office = client_for(world.users["coordinator"])
+    rows = office.get(reverse("backoffice:parked_list")).context["page"].object_list
+    assert sorted(r.cells["Tên chủ thể"] for r in rows) == ["HTX Ba Vì Chờ", "HTX Chờ"]
+
+
+def test_the_review_queue_costs_the_same_queries_for_one_row_and_three(world):
+    client = client_for(world.users["coordinator"])
+    url = reverse("backoffice:parked_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    park_rows(
+        kind="producers",
+        plans=[Plan(row=n, action="error", cells={"Tên chủ thể": f"HTX {n}"}, reason="error",
+                    province_id=world.producer.province_id) for n in (5, 6)],
+        by=world.users["coordinator"],
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as three:
+        client.get(url)
+    assert (len(one), len(three)) == (5, 5)  # session, user, roles, the count, the page with its places

@@ -29,6 +29,7 @@ from ocop.certificates import access, jobs, pdf, queries, reports, services
 from ocop.certificates.enums import DecisionState, IssuingLevel, Status
 from ocop.certificates.models import BatchState, CertificateBatch, DecisionItem
 from ocop.certificates.signing import payload
+from ocop.core import jobs as leases
 from ocop.core.audit import history
 from ocop.evaluation.access import rounds_visible_to
 from ocop.places.models import Province
@@ -98,7 +99,7 @@ def decision_detail(request: Request, pk: int) -> HttpResponse:
     )
     matches: Any = []
     if can_manage and (q := request.GET.get("q", "").strip()):
-        products = products_visible_to(request.user).filter(commune__province_id=decision.province_id)
+        products = products_visible_to(request.user).filter(province_id=decision.province_id)
         matches = list(product_listing(products, q)[:10])
     return render(
         request,
@@ -120,7 +121,7 @@ def _managed_decision(request: Request, pk: int) -> Any:
 @require_POST
 def decision_item_add(request: Request, pk: int) -> HttpResponse:
     decision = _managed_decision(request, pk)
-    products = products_visible_to(request.user).filter(commune__province_id=decision.province_id)
+    products = products_visible_to(request.user).filter(province_id=decision.province_id)
     product = products.filter(pk=id_of(request.POST.get("product"))).first()
     stars = int_or_none(request.POST.get("stars"))
     try:
@@ -307,6 +308,7 @@ def pdf_batch(request: Request, pk: int) -> HttpResponse:
     batch = CertificateBatch.objects.select_related("decision").filter(pk=pk).first()
     if batch is None or not access.decisions_visible_to(request.user).filter(pk=batch.decision_id).exists():
         raise Http404
+    leases.reap(batch)  # a batch whose worker died shows as stopped, with "Run again"
     running = batch.state in (BatchState.QUEUED, BatchState.RUNNING)
     context = {"batch": batch, "running": running}
     if request.htmx and running:
@@ -316,7 +318,23 @@ def pdf_batch(request: Request, pk: int) -> HttpResponse:
         response["HX-Refresh"] = "true"
         return response
     certificates = batch.decision.certificates.order_by("sequence") if not running else []
-    return render(request, "backoffice/certificates/batch.html", {**context, "certificates": certificates})
+    can_rerun = batch.state == BatchState.FAILED and access.can_manage(request.user, batch.decision.province_id)
+    context = {**context, "certificates": certificates, "can_rerun": can_rerun}
+    return render(request, "backoffice/certificates/batch.html", context)
+
+
+@login_required
+@require_POST
+def pdf_batch_rerun(request: Request, pk: int) -> HttpResponse:
+    batch = CertificateBatch.objects.select_related("decision").filter(pk=pk).first()
+    if batch is None or not access.decisions_visible_to(request.user).filter(pk=batch.decision_id).exists():
+        raise Http404
+    leases.reap(batch)
+    if batch.state != BatchState.FAILED:
+        messages.error(request, _("Only a stopped batch can be run again."))
+    else:
+        jobs.rerun_pdf_batch(by=request.user, batch=batch)
+    return redirect("backoffice:pdf_batch", pk=batch.pk)
 
 
 @login_required

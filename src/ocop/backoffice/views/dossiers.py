@@ -49,7 +49,7 @@ def dossier_list(request: Request) -> HttpResponse:
 @login_required
 def dossier_start(request: Request, product_pk: int) -> HttpResponse:
     product = registry_access.get_product_for_user(request.user, product_pk)
-    rounds = access.rounds_visible_to(request.user).filter(closed=False, province_id=product.commune.province_id)
+    rounds = access.rounds_visible_to(request.user).filter(closed=False, province_id=product.province_id)
     if request.method == "POST":
         round_ = rounds.filter(pk=id_of(request.POST.get("round"))).first()
         kind = request.POST.get("kind") or DossierKind.NEW

@@ -1,3 +1,6 @@
+"""Imports: upload (stored and queued, nothing read in the request), the dry run the worker makes, the person's
+decisions, the save, and a job whose worker died offered again."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,15 +14,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ocop.backoffice.forms import ImportForm
+from ocop.backoffice.forms import ImportDecisionForm, ImportForm
 from ocop.backoffice.views.common import Request, xlsx_response
+from ocop.core import jobs as leases
 from ocop.registry.exports import template_workbook
-from ocop.registry.imports import IMPORTERS, OTHER_IMPORTS, ImportReport, can_import
-from ocop.registry.jobs import commit_import, start_import
-from ocop.registry.models import ImportJob, ImportStatus
+from ocop.registry.importing import ERROR, REVIEW, UPDATE, ImportReport
+from ocop.registry.imports import IMPORTERS, OTHER_IMPORTS, can_import
+from ocop.registry.jobs import queue_import, rerun_import, start_import
+from ocop.registry.models import ImportJob, ImportStatus, ParkReason
 
 TITLES = {"producers": gettext_lazy("Import producers"), "products": gettext_lazy("Import products")}
 DONE_URLS = {"producers": "backoffice:producer_list", "products": "backoffice:product_list"}
+SHOWN = 200  # rows of each list on the dry-run page; the counts cover them all
 
 
 def _title(kind: str) -> Any:
@@ -63,48 +69,77 @@ def _job(request: Request, pk: int) -> ImportJob:
     job = ImportJob.objects.filter(pk=pk, created_by=request.user).first()
     if job is None:
         raise Http404
+    leases.reap(job)  # a job whose worker died shows as failed, with "Run again"
     return job
+
+
+def _context(job: ImportJob, report: ImportReport | None, form: ImportDecisionForm | None) -> dict[str, Any]:
+    rows = report.rows if report else []
+    done_url = OTHER_IMPORTS[job.kind].done_url if job.kind in OTHER_IMPORTS else DONE_URLS.get(job.kind, "")
+    return {
+        "job": job,
+        "report": report,
+        "running": job.running,
+        "title": _title(job.kind),
+        "done_url": done_url,
+        "form": form,
+        "errors": report.errors[:SHOWN] if report else [],
+        "updates": [r for r in rows if r.action == UPDATE][:SHOWN],
+        "reviews": [r for r in rows if r.action == REVIEW and r.reason != ParkReason.SIMILAR][:SHOWN],
+        "flagged": [r for r in rows if r.flags and r.action not in (ERROR, REVIEW)][:SHOWN],
+        "can_park": job.kind not in OTHER_IMPORTS or OTHER_IMPORTS[job.kind].importer.can_park,
+    }
 
 
 @login_required
 def import_job(request: Request, pk: int) -> HttpResponse:
     job = _job(request, pk)
     report = ImportReport.from_dict(job.report) if job.report else None
-    running = job.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.SAVING)
-    done_url = OTHER_IMPORTS[job.kind].done_url if job.kind in OTHER_IMPORTS else DONE_URLS.get(job.kind, "")
-    context = {"job": job, "report": report, "running": running, "title": _title(job.kind), "done_url": done_url}
-    if request.htmx and running:
-        return render(request, "backoffice/imports/_progress.html", context)
+    if request.htmx and job.running:
+        return render(request, "backoffice/imports/_progress.html", {"job": job})
     if request.htmx:
         response = HttpResponse()
         response["HX-Refresh"] = "true"
         return response
-    # A checked file with bad rows is refused input: say so in the status too.
-    status = 422 if report is not None and report.errors and not report.committed else 200
-    return render(request, "backoffice/imports/job.html", context, status=status)
+    form = None
+    if job.status == ImportStatus.CHECKED and report is not None and not report.file_error:
+        form = ImportDecisionForm(initial={"mode": job.mode, "incomplete": job.incomplete}, report=report)
+    context = _context(job, report, form)
+    # A refused file, or rows that are wrong, is refused input: say so in the status too.
+    refused = job.status == ImportStatus.REFUSED or (report is not None and report.errors and not report.committed)
+    return render(request, "backoffice/imports/job.html", context, status=422 if refused else 200)
 
 
 @login_required
 @require_POST
-def import_commit(request: Request, pk: int) -> HttpResponse:
+def import_decide(request: Request, pk: int) -> HttpResponse:
+    """Save (or check again with) the person's decisions: both go back to the worker."""
     job = _job(request, pk)
-    if job.status != ImportStatus.CHECKED:
+    if job.status != ImportStatus.CHECKED or not job.report:
         messages.error(request, _("This import cannot be saved now."))
         return redirect("backoffice:import_job", pk=job.pk)
     report = ImportReport.from_dict(job.report)
-    choices: dict[int, int] = {}
-    for choice in report.choices:
-        value = request.POST.get(f"choice-{choice.row}", "")
-        valid = {str(c[0]) for c in choice.candidates}
-        if value in valid:
-            choices[choice.row] = int(value)
-    missing = [c.row for c in report.choices if c.row not in choices]
-    if report.errors or missing:
-        if missing:
-            messages.error(
-                request,
-                _("Choose today's commune for row(s) %(rows)s.") % {"rows": ", ".join(str(r) for r in missing)},
-            )
-        return redirect("backoffice:import_job", pk=job.pk)
-    commit_import(job=job, choices=choices)
+    form = ImportDecisionForm(request.POST, report=report)
+    if not form.is_valid():
+        return render(request, "backoffice/imports/job.html", _context(job, report, form), status=400)
+    commit = request.POST.get("action") != "recheck"
+    queue_import(
+        job=job,
+        by=request.user,
+        commit=commit,
+        choices=form.choices_made(),
+        mode=form.cleaned_data["mode"],
+        incomplete=form.cleaned_data["incomplete"],
+    )
+    return redirect("backoffice:import_job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def import_rerun(request: Request, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if job.status != ImportStatus.FAILED or not job.file:
+        messages.error(request, _("Only a stopped import can be run again."))
+    else:
+        rerun_import(job=job, by=request.user)
     return redirect("backoffice:import_job", pk=job.pk)

@@ -13,6 +13,7 @@ from ocop.backoffice.forms import DocumentUploadForm, ProducerForm, apply_servic
 from ocop.backoffice.views.common import Request, int_or_none, paginate, query_without_page, xlsx_response
 from ocop.core.audit import history
 from ocop.core.search import search
+from ocop.places.models import Commune
 from ocop.registry import access, services
 from ocop.registry.access import list_communes
 from ocop.registry.enums import ProducerKind
@@ -23,7 +24,7 @@ def filtered_producers(request: Request):  # type: ignore[no-untyped-def]
     # Meta.ordering is dropped by GROUP BY queries, so the order is explicit.
     qs = (
         access.producers_visible_to(request.user)
-        .select_related("commune__province")
+        .select_related("province", "commune", "legacy_district")
         .annotate(product_count=Count("products"))
         .order_by("name", "id")
     )
@@ -94,9 +95,7 @@ def producer_detail(request: Request, pk: int) -> HttpResponse:
 @login_required
 def producer_edit(request: Request, pk: int) -> HttpResponse:
     producer = access.get_producer_for_user(request.user, pk, write=True)
-    communes = access.communes_for_new_records(request.user) | type(producer.commune).objects.filter(
-        pk=producer.commune_id
-    )
+    communes = access.communes_for_new_records(request.user) | Commune.objects.filter(pk__in=[producer.commune_id or 0])
     form = ProducerForm(request.POST or None, instance=producer, communes=communes.distinct())
     if request.method == "POST" and form.is_valid():
         try:

@@ -24,3 +24,16 @@ def test_read_sheet_numbers_rows_from_two_and_skips_empty_rows():
     data = write_workbook(title="T", headers=["x", "y"], rows=[[" a ", None], [None, None], ["b", 2]])
     sheet = read_sheet(io.BytesIO(data), required=["x"])
     assert list(sheet.rows) == [(2, {"x": "a", "y": None}), (4, {"x": "b", "y": 2})]
+
+
+def test_read_sheet_reads_a_path_and_leaves_no_copy_of_a_stream(tmp_path):
+    import tempfile
+    from pathlib import Path
+
+    data = write_workbook(title="T", headers=["Tên", "Ghi chú"], rows=[["a", "b"]])
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(data)
+    assert list(read_sheet(str(path), required=["tên"], columns=["tên"]).rows) == [(2, {"tên": "a"})]
+    before = set(Path(tempfile.gettempdir()).glob("ocop-import-*"))
+    assert list(read_sheet(io.BytesIO(data), required=["Tên"]).rows) == [(2, {"Tên": "a", "Ghi chú": "b"})]
+    assert set(Path(tempfile.gettempdir()).glob("ocop-import-*")) == before

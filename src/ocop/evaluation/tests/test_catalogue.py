@@ -85,10 +85,13 @@ def test_a_workbook_round_trips(db):
 def test_import_dry_run_then_commit(db):
     coordinator = make_user(Role.PROVINCE_COORDINATOR)
     dry = run_criteria_import(_workbook(_renamed()), user=coordinator, commit=False)
-    assert (dry.ok, dry.total, dry.committed) == (True, 58, False)
+    # Every row of the lines sheet is counted (one row per option: 2 sets × 110).
+    assert (dry.ok, dry.total, dry.created, dry.committed) == (True, 220, 220, False)
     assert not CriteriaVersion.objects.filter(code="148/2023-HN").exists()
     done = run_criteria_import(_workbook(_renamed()), user=coordinator, commit=True)
-    assert (done.ok, done.created, done.committed) == (True, 58, True)
+    assert (done.ok, done.created, done.committed) == (True, 220, True)
+    again = run_criteria_import(_workbook(_renamed()), user=coordinator, commit=True)
+    assert (again.created, again.updated, again.unchanged, again.committed) == (0, 0, 220, True)
     version = CriteriaVersion.objects.get(code="148/2023-HN")
     assert list(version.sets.values_list("code", "product_set__code")) == [("1-01", "1-01"), ("1-02", "1-02")]
     assert CriterionOption.objects.filter(line__group__criteria_set__version=version).count() == 2 * 110
@@ -139,7 +142,7 @@ def test_bad_cells_are_named_by_row_and_column(db):
 def test_not_a_workbook_and_outsiders(db):
     coordinator = make_user(Role.PROVINCE_COORDINATOR)
     report = run_criteria_import(io.BytesIO(b"%PDF-1.4 not excel"), user=coordinator, commit=True)
-    assert [(e.row, e.message) for e in report.errors] == [(1, "Tệp không phải là sổ tính Excel (.xlsx).")]
+    assert [(e.row, e.message) for e in report.errors] == [(0, "Tệp không phải là sổ tính Excel (.xlsx).")]
     with pytest.raises(PermissionDenied):
         run_criteria_import(
             _workbook(_renamed()), user=make_user(Role.COMMUNE_OFFICER, communes=("Bát Tràng",)), commit=True

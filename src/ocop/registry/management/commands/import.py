@@ -1,4 +1,8 @@
-"""`ocop import producers|products|criteria FILE.xlsx [--commit] [--choose ROW=COMMUNE_CODE ...] [--user NAME]`"""
+"""`ocop import KIND FILE [--commit] [--park] [--incomplete create|park] [--choose WORDS=COMMUNE_CODE] [--user NAME]`
+
+A dry run by default. It always ends with one line: `rows: R read, C created, U updated, S unchanged, P parked,
+E errors`. Without --park, saving is all or nothing; with --park the good rows are saved and the rest parked in the
+review queue (their errors are counted among the parked)."""
 
 from typing import Any
 
@@ -7,22 +11,33 @@ from django.core.management.base import BaseCommand, CommandError
 from ocop.accounts.models import User
 from ocop.accounts.services import system_user
 from ocop.places.models import Commune
+from ocop.registry.importing import ERROR, REVIEW, Choices
 from ocop.registry.imports import import_kinds, run_import
+from ocop.registry.models import ImportMode, IncompleteRows
 
 
 class Command(BaseCommand):
-    help = "Check an Excel workbook (producers, products, criteria) as a dry run; with --commit, save all rows or none."
+    help = (
+        "Check an Excel workbook as a dry run; with --commit save it (all rows or none, or with --park the good rows)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("kind", choices=import_kinds())
         parser.add_argument("file")
-        parser.add_argument("--commit", action="store_true", help="save when every row is good")
+        parser.add_argument("--commit", action="store_true", help="save (all rows or none, unless --park)")
+        parser.add_argument("--park", action="store_true", help="save the good rows and park the rest for review")
+        parser.add_argument(
+            "--incomplete",
+            choices=[c.value for c in IncompleteRows],
+            default=IncompleteRows.CREATE,
+            help="rows without a tax code or commune: create them flagged (default), or park them",
+        )
         parser.add_argument(
             "--choose",
             action="append",
             default=[],
-            metavar="ROW=COMMUNE_CODE",
-            help="today's commune for a row whose former commune was split",
+            metavar="ROW|WORDS=COMMUNE_CODE",
+            help="today's commune for a row's former commune (applies to every row with the same place words)",
         )
         parser.add_argument("--user", help="act as this user (default: the system account)")
 
@@ -32,28 +47,68 @@ class Command(BaseCommand):
             user = User.objects.filter(username=options["user"]).first()
         if user is None:
             raise CommandError(f"no user {options['user']}")
-        choices: dict[int, int] = {}
-        for item in options["choose"]:
-            row, _sep, code = item.partition("=")
-            commune = Commune.objects.filter(code=code.strip()).first()
-            if not row.strip().isdigit() or commune is None:
-                raise CommandError(f"--choose {item}: expected ROW=COMMUNE_CODE")
-            choices[int(row)] = commune.pk
+        mode = ImportMode.PARK if options["park"] else ImportMode.ALL_OR_NOTHING
+        rows_chosen, words_chosen = self._choices(options["choose"])
+        path = options["file"]
         try:
-            with open(options["file"], "rb") as fh:
-                report = run_import(options["kind"], fh, user=user, commit=options["commit"], choices=choices)
+            open(path, "rb").close()  # a clear message for a missing file, before any work
         except OSError as exc:
             raise CommandError(str(exc)) from exc
+
+        def run(choices: Choices, commit: bool) -> Any:
+            return run_import(
+                options["kind"], path, user=user, commit=commit, choices=choices, mode=mode,
+                incomplete=options["incomplete"],
+            )  # fmt: skip
+
+        choices = Choices(places=words_chosen)
+        if rows_chosen:
+            # A choice given by row number applies to that row's place words, as on the dry-run page.
+            first = run(choices, commit=False)
+            for choice in first.places:
+                for row, commune_id in rows_chosen.items():
+                    if row in choice.rows:
+                        choices.places[choice.words] = commune_id
+        report = run(choices, commit=options["commit"])
         for issue in report.errors:
-            self.stdout.write(f"row {issue.row} · {issue.column}: {issue.message}")
-        for choice in report.pending_choices:
-            options_text = "; ".join(f"{name} (--choose {choice.row}=<code>)" for _id, name, _d in choice.candidates)
-            self.stdout.write(f"row {choice.row} · {choice.legacy} was split: choose one of {options_text}")
-        if report.committed:
-            self.stdout.write(f"{report.created} {report.kind} imported.")
-        elif report.ok:
-            self.stdout.write(f"{report.total} rows are good. Run again with --commit to save them.")
-        else:
-            raise CommandError(
-                f"{report.error_rows} bad row(s), {len(report.pending_choices)} row(s) need a choice; nothing saved."
+            where = f"row {issue.row}" if issue.row else "file"
+            self.stdout.write(
+                f"{where} · {issue.column}: {issue.message}" if issue.column else f"{where}: {issue.message}"
             )
+        for choice in report.pending_choices:
+            names = "; ".join(f"{name} {code}" for _id, code, name, _s in choice.candidates)
+            rows = ", ".join(str(r) for r in choice.rows)
+            self.stdout.write(
+                f"rows {rows} · “{choice.text}”: choose today's commune (--choose {choice.rows[0]}=CODE): {names}"
+            )
+        for row in report.rows:
+            if row.action == REVIEW and row.similar:
+                names = "; ".join(f"{s[1]} ({s[2]}%)" for s in row.similar)
+                self.stdout.write(f"row {row.row} · {row.label}: looks like {names}")
+        for name, district, rows in report.unknown_places:
+            self.stdout.write(f"not in our places data: {name} {district} (rows {', '.join(map(str, rows))})")
+        self.stdout.write(report.summary())
+        # The command fails when it did not (or, in a dry run, would not) save: a script sees it in the exit code.
+        blocked = not report.committed if options["commit"] else not report.can_commit(mode)
+        if blocked:
+            raise CommandError(
+                report.file_error
+                or f"nothing saved: {report.count(ERROR)} row(s) with errors, {report.count(REVIEW)} waiting for review"
+                " (fix them, or use --park)"
+            )
+
+    def _choices(self, items: list[str]) -> tuple[dict[int, int], dict[str, int]]:
+        by_row: dict[int, int] = {}
+        by_words: dict[str, int] = {}
+        for item in items:
+            key, _sep, code = item.rpartition("=")
+            commune = Commune.objects.filter(code=code.strip()).first()
+            if not key.strip() or commune is None:
+                raise CommandError(f"--choose {item}: expected ROW=COMMUNE_CODE or WORDS=COMMUNE_CODE")
+            if key.strip().isdigit():
+                by_row[int(key)] = commune.pk
+            else:
+                from ocop.places.address import AddressParser
+
+                by_words[AddressParser(default_province_id=None).parse(key).words or key] = commune.pk
+        return by_row, by_words

@@ -1,0 +1,84 @@
+"""Form input is normalised once, before any view sees it (core.text: NFC, collapsed spaces, no control
+characters).
+
+Placed right after CsrfViewMiddleware and working in `process_view`, so a forged request is refused for its
+token first and every view (forms, formsets and hand-read `request.POST.get(...)` alike) reads the normalised
+copy. JSON bodies are the API's: its schemas normalise with the same functions (ocop.api.text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ocop.core.text import control_character, control_character_message, normalize_text
+
+_WRITES = frozenset({"POST", "PUT", "PATCH"})
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+# Secrets are compared byte for byte with what was set: a password typed with two spaces, or with a
+# decomposed "ơ", must keep working exactly as typed. Any field whose name contains "password" is one too.
+AS_TYPED = frozenset(
+    {
+        "password",
+        "password1",
+        "password2",
+        "old_password",
+        "new_password1",
+        "new_password2",
+        "csrfmiddlewaretoken",
+    }
+)
+
+
+def left_as_typed(name: str) -> bool:
+    return name in AS_TYPED or "password" in name.lower()
+
+
+class TextInputMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        if request.method not in _WRITES or request.content_type not in _FORM_TYPES:
+            return None
+        data = request.POST  # Django fills it for POST only; for PUT/PATCH it is empty and nothing happens
+        cleaned: dict[str, list[str]] = {}
+        for name, values in data.lists():
+            if left_as_typed(name):
+                continue
+            new_values = []
+            for value in values:
+                # A value with a line break came from a textarea: keep its lines (and one empty line between
+                # paragraphs); anything else is one line of text.
+                multiline = "\n" in value or "\r" in value
+                char = control_character(value, multiline=multiline)
+                if char is not None:
+                    return self.refuse(request, field=name, char=char)
+                new_values.append(normalize_text(value, multiline=multiline))
+            if new_values != values:
+                cleaned[name] = new_values
+        if cleaned:  # most posts are already normal: keep Django's own QueryDict then
+            copy = data.copy()
+            for name, new_values in cleaned.items():
+                copy.setlist(name, new_values)
+            copy._mutable = False  # as Django hands it over: a view that writes to request.POST is a bug
+            request.POST = copy  # type: ignore[assignment]  # the stubs type it as the immutable subclass; same object
+        return None
+
+    @staticmethod
+    def refuse(request: HttpRequest, *, field: str, char: str) -> HttpResponse:
+        """The site's 400 page, with the field named in the messages area above it; nothing was written."""
+        message = Message(constants.ERROR, control_character_message(field=field, char=char))
+        # A context "messages" takes precedence over the context processor's: the queued ones (a success from an
+        # earlier page, say) stay queued for the next page.
+        return render(request, "errors/error.html", {"status": 400, "messages": [message]}, status=400)

@@ -1,0 +1,348 @@
+"""Matching import rows to the records they are: places through the one address parser, producers and products by
+their stated keys, look-alikes through the duplicate finder. Shared by the registry's imports and the recognition
+history (certificates), so a row means the same record whichever list it comes from.
+
+Keys, in order: an id from an export; else a producer's tax code / personal ID / registration number, a pack's GTIN;
+else the folded name (+ producer) + commune.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+
+from ocop.accounts.models import Role
+from ocop.accounts.permissions import scope_of
+from ocop.core.text import fold
+from ocop.places.models import Commune
+from ocop.places.queries import default_province
+from ocop.registry import access
+from ocop.registry.duplicates import similar_names
+from ocop.registry.enums import DataFlag
+from ocop.registry.importing import Choices, ImportReport, PlaceChoice, Plan
+from ocop.registry.models import IncompleteRows, ParkReason, Producer, Product, ProductPack
+
+if TYPE_CHECKING:
+    from ocop.places.address import Address
+
+# Words lists abbreviate; the key spells them out so "HTX Nông nghiệp Phù Đổng" is "Hợp tác xã nông nghiệp Phù Đổng".
+_ABBREVIATIONS = [
+    (r"\bhtx\b", "hop tac xa"),
+    (r"\bc ty\b|\bcty\b", "cong ty"),
+    (r"\bhkd\b", "ho kinh doanh"),
+    (r"\btht\b", "to hop tac"),
+    (r"\bdntn\b", "doanh nghiep tu nhan"),
+    (r"\bcs\b", "co so"),
+    (r"\bsx\b", "san xuat"),
+    (r"\btm\b", "thuong mai"),
+    (r"\bdv\b", "dich vu"),
+    (r"\bxnk\b", "xuat nhap khau"),
+    (r"\bnn\b", "nong nghiep"),
+]
+_ABBREVIATION = re.compile("|".join(f"(?P<a{i}>{p})" for i, (p, _w) in enumerate(_ABBREVIATIONS)))
+
+
+def producer_key(name: str | None) -> str:
+    """A producer's name as lists write it, reduced to what identifies it."""
+    return _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[int(m.lastgroup[1:])][1], fold(name))  # type: ignore[index]
+
+
+def product_key(name: str | None) -> str:
+    return fold(name)
+
+
+@dataclass
+class Place:
+    """Where a row puts its record, as the parser understood it."""
+
+    province_id: int | None = None
+    commune_id: int | None = None
+    legacy_commune_id: int | None = None
+    legacy_district_id: int | None = None
+    flags: list[DataFlag] = field(default_factory=list)
+    words: str = ""
+    street: str = ""
+
+
+class PlaceStep:
+    """Resolves each row's place once per distinct words, keeps the choices a person made, and records on the report
+    what needs a choice and which names our places data lacks."""
+
+    def __init__(self, *, user: Any, report: ImportReport, choices: Choices, incomplete: str) -> None:
+        from ocop.places.address import AddressParser  # loaded when an import runs, not at start-up
+
+        province = default_province()
+        self.default_province_id = province.pk if province else None
+        self.parser = AddressParser(default_province_id=self.default_province_id)
+        self.report = report
+        self.choices = choices
+        self.incomplete = incomplete
+        self.allowed = set(access.communes_for_new_records(user).values_list("id", flat=True))
+        scope = scope_of(user)
+        self.province_writer = scope.is_admin or bool(scope.provinces_for(Role.PROVINCE_COORDINATOR))
+        self._choices: dict[str, PlaceChoice] = {}
+        self._labels: dict[int, Commune] = {}
+        self._unknown: dict[tuple[str, str], list[Any]] = {}
+
+    def address(self, *, text: str = "", commune: str = "", district: str = "", province: str = "") -> Address:
+        if commune or district:
+            return self.parser.parts(commune=commune or None, district=district or None, province=province or None)
+        if province and not text:
+            return self.parser.parts(commune=None, district=None, province=province)
+        return self.parser.parse(text)
+
+    def resolve(self, plan: Plan, address: Address, *, column: str, text: str) -> Place:
+        """The row's place. A split former commune waits for a choice (review); a former district only, an unknown
+        commune or none at all make an incomplete record (created flagged, or parked, as the person chose); an
+        unknown province is an error."""
+        place = Place(
+            province_id=address.province_id or self.default_province_id,
+            legacy_commune_id=address.legacy_commune_id,
+            legacy_district_id=address.legacy_district_id,
+            words=address.words,
+            street=address.street,
+        )
+        if plan.row in self.choices.communes:  # a person placed this very row (fixing it in the review queue)
+            return self._placed(plan, place, self.choices.communes[plan.row], column)
+        chosen = self.choices.places.get(address.words) if address.words else None
+        if chosen is not None and address.candidates:
+            address = self.parser.choose(address, chosen)
+        if address.status == "unknown_province":
+            plan.fail(column, address.message)
+            return place
+        if address.commune_id is not None:
+            place.commune_id = address.commune_id
+            place.province_id = address.province_id or place.province_id
+        elif address.status == "choose":
+            self._offer(plan, address, text)
+            plan.words = address.words
+            plan.candidates = [c.commune_id for c in address.candidates]
+            plan.review(ParkReason.PLACE)
+        else:
+            if address.status == "district_only":
+                self._offer(plan, address, text)
+                plan.candidates = [c.commune_id for c in address.candidates]
+                place.flags.append(DataFlag.DISTRICT_ONLY)
+            else:
+                if address.status == "not_found" and address.unknown_name:
+                    self._note_unknown(address, plan.row)
+                place.flags.append(DataFlag.NO_COMMUNE)
+        if place.commune_id is not None and place.commune_id not in self.allowed:
+            plan.fail(column, _("You may not register records in this commune."))
+        elif place.commune_id is None and not self.province_writer and plan.action != "error":
+            plan.fail(column, _("Only the province OCOP office can enter a record whose commune is not known."))
+        plan.province_id, plan.commune_id = place.province_id, place.commune_id
+        return place
+
+    def _placed(self, plan: Plan, place: Place, commune_id: int, column: str) -> Place:
+        province_id = self.parser.commune_province.get(commune_id)
+        if province_id is None:
+            plan.fail(column, _("Choose a commune from the list."))
+            return place
+        place.commune_id, place.province_id = commune_id, province_id
+        if commune_id not in self.allowed:
+            plan.fail(column, _("You may not register records in this commune."))
+        plan.province_id, plan.commune_id = place.province_id, place.commune_id
+        return place
+
+    def label(self, commune_id: int | None) -> Commune | None:
+        """A light Commune carrying only id and name, one per commune, so the audit of thousands of imported rows
+        names their commune without a query."""
+        if commune_id is None:
+            return None
+        label = self._labels.get(commune_id)
+        if label is None:
+            label = self._labels[commune_id] = Commune(pk=commune_id, name=self.parser.commune_names[commune_id])
+        return label
+
+    def incomplete_rows(self, plan: Plan, flags: list[DataFlag]) -> None:
+        if flags and self.incomplete == IncompleteRows.PARK:
+            plan.review(ParkReason.INCOMPLETE)
+
+    def _offer(self, plan: Plan, address: Address, text: str) -> None:
+        choice = self._choices.get(address.words)
+        if choice is None:
+            choice = self._choices[address.words] = PlaceChoice(
+                words=address.words,
+                text=text,
+                candidates=[[c.commune_id, c.code, c.name, c.suggested] for c in address.candidates],
+                rows=[],
+                chosen=self.choices.places.get(address.words),
+            )
+            self.report.places.append(choice)
+        choice.rows.append(plan.row)
+
+    def _note_unknown(self, address: Address, row: int) -> None:
+        district = address.district_name
+        key = (address.unknown_name, district)
+        entry = self._unknown.get(key)
+        if entry is None:
+            entry = self._unknown[key] = [address.unknown_name, district, []]
+            self.report.unknown_places.append(entry)
+        entry[2].append(row)
+
+
+class LookAlikes:
+    """Names a new record's name is compared with, pooled by scope (a producer's products, a commune's producers) and
+    by the numbers in the name: names whose numbers differ ("loại 1" and "loại 2", "500 g" and "1 kg") are different
+    records and are never compared (a name without numbers is compared with all), which also keeps a file of
+    thousands of numbered rows fast."""
+
+    _DIGITS = re.compile(r"\d+")
+
+    def __init__(self) -> None:
+        self.pools: dict[Any, dict[tuple[str, ...], list[tuple[Any, str, str]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+
+    def _signature(self, key: str) -> tuple[str, ...]:
+        return tuple(sorted(self._DIGITS.findall(key)))
+
+    def add(self, scope: Any, pk: int | None, label: str, key: str) -> None:
+        self.pools[scope][self._signature(key)].append((pk, label, key))
+
+    def add_row(self, scope: Any, plan: Plan, name: str, key: str) -> None:
+        """A row of the file planned as a new record: later rows are compared with it too (it has no id yet)."""
+        self.add(scope, None, _("row %(row)s: %(name)s") % {"row": plan.row, "name": name}, key)
+
+    def find(self, scope: Any, key: str) -> list[list[Any]]:
+        pools = self.pools.get(scope, {})
+        signature = self._signature(key)
+        if signature:
+            pool = [*pools.get(signature, []), *pools.get((), [])]
+        else:
+            pool = [item for items in pools.values() for item in items]
+        return [[pk, label, score] for pk, label, score in similar_names(key, pool)]
+
+
+# ---- producers ------------------------------------------------------------------------------------------------
+
+
+def place_key(commune_id: int | None, legacy_district_id: int | None) -> Any:
+    """Where look-alikes are sought: the commune, else (a record without one) its former district."""
+    return commune_id if commune_id is not None else ("district", legacy_district_id)
+
+
+PRODUCER_COMPARED = (
+    "kind", "name", "identifier", "legal_representative", "phone", "email", "address", "commune_id",
+    "legacy_commune_id", "legacy_district_id", "women_led", "ethnic_minority",
+)  # fmt: skip
+
+
+class ProducerBook:
+    """The producers an import may match, loaded once: the user's writable ones by id, identifier and name key, and
+    the identifiers taken anywhere (they are unique nationally)."""
+
+    def __init__(self, user: Any, identifiers: set[str]) -> None:
+        self.by_id: dict[int, Producer] = {}
+        self.by_identifier: dict[str, Producer] = {}
+        self.by_name: dict[str, list[Producer]] = defaultdict(list)
+        self.alikes = LookAlikes()
+        for producer in access.producers_writable_by(user).only(*PRODUCER_COMPARED, "province_id"):
+            self._add(producer)
+        wanted = sorted(identifiers - set(self.by_identifier))
+        self.taken_elsewhere: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            self.taken_elsewhere.update(
+                Producer.objects.filter(identifier__in=wanted[start : start + 500]).values_list("identifier", flat=True)
+            )
+        self.planned: dict[tuple[Any, ...], Plan] = {}  # new producers of this file, by key: one record each
+
+    def _add(self, producer: Producer) -> None:
+        self.by_id[producer.pk] = producer
+        if producer.identifier:
+            self.by_identifier[producer.identifier] = producer
+        key = producer_key(producer.name)
+        self.by_name[key].append(producer)
+        self.alikes.add(place_key(producer.commune_id, producer.legacy_district_id), producer.pk, producer.name, key)
+
+    def named(self, name: str, place: Place) -> list[Producer]:
+        """Producers with the same name key in the row's commune; a row that names no commune matches within its
+        province, and a record entered without a commune matches a row that now places it."""
+        same = self.by_name.get(producer_key(name), [])
+        if place.commune_id is not None:
+            exact = [p for p in same if p.commune_id == place.commune_id]
+            return exact or [p for p in same if p.commune_id is None and p.province_id == place.province_id]
+        return [p for p in same if p.province_id == place.province_id]
+
+    def look_alikes(self, name: str, place: Place, plan: Plan) -> list[list[Any]]:
+        """Existing producers of the same commune (or former district, for a row without a commune), and earlier new
+        rows of the file there, with a similar name; the row then joins the pool for the rows after it."""
+        scope, key = place_key(place.commune_id, place.legacy_district_id), producer_key(name)
+        found = self.alikes.find(scope, key)
+        self.alikes.add_row(scope, plan, name, key)
+        return found
+
+
+# ---- products -------------------------------------------------------------------------------------------------
+
+
+PRODUCT_COMPARED = (
+    "producer_id", "name", "product_set_id", "commune_id", "legacy_commune_id", "legacy_district_id", "description",
+    "story", "status",
+)  # fmt: skip
+
+
+class ProductBook:
+    """Products of the producers an import touches, loaded once, with their packs; and the barcodes in the file that
+    are already taken."""
+
+    def __init__(self, user: Any, producer_ids: set[int], product_ids: set[int], gtins: set[str]) -> None:
+        writable = access.products_writable_by(user)
+        self.by_id: dict[int, Product] = {}
+        self.by_producer: dict[int, list[Product]] = defaultdict(list)
+        ids = sorted(producer_ids)
+        for start in range(0, len(ids), 500):
+            for product in writable.filter(producer_id__in=ids[start : start + 500]).only(*PRODUCT_COMPARED):
+                self._add(product)
+        missing = sorted(product_ids - set(self.by_id))
+        for start in range(0, len(missing), 500):
+            for product in writable.filter(pk__in=missing[start : start + 500]).only(*PRODUCT_COMPARED):
+                self._add(product)
+        self.packs: dict[int, list[ProductPack]] = defaultdict(list)
+        known = sorted(self.by_id)
+        for start in range(0, len(known), 500):
+            for pack in ProductPack.objects.filter(product_id__in=known[start : start + 500]).only(
+                "product_id", "name", "size", "gtin"
+            ):
+                self.packs[pack.product_id].append(pack)
+        self.gtin_owner: dict[str, tuple[int, str]] = {}  # barcode → (product id, product name), anywhere
+        wanted = sorted(gtins)
+        for start in range(0, len(wanted), 500):
+            for gtin, pid, name in ProductPack.objects.filter(gtin__in=wanted[start : start + 500]).values_list(
+                "gtin", "product_id", "product__name"
+            ):
+                self.gtin_owner[gtin] = (pid, name)
+        self.planned: dict[tuple[Any, ...], Plan] = {}
+        self.alikes = LookAlikes()
+        for product in self.by_id.values():
+            self.alikes.add(product.producer_id, product.pk, product.name, product_key(product.name))
+
+    def _add(self, product: Product) -> None:
+        self.by_id[product.pk] = product
+        self.by_producer[product.producer_id].append(product)
+
+    def named(self, producer_id: int | None, name: str, commune_id: int | None) -> list[Product]:
+        """The producer's products of the same folded name in the same commune; a product entered without a commune
+        matches a row that now places it, and a row that names none matches the producer's only one of that name."""
+        if producer_id is None:
+            return []
+        key = product_key(name)
+        same = [p for p in self.by_producer.get(producer_id, []) if product_key(p.name) == key]
+        if commune_id is None:
+            return same
+        return [p for p in same if p.commune_id == commune_id] or [p for p in same if p.commune_id is None]
+
+    def look_alikes(self, producer_id: int | None, name: str, plan: Plan) -> list[list[Any]]:
+        """The producer's products, and the new rows of this file before `plan` for it, with a similar name; the row
+        then joins the pool for the rows after it."""
+        if producer_id is None:
+            return []
+        key = product_key(name)
+        found = self.alikes.find(producer_id, key)
+        self.alikes.add_row(producer_id, plan, name, key)
+        return found

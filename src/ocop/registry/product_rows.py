@@ -1,0 +1,315 @@
+"""The product import's rows: find the producer, match the product (id, barcode, else name + producer + commune),
+plan its pack, and save what changed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.core import audit
+from ocop.core.bulk import insert_rows
+from ocop.core.excel import cell_text
+from ocop.core.models import AuditAction
+from ocop.core.text import fold
+from ocop.registry.columns import STATUS_ALIASES, STATUS_LABELS
+from ocop.registry.enums import ProductStatus
+from ocop.registry.importing import CREATE, ERROR, UNCHANGED, UPDATE, Plan, stamp
+from ocop.registry.matching import Place, ProducerBook, ProductBook, producer_key, product_key
+from ocop.registry.models import ParkReason, Producer, Product, ProductSet
+from ocop.registry.services import PRODUCT_FIELDS, product_search_text
+from ocop.registry.validators import normalize_identifier, validate_gtin
+
+if TYPE_CHECKING:
+    from ocop.registry.imports import ProductImporter
+
+PRODUCT_UPDATED = (
+    "name", "product_set", "province", "commune", "legacy_commune", "legacy_district", "description", "story",
+    "status", "search_text", "updated_at",
+)  # fmt: skip
+
+
+def product_sets() -> dict[str, ProductSet]:
+    """Active product sets by folded code and name ("1-12", "chè tươi, chế biến")."""
+    sets: dict[str, ProductSet] = {}
+    for ps in ProductSet.objects.filter(is_active=True).select_related("group"):
+        sets[fold(ps.code)] = ps
+        sets[fold(ps.name)] = ps
+    return sets
+
+
+class ProductRows:
+    """Plans every row of a product workbook against the records loaded once."""
+
+    def __init__(self, importer: ProductImporter, rows: list[tuple[int, dict[str, Any]]]) -> None:
+        self.imp = importer
+        self.rows = rows
+        self.t = importer.title
+        self.sets = product_sets()
+        identifiers = {normalize_identifier(cell_text(v.get("producer_identifier"))) for _n, v in rows} - {""}
+        self.producers = ProducerBook(importer.user, identifiers)
+        self.seen_gtin: dict[str, int] = {}
+
+    def plan(self) -> list[Plan]:
+        first: list[tuple[Plan, dict[str, Any], Producer | None, dict[str, Any]]] = []
+        producer_ids: set[int] = set()
+        product_ids: set[int] = set()
+        gtins: set[str] = set()
+        for index, (number, values) in enumerate(self.rows, start=1):
+            self.imp.tick(index // 2, len(self.rows))  # two passes: the first half of the progress bar
+            plan = Plan(row=number, action=CREATE, cells=self.imp.cells(values))
+            producer = self.producer(plan, values)
+            fields = self.fields(plan, values, producer)
+            if producer is not None:
+                producer_ids.add(producer.pk)
+            if (pk := cell_text(values.get("id"))).isdigit():
+                product_ids.add(int(pk))
+            if fields.get("gtin"):
+                gtins.add(fields["gtin"])
+            first.append((plan, values, producer, fields))
+        self.book = ProductBook(self.imp.user, producer_ids, product_ids, gtins)
+        plans = []
+        for index, (plan, values, producer, fields) in enumerate(first, start=1):
+            self.imp.tick((len(self.rows) + index) // 2, len(self.rows))
+            if plan.action != ERROR and producer is not None:
+                self.match(plan, values, producer, fields)
+            plans.append(plan)
+        return plans
+
+    # ---- reading a row ---------------------------------------------------------------------------------------
+
+    def producer(self, plan: Plan, values: dict[str, Any]) -> Producer | None:
+        t, book = self.t, self.producers
+        pk = cell_text(values.get("producer_id"))
+        if pk:
+            found = book.by_id.get(int(pk)) if pk.isdigit() else None
+            if found is None:
+                plan.fail(t["producer_id"], _("No producer with id %(id)s that you may edit.") % {"id": pk})
+            return found
+        ident = normalize_identifier(self.imp.text(plan, values, "producer_identifier"))
+        if ident:
+            found = book.by_identifier.get(ident)
+            if found is None:
+                plan.fail(
+                    t["producer_identifier"],
+                    _("No producer with identifier “%(value)s” that you may edit.") % {"value": ident},
+                )
+            return found
+        name = self.imp.text(plan, values, "producer_name")
+        candidates = book.by_name.get(producer_key(name), [])
+        if len(candidates) == 1:
+            return candidates[0]
+        plan.fail(
+            t["producer_name"],
+            _("Give the producer's identifier: no single producer you may edit is called “%(value)s”.")
+            % {"value": name},
+        )
+        return None
+
+    def fields(self, plan: Plan, values: dict[str, Any], producer: Producer | None) -> dict[str, Any]:
+        imp, t = self.imp, self.t
+        fields: dict[str, Any] = {
+            "name": imp.text(plan, values, "name"),
+            "description": imp.text(plan, values, "description", multiline=True),
+            "story": imp.text(plan, values, "story", multiline=True),
+        }
+        if not fields["name"]:
+            plan.fail(t["name"], _("The product's name is required."))
+        elif len(fields["name"]) > 255:
+            plan.fail(
+                t["name"], _("At most %(n)s characters (this cell has %(m)s).") % {"n": 255, "m": len(fields["name"])}
+            )
+        set_text = imp.text(plan, values, "product_set")
+        if set_text:
+            product_set = self.sets.get(fold(set_text))
+            if product_set is None:
+                plan.fail(t["product_set"], _("Unknown product set “%(value)s”.") % {"value": set_text})
+            fields["product_set"] = product_set
+        status_text = imp.text(plan, values, "status")
+        if status_text:
+            status = STATUS_ALIASES.get(fold(status_text))
+            if status is None:
+                plan.fail(t["status"], _("Unknown status “%(value)s”.") % {"value": status_text})
+            fields["status"] = status
+        pack_name, size, gtin = (imp.text(plan, values, k) for k in ("pack", "size", "gtin"))
+        gtin = gtin.replace(" ", "")
+        if gtin:
+            try:
+                validate_gtin(gtin)
+            except ValidationError as exc:
+                plan.fail(t["gtin"], exc.messages[0])
+            if gtin in self.seen_gtin:
+                plan.fail(
+                    t["gtin"],
+                    _("Barcode %(gtin)s is repeated from row %(row)s.") % {"gtin": gtin, "row": self.seen_gtin[gtin]},
+                )
+            self.seen_gtin.setdefault(gtin, plan.row)
+        if pack_name or gtin:
+            fields["pack"] = (pack_name or fields["name"][:120], size[:60], gtin)
+            fields["gtin"] = gtin
+        address, commune, district, province = imp.place_text(plan, values)
+        if commune or district or address:
+            text = ", ".join(x for x in (commune, district, province) if x) or address
+            fields["place"] = imp.places.resolve(
+                plan,
+                imp.places.address(text=address, commune=commune, district=district, province=province),
+                column=t["commune"],
+                text=text,
+            )
+        elif producer is not None:  # the producer's own place
+            fields["place"] = Place(
+                province_id=producer.province_id,
+                commune_id=producer.commune_id,
+                legacy_commune_id=producer.legacy_commune_id,
+                legacy_district_id=producer.legacy_district_id,
+            )
+            plan.province_id, plan.commune_id = producer.province_id, producer.commune_id
+        plan.label = f"{fields['name']} — {producer.name}" if producer is not None else fields["name"]
+        return fields
+
+    # ---- matching --------------------------------------------------------------------------------------------
+
+    def match(self, plan: Plan, values: dict[str, Any], producer: Producer, fields: dict[str, Any]) -> None:
+        t, book = self.t, self.book
+        place: Place = fields["place"]
+        existing: Product | None = None
+        pk = cell_text(values.get("id"))
+        gtin = fields.get("gtin", "")
+        owner = book.gtin_owner.get(gtin) if gtin else None
+        same = self.imp.choices.same.get(plan.row, "")
+        if pk:
+            existing = book.by_id.get(int(pk)) if pk.isdigit() else None
+            if existing is None:
+                plan.fail(t["id"], _("No product with id %(id)s that you may edit.") % {"id": pk})
+                return
+        elif owner is not None:
+            existing = book.by_id.get(owner[0])
+            if existing is None or existing.producer_id != producer.pk:
+                plan.fail(
+                    t["gtin"],
+                    _("Barcode %(gtin)s already belongs to “%(product)s” of another producer.")
+                    % {"gtin": gtin, "product": owner[1]},
+                )
+                return
+        elif same.isdigit():
+            existing = book.by_id.get(int(same))
+        if existing is None:
+            named = book.named(producer.pk, fields["name"], place.commune_id)
+            if len(named) > 1:
+                plan.fail(t["name"], _("Several products of this producer are called “%(name)s”: give the id.") % {
+                    "name": fields["name"]})  # fmt: skip
+                return
+            existing = named[0] if named else None
+        if owner is not None and existing is not None and owner[0] != existing.pk:
+            plan.fail(
+                t["gtin"],
+                _("Barcode %(gtin)s already belongs to “%(product)s”.") % {"gtin": gtin, "product": owner[1]},
+            )
+            return
+        if existing is None:
+            key = (product_key(fields["name"]), producer.pk, place.commune_id)
+            if key in book.planned:
+                plan.fail(t["name"], _("The same product as row %(row)s.") % {"row": book.planned[key].row})
+                return
+            book.planned[key] = plan
+            self.plan_new(plan, producer, fields, place)
+            if same != "new":
+                plan.similar = book.look_alikes(producer.pk, fields["name"], plan)
+                if plan.similar:
+                    plan.review(ParkReason.SIMILAR)
+        else:
+            self.plan_update(plan, existing, fields, place)
+
+    def plan_new(self, plan: Plan, producer: Producer, fields: dict[str, Any], place: Place) -> None:
+        product = Product(
+            producer=producer,
+            name=fields["name"],
+            product_set=fields.get("product_set"),
+            province_id=place.province_id or producer.province_id,
+            commune=self.imp.places.label(place.commune_id),
+            legacy_commune_id=place.legacy_commune_id,
+            legacy_district_id=place.legacy_district_id if place.commune_id is None else None,
+            description=fields["description"],
+            story=fields["story"],
+            status=fields.get("status") or ProductStatus.ACTIVE,
+        )
+        product.search_text = product_search_text(product, producer.name)
+        plan.obj = product
+        plan.extra["pack"] = fields.get("pack")
+        flags = product.data_flags
+        plan.flags = [str(f.label) for f in flags]
+        self.imp.places.incomplete_rows(plan, flags)
+
+    def plan_update(self, plan: Plan, product: Product, fields: dict[str, Any], place: Place) -> None:
+        t, imp = self.t, self.imp
+        wanted: dict[str, Any] = {k: fields[k] for k in ("name", "description", "story") if fields[k]}
+        if fields.get("product_set") is not None:
+            wanted["product_set_id"] = fields["product_set"].pk
+        if fields.get("status"):
+            wanted["status"] = fields["status"]
+        if place.commune_id is not None:
+            wanted["commune_id"] = place.commune_id
+            if place.legacy_commune_id:
+                wanted["legacy_commune_id"] = place.legacy_commune_id
+            wanted["legacy_district_id"] = None
+        elif product.commune_id is None and place.legacy_district_id:
+            wanted["legacy_district_id"] = place.legacy_district_id
+        sets = {ps.pk: ps for ps in self.sets.values()}
+        for name, value in wanted.items():
+            before = getattr(product, name)
+            if before == value:
+                continue
+            if name == "commune_id":
+                plan.changes[t["commune"]] = [imp.commune_name(before), imp.commune_name(value)]
+            elif name == "product_set_id":
+                plan.changes[t["product_set"]] = [sets[before].code if before in sets else "", sets[value].code]
+            elif name == "status":
+                plan.changes[t["status"]] = [STATUS_LABELS.get(before, before), STATUS_LABELS.get(value, value)]  # type: ignore[call-overload]
+            elif name in t:
+                plan.changes[t[name]] = [before, value]
+            setattr(product, name, value)
+        if product.commune_id is not None and place.province_id:
+            product.province_id = place.province_id
+        pack = fields.get("pack")
+        if pack is not None and not self._has_pack(product.pk, pack):
+            plan.changes[t["pack"]] = ["", " ".join(x for x in pack if x)]
+            plan.extra["pack"] = pack
+        plan.record, plan.obj = product.pk, product
+        plan.flags = [str(f.label) for f in product.data_flags]
+        plan.action = UPDATE if plan.changes else UNCHANGED
+        if plan.changes:
+            product.search_text = product_search_text(product, plan.label.rpartition(" — ")[2])
+
+    def _has_pack(self, product_id: int, pack: tuple[str, str, str]) -> bool:
+        name, size, gtin = pack
+        for existing in self.book.packs.get(product_id, []):
+            if (gtin and existing.gtin == gtin) or (
+                not gtin and fold(existing.name) == fold(name) and fold(existing.size) == fold(size)
+            ):
+                return True
+        return False
+
+
+def save_products(importer: Any, plans: list[Plan]) -> None:
+    new = [p for p in plans if p.action == CREATE]
+    changed = [p for p in plans if p.action == UPDATE]
+    created = [p.obj for p in new]
+    Product.objects.bulk_create(created, batch_size=500)
+    now = timezone.now()
+    insert_rows(
+        Product.packs.rel.related_model,
+        ["created_at", "updated_at", "product_id", "name", "size", "gtin"],
+        (
+            (now, now, plan.obj.pk, *plan.extra["pack"])
+            for plan in [*new, *changed]
+            if plan.extra.get("pack") is not None
+        ),
+    )
+    audit.record_many(actor=importer.user, action=AuditAction.IMPORT, objs=created, fields=PRODUCT_FIELDS)
+    if changed:
+        objs = [p.obj for p in changed]
+        stamp(objs)
+        Product.objects.bulk_update(objs, [*PRODUCT_UPDATED], batch_size=500)
+        importer.audit_changes(changed, objs)
