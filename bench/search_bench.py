@@ -48,6 +48,7 @@ def _generate() -> None:
     from ocop.registry.models import Producer, Product, ProductSet
 
     communes = list(Commune.objects.filter(province__code="01").values_list("id", flat=True))
+    hanoi = Commune.objects.get(pk=communes[0]).province_id
     sets = dict(ProductSet.objects.values_list("code", "id"))
     start_index = Producer.objects.count()
     producers = [
@@ -56,6 +57,7 @@ def _generate() -> None:
             name=f"HTX Tìm kiếm {i}",
             identifier=f"0109{i:06d}",
             identifier_kind="tax_code",
+            province_id=hanoi,
             commune_id=communes[i % len(communes)],
             search_text=fold(f"HTX Tìm kiếm {i} 0109{i:06d}"),
         )
@@ -71,6 +73,7 @@ def _generate() -> None:
                 producer_id=pid,
                 name=name,
                 product_set_id=sets[SETS[i % len(SETS)]],
+                province_id=hanoi,
                 commune_id=commune_id,
                 search_text=fold(f"{name} {pname}"),
             )

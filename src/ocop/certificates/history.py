@@ -104,7 +104,8 @@ class HistoryImporter(Importer):
         self.today = timezone.localdate()
         first = [self._read(number, values) for index, (number, values) in enumerate(rows, start=1)]
         known = {p.pk for _plan, f in first if f for p in [f.get("producer")] if isinstance(p, Producer) and p.pk}
-        self.products = ProductBook(self.user, known, set(), set())
+        names = {pk: self.producers.by_id[pk].name for pk in known}
+        self.products = ProductBook(self.user, known, set(), set(), names)
         self.decisions = _Decisions({f["number"] for _p, f in first if f and f.get("number")})
         plans = []
         for index, (plan, fields) in enumerate(first, start=1):
@@ -286,14 +287,15 @@ class HistoryImporter(Importer):
                 )
                 return None
             if named:
+                named[0].producer = producer  # the row's producer, already loaded (its certificate names it)
                 return named[0]
         key = (product_key(f["product"]), id(producer) if producer.pk is None else producer.pk, place.commune_id)
         planned = book.planned.get(key)
         if planned is not None:
             return planned.obj  # type: ignore[no-any-return]
         same = self.choices.same.get(plan.row, "")
-        if producer.pk is not None and same.isdigit() and int(same) in book.by_id:
-            return book.by_id[int(same)]
+        if producer.pk is not None and same.isdigit() and book.get(int(same)) is not None:
+            return book.get(int(same))
         product = Product(
             name=f["product"], product_set=f["set"], province_id=place.province_id or producer.province_id,
             commune=self.places.label(place.commune_id), legacy_commune_id=place.legacy_commune_id,

@@ -3,18 +3,21 @@ the transparency log, then each product's certificates put in order (one transac
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.certificates import log, rules
 from ocop.certificates.enums import DecisionState, IssuingLevel, LogEvent, Status
 from ocop.certificates.models import Certificate, Decision, DecisionItem
-from ocop.certificates.services import bump, log_data, supersede_in_order
+from ocop.certificates.services import bump, log_data, sync_product
 from ocop.certificates.signals import status_changed
 from ocop.core import audit
+from ocop.core.bulk import update_rows
 from ocop.core.models import AuditAction
 from ocop.places.models import LegacyDistrict, Province
 from ocop.registry.importing import Plan
@@ -64,9 +67,44 @@ def save_history(user: Any, plans: list[Plan]) -> list[Certificate]:
     for plan, cert in zip(plans, certificates, strict=True):
         plan.record = cert.pk
     superseded = supersede_in_order(product_ids={c.product_id for c in certificates}, by=user)
-    ids = [c.pk for c in certificates] + superseded
-    transaction.on_commit(lambda: status_changed.send(sender=Certificate, certificate_ids=ids, event=LogEvent.IMPORTED))
+    # The new certificates have no stored page copy yet (the nightly build makes them, a scan renders them): only
+    # the certificates they superseded changed for readers, and the figures, which the signal recounts.
+    transaction.on_commit(
+        lambda: status_changed.send(sender=Certificate, certificate_ids=superseded, event=LogEvent.IMPORTED)
+    )
     return certificates
+
+
+def supersede_in_order(*, product_ids: set[int], by: Any) -> list[int]:
+    """Put each product's certificates in the order of their dates: every valid or suspended one that a later one
+    follows is superseded by it (on the later one's date), since a list may come in any order. Written in bulk (a
+    list supersedes hundreds at once). Returns the ids superseded. Side effects: log and audit entries; the
+    products' copy of their latest certificate."""
+    certs = Certificate.objects.select_for_update().filter(product_id__in=list(product_ids))
+    by_product: dict[int, list[Certificate]] = {}
+    for cert in certs.select_related("product", "producer").order_by("issued_on", "id"):
+        by_product.setdefault(cert.product_id, []).append(cert)
+    changed: list[Certificate] = []
+    for chain in by_product.values():
+        for earlier, later in itertools.pairwise(chain):
+            if earlier.status in (Status.VALID, Status.SUSPENDED):
+                earlier.status, earlier.superseded_by, earlier.status_since = Status.SUPERSEDED, later, later.issued_on
+                earlier.status_reason = _("Replaced by certificate %(number)s.") % {"number": later.number}
+                earlier.updated_at = timezone.now()
+                changed.append(earlier)
+    update_rows(Certificate, ["status", "superseded_by", "status_since", "status_reason", "updated_at"], changed)
+    log.append_many(
+        [
+            (LogEvent.SUPERSEDED, c, log_data(c, status=Status.SUPERSEDED, reason=c.status_reason,
+                                             superseded_by=c.superseded_by.number))  # type: ignore[union-attr]
+            for c in changed
+        ]
+    )  # fmt: skip
+    changes = [(c, {"status": [Status.VALID, Status.SUPERSEDED], "reason": [None, c.status_reason]}) for c in changed]
+    audit.record_each(actor=by, action=AuditAction.CHANGE, entries=changes)
+    for chain in by_product.values():
+        sync_product(chain[-1])
+    return [c.pk for c in changed]
 
 
 def _decisions(user: Any, plans: list[Plan]) -> dict[int, Decision]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,12 +32,13 @@ def default_issuing_body(province: Province, level: str) -> str:
     return f"Ủy ban nhân dân {province.name}"
 
 
-def _sync_product(cert: Certificate) -> None:
+def sync_product(cert: Certificate) -> None:
     """Keep the product's copy of its latest certificate (status, stars, last day) for the public catalogue."""
     if cert.status != Status.SUPERSEDED:
         Product.objects.filter(pk=cert.product_id).update(
-            ocop_status=cert.status, ocop_stars=cert.stars, ocop_until=cert.valid_until
-        )
+            ocop_status=cert.status, ocop_stars=cert.stars, ocop_until=cert.valid_until,
+            ocop_potential_five=cert.potential_five,
+        )  # fmt: skip
 
 
 def _notify(ids: list[int], event: LogEvent) -> None:
@@ -251,7 +251,7 @@ def issue_decision(
             superseded.append(old.pk)
             _set_status(old, Status.SUPERSEDED, by=by, event=LogEvent.SUPERSEDED, superseded_by=cert,
                         reason=_("Replaced by certificate %(number)s.") % {"number": cert.number})  # fmt: skip
-        _sync_product(cert)
+        sync_product(cert)
         certificates.append(cert)
     audit.record_many(actor=by, action=AuditAction.CREATE, objs=certificates, fields=["number", "stars"])
     audit.record(
@@ -260,26 +260,6 @@ def issue_decision(
     )  # fmt: skip
     _notify([c.pk for c in certificates] + superseded, LogEvent.ISSUED)
     return certificates
-
-
-def supersede_in_order(*, product_ids: set[int], by: Any) -> list[int]:
-    """Put each product's certificates in the order of their dates: every valid or suspended one that a later one
-    follows is superseded by it (on the later one's date). Used when certificates are entered from history, which
-    may come in any order. Returns the ids superseded. Side effects: log and audit entries; the products' copies."""
-    superseded: list[int] = []
-    certs = Certificate.objects.select_for_update().filter(product_id__in=list(product_ids))
-    by_product: dict[int, list[Certificate]] = {}
-    for cert in certs.select_related("product", "producer").order_by("issued_on", "id"):
-        by_product.setdefault(cert.product_id, []).append(cert)
-    for chain in by_product.values():
-        for earlier, later in itertools.pairwise(chain):
-            if earlier.status in (Status.VALID, Status.SUSPENDED):
-                superseded.append(earlier.pk)
-                _set_status(earlier, Status.SUPERSEDED, by=by, event=LogEvent.SUPERSEDED, superseded_by=later,
-                            status_since=later.issued_on,
-                            reason=_("Replaced by certificate %(number)s.") % {"number": later.number})  # fmt: skip
-        _sync_product(chain[-1])
-    return superseded
 
 
 # ---- the certificate lifecycle -------------------------------------------------------------------
@@ -293,7 +273,7 @@ def _set_status(
     for key, value in fields.items():
         setattr(cert, key, value)
     cert.save()
-    _sync_product(cert)
+    sync_product(cert)
     extra = {"status": status, "reason": reason}
     if "superseded_by" in fields:
         extra["superseded_by"] = fields["superseded_by"].number

@@ -13,6 +13,7 @@ from itertools import islice
 from typing import Any, cast
 
 from django.db import connection, models
+from django.utils import timezone
 
 _PLAIN = {
     str: (models.CharField, models.TextField),
@@ -57,3 +58,62 @@ def insert_rows(
             cursor.executemany(sql, chunk)
             total += len(chunk)
     return total
+
+
+def update_rows(
+    model: type[models.Model], fields: Sequence[str], objs: Iterable[models.Model], batch: int = 1000
+) -> int:
+    """Write `fields` of `objs` back with one prepared UPDATE per row, executed many at a time. `bulk_update` builds a
+    CASE over every row for every field instead, which SQLite evaluates row by row: 28 s for 5,000 products."""
+    meta = model._meta
+    columns = [cast(models.Field[Any, Any], meta.get_field(name)) for name in fields]
+    ops = connection.ops
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        ops.quote_name(meta.db_table),
+        ", ".join(f"{ops.quote_name(cast(str, f.column))} = %s" for f in columns),
+        ops.quote_name(cast(str, cast(models.Field[Any, Any], meta.pk).column)),
+    )
+    converters = [_converter(f) for f in columns]
+    names = [f.attname for f in columns]
+    prepared = ((*(c(getattr(obj, n)) for c, n in zip(converters, names, strict=True)), obj.pk) for obj in objs)
+    total = 0
+    with connection.cursor() as cursor:
+        while chunk := list(islice(prepared, batch)):
+            cursor.executemany(sql, chunk)
+            total += len(chunk)
+    return total
+
+
+def create_rows(model: type[models.Model], objs: Sequence[models.Model], batch: int = 500) -> None:
+    """Insert model instances and give them their ids (INSERT … RETURNING, many rows a statement): what bulk_create
+    does, without its compiler's per-value work (1.4 s of a 10,000-row import). Falls back to bulk_create where
+    the database cannot return the rows of a multi-row insert."""
+    if not objs:
+        return
+    if not connection.features.can_return_rows_from_bulk_insert:
+        model._default_manager.bulk_create(objs, batch_size=batch)
+        return
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    columns = [cast(models.Field[Any, Any], f) for f in meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    for obj in objs:
+        for field in columns:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                setattr(obj, field.attname, now)
+    ops = connection.ops
+    head = "INSERT INTO {} ({}) VALUES ".format(
+        ops.quote_name(meta.db_table), ", ".join(ops.quote_name(cast(str, f.column)) for f in columns)
+    )
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    converters = [(_converter(f), f.attname) for f in columns]
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), batch):
+            chunk = objs[start : start + batch]
+            params = [convert(getattr(obj, name)) for obj in chunk for convert, name in converters]
+            sql = head + ", ".join([row] * len(chunk)) + f" RETURNING {ops.quote_name(cast(str, pk.column))}"
+            cursor.execute(sql, params)
+            for obj, (new_id,) in zip(chunk, cursor.fetchall(), strict=True):
+                obj.pk = new_id
+                obj._state.adding, obj._state.db = False, connection.alias

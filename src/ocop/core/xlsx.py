@@ -54,11 +54,14 @@ def _limits() -> dict[str, int]:
     }
 
 
-def read_workbook(path: str, sheets: Sequence[str | None]) -> dict[str | None, RawSheet]:
+def read_workbook(
+    path: str, sheets: Sequence[str | None], stats: dict[str, int] | None = None
+) -> dict[str | None, RawSheet]:
     """Read the named sheets (None: the first sheet) of the workbook at `path` in a child process.
 
     Raises ExcelError, with a message for the user, for anything that is not a readable .xlsx within the limits
-    (OCOP_IMPORT_MAX_ROWS, OCOP_IMPORT_MAX_COLUMNS, OCOP_IMPORT_MEMORY_MB).
+    (OCOP_IMPORT_MAX_ROWS, OCOP_IMPORT_MAX_COLUMNS, OCOP_IMPORT_MEMORY_MB). `stats`, when given, receives the
+    child's peak memory ("peak_kb"), for the benchmarks.
     """
     limits = _limits()
     request = {"path": path, "sheets": list(sheets), "parent_pid": os.getpid(), **limits}
@@ -84,6 +87,8 @@ def read_workbook(path: str, sheets: Sequence[str | None]) -> dict[str | None, R
         code = "memory" if "MemoryError" in stderr else "unreadable"
         logger.warning("Workbook reader exited %s on %s: %s", done.returncode, path, stderr[-2000:])
         raise ExcelError(_message(code, {}, limits)) from exc
+    if stats is not None:
+        stats["peak_kb"] = answer.get("peak_kb", 0)
     if "error" in answer:
         if answer["error"] == "unreadable" and answer["args"].get("detail"):
             logger.info("Unreadable workbook %s: %s", path, answer["args"]["detail"])

@@ -386,8 +386,22 @@ def main() -> None:
         answer = {"error": "memory", "args": {}}
     except Exception as exc:  # noqa: BLE001  # lxml, zipfile and calamine raise many types on a damaged file
         answer = {"error": "unreadable", "args": {"detail": f"{type(exc).__name__}: {exc}"[:500]}}
+    answer["peak_kb"] = _peak_kb()
     pickle.dump(answer, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
     sys.stdout.buffer.flush()
+
+
+def _peak_kb() -> int:
+    """This process's own peak resident memory since it started (VmHWM: getrusage would count the parent's pages
+    the child held between fork and exec)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 if __name__ == "__main__":

@@ -18,9 +18,7 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 
 from ocop.core.text import fold
-from ocop.places.resolver import PlaceTables, Signature, UnitName, name_key, read_unit, split_units, unit_name
-
-__all__ = ["Address", "AddressParser", "AddressStatus", "Candidate", "read_unit"]
+from ocop.places.resolver import PlaceTables, Signature, UnitName, split_units, unit_name
 
 
 class AddressStatus(StrEnum):
@@ -123,18 +121,20 @@ class AddressParser:
 
     def parse(self, text: str | None) -> Address:
         """Free text: "Thôn 3, xã Phù Đổng, huyện Gia Lâm, thành phố Hà Nội"."""
-        return self._cached((text or "",), lambda: self._pieces(text, None))
+        return self._cached((text or "",), lambda: self._pieces(text, None, limit=3))
 
     def parts(self, *, commune: str | None, district: str | None, province: str | None) -> Address:
         """Separate columns; each column's position decides how an unprefixed name is read first."""
-        return self._cached(
-            (commune or "", district or "", province or "", "\x00"),  # never the key of a free text
-            lambda: [
-                *self._pieces(commune, "commune"),
-                *self._pieces(district, "district"),
-                *self._pieces(province, "province"),
-            ],
-        )
+
+        def pieces() -> tuple[list[str], list[UnitName]]:
+            columns = [
+                self._pieces(commune, "commune"),
+                self._pieces(district, "district"),
+                self._pieces(province, "province"),
+            ]
+            return [], [part for _unread, parts in columns for part in parts]
+
+        return self._cached((commune or "", district or "", province or "", "\x00"), pieces)  # never a free text's key
 
     def choose(self, address: Address, commune_id: int) -> Address:
         """The address placed in the commune a person chose. Only a candidate may be chosen: any other id (a stale
@@ -152,37 +152,45 @@ class AddressParser:
 
     # ---- splitting ----------------------------------------------------------------------------------------------
 
-    def _pieces(self, text: str | None, hint: str | None) -> list[UnitName]:
+    def _pieces(
+        self, text: str | None, hint: str | None, *, limit: int | None = None
+    ) -> tuple[list[str], list[UnitName]]:
+        """(pieces left unread, parts) of `text`, read from the right. With `limit`, reading stops once that many
+        parts are read: what lies further left can only be the street, and rows differ most there."""
         text = unicodedata.normalize("NFC", text or "").strip()
-        if not text:
-            return []
-        tokens = _SEPARATOR.split(text)
-        pieces = [tokens[0]]
+        tokens = _SEPARATOR.split(text) if text else []
+        pieces = tokens[:1]
         for sep, piece in zip(tokens[1::2], tokens[2::2], strict=True):
-            if sep not in ",;/" and name_key(f"{pieces[-1]} {piece}") in self.tables.hyphenated:
-                pieces[-1] = f"{pieces[-1]} - {piece}"
+            joined = unit_name(f"{pieces[-1]} {piece}") if sep not in ",;/" else None
+            if joined is not None and joined.key in self.tables.hyphenated:
+                pieces[-1] = f"{pieces[-1]} - {piece}"  # "Bà Rịa - Vũng Tàu" is one name
             else:
                 pieces.append(piece)
-        parts = [p for piece in pieces for raw in split_units(piece) if (p := unit_name(raw))]
-        while parts and parts[-1].whole in _COUNTRY:
-            parts.pop()
+        parts: list[UnitName] = []
+        while pieces and (limit is None or len(parts) < limit):
+            units = [p for raw in split_units(pieces.pop()) if (p := unit_name(raw))]
+            while not parts and units and units[-1].whole in _COUNTRY:
+                units.pop()
+            parts[:0] = units
         if hint and parts:  # the column says what its last name is (a written prefix still decides the level)
             parts[-1] = replace(parts[-1], hint=hint)
-        return parts
+        return pieces, parts
 
-    def _cached(self, key: tuple[str, ...], pieces: Callable[[], list[UnitName]]) -> Address:
+    def _cached(self, key: tuple[str, ...], pieces: Callable[[], tuple[list[str], list[UnitName]]]) -> Address:
         found = self._by_text.get(key)
         if found is None:
-            parts = pieces()
+            unread, parts = pieces()
             address, street_end = self._resolve(parts)
-            found = self._by_text[key] = _copy(address, street=", ".join(p.raw for p in parts[:street_end]))
+            street = ", ".join([*unread, *(p.raw for p in parts[:street_end])])
+            found = self._by_text[key] = _copy(address, street=street)
         return _copy(found, street=found.street)
 
     # ---- reading from the right -----------------------------------------------------------------------------------
 
     def _resolve(self, parts: list[UnitName]) -> tuple[Address, int]:
         """(the address, how many leading parts are the street). Only the parts read are keys of the caches, so rows
-        that differ in their street share one resolution."""
+        that differ in their street share one resolution; rows that fold alike ("Phú Thị", "phu thi") share it too, and
+        its messages spell the name as the first of them did."""
         if not parts:
             return Address(words="", status=AddressStatus.EMPTY, message=_("Commune is required.")), 0
         head_key = tuple(p.signature for p in parts[-2:])

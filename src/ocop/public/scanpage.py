@@ -145,12 +145,12 @@ def refresh(certificate_ids: list[int]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     rows = queries.scan_rows(Certificate.objects.filter(pk__in=certificate_ids), day)
     counts = stockists(rows, day)
+    later_days = [f for f in folder.parent.iterdir() if f.is_dir() and f.name > folder.name]
     for cert in rows:
         code = cert["code"]
         os.replace(_temp(folder, render_page(cert, code, day, counts)), folder / f"{code}.html")
-        for later in folder.parent.glob(f"*/{code}.html"):
-            if later.parent.name > folder.name:
-                later.unlink(missing_ok=True)
+        for later in later_days:
+            (later / f"{code}.html").unlink(missing_ok=True)
 
 
 def build_day(day: dt.date | None = None, batch: int = 1000) -> int:

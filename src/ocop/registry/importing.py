@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ocop.core.bulk import update_rows
 from ocop.core.excel import ExcelError, cell_text, read_sheet
 from ocop.core.text import control_character, normalize_text
 from ocop.registry.models import ImportMode, IncompleteRows, ParkReason
@@ -205,11 +206,18 @@ class Plan:
         )  # fmt: skip
 
 
-def stamp(objs: list[Any]) -> None:
-    """`bulk_update` leaves auto_now fields alone: the rows an import changes get the time of the change."""
+def save_changes(model: type[Any], plans: list[Plan]) -> None:
+    """Write back what each updated row changed (its `extra["changed"]` fields), grouped by the fields changed: an
+    UPDATE that leaves a column alone leaves its indexes alone too. The rows get the time of the change."""
     now = timezone.now()
-    for obj in objs:
-        obj.updated_at = now
+    groups: dict[tuple[str, ...], list[Any]] = {}
+    for plan in plans:
+        changed = tuple(sorted(plan.extra.get("changed", ())))
+        if changed:
+            plan.obj.updated_at = now
+            groups.setdefault(changed, []).append(plan.obj)
+    for fields, objs in groups.items():
+        update_rows(model, [*fields, "updated_at"], objs)
 
 
 class Importer:

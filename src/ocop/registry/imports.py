@@ -17,6 +17,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from ocop.core import audit
+from ocop.core.bulk import update_rows
 from ocop.core.excel import cell_text
 from ocop.core.models import AuditAction
 from ocop.core.text import fold
@@ -43,7 +44,7 @@ from ocop.registry.importing import (
     Plan,
     Progress,
     RowIssue,
-    stamp,
+    save_changes,
 )
 from ocop.registry.matching import PlaceStep, ProducerBook, place_key, producer_key
 from ocop.registry.models import ImportMode, IncompleteRows, ParkReason, Producer, Product
@@ -288,9 +289,11 @@ class ProducerImporter(_RegistryImporter):
         elif producer.commune_id is None and place.legacy_district_id:
             wanted["legacy_district_id"] = place.legacy_district_id
         titles = {"commune_id": t["commune"], "legacy_commune_id": t["district"], "legacy_district_id": t["district"]}
+        changed: set[str] = set()
         for name, value in wanted.items():
             before = getattr(producer, name)
             if before != value:
+                changed.add(name)
                 if name == "commune_id":
                     shown = [self.commune_name(before), self.commune_name(value)]
                 elif name == "kind":
@@ -300,15 +303,20 @@ class ProducerImporter(_RegistryImporter):
                 if name not in ("legacy_commune_id", "legacy_district_id"):
                     plan.changes[titles.get(name) or t.get(name, name)] = shown
                 setattr(producer, name, value)
-        if producer.commune_id is not None:
-            producer.province_id = place.province_id or producer.province_id
+        if producer.commune_id is not None and place.province_id and producer.province_id != place.province_id:
+            producer.province_id = place.province_id
+            changed.add("province_id")
+        if changed & {"kind", "identifier"} and producer.identifier:
+            producer.identifier_kind = classify_identifier(producer.kind, producer.identifier)
+            changed.add("identifier_kind")
+        if changed & {"name", "identifier", "legal_representative"}:
+            producer.search_text = producer_search_text(producer)
+            changed.add("search_text")
         plan.record = producer.pk
         plan.obj = producer
+        plan.extra["changed"] = changed
         plan.flags = [str(f.label) for f in producer.data_flags]
         plan.action = UPDATE if plan.changes else UNCHANGED
-        if plan.changes and producer.identifier:
-            producer.identifier_kind = classify_identifier(producer.kind, producer.identifier)
-        producer.search_text = producer_search_text(producer)
 
     def save(self, plans: list[Plan]) -> None:
         new = [p for p in plans if p.action == CREATE]
@@ -317,17 +325,9 @@ class ProducerImporter(_RegistryImporter):
         Producer.objects.bulk_create(created, batch_size=500)
         audit.record_many(actor=self.user, action=AuditAction.IMPORT, objs=created, fields=PRODUCER_FIELDS)
         if changed:
-            objs = [p.obj for p in changed]
-            stamp(objs)
-            Producer.objects.bulk_update(objs, [*PRODUCER_UPDATED], batch_size=500)
-            self.audit_changes(changed, objs)
-            _rename_products(objs)
-
-
-PRODUCER_UPDATED = (
-    "kind", "name", "identifier", "identifier_kind", "legal_representative", "phone", "email", "address", "province",
-    "commune", "legacy_commune", "legacy_district", "women_led", "ethnic_minority", "search_text", "updated_at",
-)  # fmt: skip
+            save_changes(Producer, changed)
+            self.audit_changes(changed, [p.obj for p in changed])
+            _rename_products([p.obj for p in changed if "name" in p.extra["changed"]])
 
 
 def _rename_products(producers: list[Producer]) -> None:
@@ -336,7 +336,7 @@ def _rename_products(producers: list[Producer]) -> None:
     products = list(Product.objects.filter(producer_id__in=list(names)).only("id", "name", "producer_id"))
     for product in products:
         product.search_text = product_search_text(product, names[product.producer_id])
-    Product.objects.bulk_update(products, ["search_text"], batch_size=500)
+    update_rows(Product, ["search_text"], products)
 
 
 class ProductImporter(_RegistryImporter):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -195,22 +196,32 @@ class LookAlikes:
     _DIGITS = re.compile(r"\d+")
 
     def __init__(self) -> None:
-        self.pools: dict[Any, dict[tuple[str, ...], list[tuple[Any, str, str]]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
+        self.raw: dict[Any, list[tuple[Any, str, str]]] = defaultdict(list)  # sorted into pools when first sought
+        self.pools: dict[Any, dict[tuple[str, ...], list[tuple[Any, str, str]]]] = {}
 
     def _signature(self, key: str) -> tuple[str, ...]:
         return tuple(sorted(self._DIGITS.findall(key)))
 
     def add(self, scope: Any, pk: int | None, label: str, key: str) -> None:
-        self.pools[scope][self._signature(key)].append((pk, label, key))
+        if scope in self.pools:
+            self.pools[scope].setdefault(self._signature(key), []).append((pk, label, key))
+        else:
+            self.raw[scope].append((pk, label, key))
+
+    def _pools(self, scope: Any) -> dict[tuple[str, ...], list[tuple[Any, str, str]]]:
+        pools = self.pools.get(scope)
+        if pools is None:
+            pools = self.pools[scope] = {}
+            for item in self.raw.pop(scope, []):
+                pools.setdefault(self._signature(item[2]), []).append(item)
+        return pools
 
     def add_row(self, scope: Any, plan: Plan, name: str, key: str) -> None:
         """A row of the file planned as a new record: later rows are compared with it too (it has no id yet)."""
         self.add(scope, None, _("row %(row)s: %(name)s") % {"row": plan.row, "name": name}, key)
 
     def find(self, scope: Any, key: str) -> list[list[Any]]:
-        pools = self.pools.get(scope, {})
+        pools = self._pools(scope)
         signature = self._signature(key)
         if signature:
             pool = [*pools.get(signature, []), *pools.get((), [])]
@@ -242,7 +253,7 @@ class ProducerBook:
         self.by_identifier: dict[str, Producer] = {}
         self.by_name: dict[str, list[Producer]] = defaultdict(list)
         self.alikes = LookAlikes()
-        for producer in access.producers_writable_by(user).only(*PRODUCER_COMPARED, "province_id"):
+        for producer in access.producers_writable_by(user).only(*PRODUCER_COMPARED, "province_id", "identifier_kind"):
             self._add(producer)
         wanted = sorted(identifiers - set(self.by_identifier))
         self.taken_elsewhere: set[str] = set()
@@ -281,61 +292,85 @@ class ProducerBook:
 # ---- products -------------------------------------------------------------------------------------------------
 
 
+# In the model's field order: the rows are made into instances with Model.from_db, only for the products matched.
 PRODUCT_COMPARED = (
-    "producer_id", "name", "product_set_id", "commune_id", "legacy_commune_id", "legacy_district_id", "description",
-    "story", "status",
+    "id", "producer_id", "name", "product_set_id", "province_id", "commune_id", "legacy_commune_id",
+    "legacy_district_id", "description", "story", "status",
 )  # fmt: skip
 
 
-class ProductBook:
-    """Products of the producers an import touches, loaded once, with their packs; and the barcodes in the file that
-    are already taken."""
+def _chunks(values: set[Any], size: int = 900) -> Iterator[list[Any]]:
+    ordered = sorted(values)
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
 
-    def __init__(self, user: Any, producer_ids: set[int], product_ids: set[int], gtins: set[str]) -> None:
+
+class ProductBook:
+    """Products of the producers an import touches, loaded once as plain rows (a province has a hundred thousand;
+    only the ones rows match become model instances), and the barcodes of the file that are already taken."""
+
+    def __init__(
+        self, user: Any, producer_ids: set[int], product_ids: set[int], gtins: set[str], names: dict[int, str]
+    ) -> None:
+        """`names`: the producers' names, by id: a product's folded name is read off its stored search text (which
+        is its folded name, then its producer's), so a hundred thousand products are not folded again."""
+        self._tails = {pk: " " + fold(name) for pk, name in names.items()}
+        self._rows: dict[int, tuple[Any, ...]] = {}
+        self._objects: dict[int, Product] = {}
+        self._by_key: dict[tuple[int, str], list[int]] = defaultdict(list)
+        self.alikes = LookAlikes()
+        # The producers come from ProducerBook (the user's writable ones): their products are writable through them.
+        for chunk in _chunks(producer_ids):
+            for row in Product.objects.filter(producer_id__in=chunk).values_list(*PRODUCT_COMPARED, "search_text"):
+                self._add(row)
         writable = access.products_writable_by(user)
-        self.by_id: dict[int, Product] = {}
-        self.by_producer: dict[int, list[Product]] = defaultdict(list)
-        ids = sorted(producer_ids)
-        for start in range(0, len(ids), 500):
-            for product in writable.filter(producer_id__in=ids[start : start + 500]).only(*PRODUCT_COMPARED):
-                self._add(product)
-        missing = sorted(product_ids - set(self.by_id))
-        for start in range(0, len(missing), 500):
-            for product in writable.filter(pk__in=missing[start : start + 500]).only(*PRODUCT_COMPARED):
-                self._add(product)
-        self.packs: dict[int, list[ProductPack]] = defaultdict(list)
-        known = sorted(self.by_id)
-        for start in range(0, len(known), 500):
-            for pack in ProductPack.objects.filter(product_id__in=known[start : start + 500]).only(
-                "product_id", "name", "size", "gtin"
-            ):
-                self.packs[pack.product_id].append(pack)
+        for chunk in _chunks(product_ids - set(self._rows)):  # ids from an export: only the user's own
+            for row in writable.filter(pk__in=chunk).values_list(*PRODUCT_COMPARED, "search_text"):
+                self._add(row)
         self.gtin_owner: dict[str, tuple[int, str]] = {}  # barcode → (product id, product name), anywhere
-        wanted = sorted(gtins)
-        for start in range(0, len(wanted), 500):
-            for gtin, pid, name in ProductPack.objects.filter(gtin__in=wanted[start : start + 500]).values_list(
+        for chunk in _chunks(gtins):
+            for gtin, pid, name in ProductPack.objects.filter(gtin__in=chunk).values_list(
                 "gtin", "product_id", "product__name"
             ):
                 self.gtin_owner[gtin] = (pid, name)
         self.planned: dict[tuple[Any, ...], Plan] = {}
-        self.alikes = LookAlikes()
-        for product in self.by_id.values():
-            self.alikes.add(product.producer_id, product.pk, product.name, product_key(product.name))
 
-    def _add(self, product: Product) -> None:
-        self.by_id[product.pk] = product
-        self.by_producer[product.producer_id].append(product)
+    def _add(self, row: tuple[Any, ...]) -> None:
+        pk, producer_id, name, search_text = row[0], row[1], row[2], row[-1]
+        tail = self._tails.get(producer_id, "\0")
+        key = search_text[: -len(tail)] if search_text.endswith(tail) and len(search_text) > len(tail) else ""
+        key = key or product_key(name)  # a search text cut at 600 characters, or a producer renamed meanwhile
+        self._rows[pk] = row
+        self._by_key[(producer_id, key)].append(pk)
+        self.alikes.add(producer_id, pk, name, key)
+
+    def get(self, pk: int | None) -> Product | None:
+        """The product as a model instance (made once), if it is one the import may touch."""
+        if pk is None or pk not in self._rows:
+            return None
+        product = self._objects.get(pk)
+        if product is None:
+            product = self._objects[pk] = Product.from_db("default", PRODUCT_COMPARED, self._rows[pk][:-1])
+        return product
 
     def named(self, producer_id: int | None, name: str, commune_id: int | None) -> list[Product]:
         """The producer's products of the same folded name in the same commune; a product entered without a commune
         matches a row that now places it, and a row that names none matches the producer's only one of that name."""
         if producer_id is None:
             return []
-        key = product_key(name)
-        same = [p for p in self.by_producer.get(producer_id, []) if product_key(p.name) == key]
+        same = [self._objects.get(pk) or self.get(pk) for pk in self._by_key.get((producer_id, product_key(name)), [])]
+        found = [p for p in same if p is not None]
         if commune_id is None:
-            return same
-        return [p for p in same if p.commune_id == commune_id] or [p for p in same if p.commune_id is None]
+            return found
+        return [p for p in found if p.commune_id == commune_id] or [p for p in found if p.commune_id is None]
+
+    def packs(self, product_ids: set[int]) -> dict[int, list[ProductPack]]:
+        """The packs of the matched products whose rows name a pack (loaded after matching, not for all)."""
+        found: dict[int, list[ProductPack]] = defaultdict(list)
+        for chunk in _chunks(product_ids):
+            for pack in ProductPack.objects.filter(product_id__in=chunk).only("product_id", "name", "size", "gtin"):
+                found[pack.product_id].append(pack)
+        return found
 
     def look_alikes(self, producer_id: int | None, name: str, plan: Plan) -> list[list[Any]]:
         """The producer's products, and the new rows of this file before `plan` for it, with a similar name; the row

@@ -216,6 +216,7 @@ class Product(TimeStampedModel):
     ocop_status = models.CharField(max_length=16, blank=True, default="", editable=False)
     ocop_stars = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     ocop_until = models.DateField(null=True, blank=True, editable=False)
+    ocop_potential_five = models.BooleanField(default=False, editable=False)  # "4 sao, tiềm năng 5 sao"
 
     class Meta:
         ordering = ["name", "id"]

@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.core import audit
-from ocop.core.bulk import insert_rows
+from ocop.core.bulk import create_rows, insert_rows
 from ocop.core.excel import cell_text
 from ocop.core.models import AuditAction
 from ocop.core.text import fold
 from ocop.registry.columns import STATUS_ALIASES, STATUS_LABELS
 from ocop.registry.enums import ProductStatus
-from ocop.registry.importing import CREATE, ERROR, UNCHANGED, UPDATE, Plan, stamp
+from ocop.registry.importing import CREATE, ERROR, UNCHANGED, UPDATE, Plan, save_changes
 from ocop.registry.matching import Place, ProducerBook, ProductBook, producer_key, product_key
 from ocop.registry.models import ParkReason, Producer, Product, ProductSet
 from ocop.registry.services import PRODUCT_FIELDS, product_search_text
@@ -24,11 +24,6 @@ from ocop.registry.validators import normalize_identifier, validate_gtin
 
 if TYPE_CHECKING:
     from ocop.registry.imports import ProductImporter
-
-PRODUCT_UPDATED = (
-    "name", "product_set", "province", "commune", "legacy_commune", "legacy_district", "description", "story",
-    "status", "search_text", "updated_at",
-)  # fmt: skip
 
 
 def product_sets() -> dict[str, ProductSet]:
@@ -48,6 +43,7 @@ class ProductRows:
         self.rows = rows
         self.t = importer.title
         self.sets = product_sets()
+        self.sets_by_pk = {ps.pk: ps for ps in self.sets.values()}
         identifiers = {normalize_identifier(cell_text(v.get("producer_identifier"))) for _n, v in rows} - {""}
         self.producers = ProducerBook(importer.user, identifiers)
         self.seen_gtin: dict[str, int] = {}
@@ -69,14 +65,31 @@ class ProductRows:
             if fields.get("gtin"):
                 gtins.add(fields["gtin"])
             first.append((plan, values, producer, fields))
-        self.book = ProductBook(self.imp.user, producer_ids, product_ids, gtins)
+        names = {pk: self.producers.by_id[pk].name for pk in producer_ids}
+        self.book = ProductBook(self.imp.user, producer_ids, product_ids, gtins, names)
         plans = []
         for index, (plan, values, producer, fields) in enumerate(first, start=1):
             self.imp.tick((len(self.rows) + index) // 2, len(self.rows))
             if plan.action != ERROR and producer is not None:
                 self.match(plan, values, producer, fields)
             plans.append(plan)
+        self.add_packs([p for p in plans if p.action in (UPDATE, UNCHANGED) and p.extra.get("row_pack")])
         return plans
+
+    def add_packs(self, plans: list[Plan]) -> None:
+        """A matched product gains the row's pack when it has no pack of that barcode (or, without one, of that name
+        and size); its packs are loaded only now, for these products alone."""
+        packs = self.book.packs({p.record for p in plans if p.record})
+        for plan in plans:
+            name, size, gtin = plan.extra["row_pack"]
+            known = any(
+                (gtin and p.gtin == gtin) or (not gtin and fold(p.name) == fold(name) and fold(p.size) == fold(size))
+                for p in packs.get(plan.record or 0, [])
+            )
+            if not known:
+                plan.changes[self.t["pack"]] = ["", " ".join(x for x in (name, size, gtin) if x)]
+                plan.extra["pack"] = (name, size, gtin)
+                plan.action = UPDATE
 
     # ---- reading a row ---------------------------------------------------------------------------------------
 
@@ -180,12 +193,12 @@ class ProductRows:
         owner = book.gtin_owner.get(gtin) if gtin else None
         same = self.imp.choices.same.get(plan.row, "")
         if pk:
-            existing = book.by_id.get(int(pk)) if pk.isdigit() else None
+            existing = book.get(int(pk)) if pk.isdigit() else None
             if existing is None:
                 plan.fail(t["id"], _("No product with id %(id)s that you may edit.") % {"id": pk})
                 return
         elif owner is not None:
-            existing = book.by_id.get(owner[0])
+            existing = book.get(owner[0])
             if existing is None or existing.producer_id != producer.pk:
                 plan.fail(
                     t["gtin"],
@@ -194,7 +207,7 @@ class ProductRows:
                 )
                 return
         elif same.isdigit():
-            existing = book.by_id.get(int(same))
+            existing = book.get(int(same))
         if existing is None:
             named = book.named(producer.pk, fields["name"], place.commune_id)
             if len(named) > 1:
@@ -220,7 +233,7 @@ class ProductRows:
                 if plan.similar:
                     plan.review(ParkReason.SIMILAR)
         else:
-            self.plan_update(plan, existing, fields, place)
+            self.plan_update(plan, existing, fields, place, producer.name)
 
     def plan_new(self, plan: Plan, producer: Producer, fields: dict[str, Any], place: Place) -> None:
         product = Product(
@@ -242,8 +255,10 @@ class ProductRows:
         plan.flags = [str(f.label) for f in flags]
         self.imp.places.incomplete_rows(plan, flags)
 
-    def plan_update(self, plan: Plan, product: Product, fields: dict[str, Any], place: Place) -> None:
-        t, imp = self.t, self.imp
+    def plan_update(
+        self, plan: Plan, product: Product, fields: dict[str, Any], place: Place, producer_name: str
+    ) -> None:
+        t, imp, sets = self.t, self.imp, self.sets_by_pk
         wanted: dict[str, Any] = {k: fields[k] for k in ("name", "description", "story") if fields[k]}
         if fields.get("product_set") is not None:
             wanted["product_set_id"] = fields["product_set"].pk
@@ -256,11 +271,12 @@ class ProductRows:
             wanted["legacy_district_id"] = None
         elif product.commune_id is None and place.legacy_district_id:
             wanted["legacy_district_id"] = place.legacy_district_id
-        sets = {ps.pk: ps for ps in self.sets.values()}
+        changed: set[str] = set()
         for name, value in wanted.items():
             before = getattr(product, name)
             if before == value:
                 continue
+            changed.add(name)
             if name == "commune_id":
                 plan.changes[t["commune"]] = [imp.commune_name(before), imp.commune_name(value)]
             elif name == "product_set_id":
@@ -270,33 +286,23 @@ class ProductRows:
             elif name in t:
                 plan.changes[t[name]] = [before, value]
             setattr(product, name, value)
-        if product.commune_id is not None and place.province_id:
+        if product.commune_id is not None and place.province_id and product.province_id != place.province_id:
             product.province_id = place.province_id
-        pack = fields.get("pack")
-        if pack is not None and not self._has_pack(product.pk, pack):
-            plan.changes[t["pack"]] = ["", " ".join(x for x in pack if x)]
-            plan.extra["pack"] = pack
+            changed.add("province_id")
+        if "name" in changed:
+            product.search_text = product_search_text(product, producer_name)
+            changed.add("search_text")
+        plan.extra.update(row_pack=fields.get("pack"), changed=changed)
         plan.record, plan.obj = product.pk, product
         plan.flags = [str(f.label) for f in product.data_flags]
         plan.action = UPDATE if plan.changes else UNCHANGED
-        if plan.changes:
-            product.search_text = product_search_text(product, plan.label.rpartition(" — ")[2])
-
-    def _has_pack(self, product_id: int, pack: tuple[str, str, str]) -> bool:
-        name, size, gtin = pack
-        for existing in self.book.packs.get(product_id, []):
-            if (gtin and existing.gtin == gtin) or (
-                not gtin and fold(existing.name) == fold(name) and fold(existing.size) == fold(size)
-            ):
-                return True
-        return False
 
 
 def save_products(importer: Any, plans: list[Plan]) -> None:
     new = [p for p in plans if p.action == CREATE]
     changed = [p for p in plans if p.action == UPDATE]
     created = [p.obj for p in new]
-    Product.objects.bulk_create(created, batch_size=500)
+    create_rows(Product, created)
     now = timezone.now()
     insert_rows(
         Product.packs.rel.related_model,
@@ -309,7 +315,5 @@ def save_products(importer: Any, plans: list[Plan]) -> None:
     )
     audit.record_many(actor=importer.user, action=AuditAction.IMPORT, objs=created, fields=PRODUCT_FIELDS)
     if changed:
-        objs = [p.obj for p in changed]
-        stamp(objs)
-        Product.objects.bulk_update(objs, [*PRODUCT_UPDATED], batch_size=500)
-        importer.audit_changes(changed, objs)
+        save_changes(Product, changed)
+        importer.audit_changes(changed, [p.obj for p in changed])

@@ -43,7 +43,9 @@ def compute(s: stats.Scope) -> dict[str, Any]:
     months = [m.strftime("%m/%Y") for m, _r, _q in sales]
     with translation.override("vi"):
         chart = {
-            "stars": charts.bar(_("OCOP products by stars"), [f"{k}★" for k in stars], list(stars.values())),
+            "stars": charts.bar(
+                _("OCOP products by stars"), [stats.star_label(k) for k in stars], list(stars.values())
+            ),
             "groups": charts.horizontal(_("OCOP products by group"), [g for g, _n in groups], [n for _g, n in groups]),
             "sales": charts.line(
                 _("Sales at outlets by month (million ₫)"), months, [round(r / 1_000_000) for _m, r, _q in sales]

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate
@@ -23,6 +24,12 @@ from ocop.supervision.enums import FindingState, InspectionState
 from ocop.supervision.models import Finding, Inspection
 
 STARS = (3, 4, 5)
+POTENTIAL = "potential"  # "4 sao, tiềm năng 5 sao": counted on its own, never among 4 or 5 stars
+LEVELS: tuple[int | str, ...] = (3, 4, POTENTIAL, 5)
+
+
+def star_label(level: int | str) -> str:
+    return str(_("potential 5★")) if level == POTENTIAL else f"{level}★"
 
 
 @dataclass(frozen=True)
@@ -42,9 +49,13 @@ def ocop_products(s: Scope) -> QuerySet[Product]:
     return Product.objects.filter(status_q("current", s.today, prefix="ocop_"), s.where())
 
 
-def by_stars(s: Scope) -> dict[int, int]:
-    rows = dict(ocop_products(s).values_list("ocop_stars").annotate(n=Count("pk")).order_by())
-    return {stars: rows.get(stars, 0) for stars in STARS}
+def by_stars(s: Scope) -> dict[int | str, int]:
+    """OCOP products by stars, the province's "potential 5-star" recognitions apart (as reports count them)."""
+    counts: dict[int | str, int] = dict.fromkeys(LEVELS, 0)
+    rows = ocop_products(s).values_list("ocop_stars", "ocop_potential_five").annotate(n=Count("pk")).order_by()
+    for stars, potential, n in rows:
+        counts[POTENTIAL if potential else stars] += n
+    return counts
 
 
 def by_group(s: Scope) -> list[tuple[str, int]]:

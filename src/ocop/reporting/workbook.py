@@ -35,12 +35,14 @@ def as_of(ends_on: dt.date) -> dt.date:
     return min(ends_on, timezone.localdate())
 
 
-def _stars_table(rows: Iterable[tuple[Any, int | None, int]], unknown: str) -> list[list[Any]]:
-    table: dict[Any, dict[int, int]] = {}
-    for unit, stars, n in rows:
+def _stars_table(rows: Iterable[tuple[Any, int | None, bool, int]], unknown: str) -> list[list[Any]]:
+    """(unit, stars, potential 5★, n) rows as a table of units by star level (potential 5★ apart)."""
+    table: dict[Any, dict[int | str, int]] = {}
+    for unit, stars, potential, n in rows:
         counts = table.setdefault(unit or unknown, {})
-        counts[stars or 0] = counts.get(stars or 0, 0) + n
-    return [[unit, *(c.get(s, 0) for s in stats.STARS), sum(c.values())] for unit, c in sorted(table.items())]
+        level = stats.POTENTIAL if potential else stars or 0
+        counts[level] = counts.get(level, 0) + n
+    return [[unit, *(c.get(s, 0) for s in stats.LEVELS), sum(c.values())] for unit, c in sorted(table.items())]
 
 
 class Report:
@@ -54,12 +56,12 @@ class Report:
         stars = stats.by_stars(self.s)
         rows: list[list[Any]] = [[_("OCOP products on %(day)s") % {"day": f"{self.s.today:%d/%m/%Y}"},
                                   sum(stars.values())]]  # fmt: skip
-        rows += [[_("of which %(stars)s stars") % {"stars": k}, v] for k, v in stars.items()]
+        rows += [[_("of which %(stars)s") % {"stars": stats.star_label(k)}, v] for k, v in stars.items()]
         return _("Summary"), [_("Indicator"), _("Value")], rows
 
     def stars(self) -> SheetRows:
         stars = stats.by_stars(self.s)
-        return _("By stars"), [_("Stars"), _("Products")], [*([k, v] for k, v in stars.items()),
+        return _("By stars"), [_("Stars"), _("Products")], [*([stats.star_label(k), v] for k, v in stars.items()),
                                                              [_("Total"), sum(stars.values())]]  # fmt: skip
 
     def groups(self) -> SheetRows:
@@ -67,19 +69,17 @@ class Report:
         return _("By group"), [_("Product group"), _("Products")], [*groups, (_("Total"), sum(n for _g, n in groups))]
 
     def units(self) -> SheetRows:
-        rows = stats.ocop_products(self.s).values_list("commune__name", "ocop_stars").annotate(n=Count("pk")).order_by()
-        head = [_("Commune"), *(f"{k}★" for k in stats.STARS), _("Total")]
+        fields = ("commune__name", "ocop_stars", "ocop_potential_five")
+        rows: Any = stats.ocop_products(self.s).values_list(*fields).annotate(n=Count("pk")).order_by()
+        head = [_("Commune"), *(stats.star_label(k) for k in stats.LEVELS), _("Total")]
         return _("By commune"), head, _stars_table(rows, "—")
 
     def districts(self) -> SheetRows:
         """A product's former district is its recorded former commune's; failing that, its commune's when the commune
         was formed from communes of one district only."""
-        rows = (
-            stats.ocop_products(self.s)
-            .values_list("legacy_commune__district__name", "legacy_district__name", "commune_id", "ocop_stars")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
+        fields = ("legacy_commune__district__name", "legacy_district__name", "commune_id", "ocop_stars",
+                  "ocop_potential_five")  # fmt: skip
+        rows = stats.ocop_products(self.s).values_list(*fields).annotate(n=Count("pk")).order_by()
         origins: dict[int, set[str]] = {}
         successions = CommuneSuccession.objects.filter(commune__province_id=self.s.province_id)
         for commune_id, former in successions.values_list("commune_id", "legacy_commune__district__name"):
@@ -90,8 +90,8 @@ class Report:
             found = origins.get(commune_id, set()) if commune_id is not None else set()
             return recorded or (next(iter(found)) if len(found) == 1 else unknown)
 
-        head = [_("Former district (before July 2025)"), *(f"{k}★" for k in stats.STARS), _("Total")]
-        table = _stars_table(((district(name or only, c), stars, n) for name, only, c, stars, n in rows), unknown)
+        head = [_("Former district (before July 2025)"), *(stats.star_label(k) for k in stats.LEVELS), _("Total")]
+        table = _stars_table(((district(name or only, c), stars, p, n) for name, only, c, stars, p, n in rows), unknown)
         return _("By former district"), head, table
 
     def producers(self) -> SheetRows:

@@ -104,6 +104,7 @@ def test_the_yearly_workbook_totals_equal_the_dashboards(page: Page, live_server
     book = load_workbook(io.BytesIO(download.value.path().read_bytes()), read_only=True)
     assert book.sheetnames[:5] == ["Tổng hợp", "Theo hạng sao", "Theo nhóm", "Theo xã phường", "Chủ thể"]
     rows = list(book["Theo hạng sao"].iter_rows(values_only=True))
-    assert rows == [("Hạng sao", "Sản phẩm"), (3, stars[3]), (4, stars[4]), (5, stars[5]), ("Tổng", total)]
+    assert rows == [("Hạng sao", "Sản phẩm"), ("3★", stars[3]), ("4★", stars[4]), ("tiềm năng 5★", 0), ("5★", stars[5]),
+                    ("Tổng", total)]  # fmt: skip
     by_commune = list(book["Theo xã phường"].iter_rows(values_only=True))[1:]
     assert sum(r[-1] for r in by_commune) == total

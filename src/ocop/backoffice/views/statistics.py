@@ -53,7 +53,7 @@ def statistics(request: Request) -> HttpResponse:
         "backoffice/statistics.html",
         {
             **data,
-            "stars": dict(data["stars"]),
+            "stars": [(k, stats.star_label(k), n) for k, n in data["stars"]],
             "producers": [(ProducerKind(k).label, *counts) for k, *counts in data["producers"]],
             "outlets": [(OutletKind(k).label, n, share) for k, n, share in data["outlets"]],
             "league": [

@@ -156,6 +156,12 @@ def test_an_unprefixed_name_is_read_as_its_position_suggests_first(parser):
     assert parser.parse("Thôn 1, Phù Đổng, Hà Nội").commune_id == today("00541").pk
 
 
+def test_a_name_written_with_a_dash_is_not_cut_there(parser):
+    commune = Commune.objects.get(province__code="01", name="Phường Văn Miếu - Quốc Tử Giám")
+    for text in ("P. Văn Miếu - Quốc Tử Giám - Hà Nội", "Phường Văn Miếu – Quốc Tử Giám, TP Hà Nội"):
+        assert (parser.parse(text).status, parser.parse(text).commune_id) == (AddressStatus.RESOLVED, commune.pk)
+
+
 def test_a_former_province_name_reaches_its_successor(parser):
     address = parser.parse("Phường Quang Trung, Thành phố Hà Giang, Tỉnh Hà Giang")
     assert address.province_id == Province.objects.get(name="Tỉnh Tuyên Quang").pk

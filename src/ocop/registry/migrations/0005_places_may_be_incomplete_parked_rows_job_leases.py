@@ -161,6 +161,11 @@ class Migration(migrations.Migration):
                 verbose_name="province",
             ),
         ),
+        migrations.AddField(
+            model_name="product",
+            name="ocop_potential_five",
+            field=models.BooleanField(default=False, editable=False),
+        ),
         migrations.RunPython(province_from_commune, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="producer",

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from ocop.accounts.models import Role
 from ocop.registry.models import ProductGroup
 from ocop.reporting import jobs, stats, workbook
 from ocop.reporting.models import ReportRun
-from ocop.testing import commune, province
+from ocop.testing import commune, make_user, province
 
 
 def _scope(**kw):
@@ -22,7 +23,7 @@ def test_the_dashboard_figures(scene, django_assert_num_queries):
     s = _scope()
     group = ProductGroup.objects.get(sets__code="1-12").name
     with django_assert_num_queries(1):
-        assert stats.by_stars(s) == {3: 1, 4: 1, 5: 1}
+        assert stats.by_stars(s) == {3: 1, 4: 1, "potential": 0, 5: 1}
     with django_assert_num_queries(1):
         assert stats.by_group(s) == [(group, 3)]
     with django_assert_num_queries(1):
@@ -41,7 +42,7 @@ def test_the_dashboard_figures(scene, django_assert_num_queries):
     assert stats.inspections_done(s, 2026) == 1
     ba_vi = _scope(commune=commune("Ba Vì").pk)
     assert (stats.by_stars(ba_vi), stats.open_findings(ba_vi), stats.sales_by_month(ba_vi)) == (
-        {3: 1, 4: 0, 5: 0},
+        {3: 1, 4: 0, "potential": 0, 5: 0},
         1,
         [],
     )
@@ -67,8 +68,10 @@ def test_the_yearly_workbook(scene, django_assert_num_queries):
     sheets = _sheets(data)
     assert list(sheets) == ["Tổng hợp", "Theo hạng sao", "Theo nhóm", "Theo xã phường", "Chủ thể", "Cấp mới",
                             "Thu hồi", "Điểm bán và trung tâm", "Xúc tiến thương mại", "Kiểm tra, giám sát"]  # fmt: skip
-    assert sheets["Theo hạng sao"] == [("Hạng sao", "Sản phẩm"), (3, 1), (4, 1), (5, 1), ("Tổng", 3)]
-    assert sheets["Theo xã phường"][1:] == [("Xã Ba Vì", 1, 0, 0, 1), ("Xã Bát Tràng", 0, 1, 1, 2)]
+    assert sheets["Theo hạng sao"] == [
+        ("Hạng sao", "Sản phẩm"), ("3★", 1), ("4★", 1), ("tiềm năng 5★", 0), ("5★", 1), ("Tổng", 3)
+    ]  # fmt: skip
+    assert sheets["Theo xã phường"][1:] == [("Xã Ba Vì", 1, 0, 0, 0, 1), ("Xã Bát Tràng", 0, 1, 0, 1, 2)]
     assert [r[0] for r in sheets["Cấp mới"][1:]] == [scene.certs["am"].number, scene.certs["xanh"].number]
     assert sheets["Thu hồi"][1:] == [(scene.certs["xanh"].number, "Chè xanh", "Hộ Chè Ba Vì", 3,
                                       dt.date(2026, 5, 4), "88/QĐ-UBND", "Ngừng sản xuất")]  # fmt: skip
@@ -86,7 +89,7 @@ def test_periods_before_july_2025_add_the_former_districts(scene, django_assert_
         data = workbook.build(s, dt.date(2025, 1, 1), dt.date(2025, 6, 30), False, None)
     sheets = _sheets(data)
     assert "Theo huyện cũ" in sheets
-    assert sheets["Theo huyện cũ"][1:] == [("(chưa ghi huyện cũ)", 0, 1, 1, 2), ("Huyện Ba Vì", 1, 0, 0, 1)]
+    assert sheets["Theo huyện cũ"][1:] == [("(chưa ghi huyện cũ)", 0, 1, 0, 1, 2), ("Huyện Ba Vì", 1, 0, 0, 0, 1)]
 
 
 def test_a_period_that_ends_before_it_starts_is_refused_and_nothing_is_written(scene):
@@ -127,7 +130,7 @@ def test_the_dashboard_reads_a_snapshot_recounted_after_each_change(scene, djang
     with django_assert_num_queries(11):  # one a figure, two for the communes' map, one for the plan
         snapshots.compute(s)
     first = snapshots.figures(s)
-    assert (first["total"], first["stars"], first["expiring"]) == (3, [[3, 1], [4, 1], [5, 1]], 1)
+    assert (first["total"], first["stars"], first["expiring"]) == (3, [[3, 1], [4, 1], ["potential", 0], [5, 1]], 1)
     with django_assert_num_queries(2):  # the generation, the snapshot
         assert snapshots.figures(s) == first
     with django_capture_on_commit_callbacks(execute=True):
@@ -136,7 +139,7 @@ def test_the_dashboard_reads_a_snapshot_recounted_after_each_change(scene, djang
     assert Snapshot.objects.get().generation < snapshots.generation()
     assert snapshots.refresh() == 1  # the background recount
     with django_assert_num_queries(2):
-        assert snapshots.figures(s)["stars"] == [[3, 1], [4, 2], [5, 1]]
+        assert snapshots.figures(s)["stars"] == [[3, 1], [4, 2], ["potential", 0], [5, 1]]
     assert snapshots.refresh() == 0
     with django_capture_on_commit_callbacks(execute=True):
         from ocop.outlets.sales import Entry, record_sales
@@ -164,3 +167,15 @@ def test_the_league_table_and_inspections_done_count_from_the_records(scene):
         ["Xã Ba Vì", 50, [["inspections_done", 2, 1]]],
         ["Xã Bát Tràng", 25, [["rated_3_stars", 4, 1]]],  # the 5-star item of February; the 4-star one is 2025's
     ]
+
+
+def test_a_potential_five_star_recognition_is_counted_apart(db, time_machine):
+    from ocop.certificates.tests.test_history import TODAY, published_list
+    from ocop.registry.imports import run_import
+    from ocop.registry.models import ImportMode
+
+    time_machine.move_to(TODAY, tick=False)
+    coordinator = make_user(Role.PROVINCE_COORDINATOR)
+    run_import("history", published_list(), user=coordinator, commit=True, mode=ImportMode.PARK)
+    # Today: the 2023 district 3★ (expiring), the 2024 "tiềm năng 5 sao"; the others have expired or been replaced.
+    assert stats.by_stars(stats.Scope(province().pk, None, TODAY.date())) == {3: 1, 4: 0, "potential": 1, 5: 0}

@@ -1,0 +1,42 @@
+"""One import measurement in a fresh interpreter, so its peak memory is its own (a forked child would count its
+parent's pages): `python -m bench.measure import KIND PATH [MODE]` or `python -m bench.measure read PATH`. Prints one
+JSON line. The database and data directory come from the environment `bench/__main__.py` sets."""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from ocop.accounts.services import system_user
+    from ocop.core.excel import ExcelError
+    from ocop.core.xlsx import read_workbook
+    from ocop.registry.imports import run_import
+
+    what, *args = sys.argv[1:]
+    started = time.perf_counter()
+    if what == "import":
+        kind, path, mode = args
+        report = run_import(kind, path, user=system_user(), commit=True, mode=mode)
+        outcome = {"summary": report.summary(), "committed": report.committed}
+    else:
+        stats: dict[str, int] = {}
+        try:
+            sheets = read_workbook(args[0], [None], stats=stats)
+            outcome = {"summary": f"read, {len(sheets[None].rows)} rows"}
+        except ExcelError as exc:
+            outcome = {"summary": f"refused: {exc}"}
+        outcome["reader_mb"] = stats.get("peak_kb", 0) / 1024
+    outcome["seconds"] = time.perf_counter() - started
+    outcome["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(outcome, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
