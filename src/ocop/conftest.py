@@ -34,7 +34,7 @@ def world(db) -> World:
     import io
 
     from ocop.registry.importing import Plan
-    from ocop.registry.jobs import execute, start_import
+    from ocop.registry.jobs import start_import
     from ocop.registry.parking import park_rows
     from ocop.testing import PNG_BYTES
 
@@ -66,7 +66,6 @@ def world(db) -> World:
         rows=[["", "Hợp tác xã", "HTX Mới", "0107777771", "", "", "", "", "Bát Tràng", "", "Hà Nội", "", ""]],
     )
     job = start_import(kind="producers", upload=io.BytesIO(sheet), original_name="a.xlsx", by=users["coordinator"])
-    execute(job)  # the dry run the task worker makes (the worker itself: registry/tests/test_jobs.py)
     parked = park_rows(
         kind="producers",
         plans=[Plan(row=2, action="review", cells={"Tên chủ thể": "HTX Chờ"}, reason="similar",

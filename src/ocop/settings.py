@@ -71,8 +71,6 @@ CSRF_TRUSTED_ORIGINS = [o for o in envstr("CSRF_TRUSTED_ORIGINS", "").split(",")
 # Province this installation serves by default (administrative code; 01 = Hà Nội).
 OCOP_DEFAULT_PROVINCE = envstr("OCOP_DEFAULT_PROVINCE", "01")
 OCOP_PUBLIC_BASE_URL = envstr("OCOP_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
-# Imports with more rows than this run as a background task.
-OCOP_IMPORT_BACKGROUND_ROWS = envint("OCOP_IMPORT_BACKGROUND_ROWS", "300")
 # Private signing keys of the provinces (Ed25519), one file each; back this folder up with the database.
 OCOP_KEYS_DIR = Path(envstr("OCOP_KEYS_DIR", str(DATA_DIR / "keys"))).resolve()
 # A certificate shows "expiring soon" this many days before its last day (the legal notice is due 30 days before).
@@ -111,6 +109,10 @@ OCOP_IMPORT_MAX_ROWS = envint("OCOP_IMPORT_MAX_ROWS", "100000")
 OCOP_IMPORT_MAX_COLUMNS = envint("OCOP_IMPORT_MAX_COLUMNS", "200")
 # Imports: address-space ceiling (MB) of the child process that reads a workbook; past it only that child dies.
 OCOP_IMPORT_MEMORY_MB = envint("OCOP_IMPORT_MEMORY_MB", "1024")
+# Imports: a part of a workbook (a sheet, the shared strings) larger than this once inflated is refused (a zip bomb).
+OCOP_IMPORT_MAX_PART_BYTES = envint("OCOP_IMPORT_MAX_PART_MB", "100") * 1024 * 1024
+# Imports: the child reading a workbook is stopped after this many seconds.
+OCOP_IMPORT_TIMEOUT_SECONDS = envint("OCOP_IMPORT_TIMEOUT_SECONDS", "120")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -103,3 +103,40 @@ def build_certificates_demo(*, today: dt.date) -> CertificatesDemo:
         report.decisions += 3
     report.certificates = len(made)
     return report
+
+
+# A page of the recognition lists Hà Nội published in 2019–2024, as the office would load it on its first day:
+# certificates of its past, an address with only a former district's commune merged before 2025, a commune divided
+# in 2025 (its row waits for the commune officer of Bát Tràng to place it) and a mistyped star rating (the office's).
+HISTORY_HEAD = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Nhóm sản phẩm", "Hạng sao", "Số quyết định",
+                "Ngày quyết định", "Năm", "Cấp công nhận"]  # fmt: skip
+HISTORY_ROWS = [
+    [1, "Chè Shan tuyết Ba Vì", "HTX Chè Ba Trại", "xã Ba Trại, huyện Ba Vì", "1-12", "3 sao", "5087/QĐ-UBND",
+     "12/11/2019", 2019, "Thành phố"],
+    [2, "Chè Shan tuyết Ba Vì", "HTX Chè Ba Trại", "xã Ba Trại, huyện Ba Vì", "1-12", "4 sao", "4110/QĐ-UBND",
+     "05/10/2022", 2022, "Thành phố"],
+    [3, "Miến dong Vân Hòa", "HTX Miến dong Vân Hòa", "xã Vân Hòa, huyện Ba Vì", "1-06", "3 sao", "4110/QĐ-UBND",
+     "05/10/2022", 2022, "Thành phố"],
+    [4, "Gốm men rạn", "Cơ sở Gốm Bát Tràng Cổ", "xã Bát Tràng, huyện Gia Lâm", "4-02", "4 sao", "3712/QĐ-UBND",
+     "", 2023, "Thành phố"],
+    [5, "Rau an toàn Văn Đức", "HTX Rau Văn Đức", "xã Văn Đức, huyện Gia Lâm", "Thực phẩm", "3 sao",
+     "1234/QĐ-UBND", "", 2023, "Huyện"],
+    [6, "Bưởi Diễn", "HTX Bưởi Phú Diễn", "P. Phú Diễn, Q. Bắc Từ Liêm", "1-01", "tiềm năng 5 sao", "2121/QĐ-UBND",
+     "20/06/2024", 2024, "Thành phố"],
+    [7, "Nón lá làng Chuông", "Hộ kinh doanh Nguyễn Thị Lan", "xã Phương Trung, huyện Thanh Oai", "4-02", "6 sao",
+     "2121/QĐ-UBND", "20/06/2024", 2024, "Thành phố"],
+]  # fmt: skip
+
+
+def build_history_demo() -> str:
+    """Load the list through the real import (the good rows saved, the rest parked): running it twice adds
+    nothing. Returns the import's summary line."""
+    import io
+
+    from ocop.core.excel import write_workbook
+    from ocop.registry.imports import run_import
+    from ocop.registry.models import ImportMode
+
+    coordinator = User.objects.get(username="coordinator")
+    data = io.BytesIO(write_workbook(title="Danh sách", headers=HISTORY_HEAD, rows=HISTORY_ROWS))
+    return run_import("history", data, user=coordinator, commit=True, mode=ImportMode.PARK).summary()

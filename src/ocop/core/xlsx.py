@@ -25,9 +25,6 @@ from ocop.core.xlsxchild import sniff
 logger = logging.getLogger(__name__)
 
 CHILD_MODULE = "ocop.core.xlsxchild"
-# Defaults of two knobs tests lower through settings; production has no reason to change them.
-MAX_PART_BYTES = 100 * 1024 * 1024  # one inflated XML part (a sheet, the shared strings) of a workbook
-TIMEOUT_SECONDS = 120  # a 100 MB sheet is scanned and read in well under a minute
 _SOURCE_DIR = str(Path(__file__).resolve().parents[2])  # the folder holding the ocop package
 
 
@@ -49,7 +46,7 @@ def _limits() -> dict[str, int]:
     return {
         "max_rows": settings.OCOP_IMPORT_MAX_ROWS,
         "max_columns": settings.OCOP_IMPORT_MAX_COLUMNS,
-        "max_part_bytes": getattr(settings, "OCOP_IMPORT_MAX_PART_BYTES", MAX_PART_BYTES),
+        "max_part_bytes": settings.OCOP_IMPORT_MAX_PART_BYTES,
         "memory_mb": settings.OCOP_IMPORT_MEMORY_MB,
     }
 
@@ -66,7 +63,7 @@ def read_workbook(
     limits = _limits()
     request = {"path": path, "sheets": list(sheets), "parent_pid": os.getpid(), **limits}
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_SOURCE_DIR, os.environ.get("PYTHONPATH")]))}
-    timeout = getattr(settings, "OCOP_IMPORT_TIMEOUT_SECONDS", TIMEOUT_SECONDS)
+    timeout = settings.OCOP_IMPORT_TIMEOUT_SECONDS
     try:
         done = subprocess.run(  # noqa: S603  # our own interpreter and module; the file's path goes through stdin
             [sys.executable, "-m", CHILD_MODULE],

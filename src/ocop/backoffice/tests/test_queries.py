@@ -29,7 +29,7 @@ def _grow(world, n):
         ("backoffice:producer_list", 6),
         ("backoffice:product_list", 10),
         ("backoffice:document_list", 5),
-        ("backoffice:dashboard", 13),
+        ("backoffice:dashboard", 14),
         ("backoffice:producer_export", 4),
         ("backoffice:product_export", 5),
     ],

@@ -202,6 +202,7 @@ def certificate_list(request: Request) -> HttpResponse:
             "page": paginate(request, qs.order_by("valid_until", "number")),
             "query": query_without_page(request),
             "statuses": Status.choices,
+            "can_import_history": access.can_manage_any(request.user),
         },
     )
 

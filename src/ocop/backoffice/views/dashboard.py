@@ -14,7 +14,9 @@ from ocop.backoffice.views.common import Request
 from ocop.outlets import access as outlet_access
 from ocop.outlets.models import RemovalTask
 from ocop.registry import access
-from ocop.registry.models import EXPIRING_DAYS
+from ocop.registry.imports import can_import
+from ocop.registry.models import EXPIRING_DAYS, ParkState
+from ocop.registry.parking import parked_rows_visible_to
 
 
 @login_required
@@ -38,6 +40,8 @@ def dashboard(request: Request) -> HttpResponse:
     # An operator's in-app notice: products to take off the OCOP shelf (also e-mailed when the task is raised).
     counts["removals"] = RemovalTask.objects.filter(outlet__in=outlets, done_at__isnull=True).count()
     counts["notifications"] = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    # Rows an import set aside for this user's province or communes: work waiting for them.
+    counts["parked"] = parked_rows_visible_to(user).filter(state=ParkState.OPEN).count()
     by_group = (
         products.values("product_set__group__name", "product_set__group__position")
         .annotate(n=Count("id"))
@@ -53,6 +57,7 @@ def dashboard(request: Request) -> HttpResponse:
             "assignments": assignments,
             "is_admin": scope.is_admin,
             "can_create": access.can_create_producer(user),
+            "can_import_history": can_import(user, "history"),
             # A producer's own records (and a commune officer's first few) for one-tap access on a phone.
             "own_producers": (
                 list(access.producers_writable_by(user).order_by("name")[:5]) if Role.PRODUCER in scope.roles else []

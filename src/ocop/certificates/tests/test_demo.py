@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from ocop.certificates import log, queries
 from ocop.certificates.demo import build_certificates_demo
+from ocop.accounts.models import User
 from ocop.certificates.models import Certificate, Decision
 from ocop.evaluation.demo import build_evaluation_demo
 from ocop.registry.demo import build_demo
@@ -26,3 +27,18 @@ def test_the_demo_issues_decisions_with_certificates_in_every_status(db):
     assert sorted(Certificate.objects.values_list("stars", flat=True)) == [3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 5]
     assert log.verify() == []
     assert build_certificates_demo(today=today).certificates == 0  # a second run adds nothing
+
+
+def test_the_demo_enters_a_page_of_recognition_history_and_leaves_work_for_the_commune(db):
+    from ocop.certificates.demo import build_history_demo
+    from ocop.registry.models import ParkedRow
+    from ocop.registry.parking import parked_rows_visible_to
+
+    build_demo(producers=30)
+    assert build_history_demo() == "rows: 7 read, 5 created, 0 updated, 0 unchanged, 2 parked, 1 errors"
+    assert build_history_demo() == "rows: 7 read, 0 created, 0 updated, 5 unchanged, 2 parked, 1 errors"
+    assert sorted(ParkedRow.objects.values_list("row", "reason")) == [(5, "place"), (8, "error")]
+    commune = User.objects.get(username="commune")
+    assert [r.row for r in parked_rows_visible_to(commune)] == [5]
+    assert Certificate.objects.filter(decision__historical=True, series="LS").count() == 5
+    assert log.verify() == []

@@ -30,10 +30,10 @@ def test_malformed_environment_stops_start_up_with_a_message(tmp_path):
     )
     result = subprocess.run(
         [sys.executable, "-c", "import ocop.settings"],
-        env={"OCOP_IMPORT_BACKGROUND_ROWS": "many", "OCOP_DATA_DIR": str(tmp_path), "PATH": "/usr/bin"},
+        env={"OCOP_IMPORT_MAX_ROWS": "many", "OCOP_DATA_DIR": str(tmp_path), "PATH": "/usr/bin"},
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 2
-    assert "OCOP_IMPORT_BACKGROUND_ROWS" in result.stderr
+    assert "OCOP_IMPORT_MAX_ROWS" in result.stderr

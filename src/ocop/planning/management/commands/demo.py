@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from ocop.certificates.demo import build_certificates_demo
+from ocop.certificates.demo import build_certificates_demo, build_history_demo
 from ocop.evaluation.demo import COUNCIL, build_evaluation_demo
 from ocop.outlets.demo import build_outlets_demo
 from ocop.planning.demo import build_planning_demo
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Certificates: {certificates.certificates} certificates in {certificates.decisions} decisions."
         )
+        self.stdout.write(f"Recognition history: {build_history_demo()}")
         outlets = build_outlets_demo(today=timezone.localdate())
         self.stdout.write(
             f"Outlets: {outlets.outlets} outlets ({outlets.recognised} recognised), {outlets.sales_rows} sales rows."
