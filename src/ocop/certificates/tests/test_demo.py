@@ -2,9 +2,9 @@ from collections import Counter
 
 from django.utils import timezone
 
+from ocop.accounts.models import User
 from ocop.certificates import log, queries
 from ocop.certificates.demo import build_certificates_demo
-from ocop.accounts.models import User
 from ocop.certificates.models import Certificate, Decision
 from ocop.evaluation.demo import build_evaluation_demo
 from ocop.registry.demo import build_demo
