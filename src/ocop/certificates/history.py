@@ -48,16 +48,20 @@ COLUMNS = [
 REQUIRED = ["Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao", "Số quyết định"]
 FIRST_YEAR = 2018  # the national OCOP programme's first recognitions
 MAE_FROM = dt.date(2025, 3, 1)  # the Ministry of Agriculture and Environment replaced MARD
-LEVEL_WORDS = {
-    "huyen": IssuingLevel.DISTRICT, "cap huyen": IssuingLevel.DISTRICT, "quan": IssuingLevel.DISTRICT,
-    "thi xa": IssuingLevel.DISTRICT, "ubnd huyen": IssuingLevel.DISTRICT,
-    "tinh": IssuingLevel.PROVINCE, "thanh pho": IssuingLevel.PROVINCE, "tinh thanh pho": IssuingLevel.PROVINCE,
-    "tp": IssuingLevel.PROVINCE, "cap tinh": IssuingLevel.PROVINCE, "ubnd tinh": IssuingLevel.PROVINCE,
-    "ubnd thanh pho": IssuingLevel.PROVINCE,
-    "trung uong": IssuingLevel.MINISTRY, "tw": IssuingLevel.MINISTRY, "bo": IssuingLevel.MINISTRY,
-    "quoc gia": IssuingLevel.MINISTRY, "cap trung uong": IssuingLevel.MINISTRY, "bo nn ptnt": IssuingLevel.MINISTRY,
-    "bo nong nghiep va moi truong": IssuingLevel.MINISTRY,
-}  # fmt: skip
+# The level as lists write it ("Huyện", "UBND huyện", "Tỉnh/Thành phố", "TP", "Trung ương", "Bộ NN&PTNT"…), by word.
+LEVEL_WORDS = [
+    (IssuingLevel.MINISTRY, ("trung uong", "tw", "bo", "quoc gia")),
+    (IssuingLevel.DISTRICT, ("huyen", "quan", "thi xa")),
+    (IssuingLevel.PROVINCE, ("tinh", "thanh pho", "tp")),
+]
+
+
+def parse_level(value: str) -> IssuingLevel | None:
+    words = f" {fold(value)} "
+    for level, keys in LEVEL_WORDS:
+        if any(f" {key} " in words for key in keys):
+            return level
+    return None
 
 
 def parse_stars(value: str) -> tuple[int, bool]:
@@ -166,6 +170,10 @@ class HistoryImporter(Importer):
             plan.fail(t["year"], _("The year %(year)s is not the year of the date %(date)s.") % {
                 "year": year, "date": day.strftime("%d/%m/%Y")})  # fmt: skip
             return
+        if day is not None and day > self.today:
+            message = _("The decision date %(date)s is in the future.") % {"date": day.strftime("%d/%m/%Y")}
+            plan.fail(t["date"], message)
+            return
         year = day.year if day is not None else year
         assert year is not None
         if year < FIRST_YEAR or year > self.today.year:
@@ -179,15 +187,11 @@ class HistoryImporter(Importer):
         f["date"], f["approximate"] = (
             (day, False) if day is not None else (min(dt.date(year, 12, 31), self.today), True)
         )
-        if f["date"] > self.today:
-            plan.fail(
-                t["date"], _("The decision date %(date)s is in the future.") % {"date": f["date"].strftime("%d/%m/%Y")}
-            )
 
     def _level(self, plan: Plan, values: dict[str, Any], f: dict[str, Any]) -> None:
         t = self.title
         raw = self.text(plan, values, "level")
-        level = LEVEL_WORDS.get(fold(raw)) if raw else None
+        level = parse_level(raw) if raw else None
         if raw and level is None:
             plan.fail(
                 t["level"],

@@ -72,9 +72,17 @@ def read_sheet(
     canonical: dict[str, str] = {}
     for title in [*required, *(columns or ())]:
         canonical.setdefault(fold(title), title)
-    index = _header_index(raw.rows, required)
+    index, missing = _header_index(raw.rows, required)
     headers = [cell_text(v) for v in raw.rows[index]]
+    # A merged heading is the likeliest reason for a missing one: say that first.
     _check_merged(raw.merged, headers, row=index + 1)
+    if missing and index == 0:
+        raise ExcelError(_("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)})
+    if missing:
+        raise ExcelError(
+            _("Missing column(s): %(columns)s (headings read from row %(row)s).")
+            % {"columns": ", ".join(missing), "row": index + 1}
+        )
     keys: list[tuple[int, str]] = []  # (column index, record key) of the columns we read
     seen: dict[str, int] = {}
     for column, text in enumerate(headers):
@@ -112,24 +120,19 @@ def _read_raw(source: IO[bytes] | str, name: str | None) -> RawSheet:
         return read_workbook(spool.name, [name])[name]
 
 
-def _header_index(rows: list[list[Any]], required: Sequence[str]) -> int:
-    """The index of the first row, among the top ones, holding every required heading; else an ExcelError naming
-    what the likeliest row (the one with the most of them) lacks."""
+def _header_index(rows: list[list[Any]], required: Sequence[str]) -> tuple[int, list[str]]:
+    """The index of the first row, among the top ones, holding every required heading (and nothing missing); else
+    the likeliest row (the one with the most of them) and the headings it lacks."""
     wanted = [(title, fold(title)) for title in required]
     best, best_missing = 0, [title for title, _folded in wanted]
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         present = {fold(cell_text(v)) for v in row}
         missing = [title for title, folded in wanted if folded not in present]
         if not missing:
-            return index
+            return index, []
         if len(missing) < len(best_missing):
             best, best_missing = index, missing
-    if best == 0:
-        raise ExcelError(_("Missing column(s): %(columns)s.") % {"columns": ", ".join(best_missing)})
-    raise ExcelError(
-        _("Missing column(s): %(columns)s (headings read from row %(row)s).")
-        % {"columns": ", ".join(best_missing), "row": best + 1}
-    )
+    return best, best_missing
 
 
 def _check_merged(merged: Sequence[str], headers: list[str], *, row: int) -> None:

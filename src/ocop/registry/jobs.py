@@ -65,7 +65,7 @@ def rerun_import(*, job: ImportJob, by: Any) -> ImportJob:
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.created_by_id != getattr(by, "pk", None):
         raise PermissionDenied
-    if job.status != ImportStatus.FAILED or not job.file:
+    if not (job.status == ImportStatus.FAILED or job.waiting_too_long) or not job.file:
         raise ValueError(job.status)
     job.status, job.processed, job.failure = ImportStatus.QUEUED, 0, ""
     job.save(update_fields=["status", "processed", "failure", "updated_at"])

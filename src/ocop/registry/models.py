@@ -358,6 +358,9 @@ class IncompleteRows(models.TextChoices):
     PARK = "park", _("Park them for review")
 
 
+QUEUE_PATIENCE = dt.timedelta(minutes=10)
+
+
 def import_path(instance: ImportJob, filename: str) -> str:
     return stored_name("imports", filename)
 
@@ -397,6 +400,12 @@ class ImportJob(LeasedJob, TimeStampedModel):
     @property
     def running(self) -> bool:
         return self.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.SAVING)
+
+    @property
+    def waiting_too_long(self) -> bool:
+        """Queued and not taken for QUEUE_PATIENCE: no worker runs, or one died between taking the task and the job.
+        The page offers to queue it again."""
+        return self.status == ImportStatus.QUEUED and timezone.now() - self.updated_at > QUEUE_PATIENCE
 
     def mark_abandoned(self) -> None:
         self.status = ImportStatus.FAILED

@@ -209,3 +209,20 @@ def test_the_review_queue_costs_the_same_queries_for_one_row_and_three(world):
     with CaptureQueriesContext(connection) as three:
         client.get(url)
     assert (len(one), len(three)) == (5, 5)  # session, user, roles, the count, the page with its places
+
+
+def test_a_job_no_worker_takes_is_offered_again_after_ten_minutes(world, time_machine):
+    import datetime as dt
+
+    time_machine.move_to(dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC), tick=False)
+    client = client_for(world.users["coordinator"])
+    upload(client, workbook([["", "Hợp tác xã", "HTX Nền 3", "0101414143", "", "", "", "", "Ba Vì", "", "", "", ""]]))
+    job = ImportJob.objects.get(original_name="ds.xlsx")
+    url = reverse("backoffice:import_job", kwargs={"pk": job.pk})
+    assert 'id="waiting"' not in client.get(url).content.decode()  # still within the ten minutes: the progress bar
+    time_machine.move_to(dt.datetime(2026, 12, 3, 9, 11, tzinfo=dt.UTC), tick=False)
+    assert "Chưa có tiến trình nền nào nhận tệp này sau hơn 10 phút." in client.get(url).content.decode()
+    client.post(reverse("backoffice:import_rerun", kwargs={"pk": job.pk}))
+    run_worker_step()
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED

@@ -159,9 +159,10 @@ def test_language_switch_to_english(world):
 
 def test_dashboard_counts_follow_the_role(world):
     coordinator = client_for(world.users["coordinator"]).get(reverse("backoffice:dashboard"))
-    none = {"outlets": 0, "removals": 0, "notifications": 0}
+    none = {"outlets": 0, "removals": 0, "notifications": 0, "parked": 0}
     assert coordinator.context["counts"] == {
         "producers": 2, "products": 1, "documents": 1, "expired": 0, "expiring": 0, **none,
+        "parked": 1,  # the world's parked row, in the coordinator's province
     }  # fmt: skip
     charlie = client_for(world.users["charlie"]).get(reverse("backoffice:dashboard"))
     assert charlie.context["counts"] == {

@@ -138,7 +138,7 @@ def import_decide(request: Request, pk: int) -> HttpResponse:
 @require_POST
 def import_rerun(request: Request, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    if job.status != ImportStatus.FAILED or not job.file:
+    if not (job.status == ImportStatus.FAILED or job.waiting_too_long) or not job.file:
         messages.error(request, _("Only a stopped import can be run again."))
     else:
         rerun_import(job=job, by=request.user)

@@ -169,3 +169,12 @@ def test_the_command_line_enters_a_list(db, tmp_path, capsys, time_machine):
         "rows: 8 read, 5 created, 0 updated, 0 unchanged, 3 parked, 2 errors"
     )
     assert Certificate.objects.count() == 5
+
+
+def test_levels_as_lists_write_them():
+    from ocop.certificates.history import parse_level
+
+    assert [parse_level(s) for s in ("Huyện", "UBND huyện Gia Lâm", "Tỉnh/Thành phố", "TP Hà Nội", "Thành phố",
+                                     "Trung ương", "Bộ NN&PTNT", "cấp tỉnh", "xã")] == [
+        "district", "district", "province", "province", "province", "ministry", "ministry", "province", None
+    ]  # fmt: skip
