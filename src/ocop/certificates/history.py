@@ -28,7 +28,7 @@ from ocop.core.text import fold
 from ocop.registry.columns import KIND_ALIASES, kind_from_name
 from ocop.registry.enums import ProducerKind, ProductStatus
 from ocop.registry.importing import CREATE, ERROR, UNCHANGED, Importer, ImportReport, Plan
-from ocop.registry.matching import Place, PlaceStep, ProducerBook, ProductBook, place_key, producer_key, product_key
+from ocop.registry.matching import Place, PlaceStep, ProducerBook, ProductBook, product_key
 from ocop.registry.models import ParkReason, Producer, Product, ProductSet
 from ocop.registry.product_rows import product_sets
 from ocop.registry.services import producer_search_text, product_search_text
@@ -48,6 +48,14 @@ COLUMNS = [
 REQUIRED = ["Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao", "Số quyết định"]
 FIRST_YEAR = 2018  # the national OCOP programme's first recognitions
 MAE_FROM = dt.date(2025, 3, 1)  # the Ministry of Agriculture and Environment replaced MARD
+# The product groups of Decision 1048 (lists of 2019–2022) → today's group code or set code.
+GROUPS_1048 = {
+    "thuc pham": "1", "do uong": "2", "thao duoc": "3", "duoc lieu": "3", "vai va may mac": "4-03",
+    "vai may mac": "4-03", "luu niem noi that trang tri": "4-02", "luu niem noi that va trang tri": "4-02",
+    "thu cong my nghe": "4", "dich vu du lich nong thon va ban hang": "6", "dich vu du lich nong thon": "6",
+    "du lich": "6", "sinh vat canh": "5",
+}  # fmt: skip
+
 # The level as lists write it ("Huyện", "UBND huyện", "Tỉnh/Thành phố", "TP", "Trung ương", "Bộ NN&PTNT"…), by word.
 LEVEL_WORDS = [
     (IssuingLevel.MINISTRY, ("trung uong", "tw", "bo", "quoc gia")),
@@ -102,7 +110,7 @@ class HistoryImporter(Importer):
         if not access.can_manage_any(self.user):
             raise PermissionDenied
         self.places = PlaceStep(user=self.user, report=report, choices=self.choices, incomplete=self.incomplete)
-        self.producers = ProducerBook(self.user, set())
+        self.producers = ProducerBook(self.user, set(), tables=self.places.parser.tables)
         self.sets = product_sets()
         self.groups, self.group_names = _groups()
         self.today = timezone.localdate()
@@ -110,6 +118,7 @@ class HistoryImporter(Importer):
         known = {p.pk for _plan, f in first if f for p in [f.get("producer")] if isinstance(p, Producer) and p.pk}
         names = {pk: self.producers.by_id[pk].name for pk in known}
         self.products = ProductBook(self.user, known, set(), set(), names)
+        self.new_products: dict[tuple[str, int], list[Product]] = defaultdict(list)
         self.decisions = _Decisions({f["number"] for _p, f in first if f and f.get("number")})
         plans = []
         for index, (plan, fields) in enumerate(first, start=1):
@@ -125,6 +134,9 @@ class HistoryImporter(Importer):
         plan = Plan(row=number, action=CREATE, cells=self.cells(values))
         t = self.title
         f: dict[str, Any] = {key: self.text(plan, values, key) for key in ("product", "producer", "address", "number")}
+        if not f["product"] and not f["producer"]:  # a section heading ("II. Sản phẩm 4 sao") or a total line
+            plan.fail(t["product"], _("The row names no product and no producer: is it a heading or a total?"))
+            return plan, {}
         for key in ("product", "producer", "number"):
             if not f[key]:
                 plan.fail(t[key], _("This cell is required."))
@@ -142,11 +154,13 @@ class HistoryImporter(Importer):
         if f["kind"] is None:
             plan.fail(t["kind"], _("Unknown producer type “%(value)s”.") % {"value": raw_kind})
         group = self.text(plan, values, "group")
-        f["set"] = self.sets.get(fold(group)) or self.groups.get(fold(group)) if group else None
-        if group and f["set"] is None and fold(group) not in self.group_names:
+        group_key = fold(GROUPS_1048.get(fold(group), group))
+        f["set"] = self.sets.get(group_key) or self.groups.get(group_key) if group else None
+        if group and f["set"] is None and group_key not in self.group_names:
             plan.fail(t["group"], _("Unknown product set or group “%(value)s”.") % {"value": group})
         address = self.places.address(text=f["address"])
         f["place"] = self.places.resolve(plan, address, column=t["address"], text=f["address"])
+        f["district_label"] = address.district_name  # "huyện Gia Lâm": who issued a district's decision
         if plan.action == ERROR:
             return plan, f
         if f["place"].province_id is None or not access.can_manage(self.user, f["place"].province_id):
@@ -224,8 +238,7 @@ class HistoryImporter(Importer):
             return None
         if named:
             return named[0]
-        key = (producer_key(f["producer"]), place_key(place.commune_id, place.legacy_district_id))
-        planned = book.planned.get(key)
+        planned = book.planned_for(f["producer"], place, complete=True)
         if planned is not None:
             return planned.obj  # type: ignore[no-any-return]
         similar = book.look_alikes(f["producer"], place, plan)
@@ -239,8 +252,7 @@ class HistoryImporter(Importer):
             address=place.street if place.commune_id is not None else f["address"],
         )  # fmt: skip
         producer.search_text = producer_search_text(producer)
-        carrier = Plan(row=plan.row, action=CREATE, cells={}, obj=producer)
-        book.planned[key] = carrier
+        book.plan_new(f["producer"], place, Plan(row=plan.row, action=CREATE, cells={}, obj=producer))
         if similar and same != "new":
             plan.similar = similar
             plan.extra["similar_kind"] = "producer"
@@ -266,7 +278,7 @@ class HistoryImporter(Importer):
                 return
             plan.action, plan.record = UNCHANGED, item.certificate.pk if hasattr(item, "certificate") else None
             return
-        key = (f["level"], f["number"], id(product) if product.pk is None else product.pk)
+        key = (*self.decisions.key(f, place.province_id), id(product) if product.pk is None else product.pk)
         if key in self.decisions.rows:
             plan.fail(
                 self.title["number"], _("The same recognition as row %(row)s.") % {"row": self.decisions.rows[key]}
@@ -293,10 +305,10 @@ class HistoryImporter(Importer):
             if named:
                 named[0].producer = producer  # the row's producer, already loaded (its certificate names it)
                 return named[0]
-        key = (product_key(f["product"]), id(producer) if producer.pk is None else producer.pk, place.commune_id)
-        planned = book.planned.get(key)
+        key = (product_key(f["product"]), id(producer) if producer.pk is None else producer.pk)
+        planned = self._planned_product(key, place.commune_id)
         if planned is not None:
-            return planned.obj  # type: ignore[no-any-return]
+            return planned
         same = self.choices.same.get(plan.row, "")
         if producer.pk is not None and same.isdigit() and book.get(int(same)) is not None:
             return book.get(int(same))
@@ -308,13 +320,23 @@ class HistoryImporter(Importer):
         )  # fmt: skip
         product.producer = producer
         product.search_text = product_search_text(product, producer.name)
-        book.planned[key] = Plan(row=plan.row, action=CREATE, cells={}, obj=product)
+        self.new_products[key].append(product)
         similar = book.look_alikes(producer.pk, f["product"], plan) if producer.pk is not None else []
         if similar and same != "new" and plan.action != "review":
             plan.similar = similar
             plan.extra["similar_kind"] = "product"
             plan.review(ParkReason.SIMILAR)
         return product
+
+    def _planned_product(self, key: tuple[str, int], commune_id: int | None) -> Product | None:
+        """A new product of an earlier row, the same producer's of the same name: in the same commune, or one of the
+        two without a commune (a row that places it completes it, as a row placing its producer does)."""
+        for product in self.new_products.get(key, []):
+            if product.commune_id == commune_id or product.commune_id is None or commune_id is None:
+                if product.commune_id is None and commune_id is not None:
+                    product.commune, product.legacy_district_id = self.places.label(commune_id), None
+                return product
+        return None
 
     # ---- saving --------------------------------------------------------------------------------------------
 
@@ -325,23 +347,29 @@ class HistoryImporter(Importer):
 
 
 class _Decisions:
-    """Decisions already recorded (by level and number) and their items, loaded once; new ones planned per row."""
+    """Decisions already recorded and their items, loaded once; new ones planned per row. A decision is its issuing
+    body's number in a year: the province's (or ministry's) bodies, or one former district's."""
 
     def __init__(self, numbers: set[str]) -> None:
-        self.known: dict[tuple[int, str, str], Decision] = {}
+        self.known: dict[tuple[Any, ...], Decision] = {}
         wanted = sorted(numbers)
         for start in range(0, len(wanted), 500):
             for d in Decision.objects.filter(number__in=wanted[start : start + 500]):
-                self.known[(d.province_id, d.level, d.number)] = d
+                self.known[(d.province_id, d.level, d.legacy_district_id, d.year, d.number)] = d
         self.items: dict[tuple[int, int], DecisionItem] = {
             (i.decision_id, i.product_id): i
             for i in DecisionItem.objects.filter(decision__in=list(self.known.values())).select_related("certificate")
         }
-        self.planned: dict[tuple[int, str, str], dict[str, Any]] = {}
+        self.planned: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.rows: dict[tuple[Any, ...], int] = {}
 
+    @staticmethod
+    def key(f: dict[str, Any], province_id: int | None) -> tuple[Any, ...]:
+        district = f["place"].legacy_district_id if f["level"] == IssuingLevel.DISTRICT else None
+        return (province_id or 0, f["level"], district, f["date"].year, f["number"])
+
     def find(self, f: dict[str, Any], province_id: int | None, plan: Plan) -> Decision | dict[str, Any]:
-        key = (province_id or 0, f["level"], f["number"])
+        key = self.key(f, province_id)
         existing = self.known.get(key)
         if existing is not None:
             if not f["approximate"] and existing.signed_on not in (None, f["date"]) and not existing.date_approximate:
@@ -350,12 +378,14 @@ class _Decisions:
             return existing
         planned = self.planned.get(key)
         if planned is None:
-            planned = self.planned[key] = {"row": plan.row, "date": f["date"], "approximate": f["approximate"]}
+            planned = self.planned[key] = {"row": plan.row, "date": f["date"], "approximate": f["approximate"],
+                                           "district_label": ""}  # fmt: skip
         elif not f["approximate"] and not planned["approximate"] and planned["date"] != f["date"]:
             plan.fail("Ngày quyết định", _("Row %(row)s gives decision %(number)s another date.") % {
                 "row": planned["row"], "number": f["number"]})  # fmt: skip
         elif planned["approximate"] and not f["approximate"]:
             planned.update(date=f["date"], approximate=False)
+        planned["district_label"] = planned["district_label"] or f.get("district_label", "")
         return planned
 
     def item(self, decision: Decision | dict[str, Any], product: Product) -> DecisionItem | None:

@@ -19,7 +19,7 @@ from ocop.certificates.signals import status_changed
 from ocop.core import audit
 from ocop.core.bulk import update_rows
 from ocop.core.models import AuditAction
-from ocop.places.models import LegacyDistrict, Province
+from ocop.places.models import Province
 from ocop.registry.importing import Plan
 from ocop.registry.models import Producer, Product
 from ocop.registry.services import PRODUCER_FIELDS, PRODUCT_FIELDS
@@ -77,9 +77,9 @@ def save_history(user: Any, plans: list[Plan]) -> list[Certificate]:
 
 def supersede_in_order(*, product_ids: set[int], by: Any) -> list[int]:
     """Put each product's certificates in the order of their dates: every valid or suspended one that a later one
-    follows is superseded by it (on the later one's date), since a list may come in any order. Written in bulk (a
-    list supersedes hundreds at once). Returns the ids superseded. Side effects: log and audit entries; the
-    products' copy of their latest certificate."""
+    follows while it is still running is superseded by it (on the later one's date); one that had expired by then
+    stays expired, as it was. A list may come in any order. Written in bulk (a list supersedes hundreds at once).
+    Returns the ids superseded. Side effects: log and audit entries; the products' copy of their latest certificate."""
     certs = Certificate.objects.select_for_update().filter(product_id__in=list(product_ids))
     by_product: dict[int, list[Certificate]] = {}
     for cert in certs.select_related("product", "producer").order_by("issued_on", "id"):
@@ -87,7 +87,7 @@ def supersede_in_order(*, product_ids: set[int], by: Any) -> list[int]:
     changed: list[Certificate] = []
     for chain in by_product.values():
         for earlier, later in itertools.pairwise(chain):
-            if earlier.status in (Status.VALID, Status.SUSPENDED):
+            if earlier.status in (Status.VALID, Status.SUSPENDED) and earlier.valid_until >= later.issued_on:
                 earlier.status, earlier.superseded_by, earlier.status_since = Status.SUPERSEDED, later, later.issued_on
                 earlier.status_reason = _("Replaced by certificate %(number)s.") % {"number": later.number}
                 earlier.updated_at = timezone.now()
@@ -112,10 +112,6 @@ def _decisions(user: Any, plans: list[Plan]) -> dict[int, Decision]:
     found: dict[int, Decision] = {}
     new: list[Decision] = []
     provinces = {p.pk: p for p in Province.objects.filter(pk__in={p.province_id for p in plans})}
-    districts = {
-        d.pk: d.name
-        for d in LegacyDistrict.objects.filter(pk__in={p.extra["fields"]["place"].legacy_district_id for p in plans})
-    }
     for plan in plans:
         decision = plan.extra["decision"]
         if isinstance(decision, Decision) or id(decision) in found:
@@ -127,11 +123,10 @@ def _decisions(user: Any, plans: list[Plan]) -> dict[int, Decision]:
         made = Decision(
             province=province,
             level=f["level"],
-            issuing_body=_issuing_body(
-                f["level"], decision["date"], province.name, districts.get(district_id or 0, "")
-            ),
+            issuing_body=_issuing_body(f["level"], decision["date"], province.name, decision["district_label"]),
             number=f["number"],
             signed_on=decision["date"],
+            year=decision["date"].year,
             legal_basis=rules.legal_basis_for(decision["date"]),
             state=DecisionState.ISSUED,
             historical=True,
@@ -150,6 +145,15 @@ def _issuing_body(level: str, signed_on: Any, province_name: str, district_name:
     from ocop.certificates.history import issuing_body
 
     return issuing_body(level, signed_on, province_name, district_name)
+
+
+def _valid_until(decision: Decision) -> Any:
+    """36 months from the decision; when only its year is known, from the year's first day: the certificate is dated
+    at the year's end (never counted before it happened) but never shown valid past the earliest day it may end."""
+    assert decision.signed_on is not None
+    if decision.date_approximate:
+        return rules.valid_until(decision.signed_on.replace(month=1, day=1))
+    return rules.valid_until(decision.signed_on)
 
 
 def _certificates(items: list[DecisionItem]) -> list[Certificate]:
@@ -171,7 +175,7 @@ def _certificates(items: list[DecisionItem]) -> list[Certificate]:
                     series=SERIES, year=year, sequence=first + offset,
                     number=f"{SERIES}-{codes[province_id]}-{year}-{first + offset:05d}",
                     stars=item.stars, potential_five=item.potential_five, issued_on=issued,
-                    valid_until=rules.valid_until(issued), code=rules.new_code(), status=Status.VALID,
+                    valid_until=_valid_until(decision), code=rules.new_code(), status=Status.VALID,
                     status_since=issued,
                 )
             )  # fmt: skip

@@ -21,6 +21,8 @@ class Decision(TimeStampedModel):
     issuing_body = models.CharField(_("issuing body"), max_length=200)
     number = models.CharField(_("decision number"), max_length=60, blank=True)
     signed_on = models.DateField(_("date"), null=True, blank=True)
+    # The year of signed_on, kept for the uniqueness of numbers: bodies number their decisions afresh each year.
+    year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     signer = models.CharField(_("signed by"), max_length=200, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=16, choices=LegalBasis.choices)
     state = models.CharField(_("state"), max_length=16, choices=DecisionState.choices, default=DecisionState.DRAFT)
@@ -39,11 +41,18 @@ class Decision(TimeStampedModel):
     class Meta:
         ordering = ["-signed_on", "-id"]
         constraints = [
+            # A number is unique for its issuing body and year: the province's (or the ministry's) bodies, or each
+            # former district's (districts numbered their decisions independently).
             models.UniqueConstraint(
-                fields=["province", "level", "number"],
-                condition=~models.Q(number=""),
+                fields=["province", "level", "year", "number"],
+                condition=~models.Q(number="") & models.Q(legacy_district__isnull=True),
                 name="unique_decision_number",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["province", "level", "legacy_district", "year", "number"],
+                condition=~models.Q(number="") & models.Q(legacy_district__isnull=False),
+                name="unique_district_decision_number",
+            ),
         ]
         verbose_name = _("recognition decision")
         verbose_name_plural = _("recognition decisions")

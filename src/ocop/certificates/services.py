@@ -203,7 +203,10 @@ def issue_decision(
         errors["signed_on"] = [_("The decision date cannot be in the future.")]
     elif decision.level == IssuingLevel.DISTRICT and signed_on > rules.DISTRICTS_UNTIL:
         errors["signed_on"] = [_("Districts no longer recognise products after 30 June 2025.")]
-    elif Decision.objects.filter(province=decision.province, level=decision.level, number=number).exists():
+    elif Decision.objects.filter(
+        province=decision.province, level=decision.level, legacy_district=decision.legacy_district,
+        year=signed_on.year, number=number,
+    ).exists():  # fmt: skip
         errors["number"] = [_("Decision %(number)s already exists.") % {"number": number}]
     items = list(decision.items.select_related("product__producer__commune", "product__commune", "result"))
     if not items:
@@ -212,6 +215,7 @@ def issue_decision(
         raise ValidationError(errors)
     assert signed_on is not None
     decision.number, decision.signed_on, decision.signer = number, signed_on, signer.strip()[:200]
+    decision.year = signed_on.year
     decision.legal_basis = rules.legal_basis_for(signed_on)
     decision.state = DecisionState.ISSUED
     decision.save()

@@ -285,7 +285,7 @@ class AddressParser:
             today = [] if kind == "thi tran" else t.commune_ids.get((province.id, key), [])
             today = _prefer(today, t.commune_kind, kind)
             if today and not districts:
-                return self._today(province, today, part)
+                return self._today_or_former(province, today, part, key, kind)
             t.load_legacy()
             if legacy := _prefer(self._legacy_named(province, districts, key), t.legacy_kind, kind):
                 return self._from_legacy(province, legacy, part)
@@ -294,6 +294,31 @@ class AddressParser:
             if len(today) == 1:
                 return self._today(province, today, part)
         return None
+
+    def _today_or_former(
+        self, province: _Province, today: list[int], part: UnitName, key: str, kind: str | None
+    ) -> Address:
+        """A commune named without its district, where today's units bear the name: today's, unless a former unit of
+        the name and the written kind went elsewhere ("xã Thanh Xuân" of Sóc Sơn is not today's Phường Thanh Xuân):
+        then the person chooses between them."""
+        t = self.tables
+        t.load_legacy()
+        former = self._legacy_named(province, [], key)
+        if kind:
+            former = [lc for lc in former if t.legacy_kind[lc] == kind]
+        went = {cid for lc in former for cid, _default in t.successions.get(lc, [])}
+        if not former or set(today) <= went:
+            return self._today(province, today, part)
+        if kind and all(t.commune_kind[cid] != kind for cid in today):
+            return self._from_legacy(province, former, part)  # "xã X" where today only a "phường X" is left
+        candidates = _sorted(_candidates(t, [(cid, False) for cid in today] + [
+            pair for lc in former for pair in t.successions.get(lc, []) if pair[0] not in today
+        ]))  # fmt: skip
+        message = _("“%(name)s” is both a commune of today and a former commune elsewhere: choose which.")
+        words = f"{part.written}, {province.words}"
+        return self._address(
+            words, AddressStatus.CHOOSE, province, message % {"name": part.name}, candidates=candidates
+        )
 
     def _legacy_named(self, province: _Province, districts: list[int], key: str) -> list[int]:
         t = self.tables

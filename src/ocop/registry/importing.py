@@ -9,6 +9,7 @@ a `plan` of the rows and a `save` of the planned records.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import IO, Any
@@ -206,6 +207,12 @@ class Plan:
         )  # fmt: skip
 
 
+def _as_text(value: Any) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%d/%m/%Y")
+    return cell_text(value)
+
+
 def save_changes(model: type[Any], plans: list[Plan]) -> None:
     """Write back what each updated row changed (its `extra["changed"]` fields), grouped by the fields changed: an
     UPDATE that leaves a column alone leaves its indexes alone too. The rows get the time of the change."""
@@ -256,8 +263,8 @@ class Importer:
         return [(n, {by_title[k]: v for k, v in r.items() if k in by_title}) for n, r in sheet.rows]
 
     def cells(self, values: dict[str, Any]) -> dict[str, str]:
-        """The row as read, by heading: what a parked row keeps and its form shows."""
-        return {title: cell_text(values.get(name)) for name, title in self.columns if values.get(name) is not None}
+        """The row as read, by heading: what a parked row keeps and its form shows (dates as people write them)."""
+        return {title: _as_text(values.get(name)) for name, title in self.columns if values.get(name) is not None}
 
     def text(self, plan: Plan, values: dict[str, Any], name: str, *, multiline: bool = False) -> str:
         """A cell as clean text: NFC, spaces collapsed; a control character is a wrong value naming the column."""

@@ -46,7 +46,7 @@ from ocop.registry.importing import (
     RowIssue,
     save_changes,
 )
-from ocop.registry.matching import PlaceStep, ProducerBook, place_key, producer_key
+from ocop.registry.matching import PlaceStep, ProducerBook
 from ocop.registry.models import ImportMode, IncompleteRows, ParkReason, Producer, Product
 from ocop.registry.services import PRODUCER_FIELDS, producer_search_text, product_search_text
 from ocop.registry.validators import (
@@ -130,7 +130,7 @@ class ProducerImporter(_RegistryImporter):
         self.begin(report)
         present = set(rows[0][1]) if rows else set()
         identifiers = {normalize_identifier(cell_text(v.get("identifier"))) for _n, v in rows} - {""}
-        self.book = ProducerBook(self.user, identifiers)
+        self.book = ProducerBook(self.user, identifiers, tables=self.places.parser.tables)
         seen_identifier: dict[str, int] = {}
         plans = []
         for index, (number, values) in enumerate(rows, start=1):
@@ -246,12 +246,11 @@ class ProducerImporter(_RegistryImporter):
             return None
         if named:
             return named[0]
-        key = (producer_key(fields["name"]), place_key(place.commune_id, place.legacy_district_id))
-        first = self.book.planned.get(key)
+        first = self.book.planned_for(fields["name"], place)
         if first is not None:
             plan.fail(t["name"], _("The same producer as row %(row)s.") % {"row": first.row})
             return None
-        self.book.planned[key] = plan
+        self.book.plan_new(fields["name"], place, plan)
         if same != "new" and not ident:  # a row with its own identifier is its own producer
             plan.similar = self.book.look_alikes(fields["name"], place, plan)
             if plan.similar:

@@ -32,7 +32,13 @@ if TYPE_CHECKING:
 
 # Words lists abbreviate; the key spells them out so "HTX Nông nghiệp Phù Đổng" is "Hợp tác xã nông nghiệp Phù Đổng".
 _ABBREVIATIONS = [
+    (r"\bhtxnn\b", "hop tac xa nong nghiep"),
     (r"\bhtx\b", "hop tac xa"),
+    (r"\bcp\b", "co phan"),
+    (r"\btnhh\b", "trach nhiem huu han"),
+    (r"\bmtv\b", "mot thanh vien"),
+    (r"\bcssx\b", "co so san xuat"),
+    (r"\bdvnn\b", "dich vu nong nghiep"),
     (r"\bc ty\b|\bcty\b", "cong ty"),
     (r"\bhkd\b", "ho kinh doanh"),
     (r"\btht\b", "to hop tac"),
@@ -50,6 +56,51 @@ _ABBREVIATION = re.compile("|".join(f"(?P<a{i}>{p})" for i, (p, _w) in enumerate
 def producer_key(name: str | None) -> str:
     """A producer's name as lists write it, reduced to what identifies it."""
     return _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[int(m.lastgroup[1:])][1], fold(name))  # type: ignore[index]
+
+
+# Words most producers' names have: set aside when names are compared for look-alikes, so what tells two
+# cooperatives apart (the place, the product) decides.
+_GENERIC = frozenset(
+    [
+        "hop",
+        "tac",
+        "xa",
+        "to",
+        "cong",
+        "ty",
+        "co",
+        "phan",
+        "trach",
+        "nhiem",
+        "huu",
+        "han",
+        "mot",
+        "thanh",
+        "vien",
+        "ho",
+        "kinh",
+        "doanh",
+        "so",
+        "san",
+        "xuat",
+        "thuong",
+        "mai",
+        "dich",
+        "vu",
+        "nong",
+        "nghiep",
+        "doanh",
+        "tu",
+        "nhan",
+        "va",
+        "lien",
+        "hiep",
+    ]
+)
+
+
+def producer_core(key: str) -> str:
+    return " ".join(w for w in key.split() if w not in _GENERIC) or key
 
 
 def product_key(name: str | None) -> str:
@@ -85,6 +136,7 @@ class PlaceStep:
         self.allowed = set(access.communes_for_new_records(user).values_list("id", flat=True))
         scope = scope_of(user)
         self.province_writer = scope.is_admin or bool(scope.provinces_for(Role.PROVINCE_COORDINATOR))
+        self.provinces = {self.parser.tables.commune_province[c] for c in self.allowed}
         self._choices: dict[str, PlaceChoice] = {}
         self._labels: dict[int, Commune] = {}
         self._unknown: dict[tuple[str, str], list[Any]] = {}
@@ -133,7 +185,11 @@ class PlaceStep:
                     self._note_unknown(address, plan.row)
                 place.flags.append(DataFlag.NO_COMMUNE)
         if place.commune_id is not None and place.commune_id not in self.allowed:
-            plan.fail(column, _("You may not register records in this commune."))
+            if place.province_id not in self.provinces:
+                name = self.parser.tables.province_names.get(place.province_id, "")
+                plan.fail(column, _("The address is in %(province)s, outside your province.") % {"province": name})
+            else:
+                plan.fail(column, _("You may not register records in this commune."))
         elif place.commune_id is None and not self.province_writer and plan.action != "error":
             plan.fail(column, _("Only the province OCOP office can enter a record whose commune is not known."))
         plan.province_id, plan.commune_id = place.province_id, place.commune_id
@@ -246,9 +302,12 @@ PRODUCER_COMPARED = (
 
 class ProducerBook:
     """The producers an import may match, loaded once: the user's writable ones by id, identifier and name key, and
-    the identifiers taken anywhere (they are unique nationally)."""
+    the identifiers taken anywhere (they are unique nationally). `tables` (the places' tables) say which communes of
+    today a former district's communes went to: a row that gives only a former district matches a producer there,
+    never one of the same name elsewhere in the province."""
 
-    def __init__(self, user: Any, identifiers: set[str]) -> None:
+    def __init__(self, user: Any, identifiers: set[str], tables: Any = None) -> None:
+        self.tables = tables
         self.by_id: dict[int, Producer] = {}
         self.by_identifier: dict[str, Producer] = {}
         self.by_name: dict[str, list[Producer]] = defaultdict(list)
@@ -262,6 +321,7 @@ class ProducerBook:
                 Producer.objects.filter(identifier__in=wanted[start : start + 500]).values_list("identifier", flat=True)
             )
         self.planned: dict[tuple[Any, ...], Plan] = {}  # new producers of this file, by key: one record each
+        self._planned_names: dict[str, list[tuple[Place, Plan]]] = defaultdict(list)
 
     def _add(self, producer: Producer) -> None:
         self.by_id[producer.pk] = producer
@@ -269,23 +329,56 @@ class ProducerBook:
             self.by_identifier[producer.identifier] = producer
         key = producer_key(producer.name)
         self.by_name[key].append(producer)
-        self.alikes.add(place_key(producer.commune_id, producer.legacy_district_id), producer.pk, producer.name, key)
+        scope = place_key(producer.commune_id, producer.legacy_district_id)
+        self.alikes.add(scope, producer.pk, producer.name, producer_core(key))
+
+    def _districts_of(self, commune_id: int) -> set[int]:
+        if self.tables is None:
+            return set()
+        self.tables.load_legacy()
+        return set(self.tables.commune_districts.get(commune_id, set()))
+
+    def _same_place(self, commune_id: int | None, district_id: int | None, place: Place) -> bool:
+        """Whether a record at (commune, former district) can be the one a row at `place` names: the same commune;
+        or one of them knows only the former district the other's commune comes from; or neither knows anything."""
+        if place.commune_id is not None and commune_id is not None:
+            return commune_id == place.commune_id
+        if place.commune_id is not None:  # the record knows less than the row
+            return district_id is not None and district_id in self._districts_of(place.commune_id)
+        if commune_id is not None:  # the row knows less than the record
+            return place.legacy_district_id is not None and place.legacy_district_id in self._districts_of(commune_id)
+        return district_id == place.legacy_district_id
 
     def named(self, name: str, place: Place) -> list[Producer]:
-        """Producers with the same name key in the row's commune; a row that names no commune matches within its
-        province, and a record entered without a commune matches a row that now places it."""
-        same = self.by_name.get(producer_key(name), [])
-        if place.commune_id is not None:
-            exact = [p for p in same if p.commune_id == place.commune_id]
-            return exact or [p for p in same if p.commune_id is None and p.province_id == place.province_id]
-        return [p for p in same if p.province_id == place.province_id]
+        """Producers of the row's name in its place (see _same_place), the ones in the very commune first."""
+        same = [p for p in self.by_name.get(producer_key(name), []) if p.province_id == place.province_id]
+        exact = [p for p in same if place.commune_id is not None and p.commune_id == place.commune_id]
+        return exact or [p for p in same if self._same_place(p.commune_id, p.legacy_district_id, place)]
+
+    def planned_for(self, name: str, place: Place, *, complete: bool = False) -> Plan | None:
+        """A new producer of an earlier row of the file that this row names too (its place the same, or more or less
+        precise); with `complete`, a row that places it in a commune completes it."""
+        for other, plan in self._planned_names.get(producer_key(name), []):
+            if other.province_id == place.province_id and self._same_place(
+                other.commune_id, other.legacy_district_id, place
+            ):
+                if complete and other.commune_id is None and place.commune_id is not None and plan.obj is not None:
+                    plan.obj.commune_id, plan.obj.legacy_district_id = place.commune_id, None
+                    other.commune_id = place.commune_id
+                return plan
+        return None
+
+    def plan_new(self, name: str, place: Place, plan: Plan) -> None:
+        self.planned[(producer_key(name), place_key(place.commune_id, place.legacy_district_id))] = plan
+        self._planned_names[producer_key(name)].append((Place(**vars(place)), plan))
 
     def look_alikes(self, name: str, place: Place, plan: Plan) -> list[list[Any]]:
         """Existing producers of the same commune (or former district, for a row without a commune), and earlier new
-        rows of the file there, with a similar name; the row then joins the pool for the rows after it."""
-        scope, key = place_key(place.commune_id, place.legacy_district_id), producer_key(name)
-        found = self.alikes.find(scope, key)
-        self.alikes.add_row(scope, plan, name, key)
+        rows of the file there, whose name looks like it once the words every producer's name has are set aside
+        ("HTX Nông nghiệp Tản Hồng" is not "HTX Nông nghiệp Minh Hồng"); the row then joins the pool."""
+        scope, core = place_key(place.commune_id, place.legacy_district_id), producer_core(producer_key(name))
+        found = self.alikes.find(scope, core)
+        self.alikes.add_row(scope, plan, name, core)
         return found
 
 

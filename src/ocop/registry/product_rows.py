@@ -45,7 +45,7 @@ class ProductRows:
         self.sets = product_sets()
         self.sets_by_pk = {ps.pk: ps for ps in self.sets.values()}
         identifiers = {normalize_identifier(cell_text(v.get("producer_identifier"))) for _n, v in rows} - {""}
-        self.producers = ProducerBook(importer.user, identifiers)
+        self.producers = ProducerBook(importer.user, identifiers, tables=importer.places.parser.tables)
         self.seen_gtin: dict[str, int] = {}
 
     def plan(self) -> list[Plan]:

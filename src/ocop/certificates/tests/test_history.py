@@ -96,14 +96,15 @@ def test_a_published_list_is_entered_with_the_rest_parked_and_fixed_in_the_revie
         ("LS-01-2019-00001", 3, False, dt.date(2019, 11, 12), dt.date(2022, 11, 12), "superseded"),
         ("LS-01-2022-00001", 4, False, dt.date(2022, 10, 5), dt.date(2025, 10, 5), "expired"),
         ("LS-01-2022-00002", 4, False, dt.date(2022, 10, 5), dt.date(2025, 10, 5), "expired"),
-        ("LS-01-2023-00001", 3, False, dt.date(2023, 12, 31), dt.date(2026, 12, 31), "expiring"),
+        # Only the year: dated at its end, valid from its start (never shown valid past the earliest end it may have).
+        ("LS-01-2023-00001", 3, False, dt.date(2023, 12, 31), dt.date(2026, 1, 1), "expired"),
         ("LS-01-2024-00001", 4, True, dt.date(2024, 6, 20), dt.date(2027, 6, 20), "valid"),
     ]
     first, second = certs["LS-01-2019-00001"], certs["LS-01-2022-00001"]
     assert (first.superseded_by_id, first.status_since) == (second.pk, dt.date(2022, 10, 5))
     district = certs["LS-01-2023-00001"].decision
     assert (district.level, district.issuing_body, district.date_approximate, district.historical) == (
-        "district", "Ủy ban nhân dân Huyện Gia Lâm", True, True
+        "district", "Ủy ban nhân dân huyện Gia Lâm", True, True
     )  # fmt: skip
     assert all(c.signature == "" and c.claim == "" for c in certs.values())
     chè = Product.objects.get(name="Chè búp Ba Vì")
@@ -150,7 +151,7 @@ def test_the_qr_page_says_the_certificate_came_from_a_list(db, client, time_mach
     assert "tiềm năng 5 sao" in body
     approximate = Certificate.objects.get(number="LS-01-2023-00001")
     body = client.get(reverse("verify", args=[approximate.code])).content.decode()
-    assert "2023 – 31/12/2026 (ước tính: chỉ biết năm quyết định)" in body
+    assert "2023 – 01/01/2026 (ước tính: chỉ biết năm quyết định)" in body
 
 
 def test_the_command_line_enters_a_list(db, tmp_path, capsys, time_machine):

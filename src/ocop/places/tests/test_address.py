@@ -228,3 +228,20 @@ def test_results_are_cached_but_independent(parser):
     first.status = "x"
     again = parser.parse("Bát Tràng, Gia Lâm")
     assert (again.status, len(again.candidates)) == (AddressStatus.CHOOSE, 3)
+
+
+def test_a_commune_written_without_its_district_whose_kind_names_a_former_unit(parser):
+    # District lists write "xã X" alone. Where today only a ward bears the name, the former commune of that name is
+    # meant; where a commune of today and a former one elsewhere both do, the person chooses.
+    thanh_xuan = parser.parse("xã Thanh Xuân")  # Sóc Sơn's former commune, not today's Phường Thanh Xuân
+    assert (thanh_xuan.status, parser.commune_names[thanh_xuan.commune_id]) == ("resolved", "Xã Nội Bài")
+    yen_so = parser.parse("xã Yên Sở")  # Hoài Đức's, not Hoàng Mai's ward
+    assert (yen_so.status, parser.commune_names[yen_so.commune_id]) == ("resolved", "Xã Dương Hòa")
+    hong_ha = parser.parse("xã Hồng Hà")  # Đan Phượng's former commune, divided in 2025
+    assert (hong_ha.status, [c.name for c in hong_ha.candidates]) == (
+        "choose", ["Xã Ô Diên", "Xã Liên Minh", "Xã Mê Linh", "Xã Yên Lãng"]
+    )  # fmt: skip
+    ward = parser.parse("Phường Thanh Xuân")
+    assert (ward.status, parser.commune_names[ward.commune_id]) == ("resolved", "Phường Thanh Xuân")
+    same = parser.parse("xã Phù Đổng")  # the former commune went to today's of the same name
+    assert (same.status, parser.commune_names[same.commune_id]) == ("resolved", "Xã Phù Đổng")

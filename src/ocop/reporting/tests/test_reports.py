@@ -177,5 +177,5 @@ def test_a_potential_five_star_recognition_is_counted_apart(db, time_machine):
     time_machine.move_to(TODAY, tick=False)
     coordinator = make_user(Role.PROVINCE_COORDINATOR)
     run_import("history", published_list(), user=coordinator, commit=True, mode=ImportMode.PARK)
-    # Today: the 2023 district 3★ (expiring), the 2024 "tiềm năng 5 sao"; the others have expired or been replaced.
-    assert stats.by_stars(stats.Scope(province().pk, None, TODAY.date())) == {3: 1, 4: 0, "potential": 1, 5: 0}
+    # Today only the 2024 "tiềm năng 5 sao" runs; the others have expired or been replaced.
+    assert stats.by_stars(stats.Scope(province().pk, None, TODAY.date())) == {3: 0, 4: 0, "potential": 1, 5: 0}
