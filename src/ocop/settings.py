@@ -113,6 +113,10 @@ OCOP_IMPORT_MEMORY_MB = envint("OCOP_IMPORT_MEMORY_MB", "1024")
 OCOP_IMPORT_MAX_PART_BYTES = envint("OCOP_IMPORT_MAX_PART_MB", "100") * 1024 * 1024
 # Imports: the child reading a workbook is stopped after this many seconds.
 OCOP_IMPORT_TIMEOUT_SECONDS = envint("OCOP_IMPORT_TIMEOUT_SECONDS", "120")
+# Imports: the stored workbook of a finished import (saved, stopped, refused, checked and left) is deleted this many
+# days after the job last changed (`ocop purge_import_files`, daily): it holds personal data.
+OCOP_IMPORT_KEEP_DAYS = envint("OCOP_IMPORT_KEEP_DAYS", "30")
+OCOP_IMPORT_MAX_WAITING = envint("OCOP_IMPORT_MAX_WAITING", "3")  # one user's imports waiting or running at once
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -86,8 +86,8 @@ class ProductOut(Schema):
     producer_name: str = Field(alias="producer.name")
     product_set_code: str | None = Field(None, alias="product_set.code")
     product_set_name: str | None = Field(None, alias="product_set.name")
-    group_code: str | None = Field(None, alias="product_set.group.code")
-    group_name: str | None = Field(None, alias="product_set.group.name")
+    group_code: str | None = Field(None, alias="group.code")
+    group_name: str | None = Field(None, alias="group.name")
     commune_code: str | None = Field(None, alias="commune.code")
     commune_name: str | None = Field(None, alias="commune.name")
     province_code: str = Field(alias="province.code")
@@ -229,7 +229,7 @@ def list_products(request: HttpRequest, filters: Query[ProductFilters]) -> dict[
     if filters.commune:
         qs = qs.filter(commune__code=filters.commune)
     if filters.group:
-        qs = qs.filter(product_set__group__code=filters.group)
+        qs = qs.filter(group__code=filters.group)
     return _page(product_listing(qs, filters.q), filters.page)
 
 

@@ -17,7 +17,7 @@ from ocop.outlets.models import Outlet
 from ocop.places.models import Commune
 from ocop.registry.enums import DocumentKind, ProductStatus
 from ocop.registry.importing import Choices, ImportReport
-from ocop.registry.models import Document, ImportMode, IncompleteRows, ParkReason, Producer, Product, ProductSet
+from ocop.registry.models import Document, ImportMode, IncompleteRows, Producer, Product, ProductSet
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 
@@ -203,39 +203,69 @@ class ImportDecisionForm(PlainLabels, forms.Form):
         self.report = report
         later: list[tuple[Any, Any]] = [("", _("decide later (the row waits for review)"))]
         for i, choice in enumerate(report.places):
+            ordered = sorted(choice.candidates, key=lambda c: (not c[3], c[2]))  # the likely ones first
             self.fields[f"place-{i}"] = forms.TypedChoiceField(
-                label=choice.text,
+                label=_("%(words)s (rows %(rows)s)") % {"words": choice.text, "rows": _rows(choice.rows)},
                 required=False,
                 coerce=int,
                 empty_value=None,
-                choices=later + [(c[0], f"{c[2]} ({c[1]})" + (" *" if c[3] else "")) for c in choice.candidates],
+                choices=later + [(c[0], _candidate_label(c)) for c in ordered],
                 initial=choice.chosen,
             )
         for row in report.rows:
-            if row.reason == ParkReason.SIMILAR and row.similar:
-                options = [("new", _("a new record"))] + [
-                    (str(s[0]), _("the same as “%(name)s” (%(score)s%%)") % {"name": s[1], "score": s[2]})
-                    for s in row.similar
-                    if s[0] is not None
-                ]
-                self.fields[f"same-{row.row}"] = forms.ChoiceField(
-                    label=_("Row %(row)s: %(name)s") % {"row": row.row, "name": row.label},
-                    required=False,
-                    choices=later + options,
-                )
+            if not (row.similar or row.same):
+                continue
+            options = [("new", _("a new record"))] + [
+                (str(s[0]), _("the same as “%(name)s” (%(score)s%%)") % {"name": s[1], "score": s[2]})
+                for s in row.similar
+                if s[0] is not None
+            ]
+            if row.same and row.same not in dict(options):
+                options.append((row.same, _("the record chosen (id %(id)s)") % {"id": row.same}))
+            self.fields[f"same-{row.row}"] = forms.ChoiceField(
+                label=_("Row %(row)s: %(name)s") % {"row": row.row, "name": row.label},
+                required=False,
+                choices=later + options,
+                initial=row.same,
+            )
 
-    def choices_made(self) -> Choices:
-        places = {
-            c.words: self.cleaned_data[f"place-{i}"]
-            for i, c in enumerate(self.report.places)
-            if self.cleaned_data.get(f"place-{i}") is not None
-        }
-        same = {
-            int(name.removeprefix("same-")): value
-            for name, value in self.cleaned_data.items()
-            if name.startswith("same-") and value
-        }
+    def place_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if name.startswith("place-")]
+
+    def same_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if name.startswith("same-")]
+
+    def choices_made(self, before: Choices) -> Choices:
+        """The choices to run with: the page's answers over the ones made before (a question the page no longer
+        asks keeps its answer; one it asks takes the answer given, "decide later" clearing it)."""
+        places = dict(before.places)
+        for i, c in enumerate(self.report.places):
+            value = self.cleaned_data.get(f"place-{i}")
+            if value is None:
+                places.pop(c.words, None)
+            else:
+                places[c.words] = value
+        same = dict(before.same)
+        for name, value in self.cleaned_data.items():
+            if name.startswith("same-"):
+                row = int(name.removeprefix("same-"))
+                if value:
+                    same[row] = value
+                else:
+                    same.pop(row, None)
         return Choices(places=places, same=same)
+
+
+def _rows(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:10])
+    return shown + (" …" if len(rows) > 10 else "")
+
+
+def _candidate_label(candidate: list[Any]) -> str:
+    """A commune offered for an address: its name and code, and whether the address's words point to it (the
+    former commune's land went there by the official list, or it bears the name)."""
+    label = f"{candidate[2]} ({candidate[1]})"
+    return _("%(commune)s — suggested") % {"commune": label} if candidate[3] else label
 
 
 class ParkedRowForm(PlainLabels, forms.Form):

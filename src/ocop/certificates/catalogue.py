@@ -17,7 +17,7 @@ from ocop.certificates.rules import reader_status
 from ocop.core.search import RankedSearch
 from ocop.registry.models import Product
 
-CATALOGUE_RELATED = ("producer", "product_set__group", "province", "commune", "legacy_district")
+CATALOGUE_RELATED = ("producer", "product_set", "group", "province", "commune", "legacy_district")
 STATUSES = ("current", "expiring", "expired", "suspended", "revoked", "all")
 
 
@@ -39,7 +39,7 @@ def certified_products(
     if stars:
         qs = qs.filter(ocop_stars=stars)
     if group:
-        qs = qs.filter(product_set__group__code=group)
+        qs = qs.filter(group__code=group)
     if province:
         qs = qs.filter(province__code=province)
     if commune:

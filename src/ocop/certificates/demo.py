@@ -107,7 +107,7 @@ def build_certificates_demo(*, today: dt.date) -> CertificatesDemo:
 
 # A page of the recognition lists Hà Nội published in 2019–2024, as the office would load it on its first day:
 # certificates of its past, an address with only a former district's commune merged before 2025, a commune divided
-# in 2025 (its row waits for the commune officer of Bát Tràng to place it) and a mistyped star rating (the office's).
+# in 2025 and a mistyped star rating: both rows wait for the office in the review queue.
 HISTORY_HEAD = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Nhóm sản phẩm", "Hạng sao", "Số quyết định",
                 "Ngày quyết định", "Năm", "Cấp công nhận"]  # fmt: skip
 HISTORY_ROWS = [

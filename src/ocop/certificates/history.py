@@ -21,17 +21,17 @@ from django.utils.translation import gettext as _
 
 from ocop.certificates import access, rules
 from ocop.certificates.enums import IssuingLevel
-from ocop.certificates.models import Decision, DecisionItem
-from ocop.core.cells import CellError, cell_date, cell_int
+from ocop.certificates.models import Certificate, Decision, DecisionItem
+from ocop.core.cells import CellError, cell_date, cell_int, whole_digits
 from ocop.core.excel import write_workbook
 from ocop.core.text import fold
 from ocop.registry.columns import KIND_ALIASES, kind_from_name
 from ocop.registry.enums import ProducerKind, ProductStatus
 from ocop.registry.importing import CREATE, ERROR, UNCHANGED, Importer, ImportReport, Plan
 from ocop.registry.matching import Place, PlaceStep, ProducerBook, ProductBook, product_key
-from ocop.registry.models import ParkReason, Producer, Product, ProductSet
-from ocop.registry.product_rows import product_sets
+from ocop.registry.models import ParkReason, Producer, Product
 from ocop.registry.services import producer_search_text, product_search_text
+from ocop.registry.set_names import SetNames
 
 COLUMNS = [
     ("product", "Tên sản phẩm"),
@@ -49,12 +49,6 @@ REQUIRED = ["Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao", "S
 FIRST_YEAR = 2018  # the national OCOP programme's first recognitions
 MAE_FROM = dt.date(2025, 3, 1)  # the Ministry of Agriculture and Environment replaced MARD
 # The product groups of Decision 1048 (lists of 2019–2022) → today's group code or set code.
-GROUPS_1048 = {
-    "thuc pham": "1", "do uong": "2", "thao duoc": "3", "duoc lieu": "3", "vai va may mac": "4-03",
-    "vai may mac": "4-03", "luu niem noi that trang tri": "4-02", "luu niem noi that va trang tri": "4-02",
-    "thu cong my nghe": "4", "dich vu du lich nong thon va ban hang": "6", "dich vu du lich nong thon": "6",
-    "du lich": "6", "sinh vat canh": "5",
-}  # fmt: skip
 
 # The level as lists write it ("Huyện", "UBND huyện", "Tỉnh/Thành phố", "TP", "Trung ương", "Bộ NN&PTNT"…), by word.
 LEVEL_WORDS = [
@@ -76,7 +70,8 @@ def parse_stars(value: str) -> tuple[int, bool]:
     """(stars, potential 5 stars) from "4", "4 sao", "4*", "4★", "tiềm năng 5 sao", "4 sao (tiềm năng 5 sao)"."""
     folded = fold(value)
     if "tiem nang" in folded or folded.startswith("tn "):
-        if "5" not in folded:
+        numbers = set(re.findall(r"\d+", folded))
+        if "5" not in numbers or numbers - {"4", "5"}:  # "4 sao (tiềm năng 5 sao)" is one; "tiềm năng 5 sao 3" not
             raise CellError(_("“%(value)s”: write “tiềm năng 5 sao”.") % {"value": value})
         return 4, True
     digits = re.findall(r"\d+", folded)
@@ -111,15 +106,15 @@ class HistoryImporter(Importer):
             raise PermissionDenied
         self.places = PlaceStep(user=self.user, report=report, choices=self.choices, incomplete=self.incomplete)
         self.producers = ProducerBook(self.user, set(), tables=self.places.parser.tables)
-        self.sets = product_sets()
-        self.groups, self.group_names = _groups()
+        self.set_names = SetNames()
         self.today = timezone.localdate()
         first = [self._read(number, values) for index, (number, values) in enumerate(rows, start=1)]
         known = {p.pk for _plan, f in first if f for p in [f.get("producer")] if isinstance(p, Producer) and p.pk}
         names = {pk: self.producers.by_id[pk].name for pk in known}
         self.products = ProductBook(self.user, known, set(), set(), names)
         self.new_products: dict[tuple[str, int], list[Product]] = defaultdict(list)
-        self.decisions = _Decisions({f["number"] for _p, f in first if f and f.get("number")})
+        self.decisions = _Decisions({f["number"] for _p, f in first if f and f.get("number")}, self.title["number"])
+        self.issued_here = _issued_here(known)
         plans = []
         for index, (plan, fields) in enumerate(first, start=1):
             self.tick(index, len(first))
@@ -154,10 +149,10 @@ class HistoryImporter(Importer):
         if f["kind"] is None:
             plan.fail(t["kind"], _("Unknown producer type “%(value)s”.") % {"value": raw_kind})
         group = self.text(plan, values, "group")
-        group_key = fold(GROUPS_1048.get(fold(group), group))
-        f["set"] = self.sets.get(group_key) or self.groups.get(group_key) if group else None
-        if group and f["set"] is None and group_key not in self.group_names:
-            plan.fail(t["group"], _("Unknown product set or group “%(value)s”.") % {"value": group})
+        found = self.set_names.find(group) if group else None
+        if group and found is None:
+            plan.fail(t["group"], self.set_names.unknown(group))
+        f["set"], f["group_id"] = (found.product_set, found.group_id) if found else (None, None)
         address = self.places.address(text=f["address"])
         f["place"] = self.places.resolve(plan, address, column=t["address"], text=f["address"])
         f["district_label"] = address.district_name  # "huyện Gia Lâm": who issued a district's decision
@@ -243,8 +238,8 @@ class HistoryImporter(Importer):
             return planned.obj  # type: ignore[no-any-return]
         similar = book.look_alikes(f["producer"], place, plan)
         same = self.choices.same.get(plan.row, "")
-        if similar and same.isdigit() and int(same) in book.by_id:
-            return book.by_id[int(same)]
+        if similar and whole_digits(same) in book.by_id:
+            return book.by_id[whole_digits(same) or 0]
         producer = Producer(  # type: ignore[misc]
             kind=f["kind"], name=f["producer"], province_id=place.province_id,
             commune=self.places.label(place.commune_id), legacy_commune_id=place.legacy_commune_id,
@@ -253,10 +248,11 @@ class HistoryImporter(Importer):
         )  # fmt: skip
         producer.search_text = producer_search_text(producer)
         book.plan_new(f["producer"], place, Plan(row=plan.row, action=CREATE, cells={}, obj=producer))
-        if similar and same != "new":
+        if similar:
             plan.similar = similar
             plan.extra["similar_kind"] = "producer"
-            plan.review(ParkReason.SIMILAR)
+            if same != "new":  # answered "new": the question stays on the page, answered
+                plan.review(ParkReason.SIMILAR)
         return producer
 
     def _match(self, plan: Plan, f: dict[str, Any]) -> None:
@@ -266,6 +262,12 @@ class HistoryImporter(Importer):
         place: Place = f["place"]
         product = self._product(plan, producer, f)
         if product is None:
+            return
+        running = next((c for c in self.issued_here.get(product.pk or 0, []) if c[1] <= f["date"] <= c[2]), None)
+        if running is not None:
+            plan.fail(self.title["date"], _(
+                "On this date the product holds certificate %(number)s, issued in OCOP Hub: a list does not replace "
+                "it.") % {"number": running[0]})  # fmt: skip
             return
         decision = self.decisions.find(f, place.province_id, plan)
         if plan.action == ERROR:
@@ -277,6 +279,8 @@ class HistoryImporter(Importer):
                     "number": f["number"], "stars": item.stars})  # fmt: skip
                 return
             plan.action, plan.record = UNCHANGED, item.certificate.pk if hasattr(item, "certificate") else None
+            if product.commune_id is not None:
+                self.places.withdraw(plan)  # recorded and placed already: no question about its old address
             return
         key = (*self.decisions.key(f, place.province_id), id(product) if product.pk is None else product.pk)
         if key in self.decisions.rows:
@@ -310,10 +314,11 @@ class HistoryImporter(Importer):
         if planned is not None:
             return planned
         same = self.choices.same.get(plan.row, "")
-        if producer.pk is not None and same.isdigit() and book.get(int(same)) is not None:
-            return book.get(int(same))
+        if producer.pk is not None and book.get(whole_digits(same)) is not None:
+            return book.get(whole_digits(same))
         product = Product(
-            name=f["product"], product_set=f["set"], province_id=place.province_id or producer.province_id,
+            name=f["product"], product_set=f["set"], group_id=f["group_id"],
+            province_id=place.province_id or producer.province_id,
             commune=self.places.label(place.commune_id), legacy_commune_id=place.legacy_commune_id,
             legacy_district_id=place.legacy_district_id if place.commune_id is None else None,
             status=ProductStatus.ACTIVE,
@@ -322,10 +327,11 @@ class HistoryImporter(Importer):
         product.search_text = product_search_text(product, producer.name)
         self.new_products[key].append(product)
         similar = book.look_alikes(producer.pk, f["product"], plan) if producer.pk is not None else []
-        if similar and same != "new" and plan.action != "review":
+        if similar and not plan.similar:
             plan.similar = similar
             plan.extra["similar_kind"] = "product"
-            plan.review(ParkReason.SIMILAR)
+            if same != "new":
+                plan.review(ParkReason.SIMILAR)
         return product
 
     def _planned_product(self, key: tuple[str, int], commune_id: int | None) -> Product | None:
@@ -350,7 +356,8 @@ class _Decisions:
     """Decisions already recorded and their items, loaded once; new ones planned per row. A decision is its issuing
     body's number in a year: the province's (or ministry's) bodies, or one former district's."""
 
-    def __init__(self, numbers: set[str]) -> None:
+    def __init__(self, numbers: set[str], number_title: str) -> None:
+        self.number_title = number_title
         self.known: dict[tuple[Any, ...], Decision] = {}
         wanted = sorted(numbers)
         for start in range(0, len(wanted), 500):
@@ -372,6 +379,11 @@ class _Decisions:
         key = self.key(f, province_id)
         existing = self.known.get(key)
         if existing is not None:
+            if not existing.historical:  # issued (or being drafted) here: a list never adds to it
+                plan.fail(self.number_title, _(
+                    "Decision %(number)s of %(year)s is one made in OCOP Hub: its recognitions are recorded from it, "
+                    "not from a list.") % {"number": f["number"], "year": f["date"].year})  # fmt: skip
+                return existing
             if not f["approximate"] and existing.signed_on not in (None, f["date"]) and not existing.date_approximate:
                 plan.fail("Ngày quyết định", _("Decision %(number)s is dated %(date)s.") % {
                     "number": f["number"], "date": existing.signed_on.strftime("%d/%m/%Y")})  # fmt: skip
@@ -394,14 +406,18 @@ class _Decisions:
         return None
 
 
-def _groups() -> tuple[dict[str, ProductSet], set[str]]:
-    """Product groups by folded name and code: a group named in a list stands for its set when it has only one
-    (sinh vật cảnh, du lịch); a group of several sets leaves the set to be completed."""
-    by_group: dict[str, list[ProductSet]] = defaultdict(list)
-    for ps in ProductSet.objects.filter(is_active=True).select_related("group"):
-        for key in (fold(ps.group.name), fold(ps.group.code)):
-            by_group[key].append(ps)
-    return {key: sets[0] for key, sets in by_group.items() if len(sets) == 1}, set(by_group)
+def _issued_here(producer_ids: set[int]) -> dict[int, list[tuple[str, dt.date, dt.date]]]:
+    """The certificates issued in OCOP Hub to these producers' products, as (number, issued, valid until) by
+    product: a list's row that falls in one of them is not history and is refused."""
+    from ocop.certificates.history_save import SERIES
+
+    found: dict[int, list[tuple[str, dt.date, dt.date]]] = defaultdict(list)
+    wanted = sorted(producer_ids)
+    for start in range(0, len(wanted), 500):
+        rows = Certificate.objects.filter(producer_id__in=wanted[start : start + 500]).exclude(series=SERIES)
+        for product_id, number, issued, until in rows.values_list("product_id", "number", "issued_on", "valid_until"):
+            found[product_id].append((number, issued, until))
+    return found
 
 
 def history_template() -> bytes:

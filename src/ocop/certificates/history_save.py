@@ -76,9 +76,10 @@ def save_history(user: Any, plans: list[Plan]) -> list[Certificate]:
 
 
 def supersede_in_order(*, product_ids: set[int], by: Any) -> list[int]:
-    """Put each product's certificates in the order of their dates: every valid or suspended one that a later one
-    follows while it is still running is superseded by it (on the later one's date); one that had expired by then
-    stays expired, as it was. A list may come in any order. Written in bulk (a list supersedes hundreds at once).
+    """Put each product's certificates in the order of their dates: every valid or suspended one entered from a list
+    that a later one follows while it is still running is superseded by it (on the later one's date); one that had
+    expired by then stays expired, as it was; one issued here is left alone. A list may come in any order. Written
+    in bulk (a list supersedes hundreds at once).
     Returns the ids superseded. Side effects: log and audit entries; the products' copy of their latest certificate."""
     certs = Certificate.objects.select_for_update().filter(product_id__in=list(product_ids))
     by_product: dict[int, list[Certificate]] = {}
@@ -87,6 +88,8 @@ def supersede_in_order(*, product_ids: set[int], by: Any) -> list[int]:
     changed: list[Certificate] = []
     for chain in by_product.values():
         for earlier, later in itertools.pairwise(chain):
+            if earlier.series != SERIES:
+                continue  # a certificate issued here is replaced only here, never by a list's
             if earlier.status in (Status.VALID, Status.SUSPENDED) and earlier.valid_until >= later.issued_on:
                 earlier.status, earlier.superseded_by, earlier.status_since = Status.SUPERSEDED, later, later.issued_on
                 earlier.status_reason = _("Replaced by certificate %(number)s.") % {"number": later.number}

@@ -25,7 +25,7 @@ def _queue(batch: CertificateBatch) -> None:
 @transaction.atomic
 def start_pdf_batch(*, by: Any, decision: Decision) -> CertificateBatch:
     """Queue the PDFs of an issued decision's certificates. Side effects: a task after commit."""
-    access.require(access.can_manage(by, decision.province_id))
+    access.require(access.can_manage(by, decision.province_id) and not decision.historical)
     batch = CertificateBatch.objects.create(decision=decision, created_by=by, total=decision.certificates.count())
     _queue(batch)
     return batch

@@ -15,7 +15,14 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01, counting Excel's 
 _DMY = re.compile(
     r"^\s*(?:ngày\s*)?(\d{1,2})\s*(?:[/.\-]|\s+tháng\s+)\s*(\d{1,2})\s*(?:[/.\-]|\s+năm\s+)\s*(\d{4})\s*$", re.I
 )
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?\s*$")
+
+
+def whole_digits(text: str, *, limit: int = 18) -> int | None:
+    """The number written with ASCII digits only, at most `limit` of them (18 fit a database integer); None for
+    anything else: "²" and "١" are digits to str.isdigit() but not numbers a record id or code is made of."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdecimal() and len(text) <= limit else None
 
 
 class CellError(ValueError):
@@ -61,6 +68,7 @@ def cell_int(value: Any) -> int | None:
     if isinstance(value, int):
         return value
     text = cell_text(value).replace(" ", "")
-    if text.isdigit():
-        return int(text)
+    number = whole_digits(text)
+    if number is not None:
+        return number
     raise CellError(_("Expected a whole number, not “%(value)s”.") % {"value": text})

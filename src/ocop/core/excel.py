@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+import math
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -18,7 +19,10 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 from ocop.core.text import fold
 from ocop.core.xlsx import ExcelError, RawSheet, read_workbook
 
-__all__ = ["ExcelError", "Sheet", "cell_text", "read_sheet", "safe_cell", "write_sheets", "write_workbook"]
+__all__ = [
+    "ExcelError", "Sheet", "cell_text", "read_book", "read_sheet", "safe_cell", "sheet_of", "write_sheets",
+    "write_workbook",
+]  # fmt: skip
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Published lists often open with a title block (ministry, date, title); the headings are looked for this far down.
@@ -41,9 +45,12 @@ def _clean(value: Any) -> Any:
 
 
 def cell_text(value: Any) -> str:
-    """A cell as text: empty for a blank cell, 12 (not 12.0) for a whole number Excel stored as a float."""
+    """A cell as text: empty for a blank cell, 12 (not 12.0) for a whole number Excel stored as a float, TRUE and
+    FALSE for a yes/no cell as Excel shows them (not Python's True)."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
@@ -55,6 +62,7 @@ def read_sheet(
     required: Sequence[str],
     name: str | None = None,
     columns: Sequence[str] | None = None,
+    flags: Collection[str] | None = None,
 ) -> Sheet:
     """Open the first sheet (or the sheet called `name`) and find its heading row: the first of the top 20 rows
     that holds every `required` heading. Rows below it come with their Excel number, keyed by the canonical title.
@@ -63,10 +71,32 @@ def read_sheet(
     caller knows (default: `required`); other headings are ignored. Without `columns`, headings that match no
     required title are kept under their own text, as callers written before `columns` existed expect.
 
+    A number that is not one (NaN, infinity: no Excel writes them, it shows #NUM!) in a column read refuses the
+    sheet, naming the cell, when its row is reached (so iterating `rows` may raise ExcelError). `flags`, when given,
+    lists the yes/no columns: a TRUE/FALSE cell in any other column read is refused the same way (in a name column
+    it is a slip, not a name); without `flags`, TRUE/FALSE pass as bools, as callers written before it expect.
+
     The workbook is read in a child process with limits (ocop.core.xlsx); a file-like source is copied to a
     temporary file for it first.
     """
-    raw = _read_raw(source, name)
+    return sheet_of(_read_raw(source, name), required=required, columns=columns, flags=flags)
+
+
+def read_book(source: IO[bytes] | str, names: Sequence[str], *, optional: Collection[str] = ()) -> dict[str, RawSheet]:
+    """The named sheets of one workbook, read once (one child, one set of limits) for `sheet_of`; a sheet named in
+    `optional` may be missing, and is then left out."""
+    found = _read_raw_many(source, list(names), optional)
+    return {name: sheet for name, sheet in found.items() if name is not None}
+
+
+def sheet_of(
+    raw: RawSheet,
+    *,
+    required: Sequence[str],
+    columns: Sequence[str] | None = None,
+    flags: Collection[str] | None = None,
+) -> Sheet:
+    """A sheet read by `read_book` as `read_sheet` gives it (the same arguments, the same checks)."""
     if not raw.rows:
         raise ExcelError(_("The workbook is empty."))
     canonical: dict[str, str] = {}
@@ -100,24 +130,59 @@ def read_sheet(
             )
         seen[key] = column
         keys.append((column, key))
+    flag_keys = None if flags is None else {key for _column, key in keys if fold(key) in {fold(f) for f in flags}}
 
     def generate() -> Iterator[tuple[int, dict[str, Any]]]:
         for number, values in enumerate(raw.rows[index + 1 :], start=index + 2):
-            record = {key: _clean(values[column]) if column < len(values) else None for column, key in keys}
+            record = {}
+            for column, key in keys:
+                value = values[column] if column < len(values) else None
+                if isinstance(value, float | bool):  # the only types that may hold a value no column takes
+                    _check_value(value, raw=raw, cell=f"{get_column_letter(column + 1)}{number}", key=key,
+                                 flag_keys=flag_keys)  # fmt: skip
+                record[key] = _clean(value)
             if any(v is not None for v in record.values()):
                 yield number, record
 
     return Sheet(headers=headers, rows=generate())
 
 
+def _check_value(value: float | bool, *, raw: RawSheet, cell: str, key: str, flag_keys: set[str] | None) -> None:
+    """Refuse, naming its cell, a value no column can take (NaN, infinity) or this one cannot (TRUE/FALSE outside
+    the yes/no columns, when the caller named them)."""
+    if isinstance(value, bool):
+        if flag_keys is not None and key not in flag_keys:
+            raise ExcelError(
+                _(
+                    "Cell %(cell)s of sheet “%(sheet)s” holds the yes/no value %(value)s, but column “%(column)s” "
+                    "takes text or a number: type the value again."
+                )
+                % {"cell": cell, "sheet": raw.name, "value": cell_text(value), "column": key}
+            )
+    elif not math.isfinite(value):
+        raise ExcelError(
+            _(
+                "Cell %(cell)s of sheet “%(sheet)s” holds “%(value)s”, not a number Excel can show (it would show "
+                "#NUM!): type the value again and save the file."
+            )
+            % {"cell": cell, "sheet": raw.name, "value": value}
+        )
+
+
 def _read_raw(source: IO[bytes] | str, name: str | None) -> RawSheet:
+    return _read_raw_many(source, [name], ())[name]
+
+
+def _read_raw_many(
+    source: IO[bytes] | str, names: list[str | None], optional: Collection[str]
+) -> dict[str | None, RawSheet]:
     if isinstance(source, str):
-        return read_workbook(source, [name])[name]
+        return read_workbook(source, names, optional=optional)
     # The reader is another process: it needs a path. The copy lives as long as the read, on this machine only.
     with tempfile.NamedTemporaryFile(prefix="ocop-import-", suffix=".xlsx") as spool:
         shutil.copyfileobj(source, spool)
         spool.flush()
-        return read_workbook(spool.name, [name])[name]
+        return read_workbook(spool.name, names, optional=optional)
 
 
 def _header_index(rows: list[list[Any]], required: Sequence[str]) -> tuple[int, list[str]]:

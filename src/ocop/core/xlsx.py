@@ -11,7 +11,10 @@ import os
 import pickle
 import subprocess
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -42,47 +45,81 @@ class RawSheet:
     merged: list[str]
 
 
+WAIT_BEAT_SECONDS = 5.0  # how often a reader's `on_wait` is called while the child works
+_on_wait: ContextVar[Callable[[], None] | None] = ContextVar("ocop_xlsx_on_wait", default=None)
+
+
 def _limits() -> dict[str, int]:
+    part = settings.OCOP_IMPORT_MAX_PART_BYTES
     return {
         "max_rows": settings.OCOP_IMPORT_MAX_ROWS,
         "max_columns": settings.OCOP_IMPORT_MAX_COLUMNS,
-        "max_part_bytes": settings.OCOP_IMPORT_MAX_PART_BYTES,
+        "max_part_bytes": part,
+        # One read inflates at most two parts' worth: a big sheet and its shared strings, not the same part again
+        # and again (a relationship list naming one 99 MB part 400 times), nor a thousand parts just under the limit.
+        "max_total_bytes": 2 * part,
+        # No more text in the cells returned than one part may hold: a 32,767-character shared string referenced
+        # by every cell would otherwise hand the parent gigabytes.
+        "max_text_bytes": part,
         "memory_mb": settings.OCOP_IMPORT_MEMORY_MB,
     }
 
 
+@contextmanager
+def waiting(on_wait: Callable[[], None]) -> Iterator[None]:
+    """Within the block, every read calls `on_wait` before it starts, every WAIT_BEAT_SECONDS while the child works,
+    and when it ends: a job's heartbeat, without passing it through every importer. If `on_wait` raises, the child
+    is killed and the exception goes on."""
+    token = _on_wait.set(on_wait)
+    try:
+        yield
+    finally:
+        _on_wait.reset(token)
+
+
 def read_workbook(
-    path: str, sheets: Sequence[str | None], stats: dict[str, int] | None = None
+    path: str,
+    sheets: Sequence[str | None],
+    stats: dict[str, int] | None = None,
+    *,
+    optional: Collection[str] = (),
+    on_wait: Callable[[], None] | None = None,
+    every: float | None = None,
 ) -> dict[str | None, RawSheet]:
     """Read the named sheets (None: the first sheet) of the workbook at `path` in a child process.
 
     Raises ExcelError, with a message for the user, for anything that is not a readable .xlsx within the limits
-    (OCOP_IMPORT_MAX_ROWS, OCOP_IMPORT_MAX_COLUMNS, OCOP_IMPORT_MEMORY_MB). `stats`, when given, receives the
-    child's peak memory ("peak_kb"), for the benchmarks.
+    (OCOP_IMPORT_MAX_ROWS, OCOP_IMPORT_MAX_COLUMNS, OCOP_IMPORT_MAX_PART_MB, OCOP_IMPORT_MEMORY_MB,
+    OCOP_IMPORT_TIMEOUT_SECONDS). Sheets named in `optional` may be missing: they are left out of the answer.
+    `on_wait` (default: the one `waiting()` set) is called before, every `every` seconds (default
+    WAIT_BEAT_SECONDS) during, and after the read. `stats`, when given, receives the child's peak memory
+    ("peak_kb"), for the benchmarks.
     """
     limits = _limits()
-    request = {"path": path, "sheets": list(sheets), "parent_pid": os.getpid(), **limits}
+    request = {
+        "path": path,
+        "sheets": list(sheets),
+        "optional": [name for name in optional if name in sheets],
+        "parent_pid": os.getpid(),
+        **limits,
+    }
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_SOURCE_DIR, os.environ.get("PYTHONPATH")]))}
     timeout = settings.OCOP_IMPORT_TIMEOUT_SECONDS
-    try:
-        done = subprocess.run(  # noqa: S603  # our own interpreter and module; the file's path goes through stdin
-            [sys.executable, "-m", CHILD_MODULE],
-            input=pickle.dumps(request),
-            capture_output=True,
-            timeout=timeout,
-            env=env,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:  # run() has killed the child
-        raise ExcelError(_message("timeout", {"seconds": timeout}, limits)) from exc
-    if done.returncode < 0:  # killed by a signal: a Rust abort on a failed allocation, or the kernel's OOM killer
+    beat = on_wait or _on_wait.get() or (lambda: None)
+    beat()
+    every = WAIT_BEAT_SECONDS if every is None else every
+    stdout, stderr, returncode = _run_child(pickle.dumps(request), env=env, timeout=timeout, beat=beat, every=every)
+    if returncode is None:  # past its time: killed
+        raise ExcelError(_message("timeout", {"seconds": timeout}, limits))
+    beat()
+    if returncode < 0:  # killed by a signal: a Rust abort on a failed allocation, or the kernel's OOM killer
         raise ExcelError(_message("memory", {}, limits))
     try:
-        answer = pickle.loads(done.stdout)  # noqa: S301  # written by our own child process
+        answer = pickle.loads(stdout)  # noqa: S301  # written by our own child process
     except Exception as exc:  # nothing (or half an answer) came back
-        stderr = done.stderr.decode("utf-8", "replace")
-        code = "memory" if "MemoryError" in stderr else "unreadable"
-        logger.warning("Workbook reader exited %s on %s: %s", done.returncode, path, stderr[-2000:])
+        text = stderr.decode("utf-8", "replace")
+        code = "memory" if "MemoryError" in text else "unreadable"
+        logger.warning("Workbook reader exited %s on %s: %s", returncode, path, text[-2000:])
         raise ExcelError(_message(code, {}, limits)) from exc
     if stats is not None:
         stats["peak_kb"] = answer.get("peak_kb", 0)
@@ -91,6 +128,38 @@ def read_workbook(
             logger.info("Unreadable workbook %s: %s", path, answer["args"]["detail"])
         raise ExcelError(_message(answer["error"], answer["args"], limits))
     return {wanted: RawSheet(**sheet) for wanted, sheet in answer["sheets"].items()}
+
+
+def _run_child(
+    request: bytes, *, env: dict[str, str], timeout: float, beat: Callable[[], None], every: float
+) -> tuple[bytes, bytes, int | None]:
+    """Run the reader on `request`; (stdout, stderr, exit code), the code None when it ran past `timeout` seconds.
+    `beat` is called every `every` seconds while it runs; the child never outlives this call."""
+    deadline = time.monotonic() + timeout
+    child = subprocess.Popen(  # noqa: S603  # our own interpreter and module; the file's path goes through stdin
+        [sys.executable, "-m", CHILD_MODULE],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    pending: bytes | None = request
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return b"", b"", None
+            try:
+                stdout, stderr = child.communicate(pending, timeout=min(left, every))
+                return stdout, stderr, child.returncode
+            except subprocess.TimeoutExpired:
+                pending = None  # sent: communicate() goes on from where it stopped
+                if deadline - time.monotonic() > 0:
+                    beat()
+    finally:
+        if child.returncode is None:
+            child.kill()
+            child.communicate()
 
 
 def check_upload(upload: IO[bytes]) -> None:
@@ -131,6 +200,15 @@ def _message(code: str, args: dict[str, Any], limits: dict[str, int]) -> str:
         return _("The workbook is empty.")
     if code == "no_sheet":
         return _("The workbook has no sheet “%(name)s”.") % {"name": args["sheet"]}
+    if code == "too_large":
+        return _("The workbook is too large once unpacked: the parts to read hold more than %(limit)s MB together.") % {
+            "limit": _number(limits["max_total_bytes"] // (1024 * 1024))
+        }
+    if code == "too_much_text":
+        return _(
+            "The cells hold too much text (more than %(limit)s MB): delete what lies outside the table, or split the "
+            "file."
+        ) % {"limit": _number(limits["max_text_bytes"] // (1024 * 1024))}
     if code == "part_too_large":
         return _("The workbook is too large once unpacked: its part %(part)s holds more than %(limit)s MB.") % {
             "part": args["part"],

@@ -3,12 +3,17 @@
 calamine (Rust) allocates a sheet's whole extent, from its first to its last non-empty cell, before reading a
 value: a 1.6 KB upload with cells A1 and XFD1048576 asks for 512 GiB and the process aborts, which no Python
 `except` can catch. So the web process never opens a workbook itself: it starts this module, which caps its own
-address space, refuses what is not an .xlsx, measures every part it reads by inflating it (never by what the zip
-declares), finds each sheet's real extent by streaming its XML, and only then lets calamine read within it.
+address space, refuses what is not an .xlsx, measures every part calamine will open by inflating it (never by what
+the zip declares), finds each sheet's real extent by streaming its XML, and only then lets calamine read within it.
 
-Protocol: one pickled request on stdin, {"path", "sheets", "max_rows", "max_columns", "max_part_bytes",
-"memory_mb", "parent_pid"}, where "sheets" lists sheet names (None: the first sheet); one pickled answer on
-stdout, {"sheets": {requested: {"name", "rows", "merged"}}} or {"error": code, "args": {...}}.
+What we measure must be what calamine reads, so the parts are found as calamine 0.37 finds them: the folder of the
+workbook from `_rels/.rels`, the shared strings and styles at their fixed names in it (whatever the relationships
+say), and every name looked up without regard to ASCII case or to a backslash for a slash.
+
+Protocol: one pickled request on stdin, {"path", "sheets", "optional", "max_rows", "max_columns", "max_part_bytes",
+"max_total_bytes", "max_text_bytes", "memory_mb", "parent_pid"}, where "sheets" lists sheet names (None: the first
+sheet) and "optional" those that may be missing (left out of the answer); one pickled answer on stdout,
+{"sheets": {requested: {"name", "rows", "merged"}}} or {"error": code, "args": {...}}.
 
 Imports no Django (nor, at module level, lxml or calamine): the parent imports `sniff` from here, and the child
 must start fast and never touch settings or the database.
@@ -17,7 +22,6 @@ must start fast and never touch settings or the database.
 from __future__ import annotations
 
 import pickle
-import posixpath
 import resource
 import struct
 import sys
@@ -39,26 +43,36 @@ _ENCRYPTED_NAME = "EncryptedPackage".encode("utf-16-le")
 _OLE_MAX_DIRECTORY_SECTORS = 128  # bounds the directory walk (and what a hostile file can make us read)
 _OLE_LAST_REGULAR_SECTOR = 0xFFFFFFF9
 
-_NAMESPACES = (
-    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "http://purl.oclc.org/ooxml/spreadsheetml/main",
-)
-
-
-def _tags(name: str) -> frozenset[str]:
-    return frozenset(f"{{{ns}}}{name}" for ns in _NAMESPACES)
-
-
-_ROW, _CELL, _MERGE = _tags("row"), _tags("c"), _tags("mergeCell")
-_VALUE = _tags("v") | _tags("is")
+# calamine matches elements by their local name, whatever their namespace: so does the scan.
+_ROW, _CELL, _MERGE = "row", "c", "mergeCell"
+_VALUE = frozenset({"v", "is"})
 # Elements that may repeat by the million in a worksheet: each is cleared once read so the tree stays small.
-_SCAN_TAGS = sorted(
-    _ROW | _MERGE | _tags("col") | _tags("hyperlink") | _tags("dataValidation") | _tags("conditionalFormatting")
-    | _tags("brk") | _tags("ignoredError") | _tags("protectedRange") | _tags("cellWatch")
-)  # fmt: skip
+_SCAN_TAGS = [
+    f"{{*}}{name}"
+    for name in (
+        "row", "mergeCell", "col", "hyperlink", "dataValidation", "conditionalFormatting", "brk", "ignoredError",
+        "protectedRange", "cellWatch",
+    )
+]  # fmt: skip
 _DIGITS = "0123456789"
 _GET_R = methodcaller("get", "r")
 _STRIP_LETTERS = methodcaller("lstrip", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+EXCEL_MAX_ROWS = 1_048_576  # no sheet Excel writes has a row past this one
+EXCEL_MAX_TEXT = 32_767  # the most characters an Excel cell holds: longer text is cut to it
+_TRIM_EVERY = 1024  # elements read between two removals of the finished ones from the tree
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_LOCAL_NAMES: dict[Any, str] = {}
+
+
+def _local(tag: Any) -> str:
+    """An element's local name ("row" for "{ns}row"); "" for a comment or processing instruction. Cached: the same
+    few tags come back millions of times."""
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = tag.rpartition("}")[2] if isinstance(tag, str) else ""
+        if len(_LOCAL_NAMES) < 4096:
+            _LOCAL_NAMES[tag] = name
+    return name
 
 
 class Refusal(Exception):
@@ -124,12 +138,26 @@ def _ole_is_encrypted(fh: IO[bytes]) -> bool:
     return False
 
 
+class Budget:
+    """What one read may inflate in all, across its parts: a part named twice, or scanned then measured, counts
+    once, but many parts each just under the part limit must not add up to minutes of work."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.used = limit, 0
+
+    def spend(self, size: int) -> None:
+        self.used += size
+        if self.used > self.limit:
+            raise Refusal("too_large")
+
+
 class PartStream:
     """One zip member, inflated as it is read and refused past `limit` bytes, whatever size the zip declares
     (a few hundred KB of deflated spaces inflate to 150 MB). Only the compressed length is taken from the
-    central directory: it bounds what we read from the file, not what comes out."""
+    central directory: it bounds what we read from the file, not what comes out. What comes out is also spent
+    from `budget`, the whole read's."""
 
-    def __init__(self, fh: IO[bytes], info: zipfile.ZipInfo, limit: int) -> None:
+    def __init__(self, fh: IO[bytes], info: zipfile.ZipInfo, limit: int, budget: Budget | None = None) -> None:
         fh.seek(info.header_offset)
         local = fh.read(30)
         if len(local) != 30 or not local.startswith(ZIP_MAGIC) or info.flag_bits & 1:  # bit 0: an encrypted member
@@ -143,7 +171,7 @@ class PartStream:
             raise Refusal("unreadable")
         self._fh, self._position = fh, info.header_offset + 30 + name_length + extra_length
         self._left, self._pending, self._done = info.compress_size, b"", False
-        self.name, self.limit, self.total = info.filename, limit, 0
+        self.name, self.limit, self.total, self.budget = info.filename, limit, 0, budget
 
     def read(self, size: int = -1) -> bytes:
         size = size if size and size > 0 else CHUNK
@@ -163,6 +191,8 @@ class PartStream:
             self.total += len(out)
             if self.total > self.limit:
                 raise Refusal("part_too_large", part=self.name)
+            if self.budget is not None:
+                self.budget.spend(len(out))
             if out:
                 return out
             if self._inflate is not None and self._inflate.eof:
@@ -174,15 +204,47 @@ class PartStream:
         return b""
 
 
-def _read_part(fh: IO[bytes], zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
-    try:
-        info = zf.getinfo(name)
-    except KeyError as exc:
-        raise Refusal("unreadable") from exc
-    stream, chunks = PartStream(fh, info, limit), []
-    while chunk := stream.read(CHUNK):
-        chunks.append(chunk)
-    return b"".join(chunks)
+class Package:
+    """The zip's members as calamine finds them: by name without regard to ASCII case, with `\\` read as `/`, else
+    by the exact name. Two members calamine would take for one are refused (which one it reads is anyone's guess).
+    Each member is inflated at most once per read, and all of them from one budget."""
+
+    def __init__(self, fh: IO[bytes], zf: zipfile.ZipFile, *, limit: int, budget: Budget) -> None:
+        self.fh, self.limit, self.budget = fh, limit, budget
+        self.exact: dict[str, zipfile.ZipInfo] = {}
+        self.folded: dict[str, zipfile.ZipInfo] = {}
+        for info in zf.infolist():
+            key = info.filename.replace("\\", "/").translate(_ASCII_LOWER)
+            if key in self.folded:
+                raise Refusal("unreadable")
+            self.folded[key] = self.exact[info.filename] = info
+        self.measured: set[str] = set()
+
+    def find(self, path: str) -> zipfile.ZipInfo | None:
+        return self.folded.get(path.translate(_ASCII_LOWER)) or self.exact.get(path)
+
+    def stream(self, info: zipfile.ZipInfo) -> PartStream:
+        """The member, to be read to its end (a reader that stops early has raised a Refusal)."""
+        self.measured.add(info.filename)
+        return PartStream(self.fh, info, self.limit, self.budget)
+
+    def read(self, path: str) -> bytes | None:
+        """The whole member at `path` (None when there is none), within the limits."""
+        info = self.find(path)
+        if info is None:
+            return None
+        stream, chunks = self.stream(info), []
+        while chunk := stream.read(CHUNK):
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def measure(self, path: str) -> None:
+        """Inflate the member at `path`, if there is one and it was not inflated yet, keeping nothing."""
+        info = self.find(path)
+        if info is not None and info.filename not in self.measured:
+            stream = self.stream(info)
+            while stream.read(CHUNK):
+                pass
 
 
 def _parser() -> Any:
@@ -192,31 +254,47 @@ def _parser() -> Any:
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
-def _part_name(target: str) -> str:
-    """A relationship target of xl/workbook.xml as a zip member name."""
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join("xl", target))
-
-
-def _sheet_parts(fh: IO[bytes], zf: zipfile.ZipFile, limit: int) -> tuple[list[tuple[str, str]], list[str]]:
-    """The sheets in workbook order as (name, part), and the other parts calamine reads when it opens the book."""
+def _relationships(data: bytes) -> list[tuple[str | None, str, str]]:
+    """(Id, Type, Target) of each relationship, in document order; a missing Type or Target reads as ""."""
     from lxml import etree
 
-    workbook = etree.fromstring(_read_part(fh, zf, "xl/workbook.xml", limit), _parser())
-    rels = etree.fromstring(_read_part(fh, zf, "xl/_rels/workbook.xml.rels", limit), _parser())
-    targets, others = {}, []
-    for rel in rels.iter("{*}Relationship"):
-        if rel.get("TargetMode") == "External" or not rel.get("Target"):
-            continue
-        targets[rel.get("Id")] = _part_name(rel.get("Target", ""))
-        if rel.get("Type", "").endswith(("/sharedStrings", "/styles")):
-            others.append(targets[rel.get("Id")])
+    return [
+        (rel.get("Id"), rel.get("Type", ""), rel.get("Target", ""))
+        for rel in etree.fromstring(data, _parser()).iter("{*}Relationship")
+    ]
+
+
+def _workbook_folder(package: Package) -> str:
+    """The folder of the workbook part ("xl/"), from the package's last officeDocument relationship, as calamine
+    takes it: a docx names word/document.xml, whose folder holds no workbook."""
+    data = package.read("_rels/.rels")
+    if data is None:
+        raise Refusal("not_xlsx")
+    targets = [target for _id, kind, target in _relationships(data) if kind.endswith("/relationships/officeDocument")]
+    if not targets:
+        raise Refusal("not_xlsx")
+    folder = targets[-1][: targets[-1].rfind("/") + 1]
+    return folder[1:] if folder.startswith("/") else folder
+
+
+def _sheet_parts(package: Package, folder: str) -> list[tuple[str, str]]:
+    """The sheets in workbook order as (name, member path as calamine builds it: no `..` resolved)."""
+    from lxml import etree
+
+    rels, book = package.read(f"{folder}_rels/workbook.xml.rels"), package.read(f"{folder}workbook.xml")
+    if rels is None or book is None:
+        raise Refusal("not_xlsx")  # a zip, but not a workbook (a .docx, a zipped folder)
+    targets = {rel_id: target for rel_id, _kind, target in _relationships(rels) if rel_id is not None}
     sheets = []
-    for sheet in workbook.iter("{*}sheet"):
-        rel_id = next((v for k, v in sheet.attrib.items() if str(k).endswith("}id")), None)
-        sheets.append((sheet.get("name", ""), targets.get(rel_id, "")))
-    return sheets, others
+    for sheet in etree.fromstring(book, _parser()).iter("{*}sheet"):
+        rel_id = None
+        for key, value in sheet.attrib.items():  # "r:id" by its local name, the last one winning, as in calamine
+            if key == "id" or str(key).endswith("}id"):
+                rel_id = value
+        target = targets.get(rel_id, "") if rel_id is not None else ""
+        path = target[1:] if target.startswith("/") else f"{folder}{target}" if target else ""
+        sheets.append((sheet.get("name", ""), path))
+    return sheets
 
 
 @lru_cache(maxsize=32768)
@@ -237,6 +315,10 @@ def column_letters(number: int) -> str:
     return letters
 
 
+def _holds_value(cell: Any) -> bool:
+    return any(_local(child.tag) in _VALUE for child in cell)
+
+
 def _row_extent(cells: list[Any], row: int, *, sheet: str, max_columns: int) -> tuple[int, int]:
     """(last row, last column) of the cells of one <row> that hold a value; (0, 0) when none does."""
     # Fast path, in C-level loops: lxml makes a Python object for every element we touch, and a per-cell Python
@@ -251,7 +333,8 @@ def _row_extent(cells: list[Any], row: int, *, sheet: str, max_columns: int) -> 
         suffix = suffixes.pop()
         if not suffixes and suffix.isdecimal() and suffix.isascii():
             _length, top, index = max(zip(map(len, refs), refs, count()))
-            if any(child.tag in _VALUE for child in candidates[index]):  # else a formula alone: look closer
+            last = candidates[index]
+            if _local(last.tag) == _CELL and _holds_value(last):  # else a formula alone, or no cell: look closer
                 column = _column_number(top[: len(top) - len(suffix)])
                 if column > max_columns:
                     raise Refusal("too_many_columns", sheet=sheet, cell=top)
@@ -259,7 +342,7 @@ def _row_extent(cells: list[Any], row: int, *, sheet: str, max_columns: int) -> 
     # Slow path, cell by cell: cells without `r`, mixed rows, lower case, formulas without a cached value.
     last_row = last_column = column = 0
     for cell in cells:
-        if cell.tag not in _CELL:
+        if _local(cell.tag) != _CELL:
             continue
         ref = cell.get("r")
         if ref:  # e.g. "XFD1048576"; its own row wins over the <row>'s, as in calamine
@@ -269,7 +352,7 @@ def _row_extent(cells: list[Any], row: int, *, sheet: str, max_columns: int) -> 
             cell_row, column = int(ref[len(letters) :]), _column_number(letters)
         else:
             cell_row, column = row, column + 1
-        if len(cell) and any(child.tag in _VALUE for child in cell):
+        if len(cell) and _holds_value(cell):
             if column > max_columns:
                 raise Refusal("too_many_columns", sheet=sheet, cell=f"{column_letters(column)}{cell_row}")
             last_row, last_column = max(last_row, cell_row), max(last_column, column)
@@ -279,42 +362,45 @@ def _row_extent(cells: list[Any], row: int, *, sheet: str, max_columns: int) -> 
 def scan_sheet(stream: Any, *, sheet: str, max_columns: int) -> tuple[int, int, list[str]]:
     """The real extent of a worksheet, (last row, last column) holding a value, and its merged ranges.
 
-    Streams the XML and clears each row once read, so memory does not grow with the sheet. A cell holds a value
+    Streams the XML and drops each element once read, so memory does not grow with the sheet. A cell holds a value
     when it has a <v> (even empty, as calamine counts it) or an inline string <is>; a formula or style alone
-    does not. A <row> or <c> without `r` follows the previous one. The declared <dimension> is ignored.
+    does not. A <row> or <c> without `r` follows the previous one. The declared <dimension> is ignored. A row
+    numbered past Excel's last (1,048,576), or more <row> elements than that, is refused when it is met: no file
+    Excel writes has one, and millions of empty rows would otherwise keep the scan busy.
     """
     from lxml import etree
 
-    last_row = max_row = max_column = 0
+    last_row = max_row = max_column = rows_seen = 0
     merged: list[str] = []
     events = etree.iterparse(
         stream, events=("end",), tag=_SCAN_TAGS, resolve_entities=False, no_network=True, huge_tree=False
     )
-    for _event, element in events:
-        if element.tag in _ROW:
+    for seen, (_event, element) in enumerate(events, start=1):
+        name = _local(element.tag)
+        if name == _ROW:
             number = element.get("r")
             last_row = int(number) if number else last_row + 1
+            rows_seen += 1
             if last_row < 1:
                 raise Refusal("unreadable")
-            row, column = _row_extent(list(element), last_row, sheet=sheet, max_columns=max_columns)
-            max_row, max_column = max(max_row, row), max(max_column, column)
-        elif element.tag in _MERGE:
+            if last_row > EXCEL_MAX_ROWS or rows_seen > EXCEL_MAX_ROWS:
+                raise Refusal("too_many_rows", sheet=sheet, rows=max(last_row, rows_seen))
+            if len(element):  # an empty <row/>, the commonest padding, holds nothing: keep it cheap
+                row, column = _row_extent(list(element), last_row, sheet=sheet, max_columns=max_columns)
+                max_row, max_column = max(max_row, row), max(max_column, column)
+                element.clear()
+        elif name == _MERGE:
             merged.append(element.get("ref", ""))
-        element.clear()
-        parent = element.getparent()
-        if parent is not None:
-            while element.getprevious() is not None:
-                del parent[0]
+        if not seen % _TRIM_EVERY:  # drop the finished siblings in batches: one call per element doubles the scan
+            parent = element.getparent()
+            if parent is not None:
+                del parent[: len(parent) - 1]
     return max_row, max_column, merged
-
-
-def _whole(value: Any) -> Any:
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def read(request: dict[str, Any]) -> dict[str | None, dict[str, Any]]:
     """Check and read the requested sheets of the workbook at request["path"]; raise Refusal on a bad file."""
-    limit = request["max_part_bytes"]
+    limit, optional = request["max_part_bytes"], set(request.get("optional", ()))
     with open(request["path"], "rb") as fh:
         code = sniff(fh)
         if code is not None:
@@ -323,47 +409,81 @@ def read(request: dict[str, Any]) -> dict[str | None, dict[str, Any]]:
             zf = zipfile.ZipFile(fh)
         except zipfile.BadZipFile as exc:
             raise Refusal("not_xlsx") from exc
-        names = zf.namelist()
-        if len(names) != len(set(names)):
-            raise Refusal("unreadable")  # two members of one name: which one a reader takes is anyone's guess
-        if "xl/workbook.xml" not in names:
-            raise Refusal("not_xlsx")  # a zip, but not a workbook (a .docx, a zipped folder)
-        sheets, others = _sheet_parts(fh, zf, limit)
+        package = Package(fh, zf, limit=limit, budget=Budget(request["max_total_bytes"]))
+        folder = _workbook_folder(package)
+        sheets = _sheet_parts(package, folder)
         if not sheets:
             raise Refusal("no_sheets")
-        for part in others:  # calamine loads these whole when it opens the workbook
-            if part in names:
-                stream = PartStream(fh, zf.getinfo(part), limit)
-                while stream.read(CHUNK):
-                    pass
+        # calamine loads these whole when it opens the workbook, from these names whatever the relationships say.
+        for part in ("sharedStrings.xml", "styles.xml"):
+            package.measure(f"{folder}{part}")
         extents: dict[str | None, tuple[str, int, int, list[str]]] = {}
+        scanned: dict[str, tuple[int, int, list[str]]] = {}  # by member: a sheet asked for twice is scanned once
         for wanted in request["sheets"]:
             name, part = sheets[0] if wanted is None else next((s for s in sheets if s[0] == wanted), ("", ""))
             if not name:
+                if wanted in optional:
+                    continue
                 raise Refusal("no_sheet", sheet=wanted)
-            if part not in names:
+            info = package.find(part) if part else None
+            if info is None:
                 raise Refusal("unreadable")
-            rows, columns, merged = scan_sheet(
-                PartStream(fh, zf.getinfo(part), limit), sheet=name, max_columns=request["max_columns"]
-            )
+            if info.filename not in scanned:
+                stream = package.stream(info)
+                scanned[info.filename] = scan_sheet(stream, sheet=name, max_columns=request["max_columns"])
+            rows, columns, merged = scanned[info.filename]
             if rows > request["max_rows"]:
                 raise Refusal("too_many_rows", sheet=name, rows=rows)
             extents[wanted] = (name, rows, columns, merged)
-    return _read_values(request["path"], extents)
+    return _read_values(request["path"], extents, max_text=request["max_text_bytes"])
 
 
-def _read_values(path: str, extents: dict[str | None, tuple[str, int, int, list[str]]]) -> dict[str | None, Any]:
+class _Text:
+    """The bytes of text an answer carries (cells and merged ranges), refused past `limit`: one 32,767-character
+    shared string may fill every cell, and the parent holds the whole answer in memory."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.used = limit, 0
+
+    def add(self, text: str) -> None:
+        self.used += len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+        if self.used > self.limit:
+            raise Refusal("too_much_text")
+
+
+def _clean_row(row: list[Any], text: _Text) -> list[Any]:
+    """One row's values as the parent receives them: text cut to Excel's 32,767 characters, whole floats as ints.
+    NaN and infinity pass as they are (no Excel writes them: the sheet's reader refuses them where it reads), and so
+    do booleans (a yes/no column takes them)."""
+    for index, value in enumerate(row):
+        kind = type(value)
+        if kind is str:
+            if value:
+                if len(value) > EXCEL_MAX_TEXT:
+                    value = row[index] = value[:EXCEL_MAX_TEXT]
+                text.add(value)
+        elif kind is float and value.is_integer():
+            row[index] = int(value)
+    return row
+
+
+def _read_values(
+    path: str, extents: dict[str | None, tuple[str, int, int, list[str]]], *, max_text: int
+) -> dict[str | None, Any]:
     """Read each sheet with calamine, now that its extent is known to be within the limits."""
     from python_calamine import CalamineWorkbook
 
     answer: dict[str | None, Any] = {}
+    text = _Text(max_text)
     with CalamineWorkbook.from_path(path) as book:
         for wanted, (name, rows, columns, merged) in extents.items():
+            for ref in merged:
+                text.add(ref)
             values: list[list[Any]] = []
             if rows:
                 values = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=rows)  # type: ignore[assignment]
                 for index, row in enumerate(values):
-                    values[index] = [_whole(v) for v in row[:columns]]
+                    values[index] = _clean_row(row[:columns], text)
             answer[wanted] = {"name": name, "rows": values, "merged": merged}
     return answer
 

@@ -8,14 +8,14 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self) -> None:
-        from ocop.evaluation.criteria_import import CriteriaImporter, can_import_criteria, criteria_template
+        from ocop.evaluation.criteria_import import CriteriaImporter, criteria_template, reaches_criteria_import
         from ocop.registry.imports import OtherImport, register_import
 
         register_import(
             "criteria",
             OtherImport(
                 importer=CriteriaImporter,
-                allowed=can_import_criteria,
+                allowed=reaches_criteria_import,
                 template=criteria_template,
                 title=_("Import criteria"),
                 done_url="backoffice:criteria_list",

@@ -22,6 +22,7 @@ from ocop.evaluation.models import (
     CriterionGroup,
     CriterionLine,
     CriterionOption,
+    Dossier,
 )
 from ocop.evaluation.rules import GroupSpec, LineSpec, OptionSpec, SheetSpec, VersionSpec, validate_version
 from ocop.registry.models import ProductSet
@@ -143,6 +144,16 @@ def problems_of(catalogue: CatalogueSpec) -> list[str]:
     return [f"{p.where}: {p.message}" for p in validate_version(catalogue.version)]
 
 
+def version_in_use(version: CriteriaVersion) -> bool:
+    """A round scores on it, or a dossier was filed under one of its product sets: replacing it would delete the
+    lines that dossiers, score sheets and results point to."""
+    return version.rounds.exists() or Dossier.objects.filter(criteria_set__version=version).exists()
+
+
+def in_use_message(code: str) -> str:
+    return _("Criteria version %(code)s is used by a round and cannot be replaced.") % {"code": code}
+
+
 @transaction.atomic
 def save_catalogue(*, catalogue: CatalogueSpec, by: Any, replace: bool = False) -> tuple[CriteriaVersion, bool]:
     """Save a criteria version with its sets, sheets and checklist. Returns (version, created).
@@ -158,10 +169,8 @@ def save_catalogue(*, catalogue: CatalogueSpec, by: Any, replace: bool = False) 
     if existing is not None:
         if not replace:
             return existing, False
-        if existing.rounds.exists():
-            raise ValidationError(
-                _("Criteria version %(code)s is used by a round and cannot be replaced.") % {"code": spec.code}
-            )
+        if version_in_use(existing):
+            raise ValidationError(in_use_message(spec.code))
         _delete_version(existing)
     version = CriteriaVersion.objects.create(
         code=spec.code,

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import scope_of
-from ocop.core.excel import ExcelError, cell_text, read_sheet, write_sheets
-from ocop.core.text import fold
+from ocop.core.excel import ExcelError, RawSheet, cell_text, read_book, sheet_of, write_sheets
+from ocop.core.text import control_character, fold, normalize_text
 from ocop.evaluation.catalogue import (
     DATA,
     CatalogueSpec,
@@ -25,7 +25,9 @@ from ocop.evaluation.catalogue import (
     SetSpec,
     catalogue_from_json,
     catalogue_of,
+    in_use_message,
     save_catalogue,
+    version_in_use,
 )
 from ocop.evaluation.enums import ChecklistSection, Provenance
 from ocop.evaluation.models import CriteriaVersion
@@ -47,6 +49,9 @@ LINE_COLUMNS = [
     "Chỉ chấm khi tiêu chí", "Phương án", "Điểm", "Trường hợp", "Loại sản phẩm", "Không chấm tiêu chí",
 ]  # fmt: skip
 CHECKLIST_COLUMNS = ["Mã bộ", "Phần", "Tài liệu", "Loại tài liệu", "Bắt buộc để đủ hồ sơ"]
+# The yes/no columns: a TRUE/FALSE cell anywhere else is refused, naming its cell (ocop.core.excel.sheet_of).
+LINE_FLAGS = ["Xã đánh giá", "Loại sản phẩm"]
+CHECKLIST_FLAGS = ["Bắt buộc để đủ hồ sơ"]
 YES = {"x", "co", "yes", "true", "1", "dung"}
 PROVENANCE_WORDS = {
     "chinh thuc": Provenance.OFFICIAL,
@@ -56,16 +61,49 @@ PROVENANCE_WORDS = {
 
 
 def can_import_criteria(user: Any) -> bool:
+    """Import or replace a criteria version: administrators only. A version is national, shared by every province's
+    rounds; a province's office replacing one would change every other province's score sheets."""
+    return scope_of(user).is_admin
+
+
+def reaches_criteria_import(user: Any) -> bool:
+    """Who reaches the import page: administrators, and province coordinators, who used to import criteria and are
+    told there, in words, why they no longer may (a bare 403 would not say)."""
     scope = scope_of(user)
     return scope.is_admin or bool(scope.provinces_for(Role.PROVINCE_COORDINATOR))
+
+
+def _refusal() -> str:
+    return _(
+        "Only a system administrator may import or replace a criteria version: the criteria are national, shared by "
+        "every province. Send the workbook to your system administrator."
+    )
 
 
 class _Reader:
     def __init__(self) -> None:
         self.errors: list[RowIssue] = []
+        self.refused: set[tuple[int, str]] = set()  # cells refused for a control character
 
     def issue(self, row: int, column: str, message: str) -> None:
         self.errors.append(RowIssue(row=row, column=column, message=message))
+
+    def text(self, row: int, column: str, value: Any, *, multiline: bool = False) -> str:
+        """A cell as the other imports store text (Importer.text): NFC, spaces collapsed, and a control character
+        (a bidi override, a zero-width space) a wrong value naming the cell rather than stored."""
+        raw = cell_text(value)
+        bad = control_character(raw, multiline=multiline)
+        if bad:
+            message = _("The cell contains an invisible control character (%(char)s): delete it.") % {"char": bad}
+            self.issue(row, column, message)
+            self.refused.add((row, column))
+            return ""
+        return normalize_text(raw, multiline=multiline)
+
+    def require(self, row: int, column: str) -> None:
+        """An empty cell that must not be: said once, not again for a cell already refused for its content."""
+        if (row, column) not in self.refused:
+            self.issue(row, column, _("This cell is required."))
 
     def integer(self, row: int, column: str, value: Any, *, required: bool = True) -> int | None:
         if value in (None, ""):
@@ -113,15 +151,15 @@ def _yes(value: Any) -> bool:
     return value is True or fold(cell_text(value)) in YES
 
 
-def _version(reader: _Reader, source: IO[bytes] | str) -> VersionSpec | None:
-    rows = list(read_sheet(source, required=VERSION_COLUMNS, name=VERSION_SHEET).rows)
+def _version(reader: _Reader, raw: RawSheet) -> VersionSpec | None:
+    rows = list(sheet_of(raw, required=VERSION_COLUMNS, flags=()).rows)
     if len(rows) != 1:
         reader.issue(2, VERSION_SHEET, _("The sheet must hold exactly one version (one row)."))
         return None
     number, r = rows[0]
-    code = cell_text(r["Mã phiên bản"])
+    code = reader.text(number, "Mã phiên bản", r["Mã phiên bản"])
     if not code:
-        reader.issue(number, "Mã phiên bản", _("This cell is required."))
+        reader.require(number, "Mã phiên bản")
     provenance = PROVENANCE_WORDS.get(fold(cell_text(r["Nguồn"])) or "chinh thuc")
     if provenance is None:
         reader.issue(number, "Nguồn", _("Write “chính thức”, “bản chép chưa kiểm chứng” or “minh hoạ”."))
@@ -129,10 +167,10 @@ def _version(reader: _Reader, source: IO[bytes] | str) -> VersionSpec | None:
     thresholds = {s: reader.decimal(number, f"{s} sao từ", r[f"{s} sao từ"]) for s in (2, 3, 4, 5)}
     return VersionSpec(
         code=code,
-        name=cell_text(r["Tên"]) or code,
-        decision=cell_text(r["Văn bản"]),
+        name=reader.text(number, "Tên", r["Tên"]) or code,
+        decision=reader.text(number, "Văn bản", r["Văn bản"]),
         provenance=provenance or Provenance.OFFICIAL,
-        note=cell_text(r["Ghi chú"]),
+        note=reader.text(number, "Ghi chú", r["Ghi chú"], multiline=True),
         in_force_from=reader.date(number, "Hiệu lực từ", r["Hiệu lực từ"]),
         in_force_until=reader.date(number, "Hiệu lực đến", r["Hiệu lực đến"]),
         parts={k: v or 0 for k, v in parts.items()},
@@ -150,9 +188,9 @@ class _SheetBuilder:
 
     def add(self, number: int, r: dict[str, Any], current: dict[str, Any]) -> None:
         reader = self.reader
-        set_code = cell_text(r["Mã bộ"]) or current.get("set", "")
+        set_code = reader.text(number, "Mã bộ", r["Mã bộ"]) or current.get("set", "")
         if not set_code:
-            reader.issue(number, "Mã bộ", _("This cell is required."))
+            reader.require(number, "Mã bộ")
             return
         if set_code != current.get("set"):
             current.clear()
@@ -168,45 +206,46 @@ class _SheetBuilder:
             ("group_name", "Nhóm sản phẩm"),
             ("product_set", "Bộ sản phẩm trong danh mục"),
         ):
-            entry[key] = cell_text(r[column]) or entry[key]
+            entry[key] = reader.text(number, column, r[column]) or entry[key]
         part = cell_text(r["Phần"]).upper() or current.get("part", "")
         if part not in PARTS:
             reader.issue(number, "Phần", _("Write A, B or C."))
             return
-        group_name = cell_text(r["Nhóm tiêu chí"]) or current.get("group", "")
+        group_name = reader.text(number, "Nhóm tiêu chí", r["Nhóm tiêu chí"]) or current.get("group", "")
         if not group_name:
-            reader.issue(number, "Nhóm tiêu chí", _("This cell is required."))
+            reader.require(number, "Nhóm tiêu chí")
             return
         group = entry["groups"].setdefault((part, group_name), {"max": None, "lines": {}})
         if r["Điểm nhóm"] not in (None, ""):
             group["max"] = reader.integer(number, "Điểm nhóm", r["Điểm nhóm"])
         current.update(part=part, group=group_name)
-        line_code = cell_text(r["Mã tiêu chí"]) or current.get("line", "")
+        line_code = reader.text(number, "Mã tiêu chí", r["Mã tiêu chí"]) or current.get("line", "")
         if not line_code:
-            reader.issue(number, "Mã tiêu chí", _("This cell is required."))
+            reader.require(number, "Mã tiêu chí")
             return
         line = group["lines"].setdefault(
             line_code, {"text": "", "commune": False, "mandatory": None, "min": 1, "requires": "", "options": []}
         )
         if line_code != current.get("line"):
             current["line"] = line_code
-            line["text"] = cell_text(r["Tiêu chí"])
+            line["text"] = reader.text(number, "Tiêu chí", r["Tiêu chí"], multiline=True)
             line["commune"] = _yes(r["Xã đánh giá"])
             line["mandatory"] = reader.integer(number, "Bắt buộc từ (sao)", r["Bắt buộc từ (sao)"], required=False)
             line["min"] = reader.integer(number, "Điểm đạt bắt buộc", r["Điểm đạt bắt buộc"], required=False) or 1
-            line["requires"] = cell_text(r["Chỉ chấm khi tiêu chí"])
+            line["requires"] = reader.text(number, "Chỉ chấm khi tiêu chí", r["Chỉ chấm khi tiêu chí"])
             if not line["text"]:
-                reader.issue(number, "Tiêu chí", _("This cell is required."))
-        label = cell_text(r["Phương án"])
+                reader.require(number, "Tiêu chí")
+        label = reader.text(number, "Phương án", r["Phương án"], multiline=True)
         if not label:
-            reader.issue(number, "Phương án", _("This cell is required."))
+            reader.require(number, "Phương án")
         points = reader.integer(number, "Điểm", r["Điểm"])
-        skips = tuple(c.strip() for c in cell_text(r["Không chấm tiêu chí"]).replace(";", ",").split(",") if c.strip())
+        skipped = reader.text(number, "Không chấm tiêu chí", r["Không chấm tiêu chí"])
+        skips = tuple(c.strip() for c in skipped.replace(";", ",").split(",") if c.strip())
         line["options"].append(
             OptionSpec(
                 label=label,
                 points=points or 0,
-                case=cell_text(r["Trường hợp"]),
+                case=reader.text(number, "Trường hợp", r["Trường hợp"], multiline=True),
                 disqualifies=_yes(r["Loại sản phẩm"]),
                 skips=skips,
             )
@@ -255,11 +294,13 @@ class _SheetBuilder:
         return tuple(result)
 
 
-def _checklist(reader: _Reader, source: IO[bytes] | str) -> tuple[ChecklistSpec, ...]:
-    try:
-        rows = read_sheet(source, required=CHECKLIST_COLUMNS, name=CHECKLIST_SHEET).rows
-    except ExcelError:
+def _checklist(reader: _Reader, raw: RawSheet | None) -> tuple[ChecklistSpec, ...]:
+    if raw is None:
         return ()  # the checklist sheet is optional
+    try:
+        rows = sheet_of(raw, required=CHECKLIST_COLUMNS, flags=CHECKLIST_FLAGS).rows
+    except ExcelError:
+        return ()  # a sheet of that name without the checklist's columns is someone's notes
     kinds = {fold(str(label)): value for value, label in DocumentKind.choices} | {
         fold(v): v for v in DocumentKind.values
     }
@@ -272,15 +313,16 @@ def _checklist(reader: _Reader, source: IO[bytes] | str) -> tuple[ChecklistSpec,
             reader.issue(number, "Phần", _("Write “bắt buộc” or “bổ sung”."))
         if kind is None:
             reader.issue(number, "Loại tài liệu", _("Unknown document kind “%(kind)s”.") % {"kind": r["Loại tài liệu"]})
-        if not cell_text(r["Tài liệu"]):
-            reader.issue(number, "Tài liệu", _("This cell is required."))
+        name = reader.text(number, "Tài liệu", r["Tài liệu"], multiline=True)
+        if not name:
+            reader.require(number, "Tài liệu")
         items.append(
             ChecklistSpec(
                 section=section or "mandatory",
-                name=cell_text(r["Tài liệu"]),
+                name=name,
                 kind=kind or "",
                 required=_yes(r["Bắt buộc để đủ hồ sơ"]),
-                set_code=cell_text(r["Mã bộ"]),
+                set_code=reader.text(number, "Mã bộ", r["Mã bộ"]),
             )
         )
     return tuple(items)
@@ -292,14 +334,16 @@ def read_criteria(
     """Parse and check a criteria workbook; the catalogue is None when anything is wrong. The numbers of the
     criterion lines' rows go into `rows` when given."""
     reader = _Reader()
-    version = _version(reader, _rewind(source))
+    # One read of the three sheets: one child process, one set of limits and one timeout for the whole workbook.
+    book = read_book(_rewind(source), [VERSION_SHEET, LINES_SHEET, CHECKLIST_SHEET], optional=[CHECKLIST_SHEET])
+    version = _version(reader, book[VERSION_SHEET])
     builder = _SheetBuilder(reader)
     current: dict[str, Any] = {}
-    for number, r in read_sheet(_rewind(source), required=LINE_COLUMNS, name=LINES_SHEET).rows:
+    for number, r in sheet_of(book[LINES_SHEET], required=LINE_COLUMNS, flags=LINE_FLAGS).rows:
         if rows is not None:
             rows.append(number)
         builder.add(number, r, current)
-    checklist = _checklist(reader, _rewind(source))
+    checklist = _checklist(reader, book.get(CHECKLIST_SHEET))
     if version is None:
         return None, reader.errors
     sets = builder.sets_spec()
@@ -330,9 +374,12 @@ class CriteriaImporter(Importer):
     can_park = False
 
     def run(self, source: IO[bytes] | str, *, commit: bool) -> ImportReport:
-        if not can_import_criteria(self.user):
+        if not reaches_criteria_import(self.user):
             raise PermissionDenied
         report = ImportReport(kind=self.kind, mode=self.mode)
+        if not can_import_criteria(self.user):
+            report.errors.append(RowIssue(row=0, column="", message=_refusal()))
+            return report
         if self.mode == ImportMode.PARK:
             message = _("A criteria version is saved whole or not at all: its rows cannot be parked.")
             report.errors.append(RowIssue(row=0, column="", message=message))
@@ -351,8 +398,11 @@ class CriteriaImporter(Importer):
             existing = CriteriaVersion.objects.filter(code=catalogue.version.code).first()
             if existing is not None:
                 action = UNCHANGED if catalogue_of(existing) == catalogue else UPDATE
+            if action == UPDATE and existing is not None and version_in_use(existing):
+                # Said in the dry run already, not only when "save" fails.
+                report.errors.append(RowIssue(row=2, column=VERSION_SHEET, message=in_use_message(existing.code)))
         report.rows = [RowResult(row=n, action=ERROR if n in bad else action) for n in numbers]
-        if commit and catalogue is not None and not errors and action != UNCHANGED:
+        if commit and catalogue is not None and not report.errors and action != UNCHANGED:
             try:
                 save_catalogue(catalogue=catalogue, by=self.user, replace=True)
             except ValidationError as exc:

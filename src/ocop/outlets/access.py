@@ -10,6 +10,7 @@ from django.http import Http404
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import scope_of
+from ocop.core.cells import whole_digits
 from ocop.outlets.models import OperatorMember, Outlet
 from ocop.registry.models import ProducerMember
 
@@ -68,10 +69,9 @@ def outlets_visible_to(user: Any) -> QuerySet[Outlet]:
 
 
 def get_outlet_for_user(user: Any, pk: Any) -> Outlet:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = whole_digits(str(pk))
+    if pk is None:
+        raise Http404
     outlet = outlets_visible_to(user).select_related("province", "commune", "operator").filter(pk=pk).first()
     if outlet is None:
         raise Http404

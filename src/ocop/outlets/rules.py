@@ -23,7 +23,7 @@ DAY_WORDS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
 }  # fmt: skip
 EVERY_DAY = ("hang ngay", "moi ngay", "ca tuan", "daily", "every day")
-TIME = re.compile(r"(\d{1,2})\s*(?:[:h]\s*(\d{2})?)?\s*[-–]\s*(\d{1,2})\s*(?:[:h]\s*(\d{2})?)?")
+TIME = re.compile(r"(\d{1,2})\s*(?:[:h]\s*(\d{2})?)?\s*[-–]\s*(\d{1,2})\s*(?:[:h]\s*(\d{2})?)?", re.ASCII)
 
 Hours = list[list[list[int]]]  # seven days (Monday first), each a list of [opening, closing] minute pairs
 

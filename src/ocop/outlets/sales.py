@@ -9,19 +9,22 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import scope_of
 from ocop.core import audit
+from ocop.core.cells import whole_digits
 from ocop.core.excel import cell_text, write_workbook
 from ocop.core.models import AuditAction
 from ocop.outlets import access, rules
 from ocop.outlets.models import Outlet, SalesRecord, StockItem
 from ocop.outlets.signals import sales_recorded
+from ocop.registry.access import products_visible_to
 from ocop.registry.importing import CREATE, ERROR, UNCHANGED, UPDATE, Importer, ImportReport, Plan, RowIssue
 from ocop.registry.models import Product
 
@@ -34,7 +37,22 @@ COLUMNS = [
     ("revenue", "Doanh thu (đồng)"),
 ]
 REQUIRED = ["outlet", "month", "product", "quantity", "revenue"]
-MONTH = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
+MONTH = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$", re.ASCII)
+
+
+# The quantity column holds 12 digits, 2 of them decimals: anything from 10^10 up cannot be stored (SQLite would
+# keep it as a float that no page can read back as a decimal again).
+_QUANTITY_FIELD = SalesRecord._meta.get_field("quantity")
+assert isinstance(_QUANTITY_FIELD, models.DecimalField)
+CENT = Decimal(1).scaleb(-_QUANTITY_FIELD.decimal_places)
+QUANTITY_LIMIT = Decimal(10) ** (_QUANTITY_FIELD.max_digits - _QUANTITY_FIELD.decimal_places)
+# Revenue is a 64-bit integer, but a province's totals add rows up in the database, and SQLite's SUM() fails on an
+# overflow: a row below 10^12 đồng (a thousand billion, far above any one product's month at one outlet) keeps
+# millions of rows summable.
+REVENUE_LIMIT = 10**12
+# Months outside these years are typing slips; and the pages read up to a month's last day, which 12/9999 has no
+# next month to find.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass
@@ -51,32 +69,60 @@ def parse_month(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return value.replace(day=1)
-    match = MONTH.match(cell_text(value))
-    if not match or not 1 <= int(match[1]) <= 12:
+        month = value.replace(day=1)
+    else:
+        match = MONTH.match(cell_text(value))
+        if not match or not 1 <= int(match[1]) <= 12 or not FIRST_YEAR <= int(match[2]) <= LAST_YEAR:
+            raise ValidationError(_("Write the month as MM/YYYY, e.g. 03/2026."))
+        month = dt.date(int(match[2]), int(match[1]), 1)
+    if not FIRST_YEAR <= month.year <= LAST_YEAR:
         raise ValidationError(_("Write the month as MM/YYYY, e.g. 03/2026."))
-    return dt.date(int(match[2]), int(match[1]), 1)
+    return month
+
+
+def _limit(number: int | Decimal) -> str:
+    return number_format(number, force_grouping=True)
 
 
 def _quantity(value: Any) -> Decimal:
+    """A quantity as the column stores it: finite, not negative, below 10^10, rounded to hundredths."""
     text = cell_text(value).replace(" ", "").replace(",", ".")
     try:
-        number = Decimal(text)
+        number = Decimal(text) if text.isascii() else Decimal("NaN")  # Decimal() also reads "١٢" as 12
     except InvalidOperation:
-        raise ValidationError(_("The quantity must be a number.")) from None
+        number = Decimal("NaN")
+    if not number.is_finite():  # "NaN", "Infinity" and words alike
+        raise ValidationError(_("The quantity must be a number."))
     if number < 0:
         raise ValidationError(_("The quantity cannot be negative."))
-    return number.quantize(Decimal("0.01"))
+    # Compared before rounding (a number of 10^308 cannot be rounded to hundredths) and after (9999999999.999 rounds
+    # up to 10^10).
+    if number >= QUANTITY_LIMIT or number.quantize(CENT) >= QUANTITY_LIMIT:
+        raise ValidationError(_("The quantity must be less than %(limit)s.") % {"limit": _limit(QUANTITY_LIMIT)})
+    return number.quantize(CENT).copy_abs()  # copy_abs: "-0" is 0
 
 
 def _revenue(value: Any) -> int:
+    """Revenue in whole đồng: "1.250.000 ₫" is 1250000 (dots and commas group thousands), below REVENUE_LIMIT."""
+    whole = _("The revenue must be a whole number of đồng, e.g. 1.250.000.")
+    if isinstance(value, float) and not value.is_integer():  # a number cell 2400000.5: its dot is not a grouping
+        raise ValidationError(whole)
     text = re.sub(r"[\s.,₫đ]|VND|vnđ", "", cell_text(value), flags=re.IGNORECASE)
-    if not re.fullmatch(r"-?\d+", text or "x"):
-        raise ValidationError(_("The revenue must be a whole number of đồng, e.g. 1.250.000."))
-    number = int(text)
-    if number < 0:
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdecimal()):
+        raise ValidationError(whole)
+    digits = digits.lstrip("0") or "0"
+    if text.startswith("-") and digits != "0":
         raise ValidationError(_("The revenue cannot be negative."))
+    number = whole_digits(digits)  # None past 18 digits: too large as well
+    if number is None or number >= REVENUE_LIMIT:
+        raise ValidationError(_("The revenue must be less than %(limit)s đồng.") % {"limit": _limit(REVENUE_LIMIT)})
     return number
+
+
+def product_number(value: Any) -> int | None:
+    """The product id a cell or a form field names: ASCII digits, as many as an id has; else None."""
+    return whole_digits(cell_text(value))
 
 
 def _stocked(outlet_ids: set[int], month: dt.date) -> set[tuple[int, int]]:
@@ -89,17 +135,41 @@ def _stocked(outlet_ids: set[int], month: dt.date) -> set[tuple[int, int]]:
     )
 
 
+def _known_products(by: Any, outlet: Outlet, ids: set[int]) -> dict[int, Product]:
+    """The products among `ids` that `by` may be told about: those in their registry scope and those ever on this
+    outlet's shelf. Any other id gets the same answer as an id no product has, so a sales row never reveals the
+    name (or the existence) of another province's product, published or not."""
+    shelf = StockItem.objects.filter(outlet=outlet, product_id__in=ids).values("product_id")
+    return (
+        Product.objects.filter(pk__in=ids)
+        .filter(Q(pk__in=products_visible_to(by).filter(pk__in=ids).values("pk")) | Q(pk__in=shelf))
+        .in_bulk()
+    )
+
+
 def _check(
-    outlet: Outlet, month: dt.date, entries: list[Entry], stocked: set[tuple[int, int]], errors: list[RowIssue]
+    by: Any,
+    outlet: Outlet,
+    month: dt.date,
+    entries: list[Entry],
+    stocked: set[tuple[int, int]],
+    errors: list[RowIssue],
 ) -> list[SalesRecord]:
-    ids = [e.product_id for e in entries if str(e.product_id).strip().isdigit()]
-    products = Product.objects.in_bulk([int(i) for i in ids])
+    numbers = [product_number(entry.product_id) for entry in entries]
+    products = _known_products(by, outlet, {n for n in numbers if n is not None})
     built = []
-    for entry in entries:
+    seen: set[int] = set()
+    for entry, number in zip(entries, numbers, strict=True):
         issues = len(errors)
-        product = products.get(int(entry.product_id)) if str(entry.product_id).strip().isdigit() else None
+        product = products.get(number) if number is not None else None
         if product is None:
-            message = _("Unknown product code “%(code)s”.") % {"code": cell_text(entry.product_id)}
+            message = _("Unknown product code “%(code)s”, or not on the shelf of %(outlet)s.") % {
+                "code": cell_text(entry.product_id)[:40],
+                "outlet": outlet.name,
+            }
+            errors.append(RowIssue(entry.row, "product", message))
+        elif product.pk in seen:  # "5" and "05" are the same product: one row each month
+            message = _("Product %(code)s appears twice for this outlet and month.") % {"code": product.pk}
             errors.append(RowIssue(entry.row, "product", message))
         elif (outlet.pk, product.pk) not in stocked:
             errors.append(
@@ -110,6 +180,8 @@ def _check(
                     % {"outlet": outlet.name, "product": product.name, "month": month.strftime("%m/%Y")},
                 )
             )
+        if product is not None:
+            seen.add(product.pk)
         quantity: Decimal | None = None
         revenue: int | None = None
         try:
@@ -163,7 +235,7 @@ def record_sales(*, by: Any, outlet: Outlet, month: dt.date, entries: list[Entry
     except ValidationError as exc:
         raise ValidationError({"month": exc.messages}) from None
     errors: list[RowIssue] = []
-    built = _check(outlet, month, entries, _stocked({outlet.pk}, month), errors)
+    built = _check(by, outlet, month, entries, _stocked({outlet.pk}, month), errors)
     if errors:
         raise ValidationError({f"{e.column}-{e.row}": [e.message] for e in errors})
     count = _save(built, by)
@@ -245,14 +317,7 @@ class SalesImporter(Importer):
         by_id = {o.pk: o for o in outlets.values()}
         for (outlet_id, month), entries in groups.items():
             issues: list[RowIssue] = []
-            seen: set[str] = set()
-            for entry in entries:
-                key = cell_text(entry.product_id)
-                if key in seen:
-                    message = _("Product %(code)s appears twice for this outlet and month.") % {"code": key}
-                    issues.append(RowIssue(entry.row, "product", message))
-                seen.add(key)
-            built = _check(by_id[outlet_id], month, entries, _stocked({outlet_id}, month), issues)
+            built = _check(self.user, by_id[outlet_id], month, entries, _stocked({outlet_id}, month), issues)
             for issue in issues:
                 plans[issue.row].fail(t[issue.column], issue.message)
             recorded = {r.product_id: r for r in SalesRecord.objects.filter(outlet_id=outlet_id, month=month)}

@@ -7,17 +7,20 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import scope_of
 from ocop.core import audit
+from ocop.core.cells import whole_digits
 from ocop.core.models import AuditAction
 from ocop.places.models import Commune, Province
 from ocop.planning.indicators import INDICATORS
 from ocop.planning.models import Plan, Target
 
 PLAN_FIELDS = ("year", "title", "number", "signed_on", "issuing_body")
+TARGET_MAX = 2_147_483_647  # Target.value is a PositiveIntegerField: 32 bits on PostgreSQL
 
 
 def can_manage(user: Any, province_id: int) -> bool:
@@ -80,9 +83,16 @@ def set_target(*, by: Any, plan: Plan, indicator: str, value: Any, commune: Comm
     errors: dict[str, list[str]] = {}
     if indicator not in INDICATORS:
         errors["indicator"] = [_("There is no indicator “%(code)s”.") % {"code": str(indicator)[:40]}]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 4.0 is 4, not "4.0" with its dot taken for a thousands separator
     text = str(value if value is not None else "").strip().replace(".", "").replace(",", "")
-    if not text.isdigit():
+    number = whole_digits(text)
+    if number is None:
         errors["value"] = [_("The target must be a whole number, 0 or more.")]
+    elif number > TARGET_MAX:
+        errors["value"] = [
+            _("The target must be at most %(max)s.") % {"max": number_format(TARGET_MAX, force_grouping=True)}
+        ]
     if commune is not None and commune.province_id != plan.province_id:
         errors["commune"] = [
             _("%(commune)s is not a commune of %(province)s.")
@@ -90,12 +100,13 @@ def set_target(*, by: Any, plan: Plan, indicator: str, value: Any, commune: Comm
         ]
     if errors:
         raise ValidationError(errors)
+    assert number is not None
     target = Target.objects.filter(plan=plan, indicator=indicator, commune=commune).first()
     before = target.value if target else None
     try:
         with transaction.atomic():
             target, _created = Target.objects.update_or_create(
-                plan=plan, indicator=indicator, commune=commune, defaults={"value": int(text)}
+                plan=plan, indicator=indicator, commune=commune, defaults={"value": number}
             )
     except IntegrityError:
         raise ValidationError({"indicator": [_("This target is being changed by someone else; try again.")]}) from None

@@ -80,7 +80,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def _certified(pk: int) -> Product:
     product = (
         Product.objects.filter(pk=pk).exclude(ocop_status="")
-        .select_related("producer", "product_set__group", "province", "commune", "legacy_district")
+        .select_related("producer", "product_set", "group", "province", "commune", "legacy_district")
         .first()
     )  # fmt: skip
     if product is None:

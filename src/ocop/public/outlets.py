@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ocop.certificates.queries import status_q
+from ocop.core.cells import whole_digits
 from ocop.outlets import queries, rules
 from ocop.outlets.enums import FileKind, OutletKind, OutletStatus
 from ocop.outlets.models import Outlet, OutletFile
@@ -24,7 +25,7 @@ LIST_SIZE = 30
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
+    return whole_digits(value or "")
 
 
 @require_GET

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import Scope, scope_of
+from ocop.core.cells import whole_digits
 from ocop.places.models import Commune
 from ocop.registry.models import Document, Producer, ProducerMember, Product
 
@@ -97,10 +98,9 @@ def _deletable_q(user: Any, province_path: str) -> Q:
 
 
 def _get(visible: QuerySet[Any], writable: QuerySet[Any], pk: Any, write: bool) -> Any:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = whole_digits(str(pk))
+    if pk is None:
+        raise Http404
     obj = visible.filter(pk=pk).first()
     if obj is None:
         raise Http404
@@ -121,7 +121,7 @@ def get_producer_for_user(user: Any, pk: Any, *, write: bool = False, delete: bo
 
 def get_product_for_user(user: Any, pk: Any, *, write: bool = False, delete: bool = False) -> Product:
     qs = products_visible_to(user).select_related(
-        "producer", "product_set__group", "province", "commune__province", "legacy_district"
+        "producer", "product_set", "group", "province", "commune__province", "legacy_district"
     )
     writable = products_writable_by(user)
     if delete:

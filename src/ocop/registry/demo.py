@@ -273,3 +273,25 @@ def _users(made: list[Producer], hanoi: Province, communes: dict[str, Commune], 
         else:
             grant_role(user=user, role=role, province=hanoi, by=actor)
     return added
+
+
+# A supplement the province office received from the communes, loaded through the real import: one row names a
+# commune divided in 2025, and waits in the review queue for the Bát Tràng commune officer to place it.
+SUPPLEMENT_ROWS = [
+    ["", "Hợp tác xã", "HTX Gốm sứ Giang Cao", "", "Phạm Văn Giang", "0912000111", "", "thôn Giang Cao", "Bát Tràng",
+     "Gia Lâm", "Hà Nội", "", ""],
+]  # fmt: skip
+
+
+def build_import_demo() -> str:
+    """The supplement imported as the office would (good rows saved, the rest parked); running it twice adds
+    nothing. Returns the import's summary line."""
+    from ocop.core.excel import write_workbook
+    from ocop.registry.columns import PRODUCER_COLUMNS
+    from ocop.registry.imports import run_import
+    from ocop.registry.models import ImportMode
+
+    coordinator = User.objects.get(username="coordinator")
+    headers = [t for _n, t in PRODUCER_COLUMNS]
+    data = io.BytesIO(write_workbook(title="Bổ sung", headers=headers, rows=SUPPLEMENT_ROWS))
+    return run_import("producers", data, user=coordinator, commit=True, mode=ImportMode.PARK).summary()

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from ocop.core.excel import write_workbook
+from ocop.core.excel import write_sheets, write_workbook
 from ocop.registry.columns import KIND_LABELS, PRODUCER_COLUMNS, PRODUCT_COLUMNS, STATUS_LABELS
-from ocop.registry.models import Producer, Product
+from ocop.registry.models import Producer, Product, ProductSet
 
 
 def _yes(value: bool) -> str:
@@ -82,4 +82,12 @@ def template_workbook(kind: str) -> bytes:
         return write_workbook(title="Chủ thể", headers=[t for _n, t in PRODUCER_COLUMNS], rows=[example])
     example = ["", "", "0101234567", "HTX Nông nghiệp Ví dụ", "Chè búp Ba Vì", "1-12", "Tản Lĩnh", "Ba Vì", "Hà Nội",
                "Chè xanh sao tay", "", "Túi", "200 g", "", "Đang sản xuất"]  # fmt: skip
-    return write_workbook(title="Sản phẩm", headers=[t for _n, t in PRODUCT_COLUMNS], rows=[example])
+    # What "Bộ sản phẩm" takes, on a second sheet (the import reads the first): a set's code or name, or a group.
+    catalogue = [
+        (ps.code, ps.name, ps.group.name)
+        for ps in ProductSet.objects.filter(is_active=True).select_related("group").order_by("group__position", "code")
+    ]
+    return write_sheets([
+        ("Sản phẩm", [t for _n, t in PRODUCT_COLUMNS], [example]),
+        ("Danh mục bộ sản phẩm", ["Mã bộ sản phẩm", "Tên bộ sản phẩm", "Nhóm sản phẩm"], catalogue),
+    ])  # fmt: skip

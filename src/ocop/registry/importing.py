@@ -10,6 +10,7 @@ a `plan` of the rows and a `save` of the planned records.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import IO, Any
@@ -20,11 +21,13 @@ from django.utils.translation import gettext as _
 
 from ocop.core.bulk import update_rows
 from ocop.core.excel import ExcelError, cell_text, read_sheet
-from ocop.core.text import control_character, normalize_text
+from ocop.core.text import control_character, fold, normalize_text, scrub_text
 from ocop.registry.models import ImportMode, IncompleteRows, ParkReason
 
 Progress = Callable[[int, int], None]
 
+MESSAGE_LIMIT = 400  # characters of a row's message
+CELL_LIMIT = 10_000  # characters of a cell kept for the review queue (every column's own limit is smaller)
 CREATE, UPDATE, UNCHANGED, REVIEW, ERROR, PARKED = "create", "update", "unchanged", "review", "error", "parked"
 
 
@@ -48,6 +51,7 @@ class RowResult:
     record: int | None = None  # the existing record the row matched
     similar: list[list[Any]] = field(default_factory=list)  # look-alikes: [id, name, score]
     words: str = ""  # the place words awaiting a choice
+    same: str = ""  # the person's answer to a look-alike: "new" or the id of the record it is
 
 
 @dataclass
@@ -71,6 +75,8 @@ class ImportReport:
     unknown_places: list[list[Any]] = field(default_factory=list)  # [name as written, district, [rows]]
     mode: str = ImportMode.ALL_OR_NOTHING
     committed: bool = False
+    already_queued: int = 0  # parked rows the review queue held already (the same list imported again)
+    skipped: list[list[Any]] = field(default_factory=list)  # [row, text]: total rows under the table, not data
 
     def count(self, *actions: str) -> int:
         return sum(1 for r in self.rows if r.action in actions)
@@ -109,6 +115,12 @@ class ImportReport:
         return [c for c in self.places if c.chosen is None]
 
     @property
+    def waiting(self) -> int:
+        """Rows waiting for a person (a commune to choose, a look-alike, an incomplete row set aside), without the
+        rows with a wrong value, which are counted apart."""
+        return sum(1 for r in self.rows if r.action in (REVIEW, PARKED) and r.reason != ParkReason.ERROR)
+
+    @property
     def ok(self) -> bool:
         """An all-or-nothing commit may go ahead: no error, nothing waiting for a person."""
         return not self.errors and not self.count(REVIEW)
@@ -139,6 +151,8 @@ class ImportReport:
             unknown_places=data.get("unknown_places", []),
             mode=data.get("mode", ImportMode.ALL_OR_NOTHING),
             committed=data.get("committed", False),
+            already_queued=data.get("already_queued", 0),
+            skipped=data.get("skipped", []),
         )
 
 
@@ -191,6 +205,8 @@ class Plan:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def fail(self, column: str, message: str) -> None:
+        if len(message) > MESSAGE_LIMIT:  # a message quotes the cell: a long cell is not echoed whole
+            message = message[: MESSAGE_LIMIT - 1] + "…"
         self.problems.append(RowIssue(self.row, column, message))
         self.action, self.reason = ERROR, ParkReason.ERROR.value
 
@@ -198,13 +214,26 @@ class Plan:
         if self.action != ERROR:
             self.action, self.reason = REVIEW, str(reason)
 
-    def result(self) -> RowResult:
+    def result(self, same: str = "") -> RowResult:
+        """`same`: the person's answer for a look-alike row, shown with its question so it can be changed."""
         return RowResult(
             row=self.row, action=self.action, label=self.label, changes=self.changes,
             flags=self.flags if self.action in (CREATE, UPDATE, UNCHANGED) or self.reason == "incomplete" else [],
             reason=self.reason, record=self.record,
-            similar=self.similar, words=self.words,
+            similar=self.similar, words=self.words, same=same,
         )  # fmt: skip
+
+
+_TOTAL = re.compile(r"^(?:tong (?:cong|so)\b|cong$|cong \d)")
+
+
+def total_row(cells: dict[str, Any]) -> str:
+    """The label of a total row ("Tổng cộng: 125 sản phẩm", "Cộng", "Tổng số 30"): a row whose text starts so and
+    that fills at most half the columns; "" for a data row."""
+    filled = [v for v in cells.values() if v is not None and v != ""]
+    if not filled or len(filled) * 2 > max(len(cells), 2):
+        return ""
+    return next((v for v in filled if isinstance(v, str) and _TOTAL.match(fold(v))), "")
 
 
 def _as_text(value: Any) -> str:
@@ -235,6 +264,7 @@ class Importer:
     result_kind = ""  # what a saved row is (producer, product, certificate…): a fixed parked row links to it
     columns: Sequence[tuple[str, str]] = ()
     required: Sequence[str] = ()
+    flag_columns: Sequence[str] = ()  # yes/no columns: a TRUE/FALSE cell anywhere else is a slip, refused by name
     can_park = True
 
     def __init__(
@@ -254,17 +284,38 @@ class Importer:
         self.incomplete = incomplete
         self.job = job
         self.title = dict(self.columns)
+        self.skipped: list[list[Any]] = []  # [row, text] of the total rows read() set aside
 
     # ---- reading -------------------------------------------------------------------------------------------
 
     def read(self, source: IO[bytes] | str) -> list[tuple[int, dict[str, Any]]]:
-        sheet = read_sheet(source, required=self.required, columns=[t for _n, t in self.columns])
+        """The data rows by column name; a total row under the table ("Tổng cộng: 125 sản phẩm") is set aside in
+        `self.skipped`, which the report names (no row leaves unsaid)."""
+        sheet = read_sheet(
+            source,
+            required=self.required,
+            columns=[t for _n, t in self.columns],
+            flags=[self.title[n] for n in self.flag_columns],
+        )
         by_title = {title: name for name, title in self.columns}
-        return [(n, {by_title[k]: v for k, v in r.items() if k in by_title}) for n, r in sheet.rows]
+        rows = []
+        for n, r in sheet.rows:
+            total = total_row(r)
+            if total:
+                self.skipped.append([n, total])
+            else:
+                rows.append((n, {by_title[k]: v for k, v in r.items() if k in by_title}))
+        return rows
 
     def cells(self, values: dict[str, Any]) -> dict[str, str]:
-        """The row as read, by heading: what a parked row keeps and its form shows (dates as people write them)."""
-        return {title: _as_text(values.get(name)) for name, title in self.columns if values.get(name) is not None}
+        """The row as read, by heading: what a parked row keeps and its form shows (dates as people write them), as
+        clean text (NFC, spaces collapsed, invisible controls dropped: the row's problems already name them) so the
+        form can be sent back as it is and the same row written another way is recognised as the same."""
+        return {
+            title: scrub_text(_as_text(values.get(name))[:CELL_LIMIT], multiline=True)
+            for name, title in self.columns
+            if values.get(name) is not None
+        }
 
     def text(self, plan: Plan, values: dict[str, Any], name: str, *, multiline: bool = False) -> str:
         """A cell as clean text: NFC, spaces collapsed; a control character is a wrong value naming the column."""
@@ -287,6 +338,7 @@ class Importer:
         except ExcelError as exc:
             report.errors.append(RowIssue(row=0, column="", message=str(exc)))
             return report
+        report.skipped = self.skipped
         return self.run_rows(rows, commit=commit, report=report)
 
     def run_rows(
@@ -298,7 +350,7 @@ class Importer:
             report.errors.append(RowIssue(row=0, column="", message=_("The workbook has no data rows.")))
             return report
         plans = self.plan_rows(report, rows)
-        report.rows = [p.result() for p in plans]
+        report.rows = [p.result(self.choices.same.get(p.row, "")) for p in plans]
         report.errors = [issue for p in plans for issue in p.problems]
         if commit and report.can_commit(self.mode):
             with transaction.atomic():
@@ -308,10 +360,10 @@ class Importer:
                     plan.record = plan.record or getattr(plan.obj, "pk", None)
                 if self.mode == ImportMode.PARK:
                     parked = [p for p in plans if p.action in (REVIEW, ERROR)]
-                    self.park(parked)
+                    report.already_queued = len(parked) - self.park(parked)
                     for plan in parked:
                         plan.action = PARKED
-                report.rows = [p.result() for p in plans]
+                report.rows = [p.result(self.choices.same.get(p.row, "")) for p in plans]
             report.committed = True
         return report
 
@@ -325,8 +377,8 @@ class Importer:
     def save(self, plans: list[Plan]) -> None:
         raise NotImplementedError
 
-    def park(self, plans: list[Plan]) -> None:
-        """Set rows aside in the review queue, with their cells, problems and place."""
+    def park(self, plans: list[Plan]) -> int:
+        """Set rows aside in the review queue, with their cells, problems and place; how many were new to it."""
         from ocop.registry.parking import park_rows
 
-        park_rows(kind=self.kind, plans=plans, by=self.user, job=self.job)
+        return len(park_rows(kind=self.kind, plans=plans, by=self.user, job=self.job))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ocop.core import audit
 from ocop.core.bulk import update_rows
+from ocop.core.cells import whole_digits
 from ocop.core.excel import cell_text
 from ocop.core.models import AuditAction
 from ocop.core.text import fold
@@ -46,7 +47,7 @@ from ocop.registry.importing import (
     RowIssue,
     save_changes,
 )
-from ocop.registry.matching import PlaceStep, ProducerBook
+from ocop.registry.matching import Place, PlaceStep, ProducerBook
 from ocop.registry.models import ImportMode, IncompleteRows, ParkReason, Producer, Product
 from ocop.registry.services import PRODUCER_FIELDS, producer_search_text, product_search_text
 from ocop.registry.validators import (
@@ -76,10 +77,19 @@ def _id(plan: Plan, title: str, value: Any) -> int | None:
     text = cell_text(value)
     if not text:
         return None
-    if not text.isdigit():
+    pk = whole_digits(text)
+    if pk is None:
         plan.fail(title, _("“%(value)s” is not a record id (a whole number from an export).") % {"value": text})
-        return None
-    return int(text)
+    return pk
+
+
+def _phone_cell(values: dict[str, Any]) -> str:
+    """A phone number typed into a number cell: Excel dropped its leading 0 (0987111222 became 987111222)."""
+    value = values.get("phone")
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value) or value <= 0:
+        return ""
+    digits = str(int(value))
+    return "0" + digits if len(digits) in (9, 10) else digits
 
 
 def _too_long(plan: Plan, model: type[Any], title: str, name: str, value: str) -> None:
@@ -123,6 +133,7 @@ class _RegistryImporter(Importer):
 class ProducerImporter(_RegistryImporter):
     columns = PRODUCER_COLUMNS
     required = PRODUCER_REQUIRED
+    flag_columns = ("women_led", "ethnic_minority")
     kind = "producers"
     result_kind = "producer"
 
@@ -158,7 +169,7 @@ class ProducerImporter(_RegistryImporter):
             "name": name,
             "identifier": normalize_identifier(self.text(plan, values, "identifier")),
             "legal_representative": self.text(plan, values, "legal_representative"),
-            "phone": normalize_phone(self.text(plan, values, "phone")),
+            "phone": normalize_phone(_phone_cell(values) or self.text(plan, values, "phone")),
             "email": self.text(plan, values, "email"),
         }
         for key in ("name", "identifier", "legal_representative", "phone", "email"):
@@ -183,12 +194,15 @@ class ProducerImporter(_RegistryImporter):
         address, commune, district, province = self.place_text(plan, values)
         has_commune_columns = bool(commune or district)
         place_source = ", ".join(x for x in (commune, district, province) if x) if has_commune_columns else address
-        place = self.places.resolve(
-            plan,
-            self.places.address(text=address, commune=commune, district=district, province=province),
-            column=t["commune"] if has_commune_columns or not address else t["address"],
-            text=place_source,
-        )
+        if not (address or commune or district or province) and self._known(values, fields) is not None:
+            place = Place()  # a row updating a known producer without a word of its place leaves the place as it is
+        else:
+            place = self.places.resolve(
+                plan,
+                self.places.address(text=address, commune=commune, district=district, province=province),
+                column=t["commune"] if has_commune_columns or not address else t["address"],
+                text=place_source,
+            )
         # The street line; when the commune could not be placed, the whole address as written (nothing is lost).
         fields["address"] = address if has_commune_columns or place.commune_id is None else (place.street or address)
         _too_long(plan, Producer, t["address"], "address", fields["address"])
@@ -213,6 +227,13 @@ class ProducerImporter(_RegistryImporter):
             self.plan_update(plan, existing, kind if raw_kind else None, fields, place)
         return plan
 
+    def _known(self, values: dict[str, Any], fields: dict[str, Any]) -> Producer | None:
+        """The producer a row names by id or identifier, if the user may edit it (quietly: match() says why not)."""
+        pk = whole_digits(cell_text(values.get("id")))
+        if pk is not None:
+            return self.book.by_id.get(pk)
+        return self.book.by_identifier.get(fields["identifier"]) if fields["identifier"] else None
+
     def match(self, plan: Plan, values: dict[str, Any], fields: dict[str, Any], place: Any) -> Producer | None:
         t = self.title
         pk = _id(plan, t["id"], values.get("id"))
@@ -233,7 +254,7 @@ class ProducerImporter(_RegistryImporter):
                 return found
         same = self.choices.same.get(plan.row)
         if same and same != "new":
-            found = self.book.by_id.get(int(same)) if same.isdigit() else None
+            found = self.book.by_id.get(whole_digits(same) or 0)
             if found is not None:
                 return found
         named = [p for p in self.book.named(fields["name"], place) if not (ident and p.identifier)]
@@ -251,9 +272,9 @@ class ProducerImporter(_RegistryImporter):
             plan.fail(t["name"], _("The same producer as row %(row)s.") % {"row": first.row})
             return None
         self.book.plan_new(fields["name"], place, plan)
-        if same != "new" and not ident:  # a row with its own identifier is its own producer
+        if not ident:  # a row with its own identifier is its own producer
             plan.similar = self.book.look_alikes(fields["name"], place, plan)
-            if plan.similar:
+            if plan.similar and same != "new":  # answered "new": the question stays on the page, answered
                 plan.review(ParkReason.SIMILAR)
         return None
 
@@ -302,8 +323,10 @@ class ProducerImporter(_RegistryImporter):
                 if name not in ("legacy_commune_id", "legacy_district_id"):
                     plan.changes[titles.get(name) or t.get(name, name)] = shown
                 setattr(producer, name, value)
-        if producer.commune_id is not None and place.province_id and producer.province_id != place.province_id:
-            producer.province_id = place.province_id
+        # The province follows the commune, never a row's words alone (a district named in another province).
+        province_id = self.places.parser.commune_province.get(producer.commune_id) if producer.commune_id else None
+        if province_id is not None and producer.province_id != province_id:
+            producer.province_id = province_id
             changed.add("province_id")
         if changed & {"kind", "identifier"} and producer.identifier:
             producer.identifier_kind = classify_identifier(producer.kind, producer.identifier)
@@ -316,6 +339,8 @@ class ProducerImporter(_RegistryImporter):
         plan.extra["changed"] = changed
         plan.flags = [str(f.label) for f in producer.data_flags]
         plan.action = UPDATE if plan.changes else UNCHANGED
+        if plan.action == UNCHANGED and producer.commune_id is not None:
+            self.places.withdraw(plan)  # placed already: a question about its old address is noise
 
     def save(self, plans: list[Plan]) -> None:
         new = [p for p in plans if p.action == CREATE]

@@ -127,18 +127,28 @@ class PlaceStep:
     def __init__(self, *, user: Any, report: ImportReport, choices: Choices, incomplete: str) -> None:
         from ocop.places.address import AddressParser  # loaded when an import runs, not at start-up
 
+        scope = scope_of(user)
+        self.is_admin = scope.is_admin
+        # The provinces whose office this user is: only they (and administrators) enter a record without a commune.
+        self.writer_provinces = set(scope.provinces_for(Role.PROVINCE_COORDINATOR))
+        self.province_writer = self.is_admin or bool(self.writer_provinces)
+        self.allowed = set(access.communes_for_new_records(user).values_list("id", flat=True))
+        # An address that names no province is in the user's own province when they work in one, else the default.
         province = default_province()
-        self.default_province_id = province.pk if province else None
+        own = self.writer_provinces or set(
+            Commune.objects.filter(pk__in=list(self.allowed)[:1]).values_list("province_id", flat=True)
+        )
+        self.default_province_id = (
+            next(iter(own)) if len(own) == 1 and not self.is_admin else (province.pk if province else None)
+        )
         self.parser = AddressParser(default_province_id=self.default_province_id)
         self.report = report
         self.choices = choices
         self.incomplete = incomplete
-        self.allowed = set(access.communes_for_new_records(user).values_list("id", flat=True))
-        scope = scope_of(user)
-        self.province_writer = scope.is_admin or bool(scope.provinces_for(Role.PROVINCE_COORDINATOR))
         self.provinces = {self.parser.tables.commune_province[c] for c in self.allowed}
         self._choices: dict[str, PlaceChoice] = {}
         self._labels: dict[int, Commune] = {}
+        self._offered: dict[int, PlaceChoice] = {}  # row → the question it was offered
         self._unknown: dict[tuple[str, str], list[Any]] = {}
 
     def address(self, *, text: str = "", commune: str = "", district: str = "", province: str = "") -> Address:
@@ -163,6 +173,7 @@ class PlaceStep:
             return self._placed(plan, place, self.choices.communes[plan.row], column)
         chosen = self.choices.places.get(address.words) if address.words else None
         if chosen is not None and address.candidates:
+            self._offer(plan, address, text)  # the question stays on the page with its answer, to change
             address = self.parser.choose(address, chosen)
         if address.status == "unknown_province":
             plan.fail(column, address.message)
@@ -186,12 +197,16 @@ class PlaceStep:
                 place.flags.append(DataFlag.NO_COMMUNE)
         if place.commune_id is not None and place.commune_id not in self.allowed:
             if place.province_id not in self.provinces:
-                name = self.parser.tables.province_names.get(place.province_id, "")
+                name = self.parser.tables.province_names.get(place.province_id or 0, "")
                 plan.fail(column, _("The address is in %(province)s, outside your province.") % {"province": name})
             else:
                 plan.fail(column, _("You may not register records in this commune."))
-        elif place.commune_id is None and not self.province_writer and plan.action != "error":
-            plan.fail(column, _("Only the province OCOP office can enter a record whose commune is not known."))
+        elif place.commune_id is None and plan.action != "error":
+            if not self.province_writer:
+                plan.fail(column, _("Only the province OCOP office can enter a record whose commune is not known."))
+            elif not self.is_admin and place.province_id not in self.writer_provinces:
+                name = self.parser.tables.province_names.get(place.province_id or 0, "")
+                plan.fail(column, _("The address is in %(province)s, outside your province.") % {"province": name})
         plan.province_id, plan.commune_id = place.province_id, place.commune_id
         return place
 
@@ -231,7 +246,20 @@ class PlaceStep:
                 chosen=self.choices.places.get(address.words),
             )
             self.report.places.append(choice)
-        choice.rows.append(plan.row)
+        if not choice.rows or choice.rows[-1] != plan.row:
+            choice.rows.append(plan.row)
+        self._offered[plan.row] = choice
+
+    def withdraw(self, plan: Plan) -> None:
+        """No question for a row that turned out to change nothing: its record is placed as it was (a former
+        district only, say), and the list says no more; a question left without rows leaves the page."""
+        choice = self._offered.pop(plan.row, None)
+        if choice is None or choice.chosen is not None:
+            return
+        choice.rows.remove(plan.row)
+        if not choice.rows:
+            self.report.places.remove(choice)
+            self._choices.pop(choice.words, None)
 
     def _note_unknown(self, address: Address, row: int) -> None:
         district = address.district_name

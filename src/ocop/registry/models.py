@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -180,6 +181,16 @@ class Product(TimeStampedModel):
         related_name="products",
         verbose_name=_("product set"),
     )
+    # The set's group, kept on the product (saved with it): a list that names only the group ("Thực phẩm") gives a
+    # product without a set that still counts in the figures by group.
+    group = models.ForeignKey(
+        ProductGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("product group"),
+    )
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="products", verbose_name=_("province")
     )
@@ -226,7 +237,7 @@ class Product(TimeStampedModel):
             # The dashboards count OCOP products per commune, stars, set and producer from this index alone. Status
             # first: a commune-first index drew the province's product searches away from the commune index.
             models.Index(
-                fields=["ocop_status", "ocop_until", "province", "commune", "ocop_stars", "product_set", "producer"],
+                fields=["ocop_status", "ocop_until", "province", "commune", "ocop_stars", "group", "producer"],
                 name="product_ocop_stats",
             ),
         ]
@@ -235,6 +246,18 @@ class Product(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.product_set_id is not None:
+            loaded = self._state.fields_cache.get("product_set")
+            self.group_id = (
+                loaded.group_id
+                if loaded is not None and loaded.pk == self.product_set_id
+                else ProductSet.objects.values_list("group_id", flat=True).get(pk=self.product_set_id)
+            )
+            if kwargs.get("update_fields") is not None and "product_set" in kwargs["update_fields"]:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "group"}
+        super().save(*args, **kwargs)
 
     @property
     def place(self) -> str:
@@ -411,6 +434,11 @@ class ImportJob(LeasedJob, TimeStampedModel):
         self.status = ImportStatus.FAILED
         self.failure = str(
             _(
+                "The worker saving this file stopped unexpectedly; no row was saved. Press “Run again” to save it "
+                "again, with the choices made."
+            )
+            if self.commit
+            else _(
                 "The worker processing this file stopped unexpectedly; no row was saved. "
                 "Press “Run again” to start it over."
             )
@@ -451,6 +479,7 @@ class ParkedRow(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("why dismissed"), max_length=300, blank=True)
     # What the row became once fixed (the record's kind and id; the interface apps build the link).
     result_kind = models.CharField(max_length=16, blank=True)
     result_id = models.PositiveBigIntegerField(null=True, blank=True)

@@ -16,7 +16,11 @@ from django.utils import timezone
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import scope_of
 from ocop.core import audit
+from ocop.core.cells import whole_digits
 from ocop.core.models import AuditAction
+from ocop.places.models import Commune
+from ocop.places.queries import default_province
+from ocop.registry import access
 from ocop.registry.models import ParkedRow, ParkState
 
 if TYPE_CHECKING:
@@ -31,20 +35,24 @@ def fingerprint(kind: str, cells: dict[str, str]) -> str:
 
 
 def park_rows(*, kind: str, plans: list[Plan], by: Any, job: Any = None) -> list[ParkedRow]:
-    """Put rows in the queue (inside the import's transaction), once: a row already waiting with the same cells (the
-    same list imported again) is not queued twice. Side effects: one audit entry per new row."""
+    """Put rows in the queue (inside the import's transaction), once: a row the queue already holds with the same
+    cells (the same list imported again), waiting or already fixed or dismissed, is not queued again. A row is
+    queued where the importer works: a place outside their communes is kept only as a candidate they may see, never
+    as the row's place (another province's queue takes no rows from outside). Side effects: one audit entry per new
+    row."""
     prints = {id(plan): fingerprint(kind, plan.cells) for plan in plans}
-    waiting = set(
-        ParkedRow.objects.filter(kind=kind, state=ParkState.OPEN, fingerprint__in=set(prints.values())).values_list(
-            "fingerprint", flat=True
-        )
+    held = set(
+        parked_rows_visible_to(by)
+        .filter(kind=kind, fingerprint__in=set(prints.values()))
+        .values_list("fingerprint", flat=True)
     )
     fresh = []
     for plan in plans:
-        if prints[id(plan)] not in waiting:
-            waiting.add(prints[id(plan)])
+        if prints[id(plan)] not in held:
+            held.add(prints[id(plan)])
             fresh.append(plan)
     plans = fresh
+    places = _Places(by) if plans else None
     rows = ParkedRow.objects.bulk_create(
         [
             ParkedRow(
@@ -55,8 +63,8 @@ def park_rows(*, kind: str, plans: list[Plan], by: Any, job: Any = None) -> list
                 fingerprint=prints[id(plan)],
                 problems=[{"column": p.column, "message": p.message} for p in plan.problems],
                 reason=plan.reason or "error",
-                province_id=plan.province_id,
-                commune_id=plan.commune_id,
+                province_id=places.province(plan) if places else None,
+                commune_id=places.commune(plan) if places else None,
                 created_by=by,
             )
             for plan in plans
@@ -69,11 +77,39 @@ def park_rows(*, kind: str, plans: list[Plan], by: Any, job: Any = None) -> list
             through(parkedrow_id=row.pk, commune_id=commune_id)
             for row, plan in zip(rows, plans, strict=True)
             for commune_id in dict.fromkeys(plan.candidates)
+            if places and places.may(commune_id)
         ],
         batch_size=1000,
     )
     audit.record_many(actor=by, action=AuditAction.IMPORT, objs=rows, fields=["kind", "row", "reason"])
     return rows
+
+
+class _Places:
+    """Where the rows one user sets aside are queued: a place of theirs as the row has it; any other place is
+    dropped for the user's own province (a commune officer's, or the one province they run)."""
+
+    def __init__(self, user: Any) -> None:
+        scope = scope_of(user)
+        self.admin = scope.is_admin
+        self.communes = set() if self.admin else set(access.communes_for_new_records(user).values_list("id", flat=True))
+        self.provinces = scope.provinces_for(Role.PROVINCE_COORDINATOR)
+        own = self.provinces or set(
+            Commune.objects.filter(pk__in=list(self.communes)[:1]).values_list("province_id", flat=True)
+        )
+        fallback = default_province()
+        self.own = next(iter(own)) if len(own) == 1 else (fallback.pk if fallback else None)
+
+    def may(self, commune_id: int | None) -> bool:
+        return self.admin or commune_id in self.communes
+
+    def commune(self, plan: Plan) -> int | None:
+        return plan.commune_id if self.may(plan.commune_id) else None
+
+    def province(self, plan: Plan) -> int | None:
+        if self.admin or (plan.commune_id is not None and self.may(plan.commune_id)):
+            return plan.province_id
+        return plan.province_id if plan.province_id in self.provinces else self.own
 
 
 def parked_rows_visible_to(user: Any) -> QuerySet[ParkedRow]:
@@ -89,17 +125,23 @@ def parked_rows_visible_to(user: Any) -> QuerySet[ParkedRow]:
     if provinces:
         q |= Q(province_id__in=provinces)
     if scope.communes:
-        q |= Q(commune_id__in=scope.communes) | Q(
-            pk__in=ParkedRow.candidates.through.objects.filter(commune_id__in=scope.communes).values("parkedrow_id")
+        # A commune officer's queue holds the rows of the kinds they import (a recognition list is the province's).
+        from ocop.registry.imports import can_import, import_kinds
+
+        kinds = [kind for kind in import_kinds() if can_import(user, kind)]
+        q |= Q(kind__in=kinds) & (
+            Q(commune_id__in=scope.communes)
+            | Q(
+                pk__in=ParkedRow.candidates.through.objects.filter(commune_id__in=scope.communes).values("parkedrow_id")
+            )
         )
     return ParkedRow.objects.filter(q)
 
 
 def get_parked_row_for_user(user: Any, pk: Any) -> ParkedRow:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = whole_digits(str(pk))
+    if pk is None:
+        raise Http404
     row = parked_rows_visible_to(user).filter(pk=pk).select_related("province", "commune", "job").first()
     if row is None:
         raise Http404
@@ -129,7 +171,7 @@ def fix_parked_row(
                 report.committed = False
                 return report
             parked.state, parked.resolved_by, parked.resolved_at = ParkState.RESOLVED, by, timezone.now()
-            parked.cells, parked.fingerprint = cells, fingerprint(parked.kind, cells)
+            parked.cells = cells  # the row as saved; its fingerprint stays the one of the row as the list has it
             parked.result_kind, parked.result_id = importer.result_kind, result.record
             parked.save()
             audit.record(
@@ -144,6 +186,7 @@ def dismiss_parked_row(*, by: Any, parked: ParkedRow, reason: str) -> ParkedRow:
     parked = ParkedRow.objects.select_for_update().get(pk=parked.pk)
     if parked.state == ParkState.OPEN:
         parked.state, parked.resolved_by, parked.resolved_at = ParkState.DISMISSED, by, timezone.now()
+        parked.note = reason
         parked.save()
         changes = {"state": [ParkState.OPEN, parked.state], "reason": [None, reason]}
         audit.record(actor=by, action=AuditAction.CHANGE, obj=parked, changes=changes)

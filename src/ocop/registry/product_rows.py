@@ -10,29 +10,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.core import audit
-from ocop.core.bulk import create_rows, insert_rows
+from ocop.core.bulk import create_rows, insert_rows, update_rows
+from ocop.core.cells import whole_digits
 from ocop.core.excel import cell_text
 from ocop.core.models import AuditAction
 from ocop.core.text import fold
+from ocop.registry import access
 from ocop.registry.columns import STATUS_ALIASES, STATUS_LABELS
 from ocop.registry.enums import ProductStatus
 from ocop.registry.importing import CREATE, ERROR, UNCHANGED, UPDATE, Plan, save_changes
 from ocop.registry.matching import Place, ProducerBook, ProductBook, producer_key, product_key
-from ocop.registry.models import ParkReason, Producer, Product, ProductSet
+from ocop.registry.models import ParkReason, Producer, Product, ProductPack
 from ocop.registry.services import PRODUCT_FIELDS, product_search_text
+from ocop.registry.set_names import SetNames
 from ocop.registry.validators import normalize_identifier, validate_gtin
 
 if TYPE_CHECKING:
     from ocop.registry.imports import ProductImporter
-
-
-def product_sets() -> dict[str, ProductSet]:
-    """Active product sets by folded code and name ("1-12", "chè tươi, chế biến")."""
-    sets: dict[str, ProductSet] = {}
-    for ps in ProductSet.objects.filter(is_active=True).select_related("group"):
-        sets[fold(ps.code)] = ps
-        sets[fold(ps.name)] = ps
-    return sets
 
 
 class ProductRows:
@@ -42,8 +36,9 @@ class ProductRows:
         self.imp = importer
         self.rows = rows
         self.t = importer.title
-        self.sets = product_sets()
-        self.sets_by_pk = {ps.pk: ps for ps in self.sets.values()}
+        self.set_names = SetNames()
+        self.sets_by_pk = {ps.pk: ps for ps in self.set_names.sets.values()}
+        self.group_names = {ps.group_id: ps.group.name for ps in self.set_names.sets.values()}
         identifiers = {normalize_identifier(cell_text(v.get("producer_identifier"))) for _n, v in rows} - {""}
         self.producers = ProducerBook(importer.user, identifiers, tables=importer.places.parser.tables)
         self.seen_gtin: dict[str, int] = {}
@@ -60,8 +55,8 @@ class ProductRows:
             fields = self.fields(plan, values, producer)
             if producer is not None:
                 producer_ids.add(producer.pk)
-            if (pk := cell_text(values.get("id"))).isdigit():
-                product_ids.add(int(pk))
+            if (pk := whole_digits(cell_text(values.get("id")))) is not None:
+                product_ids.add(pk)
             if fields.get("gtin"):
                 gtins.add(fields["gtin"])
             first.append((plan, values, producer, fields))
@@ -77,16 +72,25 @@ class ProductRows:
         return plans
 
     def add_packs(self, plans: list[Plan]) -> None:
-        """A matched product gains the row's pack when it has no pack of that barcode (or, without one, of that name
-        and size); its packs are loaded only now, for these products alone."""
+        """A matched product's pack from the row: the pack of that barcode (or, without one, the only pack of that
+        name) takes the row's name and size when they differ, old → new; a pack it does not have is added. Its
+        packs are loaded only now, for these products alone."""
         packs = self.book.packs({p.record for p in plans if p.record})
         for plan in plans:
             name, size, gtin = plan.extra["row_pack"]
-            known = any(
-                (gtin and p.gtin == gtin) or (not gtin and fold(p.name) == fold(name) and fold(p.size) == fold(size))
-                for p in packs.get(plan.record or 0, [])
-            )
-            if not known:
+            own = packs.get(plan.record or 0, [])
+            same = [p for p in own if p.gtin == gtin] if gtin else [p for p in own if fold(p.name) == fold(name)]
+            if len(same) == 1:
+                pack = same[0]
+                if gtin and pack.name != name:
+                    plan.changes[self.t["pack"]] = [pack.name, name]
+                if size and pack.size != size:
+                    plan.changes[self.t["size"]] = [pack.size, size]
+                if self.t["pack"] in plan.changes or self.t["size"] in plan.changes:
+                    pack.name, pack.size = name, size or pack.size
+                    plan.extra["pack_changed"] = pack
+                    plan.action = UPDATE
+            elif not same:
                 plan.changes[self.t["pack"]] = ["", " ".join(x for x in (name, size, gtin) if x)]
                 plan.extra["pack"] = (name, size, gtin)
                 plan.action = UPDATE
@@ -97,7 +101,7 @@ class ProductRows:
         t, book = self.t, self.producers
         pk = cell_text(values.get("producer_id"))
         if pk:
-            found = book.by_id.get(int(pk)) if pk.isdigit() else None
+            found = book.by_id.get(whole_digits(pk) or 0)
             if found is None:
                 plan.fail(t["producer_id"], _("No producer with id %(id)s that you may edit.") % {"id": pk})
             return found
@@ -136,10 +140,11 @@ class ProductRows:
             )
         set_text = imp.text(plan, values, "product_set")
         if set_text:
-            product_set = self.sets.get(fold(set_text))
-            if product_set is None:
-                plan.fail(t["product_set"], _("Unknown product set “%(value)s”.") % {"value": set_text})
-            fields["product_set"] = product_set
+            found = self.set_names.find(set_text)
+            if found is None:
+                plan.fail(t["product_set"], self.set_names.unknown(set_text))
+            else:  # a group alone ("Thực phẩm") leaves the set to complete: the product is flagged, and counted
+                fields["product_set"], fields["group_id"] = found.product_set, found.group_id
         status_text = imp.text(plan, values, "status")
         if status_text:
             status = STATUS_ALIASES.get(fold(status_text))
@@ -193,12 +198,16 @@ class ProductRows:
         owner = book.gtin_owner.get(gtin) if gtin else None
         same = self.imp.choices.same.get(plan.row, "")
         if pk:
-            existing = book.get(int(pk)) if pk.isdigit() else None
+            existing = book.get(whole_digits(pk))
             if existing is None:
                 plan.fail(t["id"], _("No product with id %(id)s that you may edit.") % {"id": pk})
                 return
         elif owner is not None:
             existing = book.get(owner[0])
+            if existing is None and not access.products_visible_to(self.imp.user).filter(pk=owner[0]).exists():
+                plan.fail(t["gtin"], _("Barcode %(gtin)s already belongs to another producer's product.") % {
+                    "gtin": gtin})  # fmt: skip
+                return  # a product the user may not see is not named
             if existing is None or existing.producer_id != producer.pk:
                 plan.fail(
                     t["gtin"],
@@ -206,8 +215,8 @@ class ProductRows:
                     % {"gtin": gtin, "product": owner[1]},
                 )
                 return
-        elif same.isdigit():
-            existing = book.get(int(same))
+        elif whole_digits(same) is not None:
+            existing = book.get(whole_digits(same))
         if existing is None:
             named = book.named(producer.pk, fields["name"], place.commune_id)
             if len(named) > 1:
@@ -228,10 +237,9 @@ class ProductRows:
                 return
             book.planned[key] = plan
             self.plan_new(plan, producer, fields, place)
-            if same != "new":
-                plan.similar = book.look_alikes(producer.pk, fields["name"], plan)
-                if plan.similar:
-                    plan.review(ParkReason.SIMILAR)
+            plan.similar = book.look_alikes(producer.pk, fields["name"], plan)
+            if plan.similar and same != "new":  # answered "new": the question stays on the page, answered
+                plan.review(ParkReason.SIMILAR)
         else:
             self.plan_update(plan, existing, fields, place, producer.name)
 
@@ -240,6 +248,7 @@ class ProductRows:
             producer=producer,
             name=fields["name"],
             product_set=fields.get("product_set"),
+            group_id=fields.get("group_id"),
             province_id=place.province_id or producer.province_id,
             commune=self.imp.places.label(place.commune_id),
             legacy_commune_id=place.legacy_commune_id,
@@ -262,6 +271,9 @@ class ProductRows:
         wanted: dict[str, Any] = {k: fields[k] for k in ("name", "description", "story") if fields[k]}
         if fields.get("product_set") is not None:
             wanted["product_set_id"] = fields["product_set"].pk
+            wanted["group_id"] = fields["group_id"]
+        elif fields.get("group_id") is not None and product.product_set_id is None:
+            wanted["group_id"] = fields["group_id"]  # a group alone completes a product without a set, no more
         if fields.get("status"):
             wanted["status"] = fields["status"]
         if place.commune_id is not None:
@@ -281,13 +293,18 @@ class ProductRows:
                 plan.changes[t["commune"]] = [imp.commune_name(before), imp.commune_name(value)]
             elif name == "product_set_id":
                 plan.changes[t["product_set"]] = [sets[before].code if before in sets else "", sets[value].code]
+            elif name == "group_id":
+                if "product_set_id" not in changed:
+                    plan.changes[t["product_set"]] = [self.group_names.get(before, ""), self.group_names[value]]
             elif name == "status":
                 plan.changes[t["status"]] = [STATUS_LABELS.get(before, before), STATUS_LABELS.get(value, value)]  # type: ignore[call-overload]
             elif name in t:
                 plan.changes[t[name]] = [before, value]
             setattr(product, name, value)
-        if product.commune_id is not None and place.province_id and product.province_id != place.province_id:
-            product.province_id = place.province_id
+        # The province follows the commune, never a row's words alone.
+        province_id = imp.places.parser.commune_province.get(product.commune_id) if product.commune_id else None
+        if province_id is not None and product.province_id != province_id:
+            product.province_id = province_id
             changed.add("province_id")
         if "name" in changed:
             product.search_text = product_search_text(product, producer_name)
@@ -314,6 +331,10 @@ def save_products(importer: Any, plans: list[Plan]) -> None:
         ),
     )
     audit.record_many(actor=importer.user, action=AuditAction.IMPORT, objs=created, fields=PRODUCT_FIELDS)
+    repacked = [p.extra["pack_changed"] for p in changed if "pack_changed" in p.extra]
+    for pack in repacked:
+        pack.updated_at = now
+    update_rows(ProductPack, ["name", "size", "updated_at"], repacked)
     if changed:
         save_changes(Product, changed)
         importer.audit_changes(changed, [p.obj for p in changed])

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from ocop.core.search import RankedSearch
 from ocop.registry.models import Product
 
-PRODUCT_RELATED = ("producer", "product_set__group", "province", "commune", "legacy_district")
+PRODUCT_RELATED = ("producer", "product_set", "group", "province", "commune", "legacy_district")
 
 
 def product_rows(qs: QuerySet[Product]) -> QuerySet[Product]:

@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 
 from ocop.registry.enums import IdentifierKind, ProducerKind
 
-TAX_CODE = re.compile(r"^\d{10}$")
-BRANCH_TAX_CODE = re.compile(r"^\d{10}-\d{3}$")
-PERSONAL_ID = re.compile(r"^\d{12}$")
+# re.ASCII: without it \d also matches "٠١٢" and the other scripts' digits, which no identifier is written in.
+TAX_CODE = re.compile(r"^\d{10}\Z", re.ASCII)
+BRANCH_TAX_CODE = re.compile(r"^\d{10}-\d{3}\Z", re.ASCII)
+PERSONAL_ID = re.compile(r"^\d{12}\Z", re.ASCII)
 # Household-business registration numbers issued before July 2025 mix digits and letters (e.g. 01A8012345).
-REGISTRATION_NUMBER = re.compile(r"^(?=.*\d)(?=.*[A-Z])[0-9A-Z][0-9A-Z./-]{4,19}$")
-PHONE = re.compile(r"^(?:\+84|0)\d{9,10}$")
+REGISTRATION_NUMBER = re.compile(r"^(?=.*\d)(?=.*[A-Z])[0-9A-Z][0-9A-Z./-]{4,19}\Z", re.ASCII)
+PHONE = re.compile(r"^(?:\+84|0)\d{9,10}\Z", re.ASCII)
 
 
 def normalize_identifier(value: str | None) -> str:
@@ -91,10 +92,11 @@ def gtin_check_digit(body: str) -> str:
 
 
 def validate_gtin(value: str) -> None:
-    """GTIN-8/12/13/14 with a correct GS1 check digit."""
+    """GTIN-8/12/13/14 with a correct GS1 check digit; ASCII digits only (str.isdigit() also takes "²", which
+    int() then refuses)."""
     if not value:
         return
-    if not value.isdigit() or len(value) not in (8, 12, 13, 14):
+    if not (value.isascii() and value.isdecimal()) or len(value) not in (8, 12, 13, 14):
         raise ValidationError(
             _("Barcode “%(value)s” must have 8, 12, 13 or 14 digits."), params={"value": value}, code="invalid"
         )

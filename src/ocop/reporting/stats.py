@@ -61,11 +61,11 @@ def by_stars(s: Scope) -> dict[int | str, int]:
 def by_group(s: Scope) -> list[tuple[str, int]]:
     rows = (
         ocop_products(s)
-        .values_list("product_set__group__name", "product_set__group__position")
+        .values_list("group__name", "group__position")
         .annotate(n=Count("pk"))
-        .order_by("product_set__group__position")
+        .order_by("group__position")
     )
-    return [(name, n) for name, _pos, n in rows]
+    return [(name or str(_("group not determined")), n) for name, _pos, n in rows]
 
 
 @dataclass(frozen=True)

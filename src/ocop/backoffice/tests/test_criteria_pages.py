@@ -43,8 +43,10 @@ def test_the_catalogue_lists_each_version_once(world, django_assert_num_queries)
     assert rows == [("DEMO-148", 27, 0, "demo"), ("1048/2019", 26, 0, "unverified")]
     body = response.content.decode()
     assert "Bản chép chưa kiểm chứng" in body and "Nhập tiêu chí từ Excel" not in body
-    coordinator = client_for(world.users["coordinator"])
-    assert "Nhập tiêu chí từ Excel" in coordinator.get(reverse("backoffice:criteria_list")).content.decode()
+    coordinator = client_for(world.users["coordinator"])  # criteria are national: the province does not import them
+    assert "Nhập tiêu chí từ Excel" not in coordinator.get(reverse("backoffice:criteria_list")).content.decode()
+    admin = client_for(world.users["admin"])
+    assert "Nhập tiêu chí từ Excel" in admin.get(reverse("backoffice:criteria_list")).content.decode()
 
 
 def test_a_sheet_shows_its_rules(world):
@@ -85,8 +87,8 @@ def test_the_export_is_the_import_format_and_round_trips(world):
     assert parsed == catalogue_of(demo) == _demo()
 
 
-def test_a_coordinator_imports_a_new_version_from_the_back_office(world):
-    client = client_for(world.users["coordinator"])
+def test_an_administrator_imports_a_new_version_from_the_back_office(world):
+    client = client_for(world.users["admin"])
     template = client.get(reverse("backoffice:import_template", kwargs={"kind": "criteria"}))
     assert read_criteria(io.BytesIO(template.content))[0] == _demo()
     demo = _demo()
@@ -105,7 +107,7 @@ def test_a_coordinator_imports_a_new_version_from_the_back_office(world):
 
 
 def test_a_broken_workbook_is_refused_with_its_row_and_nothing_is_saved(world):
-    client = client_for(world.users["coordinator"])
+    client = client_for(world.users["admin"])
     demo = _demo()
     new = replace(demo, version=replace(demo.version, code="148/2023-HN"), sets=demo.sets[:1])
     wb = load_workbook(io.BytesIO(criteria_workbook(new)))
@@ -122,3 +124,28 @@ def test_a_broken_workbook_is_refused_with_its_row_and_nothing_is_saved(world):
     job.refresh_from_db()
     assert (job.status, job.report["committed"]) == ("checked", False)
     assert CriteriaVersion.objects.count() == before
+
+
+def test_a_coordinator_is_told_that_only_an_administrator_replaces_a_national_version(world):
+    client = client_for(world.users["coordinator"])
+    demo = _demo()
+    national = replace(demo, version=replace(demo.version, code="1048/2019"), sets=demo.sets[:1])
+    before = list(CriteriaVersion.objects.values_list("pk", "code", "name").order_by("pk"))
+    response = _upload(client, criteria_workbook(national))
+    job = ImportJob.objects.get(kind="criteria")
+    assert job.report["errors"] == [
+        {
+            "row": 0,
+            "column": "",
+            "message": "Chỉ quản trị hệ thống mới được nhập hoặc thay thế một phiên bản bộ tiêu chí: bộ tiêu chí là "
+            "của quốc gia, dùng chung cho mọi tỉnh. Hãy gửi tệp cho quản trị hệ thống.",
+        }
+    ]
+    assert "Chỉ quản trị hệ thống mới được nhập hoặc thay thế một phiên bản bộ tiêu chí" in response.content.decode()
+    decided = client.post(reverse("backoffice:import_decide", kwargs={"pk": job.pk}),
+                          {"mode": "all", "incomplete": "create", "action": "save"})  # fmt: skip
+    job.refresh_from_db()
+    assert (decided.status_code, job.status, job.report["committed"]) == (302, "refused", False)
+    assert list(CriteriaVersion.objects.values_list("pk", "code", "name").order_by("pk")) == before
+    producer = client_for(world.users["producer"])
+    assert producer.get(reverse("backoffice:import_start", kwargs={"kind": "criteria"})).status_code == 403

@@ -63,7 +63,8 @@ def test_the_dry_run_lists_bad_rows_then_the_good_ones_are_saved_and_the_rest_pa
     job.refresh_from_db()
     assert (job.status, job.report["committed"]) == (ImportStatus.DONE, True)
     page = client.get(response["Location"]).content.decode()
-    assert "rows: 2 read, 1 created, 0 updated, 0 unchanged, 1 parked, 1 errors" in page
+    assert "Đã lưu.\n    1 dòng đã vào hàng chờ xem xét (kể cả dòng có lỗi)." in page
+    assert 'data-count="created">1<' in page and 'data-count="waiting">0<' in page and 'data-count="errors">1<' in page
     assert Producer.objects.count() == before + 1
     parked = ParkedRow.objects.get(job=job)
     assert (parked.row, parked.reason, parked.problems[0]["column"]) == (

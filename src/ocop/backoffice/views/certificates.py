@@ -271,6 +271,8 @@ def certificate_action(request: Request, pk: int, action: str) -> HttpResponse:
 def certificate_pdf(request: Request, pk: int) -> HttpResponse:
     """The certificate as a PDF: the one made by the batch, or made now (and kept) if there is none yet."""
     cert = access.get_certificate_for_user(request.user, pk)
+    if cert.decision.historical:  # entered from a list: its paper is the issuing body's, never remade here
+        raise Http404
     if cert.pdf:
         with cert.pdf.open("rb") as fh:
             data = fh.read()
@@ -286,7 +288,7 @@ def certificate_pdf(request: Request, pk: int) -> HttpResponse:
 @login_required
 def decision_pdf(request: Request, pk: int) -> HttpResponse:
     decision = access.get_decision_for_user(request.user, pk)
-    if decision.state != DecisionState.ISSUED:
+    if decision.state != DecisionState.ISSUED or decision.historical:
         raise Http404
     response = HttpResponse(pdf.decision_pdf(decision), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="quyet-dinh-{decision.pk}.pdf"'
@@ -298,7 +300,7 @@ def decision_pdf(request: Request, pk: int) -> HttpResponse:
 def decision_pdfs(request: Request, pk: int) -> HttpResponse:
     """Make every certificate PDF of an issued decision on the task worker."""
     decision = _managed_decision(request, pk)
-    if decision.state != DecisionState.ISSUED:
+    if decision.state != DecisionState.ISSUED or decision.historical:
         raise Http404
     batch = jobs.start_pdf_batch(by=request.user, decision=decision)
     return redirect("backoffice:pdf_batch", pk=batch.pk)

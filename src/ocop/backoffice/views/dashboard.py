@@ -42,11 +42,7 @@ def dashboard(request: Request) -> HttpResponse:
     counts["notifications"] = Notification.objects.filter(user=user, read_at__isnull=True).count()
     # Rows an import set aside for this user's province or communes: work waiting for them.
     counts["parked"] = parked_rows_visible_to(user).filter(state=ParkState.OPEN).count()
-    by_group = (
-        products.values("product_set__group__name", "product_set__group__position")
-        .annotate(n=Count("id"))
-        .order_by("product_set__group__position")
-    )
+    by_group = products.values("group__name", "group__position").annotate(n=Count("id")).order_by("group__position")
     assignments = RoleAssignment.objects.filter(user=user).select_related("province", "commune")
     return render(
         request,

@@ -18,14 +18,15 @@ from ocop.backoffice.forms import ImportDecisionForm, ImportForm
 from ocop.backoffice.views.common import Request, xlsx_response
 from ocop.core import jobs as leases
 from ocop.registry.exports import template_workbook
-from ocop.registry.importing import ERROR, REVIEW, UPDATE, ImportReport
+from ocop.registry.importing import CREATE, ERROR, PARKED, REVIEW, UPDATE, Choices, ImportReport
 from ocop.registry.imports import IMPORTERS, OTHER_IMPORTS, can_import
-from ocop.registry.jobs import queue_import, rerun_import, start_import
+from ocop.registry.jobs import ImportFileGone, TooManyImports, queue_import, rerun_import, start_import
 from ocop.registry.models import ImportJob, ImportStatus, ParkReason
 
 TITLES = {"producers": gettext_lazy("Import producers"), "products": gettext_lazy("Import products")}
 DONE_URLS = {"producers": "backoffice:producer_list", "products": "backoffice:product_list"}
 SHOWN = 200  # rows of each list on the dry-run page; the counts cover them all
+REASONS = dict(ParkReason.choices)
 
 
 def _title(kind: str) -> Any:
@@ -45,8 +46,12 @@ def import_start(request: Request, kind: str) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = start_import(kind=kind, upload=upload, original_name=upload.name, by=request.user)
-        return redirect("backoffice:import_job", pk=job.pk)
+        try:
+            job = start_import(kind=kind, upload=upload, original_name=upload.name, by=request.user)
+        except TooManyImports as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("backoffice:import_job", pk=job.pk)
     jobs = ImportJob.objects.filter(created_by=request.user, kind=kind)[:10]
     return render(
         request,
@@ -85,8 +90,12 @@ def _context(job: ImportJob, report: ImportReport | None, form: ImportDecisionFo
         "form": form,
         "errors": report.errors[:SHOWN] if report else [],
         "updates": [r for r in rows if r.action == UPDATE][:SHOWN],
-        "reviews": [r for r in rows if r.action == REVIEW and r.reason != ParkReason.SIMILAR][:SHOWN],
-        "flagged": [r for r in rows if r.flags and r.action not in (ERROR, REVIEW)][:SHOWN],
+        "reviews": [
+            (r, REASONS.get(r.reason, r.reason)) for r in rows if r.action in (REVIEW, PARKED) and r.reason != ERROR
+        ][:SHOWN],
+        # What a saved row will still lack; a row that changes nothing is no news (its record lacked it already).
+        "flagged": [r for r in rows if r.flags and r.action in (CREATE, UPDATE)][:SHOWN],
+        "not_saved": job.commit and report is not None and not report.committed and not report.file_error,
         "can_park": job.kind not in OTHER_IMPORTS or OTHER_IMPORTS[job.kind].importer.can_park,
     }
 
@@ -123,14 +132,17 @@ def import_decide(request: Request, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "backoffice/imports/job.html", _context(job, report, form), status=400)
     commit = request.POST.get("action") != "recheck"
-    queue_import(
-        job=job,
-        by=request.user,
-        commit=commit,
-        choices=form.choices_made(),
-        mode=form.cleaned_data["mode"],
-        incomplete=form.cleaned_data["incomplete"],
-    )
+    try:
+        queue_import(
+            job=job,
+            by=request.user,
+            commit=commit,
+            choices=form.choices_made(Choices.from_dict(job.choices)),
+            mode=form.cleaned_data["mode"],
+            incomplete=form.cleaned_data["incomplete"],
+        )
+    except ValueError:  # another request queued it meanwhile (a double click, a second tab)
+        messages.error(request, _("This import is already queued: its page shows how it goes."))
     return redirect("backoffice:import_job", pk=job.pk)
 
 
@@ -141,5 +153,10 @@ def import_rerun(request: Request, pk: int) -> HttpResponse:
     if not (job.status == ImportStatus.FAILED or job.waiting_too_long) or not job.file:
         messages.error(request, _("Only a stopped import can be run again."))
     else:
-        rerun_import(job=job, by=request.user)
+        try:
+            rerun_import(job=job, by=request.user)
+        except ImportFileGone as exc:
+            messages.error(request, str(exc))
+        except ValueError:  # queued again meanwhile by another request
+            messages.error(request, _("This import is already queued: its page shows how it goes."))
     return redirect("backoffice:import_job", pk=job.pk)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.backoffice.views.common import Request, paginate, posted_date, prefixed, report_errors, xlsx_response
+from ocop.core.cells import whole_digits
 from ocop.outlets import access, sales, services
 from ocop.outlets.enums import AssessmentState, FileKind
 from ocop.outlets.models import Assessment, SalesRecord, StockItem
@@ -55,9 +56,9 @@ def assessment_detail(request: Request, pk: int, assessment_pk: int) -> HttpResp
         access.require(can_edit)
         met, points, notes = prefixed(request, "met-"), prefixed(request, "points-"), prefixed(request, "note-")
         answers = {
-            int(key): {"met": met.get(key), "points": points.get(key), "note": notes.get(key)}
+            number: {"met": met.get(key), "points": points.get(key), "note": notes.get(key)}
             for key in {*met, *points, *notes}
-            if key.isdigit()
+            if (number := whole_digits(key)) is not None
         }
         assessed_on = posted_date(request, "assessed_on", _("Assessment date"), errors)
         try:
@@ -131,9 +132,10 @@ def outlet_sales(request: Request, pk: int) -> HttpResponse:
         access.require(can_operate)
         quantities, revenues = prefixed(request, "quantity-"), prefixed(request, "revenue-")
         entries = [
-            sales.Entry(product_id=key, quantity=quantities[key], revenue=revenues.get(key, ""), row=int(key))
+            sales.Entry(product_id=key, quantity=quantities[key], revenue=revenues.get(key, ""), row=number)
             for key in quantities
-            if key.isdigit() and (quantities[key].strip() or revenues.get(key, "").strip())
+            if (number := sales.product_number(key)) is not None
+            and (quantities[key].strip() or revenues.get(key, "").strip())
         ]
         try:
             count = sales.record_sales(by=request.user, outlet=outlet, month=month, entries=entries)
@@ -199,8 +201,9 @@ def sales_list(request: Request) -> HttpResponse:
     if not (scope.is_admin or access.can_manage_any(request.user) or scope.communes) and "producer" in scope.roles:
         records = records.filter(producer__members__user=request.user)
     year = request.GET.get("year", "")
-    if year.isdigit():
-        records = records.filter(month__year=int(year))
+    number = whole_digits(year, limit=4)
+    if number is not None and number >= 1:  # a year lookup needs a date: years 1 to 9999
+        records = records.filter(month__year=number)
     by_outlet = (
         records.values("outlet_id", "outlet__name", "outlet__code")
         .annotate(revenue=Sum("revenue"), rows=Count("id"))

@@ -21,17 +21,36 @@ from ocop.registry.parking import dismiss_parked_row, fix_parked_row, get_parked
 RESULT_URLS = {"producer": "backoffice:producer_detail", "product": "backoffice:product_detail"}
 
 
+NAME_COLUMNS = ("name", "product", "producer")  # the columns that name a row's record, in this order
+
+
+def _label(row: ParkedRow) -> str:
+    """What the row is about, from its own cells: "Chè búp Ba Vì — HTX Chè Ba Trại"."""
+    try:
+        columns = dict(importer_class(row.kind).columns)
+    except ValueError:
+        return ""
+    return " — ".join(row.cells[columns[n]] for n in NAME_COLUMNS if n in columns and row.cells.get(columns[n]))
+
+
 @login_required
 def parked_list(request: Request) -> HttpResponse:
     state = request.GET.get("state") or ParkState.OPEN
+    if state not in ParkState.values:
+        state = ParkState.OPEN
     qs = parked_rows_visible_to(request.user).filter(state=state).select_related("province", "commune", "job")
-    if job := int_or_none(request.GET.get("job")):
-        qs = qs.filter(job_id=job)
-    if kind := request.GET.get("kind"):
-        qs = qs.filter(kind=kind)
+    job_id = int_or_none(request.GET.get("job"))
+    if job_id:
+        qs = qs.filter(job_id=job_id)
+    page = paginate(request, qs.order_by("-created_at", "row"))
+    for row in page:
+        row.label = _label(row)
+    # The import the list is narrowed to, named from its own rows (a job of someone else's is never looked up).
+    job = next((row.job for row in page if row.job_id == job_id), None) if job_id else None
     context = {
-        "page": paginate(request, qs.order_by("-created_at", "row")),
+        "page": page,
         "state": state,
+        "job": job,
         "query": query_without_page(request),
         "states": ParkState.choices,
     }
@@ -41,14 +60,15 @@ def parked_list(request: Request) -> HttpResponse:
 def _form(request: Request, row: ParkedRow) -> ParkedRowForm:
     importer = importer_class(row.kind)
     columns = [title for _name, title in importer.columns]
-    candidates = list(row.candidates.order_by("name").values_list("id", "name", "code"))
+    candidates = _candidates(row)
     allowed = access.communes_for_new_records(request.user)
     if row.province_id:
         allowed = allowed.filter(province_id=row.province_id)
     others = [
         (c.pk, f"{c.name} ({c.code})") for c in allowed.order_by("name") if c.pk not in {x[0] for x in candidates}
     ]
-    communes = [(pk, f"{name} ({code})") for pk, name, code in candidates] + others
+    suggested = [(pk, _("%(commune)s — suggested") % {"commune": f"{name} ({code})"}) for pk, name, code in candidates]
+    communes = suggested + others
     similar = _similar(row)
     wants_commune = row.reason in ("place", "incomplete") or row.commune_id is None
     return ParkedRowForm(
@@ -58,6 +78,10 @@ def _form(request: Request, row: ParkedRow) -> ParkedRowForm:
         communes=communes if wants_commune and importer.result_kind in ("producer", "product", "certificate") else [],
         similar=similar,
     )
+
+
+def _candidates(row: ParkedRow) -> list[tuple[int, str, str]]:
+    return list(row.candidates.order_by("name").values_list("id", "name", "code"))
 
 
 def _similar(row: ParkedRow) -> list[list[object]]:
@@ -93,12 +117,16 @@ def parked_detail(request: Request, pk: int) -> HttpResponse:
             if not problems and report.rows:
                 reason = report.rows[0].reason
                 problems = [{"column": "", "message": _waiting(reason)}]
-    return render(
-        request,
-        "backoffice/parked/detail.html",
-        {"row": row, "form": form, "problems": problems, "can_fix": can_fix, "result_url": _result_url(row)},
-        status=422 if request.method == "POST" else 200,
-    )
+    context = {
+        "row": row,
+        "form": form,
+        "problems": problems,
+        "can_fix": can_fix,
+        "result_url": _result_url(row),
+        "candidates": [name for _pk, name, _code in _candidates(row)],
+        "label": _label(row),
+    }
+    return render(request, "backoffice/parked/detail.html", context, status=422 if request.method == "POST" else 200)
 
 
 def _waiting(reason: str) -> str:
@@ -109,9 +137,14 @@ def _waiting(reason: str) -> str:
     return _("The row is still incomplete.")
 
 
+def _list_url(row: ParkedRow) -> str:
+    """Back to the queue, on the rows of the same import when the row came from one."""
+    url = reverse("backoffice:parked_list")
+    return f"{url}?job={row.job_id}" if row.job_id else url
+
+
 def _next(row: ParkedRow) -> str:
-    url = _result_url(row)
-    return url or reverse("backoffice:parked_list")
+    return _result_url(row) or _list_url(row)
 
 
 def _result_url(row: ParkedRow) -> str:
@@ -131,4 +164,4 @@ def parked_dismiss(request: Request, pk: int) -> HttpResponse:
         return redirect("backoffice:parked_detail", pk=row.pk)
     dismiss_parked_row(by=request.user, parked=row, reason=reason)
     messages.success(request, _("Row %(row)s dismissed.") % {"row": row.row})
-    return redirect("backoffice:parked_list")
+    return redirect(_list_url(row))

@@ -28,7 +28,7 @@ from ocop.registry.queries import product_listing
 def filtered_products(request: Request, *, listing: bool = True):  # type: ignore[no-untyped-def]
     qs = access.products_visible_to(request.user)
     if group := int_or_none(request.GET.get("group")):
-        qs = qs.filter(product_set__group_id=group)
+        qs = qs.filter(group_id=group)
     if commune := int_or_none(request.GET.get("commune")):
         qs = qs.filter(commune_id=commune)
     if status := request.GET.get("status"):

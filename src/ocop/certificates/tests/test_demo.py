@@ -31,14 +31,20 @@ def test_the_demo_issues_decisions_with_certificates_in_every_status(db):
 
 def test_the_demo_enters_a_page_of_recognition_history_and_leaves_work_for_the_commune(db):
     from ocop.certificates.demo import build_history_demo
+    from ocop.registry.demo import build_import_demo
     from ocop.registry.models import ParkedRow
     from ocop.registry.parking import parked_rows_visible_to
 
     build_demo(producers=30)
     assert build_history_demo() == "rows: 7 read, 5 created, 0 updated, 0 unchanged, 2 parked, 1 errors"
     assert build_history_demo() == "rows: 7 read, 0 created, 0 updated, 5 unchanged, 2 parked, 1 errors"
-    assert sorted(ParkedRow.objects.values_list("row", "reason")) == [(5, "place"), (8, "error")]
+    assert build_import_demo() == "rows: 1 read, 0 created, 0 updated, 0 unchanged, 1 parked, 0 errors"
+    assert build_import_demo() == "rows: 1 read, 0 created, 0 updated, 0 unchanged, 1 parked, 0 errors"
+    assert sorted(ParkedRow.objects.values_list("kind", "row", "reason")) == [
+        ("history", 5, "place"), ("history", 8, "error"), ("producers", 2, "place")
+    ]  # fmt: skip
     commune = User.objects.get(username="commune")
-    assert [r.row for r in parked_rows_visible_to(commune)] == [5]
+    # The recognition list's rows are the office's; the producers row of a divided commune is Bát Tràng's to place.
+    assert [(r.kind, r.row) for r in parked_rows_visible_to(commune)] == [("producers", 2)]
     assert Certificate.objects.filter(decision__historical=True, series="LS").count() == 5
     assert log.verify() == []

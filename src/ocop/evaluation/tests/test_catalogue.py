@@ -1,5 +1,6 @@
 import io
 import json
+import unicodedata
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -83,14 +84,14 @@ def test_a_workbook_round_trips(db):
 
 
 def test_import_dry_run_then_commit(db):
-    coordinator = make_user(Role.PROVINCE_COORDINATOR)
-    dry = run_criteria_import(_workbook(_renamed()), user=coordinator, commit=False)
+    admin = make_user(Role.SYSTEM_ADMIN)
+    dry = run_criteria_import(_workbook(_renamed()), user=admin, commit=False)
     # Every row of the lines sheet is counted (one row per option: 2 sets × 110).
     assert (dry.ok, dry.total, dry.created, dry.committed) == (True, 220, 220, False)
     assert not CriteriaVersion.objects.filter(code="148/2023-HN").exists()
-    done = run_criteria_import(_workbook(_renamed()), user=coordinator, commit=True)
+    done = run_criteria_import(_workbook(_renamed()), user=admin, commit=True)
     assert (done.ok, done.created, done.committed) == (True, 220, True)
-    again = run_criteria_import(_workbook(_renamed()), user=coordinator, commit=True)
+    again = run_criteria_import(_workbook(_renamed()), user=admin, commit=True)
     assert (again.created, again.updated, again.unchanged, again.committed) == (0, 0, 220, True)
     version = CriteriaVersion.objects.get(code="148/2023-HN")
     assert list(version.sets.values_list("code", "product_set__code")) == [("1-01", "1-01"), ("1-02", "1-02")]
@@ -107,13 +108,13 @@ def _broken_workbook(edit) -> io.BytesIO:
 
 
 def test_a_part_that_does_not_sum_is_refused_with_its_row(db):
-    coordinator = make_user(Role.PROVINCE_COORDINATOR)
+    admin = make_user(Role.SYSTEM_ADMIN)
 
     def lower_first_line(wb):
         ws = wb["Tiêu chí"]
         ws["P4"] = 2  # the best option of line A1.1 in set 1-01 drops from 3 to 2 points
 
-    report = run_criteria_import(_broken_workbook(lower_first_line), user=coordinator, commit=True)
+    report = run_criteria_import(_broken_workbook(lower_first_line), user=admin, commit=True)
     assert [(e.row, e.column, e.message) for e in report.errors] == [
         (2, "Tiêu chí", "Nhóm “Tổ chức sản xuất” tối đa 16 điểm, nhưng các tiêu chí đạt 15 điểm."),
         (2, "Tiêu chí", "Phần A phải đạt đúng 40 điểm; các phương án cao nhất chỉ đạt 39 điểm."),
@@ -123,7 +124,7 @@ def test_a_part_that_does_not_sum_is_refused_with_its_row(db):
 
 
 def test_bad_cells_are_named_by_row_and_column(db):
-    coordinator = make_user(Role.PROVINCE_COORDINATOR)
+    admin = make_user(Role.SYSTEM_ADMIN)
 
     def spoil(wb):
         ws = wb["Tiêu chí"]
@@ -131,7 +132,7 @@ def test_bad_cells_are_named_by_row_and_column(db):
         ws["F5"] = "D"
         wb["Phiên bản"]["E2"] = "31/02/2024"
 
-    report = run_criteria_import(_broken_workbook(spoil), user=coordinator, commit=False)
+    report = run_criteria_import(_broken_workbook(spoil), user=admin, commit=False)
     assert [(e.row, e.column, e.message) for e in report.errors[:3]] == [
         (2, "Hiệu lực từ", "Cần một ngày dạng dd/mm/yyyy."),
         (3, "Điểm", "Cần một số nguyên, không phải “ba”."),
@@ -140,8 +141,8 @@ def test_bad_cells_are_named_by_row_and_column(db):
 
 
 def test_not_a_workbook_and_outsiders(db):
-    coordinator = make_user(Role.PROVINCE_COORDINATOR)
-    report = run_criteria_import(io.BytesIO(b"%PDF-1.4 not excel"), user=coordinator, commit=True)
+    admin = make_user(Role.SYSTEM_ADMIN)
+    report = run_criteria_import(io.BytesIO(b"%PDF-1.4 not excel"), user=admin, commit=True)
     assert [(e.row, e.message) for e in report.errors] == [(0, "Tệp không phải là sổ tính Excel (.xlsx).")]
     with pytest.raises(PermissionDenied):
         run_criteria_import(
@@ -158,3 +159,82 @@ def test_the_import_command(db, tmp_path):
     bad.write_bytes(_broken_workbook(lambda wb: wb["Tiêu chí"].__setitem__("P4", 2)).getvalue())
     with pytest.raises(CommandError):
         call_command("import", "criteria", str(bad))
+
+
+REFUSAL = (
+    "Chỉ quản trị hệ thống mới được nhập hoặc thay thế một phiên bản bộ tiêu chí: bộ tiêu chí là của quốc gia, "
+    "dùng chung cho mọi tỉnh. Hãy gửi tệp cho quản trị hệ thống."
+)
+
+
+def test_a_province_coordinator_cannot_replace_a_national_version(db):
+    load_reference_criteria()
+    national = CriteriaVersion.objects.get(code="1048/2019")
+    coordinator = make_user(Role.PROVINCE_COORDINATOR, province_code="31")
+    for commit in (False, True):
+        report = run_criteria_import(_workbook(_renamed("1048/2019")), user=coordinator, commit=commit)
+        assert [(e.row, e.column, e.message) for e in report.errors] == [(0, "", REFUSAL)]
+        assert (report.committed, report.total) == (False, 0)
+    assert CriteriaVersion.objects.get(code="1048/2019").pk == national.pk
+    assert national.sets.count() == 26
+
+
+def test_the_command_says_why_a_coordinator_may_not_import_criteria(db, tmp_path):
+    path = tmp_path / "criteria.xlsx"
+    path.write_bytes(criteria_workbook(_renamed()))
+    coordinator = make_user(Role.PROVINCE_COORDINATOR)
+    out = io.StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command("import", "criteria", str(path), "--commit", "--user", coordinator.username, stdout=out)
+    assert str(caught.value) == REFUSAL
+    assert out.getvalue().splitlines()[0] == f"file: {REFUSAL}"
+    commune = make_user(Role.COMMUNE_OFFICER, communes=("Bát Tràng",))
+    with pytest.raises(CommandError) as caught:
+        call_command("import", "criteria", str(path), "--user", commune.username)
+    assert str(caught.value) == f"{commune.username} may not run the criteria import"
+    assert not CriteriaVersion.objects.filter(code="148/2023-HN").exists()
+
+
+def test_hidden_characters_are_refused_by_cell(db):
+    def hide(wb):
+        wb["Phiên bản"]["B2"] = "Bộ tiêu chí \u202eGIẢ MẠO\u202c của tỉnh khác"
+        wb["Tiêu chí"]["J2"] = "Tiêu chí \u200bcó ký tự ẩn"
+        wb["Tiêu chí"]["A3"] = "1-01\u200b"
+
+    report = run_criteria_import(_broken_workbook(hide), user=make_user(Role.SYSTEM_ADMIN), commit=True)
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (2, "Tên", "Ô có một ký tự điều khiển vô hình (U+202E): hãy xóa ký tự đó."),
+        (2, "Tiêu chí", "Ô có một ký tự điều khiển vô hình (U+200B): hãy xóa ký tự đó."),
+        (3, "Mã bộ", "Ô có một ký tự điều khiển vô hình (U+200B): hãy xóa ký tự đó."),
+    ]
+    assert report.committed is False
+    assert not CriteriaVersion.objects.filter(code="148/2023-HN").exists()
+
+
+def test_text_is_stored_as_every_import_stores_it(db):
+    nfd = unicodedata.normalize("NFD", "Bộ tiêu chí   thử nghiệm")
+
+    def decompose(wb):
+        wb["Phiên bản"]["B2"] = nfd
+        wb["Tiêu chí"]["J2"] = unicodedata.normalize("NFD", "Có   kế hoạch sản xuất")
+
+    report = run_criteria_import(_broken_workbook(decompose), user=make_user(Role.SYSTEM_ADMIN), commit=True)
+    assert (report.errors, report.committed) == ([], True)
+    version = CriteriaVersion.objects.get(code="148/2023-HN")
+    assert version.name == "Bộ tiêu chí thử nghiệm"
+    assert unicodedata.is_normalized("NFC", version.name)
+    first = CriterionLine.objects.filter(group__criteria_set__version=version).order_by("pk").first()
+    assert first.text == "Có kế hoạch sản xuất"
+
+
+def test_a_version_a_round_uses_cannot_be_replaced_and_the_dry_run_says_so(scene):
+    admin = make_user(Role.SYSTEM_ADMIN)
+    demo = CriteriaVersion.objects.get(code="DEMO-148")
+    changed = _renamed("DEMO-148")
+    report = run_criteria_import(_workbook(changed), user=admin, commit=False)
+    message = "Phiên bản tiêu chí DEMO-148 đang được một đợt đánh giá sử dụng, không thể thay thế."
+    assert [(e.row, e.column, e.message) for e in report.errors] == [(2, "Phiên bản", message)]
+    report = run_criteria_import(_workbook(changed), user=admin, commit=True)
+    assert [(e.row, e.message) for e in report.errors] == [(2, message)]
+    assert report.committed is False
+    assert (CriteriaVersion.objects.get(code="DEMO-148").pk, demo.sets.count()) == (demo.pk, 27)

@@ -41,6 +41,10 @@ def test_a_plan_gets_targets_for_the_province_and_its_communes(shop, plan):
         ("happiness", "5", None, {"indicator": ["Không có chỉ tiêu “happiness”."]}),
         ("rated_3_stars", "-5", None, {"value": ["Chỉ tiêu phải là số nguyên từ 0 trở lên."]}),
         ("rated_3_stars", "nhiều", None, {"value": ["Chỉ tiêu phải là số nguyên từ 0 trở lên."]}),
+        ("rated_3_stars", "²", None, {"value": ["Chỉ tiêu phải là số nguyên từ 0 trở lên."]}),
+        ("rated_3_stars", "١٢", None, {"value": ["Chỉ tiêu phải là số nguyên từ 0 trở lên."]}),
+        ("rated_3_stars", "2.147.483.648", None, {"value": ["Chỉ tiêu không được lớn hơn 2.147.483.647."]}),
+        ("rated_3_stars", "99999999999999999999", None, {"value": ["Chỉ tiêu phải là số nguyên từ 0 trở lên."]}),
         (
             "rated_3_stars",
             "5",
@@ -61,6 +65,11 @@ def test_bad_targets_are_refused_and_nothing_is_written(shop, plan, indicator, v
         )
     assert caught.value.message_dict == errors
     assert (Target.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_a_target_given_as_a_whole_float_is_that_number(shop, plan):
+    target = services.set_target(by=shop.coordinator, plan=plan, indicator="rated_3_stars", value=40.0)
+    assert target.value == 40  # not 400: the float's dot is not a thousands separator
 
 
 def test_one_plan_a_year_with_its_fields_named(shop, plan):

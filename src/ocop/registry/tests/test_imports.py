@@ -206,11 +206,13 @@ def test_park_saves_the_good_rows_and_every_parked_row_can_be_fixed(db):
     assert report.created + report.updated + report.unchanged + report.parked == report.total
     assert sorted(ParkedRow.objects.values_list("row", "reason")) == [(3, "error"), (4, "error"), (5, "error")]
     bad_set = ParkedRow.objects.get(row=3)
-    assert bad_set.problems == [{"column": "Bộ sản phẩm", "message": "Bộ sản phẩm “9-99” không có trong danh mục."}]
+    assert bad_set.problems == [
+        {"column": "Bộ sản phẩm", "message": "Bộ sản phẩm hoặc nhóm sản phẩm “9-99” không có trong danh mục."}
+    ]
     assert bad_set.cells["Tên sản phẩm"] == "Bánh chưng"
 
     still_bad = fix_parked_row(by=coordinator, parked=bad_set, cells={**bad_set.cells, "Bộ sản phẩm": "9-98"})
-    assert [e.message for e in still_bad.errors] == ["Bộ sản phẩm “9-98” không có trong danh mục."]
+    assert [e.message for e in still_bad.errors] == ["Bộ sản phẩm hoặc nhóm sản phẩm “9-98” không có trong danh mục."]
     assert ParkedRow.objects.get(row=3).state == "open"
     fixed = fix_parked_row(by=coordinator, parked=bad_set, cells={**bad_set.cells, "Bộ sản phẩm": "1-06"})
     assert (fixed.committed, fixed.created) == (True, 1)
@@ -314,3 +316,9 @@ def test_template_workbooks_import_cleanly(db):
         "Xã Suối Hai",
         "Xã Tản Lĩnh",
     )
+    # Its second sheet lists what the "Bộ sản phẩm" column takes.
+    sheet = load_workbook(io.BytesIO(template_workbook("products")))["Danh mục bộ sản phẩm"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert (rows[0], rows[1], len(rows)) == (
+        ("Mã bộ sản phẩm", "Tên bộ sản phẩm", "Nhóm sản phẩm"), ("1-01", "Rau, củ, quả, hạt tươi", "Thực phẩm"), 28
+    )  # fmt: skip

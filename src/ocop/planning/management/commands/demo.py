@@ -8,7 +8,7 @@ from ocop.evaluation.demo import COUNCIL, build_evaluation_demo
 from ocop.outlets.demo import build_outlets_demo
 from ocop.planning.demo import build_planning_demo
 from ocop.promotion.demo import build_promotion_demo
-from ocop.registry.demo import DEMO_PASSWORD, USERS, build_demo
+from ocop.registry.demo import DEMO_PASSWORD, USERS, build_demo, build_import_demo
 from ocop.supervision.demo import build_supervision_demo
 
 
@@ -28,6 +28,7 @@ class Command(BaseCommand):
             f"Certificates: {certificates.certificates} certificates in {certificates.decisions} decisions."
         )
         self.stdout.write(f"Recognition history: {build_history_demo()}")
+        self.stdout.write(f"Producers from a commune's list: {build_import_demo()}")
         outlets = build_outlets_demo(today=timezone.localdate())
         self.stdout.write(
             f"Outlets: {outlets.outlets} outlets ({outlets.recognised} recognised), {outlets.sales_rows} sales rows."

@@ -6,10 +6,12 @@ review queue (their errors are counted among the parked)."""
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from ocop.accounts.models import User
 from ocop.accounts.services import system_user
+from ocop.core.cells import whole_digits
 from ocop.places.models import Commune
 from ocop.registry.importing import ERROR, REVIEW, Choices
 from ocop.registry.imports import import_kinds, run_import
@@ -56,10 +58,13 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
         def run(choices: Choices, commit: bool) -> Any:
-            return run_import(
-                options["kind"], path, user=user, commit=commit, choices=choices, mode=mode,
-                incomplete=options["incomplete"],
-            )  # fmt: skip
+            try:
+                return run_import(
+                    options["kind"], path, user=user, commit=commit, choices=choices, mode=mode,
+                    incomplete=options["incomplete"],
+                )  # fmt: skip
+            except PermissionDenied:
+                raise CommandError(f"{user.username} may not run the {options['kind']} import") from None
 
         choices = Choices(places=words_chosen)
         if rows_chosen:
@@ -105,8 +110,9 @@ class Command(BaseCommand):
             commune = Commune.objects.filter(code=code.strip()).first()
             if not key.strip() or commune is None:
                 raise CommandError(f"--choose {item}: expected ROW=COMMUNE_CODE or WORDS=COMMUNE_CODE")
-            if key.strip().isdigit():
-                by_row[int(key)] = commune.pk
+            row = whole_digits(key)
+            if row is not None:
+                by_row[row] = commune.pk
             else:
                 from ocop.places.address import AddressParser
 
