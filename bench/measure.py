@@ -1,5 +1,5 @@
 """One import measurement in a fresh interpreter, so its peak memory is its own (a forked child would count its
-parent's pages): `python -m bench.measure import KIND PATH [MODE]` or `python -m bench.measure read PATH`. Prints one
+parent's pages): `python -m bench.measure import KIND PATH MODE [choose]` or `python -m bench.measure read PATH`. Prints one
 JSON line. The database and data directory come from the environment `bench/__main__.py` sets."""
 
 from __future__ import annotations
@@ -17,14 +17,24 @@ def main() -> None:
     from ocop.accounts.services import system_user
     from ocop.core.excel import ExcelError
     from ocop.core.xlsx import read_workbook
+    from ocop.registry.importing import Choices
     from ocop.registry.imports import run_import
 
     what, *args = sys.argv[1:]
     started = time.perf_counter()
     if what == "import":
-        kind, path, mode = args
-        report = run_import(kind, path, user=system_user(), commit=True, mode=mode)
-        outcome = {"summary": report.summary(), "committed": report.committed}
+        kind, path, mode, *how = args
+        choices = Choices()
+        if how == ["choose"]:
+            # As a person does on the dry-run page: a dry run, then each place's suggested (first) commune chosen.
+            dry = run_import(kind, path, user=system_user(), commit=False, mode=mode)
+            choices.places = {c.words: c.candidates[0][0] for c in dry.places if c.candidates}
+            outcome = {"dry_seconds": time.perf_counter() - started, "chosen": len(choices.places)}
+            started = time.perf_counter()
+        else:
+            outcome = {}
+        report = run_import(kind, path, user=system_user(), commit=True, mode=mode, choices=choices)
+        outcome |= {"summary": report.summary(), "committed": report.committed}
     else:
         stats: dict[str, int] = {}
         try:

@@ -42,7 +42,8 @@ def save_history(user: Any, plans: list[Plan]) -> list[Certificate]:
     audit.record_many(actor=user, action=AuditAction.IMPORT, objs=producers, fields=PRODUCER_FIELDS)
     products = _new([p.obj for p in plans])
     for product in products:
-        product.producer_id = product.producer.pk
+        product.producer = product.producer  # takes the saved producer's id and keeps it cached (setting the id
+        # alone would drop the cache, and each certificate would fetch its producer again)
     Product.objects.bulk_create(products, batch_size=500)
     audit.record_many(actor=user, action=AuditAction.IMPORT, objs=products, fields=PRODUCT_FIELDS)
     decisions = _decisions(user, plans)

@@ -124,6 +124,8 @@ def control_character(value: str, *, multiline: bool = False) -> str | None:
 def scrub_text(value: str, *, multiline: bool = False) -> str:
     """`normalize_text` after replacing each refused character with a space: for text already stored, which
     cannot be sent back to whoever typed it."""
+    if value.isascii() and value.isprintable():
+        return normalize_text(value, multiline=multiline)  # nothing to replace (most cells of an import)
     return normalize_text(_REFUSED.sub(" ", value), multiline=multiline)
 
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.core.bulk import update_rows
+from ocop.core.bulk import collector_paused, update_rows
 from ocop.core.excel import ExcelError, cell_text, read_sheet
 from ocop.core.text import control_character, fold, normalize_text, scrub_text
 from ocop.registry.models import ImportMode, IncompleteRows, ParkReason
@@ -333,13 +333,14 @@ class Importer:
 
     def run(self, source: IO[bytes] | str, *, commit: bool) -> ImportReport:
         report = ImportReport(kind=self.kind, mode=self.mode)
-        try:
-            rows = self.read(source)
-        except ExcelError as exc:
-            report.errors.append(RowIssue(row=0, column="", message=str(exc)))
-            return report
-        report.skipped = self.skipped
-        return self.run_rows(rows, commit=commit, report=report)
+        with collector_paused():
+            try:
+                rows = self.read(source)
+            except ExcelError as exc:
+                report.errors.append(RowIssue(row=0, column="", message=str(exc)))
+                return report
+            report.skipped = self.skipped
+            return self.run_rows(rows, commit=commit, report=report)
 
     def run_rows(
         self, rows: list[tuple[int, dict[str, Any]]], *, commit: bool, report: ImportReport | None = None

@@ -414,8 +414,9 @@ class ProducerBook:
 
 
 # In the model's field order: the rows are made into instances with Model.from_db, only for the products matched.
+# In the model's field order: Model.from_db takes the values of a partial row in that order.
 PRODUCT_COMPARED = (
-    "id", "producer_id", "name", "product_set_id", "province_id", "commune_id", "legacy_commune_id",
+    "id", "producer_id", "name", "product_set_id", "group_id", "province_id", "commune_id", "legacy_commune_id",
     "legacy_district_id", "description", "story", "status",
 )  # fmt: skip
 

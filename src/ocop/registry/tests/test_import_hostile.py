@@ -152,3 +152,17 @@ def test_an_exports_pack_size_edited_is_updated_and_a_phone_typed_as_a_number_ke
     run_import("producers", xlsx(PRODUCER_HEADERS, [phone]), user=hanoi, commit=True)
     producer.refresh_from_db()
     assert producer.phone == "0987111222"
+
+
+def test_a_matched_product_is_read_back_with_every_compared_field_as_stored(hanoi):
+    """The import reads a hundred thousand products as plain rows and makes instances of the ones rows match: each
+    field must land on its own attribute (a field out of the model's order would shift the others)."""
+    from ocop.registry.matching import PRODUCT_COMPARED, ProductBook
+
+    producer = make_producer(name="HTX Chè Tản", identifier="0101234569")
+    product = make_product(producer=producer, name="Chè búp", description="Mô tả", story="Câu chuyện")
+    book = ProductBook(hanoi, {producer.pk}, set(), set(), {producer.pk: producer.name})
+    read = book.get(product.pk)
+    stored = Product.objects.values(*PRODUCT_COMPARED).get(pk=product.pk)
+    assert {name: getattr(read, name) for name in PRODUCT_COMPARED} == stored
+    assert stored["group_id"] is not None and stored["commune_id"] is not None
