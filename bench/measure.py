@@ -1,6 +1,6 @@
 """One import measurement in a fresh interpreter, so its peak memory is its own (a forked child would count its
-parent's pages): `python -m bench.measure import KIND PATH MODE [choose]` or `python -m bench.measure read PATH`. Prints one
-JSON line. The database and data directory come from the environment `bench/__main__.py` sets."""
+parent's pages): `python -m bench.measure import KIND PATH MODE [choose]` or `python -m bench.measure read PATH`.
+Prints one JSON line. The database and data directory come from the environment `bench/__main__.py` sets."""
 
 from __future__ import annotations
 

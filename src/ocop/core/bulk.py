@@ -18,7 +18,6 @@ from django.db import connection, models
 from django.utils import timezone
 
 
-
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector for a bulk job that builds hundreds of thousands of objects without cycles
