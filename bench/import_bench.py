@@ -138,8 +138,10 @@ def run(out: Path) -> None:
 
     history = _history_workbook(out)
     result = _measure("import", "history", str(history), "park", "choose")
-    print(f"history: {HISTORY_ROWS:,} rows of a recognition list; the dry run in {result['dry_seconds']:.2f} s, then "
-          f"the suggested commune chosen for {result['chosen']} place words, as on the dry-run page")
+    print(
+        f"history: {HISTORY_ROWS:,} rows of a recognition list; the dry run in {result['dry_seconds']:.2f} s, then "
+        f"the suggested commune chosen for {result['chosen']} place words, as on the dry-run page"
+    )
     print(f"history: {result['summary']} (saved: {result['committed']})")
     print(f"history: saved in {result['seconds']:.2f} s (goal ≤ 10 s), peak memory {result['peak_mb']:,.0f} MB")
 
