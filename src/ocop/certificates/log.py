@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.certificates.enums import LogEvent
+from ocop.certificates.enums import LogEvent, Status
 from ocop.certificates.models import Certificate, LogEntry, LogHead
 
 GENESIS = "0" * 64
@@ -136,4 +136,57 @@ def verify(rows: Iterator[dict[str, Any]] | None = None, head: tuple[int, str] |
                 _("The log does not end at its recorded head: entries were removed or replaced at the end."),
             )
         )
+    return problems
+
+
+# ---- the state: the certificates table replayed from the log -------------------------------------------------
+
+STATUS_AFTER = {
+    LogEvent.ISSUED: Status.VALID,
+    LogEvent.IMPORTED: Status.VALID,
+    LogEvent.SUSPENDED: Status.SUSPENDED,
+    LogEvent.LIFTED: Status.VALID,
+    LogEvent.REVOKED: Status.REVOKED,
+    LogEvent.SUPERSEDED: Status.SUPERSEDED,
+}
+COMPARED = ("code", "stars", "issued_on", "valid_until")
+
+
+@dataclass(frozen=True)
+class StateProblem:
+    number: str
+    message: str
+
+
+def replay() -> list[StateProblem]:
+    """Replay the log (each certificate's last entry carries its code, stars, dates and the status it left) and
+    compare the result with the certificates table: a row edited behind the application's back (stars raised, a
+    revoked certificate set valid again, a date moved) differs from what was logged when it changed."""
+    last: dict[int, tuple[str, dict[str, Any]]] = {}
+    rows = LogEntry.objects.order_by("seq").values_list("certificate_id", "event", "data")
+    for certificate_id, event, data in rows.iterator(chunk_size=5000):
+        last[certificate_id] = (event, data)
+    problems: list[StateProblem] = []
+    fields = ("pk", "number", "status", *COMPARED)
+    for pk, number, status, *values in (
+        Certificate.objects.order_by("pk").values_list(*fields).iterator(chunk_size=5000)
+    ):
+        logged = last.pop(pk, None)
+        if logged is None:
+            problems.append(StateProblem(number, _("Certificate %(number)s is not in the log.") % {"number": number}))
+            continue
+        event, data = logged
+        table = dict(zip(COMPARED, values, strict=True))
+        table["issued_on"], table["valid_until"] = table["issued_on"].isoformat(), table["valid_until"].isoformat()
+        expected_status = STATUS_AFTER.get(LogEvent(event), Status.VALID)
+        for name in COMPARED:
+            if data.get(name) != table[name]:
+                label = getattr(Certificate._meta.get_field(name), "verbose_name", name)
+                problems.append(StateProblem(number, _(
+                    "Certificate %(number)s: %(field)s is %(table)s in the table but %(log)s in the log."
+                ) % {"number": number, "field": label, "table": table[name], "log": data.get(name)}))  # fmt: skip
+        if status != expected_status:
+            problems.append(StateProblem(number, _(
+                "Certificate %(number)s: the table says %(table)s but the log's last entry leaves it %(log)s."
+            ) % {"number": number, "table": Status(status).label, "log": expected_status.label}))  # fmt: skip
     return problems

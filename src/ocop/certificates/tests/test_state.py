@@ -1,0 +1,80 @@
+"""The log covers the state, not only itself: a certificate edited in the table behind the application's back
+differs from its replayed log, and on PostgreSQL the log itself refuses to be edited."""
+
+import datetime as dt
+from contextlib import contextmanager
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from ocop.certificates import log, services
+from ocop.certificates.models import Certificate, LogEntry
+from ocop.certificates.tests.conftest import issue
+
+TRIGGER = "certificates_logentry_append_only"
+
+
+@contextmanager
+def as_the_database_owner():
+    """What someone with the database's owner rights can do on PostgreSQL: switch the log's guard off."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's pending key checks, before the ALTER
+            cursor.execute(f"ALTER TABLE certificates_logentry DISABLE TRIGGER {TRIGGER}")
+    try:
+        yield
+    finally:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(f"ALTER TABLE certificates_logentry ENABLE TRIGGER {TRIGGER}")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _problems():
+    return [(p.number, p.message) for p in log.replay()]
+
+
+def test_stars_raised_in_the_table_are_caught_by_the_replay(office, time_machine):
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    cert = issue(office, stars=4)
+    assert _problems() == []
+    Certificate.objects.filter(pk=cert.pk).update(stars=5)
+    assert _problems() == [
+        (cert.number, f"Giấy chứng nhận {cert.number}: số sao là 5 trong bảng nhưng là 4 trong nhật ký.")
+    ]
+    with pytest.raises(CommandError, match="1"):
+        call_command("verify_log")
+
+
+def test_a_revoked_certificate_set_back_to_valid_is_caught_by_the_replay(office, time_machine):
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    cert = issue(office, stars=3)
+    services.revoke(by=office.coordinator, certificate=cert, decision_number="12/QĐ-UBND",
+                    revoked_on=dt.date(2026, 1, 9), reason="Vi phạm nhãn")  # fmt: skip
+    assert _problems() == []
+    Certificate.objects.filter(pk=cert.pk).update(status="valid", status_reason="")
+    assert _problems() == [
+        (cert.number, f"Giấy chứng nhận {cert.number}: bảng ghi là còn hiệu lực nhưng mục cuối của nhật ký để lại là "
+                      "bị thu hồi.")
+    ]  # fmt: skip
+    with pytest.raises(CommandError):
+        call_command("verify_log")
+
+
+def test_the_log_refuses_update_and_delete_on_postgresql_and_the_verifier_catches_them_elsewhere(office, time_machine):
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    issue(office)
+    entry = LogEntry.objects.get()
+    if connection.vendor == "postgresql":
+        for attempt in (lambda: LogEntry.objects.filter(pk=entry.pk).update(data={}), entry.delete):
+            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+                attempt()
+        assert LogEntry.objects.get().hash == entry.hash
+        call_command("verify_log")
+    else:  # SQLite has no such guard: the edit goes in, and the verifier reports it
+        LogEntry.objects.filter(pk=entry.pk).update(data={**entry.data, "stars": 5})
+        assert [p.seq for p in log.verify()] == [1]
+        with pytest.raises(CommandError):
+            call_command("verify_log")
