@@ -49,7 +49,8 @@ def test_a_batch_killed_mid_way_resumes_from_the_first_missing_pdf(reference_dat
     wait_for(lambda: all(_gone(pid) for pid in layout), timeout=10, what="the layout processes to end")  # ...end too
     made = dict(Certificate.objects.exclude(pdf="").values_list("pk", "pdf"))
     batch.refresh_from_db()
-    assert (batch.state, 25 <= len(made) < 60, batch.done) == (BatchState.RUNNING, True, len(made))
+    # The progress bar is written after the PDFs it counts, so a kill may leave it behind them, never ahead.
+    assert (batch.state, 25 <= len(made) < 60, 25 <= batch.done <= len(made)) == (BatchState.RUNNING, True, True)
 
     second = start_worker(tmp_path, OCOP_PDF_PROCESSES="1")
     try:
