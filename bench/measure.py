@@ -26,9 +26,14 @@ def main() -> None:
         kind, path, mode, *how = args
         choices = Choices()
         if how == ["choose"]:
-            # As a person does on the dry-run page: a dry run, then each place's suggested (first) commune chosen.
+            # As a person does on the dry-run page: a dry run, then each place's suggested commune chosen (the first
+            # candidate where none is suggested).
             dry = run_import(kind, path, user=system_user(), commit=False, mode=mode)
-            choices.places = {c.words: c.candidates[0][0] for c in dry.places if c.candidates}
+            choices.places = {
+                c.words: next((pk for pk, _code, _name, suggested in c.candidates if suggested), c.candidates[0][0])
+                for c in dry.places
+                if c.candidates
+            }
             outcome = {"dry_seconds": time.perf_counter() - started, "chosen": len(choices.places)}
             started = time.perf_counter()
         else:

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from ocop.accounts.models import Role
 from ocop.certificates import services
@@ -49,3 +51,23 @@ def issue(
         by=office.coordinator, decision=decision, number=number or f"{decision.pk}/QĐ-UBND", signed_on=on
     )
     return cert
+
+
+TRIGGER = "certificates_logentry_append_only"
+
+
+@contextmanager
+def as_the_database_owner():
+    """What someone with the database's owner rights can do on PostgreSQL: switch the log's guard off."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's pending key checks, before the ALTER
+            cursor.execute(f"ALTER TABLE certificates_logentry DISABLE TRIGGER {TRIGGER}")
+    try:
+        yield
+    finally:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(f"ALTER TABLE certificates_logentry ENABLE TRIGGER {TRIGGER}")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -10,8 +10,7 @@ from django.core.management import CommandError, call_command
 from ocop.certificates import log, services
 from ocop.certificates.models import LogEntry, LogHead
 from ocop.certificates.signing import payload, published_keys, verify_payload
-from ocop.certificates.tests.conftest import issue
-from ocop.certificates.tests.test_state import as_the_database_owner
+from ocop.certificates.tests.conftest import as_the_database_owner, issue
 from ocop.testing import make_product
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from ocop.certificates import log
 from ocop.certificates.models import LogHead
@@ -26,8 +27,13 @@ class Command(BaseCommand):
             self.stderr.write(state.message)
         if problems or states:
             raise CommandError(
-                f"The transparency log is broken ({len(problems)} problem(s)) or the certificates differ from it "
-                f"({len(states)} difference(s))."
-            )
+                _("The transparency log has %(problems)s problem(s) and the certificates %(states)s difference(s) "
+                  "from it.") % {"problems": len(problems), "states": len(states)}
+            )  # fmt: skip
         head = LogHead.objects.filter(pk=1).first()
-        self.stdout.write(self.style.SUCCESS(f"The transparency log is intact: {head.seq if head else 0} entries."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("The transparency log is intact and matches the certificates: %(n)s entries.")
+                % {"n": head.seq if head else 0}
+            )
+        )
