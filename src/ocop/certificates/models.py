@@ -75,6 +75,8 @@ class DecisionItem(TimeStampedModel):
     )
     packs = models.ManyToManyField(ProductPack, blank=True, related_name="+", verbose_name=_("packs carrying the mark"))
     position = models.PositiveIntegerField(default=0)
+    # Why the stars differ from the council's result (e.g. the council's own re-vote); empty when they agree.
+    stars_reason = models.TextField(_("reason for stars other than the result's"), blank=True)
 
     class Meta:
         ordering = ["decision", "position", "id"]

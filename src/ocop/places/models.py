@@ -21,6 +21,10 @@ class Province(TimeStampedModel):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     search_text = models.CharField(max_length=200, editable=False, db_index=True)
+    # The central level (the Ministry of Agriculture and Environment, code "TW"): an issuing body of its own in the
+    # same installation, with its own round, council, decisions, certificate series and signing key. It is not a
+    # province: lists of provinces leave it out.
+    central = models.BooleanField(_("central level"), default=False, editable=False)
 
     class Meta:
         ordering = ["code"]
