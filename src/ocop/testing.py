@@ -127,3 +127,14 @@ def wait_for(check: Any, *, timeout: float = 60.0, what: str = "") -> Any:
             return found
         time.sleep(0.02)
     raise AssertionError(f"timed out waiting for {what or check}")
+
+
+def ministry_user(username: str = "ministry") -> User:
+    """The ministry's OCOP office: coordinator of the central level (its round, council and 5-star decisions)."""
+    from ocop.places.queries import central_level
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = create_user(username=username, password=PASSWORD, full_name="Trần Thanh Nam")
+        grant_role(user=user, role=Role.PROVINCE_COORDINATOR, province=central_level())
+    return user

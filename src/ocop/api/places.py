@@ -21,12 +21,12 @@ class CommuneOut(Schema):
 
 @router.get("/provinces", response=list[ProvinceOut], summary="Provinces in force since 1 July 2025")
 def list_provinces(request: HttpRequest) -> list[Province]:
-    return list(Province.objects.order_by("code"))
+    return list(Province.objects.filter(central=False).order_by("code"))
 
 
 @router.get("/provinces/{code}/communes", response=list[CommuneOut], summary="Communes, wards and special zones")
 def list_communes(request: HttpRequest, code: str) -> list[Commune]:
-    province = Province.objects.filter(code=code).first()
+    province = Province.objects.filter(code=code, central=False).first()
     if province is None:
         raise Http404
     return list(Commune.objects.filter(province=province).order_by("name"))

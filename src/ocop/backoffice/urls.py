@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ocop.backoffice.views import (
+    central,
     certificates,
     criteria,
     dashboard,
@@ -18,6 +19,7 @@ from ocop.backoffice.views import (
     reports,
     rounds,
     scoring,
+    spread,
     statistics,
     supervision,
     trainings,
@@ -61,6 +63,8 @@ urlpatterns = [
     path("rounds/<int:pk>/meeting/close/", rounds.meeting_close, name="meeting_close"),
     path("rounds/<int:pk>/publish/", rounds.results_publish, name="results_publish"),
     path("rounds/<int:pk>/referral/<int:dossier_pk>.zip", rounds.referral_package, name="referral_package"),
+    path("rounds/<int:pk>/receive/", central.round_receive, name="round_receive"),
+    path("referrals/", central.referrals, name="referrals"),
     path("rounds/<int:pk>/minutes.pdf", rounds.minutes, name="minutes"),
     path("dossiers/", dossiers.dossier_list, name="dossier_list"),
     path("products/<int:product_pk>/dossier/", dossiers.dossier_start, name="dossier_start"),
@@ -77,6 +81,9 @@ urlpatterns = [
     path("dossiers/<int:pk>/score/save/", scoring.score_save, name="score_save"),
     path("dossiers/<int:pk>/score/submit/", scoring.score_submit, name="score_submit"),
     path("dossiers/<int:pk>/conflict/", scoring.conflict_declare, name="conflict_declare"),
+    path("dossiers/<int:pk>/spread/", spread.spread_page, name="spread_page"),
+    path("dossiers/<int:pk>/spread/accept/", spread.spread_accept, name="spread_accept"),
+    path("dossiers/<int:pk>/spread/exclude/", spread.spread_exclude, name="spread_exclude"),
     path("dossiers/<int:pk>/path/", scoring.path_page, name="path_page"),
     path("dossiers/<int:pk>/upgrade/", scoring.upgrade_start, name="upgrade_start"),
     path("decisions/", certificates.decision_list, name="decision_list"),

@@ -46,7 +46,8 @@ def certificates_visible_to(user: Any) -> QuerySet[Certificate]:
     q = NOTHING
     provinces = scope.provinces_for(*PROVINCE_READERS)
     if provinces:
-        q |= Q(province_id__in=provinces)
+        # The province's own certificates and those its bodies issued (the ministry's, for the central level).
+        q |= Q(province_id__in=provinces) | Q(decision__province_id__in=provinces)
     if scope.communes:
         q |= Q(commune_id__in=scope.communes)
     if Role.PRODUCER in scope.roles:

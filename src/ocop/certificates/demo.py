@@ -14,6 +14,7 @@ from ocop.certificates import services
 from ocop.certificates.enums import IssuingLevel
 from ocop.certificates.models import Certificate, Decision
 from ocop.certificates.rules import add_months
+from ocop.evaluation.enums import RoundLevel
 from ocop.evaluation.models import Result, Round
 from ocop.places.models import Province
 from ocop.registry.models import Product
@@ -35,15 +36,12 @@ def _history_products(hanoi: Province, count: int) -> list[Product]:
 
 def _decision(
     coordinator: User, hanoi: Province, *, level: IssuingLevel, number: str, on: dt.date,
-    items: list[tuple[Product, int]], body: str = "", round_: Round | None = None,
-    results: dict[int, Result] | None = None, signer: str = "",
+    items: list[tuple[Product, int]], body: str = "", signer: str = "",
 ) -> list[Certificate]:  # fmt: skip
-    decision = services.draft_decision(
-        by=coordinator, province=hanoi, level=level, issuing_body=body, round_=round_, historical=round_ is None
-    )
+    """A decision of the past, entered from history (no council result in OCOP Hub)."""
+    decision = services.draft_decision(by=coordinator, province=hanoi, level=level, issuing_body=body, historical=True)
     for product, stars in items:
-        result = (results or {}).get(product.pk)
-        services.add_item(by=coordinator, decision=decision, product=product, stars=stars, result=result)
+        services.add_item(by=coordinator, decision=decision, product=product, stars=stars)
     return services.issue_decision(by=coordinator, decision=decision, number=number, signed_on=on, signer=signer)
 
 
@@ -63,18 +61,16 @@ def build_certificates_demo(*, today: dt.date) -> CertificatesDemo:
             by=coordinator, decision=decision, number="6215/QĐ-UBND", signed_on=min(today, dt.date(2025, 12, 15)),
             signer="Nguyễn Mạnh Quyền",
         )  # fmt: skip
-        # ...and the ministry recognises the referred product once the central council has scored it.
-        referred = Result.objects.filter(dossier__round=round_, referral=True, published=True).select_related(
-            "dossier__product"
+        report.decisions += 1
+    # ...and the ministry recognises the referred product at 5 stars once its central council has scored it.
+    central = Round.objects.filter(province__central=True, level=RoundLevel.CENTRAL).order_by("-year").first()
+    if central is not None and Result.objects.filter(dossier__round=central, published=True, stars=5).exists():
+        ministry = User.objects.get(username="ministry")
+        decision = services.draft_from_round(by=ministry, round_=central)
+        made += services.issue_decision(
+            by=ministry, decision=decision, number="1187/QĐ-BNNMT", signed_on=today, signer="Trần Thanh Nam"
         )
-        items = [(r.dossier.product, 5) for r in referred]
-        if items:
-            made += _decision(
-                coordinator, hanoi, level=IssuingLevel.MINISTRY, number="1187/QĐ-BNNMT",
-                on=min(today, dt.date(2026, 3, 10)), items=items,
-                results={r.dossier.product_id: r for r in referred}, signer="Trần Thanh Nam",
-            )  # fmt: skip
-        report.decisions += 1 + bool(items)
+        report.decisions += 1
     # History: a district decision of 40 months ago (expired), a city one of 35 months ago (expiring soon) and
     # one of 10 months ago (valid), of which one is later suspended and one revoked.
     old = _history_products(hanoi, 9)

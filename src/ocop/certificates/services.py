@@ -19,10 +19,12 @@ from ocop.certificates.models import Certificate, CertificateCounter, Decision, 
 from ocop.certificates.signals import status_changed
 from ocop.core import audit
 from ocop.core.models import AuditAction
+from ocop.evaluation.enums import RoundLevel
 from ocop.evaluation.models import Result, Round
 from ocop.places.models import LegacyDistrict, Province
 from ocop.registry.models import Product, ProductPack
 
+CENTRAL_SERIES = "TW"
 STARS_BY_LEVEL = {IssuingLevel.PROVINCE: (3, 4), IssuingLevel.DISTRICT: (3,), IssuingLevel.MINISTRY: (5,)}
 
 
@@ -64,6 +66,12 @@ def draft_decision(
     access.require(access.can_manage(by, province.pk))
     if level == IssuingLevel.DISTRICT and not historical:
         raise ValidationError({"level": [_("District decisions can only be entered from history (before July 2025).")]})
+    if province.central and level != IssuingLevel.MINISTRY:
+        raise ValidationError({"level": [_("The central level issues ministry decisions only.")]})
+    if level == IssuingLevel.MINISTRY and not province.central and not historical:
+        raise ValidationError({"level": [_(
+            "Only the ministry recognises 5 stars. A province enters a past ministry decision from history."
+        )]})  # fmt: skip
     decision = Decision.objects.create(
         province=province,
         level=level,
@@ -85,6 +93,46 @@ def _locked_draft(decision: Decision) -> Decision:
     return locked
 
 
+def _result_for(decision: Decision, product: Product, result: Result | None) -> Result | None:
+    """The council result a decision recognises: the one given, else the product's latest published result not yet
+    in a decision, from a round of the decision's body (the province's own rounds; the central round for the
+    ministry). A decision entered from history recognises what the source decision did: no result is needed."""
+    if decision.historical and result is None:
+        return None
+    rounds = Round.objects.filter(province_id=decision.province_id)
+    rounds = rounds.filter(level=RoundLevel.CENTRAL) if decision.level == IssuingLevel.MINISTRY else rounds.exclude(
+        level=RoundLevel.CENTRAL)  # fmt: skip
+    if result is None:
+        result = (
+            Result.objects.filter(dossier__product=product, dossier__round__in=rounds, published=True)
+            .exclude(pk__in=DecisionItem.objects.filter(result__isnull=False).values("result_id"))
+            .select_related("dossier")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if result is None:
+            raise ValidationError({"result": [_(
+                "%(product)s has no published council result to recognise. A decision certifies the stars a "
+                "council gave; a decision of the past is entered from history with its number and date."
+            ) % {"product": product.name}]})  # fmt: skip
+        return result
+    if result.dossier.product_id != product.pk:
+        raise ValidationError({"result": [_("That council result is for another product.")]})
+    if not result.published:
+        raise ValidationError({"result": [_("That council result is not published yet.")]})
+    if not decision.historical and not rounds.filter(pk=result.dossier.round_id).exists():
+        raise ValidationError({"result": [_("That council result is not from a round of this issuing body.")]})
+    return result
+
+
+def _check_stars(stars: int, result: Result | None, reason: str) -> None:
+    if result is not None and stars != result.stars and not reason:
+        raise ValidationError({"stars_reason": [_(
+            "The council's result for this product is %(result)s stars. A decision at %(stars)s stars needs the "
+            "reason recorded (for example the council's own re-vote)."
+        ) % {"result": result.stars, "stars": stars}]})  # fmt: skip
+
+
 @transaction.atomic
 def add_item(
     *,
@@ -94,8 +142,11 @@ def add_item(
     stars: int,
     result: Result | None = None,
     packs: Sequence[ProductPack] = (),
+    stars_reason: str = "",
 ) -> DecisionItem:
-    """Put a product with its stars in a draft decision; a council result can be recognised only once."""
+    """Put a product in a draft decision at the stars of its published council result (looked up when not given);
+    other stars need a reason, which is kept on the item, audited and shown on the certificate. A council result is
+    recognised at most once. Side effects: audit entry."""
     access.require(access.can_manage(by, decision.province_id))
     decision = _locked_draft(decision)
     if stars not in STARS_BY_LEVEL[IssuingLevel(decision.level)]:
@@ -104,9 +155,12 @@ def add_item(
                 "level": IssuingLevel(decision.level).label,
                 "stars": ", ".join(str(s) for s in STARS_BY_LEVEL[IssuingLevel(decision.level)])}]}
         )  # fmt: skip
+    result = _result_for(decision, product, result)
+    reason = stars_reason.strip()
+    if len(reason) > 2000:
+        raise ValidationError({"stars_reason": [_("The reason is too long (at most 2,000 characters).")]})
+    _check_stars(stars, result, reason)
     if result is not None:
-        if result.dossier.product_id != product.pk:
-            raise ValidationError({"result": [_("That council result is for another product.")]})
         taken = DecisionItem.objects.filter(result=result).select_related("decision").first()
         if taken is not None:
             raise ValidationError(
@@ -118,10 +172,17 @@ def add_item(
     if any(p.product_id != product.pk for p in packs):
         raise ValidationError({"packs": [_("A pack of another product was chosen.")]})
     item = DecisionItem.objects.create(
-        decision=decision, product=product, stars=stars, result=result, position=decision.items.count()
-    )
+        decision=decision, product=product, stars=stars, result=result, position=decision.items.count(),
+        stars_reason=reason if result is not None and stars != result.stars else "",
+        # A province's 4 stars for a product it referred to the central round: "4 sao, tiềm năng 5 sao".
+        potential_five=bool(result and result.referral and stars == 4),
+    )  # fmt: skip
     item.packs.set(packs or list(product.packs.all()))
-    audit.record(actor=by, action=AuditAction.CHANGE, obj=decision, changes={"items": [None, product.name]})
+    changes: dict[str, list[Any]] = {"items": [None, product.name]}
+    if item.stars_reason:
+        changes["stars"] = [result.stars if result else None, stars]
+        changes["stars_reason"] = [None, item.stars_reason]
+    audit.record(actor=by, action=AuditAction.CHANGE, obj=decision, changes=changes)
     return item
 
 
@@ -151,10 +212,12 @@ def remove_item(*, by: Any, item: DecisionItem) -> None:
 
 @transaction.atomic
 def draft_from_round(*, by: Any, round_: Round) -> Decision:
-    """The province's decision for a round: every published 3- and 4-star result not yet in a decision."""
-    decision = draft_decision(by=by, province=round_.province, round_=round_)
+    """The decision for a round: every published result not yet in a decision at the stars its body recognises
+    (3 and 4 for a province's round, 5 for the central round, issued by the ministry)."""
+    level = IssuingLevel.MINISTRY if round_.level == RoundLevel.CENTRAL else IssuingLevel.PROVINCE
+    decision = draft_decision(by=by, province=round_.province, level=level, round_=round_)
     results = (
-        Result.objects.filter(dossier__round=round_, published=True, stars__in=(3, 4))
+        Result.objects.filter(dossier__round=round_, published=True, stars__in=STARS_BY_LEVEL[level])
         .exclude(pk__in=DecisionItem.objects.filter(result__isnull=False).values("result_id"))
         .select_related("dossier__product")
         .order_by("-stars", "-mean", "dossier__product__name")
@@ -162,6 +225,12 @@ def draft_from_round(*, by: Any, round_: Round) -> Decision:
     for result in results:
         add_item(by=by, decision=decision, product=result.dossier.product, stars=result.stars, result=result)
     return decision
+
+
+def _bound(item: DecisionItem) -> bool:
+    """The item still recognises a published result at its stars, or says why not."""
+    result = item.result
+    return result is not None and result.published and (item.stars == result.stars or bool(item.stars_reason))
 
 
 def bump(province_id: int, year: int, count: int, series: str = "") -> int:
@@ -211,6 +280,10 @@ def issue_decision(
     items = list(decision.items.select_related("product__producer__commune", "product__commune", "result"))
     if not items:
         errors["items"] = [_("The decision lists no product.")]
+    unbound = [i.product.name for i in items if not decision.historical and not _bound(i)]
+    if unbound:
+        errors["items"] = [_("These products' stars are not those of a published council result, and no reason is "
+                             "recorded: %(products)s.") % {"products": ", ".join(unbound)}]  # fmt: skip
     if errors:
         raise ValidationError(errors)
     assert signed_on is not None
@@ -222,6 +295,9 @@ def issue_decision(
     first = bump(decision.province_id, signed_on.year, len(items))
     until = rules.valid_until(signed_on)
     sign = signing.signer(decision.province)
+    # The ministry's certificates are numbered in its own series (TW-<year>-<seq>) and belong to the product's
+    # province, whose figures count them.
+    central = decision.province.central
     certificates, superseded = [], []
     for offset, item in enumerate(items):
         product = item.product
@@ -230,12 +306,14 @@ def issue_decision(
             decision=decision,
             product=product,
             producer=product.producer,
-            province=decision.province,
+            province_id=product.province_id if central else decision.province_id,
+            series=CENTRAL_SERIES if central else "",
             commune_id=product.commune_id or product.producer.commune_id,
             year=signed_on.year,
             sequence=first + offset,
             number=f"{decision.province.code}-{signed_on.year}-{first + offset:05d}",
             stars=item.stars,
+            potential_five=item.potential_five,
             issued_on=signed_on,
             valid_until=until,
             code=rules.new_code(),
@@ -288,6 +366,11 @@ def _set_status(
         None, reason]})  # fmt: skip
 
 
+def _issuer(cert: Certificate) -> int:
+    """The issuing body's id (the province, or the central level for the ministry's certificates)."""
+    return int(Decision.objects.filter(pk=cert.decision_id).values_list("province_id", flat=True).get())
+
+
 def _locked(cert: Certificate) -> Certificate:
     return Certificate.objects.select_for_update().select_related("product", "producer").get(pk=cert.pk)
 
@@ -299,7 +382,7 @@ def _reader_status(cert: Certificate) -> Status:
 @transaction.atomic
 def suspend(*, by: Any, certificate: Certificate, reason: str) -> Certificate:
     """Suspend a valid certificate (with its reason) until the suspension is lifted."""
-    access.require(access.can_suspend(by, certificate.province_id))
+    access.require(access.can_suspend(by, certificate.province_id) or access.can_manage(by, _issuer(certificate)))
     cert = _locked(certificate)
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for the suspension.")]})
@@ -316,7 +399,7 @@ def suspend(*, by: Any, certificate: Certificate, reason: str) -> Certificate:
 @transaction.atomic
 def lift(*, by: Any, certificate: Certificate, note: str = "") -> Certificate:
     """Lift a suspension: the certificate is valid again (until its own end date)."""
-    access.require(access.can_manage(by, certificate.province_id))
+    access.require(access.can_manage(by, certificate.province_id) or access.can_manage(by, _issuer(certificate)))
     cert = _locked(certificate)
     if cert.status != Status.SUSPENDED:
         raise ValidationError(_("Certificate %(number)s is not suspended: there is no suspension to lift.") % {
@@ -330,8 +413,9 @@ def lift(*, by: Any, certificate: Certificate, note: str = "") -> Certificate:
 def revoke(
     *, by: Any, certificate: Certificate, decision_number: str, revoked_on: dt.date | None, reason: str
 ) -> Certificate:
-    """Revoke a certificate by a decision (number, date, reason). A revoked certificate never comes back."""
-    access.require(access.can_manage(by, certificate.province_id))
+    """Revoke a certificate by a decision (number, date, reason). A revoked certificate never comes back. Only its
+    issuing body revokes it: the ministry its 5-star certificates, the province its own."""
+    access.require(access.can_manage(by, _issuer(certificate)))
     cert = _locked(certificate)
     errors: dict[str, list[str]] = {}
     if not decision_number.strip():

@@ -15,7 +15,7 @@ from django.http import Http404
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import scope_of
-from ocop.evaluation.enums import DossierState
+from ocop.evaluation.enums import DossierState, RoundLevel
 from ocop.evaluation.models import Council, CouncilMember, Dossier, Round
 from ocop.places.models import Commune
 from ocop.registry.models import ProducerMember
@@ -32,7 +32,9 @@ def _dossier_q(user: Any) -> Q:
     q = NOTHING
     provinces = scope.provinces_for(*PROVINCE_READERS)
     if provinces:
+        # The province's rounds, and its own products' dossiers in the central round (their progress to 5 stars).
         q |= Q(round__province_id__in=provinces)
+        q |= Q(round__level=RoundLevel.CENTRAL, product__province_id__in=provinces)
     if scope.communes:
         q |= Q(product__commune_id__in=scope.communes)
     if Role.PRODUCER in scope.roles:
@@ -90,6 +92,12 @@ def can_manage_round(user: Any, round_: Round) -> bool:
     return _is_coordinator_for(user, round_.province_id)
 
 
+def can_follow_referrals(user: Any) -> bool:
+    """The province's office follows its referrals to the central round (the ministry's staff follow them all)."""
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.provinces_for(*PROVINCE_READERS))
+
+
 def can_create_round(user: Any, province_id: int) -> bool:
     return _is_coordinator_for(user, province_id)
 
@@ -116,6 +124,17 @@ def can_act_for_commune(user: Any, dossier: Dossier) -> bool:
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
+
+
+def can_close_spread_review(user: Any, council: Council, presiding: CouncilMember | None) -> bool:
+    """Close a dossier's spread review (accept the totals, exclude a sheet): the member presiding over the
+    dossier (the chair, or a vice-chair when the chair is absent or excluded), or the province's coordinator,
+    who keeps the council's record as for attendance, conflicts and publication."""
+    if user is None or not user.is_authenticated:
+        return False
+    if presiding is not None and presiding.user_id == user.pk:
+        return True
+    return can_manage_round(user, council.round)
 
 
 def seat_of(user: Any, council: Council) -> CouncilMember | None:

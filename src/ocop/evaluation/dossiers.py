@@ -102,6 +102,10 @@ def create_round(
     """Open an evaluation round. Side effects: audit entry."""
     access.require(access.can_create_round(by, province.pk))
     _check_dates(submission_deadline, proposal_deadline, council_date)
+    # The central level holds the central round only; a province never does.
+    level = RoundLevel.CENTRAL if province.central else level
+    if level == RoundLevel.CENTRAL and not province.central:
+        raise ValidationError({"level": [_("Only the ministry holds the central round.")]})
     if Round.objects.filter(province=province, year=year, number=number, level=level).exists():
         raise ValidationError({"number": [_("This round already exists.")]})
     round_ = Round.objects.create(
@@ -196,6 +200,8 @@ def start_dossier(
     """Start a dossier, pre-filled: re-recognition and upgrade dossiers copy the product's last dossier (its
     self-assessment and evidence); every dossier picks up the vault's valid documents of the kinds the
     checklist asks for. Side effects: evidence rows, timeline entry, audit entry."""
+    if round_.level == RoundLevel.CENTRAL:
+        raise ValidationError(_("The central round takes only the provinces' referrals."))
     if round_.closed:
         raise ValidationError(_("This round is closed."))
     if product.commune_id is None or product.product_set_id is None:

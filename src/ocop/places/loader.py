@@ -31,6 +31,7 @@ from ocop.places.models import (
     LegacyProvince,
     Province,
 )
+from ocop.places.queries import central_level
 from ocop.places.resolver import HISTORIC_PROVINCES, name_key, read_unit
 
 KIND_BY_TYPE = {"Xã": CommuneKind.COMMUNE, "Phường": CommuneKind.WARD, "Đặc khu": CommuneKind.SPECIAL_ZONE}
@@ -198,6 +199,7 @@ def load_places() -> LoadReport:
     ]
     CommuneSuccession.objects.bulk_create(new_successions, batch_size=2000)
     report.add("successions", len(new_successions))
+    central_level()
     return report
 
 

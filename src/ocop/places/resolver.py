@@ -156,7 +156,7 @@ class PlaceTables:
         self.province_by_key: dict[str, int] = {}
         self.province_words: dict[int, str] = {}
         self.province_names: dict[int, str] = {}
-        for pid, name, short in Province.objects.values_list("id", "name", "short_name"):
+        for pid, name, short in Province.objects.filter(central=False).values_list("id", "name", "short_name"):
             self.province_by_key[name_key(name)] = self.province_by_key[fold(short)] = pid
             self.province_words[pid], self.province_names[pid] = fold(name), name
         self.commune_ids: dict[tuple[int, str], list[int]] = defaultdict(list)

@@ -48,7 +48,7 @@ def build_shapes() -> dict[str, Any]:
     for cell in cells.geoms:
         for index in tree.query(cell, predicate="contains"):
             owner.setdefault(rows[int(index)][0], []).append(cell)
-    provinces = {p.code: p for p in Province.objects.all()}
+    provinces = {p.code: p for p in Province.objects.filter(central=False)}
     codes = sorted(owner)
     shapes = [shapely.union_all(owner[code]).intersection(land) for code in codes]
     shapes = list(shapely.coverage_simplify(shapes, TOLERANCE))

@@ -71,7 +71,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "status": status,
             "more": capped.capped >= COUNT_CAP,
             "groups": ProductGroup.objects.order_by("position"),
-            "provinces": Province.objects.order_by("name"),
+            "provinces": Province.objects.filter(central=False).order_by("name"),
             "communes": Commune.objects.filter(province__code=province).order_by("name") if province else [],
         },
     )

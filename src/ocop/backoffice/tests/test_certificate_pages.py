@@ -10,6 +10,7 @@ from django.urls import reverse
 from ocop.certificates import jobs, services
 from ocop.certificates.models import Certificate, CertificateBatch, ConsumerReport, Decision, DecisionItem
 from ocop.conftest import ROLES, client_for
+from ocop.evaluation.testing import council_result
 from ocop.testing import make_product, province
 
 L = "login"
@@ -21,6 +22,7 @@ def _draft(world):
 
 def _issued(world, product=None):
     decision = _draft(world)
+    council_result(product or world.product, 4)
     services.add_item(by=world.users["coordinator"], decision=decision, product=product or world.product, stars=4)
     (cert,) = services.issue_decision(
         by=world.users["coordinator"], decision=decision, number=f"{decision.pk}/QĐ", signed_on=dt.date(2026, 1, 5)
@@ -33,6 +35,7 @@ def _report(cert):
 
 
 def _item(world, draft):
+    council_result(world.product, 4)
     return services.add_item(by=world.users["coordinator"], decision=draft, product=world.product, stars=4)
 
 
@@ -62,7 +65,7 @@ CASES = [
         "decision_item_add",
         lambda w, d, c: {"pk": d.pk},
         "post",
-        lambda w, d, c: {"product": w.product.pk, "stars": "3"},
+        lambda w, d, c: {"product": council_result(w.product, 3).dossier.product_id, "stars": "3"},
         [L, 302, 403, 404, 404, 404, 404, 302, 404],
         lambda w, d, c: DecisionItem.objects.filter(decision=d).exists(),
     ),
@@ -189,6 +192,7 @@ def test_query_counts_stay_flat(world, time_machine, name, expected):
         product = make_product(producer=world.producer)
         _report(_issued(world, product))
         if name == "decision_detail":
+            council_result(product, 3)
             services.add_item(by=world.users["coordinator"], decision=_draft(world), product=product, stars=3)
     assert (first, _count(client, url)) == (expected, expected)
 

@@ -34,6 +34,7 @@ from ocop.core.audit import history
 from ocop.evaluation.access import rounds_visible_to
 from ocop.places.models import Province
 from ocop.registry.access import products_visible_to
+from ocop.registry.models import Product
 from ocop.registry.queries import product_listing
 from ocop.supervision import access as supervision_access
 
@@ -46,7 +47,9 @@ def _managed_provinces(request: Request) -> list[Province]:
 def decision_list(request: Request) -> HttpResponse:
     decisions = access.decisions_visible_to(request.user).select_related("province", "round")
     provinces = _managed_provinces(request)
-    rounds = rounds_visible_to(request.user).filter(province__in=provinces) if provinces else []
+    rounds = (
+        rounds_visible_to(request.user).filter(province__in=provinces).select_related("province") if provinces else []
+    )
     return render(
         request,
         "backoffice/certificates/decisions.html",
@@ -99,8 +102,7 @@ def decision_detail(request: Request, pk: int) -> HttpResponse:
     )
     matches: Any = []
     if can_manage and (q := request.GET.get("q", "").strip()):
-        products = products_visible_to(request.user).filter(province_id=decision.province_id)
-        matches = list(product_listing(products, q)[:10])
+        matches = list(product_listing(_candidates(request, decision), q)[:10])
     return render(
         request,
         "backoffice/certificates/decision.html",
@@ -108,6 +110,13 @@ def decision_detail(request: Request, pk: int) -> HttpResponse:
          "stars": services.STARS_BY_LEVEL[IssuingLevel(decision.level)],
          "can_make_pdfs": access.can_manage(request.user, decision.province_id)},
     )  # fmt: skip
+
+
+def _candidates(request: Request, decision: Any) -> Any:
+    """Products a decision may list: the province's own; for the ministry, the products of its central rounds."""
+    if decision.province.central:
+        return Product.objects.filter(dossiers__round__province_id=decision.province_id).distinct()
+    return products_visible_to(request.user).filter(province_id=decision.province_id)
 
 
 def _managed_decision(request: Request, pk: int) -> Any:
@@ -121,13 +130,15 @@ def _managed_decision(request: Request, pk: int) -> Any:
 @require_POST
 def decision_item_add(request: Request, pk: int) -> HttpResponse:
     decision = _managed_decision(request, pk)
-    products = products_visible_to(request.user).filter(province_id=decision.province_id)
-    product = products.filter(pk=id_of(request.POST.get("product"))).first()
+    product = _candidates(request, decision).filter(pk=id_of(request.POST.get("product"))).first()
     stars = int_or_none(request.POST.get("stars"))
     try:
         if product is None or stars is None:
             raise ValidationError(_("Choose a product and its stars."))
-        services.add_item(by=request.user, decision=decision, product=product, stars=stars)
+        services.add_item(
+            by=request.user, decision=decision, product=product, stars=stars,
+            stars_reason=request.POST.get("stars_reason", ""),
+        )  # fmt: skip
     except ValidationError as exc:
         report_errors(request, exc)
     return redirect("backoffice:decision_detail", pk=pk)
@@ -212,7 +223,9 @@ def certificate_detail(request: Request, pk: int) -> HttpResponse:
     cert = access.get_certificate_for_user(request.user, pk)
     cert = (
         queries.with_status(type(cert).objects.filter(pk=cert.pk))
-        .select_related("product", "producer", "commune", "decision", "province", "superseded_by")
+        .select_related(
+            "product", "producer", "commune", "decision", "province", "superseded_by", "item__result__council"
+        )
         .prefetch_related("packs")
         .get()
     )
@@ -228,7 +241,8 @@ def certificate_detail(request: Request, pk: int) -> HttpResponse:
             "c": cert,
             "qr": qr,
             "payload": text,
-            "can_manage": access.can_manage(request.user, cert.province_id),
+            "can_manage": access.can_manage(request.user, cert.province_id)
+            or access.can_manage(request.user, cert.decision.province_id),
             "log": cert.log.order_by("seq"),
             "history": history(cert),
         },

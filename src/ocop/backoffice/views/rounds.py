@@ -19,6 +19,7 @@ from ocop.accounts.permissions import scope_of
 from ocop.backoffice.views.common import Request, id_of, int_or_none, posted_date
 from ocop.evaluation import access, package, scoring
 from ocop.evaluation import dossiers as flow
+from ocop.evaluation.central import pending_referrals
 from ocop.evaluation.enums import MemberRole, RoundLevel
 from ocop.evaluation.models import Council, CriteriaVersion, Result, Round
 from ocop.evaluation.results import minutes_pdf, recognition_list, referral_list
@@ -140,6 +141,7 @@ def round_detail(request: Request, pk: int, status: int = 200) -> HttpResponse:
             "rows": range(COUNCIL_ROWS),
             "recognition": recognition_list(round_) if can_manage else [],
             "referral": referral_list(round_) if can_manage else [],
+            "pending": pending_referrals().count() if can_manage and round_.level == RoundLevel.CENTRAL else 0,
         },
         status=status,
     )

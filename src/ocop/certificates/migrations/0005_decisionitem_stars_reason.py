@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certificates', '0004_log_append_only'),
+        ("certificates", "0004_log_append_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='decisionitem',
-            name='stars_reason',
+            model_name="decisionitem",
+            name="stars_reason",
             field=models.TextField(blank=True, verbose_name="reason for stars other than the result's"),
         ),
     ]

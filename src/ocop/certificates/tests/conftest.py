@@ -11,6 +11,7 @@ from django.db import connection
 from ocop.accounts.models import Role
 from ocop.certificates import services
 from ocop.certificates.enums import IssuingLevel
+from ocop.evaluation.testing import council_result
 from ocop.registry.models import ProductPack
 from ocop.testing import make_producer, make_product, make_user, province
 
@@ -44,8 +45,9 @@ def office(db) -> Office:
 def issue(
     office: Office, *, product: Any = None, stars: int = 4, on: dt.date = dt.date(2025, 11, 20), number: str = ""
 ):
-    """A province decision with one product, issued: its certificate."""
+    """A province decision with one product at its council's stars, issued: its certificate."""
     decision = services.draft_decision(by=office.coordinator, province=province(), level=IssuingLevel.PROVINCE)
+    council_result(product or office.product, stars)
     services.add_item(by=office.coordinator, decision=decision, product=product or office.product, stars=stars)
     (cert,) = services.issue_decision(
         by=office.coordinator, decision=decision, number=number or f"{decision.pk}/QĐ-UBND", signed_on=on

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ocop.certificates import jobs, services
 from ocop.certificates.models import BatchState, Certificate, CertificateBatch
+from ocop.evaluation.testing import council_result
 from ocop.testing import make_product, province, start_worker, wait_for
 
 
@@ -32,6 +33,7 @@ def test_a_batch_killed_mid_way_resumes_from_the_first_missing_pdf(reference_dat
     decision = services.draft_decision(by=office.coordinator, province=province())
     for i in range(60):
         product = office.product if i == 0 else make_product(producer=office.producer, name=f"Lọ hoa {i}")
+        council_result(product, 3)
         services.add_item(by=office.coordinator, decision=decision, product=product, stars=3)
     services.issue_decision(by=office.coordinator, decision=decision, number="77/QĐ-UBND",
                             signed_on=timezone.localdate() - dt.timedelta(days=3))  # fmt: skip

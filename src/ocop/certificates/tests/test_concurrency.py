@@ -7,6 +7,7 @@ from django.db import connection
 
 from ocop.certificates import log, services
 from ocop.certificates.models import Certificate, LogEntry
+from ocop.evaluation.testing import council_result
 from ocop.testing import make_product, province
 
 
@@ -17,6 +18,7 @@ def test_simultaneous_issues_number_without_gaps_or_twins(reference_data, office
         decision = services.draft_decision(by=office.coordinator, province=province())
         for _ in range(5):
             product = make_product(producer=office.producer)
+            council_result(product, 3 + d % 2)
             services.add_item(by=office.coordinator, decision=decision, product=product, stars=3 + d % 2)
         decisions.append(decision)
     start = threading.Barrier(len(decisions))

@@ -6,6 +6,7 @@ from ocop.accounts.models import User
 from ocop.certificates import log, queries
 from ocop.certificates.demo import build_certificates_demo
 from ocop.certificates.models import Certificate, Decision
+from ocop.evaluation.central_demo import build_central_demo
 from ocop.evaluation.demo import build_evaluation_demo
 from ocop.registry.demo import build_demo
 
@@ -14,6 +15,7 @@ def test_the_demo_issues_decisions_with_certificates_in_every_status(db):
     build_demo(producers=30)
     today = timezone.localdate()
     build_evaluation_demo(today=today)
+    assert build_central_demo(today=today) == 1  # the ministry receives Hà Nội's 5-star referral and scores it
     report = build_certificates_demo(today=today)
     assert (report.decisions, report.certificates) == (5, 12)
     assert Counter(Decision.objects.values_list("level", "legal_basis")) == {
@@ -26,7 +28,13 @@ def test_the_demo_issues_decisions_with_certificates_in_every_status(db):
     assert statuses == {"valid": 4, "expiring": 3, "expired": 3, "suspended": 1, "revoked": 1}
     assert sorted(Certificate.objects.values_list("stars", flat=True)) == [3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 5]
     assert log.verify() == []
+    five = Certificate.objects.select_related("decision__province", "province").get(stars=5)
+    assert (five.number, five.series, five.province.code, five.decision.province.code, five.key_id[:2]) == (
+        f"TW-{today.year}-00001", "TW", "01", "TW", "TW")  # fmt: skip
+    assert (five.decision.issuing_body, five.item.result.dossier.round.level) == (
+        "Bộ Nông nghiệp và Môi trường", "central")  # fmt: skip
     assert build_certificates_demo(today=today).certificates == 0  # a second run adds nothing
+    assert build_central_demo(today=today) == 0
 
 
 def test_the_demo_enters_a_page_of_recognition_history_and_leaves_work_for_the_commune(db):

@@ -12,6 +12,7 @@ from ocop.certificates.tests.conftest import issue
 from ocop.core.models import AuditEntry
 from ocop.evaluation import scoring
 from ocop.evaluation.demo import FOUR_STARS
+from ocop.evaluation.testing import council_result
 from ocop.evaluation.tests.conftest import council_of, ready_dossier, scene  # noqa: F401
 from ocop.testing import make_product, province
 
@@ -21,6 +22,8 @@ def test_a_decision_creates_numbered_signed_certificates(office, time_machine):
     other = make_product(producer=office.producer, name="Chén gốm")
     decision = services.draft_decision(by=office.coordinator, province=province())
     assert (decision.issuing_body, decision.legal_basis) == ("Ủy ban nhân dân Thành phố Hà Nội", "148+1489")
+    council_result(office.product, 4)
+    council_result(other, 3)
     services.add_item(by=office.coordinator, decision=decision, product=office.product, stars=4, packs=office.packs[:1])
     services.add_item(by=office.coordinator, decision=decision, product=other, stars=3)
     certs = services.issue_decision(
@@ -147,6 +150,7 @@ def test_expiry_needs_nobody(office, time_machine):
 def test_the_office_chooses_the_packs_that_carry_the_mark(office, time_machine):
     time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
     decision = services.draft_decision(by=office.coordinator, province=province())
+    council_result(office.product, 4)
     item = services.add_item(by=office.coordinator, decision=decision, product=office.product, stars=4)
     assert sorted(p.name for p in item.packs.all()) == ["Bộ 2 bình", "Hộp 1 bình"]  # all of them by default
     other = make_product(producer=office.producer)

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from ocop.certificates import jobs, services
 from ocop.certificates.models import Certificate, CertificateBatch
 from ocop.conftest import client_for
+from ocop.evaluation.testing import council_result
 from ocop.testing import make_product, province
 
 
@@ -21,6 +22,7 @@ def _decision(office, n=1):
     decision = services.draft_decision(by=office.coordinator, province=province())
     products = [office.product] + [make_product(producer=office.producer, name=f"Lọ hoa {i}") for i in range(n - 1)]
     for i, product in enumerate(products):
+        council_result(product, 3 + i % 2)
         services.add_item(by=office.coordinator, decision=decision, product=product, stars=3 + i % 2)
     services.issue_decision(
         by=office.coordinator, decision=decision, number="125/QĐ-UBND", signed_on=dt.date(2026, 1, 10),

@@ -9,11 +9,13 @@ import pytest
 from ocop.accounts.models import Role
 from ocop.certificates import services as certificates
 from ocop.certificates.enums import IssuingLevel
+from ocop.evaluation.testing import council_result
 from ocop.outlets import services, stock
 from ocop.outlets.checklists import load_checklists
 from ocop.outlets.enums import LocationType, OutletKind
+from ocop.places.queries import central_level
 from ocop.registry.models import ProductPack
-from ocop.testing import commune, make_producer, make_product, make_user, province
+from ocop.testing import commune, make_producer, make_product, make_user, ministry_user, province
 
 
 @dataclass
@@ -30,8 +32,12 @@ class Shop:
 
 
 def certify(coordinator: Any, product: Any, *, on: dt.date = dt.date(2025, 11, 20), stars: int = 4) -> Any:
-    level = IssuingLevel.MINISTRY if stars == 5 else IssuingLevel.PROVINCE  # the ministry recognises 5 stars
-    decision = certificates.draft_decision(by=coordinator, province=province(), level=level)
+    if stars == 5:  # the ministry recognises 5 stars, after its central council
+        coordinator = ministry_user()
+        decision = certificates.draft_decision(by=coordinator, province=central_level(), level=IssuingLevel.MINISTRY)
+    else:
+        decision = certificates.draft_decision(by=coordinator, province=province(), level=IssuingLevel.PROVINCE)
+    council_result(product, stars, central=stars == 5)
     certificates.add_item(by=coordinator, decision=decision, product=product, stars=stars)
     (cert,) = certificates.issue_decision(
         by=coordinator, decision=decision, number=f"{decision.pk}/QĐ-UBND", signed_on=on

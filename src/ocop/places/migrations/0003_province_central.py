@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('places', '0002_legacy_commune_resolution'),
+        ("places", "0002_legacy_commune_resolution"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='province',
-            name='central',
-            field=models.BooleanField(default=False, editable=False, verbose_name='central level'),
+            model_name="province",
+            name="central",
+            field=models.BooleanField(default=False, editable=False, verbose_name="central level"),
         ),
     ]

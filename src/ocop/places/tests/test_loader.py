@@ -13,7 +13,11 @@ from ocop.places.models import (
 
 
 def test_structure_since_july_2025(db):
-    assert Province.objects.count() == 34
+    assert Province.objects.filter(central=False).count() == 34
+    # ...and the central level, the ministry's issuing body, which is not a province.
+    assert list(Province.objects.filter(central=True).values_list("code", "name")) == [
+        ("TW", "Bộ Nông nghiệp và Môi trường")
+    ]
     assert Commune.objects.count() == 3321
     assert Commune.objects.filter(province__code="01").count() == 126
     kinds = dict(Commune.objects.values_list("kind").annotate(n=Count("id")))

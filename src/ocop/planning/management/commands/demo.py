@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from ocop.certificates.demo import build_certificates_demo, build_history_demo
+from ocop.evaluation.central_demo import MINISTRY_USERS, build_central_demo
 from ocop.evaluation.demo import COUNCIL, build_evaluation_demo
 from ocop.outlets.demo import build_outlets_demo
 from ocop.planning.demo import build_planning_demo
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         )
         dossiers = build_evaluation_demo(today=timezone.localdate())
         self.stdout.write(f"Evaluation: {dossiers} dossiers added to Hà Nội's 2025 round 1.")
+        referrals = build_central_demo(today=timezone.localdate())
+        self.stdout.write(f"Central round: {referrals} referral(s) received and scored by the ministry's council.")
         certificates = build_certificates_demo(today=timezone.localdate())
         self.stdout.write(
             f"Certificates: {certificates.certificates} certificates in {certificates.decisions} decisions."
@@ -44,3 +47,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<12} {role.label}  ({full_name})")
         others = ", ".join(u for u, _role, _agency in COUNCIL if u.startswith("council") and u != "council")
         self.stdout.write(f"  council members {others} score with the chair (council)")
+        self.stdout.write(
+            "  ministry     the ministry's OCOP office (central round, 5-star decisions); its council: "
+            + ", ".join(u for u, *_r in MINISTRY_USERS[1:])
+        )
