@@ -11,7 +11,7 @@ from ocop.evaluation.models import ChecklistItem, CouncilRules, CriteriaSet, Cri
 
 @admin.register(CouncilRules)
 class CouncilRulesAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("province", "quorum", "quorum_needs_chair", "max_spread", "rounding")
+    list_display = ("province", "quorum", "quorum_needs_chair", "max_spread", "spread_rounds", "rounding")
 
 
 @admin.register(CriteriaVersion)

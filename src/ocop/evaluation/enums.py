@@ -56,6 +56,11 @@ class SheetState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
 
 
+class ClosureKind(models.TextChoices):
+    ACCEPT = "accept", _("Totals accepted as they stand")
+    EXCLUDE = "exclude", _("One member's sheet excluded")
+
+
 class ChecklistSection(models.TextChoices):
     MANDATORY = "mandatory", _("Mandatory")
     SUPPLEMENTARY = "supplementary", _("Supplementary evidence")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ocop.core.pdf import render_pdf
 from ocop.evaluation.catalogue import sheet_spec
-from ocop.evaluation.models import Council, Dossier, Result, Round, ScoreEntry
+from ocop.evaluation.models import Council, Dossier, Result, Round, ScoreEntry, SpreadClosure
 from ocop.evaluation.rules import STARS
 from ocop.evaluation.scoring import excluded_members, latest_sheets
 
@@ -53,6 +53,9 @@ def path_to_next_star(dossier: Dossier) -> Path:
     failed = {code for code, _stars in result.caps}
     comments: dict[str, list[str]] = {}
     final = {s.pk for s in latest_sheets(dossier, list(result.council.members.all())).values()}
+    closure = SpreadClosure.objects.filter(dossier=dossier).first()
+    if closure is not None and closure.sheet_id is not None:
+        final.discard(closure.sheet_id)  # an excluded sheet's comments are not the council's
     for entry in ScoreEntry.objects.filter(sheet_id__in=final).exclude(comment="").select_related("line"):
         comments.setdefault(entry.line.code, []).append(entry.comment)
     spec = sheet_spec(dossier.criteria_set)
@@ -108,9 +111,15 @@ def minutes_context(council: Council) -> dict[str, Any]:
                 "excluded": [m for m in members if m.pk in excluded],
             }
         )
+    closures = list(
+        SpreadClosure.objects.filter(council=council, dossier__result__isnull=False)
+        .select_related("dossier__product", "sheet__member__user", "by")
+        .order_by("dossier__product__name", "id")
+    )
     return {
         "council": council,
         "round": council.round,
+        "closures": closures,
         "present": [m for m in members if m.present],
         "absent": [m for m in members if not m.present],
         "chair": next((m for m in members if m.role == "chair"), None),

@@ -284,6 +284,34 @@ def members_to_review(totals: Mapping[Any, int], max_spread: Decimal) -> set[Any
     return {a for a, ta in totals.items() for tb in totals.values() if abs(ta - tb) > max_spread}
 
 
+@dataclass(frozen=True)
+class SpreadCheck:
+    """What stands between the members' final sheets and a result."""
+
+    review: frozenset[Any]  # members too far from another member (among sheets that do not disqualify)
+    disqualifying: frozenset[Any]  # members whose sheet alone disqualifies the product (not every sheet does)
+    spread: Decimal  # the largest gap between any two totals
+
+    @property
+    def clear(self) -> bool:
+        return not self.review and not self.disqualifying
+
+
+def check_spread(scores: Mapping[Any, SheetScore], max_spread: Decimal) -> SpreadCheck:
+    """The spread rule over the members' sheets. A sheet that disqualifies the product is set apart rather than
+    compared (its zero would send every other member back); when every sheet disqualifies, the council agrees."""
+    disqualifying = {m for m, s in scores.items() if s.disqualified_by}
+    if len(disqualifying) == len(scores):
+        disqualifying = set()
+    others = {m: s.total for m, s in scores.items() if m not in disqualifying}
+    totals = [s.total for s in scores.values()]
+    return SpreadCheck(
+        review=frozenset(members_to_review(others, max_spread)),
+        disqualifying=frozenset(disqualifying),
+        spread=Decimal(max(totals) - min(totals)) if totals else Decimal(0),
+    )
+
+
 def lines_that_differ(scores: Mapping[Any, SheetScore], limit: int = 5) -> list[tuple[str, int]]:
     """The lines on which members' points differ most (line code, highest minus lowest), widest first."""
     if not scores:

@@ -1,8 +1,9 @@
 """Councils and online scoring: set-up, conflicts, the meeting, members' sheets and the council's result.
 
 Sheets are append-only: a submitted revision is never changed; a spread review opens a new revision
-for each member concerned. Submissions lock the dossier row, so simultaneous submissions are applied
-one after another and exactly one of them produces the result.
+for each member concerned, up to the council's number of spread reviews; then (and at once when one sheet
+alone disqualifies the product) the chair decides, see `spread`. Submissions lock the dossier row, so
+simultaneous submissions are applied one after another and exactly one of them produces the result.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.core import audit
 from ocop.core.models import AuditAction
-from ocop.evaluation import access
+from ocop.evaluation import access, notices
 from ocop.evaluation.catalogue import sheet_spec
 from ocop.evaluation.dossiers import _move
 from ocop.evaluation.enums import DossierState, MemberRole, SheetState
@@ -38,9 +40,9 @@ from ocop.evaluation.models import (
 from ocop.evaluation.rules import (
     SheetScore,
     SheetSpec,
+    check_spread,
     council_outcome,
     lines_that_differ,
-    members_to_review,
     quorum_met,
     score_sheet,
 )
@@ -300,6 +302,22 @@ def latest_sheets(dossier: Dossier, members: list[CouncilMember]) -> dict[int, S
     return latest
 
 
+def spread_rounds_used(dossier: Dossier) -> int:
+    """How many spread reviews the council has held on the dossier (each opened new revisions)."""
+    return ScoreSheet.objects.filter(dossier=dossier).aggregate(n=Max("review_round"))["n"] or 0
+
+
+def presiding_member(
+    council: Council, dossier: Dossier, excluded: dict[int, str] | None = None
+) -> CouncilMember | None:
+    """Who presides over the dossier: the chair, or, when the chair is absent or excluded from it, the first
+    vice-chair present and not excluded."""
+    excluded = excluded_members(council, dossier) if excluded is None else excluded
+    rank = {MemberRole.CHAIR: 0, MemberRole.VICE_CHAIR: 1}
+    candidates = [m for m in council.members.all() if m.role in rank and m.present and m.pk not in excluded]
+    return min(candidates, key=lambda m: (rank[MemberRole(m.role)], m.pk), default=None)
+
+
 def _conclude(*, by: Any, dossier: Dossier, council: Council, spec: SheetSpec) -> None:
     state = standing(council, dossier)
     latest = latest_sheets(dossier, state.scorers)
@@ -308,23 +326,39 @@ def _conclude(*, by: Any, dossier: Dossier, council: Council, spec: SheetSpec) -
     if any(s.state != SheetState.SUBMITTED for s in latest.values()):
         return
     scores = {member_id: score_sheet(spec, choices_of(sheet)) for member_id, sheet in latest.items()}
-    review = members_to_review({m: s.total for m, s in scores.items()}, council.max_spread)
-    if review:
-        for member_id in sorted(review):
+    check = check_spread(scores, council.max_spread)
+    if check.clear:
+        _record_result(dossier=dossier, council=council, spec=spec, scores=list(scores.values()), by=by)
+        return
+    held = spread_rounds_used(dossier)
+    if check.review and held < council.spread_rounds:
+        # A sheet that disqualifies the product alone is not sent back: the chair decides on it.
+        for member_id in sorted(check.review):
             old = latest[member_id]
-            new = ScoreSheet.objects.create(dossier=dossier, member_id=member_id, revision=old.revision + 1)
+            new = ScoreSheet.objects.create(
+                dossier=dossier, member_id=member_id, revision=old.revision + 1, review_round=held + 1
+            )
             ScoreEntry.objects.bulk_create(
                 ScoreEntry(sheet=new, line_id=e.line_id, option_id=e.option_id, comment=e.comment)
                 for e in old.entries.all()
             )
+        members = [m for m in state.scorers if m.pk in check.review]
         audit.record(
             actor=by,
             action=AuditAction.CHANGE,
             obj=dossier,
-            changes={"spread_review": [None, sorted(str(m) for m in review)]},
+            changes={"spread_review": [held, held + 1], "members": [None, sorted(str(m) for m in members)]},
         )
+        notices.spread_round_opened(dossier=dossier, members=members, number=held + 1, of=council.spread_rounds)
         return
-    _record_result(dossier=dossier, council=council, spec=spec, scores=list(scores.values()), by=by)
+    presiding = presiding_member(council, dossier, state.excluded)
+    audit.record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        obj=dossier,
+        changes={"spread_review_awaits_chair": [None, held]},
+    )
+    notices.chair_decides(dossier=dossier, presiding=presiding, rounds=held)
 
 
 def _record_result(*, dossier: Dossier, council: Council, spec: SheetSpec, scores: list[SheetScore], by: Any) -> None:

@@ -24,6 +24,7 @@ from ocop.evaluation.models import (
     DossierEvidence,
     Round,
     ScoreSheet,
+    SpreadClosure,
 )
 from ocop.registry.enums import DocumentKind
 from ocop.testing import make_document, make_product, make_user, province
@@ -119,6 +120,7 @@ DRAFT = [L, 302, 403, 302, 404, 302, 404, 302, 404]
 COMMUNE = [L, 403, 403, 302, 404, 403, 404, 302, 404]
 REVIEW = [L, 302, 403, 403, 404, 403, 404, 302, 404]
 SEAT = [L, 403, 403, 403, 200, 403, 404, 403, 404]
+CLOSE_SPREAD = [L, 200, 403, 403, 200, 403, 404, 200, 404]
 
 CASES: list[
     tuple[
@@ -317,6 +319,25 @@ CASES: list[
         lambda e: {"note": "Anh em ruột"},
         [302 if s == 200 else s for s in SEAT],
         lambda e: ConflictDeclaration.objects.filter(producer=e.w.producer, note="Anh em ruột").exists(),
+    ),
+    # Closing a spread review: the presiding member (the chair here) and the office; refused (400) while there is
+    # nothing to close, so the effect never takes place.
+    ("spread_page", _dossier("ready"), GET, None, CLOSE_SPREAD, None),
+    (
+        "spread_accept",
+        _dossier("ready"),
+        POST,
+        lambda e: {"explanation": "Thống nhất"},
+        [400 if s == 200 else s for s in CLOSE_SPREAD],
+        lambda e: SpreadClosure.objects.exists(),
+    ),
+    (
+        "spread_exclude",
+        _dossier("ready"),
+        POST,
+        lambda e: {"sheet": "", "reason": "Lệch"},
+        [400 if s == 200 else s for s in CLOSE_SPREAD],
+        lambda e: SpreadClosure.objects.exists(),
     ),
     ("path_page", _dossier("published"), GET, None, LATE_READ, None),
     (

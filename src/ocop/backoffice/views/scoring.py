@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.backoffice.views.common import Request, id_of, int_or_none, prefixed
-from ocop.evaluation import access, scoring
+from ocop.backoffice.views.spread import spread_context
+from ocop.evaluation import access, scoring, spread
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation.catalogue import sheet_spec
 from ocop.evaluation.enums import DossierKind, DossierState, SheetState
@@ -74,6 +75,7 @@ def score_page(request: Request, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("backoffice:dossier_detail", pk=pk)
+    context.update(spread_context(request, dossier, spread.spread_state(dossier, context["council"])))  # type: ignore[arg-type]
     return render(request, "backoffice/evaluation/score.html", context)
 
 

@@ -14,6 +14,7 @@ from ocop.evaluation.models.councils import (
     Result,
     ScoreEntry,
     ScoreSheet,
+    SpreadClosure,
 )
 from ocop.evaluation.models.dossiers import (
     AdvisoryReview,
@@ -43,5 +44,6 @@ __all__ = [
     "Round",
     "ScoreEntry",
     "ScoreSheet",
+    "SpreadClosure",
     "Transition",
 ]

@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.models import TimeStampedModel
-from ocop.evaluation.enums import MemberRole, Rounding, SheetState
+from ocop.evaluation.enums import ClosureKind, MemberRole, Rounding, SheetState
 from ocop.evaluation.models.catalogue import CriterionLine, CriterionOption
 from ocop.evaluation.models.dossiers import Dossier, Round
 from ocop.places.models import Province
@@ -29,8 +30,17 @@ class RuleFields(models.Model):
     rounding = models.CharField(
         _("rounding of the mean"), max_length=8, choices=Rounding.choices, default=Rounding.NONE
     )
+    spread_rounds = models.PositiveSmallIntegerField(
+        _("spread reviews before the chair decides"),
+        default=2,
+        validators=[MaxValueValidator(9)],
+        help_text=_(
+            "How many times members whose totals are too far apart re-score a dossier before the chair closes the "
+            "review (accepting the totals with an explanation, or excluding one sheet with a reason)."
+        ),
+    )
 
-    RULES = ("quorum", "quorum_needs_chair", "max_spread", "rounding")
+    RULES = ("quorum", "quorum_needs_chair", "max_spread", "rounding", "spread_rounds")
 
     class Meta:
         abstract = True
@@ -109,6 +119,9 @@ class ScoreSheet(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     reason = models.TextField(_("reason for the revision"), blank=True)
+    # The spread review that opened this revision (0: the member's first sheet); the dossier's highest is the
+    # number of spread reviews held.
+    review_round = models.PositiveSmallIntegerField(_("spread review"), default=0)
 
     class Meta:
         ordering = ["dossier", "member", "revision"]
@@ -154,3 +167,41 @@ class Result(TimeStampedModel):
         ordering = ["-mean"]
         verbose_name = _("council result")
         verbose_name_plural = _("council results")
+
+
+class SpreadClosure(TimeStampedModel):
+    """How the chair ended a dossier's spread review (or a sheet disqualifying the product alone): the totals
+    accepted as they stand with an explanation, or one member's sheet excluded with a reason. Printed in the
+    minutes; one per dossier, since the result follows at once."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="spread_closure")
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="spread_closures")
+    kind = models.CharField(_("decision"), max_length=8, choices=ClosureKind.choices)
+    sheet = models.ForeignKey(
+        ScoreSheet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("excluded sheet"),
+    )
+    reason = models.TextField(_("explanation or reason"))
+    rounds = models.PositiveSmallIntegerField(_("spread reviews held"))
+    spread = models.DecimalField(_("largest gap between the totals"), max_digits=6, decimal_places=2)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+
+    class Meta:
+        ordering = ["council", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="accept", sheet__isnull=True) | models.Q(kind="exclude", sheet__isnull=False),
+                name="spread_closure_sheet_only_when_excluding",
+            )
+        ]
+        verbose_name = _("spread review closure")
+        verbose_name_plural = _("spread review closures")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.kind}"
