@@ -56,6 +56,7 @@ def decision_list(request: Request) -> HttpResponse:
         {
             "page": paginate(request, decisions.order_by("state", "-signed_on", "-id")),
             "provinces": provinces,
+            "central_only": bool(provinces) and all(p.central for p in provinces),
             "rounds": rounds,
             "levels": IssuingLevel.choices,
         },
