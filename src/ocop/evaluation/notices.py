@@ -32,12 +32,17 @@ def spread_round_opened(*, dossier: Dossier, members: Iterable[CouncilMember], n
     )
 
 
+def _office(province_id: int) -> list[User]:
+    return list(
+        User.objects.filter(roles__role=Role.PROVINCE_COORDINATOR, roles__province_id=province_id, is_active=True)
+    )
+
+
 def chair_decides(*, dossier: Dossier, presiding: CouncilMember | None, rounds: int) -> None:
-    """The presiding member closes the review (or excludes a sheet that disqualifies the product alone)."""
-    if presiding is None:
-        return
+    """The presiding member closes the review (or excludes a sheet that disqualifies the product alone); with nobody
+    to preside (chair and vice-chairs absent or excluded), the office records the council's decision."""
     notify(
-        [presiding.user],
+        [presiding.user] if presiding is not None else _office(dossier.round.province_id),
         key=f"spread-chair:{dossier.pk}:{rounds}",
         title=_("%(product)s awaits your decision: the members' sheets still differ")
         % {"product": dossier.product.name},
@@ -51,12 +56,7 @@ def spread_closed(*, closure: SpreadClosure, presiding: CouncilMember | None) ->
     member hears of it too when someone else recorded the decision."""
     dossier = closure.dossier
     council = closure.council
-    users: dict[int, Any] = {
-        u.pk: u
-        for u in User.objects.filter(
-            roles__role=Role.PROVINCE_COORDINATOR, roles__province_id=council.round.province_id, is_active=True
-        )
-    }
+    users: dict[int, Any] = {u.pk: u for u in _office(council.round.province_id)}
     for member in council.members.select_related("user"):
         if member.role == MemberRole.SECRETARY:
             users[member.user_id] = member.user

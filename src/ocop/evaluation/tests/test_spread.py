@@ -168,6 +168,7 @@ def test_accepting_the_totals_computes_the_result_from_every_sheet_and_prints_it
     assert not Notification.objects.filter(user=chair, key=f"spread-closed:{dossier.pk}").exists()
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(minutes_pdf(council))).pages).split())
     assert "Sau 2 vòng chấm lại do chênh lệch, Chủ tịch hội đồng kết thúc rà soát." in text
+    assert "Đợt: 1/2025 · Thành phố Hà Nội" in text  # the year is not a number with a thousands separator
     assert (
         "Rà soát chênh lệch do Chủ tịch hội đồng kết thúc 1. Bánh cốm: sau 2 vòng chấm lại, tổng điểm chênh lệch 19 "
         "điểm: chấp nhận nguyên các tổng điểm. Giải trình: Thành viên thứ bảy có căn cứ riêng về thị trường xuất khẩu. "
@@ -318,3 +319,19 @@ def test_an_excluded_sheets_comments_stay_out_of_the_path_to_the_next_star(scene
     dossier.refresh_from_db()
     c8 = next(line for line in path_to_next_star(dossier).lines if line.code == "C8")
     assert (c8.mean, c8.comments) == (Decimal(28) / 6, [])
+
+
+def test_with_nobody_to_preside_the_office_is_asked_and_records_the_decision(scene):
+    dossier = ready_dossier(scene)
+    council = council_of(scene)
+    seats = list(council.members.order_by("id"))
+    for seat in seats[:2]:  # the chair and the vice-chair are both linked to the producer
+        scoring.declare_conflict(by=scene.coordinator, member=seat, producer=scene.producer, note="Người nhà")
+    members = scene.members
+    all_submit(scene, dossier, [(u, BEST) for u in members[2:6]] + [(members[6], DISQUALIFYING)])
+    assert scoring.presiding_member(council, dossier) is None
+    notice = Notification.objects.get(user=scene.coordinator, key=f"spread-chair:{dossier.pk}:0")
+    assert notice.title == "Bánh cốm chờ Chủ tịch hội đồng quyết định: phiếu chấm của các thành viên vẫn chênh lệch"
+    sheet = ScoreSheet.objects.get(dossier=dossier, member__user=members[6])
+    spread.exclude_sheet(by=scene.coordinator, dossier=dossier, sheet=sheet, reason="Nguyên liệu mua tại xã")
+    assert (Result.objects.get(dossier=dossier).mean, Result.objects.get(dossier=dossier).scorers) == (Decimal(100), 4)
