@@ -284,3 +284,25 @@ class ConsumerReport(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("consumer report")
         verbose_name_plural = _("consumer reports")
+
+
+class Checkpoint(models.Model):
+    """The log's head (entry count and last hash) at a moment, signed with an issuing body's key: made every day and
+    at each decision, published, and kept by anyone, so that a later rewrite of the whole chain (re-hashed, passing
+    its own check) no longer matches what was signed. Never changed once written."""
+
+    body = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+", verbose_name=_("issuing body"))
+    seq = models.PositiveBigIntegerField(_("log entries"))
+    hash = models.CharField(max_length=64)
+    at = models.DateTimeField(_("time"))
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["body", "-at"], name="checkpoint_body_at")]
+        verbose_name = _("log checkpoint")
+        verbose_name_plural = _("log checkpoints")
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.hash[:12]}"
