@@ -22,6 +22,7 @@ urlpatterns = [
     path("open-data/", opendata.index, name="open_data"),
     path("open-data/certificates.<str:kind>", opendata.download, name="open_data_file"),
     path("open-data/dcat.json", opendata.dcat, name="open_data_dcat"),
+    path("open-data/checkpoints.json", opendata.checkpoints, name="open_data_checkpoints"),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from ocop.api import certificates, evaluation, outlets, places, registry
+from ocop.api import certificates, evaluation, outlets, places, registry, transparency
 from ocop.api.errors import schema_errors, service_errors
 
 api = NinjaAPI(
@@ -23,6 +23,7 @@ api.add_router("/", registry.router)
 api.add_router("/", evaluation.router)
 api.add_router("/", certificates.router)
 api.add_router("/", outlets.router)
+api.add_router("/", transparency.router)
 
 
 @api.exception_handler(ValidationError)

@@ -8,6 +8,7 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
+        from ocop.certificates import checkpoints
         from ocop.certificates.access import can_manage_any
         from ocop.certificates.history import HistoryImporter, history_template
         from ocop.registry.imports import OtherImport, register_import
@@ -22,3 +23,4 @@ class CertificatesConfig(AppConfig):
                 done_url="backoffice:certificate_list",
             ),
         )
+        checkpoints.connect()  # each issued decision signs the log's new head

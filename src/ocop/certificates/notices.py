@@ -3,7 +3,8 @@
 its commune's officers, and e-mail through Django's mail settings (the console by default). From 60 days
 (OCOP_WRITTEN_NOTICE_DAYS) the producer also gets the written notice as a PDF. Each notice links to the
 re-recognition dossier, pre-filled from the last one when the producer starts it. A notice row per stage makes a
-second run on the same day send nothing. Expiry itself needs no run: a certificate's status follows from its dates."""
+second run on the same day send nothing. Expiry itself needs no run: a certificate's status follows from its dates.
+The watch also signs the day's checkpoint of the transparency log (checkpoints.daily_checkpoint)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role, User
 from ocop.accounts.services import notify
+from ocop.certificates.checkpoints import daily_checkpoint
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate, DocumentNotice, ExpiryNotice
 from ocop.core.pdf import render_pdf
@@ -176,14 +178,20 @@ def _document_notices(today: dt.date, out: Outgoing) -> int:
 class WatchResult:
     certificates: int
     documents: int
+    checkpoint: int | None = None  # the entry count of the log checkpoint signed by this run, if any
 
 
 def run_watch(today: dt.date | None = None) -> WatchResult:
-    """The daily run. Returns how many certificates and documents were noticed (0 and 0 on a second run)."""
+    """The daily run. Returns how many certificates and documents were noticed (0 and 0 on a second run) and the
+    log checkpoint it signed (none on a second run the same day with no change to the log)."""
     today = today or timezone.localdate()
     out = Outgoing([])
+    # First and in its own transaction: a failing notice must not cost the day its signed checkpoint.
+    checkpoint = daily_checkpoint()
     with transaction.atomic(), translation.override("vi"):
-        result = WatchResult(_certificate_notices(today, out), _document_notices(today, out))
+        result = WatchResult(
+            _certificate_notices(today, out), _document_notices(today, out), checkpoint.seq if checkpoint else None
+        )
         transaction.on_commit(out.send)
     return result
 

@@ -1,4 +1,5 @@
-"""/open-data/: the register of certificates as CSV and JSON, and a DCAT description of the dataset."""
+"""/open-data/: the register of certificates as CSV and JSON, the transparency log's signed checkpoints, and a DCAT
+description of the dataset."""
 
 from __future__ import annotations
 
@@ -33,15 +34,27 @@ def download(request: HttpRequest, kind: str) -> FileResponse:
 
 
 @require_GET
+def checkpoints(request: HttpRequest) -> FileResponse:
+    response = FileResponse(register_path("json", "checkpoints").open("rb"), content_type="application/json")
+    response["Content-Disposition"] = 'inline; filename="ocop-checkpoints.json"'
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
 def dcat(request: HttpRequest) -> JsonResponse:
     """The dataset described with DCAT (JSON-LD), for data portals."""
     meta = current_register()
     base = settings.OCOP_PUBLIC_BASE_URL.rstrip("/")
 
-    def distribution(kind: str, media: str) -> dict[str, Any]:
-        url = base + reverse("open_data_file", args=[kind])
+    def distribution(kind: str, media: str, path: str = "") -> dict[str, Any]:
+        url = base + (path or reverse("open_data_file", args=[kind]))
         return {"@type": "dcat:Distribution", "dcat:downloadURL": url, "dcat:accessURL": url,
                 "dcat:mediaType": media, "dct:format": kind.upper(), "dct:license": LICENSE}  # fmt: skip
+
+    signed = {**distribution("json", "application/json", reverse("open_data_checkpoints")),
+              "dct:title": [{"@language": "vi", "@value": "Các mốc kiểm chứng có ký số của nhật ký minh bạch"},
+                            {"@language": "en", "@value": "Signed checkpoints of the transparency log"}]}  # fmt: skip
 
     body = {
         "@context": {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
@@ -62,7 +75,7 @@ def dcat(request: HttpRequest) -> JsonResponse:
         "dct:spatial": "Việt Nam",
         "dcat:keyword": ["OCOP", "Mỗi xã một sản phẩm", "giấy chứng nhận", "certificates"],
         "dcat:landingPage": base + reverse("open_data"),
-        "dcat:distribution": [distribution("csv", "text/csv"), distribution("json", "application/json")],
+        "dcat:distribution": [distribution("csv", "text/csv"), distribution("json", "application/json"), signed],
         "ocop:fields": FIELDS,
         "ocop:count": meta["count"],
     }  # fmt: skip

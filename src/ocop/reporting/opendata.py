@@ -1,5 +1,7 @@
 """The open register of certificates: CSV and JSON files, regenerated when certificates change (a task after each
-change) and whenever they are older than today's statuses or the last logged change, so a download is never stale."""
+change) and whenever they are older than today's statuses, the last logged change or the last signed checkpoint, so
+a download is never stale. Beside them, checkpoints.json: every signed checkpoint of the transparency log, newest
+first, as /api/v1/transparency-log/checkpoints serves them (and `ocop verify-log --checkpoints` reads)."""
 
 from __future__ import annotations
 
@@ -15,8 +17,8 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
-from ocop.certificates import queries
-from ocop.certificates.models import Certificate, LogHead
+from ocop.certificates import checkpoints, queries
+from ocop.certificates.models import Certificate, Checkpoint, LogHead
 from ocop.core.excel import FORMULA_PREFIXES
 
 FIELDS = [
@@ -31,9 +33,10 @@ def _dir() -> Path:
     return path
 
 
-def _state() -> tuple[int, str]:
+def _state() -> tuple[int, str, int]:
     head = LogHead.objects.filter(pk=1).first()
-    return (head.seq if head else 0), timezone.localdate().isoformat()
+    last = Checkpoint.objects.order_by("-id").values_list("id", flat=True).first()
+    return (head.seq if head else 0), timezone.localdate().isoformat(), last or 0
 
 
 def rows() -> list[dict[str, Any]]:
@@ -79,10 +82,11 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def write_register() -> dict[str, Any]:
-    seq, day = _state()
+    seq, day, checkpoint = _state()
     items = rows()
+    marks = [c.as_dict() for c in checkpoints.published()]
     meta = {"generated_at": timezone.localtime().isoformat(timespec="seconds"), "log_seq": seq, "day": day,
-            "count": len(items)}  # fmt: skip
+            "checkpoint_id": checkpoint, "count": len(items), "checkpoints": len(marks)}  # fmt: skip
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
     writer.writeheader()
@@ -90,6 +94,8 @@ def write_register() -> dict[str, Any]:
     folder = _dir()
     _write(folder / "certificates.csv", out.getvalue().encode("utf-8-sig"))  # the BOM lets Excel read Vietnamese
     _write(folder / "certificates.json", json.dumps({**meta, "items": items}, ensure_ascii=False).encode("utf-8"))
+    marks_file = {"generated_at": meta["generated_at"], "log_seq": seq, "count": len(marks), "items": marks}
+    _write(folder / "checkpoints.json", json.dumps(marks_file).encode("utf-8"))
     _write(folder / "meta.json", json.dumps(meta).encode("utf-8"))
     return meta
 
@@ -100,15 +106,14 @@ def current_register() -> dict[str, Any]:
         meta: dict[str, Any] = json.loads((_dir() / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return write_register()
-    seq, day = _state()
-    if (meta.get("log_seq"), meta.get("day")) != (seq, day):
+    if (meta.get("log_seq"), meta.get("day"), meta.get("checkpoint_id")) != _state():
         return write_register()
     return meta
 
 
-def register_path(kind: str) -> Path:
+def register_path(kind: str, name: str = "certificates") -> Path:
     current_register()
-    return _dir() / f"certificates.{kind}"
+    return _dir() / f"{name}.{kind}"
 
 
 @task()

@@ -73,3 +73,24 @@ def as_the_database_owner():
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"ALTER TABLE certificates_logentry ENABLE TRIGGER {TRIGGER}")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+@dataclass
+class Run:
+    code: int  # the exit status `ocop verify-log` ends with
+    message: str  # its last line: the summary (on success) or the CommandError's text
+    lines: list[str]  # what it reported on stderr, one problem a line
+
+
+def verify_log(*args: str) -> Run:
+    """`ocop verify-log` as a shell runs it: its exit status, its summary and each problem it reported."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("verify_log", *args, stdout=out, stderr=err)
+    except CommandError as exc:
+        return Run(exc.returncode, str(exc), err.getvalue().splitlines())
+    return Run(0, out.getvalue().strip(), err.getvalue().splitlines())

@@ -55,7 +55,7 @@ def test_the_dataset_is_described_with_dcat(office, client, time_machine):  # no
     issue(office)
     body = client.get("/open-data/dcat.json").json()
     assert body["@type"] == "dcat:Dataset"
-    assert [d["dct:format"] for d in body["dcat:distribution"]] == ["CSV", "JSON"]
+    assert [d["dct:format"] for d in body["dcat:distribution"]] == ["CSV", "JSON", "JSON"]  # the last: checkpoints
     assert body["dcat:distribution"][0]["dcat:downloadURL"] == "http://127.0.0.1:8000/open-data/certificates.csv"
     assert body["ocop:count"] == 1
     page = client.get("/open-data/")

@@ -1,4 +1,5 @@
-"""`ocop notify_expiring`: the daily watch of certificates and vault documents about to end (run daily)."""
+"""`ocop notify_expiring`: the daily watch of certificates and vault documents about to end, and the day's signed
+checkpoint of the transparency log (run daily)."""
 
 from __future__ import annotations
 
@@ -15,3 +16,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = run_watch()
         self.stdout.write(f"{result.certificates} certificate(s) and {result.documents} document(s) noticed.")
+        if result.checkpoint is not None:
+            self.stdout.write(f"Log checkpoint signed at entry {result.checkpoint}.")

@@ -1,0 +1,46 @@
+"""The transparency log's signed checkpoints, open to everyone: save them (one request a day) and check the log
+against them later with `ocop verify-log --checkpoints FILE` (docs/transparency.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from ocop.certificates import checkpoints
+from ocop.certificates.models import Checkpoint
+
+router = Router(tags=["certificates"])
+PAGE_SIZE = 50
+
+
+class CheckpointOut(Schema):
+    seq: int = Field(description="entries in the log when signed: the sequence number of its last entry")
+    hash: str = Field(description="the hash of that entry (SHA-256, hex), as /api/v1/transparency-log serves it")
+    at: str = Field(description="when it was signed, UTC, ISO 8601")
+    body: str = Field(description="the issuing body whose key signed it: a province code, or TW for the ministry")
+    key_id: str = Field(description="the signing key, listed in /api/v1/keys")
+    signature: str = Field(description="Ed25519 over signed_text (UTF-8), base64url")
+    signed_text: str = Field(description="OCOP-CHECKPOINT|v1|<body>|<seq>|<hash>|<at>")
+
+
+class CheckpointPage(Schema):
+    count: int
+    items: list[CheckpointOut]
+
+
+class CheckpointFilters(Schema):
+    body: str | None = Field(None, description="only this body's checkpoints: a province code, or TW")
+    page: int = Field(1, ge=1)
+
+
+@router.get(
+    "/transparency-log/checkpoints", response=CheckpointPage, summary="Signed checkpoints of the log, newest first"
+)
+def list_checkpoints(request: HttpRequest, filters: Query[CheckpointFilters]) -> dict[str, Any]:
+    qs = Checkpoint.objects.select_related("body").order_by("-at", "-id")
+    if filters.body:
+        qs = qs.filter(body__code=filters.body)
+    start = (filters.page - 1) * PAGE_SIZE
+    return {"count": qs.count(), "items": [checkpoints.saved(c).as_dict() for c in qs[start : start + PAGE_SIZE]]}

@@ -1,0 +1,51 @@
+"""The open data carries the transparency log's signed checkpoints beside the register, declared in the DCAT."""
+
+import datetime as dt
+import json
+
+from ocop.certificates.checkpoints import make_checkpoint
+from ocop.certificates.tests.conftest import issue, office, verify_log  # noqa: F401
+from ocop.testing import province
+
+NOON = dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC)
+
+
+def _file(client):
+    response = client.get("/open-data/checkpoints.json")
+    assert (response.status_code, response["Content-Type"]) == (200, "application/json")
+    return json.loads(b"".join(response.streaming_content))
+
+
+def test_the_checkpoints_file_follows_each_new_checkpoint_and_verify_log_reads_it(
+    office,  # noqa: F811
+    client,
+    time_machine,
+    tmp_path,
+):
+    time_machine.move_to(NOON, tick=False)
+    issue(office)
+    assert _file(client) == {"generated_at": "2026-01-10T16:00:00+07:00", "log_seq": 1, "count": 0, "items": []}
+    made = make_checkpoint(body=province("01"))  # no change to the log: the file is rebuilt all the same
+    data = _file(client)
+    assert (data["log_seq"], data["count"]) == (1, 1)
+    assert data["items"] == client.get("/api/v1/transparency-log/checkpoints").json()["items"]
+    assert (data["items"][0]["seq"], data["items"][0]["signature"]) == (1, made.signature)
+    path = tmp_path / "ocop-checkpoints.json"
+    path.write_text(json.dumps(data))
+    assert verify_log("--checkpoints", str(path)).code == 0
+
+
+def test_the_checkpoints_file_is_declared_in_the_dcat_and_linked_from_the_page(office, client, time_machine):  # noqa: F811
+    time_machine.move_to(NOON, tick=False)
+    issue(office)
+    make_checkpoint(body=province("01"))
+    body = client.get("/open-data/dcat.json").json()
+    signed = body["dcat:distribution"][2]
+    assert (signed["dcat:downloadURL"], signed["dct:format"], signed["dcat:mediaType"]) == (
+        "http://127.0.0.1:8000/open-data/checkpoints.json", "JSON", "application/json")  # fmt: skip
+    assert signed["dct:title"][0] == {"@language": "vi", "@value": "Các mốc kiểm chứng có ký số của nhật ký minh bạch"}
+    page = client.get("/open-data/").content.decode()
+    assert (
+        '<a href="/open-data/checkpoints.json" id="checkpoints">Các mốc kiểm chứng có ký số của nhật ký minh bạch (JSON)</a>'
+        in page
+    )
