@@ -492,3 +492,28 @@ class ParkedRow(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.row}"
+
+
+class ProductRename(TimeStampedModel):
+    """A certified product's change of name, flagged to the province's OCOP office until it is reviewed. The
+    certificate keeps the name it was issued under (the QR page shows the new one as "tên hiện tại"); the office
+    decides whether the new name still describes the product it recognised."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="renames", verbose_name=_("product"))
+    old_name = models.CharField(_("name before"), max_length=255)
+    new_name = models.CharField(_("new name"), max_length=255)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    review_note = models.TextField(_("note of the review"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["reviewed_at", "product"], name="product_rename_open")]
+        verbose_name = _("rename of a certified product")
+        verbose_name_plural = _("renames of certified products")
+
+    def __str__(self) -> str:
+        return f"{self.old_name} → {self.new_name}"
