@@ -25,9 +25,13 @@ class CertificateOut(Schema):
     )
     ocop: bool = Field(description="true when the product may be presented as an OCOP product today")
     stars: int
-    product: str
+    product: str = Field(description="the product's name as certified (as it stood at issue)")
+    current_name: str | None = Field(
+        description="the product's name today when the producer has renamed it since; null when unchanged"
+    )
     product_id: int
-    producer: str
+    producer: str = Field(description="the producer's name as certified")
+    current_producer: str | None = Field(description="the producer's name today when it changed since; else null")
     commune: str | None
     province: str
     issued_on: dt.date
@@ -62,9 +66,11 @@ def _out(request: HttpRequest, c: Certificate) -> dict[str, Any]:
         "status": status,
         "ocop": shows_as_ocop(status),
         "stars": c.stars,
-        "product": c.product.name,
+        "product": c.certified_product,  # type: ignore[attr-defined]
+        "current_name": queries.current_name(c.certified_product, c.product.name),  # type: ignore[attr-defined]
         "product_id": c.product_id,
-        "producer": c.producer.name,
+        "producer": c.certified_producer,  # type: ignore[attr-defined]
+        "current_producer": queries.current_name(c.certified_producer, c.producer.name),  # type: ignore[attr-defined]
         "commune": c.commune.name if c.commune else None,
         "province": c.province.name,
         "issued_on": c.issued_on,
@@ -80,7 +86,7 @@ def _out(request: HttpRequest, c: Certificate) -> dict[str, Any]:
 
 def _listing() -> QuerySet[Certificate]:
     return (
-        queries.with_status(Certificate.objects.all())
+        queries.with_certified_names(queries.with_status(Certificate.objects.all()))
         .select_related("product", "producer", "commune", "province", "decision")
         .prefetch_related("packs")
     )

@@ -8,12 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from ocop.certificates.enums import Status
-from ocop.certificates.models import Certificate
+from ocop.certificates.models import Certificate, LogEntry
 from ocop.certificates.rules import reader_status, shows_as_ocop
 
 
@@ -50,13 +52,44 @@ def status_q(status: str, today: dt.date | None = None, prefix: str = "") -> Q:
     }.get(status, Q(**{stored: status}))
 
 
+def _logged(key: str) -> Subquery:
+    """A value as the certificate's first log entry recorded it: its issuance (or its entry from a recognition
+    list), written in the transaction that issued it, from the same product row the signed claim was made of."""
+    first = LogEntry.objects.filter(certificate=OuterRef("pk")).order_by("seq")
+    return Subquery(first.annotate(value=KeyTextTransform(key, "data")).values("value")[:1], output_field=CharField())
+
+
+def with_certified_names(qs: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    """Annotate `certified_product` and `certified_producer`: the names as they stood at issue. A later rename of
+    the product or its producer changes the registry's rows, never what was certified. (A certificate without a log
+    entry, which no service makes, falls back to the names of today.)"""
+    return qs.annotate(
+        certified_product=Coalesce(_logged("product"), F("product__name")),
+        certified_producer=Coalesce(_logged("producer"), F("producer__name")),
+    )
+
+
+def names_as_certified(pk: int) -> tuple[str, str]:
+    """(product, producer) as certificate `pk` was issued to them."""
+    names = with_certified_names(Certificate.objects.filter(pk=pk)).values_list(  # type: ignore[misc]  # annotations
+        "certified_product", "certified_producer"
+    )
+    product, producer = names.get()
+    return str(product), str(producer)
+
+
+def current_name(certified: str, live: str) -> str | None:
+    """The name of today when it differs from the certified one (shown as "tên hiện tại"), else None."""
+    return live if live != certified else None
+
+
 def by_code(code: str) -> Certificate | None:
     """The certificate behind a QR code (codes are read case-insensitively), with what its page shows."""
     code = code.strip().upper()
     if not code or len(code) > 16:
         return None
     return (
-        with_status(Certificate.objects.filter(code=code))
+        with_certified_names(with_status(Certificate.objects.filter(code=code)))
         .select_related("product__producer", "producer", "commune", "province", "decision", "superseded_by")
         .prefetch_related("packs")
         .first()
@@ -67,7 +100,8 @@ SCAN_FIELDS = {
     "pk": "id", "code": "code", "number": "number", "stars": "stars", "issued_on": "issued_on",
     "valid_until": "valid_until", "stored_status": "status", "status_reason": "status_reason",
     "status_since": "status_since", "revocation_decision": "revocation_decision", "updated_at": "updated_at",
-    "product": "product__name", "producer": "producer__name", "commune": "commune__name",
+    "product": "certified_product", "producer": "certified_producer", "live_product": "product__name",
+    "live_producer": "producer__name", "commune": "commune__name",
     "province": "province__name", "decision": "decision__number", "decision_on": "decision__signed_on",
     "issuing_body": "decision__issuing_body", "new_number": "superseded_by__number",
     "new_stars": "superseded_by__stars", "product_id": "product_id", "potential_five": "potential_five",
@@ -90,12 +124,16 @@ def scan_rows(qs: QuerySet[Certificate], today: dt.date | None = None) -> list[d
     """What the QR page shows, as plain rows (the status computed here). Packs come with a second query, only for
     certificates that are OCOP today."""
     today = today or timezone.localdate()
-    rows = [{key: row[field] for key, field in SCAN_FIELDS.items()} for row in qs.values(*SCAN_FIELDS.values())]
+    values = with_certified_names(qs).values(*SCAN_FIELDS.values())
+    rows = [{key: row[field] for key, field in SCAN_FIELDS.items()} for row in values]
     return _finish([_dated(row) for row in rows], today)
 
 
 def _finish(rows: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
     for row in rows:
+        # The page names the product and producer as certified; a later name shows beside them ("tên hiện tại").
+        row["current_name"] = current_name(row["product"], row.pop("live_product"))
+        row["current_producer"] = current_name(row["producer"], row.pop("live_producer"))
         row["status"] = reader_status(row["stored_status"], row["valid_until"], today, settings.OCOP_EXPIRY_WARN_DAYS)
         row["packs"] = []
     current = {row["pk"]: row for row in rows if shows_as_ocop(row["status"])}
@@ -108,13 +146,17 @@ def _finish(rows: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
     return rows
 
 
+CODE = "\x00code"  # stands for the code in the compiled query; no other parameter of it can be this
+
+
 @lru_cache(maxsize=2)
-def _by_code_sql(vendor: str) -> str:
-    """The page's query, compiled once per process: it is the hottest path of the public site."""
-    qs = Certificate.objects.filter(code="?").values(*SCAN_FIELDS.values())
+def _by_code_sql(vendor: str) -> tuple[str, tuple[Any, ...]]:
+    """The page's query, compiled once per process: it is the hottest path of the public site. Its parameters are
+    the code and the keys read from the log's first entry."""
+    qs = with_certified_names(Certificate.objects.filter(code=CODE)).values(*SCAN_FIELDS.values())
     sql, params = qs.query.sql_with_params()
-    assert list(params) == ["?"]
-    return str(sql)
+    assert list(params).count(CODE) == 1
+    return str(sql), tuple(params)
 
 
 def scan_row(code: str) -> dict[str, Any] | None:
@@ -122,8 +164,9 @@ def scan_row(code: str) -> dict[str, Any] | None:
     code = code.strip().upper()
     if not code or len(code) > 16:
         return None
+    sql, params = _by_code_sql(connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(_by_code_sql(connection.vendor), [code])
+        cursor.execute(sql, [code if p == CODE else p for p in params])
         found = cursor.fetchone()
     if found is None:
         return None

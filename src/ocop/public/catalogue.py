@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from ocop.certificates import queries
 from ocop.certificates.catalogue import STATUSES, certified_products, latest_certificates, product_status
 from ocop.certificates.rules import shows_as_ocop
 from ocop.core.search import RankedSearch
@@ -93,11 +94,15 @@ def product_page(request: HttpRequest, pk: int) -> HttpResponse:
     product = _certified(pk)
     status = product_status(product)
     cert = latest_certificates([product]).get(product.pk)
+    # The page names the product as certified; its name of today, when the producer renamed it, shows beside.
+    certified = queries.names_as_certified(cert.pk)[0] if cert else product.name
     return render(
         request,
         "public/product.html",
         {
             "p": product,
+            "certified_name": certified,
+            "current_name": queries.current_name(certified, product.name),
             "cert": cert,
             "status": status,
             "ocop": shows_as_ocop(status),

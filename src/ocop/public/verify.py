@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,7 +31,9 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         response = HttpResponse(scanpage.render_page(None, code[:40], day), status=404)
         response["Cache-Control"] = "no-cache"
         return response
-    etag = f'"{cert["pk"]}-{cert["updated_at"].timestamp():.6f}-{day.isoformat()}"'
+    # A rename of the product or its producer changes the page ("tên hiện tại") but not the certificate's row.
+    names = zlib.crc32(f"{cert['current_name'] or ''}|{cert['current_producer'] or ''}".encode())
+    etag = f'"{cert["pk"]}-{cert["updated_at"].timestamp():.6f}-{day.isoformat()}-{names:08x}"'
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:

@@ -16,7 +16,7 @@ from ocop.accounts.models import Role
 from ocop.accounts.permissions import Scope, scope_of
 from ocop.core.cells import whole_digits
 from ocop.places.models import Commune
-from ocop.registry.models import Document, Producer, ProducerMember, Product
+from ocop.registry.models import Document, Producer, ProducerMember, Product, ProductRename
 
 NOTHING = Q(pk__in=[])
 READ_ROLES = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER, Role.COUNCIL_MEMBER)
@@ -190,3 +190,14 @@ def can_delete(user: Any) -> bool:
 def require_create_producer(user: Any, commune: Commune) -> None:
     if not can_create_producer(user, commune):
         raise PermissionDenied
+
+
+def renames_visible_to(user: Any) -> QuerySet[ProductRename]:
+    """Flagged renames of certified products: whoever sees the product (the office reviews them)."""
+    return ProductRename.objects.filter(product__in=products_visible_to(user))
+
+
+def can_review_renames(user: Any, province_id: int | None) -> bool:
+    """Mark a certified product's rename reviewed: the province's OCOP office (coordinator), never the producer."""
+    scope = scope_of(user)
+    return scope.is_admin or (province_id is not None and province_id in scope.provinces_for(*WRITE_ROLES))

@@ -19,6 +19,8 @@ from ocop.places.models import Commune
 from ocop.registry import access
 from ocop.registry.enums import ProductStatus
 from ocop.registry.models import Document, Producer, ProducerMember, Product, ProductPack, ProductPhoto
+from ocop.registry.renames import flag_rename
+from ocop.registry.signals import names_changed
 from ocop.registry.validators import (
     DOCUMENT_TYPES,
     PHOTO_TYPES,
@@ -55,6 +57,10 @@ PRODUCT_FIELDS = (
     "story",
     "status",
 )
+OCOP_COPY = ("ocop_status", "ocop_stars", "ocop_until", "ocop_potential_five")
+EDITABLE_PRODUCT_COLUMNS = [
+    f.name for f in Product._meta.concrete_fields if not f.primary_key and f.name not in {*OCOP_COPY, "created_at"}
+]
 DOCUMENT_FIELDS = ("kind", "title", "number", "issuer", "issued_on", "expires_on", "product")
 FILE_STORAGE: Any = Document._meta.get_field("file").storage  # type: ignore[union-attr]
 
@@ -143,7 +149,8 @@ def create_producer(*, by: Any, **fields: Any) -> Producer:
 
 @transaction.atomic
 def update_producer(*, producer: Producer, by: Any, **changes: Any) -> Producer:
-    """Change a producer. Side effects: audit entry; its products' search text follows a new name."""
+    """Change a producer. Side effects: audit entry; its products' search text follows a new name, and a
+    names_changed signal for them after commit."""
     before = audit.snapshot(producer, PRODUCER_FIELDS)
     before_commune_id = producer.commune_id
     for name, value in changes.items():
@@ -160,6 +167,7 @@ def update_producer(*, producer: Producer, by: Any, **changes: Any) -> Producer:
         for product in products:
             product.search_text = product_search_text(product, producer.name)
         Product.objects.bulk_update(products, ["search_text"], batch_size=500)
+        _names_changed([p.pk for p in products])
     changed = audit.diff(before, audit.snapshot(producer, PRODUCER_FIELDS))
     if changed:
         audit.record(actor=by, action=AuditAction.CHANGE, obj=producer, changes=changed)
@@ -230,9 +238,14 @@ def create_product(*, by: Any, packs: list[dict[str, str]] | None = None, **fiel
     return product
 
 
+def _names_changed(product_ids: list[int]) -> None:
+    transaction.on_commit(lambda: names_changed.send(sender=Product, product_ids=product_ids))
+
+
 @transaction.atomic
 def update_product(*, product: Product, by: Any, **changes: Any) -> Product:
-    """Change a product. Side effects: audit entry."""
+    """Change a product. Side effects: audit entry. A new name: flagged to the province's OCOP office when the
+    product holds a valid or suspended certificate (registry.renames), and a names_changed signal after commit."""
     before = audit.snapshot(product, PRODUCT_FIELDS)
     before_producer_id = product.producer_id
     for name, value in changes.items():
@@ -243,10 +256,16 @@ def update_product(*, product: Product, by: Any, **changes: Any) -> Product:
     if moved and not access.producers_writable_by(by).filter(pk=product.producer_id).exists():
         raise PermissionDenied
     prepare_product(product, product.producer.name)
-    product.save()
+    # Never the copy of the product's latest certificate: the certificates app keeps it, and this instance may have
+    # been read before a certificate was issued or changed.
+    product.save(update_fields=EDITABLE_PRODUCT_COLUMNS)
     changed = audit.diff(before, audit.snapshot(product, PRODUCT_FIELDS))
     if changed:
         audit.record(actor=by, action=AuditAction.CHANGE, obj=product, changes=changed)
+    if "name" in changed:
+        # Allowed, but a certified product's certificate keeps its name as issued: the office reviews the change.
+        flag_rename(product=product, old_name=before["name"], by=by)
+        _names_changed([product.pk])
     return product
 
 

@@ -175,7 +175,7 @@ def _count(client, url):
         ("decision_list", 7),
         ("certificate_list", 5),
         ("decision_detail", 7),
-        ("certificate_detail", 8),
+        ("certificate_detail", 9),  # with the rename flags of its product
         ("report_list", 6),
     ],
 )

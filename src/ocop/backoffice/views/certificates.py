@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +26,7 @@ from ocop.backoffice.views.common import (
     query_without_page,
     report_errors,
 )
+from ocop.backoffice.views.renames import flags as rename_flags
 from ocop.certificates import access, jobs, pdf, queries, reports, services
 from ocop.certificates.enums import DecisionState, IssuingLevel, Status
 from ocop.certificates.models import BatchState, CertificateBatch, DecisionItem
@@ -34,7 +36,7 @@ from ocop.core.audit import history
 from ocop.evaluation.access import rounds_visible_to
 from ocop.places.models import Province
 from ocop.registry.access import products_visible_to
-from ocop.registry.models import Product
+from ocop.registry.models import Product, ProductRename
 from ocop.registry.queries import product_listing
 from ocop.supervision import access as supervision_access
 
@@ -202,6 +204,10 @@ def certificate_list(request: Request) -> HttpResponse:
     qs = queries.with_status(access.certificates_visible_to(request.user)).select_related(
         "product", "producer", "commune", "decision"
     )
+    # A product renamed since it was certified, not yet reviewed by the office: flagged in the list, and a filter.
+    qs = qs.annotate(renamed=Exists(ProductRename.objects.filter(product=OuterRef("product"), reviewed_at=None)))
+    if request.GET.get("renamed"):
+        qs = qs.filter(renamed=True)
     status = request.GET.get("status", "")
     if status in [*Status.values, "current"]:
         qs = qs.filter(queries.status_q(status))
@@ -223,7 +229,7 @@ def certificate_list(request: Request) -> HttpResponse:
 def certificate_detail(request: Request, pk: int) -> HttpResponse:
     cert = access.get_certificate_for_user(request.user, pk)
     cert = (
-        queries.with_status(type(cert).objects.filter(pk=cert.pk))
+        queries.with_certified_names(queries.with_status(type(cert).objects.filter(pk=cert.pk)))
         .select_related(
             "product", "producer", "commune", "decision", "province", "superseded_by", "item__result__council"
         )
@@ -246,6 +252,8 @@ def certificate_detail(request: Request, pk: int) -> HttpResponse:
             or access.can_manage(request.user, cert.decision.province_id),
             "log": cert.log.order_by("seq"),
             "history": history(cert),
+            "current_name": queries.current_name(cert.certified_product, cert.product.name),  # type: ignore[attr-defined]
+            **rename_flags(request.user, cert.product),
         },
     )
 

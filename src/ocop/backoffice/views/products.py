@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.backoffice.forms import PackForm, PhotoForm, ProductForm, apply_service_errors
 from ocop.backoffice.views.common import Request, int_or_none, paginate, query_without_page, xlsx_response
+from ocop.backoffice.views.renames import flags as rename_flags
 from ocop.core.audit import history
 from ocop.core.search import search
 from ocop.evaluation import access as evaluation_access
@@ -142,6 +143,7 @@ def product_detail(request: Request, pk: int) -> HttpResponse:
             "can_delete": access.can_delete(request.user),
             "pack_form": PackForm(),
             "photo_form": PhotoForm(),
+            **rename_flags(request.user, product),
         },
     )
 
