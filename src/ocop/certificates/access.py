@@ -29,6 +29,17 @@ def can_suspend(user: Any, province_id: int) -> bool:
     return scope.is_admin or province_id in scope.provinces_for(Role.PROVINCE_COORDINATOR, Role.INSPECTOR)
 
 
+def certificate_actions(user: Any, cert: Certificate) -> dict[str, bool]:
+    """What the user may do to a certificate: its issuing body (the province, or the ministry for its 5 stars) lifts
+    and revokes; the inspectors and office of the product's province may also suspend it."""
+    issuer = cert.decision.province_id
+    return {
+        "suspend": can_suspend(user, cert.province_id) or can_manage(user, issuer),
+        "lift": can_manage(user, issuer),
+        "revoke": can_manage(user, issuer),
+    }
+
+
 def can_manage_any(user: Any) -> bool:
     scope = scope_of(user)
     return scope.is_admin or bool(scope.provinces_for(Role.PROVINCE_COORDINATOR))

@@ -9,10 +9,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ocop.accounts.models import Role, User
+from ocop.accounts.services import notify
 from ocop.certificates import access, log, rules, signing
 from ocop.certificates.enums import DecisionState, IssuingLevel, LogEvent, Status
 from ocop.certificates.models import Certificate, CertificateCounter, Decision, DecisionItem
@@ -99,18 +102,16 @@ def _result_for(decision: Decision, product: Product, result: Result | None) -> 
     ministry). A decision entered from history recognises what the source decision did: no result is needed."""
     if decision.historical and result is None:
         return None
-    rounds = Round.objects.filter(province_id=decision.province_id)
-    rounds = rounds.filter(level=RoundLevel.CENTRAL) if decision.level == IssuingLevel.MINISTRY else rounds.exclude(
-        level=RoundLevel.CENTRAL)  # fmt: skip
+    results = _results_of_body(decision, product)
     if result is None:
-        result = (
-            Result.objects.filter(dossier__product=product, dossier__round__in=rounds, published=True)
-            .exclude(pk__in=DecisionItem.objects.filter(result__isnull=False).values("result_id"))
-            .select_related("dossier")
-            .order_by("-created_at", "-pk")
-            .first()
-        )
+        used = DecisionItem.objects.filter(result__isnull=False).values("result_id")
+        result = results.exclude(pk__in=used).select_related("dossier").order_by("-created_at", "-pk").first()
         if result is None:
+            taken = DecisionItem.objects.filter(result__in=results).select_related("decision").last()
+            if taken is not None:
+                raise ValidationError({"result": [_(
+                    "The council result of %(product)s is already in decision %(decision)s."
+                ) % {"product": product.name, "decision": taken.decision.number or _("(draft)")}]})  # fmt: skip
             raise ValidationError({"result": [_(
                 "%(product)s has no published council result to recognise. A decision certifies the stars a "
                 "council gave; a decision of the past is entered from history with its number and date."
@@ -120,9 +121,38 @@ def _result_for(decision: Decision, product: Product, result: Result | None) -> 
         raise ValidationError({"result": [_("That council result is for another product.")]})
     if not result.published:
         raise ValidationError({"result": [_("That council result is not published yet.")]})
-    if not decision.historical and not rounds.filter(pk=result.dossier.round_id).exists():
+    if not decision.historical and not results.filter(pk=result.pk).exists():
         raise ValidationError({"result": [_("That council result is not from a round of this issuing body.")]})
     return result
+
+
+def _results_of_body(decision: Decision, product: Product) -> Any:
+    """Published results a decision of this body may recognise: the ministry's central results (5 stars); for a
+    province, its own rounds' results and the central council's below 5 stars for its products (the province then
+    recognises them)."""
+    published = Result.objects.filter(dossier__product=product, published=True)
+    if decision.level == IssuingLevel.MINISTRY:
+        return published.filter(
+            dossier__round__province_id=decision.province_id, dossier__round__level=RoundLevel.CENTRAL
+        )
+    return published.filter(
+        Q(dossier__round__province_id=decision.province_id) & ~Q(dossier__round__level=RoundLevel.CENTRAL)
+        | Q(dossier__round__level=RoundLevel.CENTRAL, stars__lt=5, dossier__product__province_id=decision.province_id)
+    )
+
+
+def _ministry_certificate(product: Product) -> Certificate | None:
+    return (
+        Certificate.objects.filter(product=product, series=CENTRAL_SERIES, status__in=(Status.VALID, Status.SUSPENDED))
+        .filter(valid_until__gte=timezone.localdate())
+        .first()
+    )
+
+
+def _centrally_decided(product: Product) -> bool:
+    return Result.objects.filter(
+        dossier__product=product, dossier__round__level=RoundLevel.CENTRAL, published=True
+    ).exists()
 
 
 def _check_stars(stars: int, result: Result | None, reason: str) -> None:
@@ -159,7 +189,17 @@ def add_item(
     reason = stars_reason.strip()
     if len(reason) > 2000:
         raise ValidationError({"stars_reason": [_("The reason is too long (at most 2,000 characters).")]})
+    if reason and len(reason) < 10 and result is not None and stars != result.stars:
+        raise ValidationError({"stars_reason": [_("Write the reason in full (at least 10 characters).")]})
     _check_stars(stars, result, reason)
+    held = None if decision.historical or decision.province.central else _ministry_certificate(product)
+    if held is not None:
+        message = _(
+            "%(product)s holds the ministry's 5-star certificate %(number)s until %(date)s: only the ministry "
+            "decides on it."
+        )
+        values = {"product": product.name, "number": held.number, "date": held.valid_until.strftime("%d/%m/%Y")}
+        raise ValidationError({"product": [message % values]})
     if result is not None:
         taken = DecisionItem.objects.filter(result=result).select_related("decision").first()
         if taken is not None:
@@ -174,8 +214,9 @@ def add_item(
     item = DecisionItem.objects.create(
         decision=decision, product=product, stars=stars, result=result, position=decision.items.count(),
         stars_reason=reason if result is not None and stars != result.stars else "",
-        # A province's 4 stars for a product it referred to the central round: "4 sao, tiềm năng 5 sao".
-        potential_five=bool(result and result.referral and stars == 4),
+        # A province's 4 stars for a product it referred, while the central round has not decided: "4 sao, tiềm
+        # năng 5 sao".
+        potential_five=bool(result and result.referral and stars == 4 and not _centrally_decided(product)),
     )  # fmt: skip
     item.packs.set(packs or list(product.packs.all()))
     changes: dict[str, list[Any]] = {"items": [None, product.name]}
@@ -222,9 +263,20 @@ def draft_from_round(*, by: Any, round_: Round) -> Decision:
         .select_related("dossier__product")
         .order_by("-stars", "-mean", "dossier__product__name")
     )
+    if not results:
+        raise ValidationError(_("No published result of this round waits for a decision."))
     for result in results:
         add_item(by=by, decision=decision, product=result.dossier.product, stars=result.stars, result=result)
     return decision
+
+
+def _deciding_since(decision: Decision) -> dt.date | None:
+    """The day the decision's issuing body opened its first round here: from then on its decisions come from
+    results, and only what it decided before may be entered from history."""
+    rounds = Round.objects.filter(level=RoundLevel.CENTRAL) if decision.level == IssuingLevel.MINISTRY else (
+        Round.objects.filter(province_id=decision.province_id).exclude(level=RoundLevel.CENTRAL))  # fmt: skip
+    first = rounds.order_by("created_at").values_list("created_at", flat=True).first()
+    return timezone.localdate(first) if first is not None else None
 
 
 def _bound(item: DecisionItem) -> bool:
@@ -272,6 +324,11 @@ def issue_decision(
         errors["signed_on"] = [_("The decision date cannot be in the future.")]
     elif decision.level == IssuingLevel.DISTRICT and signed_on > rules.DISTRICTS_UNTIL:
         errors["signed_on"] = [_("Districts no longer recognise products after 30 June 2025.")]
+    elif decision.historical and (since := _deciding_since(decision)) is not None and signed_on >= since:
+        errors["signed_on"] = [_(
+            "A decision entered from history must be dated before %(date)s, when its issuing body began holding its "
+            "rounds in OCOP Hub; a later decision is drafted from the council's published results."
+        ) % {"date": since.strftime("%d/%m/%Y")}]  # fmt: skip
     elif Decision.objects.filter(
         province=decision.province, level=decision.level, legacy_district=decision.legacy_district,
         year=signed_on.year, number=number,
@@ -281,6 +338,11 @@ def issue_decision(
     if not items:
         errors["items"] = [_("The decision lists no product.")]
     unbound = [i.product.name for i in items if not decision.historical and not _bound(i)]
+    held = [i.product.name for i in items if not decision.historical and not decision.province.central
+            and _ministry_certificate(i.product) is not None]  # fmt: skip
+    if held:
+        errors["items"] = [_("These products hold the ministry's 5-star certificate: %(products)s.") % {
+            "products": ", ".join(held)}]  # fmt: skip
     if unbound:
         errors["items"] = [_("These products' stars are not those of a published council result, and no reason is "
                              "recorded: %(products)s.") % {"products": ", ".join(unbound)}]  # fmt: skip
@@ -319,17 +381,23 @@ def issue_decision(
             code=rules.new_code(),
             status_since=signed_on,
         )
-        claim = rules.Claim(cert.number, cert.code, product.name, cert.stars, signed_on, until)
-        cert.claim = claim.text()
-        cert.key_id, cert.signature = sign(claim)
+        if not decision.historical:  # a decision entered from history was never signed here
+            claim = rules.Claim(cert.number, cert.code, product.name, cert.stars, signed_on, until)
+            cert.claim = claim.text()
+            cert.key_id, cert.signature = sign(claim)
         cert.save()
         cert.packs.set(item.packs.all())
         log.append(event=LogEvent.ISSUED, certificate=cert, data=log_data(cert, decision=number))
-        for old in (
-            Certificate.objects.select_for_update()
-            .filter(product=product, status__in=(Status.VALID, Status.SUSPENDED))
-            .exclude(pk=cert.pk)
-        ):
+        current = Certificate.objects.select_for_update().filter(
+            product=product, status__in=(Status.VALID, Status.SUSPENDED)
+        ).exclude(pk=cert.pk)  # fmt: skip
+        newer = current.filter(issued_on__gt=signed_on).order_by("-issued_on", "-pk").first()
+        if newer is not None:  # a past decision entered late: the certificate issued since replaced it already
+            _set_status(cert, Status.SUPERSEDED, by=by, event=LogEvent.SUPERSEDED, superseded_by=newer,
+                        reason=_("Replaced by certificate %(number)s.") % {"number": newer.number})  # fmt: skip
+            cert.status_since = newer.issued_on
+            Certificate.objects.filter(pk=cert.pk).update(status_since=newer.issued_on)
+        for old in current.filter(issued_on__lte=signed_on) if newer is None else []:
             superseded.append(old.pk)
             _set_status(old, Status.SUPERSEDED, by=by, event=LogEvent.SUPERSEDED, superseded_by=cert,
                         reason=_("Replaced by certificate %(number)s.") % {"number": cert.number})  # fmt: skip
@@ -341,7 +409,27 @@ def issue_decision(
         changes={"state": [DecisionState.DRAFT, DecisionState.ISSUED], "number": [None, number]},
     )  # fmt: skip
     _notify([c.pk for c in certificates] + superseded, LogEvent.ISSUED)
+    if central:
+        _tell_provinces_of(certificates)
     return certificates
+
+
+def _coordinators(province_id: int) -> Any:
+    return User.objects.filter(
+        roles__role=Role.PROVINCE_COORDINATOR, roles__province_id=province_id, is_active=True
+    ).distinct()
+
+
+def _tell_provinces_of(certificates: list[Certificate]) -> None:
+    """The ministry's 5 stars, told to the office of each product's province."""
+    for cert in certificates:
+        notify(
+            _coordinators(cert.province_id), key=f"ministry-issued:{cert.pk}",
+            title=_("The ministry recognised %(product)s at 5 stars") % {"product": cert.product.name},
+            body=_("Certificate %(number)s, valid until %(date)s.") % {
+                "number": cert.number, "date": cert.valid_until.strftime("%d/%m/%Y")},
+            url=reverse("backoffice:certificate_detail", args=[cert.pk]),
+        )  # fmt: skip
 
 
 # ---- the certificate lifecycle -------------------------------------------------------------------
@@ -382,7 +470,7 @@ def _reader_status(cert: Certificate) -> Status:
 @transaction.atomic
 def suspend(*, by: Any, certificate: Certificate, reason: str) -> Certificate:
     """Suspend a valid certificate (with its reason) until the suspension is lifted."""
-    access.require(access.can_suspend(by, certificate.province_id) or access.can_manage(by, _issuer(certificate)))
+    access.require(access.certificate_actions(by, certificate)["suspend"])
     cert = _locked(certificate)
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for the suspension.")]})
@@ -393,13 +481,20 @@ def suspend(*, by: Any, certificate: Certificate, reason: str) -> Certificate:
         )
     _set_status(cert, Status.SUSPENDED, by=by, event=LogEvent.SUSPENDED, reason=reason.strip())
     _notify([cert.pk], LogEvent.SUSPENDED)
+    issuer = _issuer(cert)
+    if issuer != cert.province_id:  # the ministry hears that a province suspended its certificate
+        notify(
+            _coordinators(issuer), key=f"suspended:{cert.pk}:{cert.status_since}",
+            title=_("Certificate %(number)s was suspended") % {"number": cert.number},
+            body=reason.strip(), url=reverse("backoffice:certificate_detail", args=[cert.pk]),
+        )  # fmt: skip
     return cert
 
 
 @transaction.atomic
 def lift(*, by: Any, certificate: Certificate, note: str = "") -> Certificate:
-    """Lift a suspension: the certificate is valid again (until its own end date)."""
-    access.require(access.can_manage(by, certificate.province_id) or access.can_manage(by, _issuer(certificate)))
+    """Lift a suspension: the certificate is valid again (until its own end date). Its issuing body lifts it."""
+    access.require(access.certificate_actions(by, certificate)["lift"])
     cert = _locked(certificate)
     if cert.status != Status.SUSPENDED:
         raise ValidationError(_("Certificate %(number)s is not suspended: there is no suspension to lift.") % {
@@ -415,7 +510,7 @@ def revoke(
 ) -> Certificate:
     """Revoke a certificate by a decision (number, date, reason). A revoked certificate never comes back. Only its
     issuing body revokes it: the ministry its 5-star certificates, the province its own."""
-    access.require(access.can_manage(by, _issuer(certificate)))
+    access.require(access.certificate_actions(by, certificate)["revoke"])
     cert = _locked(certificate)
     errors: dict[str, list[str]] = {}
     if not decision_number.strip():

@@ -12,6 +12,7 @@ from django.urls import reverse
 from ocop.accounts.models import Notification, Role
 from ocop.accounts.services import grant_role
 from ocop.certificates import access, services
+from ocop.certificates.models import Certificate, Decision
 from ocop.certificates.signing import payload, published_keys, verify_payload
 from ocop.conftest import client_for
 from ocop.evaluation import access as evaluation_access
@@ -140,7 +141,10 @@ def test_the_ministry_certifies_in_its_own_series_with_its_own_key(nation):
 def test_a_central_result_below_5_stars_is_not_certified_by_the_ministry(nation):
     central.receive_referrals(by=nation.ministry, round_=nation.round)
     _score(nation, FOUR_STARS)
-    assert services.draft_from_round(by=nation.ministry, round_=nation.round).items.count() == 0
+    with pytest.raises(ValidationError) as error:
+        services.draft_from_round(by=nation.ministry, round_=nation.round)
+    assert error.value.messages == ["Chưa có kết quả đã công bố nào của đợt này chờ ra quyết định."]
+    assert Decision.objects.count() == 0
 
 
 def test_bad_central_input_writes_nothing(nation):
@@ -156,3 +160,80 @@ def test_bad_central_input_writes_nothing(nation):
         central.receive_referrals(by=nation.hanoi, round_=Dossier.objects.get(product=nation.product).round)
     assert error.value.messages == ["Chỉ đợt đánh giá cấp Trung ương tiếp nhận sản phẩm các tỉnh đề nghị."]
     assert Dossier.objects.filter(round=nation.round).count() == 0
+
+
+def _ministry_certificate(nation: Nation) -> Any:
+    central.receive_referrals(by=nation.ministry, round_=nation.round)
+    _score(nation)
+    decision = services.draft_from_round(by=nation.ministry, round_=nation.round)
+    certs = services.issue_decision(by=nation.ministry, decision=decision, number="1187/QĐ-BNNMT",
+                                    signed_on=dt.date(2026, 3, 2))  # fmt: skip
+    return next(c for c in certs if c.product == nation.product)
+
+
+def test_the_ministry_acts_on_its_certificates_and_the_province_may_only_suspend(nation):
+    cert = _ministry_certificate(nation)
+    assert [n.title for n in Notification.objects.filter(user=nation.hanoi, key__startswith="ministry-issued")] == [
+        "Bộ đã công nhận Bình gốm men lam đạt 5 sao"
+    ]
+    url = lambda action: reverse("backoffice:certificate_action", args=[cert.pk, action])  # noqa: E731
+    page = client_for(nation.hanoi).get(reverse("backoffice:certificate_detail", args=[cert.pk])).content.decode()
+    assert (url("suspend") in page, url("lift") in page, url("revoke") in page) == (True, False, False)
+    revoke = {"decision_number": "1/QĐ", "revoked_on": "2026-03-02", "reason": "Không duy trì"}
+    assert client_for(nation.hanoi).post(url("revoke"), revoke).status_code == 403
+    response = client_for(nation.hanoi).post(url("suspend"), {"reason": "Kiểm tra phát hiện nhãn sai"})
+    assert response.status_code == 302
+    cert.refresh_from_db()
+    assert cert.status == "suspended"
+    assert [n.title for n in Notification.objects.filter(user=nation.ministry)] == [
+        "Giấy chứng nhận TW-2026-00001 đã bị đình chỉ"
+    ]
+    assert client_for(nation.hanoi).post(url("lift")).status_code == 403
+    assert client_for(nation.ministry).post(url("lift"), {"reason": "Đã khắc phục"}).status_code == 302
+    assert client_for(nation.ministry).post(url("revoke"), revoke).status_code == 302
+    cert.refresh_from_db()
+    assert (cert.status, cert.revocation_decision) == ("revoked", "1/QĐ")
+
+
+def test_a_province_decision_never_replaces_the_ministry_s_certificate(nation):
+    cert = _ministry_certificate(nation)
+    council_result(nation.product, 4)
+    decision = services.draft_decision(by=nation.hanoi, province=cert.province)
+    with pytest.raises(ValidationError) as error:
+        services.add_item(by=nation.hanoi, decision=decision, product=nation.product, stars=4)
+    assert error.value.message_dict == {"product": [
+        "Bình gốm men lam đang có giấy chứng nhận 5 sao TW-2026-00001 của Bộ đến ngày 02/03/2029: chỉ Bộ quyết định "
+        "đối với sản phẩm này."
+    ]}  # fmt: skip
+    # A past decision entered late never ends a newer certificate: it is itself replaced at once.
+    past = services.draft_decision(by=nation.hanoi, province=cert.province, historical=True)
+    services.add_item(by=nation.hanoi, decision=past, product=nation.product, stars=4)
+    (old,) = services.issue_decision(by=nation.hanoi, decision=past, number="2121/QĐ-UBND",
+                                     signed_on=dt.date(2024, 6, 20))  # fmt: skip
+    cert.refresh_from_db()
+    assert (cert.status, old.status, old.superseded_by, old.claim, old.signature) == (
+        "valid", "superseded", cert, "", "")  # fmt: skip
+
+
+def test_history_ends_where_the_body_s_own_rounds_begin(nation):
+    past = services.draft_decision(by=nation.hanoi, province=nation.product.province, historical=True)
+    services.add_item(by=nation.hanoi, decision=past, product=nation.product, stars=3)
+    with pytest.raises(ValidationError) as error:
+        services.issue_decision(by=nation.hanoi, decision=past, number="9/QĐ-UBND", signed_on=dt.date(2026, 3, 2))
+    assert error.value.message_dict == {"signed_on": [
+        "Quyết định nhập từ lịch sử phải có ngày trước 02/03/2026, ngày cơ quan ban hành bắt đầu tổ chức đợt đánh "
+        "giá trên OCOP Hub; quyết định sau đó được dự thảo từ kết quả đã công bố của hội đồng."
+    ]}  # fmt: skip
+    assert Certificate.objects.count() == 0
+
+
+def test_a_province_recognises_its_referral_at_4_stars_as_potential_5_only_until_the_ministry_decides(nation):
+    reason = "Công nhận 4 sao trong khi chờ kết quả cấp Trung ương."
+    decision = services.draft_decision(by=nation.hanoi, province=nation.product.province)
+    item = services.add_item(by=nation.hanoi, decision=decision, product=nation.product, stars=4, stars_reason=reason)
+    assert item.potential_five
+    services.remove_item(by=nation.hanoi, item=item)
+    central.receive_referrals(by=nation.ministry, round_=nation.round)
+    _score(nation, FOUR_STARS)  # the central council: 4 stars, which the province then recognises
+    item = services.add_item(by=nation.hanoi, decision=decision, product=nation.product, stars=4)
+    assert (item.potential_five, item.result.dossier.round.level, item.stars_reason) == (False, "central", "")

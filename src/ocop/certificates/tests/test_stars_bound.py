@@ -41,8 +41,10 @@ def test_a_result_capped_at_2_stars_is_refused_at_3(scene):  # noqa: F811
         "bỏ phiếu lại)."
     ]}  # fmt: skip
     assert DecisionItem.objects.count() == 0
-    # draft_from_round leaves it out: a province recognises 3 and 4 stars only.
-    assert services.draft_from_round(by=scene.coordinator, round_=scene.round).items.count() == 0
+    # draft_from_round leaves it out (a province recognises 3 and 4 stars only), and makes no empty draft.
+    with pytest.raises(ValidationError):
+        services.draft_from_round(by=scene.coordinator, round_=scene.round)
+    assert Decision.objects.count() == 1
 
 
 def test_a_5_star_result_is_refused_at_4_without_a_reason_and_kept_with_one(office, time_machine):
