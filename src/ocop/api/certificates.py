@@ -79,7 +79,7 @@ def _out(request: HttpRequest, c: Certificate) -> dict[str, Any]:
         "issuing_body": c.decision.issuing_body,
         "status_reason": c.status_reason,
         "status_since": c.status_since,
-        "packs": [p.name for p in c.packs.all()],
+        "packs": [p["name"] for p in queries.packs_of(c)],
         "url": request.build_absolute_uri(f"/v/{c.code}"),
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from functools import lru_cache
 from typing import Any
 
@@ -78,6 +79,14 @@ def names_as_certified(pk: int) -> tuple[str, str]:
     return str(product), str(producer)
 
 
+def packs_of(certificate: Certificate) -> list[dict[str, str]]:
+    """The packs carrying the mark as issued: the certificate's copy, else (a certificate without one) the packs it
+    links (prefetched by `by_code` and the API's listing)."""
+    if certificate.issued_packs is not None:
+        return list(certificate.issued_packs)
+    return [{"name": p.name, "size": p.size, "gtin": p.gtin} for p in certificate.packs.all()]
+
+
 def current_name(certified: str, live: str) -> str | None:
     """The name of today when it differs from the certified one (shown as "tên hiện tại"), else None."""
     return live if live != certified else None
@@ -106,6 +115,7 @@ SCAN_FIELDS = {
     "issuing_body": "decision__issuing_body", "new_number": "superseded_by__number",
     "new_stars": "superseded_by__stars", "product_id": "product_id", "potential_five": "potential_five",
     "historical": "decision__historical", "approximate": "decision__date_approximate",
+    "issued_packs": "issued_packs",
 }  # fmt: skip
 DATES = ("issued_on", "valid_until", "status_since", "decision_on")
 
@@ -121,8 +131,8 @@ def _dated(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def scan_rows(qs: QuerySet[Certificate], today: dt.date | None = None) -> list[dict[str, Any]]:
-    """What the QR page shows, as plain rows (the status computed here). Packs come with a second query, only for
-    certificates that are OCOP today."""
+    """What the QR page shows, as plain rows (the status computed here). Packs are shown only for certificates that
+    are OCOP today: as issued, or (a certificate without that copy) with a second query of the packs it links."""
     today = today or timezone.localdate()
     values = with_certified_names(qs).values(*SCAN_FIELDS.values())
     rows = [{key: row[field] for key, field in SCAN_FIELDS.items()} for row in values]
@@ -130,13 +140,18 @@ def scan_rows(qs: QuerySet[Certificate], today: dt.date | None = None) -> list[d
 
 
 def _finish(rows: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
+    current: dict[int, dict[str, Any]] = {}  # OCOP today and without a copy of its packs: the packs it links are read
     for row in rows:
         # The page names the product and producer as certified; a later name shows beside them ("tên hiện tại").
         row["current_name"] = current_name(row["product"], row.pop("live_product"))
         row["current_producer"] = current_name(row["producer"], row.pop("live_producer"))
         row["status"] = reader_status(row["stored_status"], row["valid_until"], today, settings.OCOP_EXPIRY_WARN_DAYS)
-        row["packs"] = []
-    current = {row["pk"]: row for row in rows if shows_as_ocop(row["status"])}
+        issued = row.pop("issued_packs")
+        issued = json.loads(issued) if isinstance(issued, str) else issued  # a raw cursor gives the JSON's text
+        ocop = shows_as_ocop(row["status"])
+        row["packs"] = list(issued or []) if ocop else []
+        if ocop and issued is None:
+            current[row["pk"]] = row
     if current:
         through = Certificate.packs.through.objects.filter(certificate_id__in=current)
         for cert_id, name, size, gtin in through.values_list(

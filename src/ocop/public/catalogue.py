@@ -107,7 +107,7 @@ def product_page(request: HttpRequest, pk: int) -> HttpResponse:
             "status": status,
             "ocop": shows_as_ocop(status),
             "photos": product.photos.all(),
-            "packs": cert.packs.all() if cert and shows_as_ocop(status) else [],
+            "packs": queries.packs_of(cert) if cert and shows_as_ocop(status) else [],
             "star_marks": "★" * (product.ocop_stars or 0),
             "stockists": stockists(product.pk).select_related("commune").order_by("name")[:50]
             if shows_as_ocop(status)

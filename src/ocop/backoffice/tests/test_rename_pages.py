@@ -60,6 +60,8 @@ def test_a_rename_is_flagged_to_the_coordinator_once_and_cleared_by_the_review(o
     assert reverse("backoffice:rename_reviewed", args=[rename.pk]) not in own.get(product_url).content.decode()
     assert own.post(reverse("backoffice:rename_reviewed", args=[rename.pk])).status_code == 403
     assert client_for(office.charlie).post(reverse("backoffice:rename_reviewed", args=[rename.pk])).status_code == 404
+    anonymous = client_for(None).post(reverse("backoffice:rename_reviewed", args=[rename.pk]))
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
     assert ProductRename.objects.get().reviewed_at is None
 
     # Marked reviewed: the flag goes, the review is kept and audited.

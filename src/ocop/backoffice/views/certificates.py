@@ -253,6 +253,7 @@ def certificate_detail(request: Request, pk: int) -> HttpResponse:
             "log": cert.log.order_by("seq"),
             "history": history(cert),
             "current_name": queries.current_name(cert.certified_product, cert.product.name),  # type: ignore[attr-defined]
+            "packs": queries.packs_of(cert),
             **rename_flags(request.user, cert.product),
         },
     )
