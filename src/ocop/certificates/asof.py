@@ -1,0 +1,70 @@
+"""Certificates as they stood on a past day: the one rule every report counts with.
+
+A certificate is valid on day D when it was issued on or before D, had not expired (valid_until >= D) and, by its
+own history, was neither revoked, superseded nor suspended on D. Each part of that history is read from the source
+that holds its legal date:
+
+- issuance: `issued_on` (the decision's date). Never the log's time: a decision entered from history, or a
+  certificate of the "LS" series entered from a recognition list, is logged when it was entered, years later.
+- revocation: `status_since` of a revoked certificate, which the revoke service sets to the revocation decision's
+  date (a revoked certificate never changes again).
+- supersession: the superseding certificate's `issued_on` (the day the new certificate took over); `status_since`
+  only when no superseding certificate is recorded. The service stamps `status_since` with the day it ran, which
+  for a decision entered after its date is later than the truth.
+- suspension: the transparency log, the only record of a suspension that was later lifted (the certificate then
+  reads valid again, with the lift's date). A suspension or lift takes effect the day it was recorded, so the log's
+  time is its date. A certificate that is suspended now is also taken as suspended from its `status_since`, which
+  covers rows written without a log entry (bulk-generated data).
+
+Reports count products: a product holds at most one certificate valid on a day (issuing one supersedes the one
+running), and they count distinct products all the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from ocop.certificates.enums import LogEvent, Status
+from ocop.certificates.models import Certificate, LogEntry
+
+
+def day_end(day: dt.date) -> dt.datetime:
+    """The first instant after `day` in the installation's time zone: log entries before it happened on or before
+    the day."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def suspended_on(day: dt.date) -> QuerySet[LogEntry, Any]:
+    """The ids (`certificate_id`) of the certificates the log leaves suspended at the end of `day`: a suspension
+    logged by then that no lift followed by then."""
+    end = day_end(day)
+    lifted = LogEntry.objects.filter(
+        certificate_id=OuterRef("certificate_id"), event=LogEvent.LIFTED, seq__gt=OuterRef("seq"), at__lt=end
+    )
+    return (
+        LogEntry.objects.filter(event=LogEvent.SUSPENDED, at__lt=end)
+        .filter(~Exists(lifted))
+        .values("certificate_id")
+        .order_by()
+    )
+
+
+def standing_q(day: dt.date) -> Q:
+    """The certificates issued by `day`, not expired on it, and not revoked, superseded or (as they stand now)
+    suspended by then. A suspension lifted since is found in the log (`suspended_on`)."""
+    return Q(issued_on__lte=day, valid_until__gte=day) & (
+        Q(status=Status.VALID)
+        | Q(status__in=(Status.SUSPENDED, Status.REVOKED), status_since__gt=day)
+        | Q(status=Status.SUPERSEDED, superseded_by__issued_on__gt=day)
+        | Q(status=Status.SUPERSEDED, superseded_by__isnull=True, status_since__gt=day)
+    )
+
+
+def valid_on(day: dt.date, qs: QuerySet[Certificate] | None = None) -> QuerySet[Certificate]:
+    """The certificates valid on `day` by their own history (of `qs`, all by default)."""
+    qs = Certificate.objects.all() if qs is None else qs
+    return qs.filter(standing_q(day)).exclude(pk__in=suspended_on(day))
