@@ -67,6 +67,7 @@ urlpatterns = [
     path("rounds/<int:pk>/referral/<int:dossier_pk>.zip", rounds.referral_package, name="referral_package"),
     path("rounds/<int:pk>/receive/", central.round_receive, name="round_receive"),
     path("referrals/", central.referrals, name="referrals"),
+    path("dossiers/<int:pk>/province-package.zip", central.province_package, name="province_package"),
     path("rounds/<int:pk>/minutes.pdf", rounds.minutes, name="minutes"),
     path("dossiers/", dossiers.dossier_list, name="dossier_list"),
     path("products/<int:product_pk>/dossier/", dossiers.dossier_start, name="dossier_start"),

@@ -20,6 +20,11 @@ from ocop.core.processes import die_with_parent
 CHUNK = 25  # pages laid out together: the set-up cost is shared, memory stays bounded
 
 
+def _place(decision: Any) -> str:
+    """Where a document of the issuing body is signed: the province's seat, or Hà Nội for the ministry."""
+    return "Hà Nội" if decision.level == "ministry" else decision.province.short_name
+
+
 def qr_text(cert: Certificate) -> str:
     return payload(
         base_url=settings.OCOP_PUBLIC_BASE_URL, code=cert.code, claim_text=cert.claim, key_id=cert.key_id,
@@ -43,7 +48,7 @@ def _page(cert: Certificate) -> dict[str, Any]:
         "until": cert.valid_until.strftime("%d/%m/%Y"),
         "issuer": decision.issuing_body,
         "signer": decision.signer,
-        "place_date": f"{cert.province.short_name}, ngày {issued.day:02d} tháng {issued.month:02d} năm {issued.year}",
+        "place_date": f"{_place(cert.decision)}, ngày {issued.day:02d} tháng {issued.month:02d} năm {issued.year}",
         "code": cert.code,
         "qr": segno.make(qr_text(cert), error="m").svg_inline(scale=2, border=0),
     }
@@ -117,11 +122,24 @@ def decision_pdf(decision: Decision) -> bytes:
     by_stars: dict[int, int] = {}
     for c in items:
         by_stars[c.stars] = by_stars.get(c.stars, 0) + 1
-    basis = ["Căn cứ Luật Tổ chức chính quyền địa phương;", *BASIS[decision.legal_basis]]
-    if decision.round_id:
-        basis.append("Căn cứ kết quả đánh giá, phân hạng của Hội đồng đánh giá, phân hạng sản phẩm OCOP;")
-    basis.append("Theo đề nghị của cơ quan thường trực Chương trình OCOP.")
     ministry = decision.level == "ministry"
+    organisation = (
+        "Căn cứ Nghị định quy định chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của Bộ Nông nghiệp và Môi trường;"
+        if ministry
+        else "Căn cứ Luật Tổ chức chính quyền địa phương;"
+    )
+    basis = [organisation, *BASIS[decision.legal_basis]]
+    if decision.round_id:
+        basis.append(
+            "Căn cứ kết quả đánh giá, phân hạng của Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp Trung ương;"
+            if ministry
+            else "Căn cứ kết quả đánh giá, phân hạng của Hội đồng đánh giá, phân hạng sản phẩm OCOP;"
+        )
+    basis.append(
+        "Theo đề nghị của Văn phòng Điều phối nông thôn mới Trung ương."
+        if ministry
+        else "Theo đề nghị của cơ quan thường trực Chương trình OCOP."
+    )
     html = render_to_string(
         "certificates/decision_pdf.html",
         {
@@ -129,7 +147,7 @@ def decision_pdf(decision: Decision) -> bytes:
             "items": items,
             "by_stars": sorted(by_stars.items()),
             "basis": basis,
-            "place": "Hà Nội" if ministry else decision.province.short_name,
+            "place": _place(decision),
             "signer_title": "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG"
             if ministry
             else "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",

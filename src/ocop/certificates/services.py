@@ -155,6 +155,14 @@ def _centrally_decided(product: Product) -> bool:
     ).exists()
 
 
+def pending_result(decision: Decision, product: Product) -> Result | None:
+    """The published result a draft decision would recognise for the product, if any (for the office's page)."""
+    try:
+        return _result_for(decision, product, None)
+    except ValidationError:
+        return None
+
+
 def _check_stars(stars: int, result: Result | None, reason: str) -> None:
     if result is not None and stars != result.stars and not reason:
         raise ValidationError({"stars_reason": [_(
@@ -385,8 +393,11 @@ def issue_decision(
             claim = rules.Claim(cert.number, cert.code, product.name, cert.stars, signed_on, until)
             cert.claim = claim.text()
             cert.key_id, cert.signature = sign(claim)
+        packs = list(item.packs.all())
+        # The packs as they stood at issue: the registry's rows may change or go later.
+        cert.issued_packs = [{"name": p.name, "size": p.size, "gtin": p.gtin} for p in packs]
         cert.save()
-        cert.packs.set(item.packs.all())
+        cert.packs.set(packs)
         log.append(event=LogEvent.ISSUED, certificate=cert, data=log_data(cert, decision=number))
         current = Certificate.objects.select_for_update().filter(
             product=product, status__in=(Status.VALID, Status.SUSPENDED)

@@ -35,6 +35,9 @@ def _dossier_q(user: Any) -> Q:
         # The province's rounds, and its own products' dossiers in the central round (their progress to 5 stars).
         q |= Q(round__province_id__in=provinces)
         q |= Q(round__level=RoundLevel.CENTRAL, product__province_id__in=provinces)
+        # The ministry reads the province dossiers referred to its rounds (what the province sent).
+        q |= Q(pk__in=Dossier.objects.filter(round__province_id__in=provinces, round__level=RoundLevel.CENTRAL)
+               .values("previous_id"))  # fmt: skip
     if scope.communes:
         q |= Q(product__commune_id__in=scope.communes)
     if Role.PRODUCER in scope.roles:
@@ -42,6 +45,8 @@ def _dossier_q(user: Any) -> Q:
     if Role.COUNCIL_MEMBER in scope.roles:
         seats = CouncilMember.objects.filter(user=user).values("council__round_id")
         q |= Q(round_id__in=seats, state__in=COUNCIL_STATES)
+        # A central council member reads the province dossier behind each referral it scores.
+        q |= Q(pk__in=Dossier.objects.filter(round_id__in=seats, round__level=RoundLevel.CENTRAL).values("previous_id"))
     return q
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role, User
@@ -60,11 +61,26 @@ def pending_referrals() -> Any:
     )
 
 
+def referred_result(dossier: Dossier) -> Result | None:
+    """The province's published referral behind a central dossier."""
+    if dossier.round.level != RoundLevel.CENTRAL or dossier.previous_id is None:
+        return None
+    return (
+        Result.objects.filter(dossier_id=dossier.previous_id, referral=True, published=True)
+        .select_related(
+            "council__round__province", "dossier__round__province", "dossier__round__criteria_version",
+            "dossier__criteria_set", "dossier__product__producer__commune", "dossier__product__commune",
+        )
+        .first()
+    )  # fmt: skip
+
+
 @transaction.atomic
-def receive_referrals(*, by: Any, round_: Round) -> list[Dossier]:
-    """The central round takes in every pending referral: a dossier per product, ready for the central council,
-    carrying the province dossier's evidence. The referring province's coordinators are told. Side effects: audit
-    entries, transitions, notifications."""
+def receive_referrals(*, by: Any, round_: Round) -> tuple[list[Dossier], list[str]]:
+    """The central round takes in every pending referral it can: a dossier per product, ready for the central
+    council, carrying the province dossier's evidence; the products whose product set the round's criteria lack are
+    named and left pending. The referring province's coordinators are told. Side effects: audit entries,
+    transitions, notifications."""
     access.require(access.can_manage_round(by, round_))
     if round_.level != RoundLevel.CENTRAL:
         raise ValidationError(_("Only the central round receives the provinces' referrals."))
@@ -91,19 +107,14 @@ def receive_referrals(*, by: Any, round_: Round) -> list[Dossier]:
         Transition.objects.create(
             dossier=dossier, actor=by, actor_name=audit.actor_name(by), to_state=DossierState.READY,
             note=_("Referred by %(province)s with %(mean)s points.") % {
-                "province": province_dossier.product.province.name, "mean": result.mean},
+                "province": province_dossier.product.province.name, "mean": number_format(result.mean, 2)},
         )  # fmt: skip
         audit.record(
             actor=by, action=AuditAction.CREATE, obj=dossier, changes={"previous": [None, province_dossier.pk]}
         )
         made.append(dossier)
-    if skipped:
-        raise ValidationError(
-            _("The round's criteria version has no product set for: %(products)s. Choose the version the provinces "
-              "scored on.") % {"products": ", ".join(skipped)}
-        )  # fmt: skip
     _tell_provinces(made)
-    return made
+    return made, skipped
 
 
 def _tell_provinces(dossiers: list[Dossier]) -> None:
@@ -112,9 +123,7 @@ def _tell_provinces(dossiers: list[Dossier]) -> None:
         by_province.setdefault(d.product.province_id, []).append(d)
     url = reverse("backoffice:referrals")
     for province_id, received in by_province.items():
-        users = User.objects.filter(
-            roles__role=Role.PROVINCE_COORDINATOR, roles__province_id=province_id, is_active=True
-        ).distinct()
+        users = _coordinators(province_id)
         for d in received:
             notify(
                 users, key=f"central:{d.pk}", url=url,
@@ -122,6 +131,38 @@ def _tell_provinces(dossiers: list[Dossier]) -> None:
                 body=_("The ministry's council will score %(product)s for 5 stars in %(round)s.")
                 % {"product": d.product.name, "round": d.round},
             )  # fmt: skip
+
+
+def tell_of_published(results: list[Result]) -> None:
+    """Each step tells the next person: a province's published referrals go to the ministry's office; the central
+    council's published results go back to the office of each product's province."""
+    referred = [r for r in results if r.referral and r.dossier.round.level != RoundLevel.CENTRAL]
+    if referred:
+        body = Province.objects.filter(central=True).first()
+        if body is not None:
+            for r in referred:
+                notify(
+                    _coordinators(body.pk), key=f"referred:{r.pk}", url=reverse("backoffice:round_list"),
+                    title=_("%(province)s referred %(product)s for 5 stars") % {
+                        "province": r.dossier.round.province.name, "product": r.dossier.product.name},
+                    body=_("%(mean)s points by the province's council. Receive it in a central round.") % {
+                        "mean": number_format(r.mean, 2)},
+                )  # fmt: skip
+    for r in results:
+        if r.dossier.round.level == RoundLevel.CENTRAL:
+            notify(
+                _coordinators(r.dossier.product.province_id), key=f"central-result:{r.pk}",
+                url=reverse("backoffice:referrals"),
+                title=_("The central council rated %(product)s %(stars)s stars") % {
+                    "product": r.dossier.product.name, "stars": r.stars},
+                body=_("%(mean)s points.") % {"mean": number_format(r.mean, 2)},
+            )  # fmt: skip
+
+
+def _coordinators(province_id: int) -> Any:
+    return User.objects.filter(
+        roles__role=Role.PROVINCE_COORDINATOR, roles__province_id=province_id, is_active=True
+    ).distinct()
 
 
 @dataclass

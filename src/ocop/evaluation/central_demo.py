@@ -55,7 +55,7 @@ def build_central_demo(*, today: dt.date) -> int:
         decision="Quyết định số 210/QĐ-BNNMT",
         members=[(users[u], seat, agency) for u, _n, _r, seat, agency in MINISTRY_USERS if seat is not None],
     )  # fmt: skip
-    received = central.receive_referrals(by=ministry, round_=round_)
+    received, _skipped = central.receive_referrals(by=ministry, round_=round_)
     scoring.open_meeting(by=ministry, council=council, present=list(council.members.all()), on=today)
     for dossier in received:
         for username, *_rest in MINISTRY_USERS[1:]:

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 
 from ocop.core import audit
 from ocop.core.models import AuditAction
-from ocop.evaluation import access, notices
+from ocop.evaluation import access, central, notices
 from ocop.evaluation.catalogue import sheet_spec
 from ocop.evaluation.dossiers import _move
-from ocop.evaluation.enums import DossierState, MemberRole, SheetState
+from ocop.evaluation.enums import DossierState, MemberRole, RoundLevel, SheetState
 from ocop.evaluation.models import (
     ConflictDeclaration,
     Council,
@@ -377,7 +377,7 @@ def _record_result(*, dossier: Dossier, council: Council, spec: SheetSpec, score
         stars_by_score=outcome.stars_by_score,
         stars=outcome.stars,
         caps=[list(c) for c in outcome.caps],
-        referral=outcome.referral,
+        referral=outcome.referral and dossier.round.level != RoundLevel.CENTRAL,  # the central round decides 5 stars
         scorers=len(scores),
     )
     _move(
@@ -407,10 +407,11 @@ def review_status(dossier: Dossier) -> dict[str, Any]:
 def publish_results(*, by: Any, council: Council) -> int:
     """Publish the council's results: producers see them and their path to the next star."""
     access.require(access.can_manage_round(by, council.round))
-    count = 0
-    for result in Result.objects.filter(council=council, published=False).select_related("dossier"):
+    published = []
+    for result in Result.objects.filter(council=council, published=False).select_related("dossier__round"):
         result.published = True
         result.save(update_fields=["published", "updated_at"])
         _move(result.dossier, to=S.PUBLISHED, by=by)
-        count += 1
-    return count
+        published.append(result)
+    central.tell_of_published(published)
+    return len(published)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.backoffice.views.common import Request, report_errors
-from ocop.evaluation import access, central
+from ocop.certificates import queries
+from ocop.certificates.models import Certificate
+from ocop.evaluation import access, central, package
 from ocop.evaluation.models import Round
 
 
@@ -21,19 +23,48 @@ def referrals(request: Request) -> HttpResponse:
     if not access.can_follow_referrals(request.user):
         raise PermissionDenied
     rows = central.referral_progress(request.user)
+    results = [r.central_result.pk for r in rows if r.central_result is not None]
+    certificates = {
+        c.item.result_id: c
+        for c in queries.with_status(Certificate.objects.filter(item__result_id__in=results)).select_related("item")
+    }
+    for row in rows:
+        row.certificate = certificates.get(row.central_result.pk) if row.central_result else None  # type: ignore[attr-defined]
     return render(request, "backoffice/evaluation/referrals.html", {"rows": rows})
+
+
+@login_required
+def province_package(request: Request, pk: int) -> HttpResponse:
+    """For a central dossier: the package its province sent (summary, minutes, evidence), to whoever reads it."""
+    dossier = access.get_dossier_for_user(request.user, pk)
+    result = central.referred_result(dossier)
+    if result is None:
+        raise Http404
+    response = HttpResponse(package.referral_package(result), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="ho-so-5-sao-{result.dossier_id}.zip"'
+    return response
 
 
 @login_required
 @require_POST
 def round_receive(request: Request, pk: int) -> HttpResponse:
     round_ = access.rounds_visible_to(request.user).filter(pk=pk).first()
-    if round_ is None or not access.can_manage_round(request.user, round_):
+    if round_ is None:
+        raise Http404
+    if not access.can_manage_round(request.user, round_):
         raise PermissionDenied
     try:
-        received = central.receive_referrals(by=request.user, round_=Round.objects.get(pk=round_.pk))
+        received, skipped = central.receive_referrals(by=request.user, round_=Round.objects.get(pk=round_.pk))
     except ValidationError as exc:
         report_errors(request, exc)
-    else:
+        return redirect("backoffice:round_detail", pk=pk)
+    if received:
         messages.success(request, _("Referrals received: %(n)s.") % {"n": len(received)})
+    elif not skipped:
+        messages.info(request, _("No referral waits to be received."))
+    if skipped:
+        messages.error(request, _(
+            "The round's criteria version has no product set for: %(products)s. Choose the version the provinces "
+            "scored on."
+        ) % {"products": ", ".join(skipped)})  # fmt: skip
     return redirect("backoffice:round_detail", pk=pk)

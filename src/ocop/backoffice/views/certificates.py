@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -106,6 +108,8 @@ def decision_detail(request: Request, pk: int) -> HttpResponse:
     matches: Any = []
     if can_manage and (q := request.GET.get("q", "").strip()):
         matches = list(product_listing(_candidates(request, decision), q)[:10])
+        for product in matches:  # the stars its council gave, to choose by default
+            product.pending = services.pending_result(decision, product)
     return render(
         request,
         "backoffice/certificates/decision.html",
@@ -118,6 +122,8 @@ def decision_detail(request: Request, pk: int) -> HttpResponse:
 def _candidates(request: Request, decision: Any) -> Any:
     """Products a decision may list: the province's own; for the ministry, the products of its central rounds."""
     if decision.province.central:
+        if decision.historical:  # the ministry enters its own past 5-star decisions, for any province's products
+            return Product.objects.all()
         return Product.objects.filter(dossiers__round__province_id=decision.province_id).distinct()
     return products_visible_to(request.user).filter(province_id=decision.province_id)
 
@@ -144,6 +150,8 @@ def decision_item_add(request: Request, pk: int) -> HttpResponse:
         )  # fmt: skip
     except ValidationError as exc:
         report_errors(request, exc)
+        if q := request.POST.get("q", "").strip():  # back to the search, to give the reason
+            return redirect(f"{reverse('backoffice:decision_detail', args=[pk])}?{urlencode({'q': q})}")
     return redirect("backoffice:decision_detail", pk=pk)
 
 
@@ -248,8 +256,7 @@ def certificate_detail(request: Request, pk: int) -> HttpResponse:
             "c": cert,
             "qr": qr,
             "payload": text,
-            "can_manage": access.can_manage(request.user, cert.province_id)
-            or access.can_manage(request.user, cert.decision.province_id),
+            "may": access.certificate_actions(request.user, cert),
             "log": cert.log.order_by("seq"),
             "history": history(cert),
             "current_name": queries.current_name(cert.certified_product, cert.product.name),  # type: ignore[attr-defined]
@@ -263,7 +270,7 @@ def certificate_detail(request: Request, pk: int) -> HttpResponse:
 @require_POST
 def certificate_action(request: Request, pk: int, action: str) -> HttpResponse:
     cert = access.get_certificate_for_user(request.user, pk)
-    if not access.can_manage(request.user, cert.province_id):
+    if not access.certificate_actions(request.user, cert).get(action):
         raise PermissionDenied
     errors: dict[str, list[str]] = {}
     try:

@@ -85,6 +85,15 @@ def dossier_detail(request: Request, pk: int) -> HttpResponse:
     editable = can_draft and dossier.state in flow.EDITABLE
     sheet = sheet_spec(dossier.criteria_set)
     result = getattr(dossier, "result", None)
+    manages = access.can_manage_round(user, dossier.round)
+    # Before publication the council's figures are the council's and the office's: nobody else reads them, in the
+    # timeline's notes or in the change history (a province following its referral at the ministry included).
+    sealed = not manages and not (result is not None and result.published)
+    transitions = list(dossier.transitions.all())
+    if sealed:
+        for t in transitions:
+            if t.to_state == DossierState.SCORED:
+                t.note = ""
     return render(
         request,
         "backoffice/evaluation/dossier.html",
@@ -93,7 +102,7 @@ def dossier_detail(request: Request, pk: int) -> HttpResponse:
             "sheet": sheet,
             "evidence": dossier.evidence.select_related("document", "line"),
             "missing": flow.missing_items(dossier),
-            "transitions": dossier.transitions.all(),
+            "transitions": transitions,
             "vault": Document.objects.filter(producer_id=dossier.product.producer_id).order_by("kind", "-issued_on")
             if editable
             else [],
@@ -106,11 +115,9 @@ def dossier_detail(request: Request, pk: int) -> HttpResponse:
             "editable": editable,
             "can_submit": can_draft and dossier.state in flow.EDITABLE,
             "can_commune": access.can_act_for_commune(user, dossier),
-            "can_manage": access.can_manage_round(user, dossier.round),
-            "result": result
-            if result is not None and (result.published or access.can_manage_round(user, dossier.round))
-            else None,
-            "history": history(dossier)[:50],
+            "can_manage": manages,
+            "result": None if sealed else result,
+            "history": [] if sealed else history(dossier)[:50],
             "today": timezone.localdate(),
         },
     )

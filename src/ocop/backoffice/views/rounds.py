@@ -104,6 +104,7 @@ def round_list(request: Request) -> HttpResponse:
             "provinces": provinces,
             "versions": CriteriaVersion.objects.all(),
             "levels": RoundLevel.choices,
+            "can_follow_referrals": access.can_follow_referrals(request.user),
             "errors": errors,
             "values": request.POST,
         },
@@ -117,7 +118,7 @@ def round_detail(request: Request, pk: int, status: int = 200) -> HttpResponse:
     dossiers = (
         access.dossiers_visible_to(request.user)
         .filter(round=round_)
-        .select_related("product__producer", "criteria_set", "result")
+        .select_related("product__producer", "product__province", "criteria_set", "result")
         .order_by("product__name")
     )
     council = Council.objects.filter(round=round_).prefetch_related("members__user").first()

@@ -166,10 +166,6 @@ def test_certificates_issued_before_keep_the_packs_they_list(office, client, tim
     assert _packs_after_removal(office, client, cert) == (True, ["Hộp 1 bình", "Bộ 2 bình"], True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs certificates.services.issue_decision to keep the copy: cert.issued_packs = [...] before cert.save()",
-)
 def test_a_pack_removed_after_issue_stays_on_the_certificate(office, client, time_machine):  # noqa: F811
     time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
     cert = issue(office)
