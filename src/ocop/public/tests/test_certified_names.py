@@ -5,7 +5,6 @@ import io
 import re
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
 from ocop.accounts.models import Role
