@@ -24,7 +24,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from bench import certificates_bench, import_bench, outlets_bench, reports_bench, search_bench
+    from bench import certificates_bench, import_bench, log_bench, outlets_bench, reports_bench, search_bench
     from ocop.places.loader import load_places
     from ocop.registry.reference import load_classification
 
@@ -32,11 +32,13 @@ def main() -> None:
     load_places()
     load_classification()
     call_command("load_criteria", verbosity=0)
-    which = sys.argv[1:] or ["import", "search", "certificates", "outlets", "reports"]
+    which = sys.argv[1:] or ["import", "search", "log", "certificates", "outlets", "reports"]
     if "import" in which:
         import_bench.run(OUT)
     if "search" in which:
         search_bench.run()
+    if "log" in which:
+        log_bench.run(OUT)  # it removes what it made, so the benches after it find the database as before
     if "certificates" in which:
         certificates_bench.run(OUT)
     if "outlets" in which:

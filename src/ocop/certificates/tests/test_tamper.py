@@ -116,3 +116,28 @@ def _another_product(office):
     from ocop.testing import make_product
 
     return make_product(producer=office.producer, name="Lọ gốm men rạn")
+
+
+def test_the_verifier_reads_unusual_data_as_the_json_field_does_and_still_catches_an_edit(office, time_machine):
+    """The verifier's quick reading and hashing (orjson) must agree with the canonical one (json) on any data: no false
+    alarm for an entry re-hashed canonically, whatever it holds, and an edit still caught."""
+    time_machine.move_to(NOON, tick=False)
+    cert = issue(office)
+    odd = {
+        "tên": 'Bình gốm\u2028\x7f\x01\t"\\/ 😀',
+        "big": 2**70,
+        "neg": -(2**63) - 1,
+        "code": "1234567890123456789",
+        "ratio": 0.1,
+        "nested": [None, True],
+    }
+    row = next(log.entries())
+    digest = log.entry_hash(seq=1, at=row["at"], event=row["event"], number=cert.number, data=odd,
+                            prev_hash=log.GENESIS)  # fmt: skip
+    with as_the_database_owner():
+        LogEntry.objects.filter(seq=1).update(data=odd, hash=digest)
+    LogHead.objects.filter(pk=1).update(hash=digest)
+    assert log.verify() == []
+    with as_the_database_owner():
+        LogEntry.objects.filter(seq=1).update(data={**odd, "big": 2**70 + 1})
+    assert [(p.seq, p.message) for p in log.verify()] == [(1, "Mục 1 đã bị sửa: mã băm không khớp.")]
