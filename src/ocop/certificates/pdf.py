@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from ocop.certificates.models import Certificate, Decision
+from ocop.certificates.queries import names_as_certified
 from ocop.certificates.signing import payload
 from ocop.core.pdf import pages_as_pdfs, render_document
 from ocop.core.processes import die_with_parent
@@ -36,12 +37,13 @@ def _page(cert: Certificate) -> dict[str, Any]:
     decision = cert.decision
     commune = cert.commune.name + ", " if cert.commune else ""
     issued = cert.issued_on
+    product, producer = names_as_certified(cert.pk)  # as signed, whatever the registry says today
     return {
         "number": cert.number,
         "stars": cert.stars,
         "star_marks": "★" * cert.stars,
-        "product": cert.product.name,
-        "producer": cert.producer.name,
+        "product": product,
+        "producer": producer,
         "address": (cert.producer.address + ", " if cert.producer.address else "") + commune + cert.province.name,
         "decision": decision.number,
         "issued": issued.strftime("%d/%m/%Y"),

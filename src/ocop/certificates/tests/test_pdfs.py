@@ -50,6 +50,17 @@ def test_a_certificate_pdf_in_vietnamese_with_its_qr(office, time_machine):
     assert cert.pdf.name == "certificates/2026/01-2026-00001.pdf"  # made once, then kept
 
 
+def test_a_certificate_pdf_made_after_a_rename_prints_the_name_as_certified(office, time_machine):
+    from ocop.certificates import pdf
+    from ocop.registry.services import update_product
+
+    time_machine.move_to(dt.datetime(2026, 1, 12, 9, tzinfo=dt.UTC))
+    cert = _decision(office).certificates.get()
+    update_product(product=office.product, by=office.coordinator, name="Bình gốm men lam cao cấp")
+    text = _text(pdf.certificate_pdf(cert))
+    assert "Bình gốm men lam" in text and "cao cấp" not in text  # the QR beside it carries the certified name
+
+
 def test_the_decision_pdf_in_the_administrative_layout(office, time_machine):
     time_machine.move_to(dt.datetime(2026, 1, 12, 9, tzinfo=dt.UTC))
     decision = _decision(office, n=3)
