@@ -17,7 +17,11 @@ that holds its legal date:
   covers rows written without a log entry (bulk-generated data).
 
 Reports count products: a product holds at most one certificate valid on a day (issuing one supersedes the one
-running), and they count distinct products all the same.
+running; a list's certificates are older than any issued here).
+
+No certificate is valid longer than `rules.VALID_MONTHS` (36 months from its decision; a year-only decision's from
+the year's first day), so one valid on D was issued at most that long before it: the query says so, which lets it
+read one stretch of the issue dates instead of every certificate that ends after D.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from django.utils import timezone
 
 from ocop.certificates.enums import LogEvent, Status
 from ocop.certificates.models import Certificate, LogEntry
+from ocop.certificates.rules import VALID_MONTHS, add_months
 
 
 def day_end(day: dt.date) -> dt.datetime:
@@ -56,7 +61,8 @@ def suspended_on(day: dt.date) -> QuerySet[LogEntry, Any]:
 def standing_q(day: dt.date) -> Q:
     """The certificates issued by `day`, not expired on it, and not revoked, superseded or (as they stand now)
     suspended by then. A suspension lifted since is found in the log (`suspended_on`)."""
-    return Q(issued_on__lte=day, valid_until__gte=day) & (
+    earliest = add_months(day, -VALID_MONTHS) - dt.timedelta(days=3)  # a margin for months of unequal length
+    return Q(issued_on__gte=earliest, issued_on__lte=day, valid_until__gte=day) & (
         Q(status=Status.VALID)
         | Q(status__in=(Status.SUSPENDED, Status.REVOKED), status_since__gt=day)
         | Q(status=Status.SUPERSEDED, superseded_by__issued_on__gt=day)

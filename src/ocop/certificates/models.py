@@ -129,7 +129,28 @@ class Certificate(TimeStampedModel):
             ),
             models.CheckConstraint(condition=models.Q(stars__gte=3, stars__lte=5), name="certificate_stars_3_to_5"),
         ]
-        indexes = [models.Index(fields=["status", "valid_until"], name="certificate_status_until")]
+        indexes = [
+            models.Index(fields=["status", "valid_until"], name="certificate_status_until"),
+            # Reports as of a day (certificates.asof) read one stretch of issue dates of a province and find in this
+            # index alone everything they test and count (the superseding certificate's date aside).
+            models.Index(
+                fields=[
+                    "province",
+                    "issued_on",
+                    "valid_until",
+                    "status",
+                    "status_since",
+                    "superseded_by",
+                    "stars",
+                    "potential_five",
+                    "product",
+                    "producer",
+                    "commune",
+                    "id",
+                ],
+                name="certificate_as_of",
+            ),
+        ]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
 
@@ -223,6 +244,8 @@ class LogEntry(models.Model):
 
     class Meta:
         ordering = ["seq"]
+        # A certificate's suspensions and lifts, read for reports as of a day (certificates.asof.suspended_on).
+        indexes = [models.Index(fields=["event", "certificate", "seq", "at"], name="logentry_event_certificate")]
 
     def __str__(self) -> str:
         return f"{self.seq} {self.event}"

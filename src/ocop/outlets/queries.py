@@ -26,6 +26,15 @@ def valid_line_q(today: dt.date | None = None, prefix: str = "") -> Q:
     return Q(**{f"{prefix}removed_on__isnull": True}) & status_q("current", today, prefix=f"{prefix}product__ocop_")
 
 
+def recognised_on_q(day: dt.date) -> Q:
+    """Outlets recognised on `day`: by a decision dated by then (a recognised outlet recorded without one, since its
+    status), and not suspended or closed by then (as their status stands; an outlet suspended and reinstated since
+    counts from its decision)."""
+    return Q(status=OutletStatus.RECOGNISED) & (
+        Q(decision_date__lte=day) | Q(decision_date__isnull=True, status_since__lte=day)
+    ) | Q(status__in=(OutletStatus.SUSPENDED, OutletStatus.CLOSED), status_since__gt=day, decision_date__lte=day)
+
+
 def with_share(qs: QuerySet[Outlet], today: dt.date | None = None) -> QuerySet[Outlet]:
     """Annotate `lines` (on the shelf) and `ocop_lines` (OCOP goods valid today)."""
     return qs.annotate(

@@ -1,20 +1,26 @@
 """The plan's indicators, each computed from the records of a province's year (optionally one commune), with the
-records behind the number."""
+records behind the number. Each is counted as the records stood at the end of the year (or today, during it):
+certificates valid on that day by their own history (`certificates.asof`), outlets still recognised then, results
+recorded by then. A later revocation, supersession or recognition never changes a past year's progress."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ocop.certificates import asof
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate
 from ocop.evaluation.models import Result
 from ocop.outlets.enums import OutletKind
 from ocop.outlets.models import Outlet
+from ocop.outlets.queries import recognised_on_q
 from ocop.promotion.enums import EventKind
 from ocop.promotion.models import Attendee, Event, Training
 from ocop.supervision.enums import InspectionState
@@ -27,6 +33,11 @@ class Scope:
     year: int
     commune_id: int | None = None
 
+    @property
+    def day(self) -> dt.date:
+        """The day the year's records are read on: its last, or today while it runs."""
+        return min(dt.date(self.year, 12, 31), timezone.localdate())
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -38,12 +49,18 @@ class Indicator:
 
 
 def _certificates(s: Scope) -> QuerySet[Certificate]:
+    """Certificates issued in the year and still valid at its end (by their own history)."""
     qs = Certificate.objects.filter(province_id=s.province_id, issued_on__year=s.year)
-    return qs.filter(commune_id=s.commune_id) if s.commune_id else qs
+    return asof.valid_on(s.day, qs.filter(commune_id=s.commune_id) if s.commune_id else qs)
 
 
 def _rated(s: Scope) -> QuerySet[Certificate]:
     return _certificates(s).filter(stars__gte=3).select_related("product")
+
+
+def _potential_five(s: Scope) -> QuerySet[Certificate]:
+    """ "4 sao, tiềm năng 5 sao": counted apart from 4 and 5 stars, as provinces publish it."""
+    return _certificates(s).filter(potential_five=True).select_related("product")
 
 
 def _five_stars(s: Scope) -> QuerySet[Certificate]:
@@ -52,10 +69,16 @@ def _five_stars(s: Scope) -> QuerySet[Certificate]:
 
 def _due(s: Scope) -> QuerySet[Certificate]:
     """Certificates whose 36 months end in the year: the products due for re-recognition (a certificate replaced by
-    a newer one, or revoked, is not due)."""
+    a newer one, or revoked, by the year's end is not due)."""
+    day = s.day
+    replaced = (
+        Q(status=Status.REVOKED, status_since__lte=day)
+        | Q(status=Status.SUPERSEDED, superseded_by__issued_on__lte=day)
+        | Q(status=Status.SUPERSEDED, superseded_by__isnull=True, status_since__lte=day)
+    )
     qs = (
         Certificate.objects.filter(province_id=s.province_id, valid_until__year=s.year)
-        .exclude(status__in=(Status.SUPERSEDED, Status.REVOKED))
+        .exclude(replaced)
         .select_related("product")
     )
     return qs.filter(commune_id=s.commune_id) if s.commune_id else qs
@@ -73,6 +96,7 @@ def _referred(s: Scope) -> QuerySet[Result]:
         published=True,
         dossier__round__province_id=s.province_id,
         dossier__round__year=s.year,
+        created_at__lt=asof.day_end(s.day),
     ).select_related("dossier__product")
     return qs.filter(dossier__product__commune_id=s.commune_id) if s.commune_id else qs
 
@@ -80,7 +104,10 @@ def _referred(s: Scope) -> QuerySet[Result]:
 def _outlets(kind: str) -> Callable[[Scope], QuerySet[Outlet]]:
     def records(s: Scope) -> QuerySet[Outlet]:
         kinds = (OutletKind.SALES_POINT, OutletKind.OTHER) if kind == OutletKind.SALES_POINT else (kind,)
-        qs = Outlet.objects.filter(province_id=s.province_id, kind__in=kinds, decision_date__year=s.year)
+        # Recognised in the year and still recognised at its end (one suspended or closed later counts).
+        qs = Outlet.objects.filter(
+            recognised_on_q(s.day), province_id=s.province_id, kind__in=kinds, decision_date__year=s.year
+        )
         return qs.filter(commune_id=s.commune_id) if s.commune_id else qs
 
     return records
@@ -94,7 +121,9 @@ def _fairs(s: Scope) -> QuerySet[Event]:
 
 
 def _inspections(s: Scope) -> QuerySet[Inspection]:
-    qs = Inspection.objects.filter(province_id=s.province_id, state=InspectionState.DONE, done_on__year=s.year)
+    qs = Inspection.objects.filter(
+        province_id=s.province_id, state=InspectionState.DONE, done_on__year=s.year, done_on__lte=s.day
+    )
     if s.commune_id:
         return qs.filter(Q(producer__commune_id=s.commune_id) | Q(outlet__commune_id=s.commune_id))
     return qs.select_related("producer", "outlet", "product")
@@ -114,6 +143,13 @@ INDICATORS: dict[str, Indicator] = {
     for i in [
         Indicator("rated_3_stars", _("Products rated 3 stars or more"), "certificate", _rated, "product_id"),
         Indicator("referred_5_stars", _("Potential 5-star products referred"), "result", _referred),
+        Indicator(
+            "potential_5_stars",
+            _("Products recognised 4 stars, potential 5 stars"),
+            "certificate",
+            _potential_five,
+            "product_id",
+        ),
         Indicator("recognised_5_stars", _("5-star products recognised"), "certificate", _five_stars, "product_id"),
         Indicator("sales_points", _("New sales points recognised"), "outlet", _outlets(OutletKind.SALES_POINT)),
         Indicator("design_centres", _("Design centres recognised"), "outlet", _outlets(OutletKind.DESIGN_CENTRE)),

@@ -1,7 +1,12 @@
 """The dashboard's figures, computed once per scope, day and generation and kept as a snapshot: a page load reads one
 row. Any change that moves a figure bumps the generation (handlers.py) and queues a recount in the background, so the
 next load is served from a fresh snapshot; a load that finds none computes it itself. Dates enter the key, so
-expiries at midnight count without anyone acting."""
+expiries at midnight count without anyone acting.
+
+The day is today's, or a past year's last day: the dashboard of a past year is its figures as they stood at the
+year's end (`stats`), kept like today's and past the daily purge. The past moves only when a record is entered or
+corrected with an earlier date; such a change bumps the generation like any other, and the year's snapshot is
+recounted when it is next opened (the background recount keeps to today's)."""
 
 from __future__ import annotations
 
@@ -52,9 +57,11 @@ def compute(s: stats.Scope) -> dict[str, Any]:
             ),
             "map": "" if s.commune_id else charts.commune_map(_("OCOP products by commune"), communes),
         }
+    registered = stats.registered(s)
     return {
         "stars": [[k, v] for k, v in stars.items()],
         "total": sum(stars.values()),
+        "registered": [registered.producers, registered.products],
         "groups": [[g, n] for g, n in groups],
         "producers": [[r.kind, r.producers, r.women_led, r.ethnic_minority] for r in stats.producers_by_kind(s)],
         "expiring": stats.expiring(s),
@@ -73,7 +80,7 @@ def compute(s: stats.Scope) -> dict[str, Any]:
 
 
 def figures(s: stats.Scope) -> dict[str, Any]:
-    """The scope's figures today: from the snapshot of the current generation, else computed and kept."""
+    """The scope's figures on its day: from the snapshot of the current generation, else computed and kept."""
     current = generation()
     key = _key(s)
     data = Snapshot.objects.filter(key=key, generation=current).values_list("data", flat=True).first()
@@ -85,7 +92,8 @@ def figures(s: stats.Scope) -> dict[str, Any]:
 
 def refresh(today: dt.date | None = None) -> int:
     """Recompute today's snapshots that are behind the current generation (the pages people opened today).
-    Returns how many."""
+    Returns how many. A past year's snapshot behind it is recounted when next opened. Other days' snapshots are
+    purged after two days; past years' ends are kept."""
     today = today or timezone.localdate()
     current = generation()
     stale = Snapshot.objects.filter(key__endswith=f":{today.isoformat()}", generation__lt=current)
@@ -95,7 +103,8 @@ def refresh(today: dt.date | None = None) -> int:
         s = stats.Scope(int(province), None if commune == "-" else int(commune), today)
         Snapshot.objects.filter(key=key).update(generation=current, data=compute(s))
         done += 1
-    Snapshot.objects.filter(computed_at__lt=timezone.now() - dt.timedelta(days=2)).delete()
+    old = Snapshot.objects.filter(computed_at__lt=timezone.now() - dt.timedelta(days=2))
+    old.exclude(key__endswith="-12-31").delete()
     return done
 
 

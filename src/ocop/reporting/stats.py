@@ -1,5 +1,10 @@
 """The figures of the dashboards and of the periodic workbook, computed from the records for a province (or one of
-its communes) as of a day: one query per figure, so both read the same numbers."""
+its communes) as of a day: one query per figure, so both read the same numbers.
+
+Every figure is the state at the end of the scope's day, from the records' own dates and history: certificates
+valid that day by their history (`certificates.asof`), outlets recognised by then and not suspended or closed by
+then, shelves as they stood, findings open that day, producers and products registered by then. A later
+certificate, revocation or outlet never changes an earlier period's figures."""
 
 from __future__ import annotations
 
@@ -8,20 +13,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
-from ocop.certificates.enums import Status
+from ocop.certificates import asof
 from ocop.certificates.models import Certificate
-from ocop.certificates.queries import status_q
-from ocop.outlets.enums import OutletKind, OutletStatus
+from ocop.outlets.enums import OutletKind
 from ocop.outlets.models import Outlet, SalesRecord
-from ocop.outlets.queries import with_share
-from ocop.places.models import Commune
+from ocop.outlets.queries import recognised_on_q
+from ocop.places.models import Commune, Province
 from ocop.registry.enums import ProducerKind
 from ocop.registry.models import Producer, Product
 from ocop.supervision.enums import FindingState, InspectionState
-from ocop.supervision.models import Finding, Inspection
+from ocop.supervision.models import Finding, Inspection, Sanction
 
 STARS = (3, 4, 5)
 POTENTIAL = "potential"  # "4 sao, tiềm năng 5 sao": counted on its own, never among 4 or 5 stars
@@ -44,26 +48,40 @@ class Scope:
         return Q(**{province_field or "province_id": self.province_id})
 
 
-def ocop_products(s: Scope) -> QuerySet[Product]:
-    """Products that are OCOP products on the day (their latest certificate valid or expiring)."""
-    return Product.objects.filter(status_q("current", s.today, prefix="ocop_"), s.where())
+def ocop_certificates(s: Scope) -> QuerySet[Certificate]:
+    """The certificates that make products OCOP products on the day: valid that day by their own history, in the
+    province (the ministry's 5-star certificates count in their product's province) or in the commune they were
+    issued for."""
+    return asof.valid_on(s.today, Certificate.objects.filter(s.where(province_field="province_id")))
+
+
+# A product holds at most one certificate valid on a day (certificates.asof), so its certificates count products.
+PRODUCTS = Count("pk")
+LEVEL_Q: dict[int | str, Q] = {
+    3: Q(stars=3, potential_five=False),
+    4: Q(stars=4, potential_five=False),
+    POTENTIAL: Q(potential_five=True),
+    5: Q(stars=5, potential_five=False),
+}
+
+
+def level(stars: int | None, potential: bool) -> int | str:
+    """The column of a star breakdown: "potential 5★" is a category of its own, never among 4 or 5 stars."""
+    return POTENTIAL if potential else stars or 0
 
 
 def by_stars(s: Scope) -> dict[int | str, int]:
     """OCOP products by stars, the province's "potential 5-star" recognitions apart (as reports count them)."""
-    counts: dict[int | str, int] = dict.fromkeys(LEVELS, 0)
-    rows = ocop_products(s).values_list("ocop_stars", "ocop_potential_five").annotate(n=Count("pk")).order_by()
-    for stars, potential, n in rows:
-        counts[POTENTIAL if potential else stars] += n
-    return counts
+    counts = ocop_certificates(s).aggregate(**{f"n{k}": Count("pk", filter=q) for k, q in LEVEL_Q.items()})
+    return {k: counts[f"n{k}"] for k in LEVELS}
 
 
 def by_group(s: Scope) -> list[tuple[str, int]]:
     rows = (
-        ocop_products(s)
-        .values_list("group__name", "group__position")
-        .annotate(n=Count("pk"))
-        .order_by("group__position")
+        ocop_certificates(s)
+        .values_list("product__group__name", "product__group__position")
+        .annotate(n=PRODUCTS)
+        .order_by("product__group__position")
     )
     return [(name or str(_("group not determined")), n) for name, _pos, n in rows]
 
@@ -78,8 +96,9 @@ class ProducerRow:
 
 
 def producers_by_kind(s: Scope) -> list[ProducerRow]:
-    """Producers holding at least one OCOP product on the day, by type, with women-led and ethnic-minority ones."""
-    qs = Producer.objects.filter(pk__in=ocop_products(s).values("producer_id"))
+    """Producers holding at least one OCOP product on the day (the holders named on the certificates), by type, with
+    women-led and ethnic-minority ones."""
+    qs = Producer.objects.filter(pk__in=ocop_certificates(s).values("producer_id"))
     rows = {
         kind: (n, w, e)
         for kind, n, w, e in qs.values_list("kind")
@@ -90,11 +109,35 @@ def producers_by_kind(s: Scope) -> list[ProducerRow]:
 
 
 def expiring(s: Scope) -> int:
-    """Certificates ending within the next OCOP_EXPIRY_WARN_DAYS (90) days."""
+    """Certificates valid on the day that end within the next OCOP_EXPIRY_WARN_DAYS (90) days."""
     warn = s.today + dt.timedelta(days=settings.OCOP_EXPIRY_WARN_DAYS)
-    return Certificate.objects.filter(
-        s.where(province_field="province_id"), status=Status.VALID, valid_until__gte=s.today, valid_until__lte=warn
-    ).count()
+    return ocop_certificates(s).filter(valid_until__lte=warn).count()
+
+
+@dataclass(frozen=True)
+class Registered:
+    producers: int
+    products: int
+
+
+def registered(s: Scope) -> Registered:
+    """Producers and products registered by the day: entered by then, or holding a certificate issued by then (a
+    record entered from a recognition list is entered years after its certificate)."""
+    end = asof.day_end(s.today)
+    certified = Certificate.objects.filter(province_id=s.province_id, issued_on__lte=s.today)
+    producers = Producer.objects.filter(Q(created_at__lt=end) | Q(pk__in=certified.values("producer_id")), s.where())
+    products = Product.objects.filter(Q(created_at__lt=end) | Q(pk__in=certified.values("product_id")), s.where())
+
+    def counted(qs: QuerySet[Any]) -> Subquery:
+        return Subquery(qs.order_by().values("province_id").annotate(n=Count("pk")).values("n")[:1])
+
+    row = (
+        Province.objects.filter(pk=s.province_id)
+        .annotate(n_producers=counted(producers), n_products=counted(products))
+        .values_list("n_producers", "n_products")
+        .first()
+    )
+    return Registered(*(n or 0 for n in (row or (0, 0))))
 
 
 @dataclass(frozen=True)
@@ -105,10 +148,21 @@ class OutletRow:
     mean_share: float | None  # mean OCOP share of the shelves, in %
 
 
+def recognised_outlets(s: Scope) -> QuerySet[Outlet]:
+    """Outlets recognised on the day (by a decision dated by then, not suspended or closed by then)."""
+    return Outlet.objects.filter(s.where(province_field="province_id"), recognised_on_q(s.today))
+
+
+def with_shelf(qs: QuerySet[Outlet], day: dt.date) -> QuerySet[Outlet]:
+    """Annotate `lines` (on the shelf on the day) and `ocop_lines` (of them, products holding a certificate valid
+    that day, whatever their province)."""
+    shelf = Q(stock__added_on__lte=day) & (Q(stock__removed_on__isnull=True) | Q(stock__removed_on__gt=day))
+    ocop = Q(stock__product_id__in=asof.valid_on(day).values("product_id"))
+    return qs.annotate(lines=Count("stock", filter=shelf), ocop_lines=Count("stock", filter=shelf & ocop))
+
+
 def outlets(s: Scope) -> list[OutletRow]:
-    qs = with_share(
-        Outlet.objects.filter(s.where(province_field="province_id"), status=OutletStatus.RECOGNISED), s.today
-    )
+    qs = with_shelf(recognised_outlets(s), s.today)
     shares: dict[str, list[float]] = {k: [] for k in OutletKind.values}
     counts = dict.fromkeys(OutletKind.values, 0)
     for kind, lines, ocop in qs.values_list("kind", "lines", "ocop_lines"):  # type: ignore[misc]
@@ -135,12 +189,19 @@ def sales_by_month(s: Scope, months: int = 12) -> list[tuple[dt.date, int, int]]
 
 
 def open_findings(s: Scope) -> int:
+    """Findings open on the day: found by then, and not fixed or escalated to a sanction by then."""
     where = (
         Q(inspection__producer__commune_id=s.commune_id) | Q(inspection__outlet__commune_id=s.commune_id)
         if s.commune_id
         else Q(inspection__province_id=s.province_id)
     )
-    return Finding.objects.filter(where, state=FindingState.OPEN).count()
+    sanctioned = Sanction.objects.filter(finding_id=OuterRef("pk"), decided_on__lte=s.today)
+    still_open = (
+        Q(state=FindingState.OPEN)
+        | Q(state=FindingState.FIXED, fixed_on__gt=s.today)
+        | (Q(state=FindingState.ESCALATED) & ~Exists(sanctioned))
+    )
+    return Finding.objects.filter(where, still_open, inspection__done_on__lte=s.today).count()
 
 
 def inspections_done(s: Scope, year: int) -> int:
@@ -149,7 +210,9 @@ def inspections_done(s: Scope, year: int) -> int:
         if s.commune_id
         else Q(province_id=s.province_id)
     )
-    return Inspection.objects.filter(where, state=InspectionState.DONE, done_on__year=year).count()
+    return Inspection.objects.filter(
+        where, state=InspectionState.DONE, done_on__year=year, done_on__lte=s.today
+    ).count()
 
 
 @dataclass(frozen=True)
@@ -160,7 +223,8 @@ class CommuneRow:
 
 def by_commune(s: Scope) -> list[CommuneRow]:
     """OCOP products per commune of the province (communes without any included, for the map)."""
-    counts = dict(ocop_products(Scope(s.province_id, None, s.today)).values_list("commune_id").annotate(n=Count("pk")))
+    province = ocop_certificates(Scope(s.province_id, None, s.today))
+    counts = dict(province.values_list("commune_id").annotate(n=PRODUCTS).order_by())
     communes = (
         Commune.objects.filter(province_id=s.province_id)
         .only("name", "short_name", "latitude", "longitude")

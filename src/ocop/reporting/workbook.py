@@ -15,9 +15,7 @@ from django.utils.translation import gettext as _
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate
 from ocop.core.excel import write_sheets
-from ocop.outlets.enums import OutletKind, OutletStatus
-from ocop.outlets.models import Outlet
-from ocop.outlets.queries import with_share
+from ocop.outlets.enums import OutletKind
 from ocop.places.models import CommuneSuccession
 from ocop.promotion.enums import EventKind
 from ocop.promotion.models import Event
@@ -31,7 +29,8 @@ LEGACY_START = dt.date(2025, 7, 1)
 
 
 def as_of(ends_on: dt.date) -> dt.date:
-    """Stock figures (products, producers, outlets) are read on the period's last day, or today if it is later."""
+    """Stock figures (products, producers, outlets) are read as they stood at the end of the period's last day, or
+    today if it is later."""
     return min(ends_on, timezone.localdate())
 
 
@@ -40,9 +39,16 @@ def _stars_table(rows: Iterable[tuple[Any, int | None, bool, int]], unknown: str
     table: dict[Any, dict[int | str, int]] = {}
     for unit, stars, potential, n in rows:
         counts = table.setdefault(unit or unknown, {})
-        level = stats.POTENTIAL if potential else stars or 0
+        level = stats.level(stars, potential)
         counts[level] = counts.get(level, 0) + n
     return [[unit, *(c.get(s, 0) for s in stats.LEVELS), sum(c.values())] for unit, c in sorted(table.items())]
+
+
+def _stars_cell(row: Sequence[Any], at: int) -> list[Any]:
+    """A certificate's row with its stars and potential-5★ flag (columns `at`, `at + 1`) as one cell: the stars, or
+    "potential 5★" (a category of its own, as provinces publish it)."""
+    stars, potential = row[at], row[at + 1]
+    return [*row[:at], stats.star_label(stats.POTENTIAL) if potential else stars, *row[at + 2 :]]
 
 
 class Report:
@@ -54,9 +60,12 @@ class Report:
 
     def summary(self) -> SheetRows:
         stars = stats.by_stars(self.s)
-        rows: list[list[Any]] = [[_("OCOP products on %(day)s") % {"day": f"{self.s.today:%d/%m/%Y}"},
-                                  sum(stars.values())]]  # fmt: skip
+        day = f"{self.s.today:%d/%m/%Y}"
+        rows: list[list[Any]] = [[_("OCOP products on %(day)s") % {"day": day}, sum(stars.values())]]
         rows += [[_("of which %(stars)s") % {"stars": stats.star_label(k)}, v] for k, v in stars.items()]
+        registered = stats.registered(self.s)
+        rows += [[_("Producers registered on %(day)s") % {"day": day}, registered.producers],
+                 [_("Products registered on %(day)s") % {"day": day}, registered.products]]  # fmt: skip
         return _("Summary"), [_("Indicator"), _("Value")], rows
 
     def stars(self) -> SheetRows:
@@ -69,17 +78,17 @@ class Report:
         return _("By group"), [_("Product group"), _("Products")], [*groups, (_("Total"), sum(n for _g, n in groups))]
 
     def units(self) -> SheetRows:
-        fields = ("commune__name", "ocop_stars", "ocop_potential_five")
-        rows: Any = stats.ocop_products(self.s).values_list(*fields).annotate(n=Count("pk")).order_by()
+        fields = ("commune__name", "stars", "potential_five")
+        rows: Any = stats.ocop_certificates(self.s).values_list(*fields).annotate(n=stats.PRODUCTS).order_by()
         head = [_("Commune"), *(stats.star_label(k) for k in stats.LEVELS), _("Total")]
         return _("By commune"), head, _stars_table(rows, "—")
 
     def districts(self) -> SheetRows:
         """A product's former district is its recorded former commune's; failing that, its commune's when the commune
         was formed from communes of one district only."""
-        fields = ("legacy_commune__district__name", "legacy_district__name", "commune_id", "ocop_stars",
-                  "ocop_potential_five")  # fmt: skip
-        rows = stats.ocop_products(self.s).values_list(*fields).annotate(n=Count("pk")).order_by()
+        fields = ("product__legacy_commune__district__name", "product__legacy_district__name", "commune_id", "stars",
+                  "potential_five")  # fmt: skip
+        rows = stats.ocop_certificates(self.s).values_list(*fields).annotate(n=stats.PRODUCTS).order_by()
         origins: dict[int, set[str]] = {}
         successions = CommuneSuccession.objects.filter(commune__province_id=self.s.province_id)
         for commune_id, former in successions.values_list("commune_id", "legacy_commune__district__name"):
@@ -104,29 +113,23 @@ class Report:
         return Certificate.objects.filter(where).values_list(*fields)  # plain rows: tens of thousands a year
 
     def issued(self) -> SheetRows:
-        fields = ("number", "product__name", "producer__name", "commune__name", "stars", "issued_on", "valid_until")
+        fields = ("number", "product__name", "producer__name", "commune__name", "stars", "potential_five",
+                  "issued_on", "valid_until")  # fmt: skip
         rows = self._certificates(*fields).filter(self.in_period("issued_on")).order_by("issued_on", "number")
         head = [_("Certificate number"), _("Product"), _("Producer"), _("Commune"), _("Stars"), _("Issued on"),
                 _("Valid until")]  # fmt: skip
-        return _("New certificates"), head, rows
+        return _("New certificates"), head, (_stars_cell(r, 4) for r in rows)
 
     def revoked(self) -> SheetRows:
-        fields = ("number", "product__name", "producer__name", "stars", "status_since", "revocation_decision",
-                  "status_reason")  # fmt: skip
+        fields = ("number", "product__name", "producer__name", "stars", "potential_five", "status_since",
+                  "revocation_decision", "status_reason")  # fmt: skip
         rows = self._certificates(*fields).filter(self.in_period("status_since"), status=Status.REVOKED)
         head = [_("Certificate number"), _("Product"), _("Producer"), _("Stars"), _("Revoked on"),
                 _("Revocation decision"), _("Reason")]  # fmt: skip
-        return _("Revoked certificates"), head, rows.order_by("status_since", "number")
+        return _("Revoked certificates"), head, (_stars_cell(r, 3) for r in rows.order_by("status_since", "number"))
 
     def outlets(self) -> SheetRows:
-        qs = (
-            with_share(
-                Outlet.objects.filter(self.s.where(province_field="province_id"), status=OutletStatus.RECOGNISED),
-                self.s.today,
-            )
-            .select_related("commune")
-            .order_by("kind", "code")
-        )
+        qs = stats.with_shelf(stats.recognised_outlets(self.s), self.s.today).order_by("kind", "code")
         head = [_("Code"), _("Name"), _("Kind"), _("Commune"), _("Decision date"), _("Products on the shelf"),
                 _("OCOP products")]  # fmt: skip
         kinds = dict(OutletKind.choices)

@@ -28,15 +28,23 @@ def report_start(request: Request) -> HttpResponse:
     commune = Commune.objects.filter(pk=id_of(request.POST.get("commune"))).first()
     if s.commune_id and (commune is None or commune.pk != s.commune_id) and not _province_reader(request, s):
         commune = Commune.objects.get(pk=s.commune_id)  # a commune officer reports on their commune only
+    if errors:  # each already names its field
+        return render(
+            request, "backoffice/report_refused.html", {"errors": [m for ms in errors.values() for m in ms]}, status=400
+        )
     try:
-        if errors:
-            raise ValidationError(errors)
         run = jobs.start_report(
             by=request.user, province=Province.objects.get(pk=s.province_id), starts_on=starts_on, ends_on=ends_on,
             commune=commune, legacy=request.POST.get("legacy") == "1",
         )  # fmt: skip
     except ValidationError as exc:
-        return render(request, "backoffice/report_refused.html", {"errors": exc.messages}, status=400)
+        labels = {"starts_on": _("From"), "ends_on": _("To"), "commune": _("Commune")}
+        named = [
+            f"{labels[field]}: {message}" if field in labels else message
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+        return render(request, "backoffice/report_refused.html", {"errors": named}, status=400)
     return redirect("backoffice:periodic_report", pk=run.pk)
 
 

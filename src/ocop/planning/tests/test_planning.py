@@ -106,6 +106,7 @@ def test_progress_is_counted_from_the_records_of_the_year(shop, plan):
     assert numbers == {
         "rated_3_stars": 2,  # two products, three certificates
         "referred_5_stars": 0,
+        "potential_5_stars": 0,
         "recognised_5_stars": 1,
         "sales_points": 1,
         "design_centres": 0,

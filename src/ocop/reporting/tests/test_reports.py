@@ -62,7 +62,7 @@ def _day(value):
 
 def test_the_yearly_workbook(scene, django_assert_num_queries):
     done, s = [], _scope()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):  # one a sheet, two for the summary (products, registered records)
         data = workbook.build(s, dt.date(2026, 1, 1), dt.date(2026, 12, 31), False, lambda d, t: done.append((d, t)))
     assert done == [(n, 10) for n in range(1, 11)]
     sheets = _sheets(data)
@@ -85,7 +85,7 @@ def test_the_yearly_workbook(scene, django_assert_num_queries):
 
 def test_periods_before_july_2025_add_the_former_districts(scene, django_assert_num_queries):
     s = _scope()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         data = workbook.build(s, dt.date(2025, 1, 1), dt.date(2025, 6, 30), False, None)
     sheets = _sheets(data)
     assert "Theo huyện cũ" in sheets
@@ -127,7 +127,7 @@ def test_the_dashboard_reads_a_snapshot_recounted_after_each_change(scene, djang
     from ocop.testing import make_producer, make_product
 
     s = _scope()
-    with django_assert_num_queries(11):  # one a figure, two for the communes' map, one for the plan
+    with django_assert_num_queries(12):  # one a figure, two for the communes' map, one for the plan
         snapshots.compute(s)
     first = snapshots.figures(s)
     assert (first["total"], first["stars"], first["expiring"]) == (3, [[3, 1], [4, 1], ["potential", 0], [5, 1]], 1)
