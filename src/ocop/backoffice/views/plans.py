@@ -107,6 +107,7 @@ def plan_detail(request: Request, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "rows": plan_rows(plan),
+            "day": Scope(plan.province_id, plan.year).day,  # the records are read as they stood that day
             "indicators": [(code, i.label) for code, i in INDICATORS.items()],
             "communes": Commune.objects.filter(province=plan.province_id).order_by("name"),
             "can_manage": services.can_manage(request.user, plan.province_id),
@@ -150,6 +151,7 @@ def indicator_records(request: Request, pk: int, code: str) -> HttpResponse:
             "indicator": indicator,
             "commune": commune,
             "total": count(indicator, scope),
+            "day": scope.day,
             "page": paginate(request, indicator.records(scope).order_by("pk")),
             "record_page": RECORD_PAGES.get(indicator.kind, ""),
         },

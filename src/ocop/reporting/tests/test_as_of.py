@@ -23,7 +23,7 @@ from ocop.registry.imports import run_import
 from ocop.registry.models import ImportMode, Product
 from ocop.reporting import snapshots, stats, workbook
 from ocop.reporting.models import ReportRun, Snapshot
-from ocop.testing import make_producer, make_product, make_user, province
+from ocop.testing import commune, make_producer, make_product, make_user, province
 
 HEAD = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Nhóm sản phẩm", "Hạng sao", "Số quyết định",
         "Ngày quyết định", "Năm", "Cấp công nhận", "Ghi chú"]  # fmt: skip
@@ -179,6 +179,37 @@ def test_the_2019_dashboard_and_plan_agree_with_the_workbook(years, django_asser
         client.get(reverse("backoffice:statistics"), {"nam": "2019"})
     this_year = client.get(reverse("backoffice:statistics")).content.decode()
     assert 'data-count="ocop-products">5<' in this_year
+    progress = client.get(reverse("backoffice:plan_detail", args=[plan.pk])).content.decode()
+    assert "Số liệu tính đến hết ngày 31/12/2019." in progress
+    records = reverse("backoffice:indicator_records", args=[plan.pk, "potential_5_stars"])
+    assert f'<a href="{records}" class="done">2</a>' in progress
+
+
+def test_a_commune_reads_its_own_past(years):
+    suoi_hai = commune("Suối Hai")
+    s = stats.Scope(province().pk, suoi_hai.pk, END_2019)
+    assert stats.by_stars(s) == {3: 11, 4: 13, "potential": 2, 5: 0}
+    assert stats.by_stars(stats.Scope(province().pk, commune("Bát Tràng").pk, END_2019)) == {
+        3: 0, 4: 0, "potential": 0, 5: 0}  # fmt: skip
+
+
+def test_a_past_year_snapshot_is_kept_and_recounted_when_the_records_change(years, time_machine):
+    past = stats.Scope(province().pk, None, END_2019)
+    today = stats.Scope(province().pk, None, dt.date(2026, 11, 30))
+    snapshots.figures(past)
+    snapshots.figures(today)
+    time_machine.move_to(dt.datetime(2026, 12, 3, 2, tzinfo=dt.UTC), tick=False)
+    assert snapshots.refresh() == 0
+    assert list(Snapshot.objects.values_list("key", flat=True)) == [f"{province().pk}:-:2019-12-31"]
+    # A decision of 2019 entered late moves 2019's figures: the snapshot is recounted when next opened.
+    coordinator, _plan = years
+    late = make_product(producer=make_producer(name="HTX Muộn"), name="Rượu ngô")
+    decision = certificates.draft_decision(by=coordinator, province=province(), historical=True)
+    certificates.add_item(by=coordinator, decision=decision, product=late, stars=3)
+    certificates.issue_decision(by=coordinator, decision=decision, number="4400/QĐ-UBND",
+                                signed_on=dt.date(2019, 12, 2))  # fmt: skip
+    snapshots.bump()  # what the status_changed handler does after the commit
+    assert snapshots.figures(past)["stars"] == [[3, 12], [4, 13], ["potential", 2], [5, 0]]
 
 
 @pytest.mark.parametrize(
