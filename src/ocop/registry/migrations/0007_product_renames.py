@@ -6,32 +6,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0006_product_group_parked_note'),
+        ("registry", "0006_product_group_parked_note"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProductRename',
+            name="ProductRename",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('old_name', models.CharField(max_length=255, verbose_name='name before')),
-                ('new_name', models.CharField(max_length=255, verbose_name='new name')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed')),
-                ('review_note', models.TextField(blank=True, verbose_name='note of the review')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='renames', to='registry.product', verbose_name='product')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("old_name", models.CharField(max_length=255, verbose_name="name before")),
+                ("new_name", models.CharField(max_length=255, verbose_name="new name")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="reviewed")),
+                ("review_note", models.TextField(blank=True, verbose_name="note of the review")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="renames",
+                        to="registry.product",
+                        verbose_name="product",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rename of a certified product',
-                'verbose_name_plural': 'renames of certified products',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['reviewed_at', 'product'], name='product_rename_open')],
+                "verbose_name": "rename of a certified product",
+                "verbose_name_plural": "renames of certified products",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["reviewed_at", "product"], name="product_rename_open")],
             },
         ),
     ]
