@@ -183,6 +183,8 @@ def test_the_2019_dashboard_and_plan_agree_with_the_workbook(years, django_asser
     assert "Số liệu tính đến hết ngày 31/12/2019." in progress
     records = reverse("backoffice:indicator_records", args=[plan.pk, "potential_5_stars"])
     assert f'<a href="{records}" class="done">2</a>' in progress
+    listed = client.get(records).content.decode()
+    assert (listed.count("<td>tiềm năng 5★</td>"), "Số liệu tính đến hết ngày 31/12/2019." in listed) == (2, True)
 
 
 def test_a_commune_reads_its_own_past(years):
