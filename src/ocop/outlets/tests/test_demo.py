@@ -3,6 +3,7 @@ from collections import Counter
 from django.utils import timezone
 
 from ocop.certificates.demo import build_certificates_demo
+from ocop.evaluation.central_demo import build_central_demo
 from ocop.evaluation.demo import build_evaluation_demo
 from ocop.outlets import queries
 from ocop.outlets.demo import build_outlets_demo
@@ -14,6 +15,7 @@ def test_the_demo_has_outlets_centres_shelves_sales_and_events(db):
     build_demo(producers=30)
     today = timezone.localdate()
     build_evaluation_demo(today=today)
+    build_central_demo(today=today)
     build_certificates_demo(today=today)
     report = build_outlets_demo(today=today)
     assert (report.outlets, report.recognised) == (25, 22)

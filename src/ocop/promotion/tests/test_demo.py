@@ -3,6 +3,7 @@ from collections import Counter
 from django.utils import timezone
 
 from ocop.certificates.demo import build_certificates_demo
+from ocop.evaluation.central_demo import build_central_demo
 from ocop.evaluation.demo import build_evaluation_demo
 from ocop.promotion.demo import build_promotion_demo
 from ocop.promotion.models import Attendee, Booth, Event, Training
@@ -13,6 +14,7 @@ def test_the_demo_has_four_events_with_booths_and_outcomes(db):
     build_demo(producers=30)
     today = timezone.localdate()
     build_evaluation_demo(today=today)
+    build_central_demo(today=today)
     build_certificates_demo(today=today)
     assert build_promotion_demo(today=today) == 4
     kinds = Counter(Event.objects.values_list("kind", flat=True))

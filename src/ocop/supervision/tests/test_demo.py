@@ -3,6 +3,7 @@ import datetime as dt
 from ocop.certificates.demo import build_certificates_demo
 from ocop.certificates.enums import Status
 from ocop.certificates.models import ConsumerReport
+from ocop.evaluation.central_demo import build_central_demo
 from ocop.evaluation.demo import build_evaluation_demo
 from ocop.registry.demo import build_demo
 from ocop.supervision.demo import build_supervision_demo
@@ -14,6 +15,7 @@ def test_the_demo_has_inspections_with_findings_a_suspension_and_consumer_report
     build_demo(producers=30)
     today = dt.date(2026, 11, 29)
     build_evaluation_demo(today=today)
+    build_central_demo(today=today)
     build_certificates_demo(today=today)
     assert build_supervision_demo(today=today) == 4
     assert InspectionPlan.objects.get().title == "Kế hoạch kiểm tra, giám sát sản phẩm OCOP năm 2026"
