@@ -198,6 +198,11 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file, not shared memory: tests with several connections at once (simultaneous score
     # submissions, the task worker) need SQLite's real file locking and busy timeout.
     _db["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")} if envbool("OCOP_TEST_DB_FILE", "true") else {}
+elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
+    # PostgreSQL's just-in-time compiler costs ~0.2 s per report query here and saves nothing on queries of this
+    # size (the past year's dashboard: 2.0 s with it, 0.8 s without).
+    _db.setdefault("OPTIONS", {})
+    _db["OPTIONS"]["options"] = (_db["OPTIONS"].get("options", "") + " -c jit=off").strip()
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
