@@ -65,6 +65,15 @@ def system_user() -> User:
     return user
 
 
+def office_of(province_id: int) -> list[User]:
+    """The active coordinators of a province's OCOP office (or of the central level): who is told of its work."""
+    return list(
+        User.objects.filter(
+            roles__role=Role.PROVINCE_COORDINATOR, roles__province_id=province_id, is_active=True
+        ).distinct()
+    )
+
+
 def notify(users: Iterable[User], *, key: str, title: str, body: str = "", url: str = "") -> None:
     """Put an in-app notice in each user's list, once per (user, key): calling it again for the same subject adds
     nothing. The caller sends any e-mail itself."""

@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.accounts.models import Role, User
-from ocop.accounts.services import notify
+from ocop.accounts.services import notify, office_of
 from ocop.certificates import access, log, rules, signing
 from ocop.certificates.enums import DecisionState, IssuingLevel, LogEvent, Status
 from ocop.certificates.models import Certificate, CertificateCounter, Decision, DecisionItem
@@ -425,17 +424,11 @@ def issue_decision(
     return certificates
 
 
-def _coordinators(province_id: int) -> Any:
-    return User.objects.filter(
-        roles__role=Role.PROVINCE_COORDINATOR, roles__province_id=province_id, is_active=True
-    ).distinct()
-
-
 def _tell_provinces_of(certificates: list[Certificate]) -> None:
     """The ministry's 5 stars, told to the office of each product's province."""
     for cert in certificates:
         notify(
-            _coordinators(cert.province_id), key=f"ministry-issued:{cert.pk}",
+            office_of(cert.province_id), key=f"ministry-issued:{cert.pk}",
             title=_("The ministry recognised %(product)s at 5 stars") % {"product": cert.product.name},
             body=_("Certificate %(number)s, valid until %(date)s.") % {
                 "number": cert.number, "date": cert.valid_until.strftime("%d/%m/%Y")},
@@ -495,7 +488,7 @@ def suspend(*, by: Any, certificate: Certificate, reason: str) -> Certificate:
     issuer = _issuer(cert)
     if issuer != cert.province_id:  # the ministry hears that a province suspended its certificate
         notify(
-            _coordinators(issuer), key=f"suspended:{cert.pk}:{cert.status_since}",
+            office_of(issuer), key=f"suspended:{cert.pk}:{cert.status_since}",
             title=_("Certificate %(number)s was suspended") % {"number": cert.number},
             body=reason.strip(), url=reverse("backoffice:certificate_detail", args=[cert.pk]),
         )  # fmt: skip

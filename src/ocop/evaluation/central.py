@@ -19,9 +19,8 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from ocop.accounts.models import Role, User
 from ocop.accounts.permissions import scope_of
-from ocop.accounts.services import notify
+from ocop.accounts.services import notify, office_of
 from ocop.core import audit
 from ocop.core.models import AuditAction
 from ocop.evaluation import access
@@ -123,7 +122,7 @@ def _tell_provinces(dossiers: list[Dossier]) -> None:
         by_province.setdefault(d.product.province_id, []).append(d)
     url = reverse("backoffice:referrals")
     for province_id, received in by_province.items():
-        users = _coordinators(province_id)
+        users = office_of(province_id)
         for d in received:
             notify(
                 users, key=f"central:{d.pk}", url=url,
@@ -142,7 +141,7 @@ def tell_of_published(results: list[Result]) -> None:
         if body is not None:
             for r in referred:
                 notify(
-                    _coordinators(body.pk), key=f"referred:{r.pk}", url=reverse("backoffice:round_list"),
+                    office_of(body.pk), key=f"referred:{r.pk}", url=reverse("backoffice:round_list"),
                     title=_("%(province)s referred %(product)s for 5 stars") % {
                         "province": r.dossier.round.province.name, "product": r.dossier.product.name},
                     body=_("%(mean)s points by the province's council. Receive it in a central round.") % {
@@ -151,18 +150,12 @@ def tell_of_published(results: list[Result]) -> None:
     for r in results:
         if r.dossier.round.level == RoundLevel.CENTRAL:
             notify(
-                _coordinators(r.dossier.product.province_id), key=f"central-result:{r.pk}",
+                office_of(r.dossier.product.province_id), key=f"central-result:{r.pk}",
                 url=reverse("backoffice:referrals"),
                 title=_("The central council rated %(product)s %(stars)s stars") % {
                     "product": r.dossier.product.name, "stars": r.stars},
                 body=_("%(mean)s points.") % {"mean": number_format(r.mean, 2)},
             )  # fmt: skip
-
-
-def _coordinators(province_id: int) -> Any:
-    return User.objects.filter(
-        roles__role=Role.PROVINCE_COORDINATOR, roles__province_id=province_id, is_active=True
-    ).distinct()
 
 
 @dataclass
@@ -179,7 +172,7 @@ def referral_progress(user: Any) -> list[Referral]:
     only); the ministry's own staff see every province's. Nothing of another province."""
     scope = scope_of(user)
     provinces = scope.provinces_for(*access.PROVINCE_READERS)
-    central = {p for p in provinces if _is_central(p)}
+    central = Province.objects.filter(pk__in=provinces, central=True).exists()
     results = Result.objects.filter(referral=True, published=True).exclude(dossier__round__level=RoundLevel.CENTRAL)
     if not scope.is_admin and not central:
         results = results.filter(Q(dossier__product__province_id__in=provinces))
@@ -196,7 +189,3 @@ def referral_progress(user: Any) -> list[Referral]:
         outcome = getattr(d, "result", None) if d is not None else None
         out.append(Referral(result=r, central=d, central_result=outcome if outcome and outcome.published else None))
     return out
-
-
-def _is_central(province_id: int) -> bool:
-    return Province.objects.filter(pk=province_id, central=True).exists()

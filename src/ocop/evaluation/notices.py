@@ -11,8 +11,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ocop.accounts.models import Role, User
-from ocop.accounts.services import notify
+from ocop.accounts.services import notify, office_of
 from ocop.evaluation.enums import ClosureKind, MemberRole
 from ocop.evaluation.models import CouncilMember, Dossier, SpreadClosure
 
@@ -32,17 +31,11 @@ def spread_round_opened(*, dossier: Dossier, members: Iterable[CouncilMember], n
     )
 
 
-def _office(province_id: int) -> list[User]:
-    return list(
-        User.objects.filter(roles__role=Role.PROVINCE_COORDINATOR, roles__province_id=province_id, is_active=True)
-    )
-
-
 def chair_decides(*, dossier: Dossier, presiding: CouncilMember | None, rounds: int) -> None:
     """The presiding member closes the review (or excludes a sheet that disqualifies the product alone); with nobody
     to preside (chair and vice-chairs absent or excluded), the office records the council's decision."""
     notify(
-        [presiding.user] if presiding is not None else _office(dossier.round.province_id),
+        [presiding.user] if presiding is not None else office_of(dossier.round.province_id),
         key=f"spread-chair:{dossier.pk}:{rounds}",
         title=_("%(product)s awaits your decision: the members' sheets still differ")
         % {"product": dossier.product.name},
@@ -56,7 +49,7 @@ def spread_closed(*, closure: SpreadClosure, presiding: CouncilMember | None) ->
     member hears of it too when someone else recorded the decision."""
     dossier = closure.dossier
     council = closure.council
-    users: dict[int, Any] = {u.pk: u for u in _office(council.round.province_id)}
+    users: dict[int, Any] = {u.pk: u for u in office_of(council.round.province_id)}
     for member in council.members.select_related("user"):
         if member.role == MemberRole.SECRETARY:
             users[member.user_id] = member.user

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.accounts.models import Role, User
-from ocop.accounts.services import notify
+from ocop.accounts.models import User
+from ocop.accounts.services import notify, office_of
 from ocop.core import audit
 from ocop.core.models import AuditAction
 from ocop.registry import access
@@ -35,14 +35,6 @@ def holds_certificate(product_id: int, today: dt.date) -> bool:
     return status == SUSPENDED or (status == VALID and until is not None and until >= today)
 
 
-def _office(province_id: int) -> list[User]:
-    return list(
-        User.objects.filter(
-            roles__role=Role.PROVINCE_COORDINATOR, roles__province_id=province_id, is_active=True
-        ).distinct()
-    )
-
-
 def flag_rename(*, product: Product, old_name: str, by: Any) -> ProductRename | None:
     """Inside `update_product`'s transaction, after a change of name: flag it when the product holds a valid or
     suspended certificate. Side effects: the flag; a notice to the province's coordinators (but the one who renamed
@@ -53,7 +45,7 @@ def flag_rename(*, product: Product, old_name: str, by: Any) -> ProductRename | 
     rename = ProductRename.objects.create(product=product, old_name=old_name, new_name=product.name, by=actor)
     values = {"old": old_name, "new": product.name}
     notify(
-        [u for u in _office(product.province_id) if u.pk != getattr(actor, "pk", None)],
+        [u for u in office_of(product.province_id) if u.pk != getattr(actor, "pk", None)],
         key=f"rename:{rename.pk}",
         title=_("Certified product renamed: “%(old)s” is now “%(new)s”") % values,
         body=_(

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role, RoleAssignment, User
-from ocop.accounts.services import notify
+from ocop.accounts.services import notify, office_of
 from ocop.certificates import services as certificate_services
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate, ConsumerReport
@@ -303,10 +303,7 @@ def _tell(sanction: Sanction, inspection: Inspection) -> None:
         notify(members, key=f"sanction:{sanction.pk}", title=title, body=sanction.reason,
                url=reverse("backoffice:inspection_detail", args=[inspection.pk]))  # fmt: skip
     if sanction.kind == SanctionKind.REVOCATION_PROPOSAL and cert is not None:
-        office = User.objects.filter(
-            roles__role=Role.PROVINCE_COORDINATOR, roles__province_id=inspection.province_id, is_active=True
-        )
-        notify(office, key=f"sanction:{sanction.pk}", title=title, body=sanction.reason,
+        notify(office_of(inspection.province_id), key=f"sanction:{sanction.pk}", title=title, body=sanction.reason,
                url=reverse("backoffice:certificate_detail", args=[cert.pk]))  # fmt: skip
 
 

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.backoffice.views.common import Request, report_errors
+from ocop.backoffice.views.rounds import package_response
 from ocop.certificates import queries
 from ocop.certificates.models import Certificate
-from ocop.evaluation import access, central, package
+from ocop.evaluation import access, central
 from ocop.evaluation.models import Round
 
 
@@ -40,9 +41,7 @@ def province_package(request: Request, pk: int) -> HttpResponse:
     result = central.referred_result(dossier)
     if result is None:
         raise Http404
-    response = HttpResponse(package.referral_package(result), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="ho-so-5-sao-{result.dossier_id}.zip"'
-    return response
+    return package_response(result)
 
 
 @login_required

@@ -262,6 +262,11 @@ def referral_package(request: Request, pk: int, dossier_pk: int) -> HttpResponse
     )
     if result is None:
         raise Http404
+    return package_response(result)
+
+
+def package_response(result: Result) -> HttpResponse:
+    """The 5-star candidate's package as a download (for the province, and for the ministry that received it)."""
     response = HttpResponse(package.referral_package(result), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="ho-so-5-sao-{result.dossier_id}.zip"'
     return response
