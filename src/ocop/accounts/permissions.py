@@ -5,7 +5,37 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
 from ocop.accounts.models import Role, RoleAssignment
+from ocop.core.cells import whole_digits
+
+NOTHING = Q(pk__in=[])  # the condition no row meets: a role that reaches nothing
+
+
+def require(allowed: bool) -> None:
+    """The gateways' one refusal: a record the user sees but may not act on is 403."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def record_id(pk: Any) -> int:
+    """An id from a URL or a form as a database integer; anything else (text, a sign, 19 digits and more) is 404,
+    never a query that overflows."""
+    number = whole_digits(str(pk)) if pk is not None else None
+    if number is None:
+        raise Http404
+    return number
+
+
+def visible_or_404[M: Model](visible: QuerySet[M], pk: Any) -> M:
+    """The record with this id among those the user may see; 404 otherwise (we do not confirm that it exists)."""
+    obj = visible.filter(pk=record_id(pk)).first()
+    if obj is None:
+        raise Http404
+    return obj
 
 
 @dataclass(frozen=True)

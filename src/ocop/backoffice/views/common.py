@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
@@ -13,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from ocop.accounts.models import User
+from ocop.backoffice.forms import apply_service_errors
 
 PAGE_SIZE = 25
 
@@ -28,6 +32,40 @@ def report_errors(request: HttpRequest, exc: ValidationError) -> None:
     """A service's refusal as messages at the top of the page (each message names its field)."""
     for message in exc.messages:
         messages.error(request, message)
+
+
+@dataclass(frozen=True)
+class Outcome[T]:
+    """What `run_form` did: `ok` when the form was valid and the service accepted it, with the service's result."""
+
+    ok: bool
+    value: T | None = None
+
+
+def run_form[T](form: forms.BaseForm, action: Callable[[dict[str, Any]], T]) -> Outcome[T]:
+    """The one way a back-office write runs: the form parses and validates (naming the field), then the service acts
+    on the clean values. A service's refusal (ValidationError) lands on the field it names, or at the top of the form.
+    The view only decides what to show next."""
+    if not form.is_bound or not form.is_valid():
+        return Outcome(False)
+    try:
+        return Outcome(True, action(form.cleaned_data))
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return Outcome(False)
+
+
+def form_messages(request: HttpRequest, form: forms.BaseForm) -> None:
+    """The errors of a form posted from a page that does not show it (a button with a reason) as messages at the top
+    of the page it returns to, each naming its field."""
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = field.label if field is not None and field.label else ""
+        for error in map(str, errors):
+            messages.error(
+                request,
+                f"{str(label).capitalize()}: {error}" if label and not str(error).startswith(str(label)) else error,
+            )
 
 
 def paginate(request: HttpRequest, qs: QuerySet[Any] | list[Any]) -> Page[Any]:
