@@ -103,6 +103,8 @@ OCOP_REPORTS_PER_HOUR = envint("OCOP_REPORTS_PER_HOUR", "5")
 OCOP_OUTLET_PASS_MARKS = envmap("OCOP_OUTLET_PASS_MARKS", "")
 OCOP_OUTLET_MINIMUMS = envmap("OCOP_OUTLET_MINIMUMS", "")
 OCOP_UPLOAD_MAX_BYTES = envint("OCOP_UPLOAD_MAX_MB", "20") * 1024 * 1024
+# Uploaded photos: an image declaring more pixels than this is refused before it is decoded (40 MP ≈ 7700 × 5200).
+OCOP_UPLOAD_MAX_PIXELS = envint("OCOP_UPLOAD_MAX_MEGAPIXELS", "40") * 1_000_000
 # Imports: a sheet whose last row holding data is past this row is refused before it is read.
 OCOP_IMPORT_MAX_ROWS = envint("OCOP_IMPORT_MAX_ROWS", "100000")
 # Imports: a sheet with data in a column past this one (200 = GR) is refused; calamine allocates every cell up to it.
