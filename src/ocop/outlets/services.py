@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,12 +14,13 @@ from django.utils.translation import gettext as _
 from ocop.core import audit
 from ocop.core.models import AuditAction
 from ocop.core.text import fold
+from ocop.core.uploads import DOCUMENT_TYPES, IMAGE_TYPES, check_upload
 from ocop.outlets import access, queries, rules
 from ocop.outlets.enums import AssessmentState, FileKind, ItemKind, LocationType, OutletKind, OutletStatus
 from ocop.outlets.models import Assessment, AssessmentLine, Checklist, Operator, OperatorMember, Outlet, OutletFile
 from ocop.outlets.signals import stock_changed
 from ocop.places.models import Commune, Province
-from ocop.registry.validators import DOCUMENT_TYPES, PHOTO_TYPES, normalize_phone, sniff_upload, validate_phone
+from ocop.registry.validators import normalize_phone, validate_phone
 
 OUTLET_FIELDS = (
     "kind", "name", "commune", "address", "latitude", "longitude", "approximate", "location_type", "floor_area",
@@ -154,13 +154,6 @@ def add_operator_member(*, by: Any, operator: Operator, user: Any) -> None:
     audit.record(actor=by, action=AuditAction.CHANGE, obj=operator, changes={"members": [None, user.username]})
 
 
-def _size(upload: IO[bytes]) -> int:
-    upload.seek(0, 2)
-    size = upload.tell()
-    upload.seek(0)
-    return size
-
-
 @transaction.atomic
 def add_file(
     *,
@@ -171,20 +164,20 @@ def add_file(
     caption: str = "",
     assessment: Assessment | None = None,
 ) -> OutletFile:
-    """A photo of the outlet (JPEG, PNG) or an assessment's evidence (also PDF), checked by its content.
-    Side effects: file written; audit entry."""
+    """A photo of the outlet (JPEG, PNG) or an assessment's evidence (also PDF), checked by decoding its content and,
+    for an image, stored re-encoded (ocop.core.uploads). Side effects: file written; audit entry."""
     if kind == FileKind.EVIDENCE:
         access.require(access.can_manage(by, outlet.province_id))
     else:
         access.require(access.can_operate(by, outlet))
-    allowed = DOCUMENT_TYPES if kind == FileKind.EVIDENCE else PHOTO_TYPES
-    try:
-        extension, content_type = sniff_upload(upload, allowed=allowed, size=_size(upload))
-    except ValidationError as exc:
-        raise ValidationError({"image": exc.messages}) from exc
-    stored = OutletFile(outlet=outlet, assessment=assessment, kind=kind, content_type=content_type)
+    evidence = kind == FileKind.EVIDENCE
+    if evidence:
+        checked = check_upload(upload, allowed=DOCUMENT_TYPES, name="evidence", label=_("evidence"))
+    else:
+        checked = check_upload(upload, allowed=IMAGE_TYPES, name="image", label=_("photo"))
+    stored = OutletFile(outlet=outlet, assessment=assessment, kind=kind, content_type=checked.content_type)
     stored.caption = caption.strip()[:200]
-    stored.file.save(f"{kind}.{extension}", File(upload), save=False)
+    stored.file.save(f"{kind}.{checked.extension}", checked.file(), save=False)
     stored.save()
     audit.record(actor=by, action=AuditAction.CHANGE, obj=outlet, changes={kind: [None, stored.file.name]})
     return stored

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -15,6 +13,7 @@ from ocop.accounts.services import grant_role
 from ocop.core import audit
 from ocop.core.models import AuditAction
 from ocop.core.text import fold
+from ocop.core.uploads import DOCUMENT_TYPES, IMAGE_TYPES, check_upload
 from ocop.places.models import Commune
 from ocop.registry import access
 from ocop.registry.enums import ProductStatus
@@ -22,12 +21,9 @@ from ocop.registry.models import Document, Producer, ProducerMember, Product, Pr
 from ocop.registry.renames import flag_rename
 from ocop.registry.signals import names_changed
 from ocop.registry.validators import (
-    DOCUMENT_TYPES,
-    PHOTO_TYPES,
     classify_identifier,
     normalize_identifier,
     normalize_phone,
-    sniff_upload,
     validate_gtin,
     validate_phone,
 )
@@ -307,36 +303,16 @@ def remove_pack(*, pack: ProductPack, by: Any) -> None:
     pack.delete()
 
 
-def _sized(upload: Any) -> int:
-    size = getattr(upload, "size", None)
-    if size is None:
-        upload.seek(0, 2)
-        size = upload.tell()
-        upload.seek(0)
-    return int(size)
-
-
 @transaction.atomic
 def add_photo(*, product: Product, by: Any, upload: IO[bytes], caption: str = "") -> ProductPhoto:
-    """Store a JPEG or PNG photo under a generated name. Side effects: file written; audit entry."""
-    try:
-        extension, content_type = sniff_upload(upload, allowed=PHOTO_TYPES, size=_sized(upload))
-    except ValidationError as exc:
-        raise ValidationError({"image": exc.error_list}) from exc
-    photo = ProductPhoto(product=product, caption=caption.strip(), content_type=content_type)
-    photo.image.save(f"photo.{extension}", File(upload), save=False)
+    """Store a JPEG or PNG photo, decoded and re-encoded (ocop.core.uploads), under a generated name.
+    Side effects: file written; audit entry."""
+    checked = check_upload(upload, allowed=IMAGE_TYPES, name="image", label=_("photo"))
+    photo = ProductPhoto(product=product, caption=caption.strip(), content_type=checked.content_type)
+    photo.image.save(f"photo.{checked.extension}", checked.file(), save=False)
     photo.save()
     audit.record(actor=by, action=AuditAction.CHANGE, obj=product, changes={"photos": [None, photo.image.name]})
     return photo
-
-
-def _sha256(upload: IO[bytes]) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in iter(lambda: upload.read(1 << 20), b""):
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
 
 
 def _check_document(document: Document) -> None:
@@ -356,16 +332,13 @@ def _check_document(document: Document) -> None:
 
 @transaction.atomic
 def add_document(*, producer: Producer, by: Any, upload: IO[bytes], original_name: str, **fields: Any) -> Document:
-    """Put a PDF, JPEG or PNG into the producer's vault, once.
+    """Put a PDF, JPEG or PNG into the producer's vault, once (checked and, for an image, re-encoded by
+    ocop.core.uploads; the size and hash are those of what is stored).
 
     Side effects: the file is stored under a generated name outside the static root; audit entry.
     """
-    size = _sized(upload)
-    try:
-        extension, content_type = sniff_upload(upload, allowed=DOCUMENT_TYPES, size=size)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.error_list}) from exc
-    digest = _sha256(upload)
+    checked = check_upload(upload, allowed=DOCUMENT_TYPES, name="file", label=_("file"))
+    digest = checked.sha256
     existing = Document.objects.filter(producer=producer, sha256=digest).first()
     if existing is not None:
         raise ValidationError(
@@ -374,13 +347,13 @@ def add_document(*, producer: Producer, by: Any, upload: IO[bytes], original_nam
     document = Document(
         producer=producer,
         original_name=(original_name or "")[:255],
-        content_type=content_type,
-        size=size,
+        content_type=checked.content_type,
+        size=checked.size,
         sha256=digest,
         **fields,
     )
     _check_document(document)
-    document.file.save(f"document.{extension}", File(upload), save=False)
+    document.file.save(f"document.{checked.extension}", checked.file(), save=False)
     try:
         document.save()
     except Exception:

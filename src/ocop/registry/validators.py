@@ -1,14 +1,11 @@
-"""Checks on identifiers, barcodes, phones and uploaded files. Messages name the field, in Vietnamese."""
+"""Checks on identifiers, barcodes and phones. Messages name the field, in Vietnamese. (Uploaded files are checked
+by ocop.core.uploads.)"""
 
 from __future__ import annotations
 
 import re
-from typing import IO
 
-import filetype
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ocop.registry.enums import IdentifierKind, ProducerKind
@@ -104,35 +101,3 @@ def validate_gtin(value: str) -> None:
         raise ValidationError(
             _("Barcode “%(value)s” has a wrong check digit."), params={"value": value}, code="invalid"
         )
-
-
-DOCUMENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
-PHOTO_TYPES = {"jpg": "image/jpeg", "png": "image/png"}
-
-
-def sniff_upload(upload: IO[bytes], *, allowed: dict[str, str], size: int) -> tuple[str, str]:
-    """Check an upload by its content, not its name. Returns (extension, content type)."""
-    limit = settings.OCOP_UPLOAD_MAX_BYTES
-    if size > limit:
-        raise ValidationError(
-            _("The file is %(size)s MB; the limit is %(limit)s MB."),
-            params={"size": number_format(size / 1048576, 1), "limit": number_format(limit / 1048576, 0)},
-            code="too_large",
-        )
-    if size == 0:
-        raise ValidationError(_("The file is empty."), code="empty")
-    upload.seek(0)
-    head = upload.read(262)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    extension = kind.extension if kind else None
-    if extension == "jpeg":
-        extension = "jpg"
-    if extension not in allowed:
-        names = ", ".join(e.upper() for e in allowed)
-        raise ValidationError(
-            _("Only %(types)s files are accepted; this file's content is not one of them."),
-            params={"types": names},
-            code="bad_type",
-        )
-    return extension, allowed[extension]

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,10 +22,10 @@ from ocop.certificates.models import Certificate, ConsumerReport
 from ocop.certificates.reports import mark_handled
 from ocop.core import audit
 from ocop.core.models import AuditAction
+from ocop.core.uploads import IMAGE_TYPES, check_upload
 from ocop.outlets.models import Outlet
 from ocop.places.models import Province
 from ocop.registry.models import Producer, Product
-from ocop.registry.validators import PHOTO_TYPES, sniff_upload
 from ocop.supervision import access
 from ocop.supervision.enums import CheckArea, CheckResult, FindingState, InspectionState, SanctionKind, Severity
 from ocop.supervision.models import CheckLine, Finding, Inspection, InspectionPhoto, InspectionPlan, Sanction
@@ -310,12 +309,9 @@ def _tell(sanction: Sanction, inspection: Inspection) -> None:
 @transaction.atomic
 def add_photo(*, by: Any, inspection: Inspection, upload: IO[bytes], caption: str = "") -> InspectionPhoto:
     access.require(access.can_record(by, inspection))
-    try:
-        extension, content_type = sniff_upload(upload, allowed=PHOTO_TYPES, size=upload.size)  # type: ignore[attr-defined]
-    except ValidationError as exc:
-        raise ValidationError({"photo": exc.messages}) from exc
-    photo = InspectionPhoto(inspection=inspection, content_type=content_type, caption=caption.strip()[:200])
-    photo.file.save(f"photo.{extension}", File(upload), save=False)
+    checked = check_upload(upload, allowed=IMAGE_TYPES, name="photo", label=_("photo"))  # decoded, re-encoded
+    photo = InspectionPhoto(inspection=inspection, content_type=checked.content_type, caption=caption.strip()[:200])
+    photo.file.save(f"photo.{checked.extension}", checked.file(), save=False)
     photo.save()
     audit.record(actor=by, action=AuditAction.CHANGE, obj=inspection, changes={"photos": [None, photo.file.name]})
     return photo

@@ -1,11 +1,8 @@
-import io
-
 import pytest
 from django.core.exceptions import ValidationError
 
 from ocop.registry.enums import IdentifierKind, ProducerKind
-from ocop.registry.validators import DOCUMENT_TYPES, classify_identifier, sniff_upload, validate_gtin
-from ocop.testing import PNG_BYTES, pdf_bytes
+from ocop.registry.validators import classify_identifier, validate_gtin
 
 
 @pytest.mark.parametrize(
@@ -66,14 +63,3 @@ def test_a_gtin_is_ascii_digits_only(value):
 def test_identifiers_in_other_scripts_digits_are_refused(kind, value):
     with pytest.raises(ValidationError):
         classify_identifier(kind, value)
-
-
-def test_upload_type_comes_from_content_not_name(settings):
-    assert sniff_upload(io.BytesIO(pdf_bytes()), allowed=DOCUMENT_TYPES, size=100) == ("pdf", "application/pdf")
-    assert sniff_upload(io.BytesIO(PNG_BYTES), allowed=DOCUMENT_TYPES, size=100) == ("png", "image/png")
-    with pytest.raises(ValidationError) as exc:
-        sniff_upload(io.BytesIO(b"MZ\x90\x00 not a pdf at all"), allowed=DOCUMENT_TYPES, size=100)
-    assert exc.value.code == "bad_type"
-    with pytest.raises(ValidationError) as exc:
-        sniff_upload(io.BytesIO(pdf_bytes()), allowed=DOCUMENT_TYPES, size=settings.OCOP_UPLOAD_MAX_BYTES + 1)
-    assert exc.value.code == "too_large"
