@@ -16,6 +16,7 @@ from ocop.backoffice.forms import DocumentForm, apply_service_errors
 from ocop.backoffice.views.common import Request, paginate, query_without_page
 from ocop.core.audit import history
 from ocop.core.text import fold
+from ocop.core.uploads import file_response
 from ocop.registry import access, services
 from ocop.registry.enums import DocumentKind, DocumentState
 from ocop.registry.models import EXPIRING_DAYS
@@ -99,8 +100,4 @@ def document_delete(request: Request, pk: int) -> HttpResponse:
 @login_required
 def document_file(request: Request, pk: int) -> FileResponse:
     document = access.get_document_for_user(request.user, pk)
-    response = FileResponse(
-        document.file.open("rb"), content_type=document.content_type, filename=document.original_name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(document.file, content_type=document.content_type, filename=document.original_name)
