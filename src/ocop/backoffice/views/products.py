@@ -15,6 +15,7 @@ from ocop.backoffice.views.common import Request, int_or_none, paginate, query_w
 from ocop.backoffice.views.renames import flags as rename_flags
 from ocop.core.audit import history
 from ocop.core.search import search
+from ocop.core.uploads import file_response
 from ocop.evaluation import access as evaluation_access
 from ocop.places.models import Commune
 from ocop.registry import access, services
@@ -242,6 +243,4 @@ def photo_file(request: Request, pk: int, photo_pk: int) -> FileResponse:
     photo = ProductPhoto.objects.filter(pk=photo_pk, product=product).first()
     if photo is None:
         raise Http404
-    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(photo.image, content_type=photo.content_type)
