@@ -26,6 +26,7 @@ from ocop.backoffice.views.common import (
 from ocop.certificates.queries import status_q
 from ocop.core.audit import history
 from ocop.core.text import fold
+from ocop.core.uploads import file_response
 from ocop.outlets import access, queries, services, stock
 from ocop.outlets.enums import FileKind, OutletKind, OutletStatus
 from ocop.outlets.models import Operator, OutletFile, RemovalTask, StockItem
@@ -271,4 +272,4 @@ def outlet_file(request: Request, pk: int, file_pk: int) -> FileResponse:
     stored = OutletFile.objects.filter(outlet=outlet, pk=file_pk).first()
     if stored is None:
         raise Http404
-    return FileResponse(stored.file.open("rb"), content_type=stored.content_type)
+    return file_response(stored.file, content_type=stored.content_type)
