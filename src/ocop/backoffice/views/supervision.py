@@ -17,6 +17,7 @@ from ocop.accounts.permissions import scope_of
 from ocop.backoffice.views.common import Request, id_of, paginate, posted_date, query_without_page
 from ocop.certificates import access as certificate_access
 from ocop.certificates.models import Certificate
+from ocop.core.uploads import file_response
 from ocop.outlets.models import Outlet
 from ocop.places.models import Province
 from ocop.registry.models import Producer, Product
@@ -227,7 +228,7 @@ def photo_file(request: Request, pk: int, photo_pk: int) -> FileResponse:
     photo = InspectionPhoto.objects.filter(inspection=inspection, pk=photo_pk).first()
     if photo is None:
         raise Http404
-    return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    return file_response(photo.file, content_type=photo.content_type)
 
 
 @login_required
