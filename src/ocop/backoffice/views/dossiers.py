@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.backoffice.views.common import Request, id_of, int_or_none, paginate, prefixed, query_without_page
 from ocop.core.audit import history
+from ocop.core.uploads import file_response
 from ocop.evaluation import access
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation.catalogue import sheet_spec
@@ -259,8 +260,4 @@ def evidence_remove(request: Request, pk: int, evidence_pk: int) -> HttpResponse
 def evidence_file(request: Request, pk: int, evidence_pk: int) -> FileResponse:
     """An attached document, for everyone who may see the dossier (council members included)."""
     document = _evidence(request, pk, evidence_pk).document
-    response = FileResponse(
-        document.file.open("rb"), content_type=document.content_type, filename=document.original_name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(document.file, content_type=document.content_type, filename=document.original_name)
