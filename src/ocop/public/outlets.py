@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from ocop.certificates.queries import status_q
 from ocop.core.cells import whole_digits
+from ocop.core.uploads import file_response
 from ocop.outlets import queries, rules
 from ocop.outlets.enums import FileKind, OutletKind, OutletStatus
 from ocop.outlets.models import Outlet, OutletFile
@@ -102,7 +103,6 @@ def outlet_photo(request: HttpRequest, code: str, photo_pk: int) -> FileResponse
     photo = OutletFile.objects.filter(pk=photo_pk, outlet=outlet, kind=FileKind.PHOTO).first()
     if photo is None:
         raise Http404
-    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
+    response = file_response(photo.file, content_type=photo.content_type)
     response["Cache-Control"] = "public, max-age=3600"
     return response
