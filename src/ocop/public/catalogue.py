@@ -13,6 +13,7 @@ from ocop.certificates import queries
 from ocop.certificates.catalogue import STATUSES, certified_products, latest_certificates, product_status
 from ocop.certificates.rules import shows_as_ocop
 from ocop.core.search import RankedSearch
+from ocop.core.uploads import file_response
 from ocop.outlets.queries import stockists
 from ocop.places.models import Commune, Province
 from ocop.registry.models import Product, ProductGroup, ProductPhoto
@@ -122,7 +123,6 @@ def product_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     photo = ProductPhoto.objects.filter(pk=photo_pk, product=product).first()
     if photo is None:
         raise Http404
-    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
+    response = file_response(photo.image, content_type=photo.content_type)
     response["Cache-Control"] = "public, max-age=3600"
     return response
