@@ -9,7 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from ocop.core import converters
         from ocop.core.search import ensure_search_indexes
+
+        converters.register()  # `<id:pk>` in the URL confs
 
         # Search indexes are vendor-specific objects Django's migrations do not model; see core/search.py.
         post_migrate.connect(ensure_search_indexes, dispatch_uid="ocop.core.search")

@@ -4,6 +4,13 @@ characters).
 Placed right after CsrfViewMiddleware and working in `process_view`, so a forged request is refused for its
 token first and every view (forms, formsets and hand-read `request.POST.get(...)` alike) reads the normalised
 copy. JSON bodies are the API's: its schemas normalise with the same functions (ocop.api.text).
+
+Writes (POST) with a control character are refused: the site's 400 page names the field. Reads (GET, HEAD) are
+filters and search words, typed in a box or edited in the address bar: their query values are scrubbed instead
+(each control character replaced by a space, then NFC and collapsed spaces, ocop.core.text.scrub_text), so every
+list filter sees clean text and a NUL never reaches PostgreSQL, which refuses it with an error. A control
+character in a part of the path (`/diem-ban/%00/`) names no record: 404. The API (URL namespace "api") is left
+alone: its schemas check queries and paths themselves and answer 422 in its JSON shape.
 """
 
 from __future__ import annotations
@@ -13,12 +20,14 @@ from typing import Any
 
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
-from ocop.core.text import control_character, control_character_message, normalize_text
+from ocop.core.text import control_character, control_character_message, normalize_text, scrub_text
 
 _WRITES = frozenset({"POST", "PUT", "PATCH"})
+_READS = frozenset({"GET", "HEAD"})
+_CHECKS_ITS_OWN = frozenset({"api"})  # URL namespaces whose views check their own input (ocop.api)
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 # Secrets are compared byte for byte with what was set: a password typed with two spaces, or with a
 # decomposed "ơ", must keep working exactly as typed. Any field whose name contains "password" is one too.
@@ -39,6 +48,16 @@ def left_as_typed(name: str) -> bool:
     return name in AS_TYPED or "password" in name.lower()
 
 
+def _with(data: QueryDict, cleaned: dict[str, list[str]]) -> QueryDict:
+    """A copy of `data` with the cleaned values, immutable as Django hands it over (a view that writes to
+    request.GET or request.POST is a bug)."""
+    copy = data.copy()
+    for name, new_values in cleaned.items():
+        copy.setlist(name, new_values)
+    copy._mutable = False
+    return copy
+
+
 class TextInputMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -49,6 +68,14 @@ class TextInputMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is not None and _CHECKS_ITS_OWN.intersection(match.namespaces):
+            return None
+        if any(isinstance(v, str) and control_character(v) is not None for v in view_kwargs.values()):
+            raise Http404
+        if request.method in _READS:
+            self.scrub_query(request)
+            return None
         if request.method not in _WRITES or request.content_type not in _FORM_TYPES:
             return None
         data = request.POST  # Django fills it for POST only; for PUT/PATCH it is empty and nothing happens
@@ -68,11 +95,20 @@ class TextInputMiddleware:
             if new_values != values:
                 cleaned[name] = new_values
         if cleaned:  # most posts are already normal: keep Django's own QueryDict then
-            copy = data.copy()
-            for name, new_values in cleaned.items():
-                copy.setlist(name, new_values)
-            copy._mutable = False  # as Django hands it over: a view that writes to request.POST is a bug
-            request.POST = copy  # type: ignore[assignment]  # the stubs type it as the immutable subclass; same object
+            request.POST = _with(data, cleaned)  # type: ignore[assignment]  # the stubs type it as the immutable subclass
+        return None
+
+    @staticmethod
+    def scrub_query(request: HttpRequest) -> None:
+        """request.GET with every value scrubbed (passwords and tokens as typed); Django's own when already clean."""
+        data = request.GET
+        cleaned = {
+            name: new_values
+            for name, values in data.lists()
+            if not left_as_typed(name) and (new_values := [scrub_text(v, multiline=False) for v in values]) != values
+        }
+        if cleaned:
+            request.GET = _with(data, cleaned)  # type: ignore[assignment]  # as for POST
         return None
 
     @staticmethod

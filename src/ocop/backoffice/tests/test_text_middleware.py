@@ -159,10 +159,15 @@ def test_the_views_see_an_immutable_normalised_copy_with_secrets_and_files_untou
     assert (stored.name, stored.read()) == ("Ho\u031b\u0323p  ta\u0301c.pdf", b"%PDF-1.4  \x07")
 
 
-def test_json_bodies_and_reads_are_left_alone():
+def test_json_bodies_are_left_alone_and_reads_scrubbed():
     request = RequestFactory().post("/x", data='{"name": "a  b\\u0007"}', content_type="application/json")
     response, _seen = _through_middleware(request)
     assert response.status_code == 200
-    get = RequestFactory().get("/x", {"q": "a\x07  b"})
+    get = RequestFactory().get("/x", {"q": ["a\x07  b", HTX_NFD], "page": "2", "password": " a\x00 "})
     assert TextInputMiddleware(lambda r: HttpResponse()).process_view(get, lambda r: None, (), {}) is None
-    assert get.GET["q"] == "a\x07  b"
+    assert (get.GET.getlist("q"), get.GET["page"], get.GET["password"], get.GET._mutable) == (
+        ["a b", "Hợp tác xã"],
+        "2",
+        " a\x00 ",
+        False,
+    )
