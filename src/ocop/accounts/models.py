@@ -62,14 +62,33 @@ class RoleAssignment(TimeStampedModel):
         return f"{self.user} · {self.get_role_display()} {scope}".strip()
 
 
+class Target(models.TextChoices):
+    """What a notice points to. The domain apps store the kind and the record's id; the interface apps (back office)
+    turn them into a URL, so no domain module knows a URL name."""
+
+    CERTIFICATE = "certificate"
+    DOSSIER = "dossier"
+    SCORE_PAGE = "score_page"  # a dossier's scoring page (the council member's sheet)
+    RERECOGNITION = "rerecognition"  # start a re-recognition dossier for a product
+    INSPECTION = "inspection"
+    PRODUCT = "product"
+    DOCUMENT = "document"
+    REFERRALS = "referrals"  # the province's 5-star referrals (no id)
+    ROUNDS = "rounds"  # the rounds list (no id)
+    CERTIFICATES = "certificates"  # lists, for "see the list" after an import (no id)
+    CRITERIA = "criteria"
+    SALES = "sales"
+
+
 class Notification(models.Model):
     """An in-app notice for one user, once per subject (`key`): the daily watch may run twice without repeating."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     key = models.CharField(max_length=100)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.TextField(_("title"))  # made of names (a product's, a producer's): no length to cut them at
     body = models.TextField(_("message"), blank=True)
-    url = models.CharField(max_length=300, blank=True)
+    target = models.CharField(max_length=20, choices=Target.choices, blank=True)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from ocop.accounts.models import Notification, Role, RoleAssignment, User
+from ocop.accounts.models import Notification, Role, RoleAssignment, Target, User
 from ocop.accounts.permissions import forget_scope
 from ocop.core import audit
 from ocop.core.models import AuditAction
@@ -74,11 +74,16 @@ def office_of(province_id: int) -> list[User]:
     )
 
 
-def notify(users: Iterable[User], *, key: str, title: str, body: str = "", url: str = "") -> None:
+def notify(
+    users: Iterable[User], *, key: str, title: str, body: str = "", target: str = "", target_id: int | None = None
+) -> None:
     """Put an in-app notice in each user's list, once per (user, key): calling it again for the same subject adds
-    nothing. The caller sends any e-mail itself."""
+    nothing. It points to a record by kind (`Target`) and id; the back office makes the link. The caller sends any
+    e-mail itself. A key longer than its column or an unknown target is a programming error, refused rather than cut."""
+    if len(key) > 100 or target not in {"", *Target.values}:
+        raise ValueError(f"notice {key[:40]!r}: a key of at most 100 characters and a known target")
     Notification.objects.bulk_create(
-        [Notification(user=u, key=key[:100], title=title[:300], body=body, url=url[:300]) for u in users],
+        [Notification(user=u, key=key, title=title, body=body, target=target, target_id=target_id) for u in users],
         ignore_conflicts=True,
     )
 

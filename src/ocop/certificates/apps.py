@@ -8,6 +8,7 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
+        from ocop.accounts.models import Target
         from ocop.certificates import checkpoints
         from ocop.certificates.access import can_manage_any
         from ocop.certificates.history import HistoryImporter, history_template
@@ -20,7 +21,7 @@ class CertificatesConfig(AppConfig):
                 allowed=can_manage_any,
                 template=history_template,
                 title=_("Import recognition history"),
-                done_url="backoffice:certificate_list",
+                done=Target.CERTIFICATES,
             ),
         )
         checkpoints.connect()  # each issued decision signs the log's new head

@@ -18,17 +18,16 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ocop.accounts.models import Role, User
+from ocop.accounts.links import link_to
+from ocop.accounts.models import Role, Target, User
 from ocop.accounts.services import notify
 from ocop.certificates.checkpoints import daily_checkpoint
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate, DocumentNotice, ExpiryNotice
 from ocop.core.pdf import render_pdf
-from ocop.evaluation.enums import DossierKind
 from ocop.registry.models import Document
 
 log = logging.getLogger(__name__)
@@ -54,10 +53,6 @@ def _users(producer_id: int, commune_id: int | None) -> list[User]:
 
 def _emails(users: list[User], extra: str) -> list[str]:
     return sorted({u.email for u in users if u.email} | ({extra} if extra else set()))
-
-
-def rerecognition_url(cert: Certificate) -> str:
-    return reverse("backoffice:dossier_start", args=[cert.product_id]) + f"?kind={DossierKind.RERECOGNITION}"
 
 
 def written_notice(cert: Certificate, today: dt.date) -> bytes:
@@ -128,9 +123,10 @@ def _certificate_notices(today: dt.date, out: Outgoing) -> int:
             pdf = written_notice(cert, today)
             notice.pdf.save(f"{cert.number}-{today:%Y%m%d}.pdf", ContentFile(pdf), save=False)
         notice.save()
-        url = rerecognition_url(cert)
-        notify(users, key=f"expiry:{cert.pk}:{stage}", title=title, body=body, url=url)
+        notify(users, key=f"expiry:{cert.pk}:{stage}", title=title, body=body,
+               target=Target.RERECOGNITION, target_id=cert.product_id)  # fmt: skip
         if recipients:
+            url = link_to(Target.RERECOGNITION, cert.product_id)
             mail = EmailMessage(title, body + "\n\n" + settings.OCOP_PUBLIC_BASE_URL + url, to=recipients)
             if pdf is not None:
                 mail.attach(f"thong-bao-{cert.number}.pdf", pdf, "application/pdf")
@@ -166,8 +162,8 @@ def _document_notices(today: dt.date, out: Outgoing) -> int:
             % values
         )
         DocumentNotice.objects.create(document=doc, days_before=stage, recipients=", ".join(recipients))
-        url = reverse("backoffice:document_detail", args=[doc.pk])
-        notify(users, key=f"document:{doc.pk}:{stage}", title=title, body=body, url=url)
+        notify(users, key=f"document:{doc.pk}:{stage}", title=title, body=body,
+               target=Target.DOCUMENT, target_id=doc.pk)  # fmt: skip
         if recipients:
             out.messages.append(EmailMessage(title, body, to=recipients))
         count += 1

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ocop.accounts.models import Target
 from ocop.accounts.services import notify, office_of
 from ocop.certificates import access, log, rules, signing
 from ocop.certificates.enums import DecisionState, IssuingLevel, LogEvent, Status
@@ -432,7 +432,7 @@ def _tell_provinces_of(certificates: list[Certificate]) -> None:
             title=_("The ministry recognised %(product)s at 5 stars") % {"product": cert.product.name},
             body=_("Certificate %(number)s, valid until %(date)s.") % {
                 "number": cert.number, "date": cert.valid_until.strftime("%d/%m/%Y")},
-            url=reverse("backoffice:certificate_detail", args=[cert.pk]),
+            target=Target.CERTIFICATE, target_id=cert.pk,
         )  # fmt: skip
 
 
@@ -490,7 +490,7 @@ def suspend(*, by: Any, certificate: Certificate, reason: str) -> Certificate:
         notify(
             office_of(issuer), key=f"suspended:{cert.pk}:{cert.status_since}",
             title=_("Certificate %(number)s was suspended") % {"number": cert.number},
-            body=reason.strip(), url=reverse("backoffice:certificate_detail", args=[cert.pk]),
+            body=reason.strip(), target=Target.CERTIFICATE, target_id=cert.pk,
         )  # fmt: skip
     return cert
 

@@ -8,6 +8,7 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self) -> None:
+        from ocop.accounts.models import Target
         from ocop.evaluation.criteria_import import CriteriaImporter, criteria_template, reaches_criteria_import
         from ocop.registry.imports import OtherImport, register_import
 
@@ -18,6 +19,6 @@ class EvaluationConfig(AppConfig):
                 allowed=reaches_criteria_import,
                 template=criteria_template,
                 title=_("Import criteria"),
-                done_url="backoffice:criteria_list",
+                done=Target.CRITERIA,
             ),
         )

@@ -15,10 +15,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from ocop.accounts.models import Target
 from ocop.accounts.permissions import scope_of
 from ocop.accounts.services import notify, office_of
 from ocop.core import audit
@@ -120,12 +120,11 @@ def _tell_provinces(dossiers: list[Dossier]) -> None:
     by_province: dict[int, list[Dossier]] = {}
     for d in dossiers:
         by_province.setdefault(d.product.province_id, []).append(d)
-    url = reverse("backoffice:referrals")
     for province_id, received in by_province.items():
         users = office_of(province_id)
         for d in received:
             notify(
-                users, key=f"central:{d.pk}", url=url,
+                users, key=f"central:{d.pk}", target=Target.REFERRALS,
                 title=_("The central round received %(product)s") % {"product": d.product.name},
                 body=_("The ministry's council will score %(product)s for 5 stars in %(round)s.")
                 % {"product": d.product.name, "round": d.round},
@@ -141,7 +140,7 @@ def tell_of_published(results: list[Result]) -> None:
         if body is not None:
             for r in referred:
                 notify(
-                    office_of(body.pk), key=f"referred:{r.pk}", url=reverse("backoffice:round_list"),
+                    office_of(body.pk), key=f"referred:{r.pk}", target=Target.ROUNDS,
                     title=_("%(province)s referred %(product)s for 5 stars") % {
                         "province": r.dossier.round.province.name, "product": r.dossier.product.name},
                     body=_("%(mean)s points by the province's council. Receive it in a central round.") % {
@@ -151,7 +150,7 @@ def tell_of_published(results: list[Result]) -> None:
         if r.dossier.round.level == RoundLevel.CENTRAL:
             notify(
                 office_of(r.dossier.product.province_id), key=f"central-result:{r.pk}",
-                url=reverse("backoffice:referrals"),
+                target=Target.REFERRALS,
                 title=_("The central council rated %(product)s %(stars)s stars") % {
                     "product": r.dossier.product.name, "stars": r.stars},
                 body=_("%(mean)s points.") % {"mean": number_format(r.mean, 2)},

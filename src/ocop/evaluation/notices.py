@@ -8,16 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ocop.accounts.models import Target
 from ocop.accounts.services import notify, office_of
 from ocop.evaluation.enums import ClosureKind, MemberRole
 from ocop.evaluation.models import CouncilMember, Dossier, SpreadClosure
-
-
-def _score_url(dossier: Dossier) -> str:
-    return reverse("backoffice:score_page", args=[dossier.pk])
 
 
 def spread_round_opened(*, dossier: Dossier, members: Iterable[CouncilMember], number: int, of: int) -> None:
@@ -27,7 +23,8 @@ def spread_round_opened(*, dossier: Dossier, members: Iterable[CouncilMember], n
         key=f"spread:{dossier.pk}:{number}",
         title=_("Re-score %(product)s: the members' totals are too far apart (review %(n)s of %(of)s)")
         % {"product": dossier.product.name, "n": number, "of": of},
-        url=_score_url(dossier),
+        target=Target.SCORE_PAGE,
+        target_id=dossier.pk,
     )
 
 
@@ -40,7 +37,8 @@ def chair_decides(*, dossier: Dossier, presiding: CouncilMember | None, rounds: 
         title=_("%(product)s awaits your decision: the members' sheets still differ")
         % {"product": dossier.product.name},
         body=_("Accept the totals as they stand with an explanation, or exclude one member's sheet with a reason."),
-        url=_score_url(dossier),
+        target=Target.SCORE_PAGE,
+        target_id=dossier.pk,
     )
 
 
@@ -67,5 +65,6 @@ def spread_closed(*, closure: SpreadClosure, presiding: CouncilMember | None) ->
         title=_("Spread review of %(product)s closed: %(decision)s")
         % {"product": dossier.product.name, "decision": decision},
         body=closure.reason,
-        url=reverse("backoffice:dossier_detail", args=[dossier.pk]),
+        target=Target.DOSSIER,
+        target_id=dossier.pk,
     )

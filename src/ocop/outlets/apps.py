@@ -8,6 +8,7 @@ class OutletsConfig(AppConfig):
     verbose_name = _("Sales points")
 
     def ready(self) -> None:
+        from ocop.accounts.models import Target
         from ocop.outlets import handlers
         from ocop.outlets.sales import SalesImporter, can_import_sales, sales_template
         from ocop.registry.imports import OtherImport, register_import
@@ -20,6 +21,6 @@ class OutletsConfig(AppConfig):
                 allowed=can_import_sales,
                 template=sales_template,
                 title=_("Import monthly sales"),
-                done_url="backoffice:sales_list",
+                done=Target.SALES,
             ),
         )

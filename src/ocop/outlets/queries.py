@@ -9,7 +9,6 @@ from typing import Any
 
 import orjson
 from django.db.models import Count, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from ocop.certificates.queries import status_q
@@ -167,7 +166,8 @@ def locate(f: Locator, *, now: dt.datetime | None = None) -> list[dict[str, Any]
 def map_feature(outlet: Outlet) -> str:
     """The outlet's GeoJSON feature as stored with it, up to `"open":`, which each request completes (`true}}` or
     `false}}`): the public map downloads every outlet at once, and joining stored text is what keeps it fast. Lean on
-    purpose: coordinates to about a metre, kind labels live in the page. Kept by the services on every change."""
+    purpose: coordinates to about a metre, kind labels and the outlet page's address live in the page (the code makes
+    the link). Kept by the services on every change."""
     commune = outlet.commune.name
     feature = {
         "type": "Feature",
@@ -180,7 +180,6 @@ def map_feature(outlet: Outlet) -> str:
             "address": f"{outlet.address}, {commune}" if outlet.address else commune,
             "hours": outlet.opening_hours,
             "approximate": outlet.approximate,
-            "url": reverse("outlet_page", args=[outlet.code]),
         },
     }
     return orjson.dumps(feature).decode()[:-2] + ',"open":'

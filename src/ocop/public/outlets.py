@@ -58,6 +58,7 @@ def outlet_map(request: HttpRequest) -> HttpResponse:
             "product": product,
             "words": words,
             "open_now": open_now,
+            "outlet_page": reverse("outlet_page", args=["CODE"]),
             "geojson_url": reverse("api:outlets") + "?" + urlencode({k: v for k, v in api.items() if v}),
             "query": urlencode([(k, v) for k, v in request.GET.items() if k != "trang" and v]),
         },

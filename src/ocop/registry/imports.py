@@ -393,7 +393,7 @@ class OtherImport:
     allowed: Callable[[Any], bool]
     template: Callable[[], bytes]
     title: Any  # a lazy translation
-    done_url: str = ""  # where "see the list" goes after a commit (a URL name)
+    done: str = ""  # where "see the list" goes after a commit: a list kind (accounts.Target) the back office links
 
 
 OTHER_IMPORTS: dict[str, OtherImport] = {}

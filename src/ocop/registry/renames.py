@@ -12,11 +12,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.accounts.models import User
+from ocop.accounts.models import Target, User
 from ocop.accounts.services import notify, office_of
 from ocop.core import audit
 from ocop.core.models import AuditAction
@@ -52,7 +51,8 @@ def flag_rename(*, product: Product, old_name: str, by: Any) -> ProductRename | 
             "The certificate and its QR page keep the name it was issued under and show the new one as the current "
             "name. Check that the new name still describes the recognised product, then mark the rename reviewed."
         ),
-        url=reverse("backoffice:product_detail", args=[product.pk]),
+        target=Target.PRODUCT,
+        target_id=product.pk,
     )
     return rename
 

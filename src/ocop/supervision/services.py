@@ -10,11 +10,10 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.accounts.models import Role, RoleAssignment, User
+from ocop.accounts.models import Role, RoleAssignment, Target, User
 from ocop.accounts.services import notify, office_of
 from ocop.certificates import services as certificate_services
 from ocop.certificates.enums import Status
@@ -126,7 +125,7 @@ def schedule(
         notify(
             [inspector], key=f"inspection:{inspection.pk}", title=_("Inspection on %(day)s: %(subject)s") % {
                 "day": planned_on.strftime("%d/%m/%Y"), "subject": subject},  # type: ignore[union-attr]
-            url=reverse("backoffice:inspection_detail", args=[inspection.pk]),
+            target=Target.INSPECTION, target_id=inspection.pk,
         )  # fmt: skip
     audit.record(actor=by, action=AuditAction.CREATE, obj=inspection, changes={"subject": [None, str(subject)]})
     return inspection
@@ -207,7 +206,7 @@ def record(
             title=_("Inspection of %(day)s: %(count)s findings to fix") % {
                 "day": done_on.strftime("%d/%m/%Y"), "count": len(made)},  # type: ignore[union-attr]
             body="\n".join(f"{f.get_area_display()}: {f.description} ({f.fix_by:%d/%m/%Y})" for f in made),
-            url=reverse("backoffice:inspection_detail", args=[inspection.pk]),
+            target=Target.INSPECTION, target_id=inspection.pk,
         )  # fmt: skip
     audit.record(actor=by, action=AuditAction.CHANGE, obj=inspection, changes={
         "state": [InspectionState.PLANNED, InspectionState.DONE], "findings": [None, len(made)]})  # fmt: skip
@@ -300,10 +299,10 @@ def _tell(sanction: Sanction, inspection: Inspection) -> None:
     if inspection.producer_id:
         members = User.objects.filter(producer_links__producer_id=inspection.producer_id, is_active=True)
         notify(members, key=f"sanction:{sanction.pk}", title=title, body=sanction.reason,
-               url=reverse("backoffice:inspection_detail", args=[inspection.pk]))  # fmt: skip
+               target=Target.INSPECTION, target_id=inspection.pk)  # fmt: skip
     if sanction.kind == SanctionKind.REVOCATION_PROPOSAL and cert is not None:
         notify(office_of(inspection.province_id), key=f"sanction:{sanction.pk}", title=title, body=sanction.reason,
-               url=reverse("backoffice:certificate_detail", args=[cert.pk]))  # fmt: skip
+               target=Target.CERTIFICATE, target_id=cert.pk)  # fmt: skip
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from ocop.accounts.models import Notification, Role
+from ocop.backoffice.links import url_of
 from ocop.certificates import services
 from ocop.certificates.tests.conftest import issue, office  # noqa: F401
 from ocop.conftest import client_for
@@ -27,7 +28,8 @@ def _producer_account(office):  # noqa: F811
 
 
 def _notices(user):
-    return list(Notification.objects.filter(user=user).order_by("id").values_list("key", "title", "url"))
+    notes = Notification.objects.filter(user=user).order_by("id").values_list("key", "title", "target", "target_id")
+    return [(key, title, url_of(target, pk)) for key, title, target, pk in notes]
 
 
 def test_a_rename_is_flagged_to_the_coordinator_once_and_cleared_by_the_review(office, time_machine):  # noqa: F811

@@ -152,10 +152,11 @@ def test_a_report_period_that_ends_before_it_starts_is_refused_on_the_page(inspe
 
 def test_opening_the_notifications_marks_them_read(inspected):
     user = inspected.users["producer"]
-    Notification.objects.create(user=user, key="x", title="Giấy chứng nhận sắp hết hạn", url="/bo/")
+    Notification.objects.create(user=user, key="x", title="Giấy chứng nhận sắp hết hạn", target="document", target_id=7)
     client = client_for(user)
     page = client.get(reverse("backoffice:notification_list")).content.decode()
     assert "Giấy chứng nhận sắp hết hạn" in page and "mới" in page
+    assert '<a href="/bo/documents/7/">Giấy chứng nhận sắp hết hạn</a>' in page
     assert Notification.objects.get(key="x").read_at is not None
 
 

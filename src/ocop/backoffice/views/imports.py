@@ -10,11 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ocop.backoffice.forms import ImportDecisionForm, ImportForm
+from ocop.backoffice.links import url_of
 from ocop.backoffice.views.common import Request, xlsx_response
 from ocop.core import jobs as leases
 from ocop.registry.exports import template_workbook
@@ -80,7 +82,10 @@ def _job(request: Request, pk: int) -> ImportJob:
 
 def _context(job: ImportJob, report: ImportReport | None, form: ImportDecisionForm | None) -> dict[str, Any]:
     rows = report.rows if report else []
-    done_url = OTHER_IMPORTS[job.kind].done_url if job.kind in OTHER_IMPORTS else DONE_URLS.get(job.kind, "")
+    if job.kind in OTHER_IMPORTS:
+        done_url = url_of(OTHER_IMPORTS[job.kind].done)
+    else:
+        done_url = reverse(DONE_URLS[job.kind]) if job.kind in DONE_URLS else ""
     return {
         "job": job,
         "report": report,

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from ocop.accounts.links import link_to
 from ocop.accounts.models import Notification, Role
 from ocop.certificates import notices
 from ocop.certificates.enums import Status
@@ -67,10 +68,16 @@ def test_the_watch_notices_at_90_60_and_30_days_once_each_with_the_written_notic
     assert seen[-1] == [30, 60, 90]
     assert [len(m.attachments) for m in mailoutbox] == [0, 1, 0]
     assert [m.to for m in mailoutbox] == [["chuthe@example.vn"]] * 3
-    notes = list(Notification.objects.filter(user=owner).order_by("created_at").values_list("key", "title", "url"))
+    notes = (
+        Notification.objects.filter(user=owner)
+        .order_by("created_at")
+        .values_list("key", "title", "target", "target_id")
+    )
     url = reverse("backoffice:dossier_start", args=[cert.product_id]) + "?kind=rerecognition"
     title = f"Giấy chứng nhận OCOP {cert.number} hết hạn ngày 01/04/2026"
-    assert notes == [(f"expiry:{cert.pk}:{d}", title, url) for d in (90, 60, 30)]
+    assert list(notes) == [(f"expiry:{cert.pk}:{d}", title, "rerecognition", cert.product_id) for d in (90, 60, 30)]
+    assert link_to("rerecognition", cert.product_id) == url
+    assert mailoutbox[0].body.endswith("\n\nhttp://127.0.0.1:8000" + url)  # the e-mail's link to the dossier
     assert mailoutbox[1].body.startswith(
         f"Giấy chứng nhận OCOP {cert.number} của sản phẩm Bình gốm men lam (4 sao) hết hạn ngày 01/04/2026, còn "
         "60 ngày."

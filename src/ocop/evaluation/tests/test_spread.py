@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from pypdf import PdfReader
 
+from ocop.accounts.links import link_to
 from ocop.accounts.models import Notification
 from ocop.core.models import AuditEntry
 from ocop.evaluation import scoring, spread
@@ -106,7 +107,8 @@ def test_spread_reviews_are_counted_up_to_the_rule_then_the_chair_is_asked(scene
     assert (
         chair_notice.title == "Bánh cốm chờ Chủ tịch hội đồng quyết định: phiếu chấm của các thành viên vẫn chênh lệch"
     )
-    assert chair_notice.url == f"/bo/dossiers/{dossier.pk}/score/"
+    assert (chair_notice.target, chair_notice.target_id) == ("score_page", dossier.pk)
+    assert link_to(chair_notice.target, chair_notice.target_id) == f"/bo/dossiers/{dossier.pk}/score/"
 
 
 def test_the_chair_cannot_close_before_the_reviews_are_held(scene):

@@ -16,17 +16,21 @@
     return node;
   }
 
+  function pageOf(p) {
+    return el.dataset.outletPage.replace("CODE", encodeURIComponent(p.code));
+  }
+
   function popup(p) {
     var box = document.createElement("div");
     var link = text("a", p.name);
-    link.href = p.url;
+    link.href = pageOf(p);
     box.appendChild(link);
     box.appendChild(text("div", kinds[p.kind] || "", "muted"));
     box.appendChild(text("div", p.address));
     if (p.hours) { box.appendChild(text("div", p.hours + " · " + (p.open ? el.dataset.open : el.dataset.closed), p.open ? "success" : "")); }
     if (p.approximate) { box.appendChild(text("div", el.dataset.approximate, "muted")); }
     var more = text("a", el.dataset.details);
-    more.href = p.url;
+    more.href = pageOf(p);
     box.appendChild(more);
     return box;
   }

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from ocop.accounts.links import link_to
 from ocop.accounts.models import Notification, Role
 from ocop.certificates import services as certificate_services
 from ocop.certificates.enums import ReportKind, Status
@@ -159,7 +160,8 @@ def test_a_proposal_to_revoke_reaches_the_office_and_leaves_the_certificate_vali
     assert team.cert.status == Status.VALID
     note = Notification.objects.get(user=team.office.coordinator, key__startswith="sanction:")
     assert note.title == f"Đề nghị thu hồi giấy chứng nhận sau cuộc kiểm tra ngày 02/03/2026 ({team.cert.number})"
-    assert note.url == reverse("backoffice:certificate_detail", args=[team.cert.pk])
+    assert (note.target, note.target_id) == ("certificate", team.cert.pk)
+    assert link_to(note.target, note.target_id) == reverse("backoffice:certificate_detail", args=[team.cert.pk])
 
 
 def test_a_consumer_report_becomes_an_inspection_and_leaves_the_triage_queue(team):
