@@ -210,8 +210,7 @@ def _active(what: str) -> ValidationError:
 def _check_pdf(data: bytes) -> None:
     """Refuse a PDF pypdf cannot parse, one that is encrypted with a password, or one with active content anywhere
     reachable from its trailer (and, as a second look, named in its bytes)."""
-    from pypdf import PdfReader
-    from pypdf import PasswordType
+    from pypdf import PasswordType, PdfReader
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
