@@ -27,6 +27,10 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# The development targets run with DEBUG=true (and its development SECRET_KEY) unless DEBUG is set: with DEBUG off,
+# OCOP Hub refuses to start without SECRET_KEY. `make test` keeps DEBUG off, as in production (.ci/test).
+messages migrate demo run lint: export DEBUG ?= true
+
 messages: $(STAMP)
 	@if command -v msgfmt >/dev/null; then cd src/ocop && ../../$(OCOP) compilemessages -v0; \
 	else echo "gettext is not installed: using the committed translations"; fi
@@ -45,7 +49,7 @@ run: demo
 	$(OCOP) collectstatic --no-input -v0
 	@echo "Background worker: started (log in var/worker.log)"
 	@$(OCOP) db_worker --no-reload > var/worker.log 2>&1 & echo $$! > var/worker.pid
-	@trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT; DEBUG=$${DEBUG:-true} $(OCOP) runserver --noreload $(HOST):$(PORT)
+	@trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT; $(OCOP) runserver --noreload $(HOST):$(PORT)
 
 lint: setup
 	$(BIN)/ruff check src bench

@@ -19,6 +19,7 @@ def main() -> None:
     os.environ["OCOP_DATA_DIR"] = str(OUT / "data")
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{OUT / 'bench.sqlite3'}")
     os.environ["DJANGO_SETTINGS_MODULE"] = "ocop.settings"
+    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)  # DEBUG off, as deployed: a key is required
     import django
 
     django.setup()

@@ -105,7 +105,7 @@ def _wait(port: int) -> None:
 def gunicorn(port: int) -> subprocess.Popen[bytes]:
     """The application as docs/deployment.md serves it: 2 workers, gthread with keep-alive, persistent connections."""
     env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECRET_KEY": "bench-" + "x" * 50,
-           "CONN_MAX_AGE": "60"}  # fmt: skip
+           "CONN_MAX_AGE": "60", "OCOP_SSL_REDIRECT": "false"}  # fmt: skip  # the bench speaks plain HTTP
     return subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "ocop.wsgi", "-w", "2", "-k", "gthread", "--threads", "4",
          "--keep-alive", "5", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
@@ -160,7 +160,8 @@ def _production_conf(front_port: int, app_port: int) -> str:
     text = text.replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
     text = text.replace("listen 80;", f"listen 127.0.0.1:{front_port};")
     # One client, thousands of codes: the per-address limit on misses would turn the bench's misses into 503s.
-    return "\n".join(line for line in text.splitlines() if "limit_req" not in line)
+    # Plain HTTP: the TLS lines (marked "# https") are left out.
+    return "\n".join(line for line in text.splitlines() if "limit_req" not in line and "# https" not in line)
 
 
 def _qr_page(out: Path) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -12,61 +12,30 @@ import xstatic.pkg.leaflet_markercluster
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+# Every environment variable is read through these: a bad value stops start-up naming the variable (ocop.core.env).
+from ocop.core.env import BadEnvironment, envbool, envint, envints, envlist, envmap, envnetworks, envstr
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
-
-
-def _fail(name: str, value: str, expected: str) -> None:
-    sys.stderr.write(f"Bad environment variable {name}={value!r}: expected {expected}.\n")
-    raise SystemExit(2)
-
-
-def envbool(name: str, default: str) -> bool:
-    value = os.environ.get(name, default).strip().lower()
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off", ""}:
-        return False
-    _fail(name, value, "true or false")
-    return False  # unreachable
-
-
-def envint(name: str, default: str) -> int:
-    value = os.environ.get(name, default).strip()
-    try:
-        return int(value)
-    except ValueError:
-        _fail(name, value, "a whole number")
-    return 0  # unreachable
-
-
-def envstr(name: str, default: str) -> str:
-    return os.environ.get(name, default)
-
-
-def envmap(name: str, default: str) -> dict[str, int]:
-    """`key=number,key=number` (e.g. OCOP_OUTLET_PASS_MARKS=6385-2023=70)."""
-    value = os.environ.get(name, default).strip()
-    result: dict[str, int] = {}
-    for pair in filter(None, (p.strip() for p in value.split(","))):
-        key, _sep, number = pair.rpartition("=")
-        if not key or not number.strip().isdigit():
-            _fail(name, value, "key=number pairs separated by commas")
-        result[key.strip()] = int(number)
-    return result
 
 
 DATA_DIR = Path(envstr("OCOP_DATA_DIR", str(PROJECT_DIR / "var"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = envbool("DEBUG", "false")
+# The test suite (.ci/test sets it): DEBUG stays off as in production, but the site is served over plain HTTP.
+TESTING = envbool("OCOP_TESTING", "false")
 SECRET_KEY = envstr("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and envbool("OCOP_REQUIRE_SECRET_KEY", "false"):
-        _fail("SECRET_KEY", "", "a long random string")
-    SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105  # dev and test only
-ALLOWED_HOSTS = [h.strip() for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [o for o in envstr("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+    if not DEBUG and not TESTING:
+        raise BadEnvironment(
+            "SECRET_KEY", None, "a long random string (50 characters or more: python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'); with DEBUG off OCOP Hub does not start on a development key "
+            "(development: DEBUG=true, as the make targets set it)",
+        )  # fmt: skip
+    SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105  # DEBUG or tests only
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 # Province this installation serves by default (administrative code; 01 = Hà Nội).
 OCOP_DEFAULT_PROVINCE = envstr("OCOP_DEFAULT_PROVINCE", "01")
@@ -77,7 +46,7 @@ OCOP_KEYS_DIR = Path(envstr("OCOP_KEYS_DIR", str(DATA_DIR / "keys"))).resolve()
 OCOP_EXPIRY_WARN_DAYS = envint("OCOP_EXPIRY_WARN_DAYS", "90")
 # The daily watch's notice windows (days before a certificate or document ends) and, from how many days before, the
 # written notice goes with them as a PDF (the rules ask for it at least 30 days before).
-OCOP_EXPIRY_NOTICE_DAYS = [int(d) for d in envstr("OCOP_EXPIRY_NOTICE_DAYS", "90,60,30").split(",") if d.strip()]
+OCOP_EXPIRY_NOTICE_DAYS = envints("OCOP_EXPIRY_NOTICE_DAYS", "90,60,30")
 OCOP_WRITTEN_NOTICE_DAYS = envint("OCOP_WRITTEN_NOTICE_DAYS", "60")
 # Worker processes that lay out a decision's certificate PDFs (WeasyPrint is CPU-bound): one per core by default.
 OCOP_PDF_PROCESSES = envint("OCOP_PDF_PROCESSES", str(os.cpu_count() or 1))
@@ -128,6 +97,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",  # login throttling: its own models and migrations
     "django_htmx",
     "ocop.core",  # before django_tasks_db: its `db_worker` first marks the jobs of a dead worker as failed
     "django_tasks_db",
@@ -159,6 +129,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a refused login into our lockout page
 ]
 
 ROOT_URLCONF = "ocop.urls"
@@ -185,7 +156,7 @@ _default_db = f"sqlite:///{DATA_DIR / 'ocop.sqlite3'}"
 try:
     _db = dj_database_url.parse(envstr("DATABASE_URL", _default_db), conn_max_age=envint("CONN_MAX_AGE", "60"))
 except ValueError as exc:
-    _fail("DATABASE_URL", envstr("DATABASE_URL", ""), f"a database URL ({exc})")
+    raise BadEnvironment("DATABASE_URL", envstr("DATABASE_URL", ""), f"a database URL ({exc})") from None
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # A connection per request unless CONN_MAX_AGE is set (production: 60, as docs/deployment.md says).
     _db["CONN_MAX_AGE"] = envint("CONN_MAX_AGE", "0")
@@ -211,6 +182,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out login before the password is checked (it logs no one in itself).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "backoffice:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -252,7 +225,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or envbool("OCOP_TESTING", "false")
+        if DEBUG or TESTING
         else "ocop.core.storage.StaticStorage"
     },
 }
@@ -268,6 +241,59 @@ SECURE_CSP = {
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; keep default behaviour
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS (docs/deployment.md, "Production settings"): with DEBUG off the site is taken to be served over HTTPS by
+# nginx (deploy/nginx.conf). A plain-HTTP intranet sets OCOP_SECURE_COOKIES=false, OCOP_SSL_REDIRECT=false and
+# OCOP_HSTS_SECONDS=0. The tests (OCOP_TESTING) keep every production value but the redirect: they speak plain HTTP.
+_HTTPS = "false" if DEBUG else "true"
+SESSION_COOKIE_SECURE = envbool("OCOP_SECURE_COOKIES", _HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = envbool("OCOP_SSL_REDIRECT", "false" if TESTING else _HTTPS)
+SECURE_HSTS_SECONDS = envint("OCOP_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("OCOP_HSTS_INCLUDE_SUBDOMAINS", _HTTPS)
+# Preloading is asked for a whole registrable domain (e.g. a province's gov.vn domain) by its owner, not by one
+# application on a subdomain of it: off unless set, and `check --deploy`'s reminder of it (W021) is silenced.
+SECURE_HSTS_PRELOAD = envbool("OCOP_HSTS_PRELOAD", "false")
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# The header nginx sets to the scheme the client used ("https"); believed from anyone who reaches the application,
+# so the application must listen only where nginx alone reaches it (gunicorn -b 127.0.0.1:8000). Empty: none.
+_proxy_ssl_header = envstr("OCOP_PROXY_SSL_HEADER", "" if DEBUG else "X-Forwarded-Proto").strip()
+if _proxy_ssl_header and not _proxy_ssl_header.replace("-", "").isalnum():
+    raise BadEnvironment("OCOP_PROXY_SSL_HEADER", _proxy_ssl_header, "an HTTP header name such as X-Forwarded-Proto")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
+SECURE_REFERRER_POLICY = envstr("OCOP_REFERRER_POLICY", "same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# The proxies whose X-Forwarded-For / X-Real-IP tell the client's address (ocop.core.clientip): addresses or networks,
+# none by default; 127.0.0.1 behind the shipped deploy/nginx.conf. The login throttle and the report limit use it.
+OCOP_TRUSTED_PROXIES = envnetworks("OCOP_TRUSTED_PROXIES", "")
+
+# Login throttling (django-axes): after OCOP_LOGIN_FAILURE_LIMIT failed logins for one username, or from one client
+# address (each counted on its own), further logins for it are refused for OCOP_LOGIN_COOLOFF_MINUTES after the last
+# failure, with our message (ocop.accounts.throttle) and status 429; a successful login clears the count. The admin
+# unlocks with `ocop axes_reset_username NAME`, `ocop axes_reset_ip ADDRESS` or the admin's "Access attempts".
+# Off in the tests unless a test turns it on: the test client's login() calls authenticate() without a request.
+AXES_ENABLED = envbool("OCOP_LOGIN_THROTTLE", "false" if TESTING else "true")
+AXES_FAILURE_LIMIT = envint("OCOP_LOGIN_FAILURE_LIMIT", "5")
+OCOP_LOGIN_COOLOFF_MINUTES = envint("OCOP_LOGIN_COOLOFF_MINUTES", "15")
+AXES_COOLOFF_TIME = dt.timedelta(minutes=OCOP_LOGIN_COOLOFF_MINUTES)
+# Counted apart, comma-separated; `username+ip_address` counts the pair together.
+AXES_LOCKOUT_PARAMETERS: list[str | list[str]] = []
+for _rule in envlist("OCOP_LOGIN_LOCKOUT_BY", "username,ip_address"):
+    _parts = [part.strip() for part in _rule.split("+")]
+    if not set(_parts) <= {"username", "ip_address", "user_agent"}:
+        raise BadEnvironment(
+            "OCOP_LOGIN_LOCKOUT_BY", envstr("OCOP_LOGIN_LOCKOUT_BY", ""),
+            "username, ip_address or user_agent, or pairs of them joined by +, separated by commas",
+        )  # fmt: skip
+    AXES_LOCKOUT_PARAMETERS.append(_parts if len(_parts) > 1 else _parts[0])
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "ocop.core.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "ocop.accounts.throttle.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
 
 LOGGING = {
     "version": 1,

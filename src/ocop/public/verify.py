@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from ocop.certificates import queries, reports
 from ocop.certificates.enums import ReportKind
 from ocop.certificates.signing import published_keys
+from ocop.core.clientip import client_ip
 from ocop.public import scanpage
 
 
@@ -61,7 +62,7 @@ def report_problem(request: HttpRequest, code: str) -> HttpResponse:
                 message=request.POST.get("message", ""),
                 place=request.POST.get("place", ""),
                 contact=request.POST.get("contact", ""),
-                client=reports.client_key(request.META.get("REMOTE_ADDR", "")),
+                client=reports.client_key(client_ip(request)),
             )
         except ValidationError as exc:
             context["errors"], status = exc.message_dict, 400

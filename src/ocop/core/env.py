@@ -1,0 +1,89 @@
+"""Typed readers of environment variables for settings.py (importable before Django is set up).
+
+Every reader takes the variable's name and its default as the text one would write in the environment. A value that
+cannot be read stops start-up with a message naming the variable, the bad value and what was expected, not a
+traceback: `BadEnvironment` is a SystemExit, so Python prints the message and exits with status 1.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+
+TRUE = frozenset({"1", "true", "yes", "on"})
+FALSE = frozenset({"0", "false", "no", "off", ""})
+
+
+class BadEnvironment(SystemExit):
+    """A malformed environment variable; its text is the message shown to whoever starts the application."""
+
+    def __init__(self, name: str, value: str | None, expected: str) -> None:
+        self.name, self.value = name, value
+        if value is None:
+            super().__init__(f"Environment variable {name} is not set: expected {expected}.")
+        else:
+            super().__init__(f"Bad environment variable {name}={value!r}: expected {expected}.")
+
+
+def envstr(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def envbool(name: str, default: str) -> bool:
+    value = envstr(name, default).strip().lower()
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise BadEnvironment(name, value, "true or false")
+
+
+def envint(name: str, default: str) -> int:
+    value = envstr(name, default).strip()
+    try:
+        return int(value)
+    except ValueError:
+        raise BadEnvironment(name, value, "a whole number") from None
+
+
+def envlist(name: str, default: str) -> list[str]:
+    """Comma-separated strings; blanks around and between the commas are dropped."""
+    return [item.strip() for item in envstr(name, default).split(",") if item.strip()]
+
+
+def envints(name: str, default: str) -> list[int]:
+    """Comma-separated whole numbers (e.g. OCOP_EXPIRY_NOTICE_DAYS=90,60,30)."""
+    value = envstr(name, default)
+    result = []
+    for item in envlist(name, default):
+        try:
+            result.append(int(item))
+        except ValueError:
+            raise BadEnvironment(name, value, f"whole numbers separated by commas ({item!r} is not one)") from None
+    return result
+
+
+def envnetworks(name: str, default: str) -> list[str]:
+    """Comma-separated IP addresses or networks (e.g. OCOP_TRUSTED_PROXIES=127.0.0.1,10.0.0.0/24)."""
+    value = envstr(name, default)
+    result = []
+    for item in envlist(name, default):
+        try:
+            result.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise BadEnvironment(
+                name, value, f"IP addresses or networks separated by commas ({item!r} is not one)"
+            ) from None
+    return result
+
+
+def envmap(name: str, default: str) -> dict[str, int]:
+    """`key=number,key=number` (e.g. OCOP_OUTLET_PASS_MARKS=6385-2023=70)."""
+    value = envstr(name, default)
+    result: dict[str, int] = {}
+    for pair in envlist(name, default):
+        key, _sep, number = pair.rpartition("=")
+        if not key.strip() or not number.strip().isdigit():
+            raise BadEnvironment(name, value.strip(), "key=number pairs separated by commas")
+        result[key.strip()] = int(number)
+    return result
