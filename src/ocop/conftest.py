@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from ocop.accounts.models import Role
+from ocop.accounts.services import system_user
 from ocop.evaluation.catalogue import load_reference_criteria
 from ocop.places.loader import load_places
 from ocop.registry import services
@@ -41,10 +42,10 @@ def world(db) -> World:
     producer = make_producer(commune_name="Bát Tràng")
     empty = make_producer(commune_name="Bát Tràng")
     product = make_product(producer=producer, packs=[{"name": "Hộp", "size": "1 kg", "gtin": ""}])
-    photo = services.add_photo(product=product, by=None, upload=io.BytesIO(PNG_BYTES))
+    photo = services.add_photo(product=product, by=system_user(), upload=io.BytesIO(PNG_BYTES))
     document = make_document(producer=producer)
     owner = make_user(Role.PRODUCER, username="owner")
-    services.link_producer_account(producer=producer, user=owner, by=None)
+    services.link_producer_account(producer=producer, user=owner, by=system_user())
     users = {
         "anon": None,
         "coordinator": make_user(Role.PROVINCE_COORDINATOR, username="coordinator"),

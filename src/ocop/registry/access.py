@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import Model, Q, QuerySet
 
 from ocop.accounts.models import Role
-from ocop.accounts.permissions import Scope, scope_of
-from ocop.core.cells import whole_digits
+from ocop.accounts.permissions import NOTHING, Scope, require, scope_of, visible_or_404
 from ocop.places.models import Commune
-from ocop.registry.models import Document, Producer, ProducerMember, Product, ProductRename
+from ocop.registry.models import Document, Producer, ProducerMember, Product, ProductPack, ProductRename
 
-NOTHING = Q(pk__in=[])
 READ_ROLES = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER, Role.COUNCIL_MEMBER)
 DOCUMENT_READ_ROLES = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER)
 WRITE_ROLES = (Role.PROVINCE_COORDINATOR,)
@@ -97,15 +93,35 @@ def _deletable_q(user: Any, province_path: str) -> Q:
     return Q(**{f"{province_path}__in": provinces}) if provinces else NOTHING
 
 
-def _get(visible: QuerySet[Any], writable: QuerySet[Any], pk: Any, write: bool) -> Any:
-    pk = whole_digits(str(pk))
-    if pk is None:
-        raise Http404
-    obj = visible.filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    if write and not writable.filter(pk=pk).exists():
-        raise PermissionDenied
+def producers_deletable_by(user: Any) -> QuerySet[Producer]:
+    return producers_writable_by(user).filter(_deletable_q(user, "province_id"))
+
+
+def products_deletable_by(user: Any) -> QuerySet[Product]:
+    return products_writable_by(user).filter(_deletable_q(user, "province_id"))
+
+
+def _among(qs: QuerySet[Any], obj: Model | None) -> bool:
+    return obj is not None and obj.pk is not None and qs.filter(pk=obj.pk).exists()
+
+
+def require_producer(user: Any, producer: Producer | None, *, delete: bool = False) -> None:
+    """The services' check before writing to a producer (or its vault): 403 unless the user may."""
+    require(_among(producers_deletable_by(user) if delete else producers_writable_by(user), producer))
+
+
+def require_product(user: Any, product: Product | None, *, delete: bool = False) -> None:
+    require(_among(products_deletable_by(user) if delete else products_writable_by(user), product))
+
+
+def require_document(user: Any, document: Document | None) -> None:
+    require(_among(documents_writable_by(user), document))
+
+
+def _get[M: Model](visible: QuerySet[M], writable: QuerySet[M], pk: Any, write: bool) -> M:
+    obj = visible_or_404(visible, pk)
+    if write:
+        require(writable.filter(pk=obj.pk).exists())
     return obj
 
 
@@ -113,25 +129,26 @@ def get_producer_for_user(user: Any, pk: Any, *, write: bool = False, delete: bo
     qs = producers_visible_to(user).select_related(
         "province", "commune__province", "legacy_commune__district", "legacy_district"
     )
-    writable = producers_writable_by(user)
-    if delete:
-        writable = writable.filter(_deletable_q(user, "province_id"))
-    return _get(qs, writable, pk, write or delete)  # type: ignore[no-any-return]
+    writable = producers_deletable_by(user) if delete else producers_writable_by(user)
+    return _get(qs, writable, pk, write or delete)
 
 
 def get_product_for_user(user: Any, pk: Any, *, write: bool = False, delete: bool = False) -> Product:
     qs = products_visible_to(user).select_related(
         "producer", "product_set", "group", "province", "commune__province", "legacy_district"
     )
-    writable = products_writable_by(user)
-    if delete:
-        writable = writable.filter(_deletable_q(user, "province_id"))
-    return _get(qs, writable, pk, write or delete)  # type: ignore[no-any-return]
+    writable = products_deletable_by(user) if delete else products_writable_by(user)
+    return _get(qs, writable, pk, write or delete)
 
 
 def get_document_for_user(user: Any, pk: Any, *, write: bool = False) -> Document:
     qs = documents_visible_to(user).select_related("producer", "product")
-    return _get(qs, documents_writable_by(user), pk, write)  # type: ignore[no-any-return]
+    return _get(qs, documents_writable_by(user), pk, write)
+
+
+def get_pack_for_user(user: Any, product: Product, pk: Any) -> ProductPack:
+    """A pack of a product the user reached through the gateway (404 for a pack of another product)."""
+    return visible_or_404(ProductPack.objects.filter(product=product).select_related("product"), pk)
 
 
 def communes_for_new_records(user: Any) -> QuerySet[Commune]:
@@ -187,9 +204,15 @@ def can_delete(user: Any) -> bool:
     return scope.is_admin or bool(scope.provinces_for(Role.PROVINCE_COORDINATOR))
 
 
-def require_create_producer(user: Any, commune: Commune) -> None:
-    if not can_create_producer(user, commune):
-        raise PermissionDenied
+def require_create_producer(user: Any, commune: Commune | None = None) -> None:
+    """403 unless the user may register a producer (in this commune, when one is given)."""
+    require(can_create_producer(user, commune))
+
+
+def can_link_accounts(user: Any, producer: Producer) -> bool:
+    """Let an account act for a producer (it gets the producer role): the province's OCOP office, or the admin."""
+    scope = scope_of(user)
+    return scope.is_admin or producer.province_id in scope.provinces_for(Role.PROVINCE_COORDINATOR)
 
 
 def renames_visible_to(user: Any) -> QuerySet[ProductRename]:
@@ -201,3 +224,7 @@ def can_review_renames(user: Any, province_id: int | None) -> bool:
     """Mark a certified product's rename reviewed: the province's OCOP office (coordinator), never the producer."""
     scope = scope_of(user)
     return scope.is_admin or (province_id is not None and province_id in scope.provinces_for(*WRITE_ROLES))
+
+
+def rename_for_user(user: Any, pk: Any) -> ProductRename:
+    return visible_or_404(renames_visible_to(user).select_related("product"), pk)

@@ -10,13 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from ocop.accounts.models import Role
-from ocop.accounts.permissions import scope_of
+from ocop.accounts.permissions import require, scope_of, visible_or_404
 from ocop.core import audit
-from ocop.core.cells import whole_digits
 from ocop.core.models import AuditAction
 from ocop.places.models import Commune
 from ocop.places.queries import default_province
@@ -25,8 +23,6 @@ from ocop.registry.models import ParkedRow, ParkState
 
 if TYPE_CHECKING:
     from ocop.registry.importing import ImportReport, Plan
-
-NOTHING = Q(pk__in=[])
 
 
 def fingerprint(kind: str, cells: dict[str, str]) -> str:
@@ -139,13 +135,14 @@ def parked_rows_visible_to(user: Any) -> QuerySet[ParkedRow]:
 
 
 def get_parked_row_for_user(user: Any, pk: Any) -> ParkedRow:
-    pk = whole_digits(str(pk))
-    if pk is None:
-        raise Http404
-    row = parked_rows_visible_to(user).filter(pk=pk).select_related("province", "commune", "job").first()
-    if row is None:
-        raise Http404
-    return row
+    return visible_or_404(parked_rows_visible_to(user).select_related("province", "commune", "job"), pk)
+
+
+def can_fix(user: Any, parked: ParkedRow) -> bool:
+    """Fix or dismiss a parked row: one the user sees, of a kind they import."""
+    from ocop.registry.imports import can_import
+
+    return can_import(user, parked.kind) and parked_rows_visible_to(user).filter(pk=parked.pk).exists()
 
 
 def fix_parked_row(
@@ -154,6 +151,7 @@ def fix_parked_row(
     """Run the row, as corrected, through its import (all or nothing, incomplete values allowed and flagged); when it
     passes, it is saved and the row leaves the queue. `commune_id` answers a commune choice, `same` a look-alike
     ("new", or the id of the record it is). Side effects: the record saved; audit entries."""
+    require(can_fix(by, parked))
     from ocop.registry.importing import Choices
     from ocop.registry.imports import make_importer
 
@@ -182,7 +180,9 @@ def fix_parked_row(
 
 @transaction.atomic
 def dismiss_parked_row(*, by: Any, parked: ParkedRow, reason: str) -> ParkedRow:
-    """Take a row out of the queue without saving it (a duplicate, a row that should not have been in the list)."""
+    """Take a row out of the queue without saving it (a duplicate, a row that should not have been in the list).
+    `reason` is clean (the form checks its length)."""
+    require(can_fix(by, parked))
     parked = ParkedRow.objects.select_for_update().get(pk=parked.pk)
     if parked.state == ParkState.OPEN:
         parked.state, parked.resolved_by, parked.resolved_at = ParkState.DISMISSED, by, timezone.now()

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Target, User
+from ocop.accounts.permissions import require
 from ocop.accounts.services import notify, office_of
 from ocop.core import audit
 from ocop.core.models import AuditAction
@@ -62,8 +63,7 @@ def review_rename(*, by: Any, rename: ProductRename, note: str = "") -> ProductR
     """Mark a flagged rename reviewed (with an optional note): its flag leaves the product's and the certificate's
     pages and the office's lists. Only the province's OCOP office reviews. Side effects: audit entry."""
     locked = ProductRename.objects.select_for_update().select_related("product").get(pk=rename.pk)
-    if not access.can_review_renames(by, locked.product.province_id):
-        raise PermissionDenied
+    require(access.can_review_renames(by, locked.product.province_id))
     note = note.strip()
     if locked.reviewed_at is not None:
         raise ValidationError(

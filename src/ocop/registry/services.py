@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
+from ocop.accounts.permissions import require
 from ocop.accounts.services import grant_role
 from ocop.core import audit
 from ocop.core.models import AuditAction
@@ -128,10 +129,9 @@ def prepare_producer(producer: Producer, *, check_unique: bool = True, incomplet
 @transaction.atomic
 def create_producer(*, by: Any, **fields: Any) -> Producer:
     """Register a producer. Side effects: audit entry."""
-    producer = Producer(**fields)
     commune = fields.get("commune")
-    if isinstance(commune, Commune):
-        access.require_create_producer(by, commune)
+    access.require_create_producer(by, commune if isinstance(commune, Commune) else None)
+    producer = Producer(**fields)
     prepare_producer(producer)
     producer.save()
     audit.record(
@@ -145,17 +145,17 @@ def create_producer(*, by: Any, **fields: Any) -> Producer:
 
 @transaction.atomic
 def update_producer(*, producer: Producer, by: Any, **changes: Any) -> Producer:
-    """Change a producer. Side effects: audit entry; its products' search text follows a new name, and a
-    names_changed signal for them after commit."""
+    """Change a producer the user may write (moved: to a commune where they may register one). Side effects: audit
+    entry; its products' search text follows a new name, and a names_changed signal for them after commit."""
+    access.require_producer(by, producer)
     before = audit.snapshot(producer, PRODUCER_FIELDS)
     before_commune_id = producer.commune_id
     for name, value in changes.items():
         if name not in PRODUCER_FIELDS:
             raise TypeError(name)
         setattr(producer, name, value)
-    moved = producer.commune_id != before_commune_id
-    if moved and not access.can_create_producer(by, producer.commune):
-        raise PermissionDenied
+    if producer.commune_id != before_commune_id:
+        access.require_create_producer(by, producer.commune)
     prepare_producer(producer)
     producer.save()
     if before["name"] != producer.name:
@@ -176,7 +176,9 @@ def _delete_files_on_commit(names: list[str | None], storage: Any) -> None:
 
 @transaction.atomic
 def delete_producer(*, producer: Producer, by: Any) -> None:
-    """Delete a producer without products. Side effects: its documents and their files go; audit entry."""
+    """Delete a producer without products (the province's OCOP office). Side effects: its documents and their files
+    go; audit entry."""
+    access.require_producer(by, producer, delete=True)
     if producer.products.exists():
         raise ValidationError(_("This producer still has products: delete or move them first."))
     files = [d.file.name for d in producer.documents.all()]
@@ -187,7 +189,9 @@ def delete_producer(*, producer: Producer, by: Any) -> None:
 
 @transaction.atomic
 def link_producer_account(*, producer: Producer, user: Any, by: Any) -> ProducerMember:
-    """Let `user` act for `producer`. Side effects: producer role granted; audit entry."""
+    """Let `user` act for `producer` (the province's OCOP office decides). Side effects: producer role granted; audit
+    entry."""
+    require(access.can_link_accounts(by, producer))
     member, created = ProducerMember.objects.get_or_create(producer=producer, user=user)
     grant_role(user=user, role=Role.PRODUCER, province=producer.province, by=by)
     if created:
@@ -214,14 +218,15 @@ def prepare_product(product: Product, producer_name: str, *, incomplete: bool = 
 def create_product(*, by: Any, packs: list[dict[str, str]] | None = None, **fields: Any) -> Product:
     """Register a product of a producer the user may write. Side effects: packs created; audit entry."""
     producer = fields.get("producer")
-    if not isinstance(producer, Producer) or not access.producers_writable_by(by).filter(pk=producer.pk).exists():
+    if not isinstance(producer, Producer):
         raise PermissionDenied
+    access.require_producer(by, producer)
     fields.setdefault("status", ProductStatus.ACTIVE)
     product = Product(**fields)
     prepare_product(product, producer.name)
     product.save()
     for pack in packs or []:
-        add_pack(product=product, by=by, audited=False, **pack)
+        _save_pack(ProductPack(product=product, **pack))
     audit.record(
         actor=by,
         action=AuditAction.CREATE,
@@ -242,15 +247,15 @@ def _names_changed(product_ids: list[int]) -> None:
 def update_product(*, product: Product, by: Any, **changes: Any) -> Product:
     """Change a product. Side effects: audit entry. A new name: flagged to the province's OCOP office when the
     product holds a valid or suspended certificate (registry.renames), and a names_changed signal after commit."""
+    access.require_product(by, product)
     before = audit.snapshot(product, PRODUCT_FIELDS)
     before_producer_id = product.producer_id
     for name, value in changes.items():
         if name not in PRODUCT_FIELDS:
             raise TypeError(name)
         setattr(product, name, value)
-    moved = product.producer_id != before_producer_id
-    if moved and not access.producers_writable_by(by).filter(pk=product.producer_id).exists():
-        raise PermissionDenied
+    if product.producer_id != before_producer_id:
+        access.require_producer(by, product.producer)
     prepare_product(product, product.producer.name)
     # Never the copy of the product's latest certificate: the certificates app keeps it, and this instance may have
     # been read before a certificate was issued or changed.
@@ -267,18 +272,27 @@ def update_product(*, product: Product, by: Any, **changes: Any) -> Product:
 
 @transaction.atomic
 def delete_product(*, product: Product, by: Any) -> None:
-    """Delete a product. Side effects: its packs, photos and product documents go; audit entry."""
+    """Delete a product (the province's OCOP office). Side effects: its packs, photos and product documents go; audit
+    entry."""
+    access.require_product(by, product, delete=True)
     files = [p.image.name for p in product.photos.all()] + [d.file.name for d in product.documents.all()]
     audit.record(actor=by, action=AuditAction.DELETE, obj=product, changes=audit.snapshot(product, PRODUCT_FIELDS))
     product.delete()
     _delete_files_on_commit(files, FILE_STORAGE)
 
 
-def add_pack(
-    *, product: Product, by: Any, name: str, size: str = "", gtin: str = "", audited: bool = True
-) -> ProductPack:
-    """Add a pack (name, size, optional GTIN with a correct check digit). Side effects: audit entry."""
-    pack = ProductPack(product=product, name=(name or "").strip(), size=(size or "").strip(), gtin=(gtin or "").strip())
+@transaction.atomic
+def add_pack(*, product: Product, by: Any, name: str, size: str = "", gtin: str = "") -> ProductPack:
+    """Add a pack (name, size, optional GTIN with a correct check digit) to a product the user may write. Side
+    effects: audit entry."""
+    access.require_product(by, product)
+    pack = _save_pack(ProductPack(product=product, name=name, size=size, gtin=gtin))
+    audit.record(actor=by, action=AuditAction.CHANGE, obj=product, changes={"packs": [None, str(pack)]})
+    return pack
+
+
+def _save_pack(pack: ProductPack) -> ProductPack:
+    _strip(pack, ("name", "size", "gtin"))
     errors: dict[str, Any] = {}
     try:
         validate_gtin(pack.gtin)
@@ -291,14 +305,13 @@ def add_pack(
     if errors:
         raise ValidationError(errors)
     pack.save()
-    if audited:
-        audit.record(actor=by, action=AuditAction.CHANGE, obj=product, changes={"packs": [None, str(pack)]})
     return pack
 
 
 @transaction.atomic
 def remove_pack(*, pack: ProductPack, by: Any) -> None:
-    """Remove a pack. Side effects: audit entry on the product."""
+    """Remove a pack of a product the user may write. Side effects: audit entry on the product."""
+    access.require_product(by, pack.product)
     audit.record(actor=by, action=AuditAction.CHANGE, obj=pack.product, changes={"packs": [str(pack), None]})
     pack.delete()
 
@@ -307,6 +320,7 @@ def remove_pack(*, pack: ProductPack, by: Any) -> None:
 def add_photo(*, product: Product, by: Any, upload: IO[bytes], caption: str = "") -> ProductPhoto:
     """Store a JPEG or PNG photo, decoded and re-encoded (ocop.core.uploads), under a generated name.
     Side effects: file written; audit entry."""
+    access.require_product(by, product)
     checked = check_upload(upload, allowed=IMAGE_TYPES, name="image", label=_("photo"))
     photo = ProductPhoto(product=product, caption=caption.strip(), content_type=checked.content_type)
     photo.image.save(f"photo.{checked.extension}", checked.file(), save=False)
@@ -337,6 +351,7 @@ def add_document(*, producer: Producer, by: Any, upload: IO[bytes], original_nam
 
     Side effects: the file is stored under a generated name outside the static root; audit entry.
     """
+    access.require_producer(by, producer)
     checked = check_upload(upload, allowed=DOCUMENT_TYPES, name="file", label=_("file"))
     digest = checked.sha256
     existing = Document.objects.filter(producer=producer, sha256=digest).first()
@@ -373,7 +388,8 @@ def add_document(*, producer: Producer, by: Any, upload: IO[bytes], original_nam
 
 @transaction.atomic
 def update_document(*, document: Document, by: Any, **changes: Any) -> Document:
-    """Change a document's details (not its file). Side effects: audit entry."""
+    """Change a document's details (not its file) in a vault the user may write. Side effects: audit entry."""
+    access.require_document(by, document)
     before = audit.snapshot(document, DOCUMENT_FIELDS)
     for name, value in changes.items():
         if name not in DOCUMENT_FIELDS:
@@ -389,7 +405,9 @@ def update_document(*, document: Document, by: Any, **changes: Any) -> Document:
 
 @transaction.atomic
 def delete_document(*, document: Document, by: Any) -> None:
-    """Delete a document. Side effects: its file is removed after commit; audit entry."""
+    """Delete a document from a vault the user may write. Side effects: its file is removed after commit; audit
+    entry."""
+    access.require_document(by, document)
     name = document.file.name
     audit.record(actor=by, action=AuditAction.DELETE, obj=document, changes=audit.snapshot(document, DOCUMENT_FIELDS))
     document.delete()

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ocop.accounts.models import Role
+from ocop.accounts.services import system_user
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation import scoring
 from ocop.evaluation.demo import FOUR_STARS
@@ -28,7 +29,7 @@ def stage(reference_data):
     make_user(Role.COMMUNE_OFFICER, username="canboxa", communes=("Bát Tràng",))
     owner = make_user(Role.PRODUCER, username="chuthe")
     producer = make_producer(name="HTX Cốm Làng Vòng", commune_name="Bát Tràng")
-    services.link_producer_account(producer=producer, user=owner, by=None)
+    services.link_producer_account(producer=producer, user=owner, by=system_user())
     product = make_product(producer=producer, name="Cốm làng Vòng", set_code="1-06")
     for kind in (
         DocumentKind.BUSINESS_REGISTRATION,

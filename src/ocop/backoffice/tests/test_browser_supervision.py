@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from ocop.accounts.models import Role
+from ocop.accounts.services import system_user
 from ocop.backoffice.tests.test_browser_certificates import scan
 from ocop.backoffice.tests.test_browser_evaluation import log_in
 from ocop.certificates.notices import run_watch
@@ -65,7 +66,7 @@ def test_time_travel_brings_each_expiry_notice_once(page: Page, live_server, ref
     coordinator = make_user(Role.PROVINCE_COORDINATOR, username="coordinator")
     producer = make_producer(name="HTX Gốm Bát Tràng")
     owner = make_user(Role.PRODUCER, username="chuthe")
-    registry_services.link_producer_account(producer=producer, user=owner, by=None)
+    registry_services.link_producer_account(producer=producer, user=owner, by=system_user())
     cert = certify(coordinator, make_product(producer=producer, name="Bình gốm men lam"), on=dt.date(2023, 4, 1))
     title = f"Giấy chứng nhận OCOP {cert.number} hết hạn ngày 01/04/2026"
     notices = page.locator("#notifications li")

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from ocop.accounts.models import Notification, Role
+from ocop.accounts.services import system_user
 from ocop.backoffice.links import url_of
 from ocop.certificates import services
 from ocop.certificates.tests.conftest import issue, office  # noqa: F401
@@ -94,7 +95,7 @@ def test_each_rename_is_its_own_flag_and_notice(office, time_machine):  # noqa: 
     issue(office)
     colleague = make_user(Role.PROVINCE_COORDINATOR, username="coordinator2")
     registry.update_product(product=office.product, by=office.coordinator, name=NEW)
-    registry.update_product(product=office.product, by=None, name="Bình gốm men lam")  # and back again
+    registry.update_product(product=office.product, by=system_user(), name="Bình gốm men lam")  # and back again
     first, second = ProductRename.objects.order_by("id")
     assert [(r.old_name, r.new_name) for r in (first, second)] == [("Bình gốm men lam", NEW), (NEW, "Bình gốm men lam")]
     # The coordinator who renamed it is not told of their own change; everyone else once per rename.
@@ -105,20 +106,20 @@ def test_each_rename_is_its_own_flag_and_notice(office, time_machine):  # noqa: 
 def test_only_a_valid_or_suspended_certificate_flags_a_rename(office, time_machine):  # noqa: F811
     time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
     uncertified = make_product(producer=office.producer, name="Chén gốm")
-    registry.update_product(product=uncertified, by=None, name="Chén gốm men rạn")
+    registry.update_product(product=uncertified, by=system_user(), name="Chén gốm men rạn")
     assert (ProductRename.objects.count(), Notification.objects.count()) == (0, 0)
 
     suspended = issue(office)
     services.suspend(by=office.coordinator, certificate=suspended, reason="Kiểm tra nhãn")
-    registry.update_product(product=office.product, by=None, name=NEW)
+    registry.update_product(product=office.product, by=system_user(), name=NEW)
     assert list(ProductRename.objects.values_list("product_id", flat=True)) == [office.product.pk]
 
     revoked = issue(office, product=uncertified)
     services.revoke(by=office.coordinator, certificate=revoked, decision_number="9/QĐ", revoked_on=dt.date(2026, 1, 9),
                     reason="Sai phạm")  # fmt: skip
-    registry.update_product(product=uncertified, by=None, name="Chén gốm cổ")
+    registry.update_product(product=uncertified, by=system_user(), name="Chén gốm cổ")
     expired = issue(office, product=make_product(producer=office.producer, name="Đĩa gốm"), on=dt.date(2022, 12, 1))
-    registry.update_product(product=expired.product, by=None, name="Đĩa gốm men lam")
+    registry.update_product(product=expired.product, by=system_user(), name="Đĩa gốm men lam")
     assert ProductRename.objects.count() == 1
     assert Notification.objects.filter(key__startswith="rename:").count() == 1
 
@@ -126,7 +127,7 @@ def test_only_a_valid_or_suspended_certificate_flags_a_rename(office, time_machi
 def test_a_review_needs_the_office_and_a_sane_note(office, time_machine):  # noqa: F811
     time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
     issue(office)
-    registry.update_product(product=office.product, by=None, name=NEW)
+    registry.update_product(product=office.product, by=system_user(), name=NEW)
     rename = ProductRename.objects.get()
     with pytest.raises(PermissionDenied):
         renames.review_rename(by=office.charlie, rename=rename)

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from ocop.accounts.links import link_to
 from ocop.accounts.models import Notification, Role
+from ocop.accounts.services import system_user
 from ocop.certificates import notices
 from ocop.certificates.enums import Status
 from ocop.certificates.models import DocumentNotice, ExpiryNotice
@@ -25,7 +26,7 @@ def test_producers_and_communes_hear_of_a_coming_expiry_once(
     owner = make_user(Role.PRODUCER, username="chuthe")
     owner.email = "chuthe@example.vn"
     owner.save()
-    registry_services.link_producer_account(producer=office.producer, user=owner, by=None)
+    registry_services.link_producer_account(producer=office.producer, user=owner, by=system_user())
     officer = make_user(Role.COMMUNE_OFFICER, username="canboxa", communes=("Bát Tràng",))
     officer.email = "xa@example.vn"
     officer.save()
@@ -55,7 +56,7 @@ def test_the_watch_notices_at_90_60_and_30_days_once_each_with_the_written_notic
     owner = make_user(Role.PRODUCER, username="chuthe")
     owner.email = "chuthe@example.vn"
     owner.save()
-    registry_services.link_producer_account(producer=office.producer, user=owner, by=None)
+    registry_services.link_producer_account(producer=office.producer, user=owner, by=system_user())
     time_machine.move_to(dt.datetime(2023, 4, 1, 9, tzinfo=dt.UTC))
     cert = issue(office, on=dt.date(2023, 4, 1))  # valid until 1/4/2026
     seen = []
@@ -110,7 +111,7 @@ def test_vault_documents_about_to_lapse_are_noticed_once_per_window(
 ):
     time_machine.move_to(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC))
     owner = make_user(Role.PRODUCER, username="chuthe")
-    registry_services.link_producer_account(producer=office.producer, user=owner, by=None)
+    registry_services.link_producer_account(producer=office.producer, user=owner, by=system_user())
     office.producer.email = "htx@example.vn"
     office.producer.save()
     doc = make_document(producer=office.producer, number="12/ATTP", expires_on=dt.date(2026, 3, 27))

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from ocop.accounts.models import Role
+from ocop.accounts.services import system_user
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation import scoring
 from ocop.evaluation.demo import BEST as BEST  # re-exported for the tests of this app
@@ -44,7 +45,7 @@ def scene(db) -> Scene:
     for kind in REQUIRED:
         make_document(producer=producer, kind=kind, expires_on=dt.date(2030, 1, 1))
     owner = make_user(Role.PRODUCER, username="owner")
-    services.link_producer_account(producer=producer, user=owner, by=None)
+    services.link_producer_account(producer=producer, user=owner, by=system_user())
     round_ = flow.create_round(
         by=coordinator,
         province=province("01"),

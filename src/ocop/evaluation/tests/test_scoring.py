@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from ocop.accounts.services import system_user
 from ocop.conftest import client_for
 from ocop.evaluation import scoring
 from ocop.evaluation.enums import MemberRole
@@ -80,7 +81,7 @@ def test_conflicts_exclude_members_and_the_quorum_counts_without_them(scene):
     council = council_of(scene)
     seats = list(council.members.order_by("id"))
     scoring.declare_conflict(by=scene.members[2], member=seats[2], producer=scene.producer, note="Anh ruột giám đốc")
-    services.link_producer_account(producer=scene.producer, user=scene.members[3], by=None)
+    services.link_producer_account(producer=scene.producer, user=scene.members[3], by=system_user())
     assert scoring.excluded_members(council, dossier) == {
         seats[2].pk: "đã khai báo có liên quan đến chủ thể",
         seats[3].pk: "làm việc cho chủ thể",

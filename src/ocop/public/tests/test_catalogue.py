@@ -6,6 +6,7 @@ import io
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ocop.accounts.services import system_user
 from ocop.certificates import services
 from ocop.certificates.tests.conftest import issue, office  # noqa: F401
 from ocop.registry import services as registry_services
@@ -60,7 +61,7 @@ def test_a_product_page_with_story_photos_and_producer(office, client, time_mach
     time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
     office.product.story = "Làng gốm 700 năm tuổi."
     office.product.save()
-    photo = registry_services.add_photo(product=office.product, by=None, upload=io.BytesIO(PNG_BYTES))
+    photo = registry_services.add_photo(product=office.product, by=system_user(), upload=io.BytesIO(PNG_BYTES))
     cert = issue(office)
     page = client.get(f"/san-pham/{office.product.pk}/")
     body = page.content.decode()

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 
 from ocop.accounts.models import Role
+from ocop.accounts.services import system_user
 from ocop.certificates.rules import Claim
 from ocop.certificates.signing import payload, published_keys, verify_payload
 from ocop.certificates.tests.conftest import issue, office  # noqa: F401
@@ -78,7 +79,8 @@ def test_a_rename_after_issue_shows_beside_the_certified_name(
 def test_an_unchanged_name_has_no_current_name(office, client, time_machine):  # noqa: F811
     time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
     cert = issue(office)
-    registry.update_product(product=office.product, by=None, name="Bình gốm men lam ")  # stripped: the same name
+    # stripped: the same name
+    registry.update_product(product=office.product, by=system_user(), name="Bình gốm men lam ")
     assert client.get(f"/api/v1/certificates/{cert.code}").json()["current_name"] is None
     assert 'id="current-name"' not in client.get(f"/v/{cert.code}").content.decode()
 
@@ -93,7 +95,7 @@ def test_a_renamed_producer_shows_beside_the_certified_one(
     cert = issue(office)
     client.get(f"/v/{cert.code}")  # a copy stored by a request
     with django_capture_on_commit_callbacks(execute=True):
-        registry.update_producer(producer=office.producer, by=None, name="HTX Gốm sứ Bát Tràng")
+        registry.update_producer(producer=office.producer, by=system_user(), name="HTX Gốm sứ Bát Tràng")
     body = client.get(f"/v/{cert.code}").content.decode()
     assert '<dd>HTX Gốm Bát Tràng <small class="now" id="current-producer">tên hiện tại: HTX Gốm sứ Bát Tràng' in body
     copy = Path(settings.OCOP_PAGE_CACHE_DIR) / "v" / "2026-01-10" / f"{cert.code}.html"
@@ -121,7 +123,7 @@ def test_photos_and_the_story_stay_editable_and_show_live(office, client, time_m
 def test_each_certificate_keeps_the_name_it_was_issued_under(office, client, time_machine):  # noqa: F811
     time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
     first = issue(office, on=dt.date(2023, 3, 1))
-    registry.update_product(product=office.product, by=None, name=NEW)
+    registry.update_product(product=office.product, by=system_user(), name=NEW)
     second = issue(office)  # re-recognised under the new name: the first is superseded
     other = make_product(producer=office.producer, name="Chén gốm")
     third = issue(office, product=other)

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from ocop.accounts.models import Role
+from ocop.accounts.services import system_user
 from ocop.registry import access
 from ocop.registry.services import link_producer_account
 from ocop.testing import make_document, make_producer, make_product, make_user
@@ -28,7 +29,7 @@ def test_each_role_sees_its_scope(world):
     bt, bv, hp = world["bt"], world["bv"], world["hp"]
     hanoi = sorted([bt.pk, bv.pk])
     owner = make_user(Role.PRODUCER)
-    link_producer_account(producer=bt, user=owner, by=None)
+    link_producer_account(producer=bt, user=owner, by=system_user())
     cases = {
         Role.PROVINCE_COORDINATOR: (hanoi, hanoi, hanoi),
         Role.COMMERCE_OFFICER: (hanoi, [], hanoi),

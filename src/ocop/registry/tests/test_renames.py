@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from ocop.accounts.models import Notification, Role
+from ocop.accounts.services import system_user
 from ocop.registry import services
 from ocop.registry.models import Product, ProductRename
 from ocop.registry.signals import names_changed
@@ -33,14 +34,14 @@ def test_names_changed_is_sent_after_commit_for_a_new_name_only(db, heard, djang
     producer = make_producer(name="HTX Gốm Bát Tràng")
     a, b = make_product(producer=producer, name="Bình gốm"), make_product(producer=producer, name="Chén gốm")
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_product(product=a, by=None, story="Làng gốm 700 năm tuổi.")
+        services.update_product(product=a, by=system_user(), story="Làng gốm 700 năm tuổi.")
     assert heard == []
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.update_product(product=a, by=None, name="Bình gốm men lam")
+        services.update_product(product=a, by=system_user(), name="Bình gốm men lam")
     assert (heard, len(callbacks)) == ([], 1)  # not before the rename commits
     callbacks[0]()
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_producer(producer=producer, by=None, name="HTX Gốm sứ Bát Tràng")
+        services.update_producer(producer=producer, by=system_user(), name="HTX Gốm sứ Bát Tràng")
     assert heard == [[a.pk], sorted([a.pk, b.pk])]
 
 
@@ -60,7 +61,7 @@ def test_only_a_product_certified_today_is_flagged(db, time_machine):
         product = make_product(producer=producer, name=name)
         if status:
             _certified(product, status, until)
-        services.update_product(product=product, by=None, name=f"{name} (mới)")
+        services.update_product(product=product, by=system_user(), name=f"{name} (mới)")
     assert sorted(ProductRename.objects.values_list("old_name", flat=True)) == [
         "suspended past its end", "valid", "valid to its last day"
     ]  # fmt: skip
@@ -70,7 +71,7 @@ def test_only_a_product_certified_today_is_flagged(db, time_machine):
 def test_an_edit_never_writes_back_a_stale_copy_of_the_certificate(db):
     product = make_product(producer=make_producer(), name="Bình gốm")
     _certified(product)  # issued after the product was read (the instance still says "never certified")
-    services.update_product(product=product, by=None, story="Men lam vẽ tay.", name="Bình gốm men lam")
+    services.update_product(product=product, by=system_user(), story="Men lam vẽ tay.", name="Bình gốm men lam")
     stored = Product.objects.get(pk=product.pk)
     assert (stored.ocop_status, stored.ocop_stars, stored.ocop_until, stored.story, stored.name) == (
         "valid", 4, dt.date(2028, 11, 20), "Men lam vẽ tay.", "Bình gốm men lam")  # fmt: skip

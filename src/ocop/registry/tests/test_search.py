@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ocop.accounts.services import system_user
 from ocop.core.search import search
 from ocop.registry.models import Product
 from ocop.testing import make_producer, make_product
@@ -38,10 +39,10 @@ def test_search_follows_updates_and_deletes(catalogue):
     from ocop.registry import services
 
     product = catalogue["Gạo nếp"]
-    services.update_product(product=product, by=None, name="Gạo tám thơm")
+    services.update_product(product=product, by=system_user(), name="Gạo tám thơm")
     assert _search("gao nep") == []
     assert _search("gao tam") == ["Gạo tám thơm"]
-    services.delete_product(product=product, by=None)
+    services.delete_product(product=product, by=system_user())
     assert _search("gao") == []
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from ocop.accounts.models import Role
+from ocop.accounts.services import system_user
 from ocop.core.audit import history
 from ocop.core.models import AuditAction
 from ocop.registry import services
@@ -74,7 +75,7 @@ def test_producer_with_products_cannot_be_deleted(db):
     producer = make_producer()
     make_product(producer=producer)
     with pytest.raises(ValidationError):
-        services.delete_producer(producer=producer, by=None)
+        services.delete_producer(producer=producer, by=system_user())
     assert Producer.objects.filter(pk=producer.pk).exists()
 
 
@@ -94,7 +95,7 @@ def test_document_is_stored_once_under_a_generated_name(db, settings):
     content = pdf_bytes("once")
     document = services.add_document(
         producer=producer,
-        by=None,
+        by=system_user(),
         upload=io.BytesIO(content),
         original_name="../../etc/passwd.pdf",
         kind=DocumentKind.FOOD_SAFETY,
@@ -106,7 +107,11 @@ def test_document_is_stored_once_under_a_generated_name(db, settings):
     assert (settings.MEDIA_ROOT / document.file.name).read_bytes() == content
     with pytest.raises(ValidationError) as exc:
         services.add_document(
-            producer=producer, by=None, upload=io.BytesIO(content), original_name="again.pdf", kind=DocumentKind.OTHER
+            producer=producer,
+            by=system_user(),
+            upload=io.BytesIO(content),
+            original_name="again.pdf",
+            kind=DocumentKind.OTHER,
         )
     assert list(exc.value.error_dict) == ["file"]
     assert Document.objects.filter(producer=producer).count() == 1
@@ -119,7 +124,7 @@ def test_document_refuses_fake_pdf_and_expiry_before_issue(db):
     with pytest.raises(ValidationError) as exc:
         services.add_document(
             producer=producer,
-            by=None,
+            by=system_user(),
             upload=io.BytesIO(b"<html>not a pdf</html>"),
             original_name="x.pdf",
             kind=DocumentKind.OTHER,
@@ -148,7 +153,7 @@ def test_history_shows_field_labels_and_choice_labels(db):
 
     producer = make_producer(name="HTX Nhãn")
     product = make_product(producer=producer, name="Chè", packs=[{"name": "Hộp", "size": "1 kg", "gtin": ""}])
-    services.update_product(product=product, by=None, status="paused")
+    services.update_product(product=product, by=system_user(), status="paused")
     with translation.override("vi"):
         change, create = list(history(product))
         assert change.labelled_changes() == [("trạng thái", "Đang sản xuất", "Tạm dừng")]

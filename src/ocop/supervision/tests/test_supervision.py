@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from ocop.accounts.links import link_to
 from ocop.accounts.models import Notification, Role
+from ocop.accounts.services import system_user
 from ocop.certificates import services as certificate_services
 from ocop.certificates.enums import ReportKind, Status
 from ocop.certificates.queries import scan_row
@@ -24,7 +25,7 @@ from ocop.testing import commune, make_producer, make_user, province
 
 def test_an_inspection_is_scheduled_recorded_and_its_findings_reach_the_producer(team):
     owner = make_user(Role.PRODUCER, username="chuthe")
-    registry_services.link_producer_account(producer=team.office.producer, user=owner, by=None)
+    registry_services.link_producer_account(producer=team.office.producer, user=owner, by=system_user())
     inspection = planned(team)
     assert (inspection.state, inspection.inspector, inspection.planned_on) == (
         InspectionState.PLANNED, team.inspector, dt.date(2026, 3, 2))  # fmt: skip
