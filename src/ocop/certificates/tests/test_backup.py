@@ -109,6 +109,11 @@ def test_a_restore_brings_back_the_rows_files_and_keys_of_the_backup(made: dict[
     assert not Producer.objects.filter(name="HTX Đến sau").exists()
     assert Document.objects.get().pk == document.pk
     assert Certificate.objects.get().number == made["certificate"].number
+    assert make_producer(name="HTX Sau khôi phục").pk > made["certificate"].item.product.producer_id  # sequences too
+    if connection.vendor == "postgresql":  # the log's append-only guard came back with its table
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT tgenabled FROM pg_trigger WHERE tgname = 'certificates_logentry_append_only'")
+            assert cursor.fetchall() == [("O",)]
     assert f"Số dòng khớp với bản sao lưu: {len(rows)} bảng, {sum(rows.values())} dòng." in output
     entries = rows["certificates_logentry"]
     assert (
