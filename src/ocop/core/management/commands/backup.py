@@ -16,6 +16,8 @@ from ocop.core import backup
 
 
 class Command(BaseCommand):
+    # A backup or a restore is what one reaches for when something is wrong: no unrelated system check stops it.
+    requires_system_checks: list[str] = []
     help = (
         "Back up the database (SQLite online backup or pg_dump), the data folders (uploaded files, PDFs, signing "
         "keys) and a manifest of row counts and SHA-256 checksums into DIR, a new or empty folder."

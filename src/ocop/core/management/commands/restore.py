@@ -23,6 +23,8 @@ from ocop.core import backup
 
 
 class Command(BaseCommand):
+    # A backup or a restore is what one reaches for when something is wrong: no unrelated system check stops it.
+    requires_system_checks: list[str] = []
     help = (
         "Restore a backup made by `ocop backup`: check its checksums, replace the database and the data folders, "
         "compare the row counts and run `ocop verify-log`. A database that holds data is replaced only with --force."
