@@ -20,10 +20,11 @@ from ocop.core.text import fold
 from ocop.core.xlsx import ExcelError, RawSheet, read_workbook
 
 __all__ = [
-    "ExcelError", "Sheet", "cell_text", "read_book", "read_sheet", "safe_cell", "sheet_of", "write_sheets",
-    "write_workbook",
+    "ExcelError", "Sheet", "cell_text", "csv_cell", "looks_like_formula", "read_book", "read_sheet", "safe_cell",
+    "sheet_of", "write_sheets", "write_workbook",
 ]  # fmt: skip
 
+# What a spreadsheet program takes for the start of a formula (OWASP's list for CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Published lists often open with a title block (ministry, date, title); the headings are looked for this far down.
 HEADER_SEARCH_ROWS = 20
@@ -215,12 +216,28 @@ def _check_merged(merged: Sequence[str], headers: list[str], *, row: int) -> Non
             )
 
 
-def safe_cell(ws: Any, value: Any) -> Any:
-    """A cell that Excel will never read as a formula (CSV/formula injection); lazy translations become text. Plain
-    values go in as they are (a write-only sheet takes them directly, much faster than a cell object each)."""
+def looks_like_formula(value: Any) -> bool:
+    """Text a spreadsheet program would run as a formula (or a DDE command) if it met it raw."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV value no spreadsheet program will run as a formula: text opening with one of FORMULA_PREFIXES gets a
+    leading apostrophe, which Excel and LibreOffice show as text and do not evaluate. Every CSV the project writes
+    passes its cells through this; other values are returned as they are."""
     if isinstance(value, Promise):
         value = str(value)
-    if not (isinstance(value, str) and value.startswith(FORMULA_PREFIXES)):
+    return "'" + value if looks_like_formula(value) else value
+
+
+def safe_cell(ws: Any, value: Any) -> Any:
+    """A cell that Excel will never read as a formula (CSV/formula injection): such text is written with the string
+    type forced (openpyxl would otherwise store "=…" as a formula) and Excel's quote prefix; lazy translations become
+    text. Plain values go in as they are (a write-only sheet takes them directly, much faster than a cell object
+    each)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if not looks_like_formula(value):
         return value
     cell = WriteOnlyCell(ws, value=value)
     cell.data_type = "s"

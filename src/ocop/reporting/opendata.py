@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from ocop.certificates import checkpoints, queries
 from ocop.certificates.models import Certificate, Checkpoint, LogHead
-from ocop.core.excel import FORMULA_PREFIXES
+from ocop.core.excel import csv_cell
 
 FIELDS = [
     "number", "code", "product", "producer", "commune", "province", "stars", "issued_on", "valid_until", "status",
@@ -64,16 +64,6 @@ def rows() -> list[dict[str, Any]]:
     ]
 
 
-def csv_cell(value: Any) -> Any:
-    """A CSV value Excel will not run as a formula: text opening with one of the characters that start a formula
-    (the list the xlsx exports quote, ocop.core.excel.FORMULA_PREFIXES) gets a leading apostrophe, which Excel shows
-    and does not evaluate. The file opens in Excel by design (its BOM), and a product's or producer's name is typed
-    by whoever registers it. The JSON keeps the text as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def _write(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(fd, "wb") as fh:
@@ -90,6 +80,8 @@ def write_register() -> dict[str, Any]:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
     writer.writeheader()
+    # The file opens in Excel by design (its BOM) and names are typed by whoever registers a product: a cell that
+    # starts like a formula gets an apostrophe (ocop.core.excel.csv_cell). The JSON keeps the text as it is.
     writer.writerows({key: csv_cell(value) for key, value in item.items()} for item in items)
     folder = _dir()
     _write(folder / "certificates.csv", out.getvalue().encode("utf-8-sig"))  # the BOM lets Excel read Vietnamese

@@ -8,7 +8,7 @@ import pytest
 
 from ocop.certificates import services
 from ocop.certificates.tests.conftest import issue, office  # noqa: F401
-from ocop.reporting.opendata import csv_cell
+from ocop.core.excel import csv_cell
 
 
 def _csv(client):

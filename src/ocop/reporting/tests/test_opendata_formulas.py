@@ -1,0 +1,58 @@
+"""No cell of a file the project writes turns into a formula in a spreadsheet program (issue 15, item 6): the
+open-data CSV quotes such text with an apostrophe, the xlsx exports store it as text."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from ocop.certificates.tests.conftest import issue, office  # noqa: F401
+from ocop.core.excel import csv_cell, write_workbook
+from ocop.reporting.opendata import register_path, write_register
+from ocop.testing import make_product
+
+NAMES = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "Chè = trà"]  # names are stripped: no tab or CR
+
+
+def test_product_names_that_start_like_formulas_are_text_in_the_open_data_csv(office, time_machine):  # noqa: F811
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    for name in NAMES:
+        issue(office, product=make_product(producer=office.producer, name=name))
+    write_register()
+    with register_path("csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][2] == "product"
+    assert [row[2] for row in rows[1:]] == [
+        "'=HYPERLINK(\"http://x\",\"y\")", "'+1", "'-2", "'@SUM(A1)", "Chè = trà",
+    ]  # fmt: skip
+    # the other columns are as they were: dates, stars and a producer's plain name are not touched
+    assert rows[1][3:10] == [
+        "HTX Gốm Bát Tràng", "Xã Bát Tràng", "Thành phố Hà Nội", "4", "2025-11-20", "2028-11-20", "valid",
+    ]  # fmt: skip
+    # the JSON keeps the names as typed
+    import json
+
+    items = json.loads(register_path("json").read_text(encoding="utf-8"))["items"]
+    assert [item["product"] for item in items] == NAMES
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'), ("+1", "'+1"), ("-2", "'-2"),
+     ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"), (" =x", " =x"), ("", ""), (-2, -2), (None, None)],
+)  # fmt: skip
+def test_one_csv_helper_quotes_exactly_the_formula_starts(value, written):
+    assert csv_cell(value) == written
+
+
+def test_the_workbook_writer_stores_formula_like_text_as_text():
+    texts = [*NAMES[:4], "\tTab", "\rCR", NAMES[4]]
+    data = write_workbook(title="Sản phẩm", headers=["Tên", "Số"], rows=[[text, 1] for text in texts])
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    cells = [sheet.cell(row=row, column=1) for row in range(2, 2 + len(texts))]
+    assert [(c.value, c.data_type) for c in cells] == [(text, "s") for text in texts]
+    assert [c.quotePrefix for c in cells] == [True] * 6 + [False]
+    assert sheet.cell(row=2, column=2).data_type == "n"
