@@ -111,8 +111,18 @@ def dump_database(dest: Path) -> Census:
     return _dump_postgresql(dest)
 
 
-def _dump_sqlite(dest: Path) -> Census:
+def _outside_transaction() -> None:
+    if connection.in_atomic_block:
+        raise BackupError(_("A backup or a restore must run outside a transaction."))
     connection.ensure_connection()
+
+
+def _sqlite_refused(exc: sqlite3.Error) -> BackupError:
+    return BackupError(_("SQLite refused the copy (%(error)s); the database was left as it was.") % {"error": exc})
+
+
+def _dump_sqlite(dest: Path) -> Census:
+    _outside_transaction()
     copy = sqlite3.connect(dest)
     try:
         connection.connection.backup(copy)
@@ -120,14 +130,14 @@ def _dump_sqlite(dest: Path) -> Census:
         cursor = copy.cursor()
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'")
         return count_rows(cursor, [row[0] for row in cursor.fetchall()])
+    except sqlite3.Error as exc:
+        raise _sqlite_refused(exc) from exc
     finally:
         copy.close()
 
 
 def _dump_postgresql(dest: Path) -> Census:
-    if connection.in_atomic_block:
-        raise BackupError(_("A backup of PostgreSQL must start outside a transaction."))
-    connection.ensure_connection()
+    _outside_transaction()
     with transaction.atomic(), connection.cursor() as cursor:
         # pg_dump reads the snapshot this transaction exported, so the counts below are of exactly what it wrote.
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -139,11 +149,15 @@ def _dump_postgresql(dest: Path) -> Census:
 
 def restore_database(dump: Path) -> None:
     """Replace the configured database with the dump (the caller checked the dump's checksum)."""
+    _outside_transaction()
     if vendor() == "sqlite":
-        connection.ensure_connection()
+        # A page-by-page copy into the live connection: an application still writing makes it wait (busy_timeout),
+        # then fail as "database is locked", leaving the file as it was.
         source = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
         try:
             source.backup(connection.connection)
+        except sqlite3.Error as exc:
+            raise _sqlite_refused(exc) from exc
         finally:
             source.close()
     else:
@@ -236,7 +250,8 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         if manifest["format"] != FORMAT or manifest["vendor"] not in DUMPS:
             raise ValueError(f"format {manifest['format']}, vendor {manifest['vendor']}")
         dt.datetime.fromisoformat(manifest["created_at"])
-        manifest["rows"], manifest["migrations"]  # both present
+        if not all(isinstance(manifest[key], dict) for key in ("files", "rows", "migrations")):
+            raise TypeError("files, rows and migrations must be objects")
     except (ValueError, KeyError, TypeError) as exc:
         raise BackupError(_("%(file)s is not a backup manifest (%(error)s).") % {"file": path, "error": exc}) from exc
     root = folder.resolve()
