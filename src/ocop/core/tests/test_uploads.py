@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image
 
+from ocop.core.pdf import tiny_pdf
 from ocop.core.tests import upload_samples as samples
 from ocop.core.uploads import DOCUMENT_TYPES, IMAGE_TYPES, check_upload, file_response
-from ocop.testing import pdf_bytes
 
 PIXELS = "Ảnh: ảnh lớn hơn 40 megapixel; hãy thu nhỏ ảnh rồi tải lên lại."
 SCRIPT = (
@@ -114,7 +114,7 @@ def test_pdfs_with_active_content_or_that_do_not_parse_are_refused_naming_the_fi
 
 
 def test_a_clean_pdf_is_kept_byte_for_byte():
-    data = pdf_bytes("Giấy chứng nhận ATTP")
+    data = tiny_pdf(["Giấy chứng nhận ATTP"])
     checked = check_upload(io.BytesIO(data), allowed=DOCUMENT_TYPES, name="file", label="file")
     assert (checked.content, checked.extension, checked.content_type) == (data, "pdf", "application/pdf")
 
@@ -125,7 +125,7 @@ def test_the_type_comes_from_the_content_not_the_name_and_the_size_is_checked_fi
         ["bad_type"], ["Ảnh: chỉ nhận tệp JPG, PNG; nội dung tệp này không thuộc các loại đó."]
     )  # fmt: skip
     # a PDF where only photos are taken is no photo
-    assert refusal(pdf_bytes(), allowed=IMAGE_TYPES, name="image", label="ảnh")[0] == ["bad_type"]
+    assert refusal(tiny_pdf(["test"]), allowed=IMAGE_TYPES, name="image", label="ảnh")[0] == ["bad_type"]
     assert refusal(b"", label="tệp") == (["empty"], ["Tệp: tệp rỗng."])
     settings.OCOP_UPLOAD_MAX_BYTES = 100
     assert refusal(samples.png_declaring(30000, 30000) + b"\0" * 100, label="tệp") == (
@@ -134,7 +134,9 @@ def test_the_type_comes_from_the_content_not_the_name_and_the_size_is_checked_fi
 
 
 def test_files_are_served_as_attachments_unless_they_are_images():
-    pdf = file_response(ContentFile(pdf_bytes(), name="x.pdf"), content_type="application/pdf", filename="giấy.pdf")
+    pdf = file_response(
+        ContentFile(tiny_pdf(["test"]), name="x.pdf"), content_type="application/pdf", filename="giấy.pdf"
+    )
     assert (pdf["Content-Type"], pdf["X-Content-Type-Options"]) == ("application/pdf", "nosniff")
     assert pdf["Content-Disposition"] == "attachment; filename*=utf-8''gi%E1%BA%A5y.pdf"
     png = file_response(ContentFile(samples.png_bytes(), name="photo_a.png"), content_type="image/png")
