@@ -7,13 +7,15 @@ from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 
+from ocop.api.errors import ApiRouter
+from ocop.api.params import MAX_ID, Code, PageNumber, PathCode
 from ocop.certificates import log, queries
 from ocop.certificates.models import Certificate, LogHead, SigningKey
 from ocop.certificates.rules import shows_as_ocop
 
-router = Router(tags=["certificates"])
+router = ApiRouter(tags=["certificates"])
 PAGE_SIZE = 50
 
 
@@ -54,8 +56,8 @@ class CertificateFilters(Schema):
         None, description="current = valid or expiring (an OCOP product today); default: all"
     )
     stars: int | None = Field(None, ge=3, le=5)
-    province: str | None = Field(None, description="province code, e.g. 01 for Hà Nội")
-    page: int = Field(1, ge=1)
+    province: Code | None = Field(None, description="province code, e.g. 01 for Hà Nội")
+    page: PageNumber = 1
 
 
 def _out(request: HttpRequest, c: Certificate) -> dict[str, Any]:
@@ -107,7 +109,7 @@ def list_certificates(request: HttpRequest, filters: Query[CertificateFilters]) 
 
 
 @router.get("/certificates/{code}", response=CertificateOut, summary="One certificate by the code in its QR")
-def get_certificate(request: HttpRequest, code: str) -> dict[str, Any]:
+def get_certificate(request: HttpRequest, code: PathCode) -> dict[str, Any]:
     cert = queries.by_code(code)
     if cert is None:
         raise Http404
@@ -146,7 +148,7 @@ class LogPage(Schema):
 
 
 class LogFilters(Schema):
-    after: int = Field(0, ge=0, description="entries after this sequence number")
+    after: int = Field(0, ge=0, le=MAX_ID, description="entries after this sequence number")
     limit: int = Field(1000, ge=1, le=5000)
 
 

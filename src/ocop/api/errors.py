@@ -1,13 +1,61 @@
-"""Error bodies of the API: each names the field, in the user's language (Vietnamese by default)."""
+"""Error bodies of the API, one schema for all: `detail` (a sentence, or for a 422 the list of fields and their
+messages, in the user's language, Vietnamese by default) and `code`, a word a program can test.
+
+Every operation declares them (ApiRouter adds 400, 401, 403, 404 and 422 to each one's responses), and the
+handlers in ocop.api.urls answer with them.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.constants import NOT_SET
 
 from ocop.core.text import control_character_message
+
+ErrorCode = Literal["bad_request", "unauthorized", "forbidden", "not_found", "invalid", "error"]
+CODES: dict[int, ErrorCode] = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    422: "invalid",
+}
+
+
+class FieldError(Schema):
+    field: str = Field(
+        description="the field, as sent (a dotted path into the body: packs.0.name); empty for the request as a whole"
+    )
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str | list[FieldError] = Field(description="what went wrong: a sentence, or (422) each field's message")
+    code: ErrorCode = Field(
+        description="bad_request (400: the body is not JSON), unauthorized (401), forbidden (403), not_found (404), "
+        "invalid (422: a field's value)"
+    )
+
+
+def error_body(status: int, detail: str | list[dict[str, str]]) -> dict[str, Any]:
+    return {"detail": detail, "code": CODES.get(status, "error")}
+
+
+class ApiRouter(Router):
+    """ninja's Router, with the error responses declared on every operation it holds."""
+
+    def add_api_operation(self, path: str, methods: list[str], view_func: Callable[..., Any], **kwargs: Any) -> None:
+        response = kwargs.pop("response", NOT_SET)
+        if response is NOT_SET:
+            raise TypeError(f"{view_func.__name__}: declare its response schema")
+        ok = response if isinstance(response, dict) else {200: response}
+        errors = {frozenset(c for c in CODES if c not in ok): ErrorOut}
+        super().add_api_operation(path, methods, view_func, response={**ok, **errors}, **kwargs)
 
 
 def service_errors(exc: ValidationError) -> list[dict[str, str]]:
@@ -42,13 +90,27 @@ def _message(error: dict[str, Any], field: str = "") -> str:
         return _("The request body is not valid JSON of the expected shape.")
     if kind in ("greater_than_equal", "greater_than"):
         return _("The value is too small.")
+    if kind in ("less_than_equal", "less_than"):
+        return _("The value is too large: at most %(n)s.") % {"n": ctx.get("le", ctx.get("lt", ""))}
     return _("Invalid value.")
+
+
+_WHERE = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
+
+
+def _field_path(loc: list[Any]) -> list[str]:
+    """pydantic's location without ninja's part of it: ("body", "payload", "packs", 0, "name") → packs.0.name,
+    ("query", "body") → body (a query parameter that happens to be called so)."""
+    if loc and loc[0] in _WHERE:
+        where = loc.pop(0)
+        if where == "body" and loc[:1] == ["payload"]:  # the operation's body parameter, named so by convention
+            loc.pop(0)
+    return [str(p) for p in loc]
 
 
 def schema_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     out = []
     for error in errors:
-        loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "payload")]
-        field = ".".join(loc)
+        field = ".".join(_field_path(list(error.get("loc", ()))))
         out.append({"field": field, "message": _message(error, field)})
     return out

@@ -7,16 +7,18 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 from ninja.security import django_auth
 
+from ocop.api.errors import ApiRouter
+from ocop.api.params import Code, Id, PageNumber, PathCode, PathId
 from ocop.api.text import LongText
 from ocop.evaluation import access, scoring
 from ocop.evaluation.catalogue import sheet_spec
 from ocop.evaluation.models import CriteriaSet, CriteriaVersion, Dossier, Result, Round
 from ocop.evaluation.rules import OptionSpec
 
-router = Router(tags=["evaluation"], auth=django_auth)
+router = ApiRouter(tags=["evaluation"], auth=django_auth)
 PAGE_SIZE = 50
 
 
@@ -99,9 +101,9 @@ class DossierPage(Schema):
 
 
 class DossierFilters(Schema):
-    round: int | None = None
-    state: str | None = None
-    page: int = Field(1, ge=1)
+    round: Id | None = None
+    state: Code | None = None
+    page: PageNumber = 1
 
 
 class ResultOut(Schema):
@@ -142,7 +144,7 @@ def list_versions(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/criteria/{version_id}/sets", response=list[SetOut], summary="Product sets of a criteria version")
-def list_sets(request: HttpRequest, version_id: int) -> list[dict[str, Any]]:
+def list_sets(request: HttpRequest, version_id: PathId) -> list[dict[str, Any]]:
     sets = CriteriaSet.objects.filter(version_id=version_id)
     if not CriteriaVersion.objects.filter(pk=version_id).exists():
         raise Http404
@@ -160,7 +162,7 @@ def list_sets(request: HttpRequest, version_id: int) -> list[dict[str, Any]]:
 
 
 @router.get("/criteria/{version_id}/sets/{set_code}", response=SheetOut, summary="The score sheet of a product set")
-def get_sheet(request: HttpRequest, version_id: int, set_code: str) -> dict[str, Any]:
+def get_sheet(request: HttpRequest, version_id: PathId, set_code: PathCode) -> dict[str, Any]:
     criteria_set = CriteriaSet.objects.filter(version_id=version_id, code=set_code).first()
     if criteria_set is None:
         raise Http404
@@ -219,12 +221,12 @@ def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]) -> dict[
 
 
 @router.get("/dossiers/{dossier_id}", response=DossierOut, summary="One dossier")
-def get_dossier(request: HttpRequest, dossier_id: int) -> Dossier:
+def get_dossier(request: HttpRequest, dossier_id: PathId) -> Dossier:
     return access.get_dossier_for_user(request.user, dossier_id)
 
 
 @router.get("/dossiers/{dossier_id}/result", response=ResultOut, summary="The council's result (once published)")
-def get_result(request: HttpRequest, dossier_id: int) -> Result:
+def get_result(request: HttpRequest, dossier_id: PathId) -> Result:
     dossier = access.get_dossier_for_user(request.user, dossier_id)
     result = Result.objects.filter(dossier=dossier).first()
     if result is None or not (result.published or access.can_manage_round(request.user, dossier.round)):
@@ -233,7 +235,7 @@ def get_result(request: HttpRequest, dossier_id: int) -> Result:
 
 
 @router.post("/dossiers/{dossier_id}/score", response=ScoreOut, summary="Save (or submit) your score sheet")
-def score(request: HttpRequest, dossier_id: int, payload: ScoreIn) -> dict[str, Any]:
+def score(request: HttpRequest, dossier_id: PathId, payload: ScoreIn) -> dict[str, Any]:
     """The same rules as the score page: a council member with a seat, not excluded, while the meeting is open."""
     dossier = access.get_dossier_for_user(request.user, dossier_id)
     sheet = scoring.save_sheet(by=request.user, dossier=dossier, choices=payload.choices, comments=payload.comments)

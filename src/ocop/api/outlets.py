@@ -6,21 +6,22 @@ import hashlib
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 
+from ocop.api.errors import ApiRouter
+from ocop.api.params import Code, Id, Words
 from ocop.outlets.queries import locate_geojson, resolve
 
-router = Router(tags=["outlets"])
+router = ApiRouter(tags=["outlets"])
 
 
 class OutletFilters(Schema):
     kind: Literal["sales_point", "design_centre", "other"] | None = None
-    province: str | None = Field(None, description="province code, e.g. 01 for Hà Nội")
-    commune: str | None = Field(None, description="commune code (since July 2025)")
-    product: int | None = Field(None, description="only outlets with this product on their OCOP shelf today")
-    product_name: str | None = Field(
+    province: Code | None = Field(None, description="province code, e.g. 01 for Hà Nội")
+    commune: Code | None = Field(None, description="commune code (since July 2025)")
+    product: Id | None = Field(None, description="only outlets with this product on their OCOP shelf today")
+    product_name: Words | None = Field(
         None,
-        max_length=100,
         description="only outlets with a product of this name (marks optional) on their OCOP shelf",
     )
     open_now: bool = Field(False, description="only outlets open now (Asia/Ho_Chi_Minh)")

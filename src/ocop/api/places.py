@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Schema
 
+from ocop.api.errors import ApiRouter
+from ocop.api.params import PathCode
 from ocop.places.models import Commune, Province
 
-router = Router(tags=["places"])
+router = ApiRouter(tags=["places"])
 
 
 class ProvinceOut(Schema):
@@ -25,7 +27,7 @@ def list_provinces(request: HttpRequest) -> list[Province]:
 
 
 @router.get("/provinces/{code}/communes", response=list[CommuneOut], summary="Communes, wards and special zones")
-def list_communes(request: HttpRequest, code: str) -> list[Commune]:
+def list_communes(request: HttpRequest, code: PathCode) -> list[Commune]:
     province = Province.objects.filter(code=code, central=False).first()
     if province is None:
         raise Http404

@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Schema, Status
 from ninja.security import django_auth
 
+from ocop.api.errors import ApiRouter
+from ocop.api.params import Code, Id, PageNumber, PathId, Words
 from ocop.api.text import LongText, Text
 from ocop.core.search import RankedSearch
 from ocop.places.models import Commune
@@ -17,7 +19,7 @@ from ocop.registry.duplicates import similar_products
 from ocop.registry.models import Producer, Product, ProductSet
 from ocop.registry.queries import product_listing, product_rows
 
-router = Router(tags=["registry"], auth=django_auth)
+router = ApiRouter(tags=["registry"], auth=django_auth)
 PAGE_SIZE = 50
 
 ProducerKindIn = Literal["enterprise", "cooperative", "cooperative_group", "household_business", "other"]
@@ -110,7 +112,7 @@ class ProductCreated(ProductOut):
 
 
 class ProductIn(Schema):
-    producer_id: int
+    producer_id: Id
     name: Text = Field(max_length=255)
     product_set_code: Text = Field(max_length=32)
     commune_code: Text = Field(max_length=8)
@@ -142,19 +144,19 @@ class ProductPage(Page):
 
 
 class ProducerFilters(Schema):
-    q: str | None = None
-    province: str | None = None
-    commune: str | None = None
+    q: Words | None = None
+    province: Code | None = None
+    commune: Code | None = None
     kind: ProducerKindIn | None = None
-    page: int = Field(1, ge=1)
+    page: PageNumber = 1
 
 
 class ProductFilters(Schema):
-    q: str | None = None
-    province: str | None = None
-    commune: str | None = None
-    group: str | None = None
-    page: int = Field(1, ge=1)
+    q: Words | None = None
+    province: Code | None = None
+    commune: Code | None = None
+    group: Code | None = None
+    page: PageNumber = 1
 
 
 def _page(qs: RankedSearch[Any], page: int) -> dict[str, Any]:
@@ -196,7 +198,7 @@ def list_producers(request: HttpRequest, filters: Query[ProducerFilters]) -> dic
 
 
 @router.get("/producers/{producer_id}", response=ProducerOut)
-def get_producer(request: HttpRequest, producer_id: int) -> Producer:
+def get_producer(request: HttpRequest, producer_id: PathId) -> Producer:
     return access.get_producer_for_user(request.user, producer_id)
 
 
@@ -208,7 +210,7 @@ def create_producer(request: HttpRequest, payload: ProducerIn) -> Status[Produce
 
 
 @router.patch("/producers/{producer_id}", response=ProducerOut)
-def update_producer(request: HttpRequest, producer_id: int, payload: ProducerPatch) -> Producer:
+def update_producer(request: HttpRequest, producer_id: PathId, payload: ProducerPatch) -> Producer:
     producer = access.get_producer_for_user(request.user, producer_id, write=True)
     data = payload.dict(exclude_unset=True)
     if "commune_code" in data:
@@ -234,7 +236,7 @@ def list_products(request: HttpRequest, filters: Query[ProductFilters]) -> dict[
 
 
 @router.get("/products/{product_id}", response=ProductOut)
-def get_product(request: HttpRequest, product_id: int) -> Product:
+def get_product(request: HttpRequest, product_id: PathId) -> Product:
     access.get_product_for_user(request.user, product_id)
     return _products(request).get(pk=product_id)
 
@@ -262,7 +264,7 @@ def create_product(request: HttpRequest, payload: ProductIn) -> Status[Product]:
 
 
 @router.patch("/products/{product_id}", response=ProductOut)
-def update_product(request: HttpRequest, product_id: int, payload: ProductPatch) -> Product:
+def update_product(request: HttpRequest, product_id: PathId, payload: ProductPatch) -> Product:
     product = access.get_product_for_user(request.user, product_id, write=True)
     data = payload.dict(exclude_unset=True)
     _refuse_nulls(data)

@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 
+from ocop.api.errors import ApiRouter
+from ocop.api.params import Code, PageNumber
 from ocop.certificates import checkpoints
 from ocop.certificates.models import Checkpoint
 
-router = Router(tags=["certificates"])
+router = ApiRouter(tags=["certificates"])
 PAGE_SIZE = 50
 
 
@@ -31,8 +33,8 @@ class CheckpointPage(Schema):
 
 
 class CheckpointFilters(Schema):
-    body: str | None = Field(None, description="only this body's checkpoints: a province code, or TW")
-    page: int = Field(1, ge=1)
+    body: Code | None = Field(None, description="only this body's checkpoints: a province code, or TW")
+    page: PageNumber = 1
 
 
 @router.get(

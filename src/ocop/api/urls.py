@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from ocop.api import certificates, evaluation, outlets, places, registry, transparency
-from ocop.api.errors import schema_errors, service_errors
+from ocop.api.errors import error_body, schema_errors, service_errors
 
 api = NinjaAPI(
     title="OCOP Hub API",
@@ -26,33 +26,63 @@ api.add_router("/", outlets.router)
 api.add_router("/", transparency.router)
 
 
+def _error(request: HttpRequest, status: int, detail: str | list[dict[str, str]]) -> HttpResponse:
+    return api.create_response(request, error_body(status, detail), status=status)
+
+
 @api.exception_handler(ValidationError)
 def on_service_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return api.create_response(request, {"detail": service_errors(exc)}, status=422)
+    return _error(request, 422, service_errors(exc))
 
 
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    return api.create_response(request, {"detail": schema_errors(exc.errors)}, status=422)
+    return _error(request, 422, schema_errors(exc.errors))
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    # django-ninja raises HttpError(400) when the body cannot be parsed.
-    message = _("The request body is not valid JSON.") if exc.status_code == 400 else _("Invalid value.")
-    return api.create_response(request, {"detail": message}, status=exc.status_code)
+    # django-ninja raises HttpError(400) when the body cannot be parsed, and HttpError(403) when a request logged
+    # in by its session cookie lacks the CSRF token.
+    if exc.status_code == 400:
+        return _error(request, 400, _("The request body is not valid JSON."))
+    if exc.status_code == 403:
+        return _error(
+            request,
+            403,
+            _("The CSRF token is missing or wrong: send the csrftoken cookie's value in the X-CSRFToken header."),
+        )
+    return _error(request, exc.status_code, _("Invalid value."))
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": _("You may not do this.")}, status=403)
+    return _error(request, 403, _("You may not do this."))
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"detail": _("Log in first.")}, status=401)
+    return _error(request, 401, _("Log in first."))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+    return _error(request, 404, _("Not found."))
+
+
+# Last of all: any other path under /api/v1/ is a 404 in the API's shape, not the site's HTML page.
+unknown = Router()
+_EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+@unknown.api_operation(_EVERY_METHOD, "/{path:rest}", include_in_schema=False)
+def unknown_path(request: HttpRequest, rest: str) -> HttpResponse:
+    raise Http404
+
+
+@unknown.api_operation(_EVERY_METHOD, "", include_in_schema=False)
+def api_root(request: HttpRequest) -> HttpResponse:
+    raise Http404
+
+
+api.add_router("/", unknown)

@@ -39,7 +39,7 @@ def test_healthz(client, db):
 
 def test_registry_needs_login(client, db):
     response = client.get("/api/v1/products")
-    assert (response.status_code, response.json()) == (401, {"detail": "Hãy đăng nhập trước."})
+    assert (response.status_code, response.json()) == (401, {"detail": "Hãy đăng nhập trước.", "code": "unauthorized"})
 
 
 def test_product_list_filters_search_and_pages(world):
@@ -62,7 +62,7 @@ def test_product_list_filters_search_and_pages(world):
     assert client.get("/api/v1/products", {"page": 2}).json()["items"] == []
     bad = client.get("/api/v1/products", {"page": "x"})
     assert bad.status_code == 422
-    assert bad.json() == {"detail": [{"field": "page", "message": "Hãy nhập một số nguyên."}]}
+    assert bad.json() == {"detail": [{"field": "page", "message": "Hãy nhập một số nguyên."}], "code": "invalid"}
 
 
 def test_outsider_sees_nothing_and_cannot_write(world):
@@ -96,7 +96,7 @@ def test_read_only_role_gets_403_on_write(world):
         f"/api/v1/products/{world.product.pk}", json.dumps({"name": "Đổi"}), content_type="application/json"
     )
     assert response.status_code == 403
-    assert response.json() == {"detail": "Bạn không có quyền thực hiện thao tác này."}
+    assert response.json() == {"detail": "Bạn không có quyền thực hiện thao tác này.", "code": "forbidden"}
 
 
 def test_create_and_update_with_vietnamese_errors(world):
@@ -115,7 +115,8 @@ def test_create_and_update_with_vietnamese_errors(world):
                 "field": "identifier",
                 "message": "Mã số thuế “123” phải có 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số đối với chi nhánh.",
             }
-        ]
+        ],
+        "code": "invalid",
     }
     response = client.post("/api/v1/producers", json.dumps({"name": "x"}), content_type="application/json")
     assert response.status_code == 422
@@ -125,10 +126,14 @@ def test_create_and_update_with_vietnamese_errors(world):
         "/api/v1/producers", json.dumps({**payload, "commune_code": "99999"}), content_type="application/json"
     )
     assert response.json() == {
-        "detail": [{"field": "commune_code", "message": "Mã xã/phường “99999” không có trong danh mục."}]
+        "detail": [{"field": "commune_code", "message": "Mã xã/phường “99999” không có trong danh mục."}],
+        "code": "invalid",
     }
     response = client.post("/api/v1/producers", "{not json", content_type="application/json")
-    assert (response.status_code, response.json()) == (400, {"detail": "Nội dung yêu cầu không phải là JSON hợp lệ."})
+    assert (response.status_code, response.json()) == (
+        400,
+        {"detail": "Nội dung yêu cầu không phải là JSON hợp lệ.", "code": "bad_request"},
+    )
 
     payload["identifier"] = "0106060606"
     response = client.post("/api/v1/producers", json.dumps(payload), content_type="application/json")

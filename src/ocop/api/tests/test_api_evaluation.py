@@ -31,7 +31,7 @@ def test_criteria_versions_and_a_sheet(scene):  # noqa: F811
         "skips": [],
     }
     missing = client.get(f"/api/v1/criteria/{demo_id}/sets/9-99")
-    assert (missing.status_code, missing.json()) == (404, {"detail": "Không tìm thấy."})
+    assert (missing.status_code, missing.json()) == (404, {"detail": "Không tìm thấy.", "code": "not_found"})
 
 
 def test_dossiers_are_scoped(scene):  # noqa: F811
@@ -52,7 +52,10 @@ def test_scoring_through_the_api_follows_the_same_rules(scene):  # noqa: F811
     bad = _post(member, url, {"choices": {**BEST, "A1.2": 7}})
     assert (bad.status_code, bad.json()) == (
         422,
-        {"detail": [{"field": "A1.2", "message": "Đây không phải một phương án của tiêu chí A1.2."}]},
+        {
+            "detail": [{"field": "A1.2", "message": "Đây không phải một phương án của tiêu chí A1.2."}],
+            "code": "invalid",
+        },
     )
     assert not ScoreSheet.objects.exists()
     done = _post(member, url, {"choices": BEST, "comments": {"C8": "Tốt"}, "submit": True})

@@ -68,7 +68,10 @@ def test_control_character_is_a_422_naming_the_field(world):
         response = _send(client, "patch", url, {field: value})
         assert (response.status_code, response.json()) == (
             422,
-            {"detail": [{"field": field, "message": control_character_message(field=field, char=char)}]},
+            {
+                "detail": [{"field": field, "message": control_character_message(field=field, char=char)}],
+                "code": "invalid",
+            },
         )
     response = _send(client, "post", "/api/v1/products", {
         "producer_id": world.producer.pk, "name": "Chè", "product_set_code": "1-12",
@@ -101,7 +104,8 @@ def test_score_comments_and_reason(scene):  # noqa: F811
         {
             "detail": [
                 {"field": "comments.C8", "message": control_character_message(field="comments.C8", char="U+0000")}
-            ]
+            ],
+            "code": "invalid",
         },
     )
     assert not ScoreSheet.objects.exists()
