@@ -10,11 +10,27 @@ from django.http import Http404
 
 from ocop.accounts.models import Role, User
 from ocop.accounts.permissions import Scope, forget_scope, record_id, require, scope_of, visible_or_404
-from ocop.accounts.services import grant_role
-from ocop.places.models import Province
-from ocop.testing import commune, make_user
+from ocop.accounts.services import create_user, grant_role
+from ocop.places.models import Commune, Province
 
 pytestmark = pytest.mark.django_db
+
+
+def make_user(role: Role | None = None, *, username: str, province_code: str = "01", communes=()) -> User:
+    """A user with one role (ocop.testing's helper sits above this app)."""
+    user = create_user(username=username, password="x")
+    if role == Role.COMMUNE_OFFICER:
+        for name in communes:
+            grant_role(user=user, role=role, commune=commune(name))
+    elif role == Role.SYSTEM_ADMIN:
+        grant_role(user=user, role=role)
+    elif role is not None:
+        grant_role(user=user, role=role, province=Province.objects.get(code=province_code))
+    return user
+
+
+def commune(name: str) -> Commune:
+    return Commune.objects.get(province__code="01", short_name=name)
 
 
 def ids(*codes: str) -> frozenset[int]:
