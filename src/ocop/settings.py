@@ -249,6 +249,7 @@ _HTTPS = "false" if DEBUG else "true"
 SESSION_COOKIE_SECURE = envbool("OCOP_SECURE_COOKIES", _HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = envbool("OCOP_SSL_REDIRECT", "false" if TESTING else _HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a monitor may ask gunicorn itself, over plain HTTP on 127.0.0.1
 SECURE_HSTS_SECONDS = envint("OCOP_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("OCOP_HSTS_INCLUDE_SUBDOMAINS", _HTTPS)
 # Preloading is asked for a whole registrable domain (e.g. a province's gov.vn domain) by its owner, not by one

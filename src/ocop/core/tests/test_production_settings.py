@@ -105,3 +105,14 @@ def test_a_malformed_list_names_the_variable(tmp_path):
         "Bad environment variable OCOP_TRUSTED_PROXIES='127.0.0.1,nginx': expected IP addresses or networks "
         "separated by commas ('nginx' is not one).\n"
     )
+
+
+def test_https_behind_nginx_redirects_plain_http_and_sends_hsts(db, client, settings):
+    settings.SECURE_SSL_REDIRECT = True  # production's value; the tests keep it off
+    plain = client.get("/san-pham/?q=gom")
+    assert (plain.status_code, plain["Location"]) == (301, "https://testserver/san-pham/?q=gom")
+    secure = client.get("/open-data/", HTTP_X_FORWARDED_PROTO="https")  # as deploy/nginx.conf sends it
+    assert secure.status_code == 200
+    assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert "Strict-Transport-Security" not in client.get("/healthz").headers
+    assert client.get("/healthz").status_code == 200  # a monitor asking gunicorn over HTTP is not redirected
