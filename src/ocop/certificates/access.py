@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from ocop.accounts.models import Role
-from ocop.accounts.permissions import scope_of
-from ocop.certificates.models import Certificate, ConsumerReport, Decision
-from ocop.registry.models import ProducerMember
+from ocop.accounts.permissions import NOTHING, require, scope_of, visible_or_404
+from ocop.certificates.models import Certificate, CertificateBatch, ConsumerReport, Decision, DecisionItem
+from ocop.places.models import Province
+from ocop.registry.access import products_visible_to
+from ocop.registry.models import ProducerMember, Product
 
-NOTHING = Q(pk__in=[])
+__all__ = ["NOTHING", "require"]  # the generic pieces, re-exported: the services call `access.require(...)`
 PROVINCE_READERS = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER, Role.INSPECTOR)
 
 
@@ -45,9 +45,30 @@ def can_manage_any(user: Any) -> bool:
     return scope.is_admin or bool(scope.provinces_for(Role.PROVINCE_COORDINATOR))
 
 
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
+def managed_provinces(user: Any) -> QuerySet[Province]:
+    """The provinces (or the central level) whose decisions the user drafts and issues."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Province.objects.order_by("code")
+    return Province.objects.filter(pk__in=scope.provinces_for(Role.PROVINCE_COORDINATOR)).order_by("code")
+
+
+def can_handle_report(user: Any, report: ConsumerReport) -> bool:
+    """Close a consumer's report: the office or the inspectors of the certificate's province (an inspection opened
+    from it closes it); a report of an unknown code, any province's office."""
+    if report.certificate is None:
+        return can_manage_any(user)
+    return can_suspend(user, report.certificate.province_id)
+
+
+def decision_products(user: Any, decision: Decision) -> QuerySet[Product]:
+    """Products a decision may list: the province's own that the user sees; for the ministry, the products of its
+    central rounds (any product for its own past 5-star decisions entered from history)."""
+    if decision.province.central:
+        if decision.historical:
+            return Product.objects.all()
+        return Product.objects.filter(dossiers__round__province_id=decision.province_id).distinct()
+    return products_visible_to(user).filter(province_id=decision.province_id)
 
 
 def certificates_visible_to(user: Any) -> QuerySet[Certificate]:
@@ -75,30 +96,25 @@ def decisions_visible_to(user: Any) -> QuerySet[Decision]:
 
 
 def get_decision_for_user(user: Any, pk: Any) -> Decision:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    decision = decisions_visible_to(user).select_related("province", "round").filter(pk=pk).first()
-    if decision is None:
-        raise Http404
-    return decision
+    return visible_or_404(decisions_visible_to(user).select_related("province", "round"), pk)
+
+
+def get_item(decision: Decision, pk: Any) -> DecisionItem:
+    return visible_or_404(DecisionItem.objects.filter(decision=decision).select_related("decision", "product"), pk)
 
 
 def get_certificate_for_user(user: Any, pk: Any) -> Certificate:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    certificate = (
-        certificates_visible_to(user)
-        .select_related("product", "producer", "province", "commune", "decision")
-        .filter(pk=pk)
-        .first()
-    )
-    if certificate is None:
-        raise Http404
-    return certificate
+    visible = certificates_visible_to(user).select_related("product", "producer", "province", "commune", "decision")
+    return visible_or_404(visible, pk)
+
+
+def get_batch_for_user(user: Any, pk: Any) -> CertificateBatch:
+    visible = CertificateBatch.objects.filter(decision__in=decisions_visible_to(user)).select_related("decision")
+    return visible_or_404(visible, pk)
+
+
+def get_report_for_user(user: Any, pk: Any) -> ConsumerReport:
+    return visible_or_404(reports_visible_to(user).select_related("certificate"), pk)
 
 
 def reports_visible_to(user: Any) -> QuerySet[ConsumerReport]:

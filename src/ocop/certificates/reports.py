@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ocop.certificates import access
 from ocop.certificates.enums import ReportKind
 from ocop.certificates.models import ConsumerReport
 from ocop.certificates.queries import by_code
@@ -40,6 +41,13 @@ def report_problem(
         errors["message"] = [_("Please keep the description under 2,000 characters.")]
     if kind == ReportKind.OTHER and not message.strip():
         errors["message"] = [_("Describe the problem.")]
+    code, place, contact = code.strip(), place.strip(), contact.strip()
+    if len(code) > ConsumerReport._meta.get_field("code").max_length:  # type: ignore[operator]
+        errors["__all__"] = [_("This code is too long to be an OCOP code.")]
+    if len(place) > ConsumerReport._meta.get_field("place").max_length:  # type: ignore[operator]
+        errors["place"] = [_("Where you bought it: at most 300 characters.")]
+    if len(contact) > ConsumerReport._meta.get_field("contact").max_length:  # type: ignore[operator]
+        errors["contact"] = [_("Your contact: at most 120 characters.")]
     if errors:
         raise ValidationError(errors)
     since = timezone.now() - dt.timedelta(hours=1)
@@ -47,18 +55,19 @@ def report_problem(
         raise TooManyReports
     return ConsumerReport.objects.create(
         certificate=by_code(code),
-        code=code.strip()[:40],
+        code=code,
         kind=kind,
         message=message.strip(),
-        place=place.strip()[:300],
-        contact=contact.strip()[:120],
+        place=place,
+        contact=contact,
         client=client,
     )
 
 
 @transaction.atomic
 def mark_handled(*, by: Any, report: ConsumerReport, handled: bool = True) -> ConsumerReport:
-    """The office has looked into a report (the supervision issue turns reports into inspections)."""
+    """The office has looked into a report, or an inspection was opened from it (`access.can_handle_report`)."""
+    access.require(access.can_handle_report(by, report))
     report.handled = handled
     report.save(update_fields=["handled", "updated_at"])
     audit.record(actor=by, action=AuditAction.CHANGE, obj=report, changes={"handled": [not handled, handled]})

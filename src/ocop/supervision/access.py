@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from ocop.accounts.models import Role
-from ocop.accounts.permissions import scope_of
-from ocop.outlets.models import OperatorMember
+from ocop.accounts.models import Role, User
+from ocop.accounts.permissions import NOTHING, require, scope_of, visible_or_404
+from ocop.certificates.access import certificates_visible_to
+from ocop.certificates.models import Certificate
+from ocop.outlets.models import OperatorMember, StockItem
+from ocop.places.models import Province
 from ocop.registry.models import ProducerMember
-from ocop.supervision.models import Inspection, InspectionPlan
+from ocop.supervision.models import Finding, Inspection, InspectionPhoto, InspectionPlan
 
+__all__ = ["NOTHING", "require"]  # the generic pieces, re-exported: the services call `access.require(...)`
 INSPECTORS = (Role.PROVINCE_COORDINATOR, Role.INSPECTOR)
 
 
@@ -36,16 +38,38 @@ def can_record(user: Any, inspection: Inspection) -> bool:
     return subject is not None and subject.commune_id in scope_of(user).communes
 
 
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
+def inspectors_of(province: Province) -> QuerySet[User]:
+    """Who may be sent on an inspection in the province: its inspectors and office, and its communes' officers (the
+    service checks that an officer's commune is the subject's)."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(roles__role__in=INSPECTORS, roles__province=province)
+            | Q(roles__role=Role.COMMUNE_OFFICER, roles__commune__province=province)
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def sanction_certificates(user: Any, inspection: Inspection) -> QuerySet[Certificate]:
+    """The certificates a sanction after this inspection may name, among those the user sees: the inspected
+    product's, else the inspected producer's, else those of the products on the inspected outlet's shelves."""
+    visible = certificates_visible_to(user)
+    if inspection.product_id:
+        return visible.filter(product_id=inspection.product_id)
+    if inspection.producer_id:
+        return visible.filter(producer_id=inspection.producer_id)
+    if inspection.outlet_id:
+        return visible.filter(product_id__in=StockItem.objects.filter(outlet_id=inspection.outlet_id).values("product"))
+    return visible.none()
 
 
 def inspections_visible_to(user: Any) -> QuerySet[Inspection]:
     scope = scope_of(user)
     if scope.is_admin:
         return Inspection.objects.all()
-    q = Q(pk__in=[])
+    q = NOTHING
     if provinces := scope.provinces_for(*INSPECTORS, Role.COMMERCE_OFFICER):
         q |= Q(province_id__in=provinces)
     if scope.communes:
@@ -66,16 +90,15 @@ def plans_visible_to(user: Any) -> QuerySet[InspectionPlan]:
 
 
 def get_inspection_for_user(user: Any, pk: Any) -> Inspection:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    inspection = (
-        inspections_visible_to(user)
-        .select_related("producer", "product", "outlet", "inspector", "plan", "report", "province")
-        .filter(pk=pk)
-        .first()
+    visible = inspections_visible_to(user).select_related(
+        "producer", "product", "outlet", "inspector", "plan", "report", "province"
     )
-    if inspection is None:
-        raise Http404
-    return inspection
+    return visible_or_404(visible, pk)
+
+
+def get_finding(inspection: Inspection, pk: Any) -> Finding:
+    return visible_or_404(Finding.objects.filter(inspection=inspection).select_related("inspection"), pk)
+
+
+def get_photo(inspection: Inspection, pk: Any) -> InspectionPhoto:
+    return visible_or_404(InspectionPhoto.objects.filter(inspection=inspection), pk)

@@ -26,7 +26,15 @@ from ocop.outlets.models import Outlet
 from ocop.places.models import Province
 from ocop.registry.models import Producer, Product
 from ocop.supervision import access
-from ocop.supervision.enums import CheckArea, CheckResult, FindingState, InspectionState, SanctionKind, Severity
+from ocop.supervision.enums import (
+    CheckArea,
+    CheckResult,
+    FindingState,
+    InspectionState,
+    RiskReason,
+    SanctionKind,
+    Severity,
+)
 from ocop.supervision.models import CheckLine, Finding, Inspection, InspectionPhoto, InspectionPlan, Sanction
 from ocop.supervision.signals import inspections_changed
 
@@ -58,12 +66,15 @@ def create_plan(
 ) -> InspectionPlan:  # fmt: skip
     access.require(access.can_plan(by, province.pk))
     errors: Errors = {}
-    if not title.strip():
+    title = title.strip()
+    if not title:
         errors["title"] = [_("Enter the plan's title.")]
+    elif len(title) > InspectionPlan._meta.get_field("title").max_length:  # type: ignore[operator]
+        errors["title"] = [_("The title is too long (at most 300 characters).")]
     _check_days(starts_on, ends_on, errors)
     _raise(errors)
     plan = InspectionPlan.objects.create(  # type: ignore[misc]
-        province=province, title=title.strip()[:300], starts_on=starts_on, ends_on=ends_on, team=team.strip(),
+        province=province, title=title, starts_on=starts_on, ends_on=ends_on, team=team.strip(),
         note=note.strip(),
     )  # fmt: skip
     audit.record(actor=by, action=AuditAction.CREATE, obj=plan, changes={"title": [None, plan.title]})
@@ -114,10 +125,15 @@ def schedule(
         errors["plan"] = [_("This plan belongs to another province.")]
     if inspector is not None and not _inspector_ok(inspector, province, getattr(commune, "pk", None)):
         errors["inspector"] = [_("This person is not an inspector of the province or an officer of the commune.")]
+    if report is not None and (report.certificate is None or report.certificate.province_id != province.pk):
+        errors["report"] = [_("This consumer report is not about a certificate of the province.")]
+    reasons = list(dict.fromkeys(reasons))  # each once, in the order given
+    if any(reason not in RiskReason.values for reason in reasons):
+        errors["reasons"] = [_("Why chosen: choose from the list.")]
     _raise(errors)
     inspection = Inspection.objects.create(  # type: ignore[misc]
         province=province, plan=plan, producer=producer, product=product, outlet=outlet, inspector=inspector,
-        planned_on=planned_on, report=report, reasons=",".join(reasons)[:200],
+        planned_on=planned_on, report=report, reasons=",".join(reasons),
     )  # fmt: skip
     if report is not None and not report.handled:
         mark_handled(by=by, report=report)
@@ -161,6 +177,11 @@ def record(
         errors["done_on"] = [_("Enter the day of the inspection.")]
     elif done_on > today:
         errors["done_on"] = [_("The inspection day cannot be in the future.")]
+    note_limit = CheckLine._meta.get_field("note").max_length
+    for area in CheckArea:
+        if len(checks.get(area, ("", ""))[1].strip()) > note_limit:  # type: ignore[operator]
+            errors[f"note_{area}"] = [_("%(check)s: the note is too long (at most 500 characters).") % {
+                "check": area.label}]  # fmt: skip
     missing = [area.label for area in CheckArea if checks.get(area, ("", ""))[0] not in CheckResult.values]
     if missing:
         errors["checks"] = [_("Give a result for every check; missing: %(checks)s.") % {"checks": "; ".join(
@@ -179,10 +200,7 @@ def record(
                 "check": area.label}]  # fmt: skip
     _raise(errors)
     CheckLine.objects.bulk_create(
-        [
-            CheckLine(inspection=inspection, area=a, result=checks[a][0], note=checks[a][1].strip()[:500])
-            for a in CheckArea
-        ]
+        [CheckLine(inspection=inspection, area=a, result=checks[a][0], note=checks[a][1].strip()) for a in CheckArea]
     )
     made = [
         Finding.objects.create(  # type: ignore[misc]
@@ -235,11 +253,11 @@ def fix_finding(*, by: Any, finding: Finding, fixed_on: dt.date | None, note: st
     return finding
 
 
-def _certificate_errors(inspection: Inspection, kind: str, certificate: Certificate | None) -> list[str]:
+def _certificate_errors(by: Any, inspection: Inspection, kind: str, certificate: Certificate | None) -> list[str]:
     if certificate is None:
         return [] if kind == SanctionKind.WARNING else [_("Choose the certificate the sanction applies to.")]
-    if inspection.producer_id and certificate.producer_id != inspection.producer_id:
-        return [_("Certificate %(number)s is not the inspected producer's.") % {"number": certificate.number}]
+    if not access.sanction_certificates(by, inspection).filter(pk=certificate.pk).exists():
+        return [_("This certificate is not one of the inspected product's, producer's or outlet's.")]
     if certificate.status in (Status.REVOKED, Status.SUPERSEDED):
         return [_("Certificate %(number)s is already %(status)s: no sanction can apply to it.") % {
             "number": certificate.number, "status": Status(certificate.status).label}]  # fmt: skip
@@ -265,7 +283,7 @@ def impose(
         errors["__all__"] = [_("Record the inspection before deciding a sanction.")]
     if kind not in SanctionKind.values:
         errors["kind"] = [_("Choose the sanction.")]
-    elif cert_errors := _certificate_errors(inspection, kind, certificate):
+    elif cert_errors := _certificate_errors(by, inspection, kind, certificate):
         errors["certificate"] = cert_errors
     if not reason.strip():
         errors["reason"] = [_("Give the reason for the sanction.")]
@@ -309,7 +327,10 @@ def _tell(sanction: Sanction, inspection: Inspection) -> None:
 def add_photo(*, by: Any, inspection: Inspection, upload: IO[bytes], caption: str = "") -> InspectionPhoto:
     access.require(access.can_record(by, inspection))
     checked = check_upload(upload, allowed=IMAGE_TYPES, name="photo", label=_("photo"))  # decoded, re-encoded
-    photo = InspectionPhoto(inspection=inspection, content_type=checked.content_type, caption=caption.strip()[:200])
+    caption = caption.strip()
+    if len(caption) > InspectionPhoto._meta.get_field("caption").max_length:  # type: ignore[operator]
+        raise ValidationError({"caption": [_("The caption is too long (at most 200 characters).")]})
+    photo = InspectionPhoto(inspection=inspection, content_type=checked.content_type, caption=caption)
     photo.file.save(f"photo.{checked.extension}", checked.file(), save=False)
     photo.save()
     audit.record(actor=by, action=AuditAction.CHANGE, obj=inspection, changes={"photos": [None, photo.file.name]})

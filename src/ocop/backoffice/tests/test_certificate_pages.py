@@ -57,7 +57,7 @@ CASES = [
         lambda w, d, c: {},
         "post",
         lambda w, d, c: {"province": province().pk, "level": "province"},
-        [L, 302, 403, 403, 403, 403, 403, 302, 302],
+        [L, 302, 403, 403, 403, 403, 403, 302, 400],  # charlie: not a province he drafts for
         lambda w, d, c: Decision.objects.count() == 3,
     ),
     ("decision_detail", lambda w, d, c: {"pk": d.pk}, "get", None, [L, 200, 200, 404, 404, 404, 404, 200, 404], None),
@@ -74,8 +74,8 @@ CASES = [
         lambda w, d, c: {"pk": d.pk},
         "post",
         lambda w, d, c: {"number": "9/QĐ", "signed_on": "2026-01-06"},
-        [L, 302, 403, 404, 404, 404, 404, 302, 404],
-        None,  # an empty decision is refused with a message: nothing issued for anyone
+        [L, 400, 403, 404, 404, 404, 404, 400, 404],
+        None,  # an empty decision is refused on its page with a message: nothing issued for anyone
     ),
     (
         "certificate_detail",

@@ -3,57 +3,59 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 import segno
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ocop.backoffice.certificate_forms import (
+    ACTION_FORMS,
+    DecisionForm,
+    DecisionFromRoundForm,
+    DecisionItemForm,
+    IssueDecisionForm,
+    ItemPacksForm,
+)
 from ocop.backoffice.views.common import (
     Request,
-    id_of,
-    int_or_none,
+    form_messages,
     paginate,
-    posted_date,
     query_without_page,
     report_errors,
+    run_form,
 )
 from ocop.backoffice.views.renames import flags as rename_flags
 from ocop.certificates import access, jobs, pdf, queries, reports, services
 from ocop.certificates.enums import DecisionState, IssuingLevel, Status
-from ocop.certificates.models import BatchState, CertificateBatch, DecisionItem
+from ocop.certificates.models import BatchState, Certificate, Decision
 from ocop.certificates.signing import payload
 from ocop.core import jobs as leases
 from ocop.core.audit import history
 from ocop.evaluation.access import rounds_visible_to
-from ocop.places.models import Province
-from ocop.registry.access import products_visible_to
-from ocop.registry.models import Product, ProductRename
+from ocop.registry.models import ProductRename
 from ocop.registry.queries import product_listing
 from ocop.supervision import access as supervision_access
 
 
-def _managed_provinces(request: Request) -> list[Province]:
-    return [p for p in Province.objects.order_by("code") if access.can_manage(request.user, p.pk)]
-
-
 @login_required
 def decision_list(request: Request) -> HttpResponse:
+    return _decision_list(request)
+
+
+def _decision_list(request: Request, *forms_: Any) -> HttpResponse:
     decisions = access.decisions_visible_to(request.user).select_related("province", "round")
-    provinces = _managed_provinces(request)
-    rounds = (
-        rounds_visible_to(request.user).filter(province__in=provinces).select_related("province") if provinces else []
-    )
+    provinces = list(access.managed_provinces(request.user))
+    rounds = _rounds(request).select_related("province") if provinces else []
     return render(
         request,
         "backoffice/certificates/decisions.html",
@@ -64,146 +66,119 @@ def decision_list(request: Request) -> HttpResponse:
             "rounds": rounds,
             "levels": IssuingLevel.choices,
         },
+        status=400 if forms_ else 200,
     )
+
+
+def _rounds(request: Request) -> Any:
+    return rounds_visible_to(request.user).filter(province__in=access.managed_provinces(request.user))
 
 
 @login_required
 @require_POST
 def decision_create(request: Request) -> HttpResponse:
     """Draft a decision: from a round's published results, or an empty one (a central result, or history)."""
-    provinces = {p.pk: p for p in _managed_provinces(request)}
-    if not provinces:
-        raise PermissionDenied
-    try:
-        if round_id := int_or_none(request.POST.get("round")):
-            round_ = rounds_visible_to(request.user).filter(pk=round_id, province_id__in=provinces).first()
-            if round_ is None:
-                raise ValidationError(_("Choose a round."))
-            decision = services.draft_from_round(by=request.user, round_=round_)
-        else:
-            province = provinces.get(id_of(request.POST.get("province")))
-            level = request.POST.get("level") or IssuingLevel.PROVINCE
-            if province is None or level not in IssuingLevel.values:
-                raise ValidationError(_("Choose a province and a level."))
-            decision = services.draft_decision(
-                by=request.user,
-                province=province,
-                level=IssuingLevel(level),
-                issuing_body=request.POST.get("issuing_body", ""),
-                historical=request.POST.get("historical") == "on",
-            )
-    except ValidationError as exc:
-        report_errors(request, exc)
-        return redirect("backoffice:decision_list")
-    return redirect("backoffice:decision_detail", pk=decision.pk)
+    access.require(access.can_manage_any(request.user))
+    form: forms.BaseForm
+    if "round" in request.POST:
+        form = DecisionFromRoundForm(request.POST, rounds=_rounds(request))
+        done = run_form(form, lambda d: services.draft_from_round(by=request.user, round_=d["round"]))
+    else:
+        form = DecisionForm(request.POST, provinces=access.managed_provinces(request.user))
+        done = run_form(form, lambda d: services.draft_decision(
+            by=request.user, province=d["province"], level=IssuingLevel(d["level"]),
+            issuing_body=d["issuing_body"], historical=d["historical"],
+        ))  # fmt: skip
+    if not done.ok:
+        form_messages(request, form)
+        return _decision_list(request, form)
+    assert done.value is not None
+    return redirect("backoffice:decision_detail", pk=done.value.pk)
 
 
 @login_required
 def decision_detail(request: Request, pk: int) -> HttpResponse:
-    decision = access.get_decision_for_user(request.user, pk)
-    can_manage = access.can_manage(request.user, decision.province_id) and decision.state == DecisionState.DRAFT
+    return _decision_page(request, access.get_decision_for_user(request.user, pk), request.GET.get("q", ""))
+
+
+def _decision_page(request: Request, decision: Decision, q: str, status: int = 200) -> HttpResponse:
+    may_manage = access.can_manage(request.user, decision.province_id)
+    can_manage = may_manage and decision.state == DecisionState.DRAFT
     items = decision.items.select_related("product__producer", "result", "certificate").prefetch_related(
         "packs", "product__packs"
     )
     matches: Any = []
-    if can_manage and (q := request.GET.get("q", "").strip()):
-        matches = list(product_listing(_candidates(request, decision), q)[:10])
+    if can_manage and (q := q.strip()):
+        matches = list(product_listing(access.decision_products(request.user, decision), q)[:10])
         for product in matches:  # the stars its council gave, to choose by default
             product.pending = services.pending_result(decision, product)
     return render(
         request,
         "backoffice/certificates/decision.html",
-        {"decision": decision, "items": items, "can_manage": can_manage, "matches": matches,
-         "stars": services.STARS_BY_LEVEL[IssuingLevel(decision.level)],
-         "can_make_pdfs": access.can_manage(request.user, decision.province_id)},
+        {"decision": decision, "items": items, "can_manage": can_manage, "matches": matches, "q": q,
+         "stars": services.STARS_BY_LEVEL[IssuingLevel(decision.level)], "can_make_pdfs": may_manage},
+        status=status,
     )  # fmt: skip
 
 
-def _candidates(request: Request, decision: Any) -> Any:
-    """Products a decision may list: the province's own; for the ministry, the products of its central rounds."""
-    if decision.province.central:
-        if decision.historical:  # the ministry enters its own past 5-star decisions, for any province's products
-            return Product.objects.all()
-        return Product.objects.filter(dossiers__round__province_id=decision.province_id).distinct()
-    return products_visible_to(request.user).filter(province_id=decision.province_id)
-
-
-def _managed_decision(request: Request, pk: int) -> Any:
-    decision = access.get_decision_for_user(request.user, pk)
-    if not access.can_manage(request.user, decision.province_id):
-        raise PermissionDenied
-    return decision
+def _refused(request: Request, decision: Decision, form: forms.BaseForm, q: str = "") -> HttpResponse:
+    """A refused change of a decision: its page again, the refusal at the top, naming the field."""
+    form_messages(request, form)
+    return _decision_page(request, decision, q, status=400)
 
 
 @login_required
 @require_POST
 def decision_item_add(request: Request, pk: int) -> HttpResponse:
-    decision = _managed_decision(request, pk)
-    product = _candidates(request, decision).filter(pk=id_of(request.POST.get("product"))).first()
-    stars = int_or_none(request.POST.get("stars"))
-    try:
-        if product is None or stars is None:
-            raise ValidationError(_("Choose a product and its stars."))
-        services.add_item(
-            by=request.user, decision=decision, product=product, stars=stars,
-            stars_reason=request.POST.get("stars_reason", ""),
-        )  # fmt: skip
-    except ValidationError as exc:
-        report_errors(request, exc)
-        if q := request.POST.get("q", "").strip():  # back to the search, to give the reason
-            return redirect(f"{reverse('backoffice:decision_detail', args=[pk])}?{urlencode({'q': q})}")
+    decision = access.get_decision_for_user(request.user, pk)
+    form = DecisionItemForm(
+        request.POST, products=access.decision_products(request.user, decision),
+        stars=services.STARS_BY_LEVEL[IssuingLevel(decision.level)],
+    )  # fmt: skip
+    done = run_form(form, lambda d: services.add_item(
+        by=request.user, decision=decision, product=d["product"], stars=d["stars"], stars_reason=d["stars_reason"],
+    ))  # fmt: skip
+    if not done.ok:  # back to the search, to give the reason
+        return _refused(request, decision, form, form.cleaned_data.get("q", ""))
     return redirect("backoffice:decision_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def decision_item_remove(request: Request, pk: int, item_pk: int) -> HttpResponse:
-    decision = _managed_decision(request, pk)
-    item = DecisionItem.objects.filter(decision=decision, pk=item_pk).first()
+    decision = access.get_decision_for_user(request.user, pk)
+    item = access.get_item(decision, item_pk)
     try:
-        if item is None:
-            raise ValidationError(_("That product is not in the decision."))
         services.remove_item(by=request.user, item=item)
     except ValidationError as exc:
         report_errors(request, exc)
+        return _decision_page(request, decision, "", status=400)
     return redirect("backoffice:decision_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def decision_item_packs(request: Request, pk: int, item_pk: int) -> HttpResponse:
-    decision = _managed_decision(request, pk)
-    item = DecisionItem.objects.filter(decision=decision, pk=item_pk).select_related("decision").first()
-    if item is None:
-        raise Http404
-    chosen = {id_of(v) for v in request.POST.getlist("pack")}
-    try:
-        services.set_item_packs(by=request.user, item=item, packs=list(item.product.packs.filter(pk__in=chosen)))
-    except ValidationError as exc:
-        report_errors(request, exc)
+    decision = access.get_decision_for_user(request.user, pk)
+    item = access.get_item(decision, item_pk)
+    form = ItemPacksForm(request.POST, packs=item.product.packs.all())
+    done = run_form(form, lambda d: services.set_item_packs(by=request.user, item=item, packs=list(d["pack"])))
+    if not done.ok:
+        return _refused(request, decision, form)
     return redirect("backoffice:decision_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def decision_issue(request: Request, pk: int) -> HttpResponse:
-    decision = _managed_decision(request, pk)
-    errors: dict[str, list[str]] = {}
-    signed_on = posted_date(request, "signed_on", _("Date"), errors)
-    try:
-        if errors:
-            raise ValidationError(errors)
-        certificates = services.issue_decision(
-            by=request.user,
-            decision=decision,
-            number=request.POST.get("number", ""),
-            signed_on=signed_on,
-            signer=request.POST.get("signer", ""),
-        )
-    except ValidationError as exc:
-        report_errors(request, exc)
-        return redirect("backoffice:decision_detail", pk=pk)
-    messages.success(request, _("Decision issued: %(n)s certificate(s).") % {"n": len(certificates)})
+    decision = access.get_decision_for_user(request.user, pk)
+    form = IssueDecisionForm(request.POST)
+    done = run_form(form, lambda d: services.issue_decision(
+        by=request.user, decision=decision, number=d["number"], signed_on=d["signed_on"], signer=d["signer"],
+    ))  # fmt: skip
+    if not done.ok:
+        return _refused(request, decision, form)
+    messages.success(request, _("Decision issued: %(n)s certificate(s).") % {"n": len(done.value or [])})
     return redirect("backoffice:decision_detail", pk=pk)
 
 
@@ -219,8 +194,8 @@ def certificate_list(request: Request) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in [*Status.values, "current"]:
         qs = qs.filter(queries.status_q(status))
-    if (stars := int_or_none(request.GET.get("stars"))) in (3, 4, 5):
-        qs = qs.filter(stars=stars)
+    if (stars := request.GET.get("stars", "")) in ("3", "4", "5"):
+        qs = qs.filter(stars=int(stars))
     return render(
         request,
         "backoffice/certificates/certificates.html",
@@ -235,7 +210,10 @@ def certificate_list(request: Request) -> HttpResponse:
 
 @login_required
 def certificate_detail(request: Request, pk: int) -> HttpResponse:
-    cert = access.get_certificate_for_user(request.user, pk)
+    return _certificate_page(request, access.get_certificate_for_user(request.user, pk))
+
+
+def _certificate_page(request: Request, cert: Certificate, status: int = 200) -> HttpResponse:
     cert = (
         queries.with_certified_names(queries.with_status(type(cert).objects.filter(pk=cert.pk)))
         .select_related(
@@ -256,45 +234,45 @@ def certificate_detail(request: Request, pk: int) -> HttpResponse:
             "c": cert,
             "qr": qr,
             "payload": text,
-            "may": access.certificate_actions(request.user, cert),
+            "may": access.certificate_actions(request.user, cert),  # which forms to show; the services decide
             "log": cert.log.order_by("seq"),
             "history": history(cert),
             "current_name": queries.current_name(cert.certified_product, cert.product.name),  # type: ignore[attr-defined]
             "packs": queries.packs_of(cert),
             **rename_flags(request.user, cert.product),
         },
+        status=status,
     )
+
+
+def _suspend(by: Any, cert: Certificate, d: dict[str, Any]) -> Certificate:
+    return services.suspend(by=by, certificate=cert, reason=d["reason"])
+
+
+def _lift(by: Any, cert: Certificate, d: dict[str, Any]) -> Certificate:
+    return services.lift(by=by, certificate=cert, note=d["reason"])
+
+
+def _revoke(by: Any, cert: Certificate, d: dict[str, Any]) -> Certificate:
+    return services.revoke(by=by, certificate=cert, decision_number=d["decision_number"],
+                           revoked_on=d["revoked_on"], reason=d["reason"])  # fmt: skip
+
+
+ACTIONS = {"suspend": _suspend, "lift": _lift, "revoke": _revoke}
 
 
 @login_required
 @require_POST
 def certificate_action(request: Request, pk: int, action: str) -> HttpResponse:
+    """Suspend, lift or revoke: the form parses, the service decides who may (`access.certificate_actions`)."""
     cert = access.get_certificate_for_user(request.user, pk)
-    if not access.certificate_actions(request.user, cert).get(action):
-        raise PermissionDenied
-    errors: dict[str, list[str]] = {}
-    try:
-        if action == "suspend":
-            services.suspend(by=request.user, certificate=cert, reason=request.POST.get("reason", ""))
-        elif action == "lift":
-            services.lift(by=request.user, certificate=cert, note=request.POST.get("reason", ""))
-        elif action == "revoke":
-            revoked_on = posted_date(request, "revoked_on", _("Date of the revocation decision"), errors)
-            if errors:
-                raise ValidationError(errors)
-            services.revoke(
-                by=request.user,
-                certificate=cert,
-                decision_number=request.POST.get("decision_number", ""),
-                revoked_on=revoked_on,
-                reason=request.POST.get("reason", ""),
-            )
-        else:
-            raise ValidationError(_("Unknown action."))
-    except ValidationError as exc:
-        report_errors(request, exc)
-    else:
-        messages.success(request, _("Certificate updated."))
+    if action not in ACTIONS:
+        raise Http404
+    form = ACTION_FORMS[action](request.POST)
+    if not run_form(form, lambda d: ACTIONS[action](request.user, cert, d)).ok:
+        form_messages(request, form)
+        return _certificate_page(request, cert, status=400)
+    messages.success(request, _("Certificate updated."))
     return redirect("backoffice:certificate_detail", pk=pk)
 
 
@@ -330,7 +308,7 @@ def decision_pdf(request: Request, pk: int) -> HttpResponse:
 @require_POST
 def decision_pdfs(request: Request, pk: int) -> HttpResponse:
     """Make every certificate PDF of an issued decision on the task worker."""
-    decision = _managed_decision(request, pk)
+    decision = access.get_decision_for_user(request.user, pk)
     if decision.state != DecisionState.ISSUED or decision.historical:
         raise Http404
     batch = jobs.start_pdf_batch(by=request.user, decision=decision)
@@ -339,9 +317,7 @@ def decision_pdfs(request: Request, pk: int) -> HttpResponse:
 
 @login_required
 def pdf_batch(request: Request, pk: int) -> HttpResponse:
-    batch = CertificateBatch.objects.select_related("decision").filter(pk=pk).first()
-    if batch is None or not access.decisions_visible_to(request.user).filter(pk=batch.decision_id).exists():
-        raise Http404
+    batch = access.get_batch_for_user(request.user, pk)
     leases.reap(batch)  # a batch whose worker died shows as stopped, with "Run again"
     running = batch.state in (BatchState.QUEUED, BatchState.RUNNING)
     context = {"batch": batch, "running": running}
@@ -360,9 +336,7 @@ def pdf_batch(request: Request, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def pdf_batch_rerun(request: Request, pk: int) -> HttpResponse:
-    batch = CertificateBatch.objects.select_related("decision").filter(pk=pk).first()
-    if batch is None or not access.decisions_visible_to(request.user).filter(pk=batch.decision_id).exists():
-        raise Http404
+    batch = access.get_batch_for_user(request.user, pk)
     leases.reap(batch)
     if batch.state != BatchState.FAILED:
         messages.error(request, _("Only a stopped batch can be run again."))
@@ -384,12 +358,7 @@ def report_list(request: Request) -> HttpResponse:
 @login_required
 @require_POST
 def report_handled(request: Request, pk: int) -> HttpResponse:
-    report = access.reports_visible_to(request.user).filter(pk=pk).first()
-    if report is None:
-        raise Http404
-    province = report.certificate.province_id if report.certificate else None
-    if not (access.can_manage(request.user, province) if province else access.can_manage_any(request.user)):
-        raise PermissionDenied
-    reports.mark_handled(by=request.user, report=report)
+    report = access.get_report_for_user(request.user, pk)
+    reports.mark_handled(by=request.user, report=report)  # the service asks the gateway who may
     messages.success(request, _("Report marked as handled."))
     return redirect("backoffice:report_list")
