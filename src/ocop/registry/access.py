@@ -13,7 +13,16 @@ from django.db.models import Model, Q, QuerySet
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import NOTHING, Scope, require, scope_of, visible_or_404
 from ocop.places.models import Commune
-from ocop.registry.models import Document, Producer, ProducerMember, Product, ProductPack, ProductRename
+from ocop.registry.models import (
+    Document,
+    ImportJob,
+    Producer,
+    ProducerMember,
+    Product,
+    ProductPack,
+    ProductPhoto,
+    ProductRename,
+)
 
 READ_ROLES = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER, Role.COUNCIL_MEMBER)
 DOCUMENT_READ_ROLES = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER)
@@ -151,6 +160,11 @@ def get_pack_for_user(user: Any, product: Product, pk: Any) -> ProductPack:
     return visible_or_404(ProductPack.objects.filter(product=product).select_related("product"), pk)
 
 
+def get_photo_for_user(user: Any, product: Product, pk: Any) -> ProductPhoto:
+    """A photo of a product the user reached through the gateway (404 for a photo of another product)."""
+    return visible_or_404(ProductPhoto.objects.filter(product=product), pk)
+
+
 def communes_for_new_records(user: Any) -> QuerySet[Commune]:
     """Communes in which `user` may register a producer or product."""
     scope = scope_of(user)
@@ -228,3 +242,14 @@ def can_review_renames(user: Any, province_id: int | None) -> bool:
 
 def rename_for_user(user: Any, pk: Any) -> ProductRename:
     return visible_or_404(renames_visible_to(user).select_related("product"), pk)
+
+
+def import_jobs_of(user: Any) -> QuerySet[ImportJob]:
+    """An import is its uploader's own: its page, its decisions and a run again are theirs alone."""
+    if not getattr(user, "is_authenticated", False):
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(created_by=user)
+
+
+def get_import_job_for_user(user: Any, pk: Any) -> ImportJob:
+    return visible_or_404(import_jobs_of(user), pk)

@@ -25,6 +25,8 @@ from ocop.registry.services import PRODUCT_FIELDS, product_search_text
 from ocop.registry.set_names import SetNames
 from ocop.registry.validators import normalize_identifier, validate_gtin
 
+PACK_NAME_MAX, PACK_SIZE_MAX = ProductPack.name.field.max_length or 0, ProductPack.size.field.max_length or 0
+
 if TYPE_CHECKING:
     from ocop.registry.imports import ProductImporter
 
@@ -165,7 +167,8 @@ class ProductRows:
                 )
             self.seen_gtin.setdefault(gtin, plan.row)
         if pack_name or gtin:
-            fields["pack"] = (pack_name or fields["name"][:120], size[:60], gtin)
+            _pack_fits(plan, t, pack_name, fields["name"], size)
+            fields["pack"] = (pack_name or fields["name"], size, gtin)
             fields["gtin"] = gtin
         address, commune, district, province = imp.place_text(plan, values)
         if commune or district or address:
@@ -338,3 +341,15 @@ def save_products(importer: Any, plans: list[Plan]) -> None:
     if changed:
         save_changes(Product, changed)
         importer.audit_changes(changed, [p.obj for p in changed])
+
+
+def _pack_fits(plan: Plan, t: dict[str, str], name: str, product_name: str, size: str) -> None:
+    """A pack's name and size as the row has them, never cut: too long is a wrong value of its column (a pack without
+    a name takes the product's, which must then fit)."""
+    name_max, size_max = PACK_NAME_MAX, PACK_SIZE_MAX
+    if len(name) > name_max:
+        plan.fail(t["pack"], _("At most %(n)s characters (this cell has %(m)s).") % {"n": name_max, "m": len(name)})
+    elif not name and len(product_name) > name_max:
+        plan.fail(t["pack"], _("Name the pack (at most %(limit)s characters).") % {"limit": name_max})
+    if len(size) > size_max:
+        plan.fail(t["size"], _("At most %(n)s characters (this cell has %(m)s).") % {"n": size_max, "m": len(size)})

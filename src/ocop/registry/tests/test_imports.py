@@ -246,6 +246,23 @@ def test_barcodes_are_never_duplicated(db):
     assert list(other.products.values_list("name", flat=True)) == ["Sản phẩm thứ ba"]
 
 
+def test_a_pack_too_long_is_refused_never_cut(db):
+    coordinator = make_user(Role.PROVINCE_COORDINATOR)
+    make_producer(identifier="0101313131")
+    long_name = "Trà " + "x" * 130  # a product name longer than a pack's, used for the pack that has no name
+    rows = [
+        product_row("Trà hoa", ident="0101313131", pack="H" * 121),
+        product_row(long_name, ident="0101313131", gtin="8934588012228"),
+    ]
+    report = run_import("products", xlsx(PRODUCT_HEADERS, rows), user=coordinator, commit=True)
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (2, "Quy cách đóng gói", "Tối đa 120 ký tự (ô này có 121)."),
+        (3, "Quy cách đóng gói", "Hãy đặt tên cho quy cách đóng gói (tối đa 120 ký tự)."),
+    ]
+    assert not report.committed
+    assert not Product.objects.filter(producer__identifier="0101313131").exists()
+
+
 def test_not_an_excel_file(db):
     coordinator = make_user(Role.PROVINCE_COORDINATOR)
     report = run_import("producers", io.BytesIO(b"%PDF-1.4 fake"), user=coordinator, commit=True)
