@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from ocop.accounts.models import Role
-from ocop.accounts.permissions import scope_of
-from ocop.core.cells import whole_digits
-from ocop.outlets.models import OperatorMember, Outlet
-from ocop.registry.models import ProducerMember
+from ocop.accounts.models import Role, User
+from ocop.accounts.permissions import NOTHING, visible_or_404
+from ocop.accounts.permissions import require as require  # the gateway's one refusal, for the services
+from ocop.accounts.permissions import scope_of as scope_of
+from ocop.certificates.models import Certificate
+from ocop.outlets.models import Assessment, Operator, OperatorMember, Outlet, OutletFile, StockItem
+from ocop.places.models import Commune
+from ocop.registry.access import products_visible_to
+from ocop.registry.models import ProducerMember, Product, ProductPack
 
-NOTHING = Q(pk__in=[])
 MANAGERS = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER)
 
 
@@ -45,11 +46,6 @@ def can_operate(user: Any, outlet: Outlet) -> bool:
     return Role.OUTLET_OPERATOR in scope.roles and operated_by(user).filter(operator_id=outlet.operator_id).exists()
 
 
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def outlets_visible_to(user: Any) -> QuerySet[Outlet]:
     scope = scope_of(user)
     if scope.is_admin:
@@ -69,10 +65,44 @@ def outlets_visible_to(user: Any) -> QuerySet[Outlet]:
 
 
 def get_outlet_for_user(user: Any, pk: Any) -> Outlet:
-    pk = whole_digits(str(pk))
-    if pk is None:
-        raise Http404
-    outlet = outlets_visible_to(user).select_related("province", "commune", "operator").filter(pk=pk).first()
-    if outlet is None:
-        raise Http404
-    return outlet
+    return visible_or_404(outlets_visible_to(user).select_related("province", "commune", "operator"), pk)
+
+
+def get_stock_item(outlet: Outlet, pk: Any) -> StockItem:
+    """A line of the shelf of an outlet the user sees (got through `get_outlet_for_user`)."""
+    return visible_or_404(StockItem.objects.filter(outlet=outlet).select_related("product", "outlet"), pk)
+
+
+def get_file(outlet: Outlet, pk: Any) -> OutletFile:
+    return visible_or_404(OutletFile.objects.filter(outlet=outlet), pk)
+
+
+def get_assessment(outlet: Outlet, pk: Any) -> Assessment:
+    return visible_or_404(Assessment.objects.filter(outlet=outlet).select_related("checklist", "outlet__province"), pk)
+
+
+def communes_for(province_id: int) -> QuerySet[Commune]:
+    """The communes an outlet of the province may stand in."""
+    return Commune.objects.filter(province_id=province_id).select_related("province").order_by("name")
+
+
+def operators_for(province_id: int) -> QuerySet[Operator]:
+    """The operators a new outlet of the province may be given: those already running one there."""
+    return Operator.objects.filter(outlets__province_id=province_id).distinct().order_by("name")
+
+
+def operator_accounts() -> QuerySet[User]:
+    """The accounts that may act for an operator: outlet-operator accounts."""
+    return User.objects.filter(roles__role=Role.OUTLET_OPERATOR, is_active=True).distinct()
+
+
+def products_for_shelf(user: Any) -> QuerySet[Product]:
+    """The products an outlet's keeper may name for the shelf: any product that has had an OCOP certificate (the
+    public catalogue lists them), and those the user sees in the registry; the service takes only those valid today."""
+    return Product.objects.filter(
+        Q(pk__in=Certificate.objects.values("product_id")) | Q(pk__in=products_visible_to(user).values("pk"))
+    )
+
+
+def packs_for_shelf(user: Any) -> QuerySet[ProductPack]:
+    return ProductPack.objects.filter(product__in=products_for_shelf(user))

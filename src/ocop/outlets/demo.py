@@ -130,7 +130,7 @@ def build_outlets_demo(*, today: dt.date) -> OutletsDemo:
         if offset is not None and place.latitude is not None and place.longitude is not None:
             position = {"latitude": place.latitude + offset[1] / 1000, "longitude": place.longitude + offset[0] / 1000}
         outlet = services.register_outlet(
-            by=officer, province=hanoi, operator=services.operator_named(operator), kind=kind, name=name,
+            by=officer, province=hanoi, operator=operator, kind=kind, name=name,
             commune=place, location_type=where, floor_area=area, opening_hours=rng.choice(HOURS),
             address=f"Số {rng.randint(1, 200)} đường {place.short_name}",
             phone=f"09{rng.randint(10000000, 99999999)}", **position,

@@ -84,7 +84,7 @@ def _limit(number: int | Decimal) -> str:
     return number_format(number, force_grouping=True)
 
 
-def _quantity(value: Any) -> Decimal:
+def quantity_of(value: Any) -> Decimal:
     """A quantity as the column stores it: finite, not negative, below 10^10, rounded to hundredths."""
     text = cell_text(value).replace(" ", "").replace(",", ".")
     try:
@@ -102,7 +102,7 @@ def _quantity(value: Any) -> Decimal:
     return number.quantize(CENT).copy_abs()  # copy_abs: "-0" is 0
 
 
-def _revenue(value: Any) -> int:
+def revenue_of(value: Any) -> int:
     """Revenue in whole đồng: "1.250.000 ₫" is 1250000 (dots and commas group thousands), below REVENUE_LIMIT."""
     whole = _("The revenue must be a whole number of đồng, e.g. 1.250.000.")
     if isinstance(value, float) and not value.is_integer():  # a number cell 2400000.5: its dot is not a grouping
@@ -185,11 +185,11 @@ def _check(
         quantity: Decimal | None = None
         revenue: int | None = None
         try:
-            quantity = _quantity(entry.quantity)
+            quantity = quantity_of(entry.quantity)
         except ValidationError as exc:
             errors.append(RowIssue(entry.row, "quantity", exc.messages[0]))
         try:
-            revenue = _revenue(entry.revenue)
+            revenue = revenue_of(entry.revenue)
         except ValidationError as exc:
             errors.append(RowIssue(entry.row, "revenue", exc.messages[0]))
         if len(errors) == issues and product is not None and quantity is not None and revenue is not None:

@@ -84,18 +84,21 @@ def _check(outlet: Outlet) -> None:
     outlet.search_text = fold(f"{outlet.name} {outlet.address} {commune.name}")[:600]
 
 
-def operator_named(name: str, *, identifier: str = "") -> Operator:
+def _operator_named(name: str) -> Operator:
     name = " ".join(name.split())
     if not name:
-        raise ValidationError({"operator": [_("Give the operator's name.")]})
+        raise ValidationError({"operator_name": [_("Give the operator's name.")]})
     found = Operator.objects.filter(name__iexact=name).first()
-    return found or Operator.objects.create(name=name, identifier=identifier.strip())
+    return found or Operator.objects.create(name=name)
 
 
 @transaction.atomic
-def register_outlet(*, by: Any, province: Province, operator: Operator, **fields: Any) -> Outlet:
-    """A proposed outlet (recognition comes after an assessment). Side effects: audit entry."""
+def register_outlet(*, by: Any, province: Province, operator: Operator | str, **fields: Any) -> Outlet:
+    """A proposed outlet (recognition comes after an assessment), run by a known operator or one named here (found
+    by its name, or recorded). Side effects: the operator recorded; audit entry."""
     access.require(access.can_manage(by, province.pk))
+    if isinstance(operator, str):
+        operator = _operator_named(operator)
     for key in ("latitude", "longitude"):
         fields[key] = _number(fields.get(key), key, label=_("Latitude") if key == "latitude" else _("Longitude"))
     fields["floor_area"] = _decimal(fields.get("floor_area"), "floor_area")
@@ -176,7 +179,7 @@ def add_file(
     else:
         checked = check_upload(upload, allowed=IMAGE_TYPES, name="image", label=_("photo"))
     stored = OutletFile(outlet=outlet, assessment=assessment, kind=kind, content_type=checked.content_type)
-    stored.caption = caption.strip()[:200]
+    stored.caption = caption.strip()
     stored.file.save(f"{kind}.{checked.extension}", checked.file(), save=False)
     stored.save()
     audit.record(actor=by, action=AuditAction.CHANGE, obj=outlet, changes={kind: [None, stored.file.name]})
@@ -238,7 +241,7 @@ def save_assessment(
         answer = answers.get(line.item_id)
         if answer is None:
             continue
-        line.note = str(answer.get("note") or "").strip()[:500]
+        line.note = str(answer.get("note") or "").strip()
         if line.item.kind == ItemKind.SCORE:
             points = answer.get("points")
             try:
@@ -259,7 +262,7 @@ def save_assessment(
         raise ValidationError(errors)
     AssessmentLine.objects.bulk_update(lines, ["met", "points", "note"])
     assessment.assessed_on = assessed_on or assessment.assessed_on
-    assessment.team = team.strip()[:300]
+    assessment.team = team.strip()
     assessment.note = note.strip()
     _score(assessment, lines)
     assessment.save()
@@ -304,7 +307,7 @@ def _set_status(
     outlet: Outlet, by: Any, status: OutletStatus, reason: str, extra: dict[str, Any], since: dt.date | None = None
 ) -> None:
     before = outlet.status
-    outlet.status, outlet.status_reason = status, reason.strip()[:300]
+    outlet.status, outlet.status_reason = status, reason.strip()
     outlet.status_since = since or timezone.localdate()
     outlet.save()
     audit.record(actor=by, action=AuditAction.CHANGE, obj=outlet, changes={"status": [before, status], **extra})
@@ -338,8 +341,8 @@ def recognise(*, by: Any, outlet: Outlet, number: str, signed_on: dt.date, body:
             _("The latest assessment (%(date)s) did not pass: mandatory items or the pass mark were not met.")
             % {"date": latest.assessed_on.strftime("%d/%m/%Y")}
         )
-    outlet.decision_number, outlet.decision_date = number.strip()[:60], signed_on
-    outlet.decision_body = body.strip()[:200] or f"Ủy ban nhân dân {outlet.province.name}"
+    outlet.decision_number, outlet.decision_date = number.strip(), signed_on
+    outlet.decision_body = body.strip() or f"Ủy ban nhân dân {outlet.province.name}"
     _set_status(
         outlet, by, OutletStatus.RECOGNISED, "", {"decision_number": [None, outlet.decision_number]}, since=signed_on
     )

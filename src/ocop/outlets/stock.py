@@ -55,7 +55,7 @@ def add_stock(
     if outlet.status == OutletStatus.CLOSED:
         raise ValidationError({"product": [_("The outlet is closed.")]})
     if product is None:
-        label = " ".join(label.split())[:255]
+        label = " ".join(label.split())
         if not label:
             raise ValidationError({"label": [_("Choose a certified product or name the other product.")]})
         item = StockItem.objects.create(outlet=outlet, label=label, added_on=since)
@@ -97,7 +97,7 @@ def remove_stock(*, by: Any, item: StockItem, reason: str = "") -> StockItem:
     access.require(access.can_operate(by, item.outlet))
     if item.removed_on is not None:
         raise ValidationError(_("This product is already off the shelf."))
-    item.removed_on, item.removed_reason = timezone.localdate(), reason.strip()[:300]
+    item.removed_on, item.removed_reason = timezone.localdate(), reason.strip()
     item.save(update_fields=["removed_on", "removed_reason", "updated_at"])
     RemovalTask.objects.filter(stock=item, done_at__isnull=True).update(
         done_at=timezone.now(), done_by=by, outcome=TaskOutcome.REMOVED

@@ -5,32 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from ocop.accounts.models import Role
-from ocop.accounts.permissions import scope_of
 from ocop.core import audit
 from ocop.core.cells import whole_digits
 from ocop.core.models import AuditAction
 from ocop.places.models import Commune, Province
+from ocop.planning import access
 from ocop.planning.indicators import INDICATORS
 from ocop.planning.models import Plan, Target
 
 PLAN_FIELDS = ("year", "title", "number", "signed_on", "issuing_body")
 TARGET_MAX = 2_147_483_647  # Target.value is a PositiveIntegerField: 32 bits on PostgreSQL
-
-
-def can_manage(user: Any, province_id: int) -> bool:
-    scope = scope_of(user)
-    return scope.is_admin or province_id in scope.provinces_for(Role.PROVINCE_COORDINATOR)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 @transaction.atomic
@@ -46,7 +35,7 @@ def create_plan(
     note: str = "",
 ) -> Plan:
     """The province's plan for a year (one a year). Side effects: audit entry."""
-    _require(can_manage(by, province.pk))
+    access.require(access.can_manage(by, province.pk))
     errors: dict[str, list[str]] = {}
     if year is None or not 2018 <= year <= 2100:
         errors["year"] = [_("Give the plan's year (from 2018, when the programme began).")]
@@ -66,10 +55,10 @@ def create_plan(
     plan = Plan.objects.create(
         province=province,
         year=year,
-        title=title.strip()[:300],
-        number=number.strip()[:60],
+        title=title.strip(),
+        number=number.strip(),
         signed_on=signed_on,
-        issuing_body=issuing_body.strip()[:200] or f"Ủy ban nhân dân {province.name}",
+        issuing_body=issuing_body.strip() or f"Ủy ban nhân dân {province.name}",
         note=note.strip(),
     )
     audit.record(actor=by, action=AuditAction.CREATE, obj=plan, changes=audit.snapshot(plan, PLAN_FIELDS))
@@ -79,7 +68,7 @@ def create_plan(
 @transaction.atomic
 def set_target(*, by: Any, plan: Plan, indicator: str, value: Any, commune: Commune | None = None) -> Target:
     """Set (or change) a target of the plan, for the province or one of its communes. Side effects: audit entry."""
-    _require(can_manage(by, plan.province_id))
+    access.require(access.can_manage(by, plan.province_id))
     errors: dict[str, list[str]] = {}
     if indicator not in INDICATORS:
         errors["indicator"] = [_("There is no indicator “%(code)s”.") % {"code": str(indicator)[:40]}]

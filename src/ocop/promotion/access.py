@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from ocop.accounts.models import Role
-from ocop.accounts.permissions import scope_of
-from ocop.promotion.models import Event, Training
-from ocop.registry.models import ProducerMember
+from ocop.accounts.permissions import NOTHING, visible_or_404
+from ocop.accounts.permissions import require as require  # the gateway's one refusal, for the services
+from ocop.accounts.permissions import scope_of as scope_of
+from ocop.places.models import Commune
+from ocop.promotion.models import Booth, Event, Training
+from ocop.registry.access import producers_visible_to
+from ocop.registry.models import Producer, ProducerMember, Product
 
 ORGANISERS = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER)
 
@@ -28,7 +31,7 @@ def events_visible_to(user: Any) -> QuerySet[Event]:
     scope = scope_of(user)
     if scope.is_admin:
         return Event.objects.all()
-    q = Q(pk__in=[])
+    q = NOTHING
     if provinces := scope.provinces_for(*ORGANISERS):
         q |= Q(province_id__in=provinces)
     if scope.communes:
@@ -39,21 +42,33 @@ def events_visible_to(user: Any) -> QuerySet[Event]:
 
 
 def get_event_for_user(user: Any, pk: Any) -> Event:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    event = events_visible_to(user).select_related("province", "commune").filter(pk=pk).first()
-    if event is None:
-        raise Http404
-    return event
+    return visible_or_404(events_visible_to(user).select_related("province", "commune"), pk)
+
+
+def get_booth(event: Event, pk: Any) -> Booth:
+    """A booth of an event the user sees (got through `get_event_for_user`)."""
+    return visible_or_404(Booth.objects.filter(event=event).select_related("event"), pk)
+
+
+def communes_for(province_id: int) -> QuerySet[Commune]:
+    """The communes an event or a training of the province may be held in."""
+    return Commune.objects.filter(province_id=province_id).order_by("name")
+
+
+def producers_for_booths(user: Any) -> QuerySet[Producer]:
+    """The producers an organiser may give a booth: those they see in the registry."""
+    return producers_visible_to(user)
+
+
+def products_for_booths(user: Any) -> QuerySet[Product]:
+    return Product.objects.filter(producer__in=producers_visible_to(user))
 
 
 def trainings_visible_to(user: Any) -> QuerySet[Training]:
     scope = scope_of(user)
     if scope.is_admin:
         return Training.objects.all()
-    q = Q(pk__in=[])
+    q = NOTHING
     if provinces := scope.provinces_for(*ORGANISERS):
         q |= Q(province_id__in=provinces)
     if scope.communes:
@@ -61,3 +76,7 @@ def trainings_visible_to(user: Any) -> QuerySet[Training]:
     if Role.PRODUCER in scope.roles:
         q |= Q(attendees__producer_id__in=ProducerMember.objects.filter(user=user).values("producer_id"))
     return Training.objects.filter(pk__in=Training.objects.filter(q).values("pk"))
+
+
+def get_training_for_user(user: Any, pk: Any) -> Training:
+    return visible_or_404(trainings_visible_to(user), pk)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
@@ -24,11 +24,6 @@ from ocop.registry.models import Producer, Product
 
 EVENT_FIELDS = ("kind", "name", "organiser", "starts_on", "ends_on", "commune", "place", "platform", "note")
 OUTCOME_FIELDS = ("revenue", "contracts", "contract_value", "visitors")
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def current_products(producer: Producer, today: dt.date | None = None) -> QuerySet[Product]:
@@ -71,7 +66,7 @@ def create_event(
     note: str = "",
 ) -> Event:
     """A fair, exhibition, livestream or online market. Side effects: audit entry."""
-    _require(access.can_manage(by, province.pk))
+    access.require(access.can_manage(by, province.pk))
     errors: dict[str, list[str]] = {}
     if kind not in EventKind.values:
         errors["kind"] = [_("Choose the kind of event.")]
@@ -90,13 +85,13 @@ def create_event(
     event = Event.objects.create(
         province=province,
         kind=kind,
-        name=name.strip()[:255],
-        organiser=organiser.strip()[:255],
+        name=name.strip(),
+        organiser=organiser.strip(),
         starts_on=starts_on,
         ends_on=ends_on,
         commune=commune,
-        place=place.strip()[:300],
-        platform=platform.strip()[:300],
+        place=place.strip(),
+        platform=platform.strip(),
         note=note.strip(),
     )
     audit.record(actor=by, action=AuditAction.CREATE, obj=event, changes=audit.snapshot(event, EVENT_FIELDS))
@@ -109,7 +104,7 @@ def allocate_booth(
 ) -> Booth:
     """A booth for a producer. An OCOP booth needs a valid certificate today and shows only products that have one.
     Side effects: audit entry."""
-    _require(access.can_manage(by, event.province_id))
+    access.require(access.can_manage(by, event.province_id))
     current = set(current_products(producer).values_list("pk", flat=True))
     if ocop and not current:
         raise ValidationError(
@@ -126,7 +121,7 @@ def allocate_booth(
         raise ValidationError({"products": [_("An OCOP booth shows only products with a valid certificate.")]})
     try:
         with transaction.atomic():
-            booth = Booth.objects.create(event=event, producer=producer, label=label.strip()[:40], ocop=ocop)
+            booth = Booth.objects.create(event=event, producer=producer, label=label.strip(), ocop=ocop)
     except IntegrityError:
         raise ValidationError(
             {"producer": [_("%(producer)s already has a booth at this event.") % {"producer": producer.name}]}
@@ -152,7 +147,7 @@ def _amount(value: Any, field: str, label: str) -> int | None:
 def record_outcome(*, by: Any, booth: Booth, **values: Any) -> Booth:
     """What the event brought the producer (revenue, contracts, their value, visitors), once the event has begun.
     Side effects: audit entry with old and new."""
-    _require(access.can_manage(by, booth.event.province_id))
+    access.require(access.can_manage(by, booth.event.province_id))
     if booth.event.starts_on > timezone.localdate():
         raise ValidationError(_("The event has not begun: its outcome cannot be recorded yet."))
     labels = {
@@ -232,7 +227,7 @@ def record_training(
     commune: Commune | None = None,
 ) -> Training:
     """A course or awareness event. Side effects: audit entry."""
-    _require(access.can_manage(by, province.pk))
+    access.require(access.can_manage(by, province.pk))
     errors: dict[str, list[str]] = {}
     for name, value, message in (
         ("topic", topic, _("Give the topic.")),
@@ -246,8 +241,8 @@ def record_training(
         raise ValidationError(errors)
     assert starts_on is not None and ends_on is not None
     training = Training.objects.create(
-        province=province, commune=commune, topic=topic.strip()[:300], organiser=organiser.strip()[:255],
-        starts_on=starts_on, ends_on=ends_on, place=place.strip()[:300],
+        province=province, commune=commune, topic=topic.strip(), organiser=organiser.strip(),
+        starts_on=starts_on, ends_on=ends_on, place=place.strip(),
     )  # fmt: skip
     audit.record(actor=by, action=AuditAction.CREATE, obj=training, changes={"topic": [None, training.topic]})
     return training
@@ -258,13 +253,12 @@ def add_attendees(
     *, by: Any, training: Training, names: str, producer: Producer | None = None, organisation: str = ""
 ) -> int:
     """Attendees, one name a line (of a producer, or officials with their organisation). Side effects: audit entry."""
-    _require(access.can_manage(by, training.province_id))
-    people = [" ".join(line.split())[:200] for line in names.splitlines() if line.strip()]
+    access.require(access.can_manage(by, training.province_id))
+    people = [" ".join(line.split()) for line in names.splitlines() if line.strip()]
     if not people:
         raise ValidationError({"names": [_("Give at least one attendee's name, one a line.")]})
     Attendee.objects.bulk_create(
-        Attendee(training=training, name=name, producer=producer, organisation=organisation.strip()[:255])
-        for name in people
+        Attendee(training=training, name=name, producer=producer, organisation=organisation.strip()) for name in people
     )
     audit.record(actor=by, action=AuditAction.CHANGE, obj=training, changes={"attendees": [None, len(people)]})
     return len(people)

@@ -13,7 +13,7 @@ from django.tasks import task
 from django.utils.translation import gettext as _
 
 from ocop.places.models import Commune, Province
-from ocop.reporting import stats, workbook
+from ocop.reporting import access, stats, workbook
 from ocop.reporting.models import ReportRun, RunState
 
 
@@ -22,8 +22,8 @@ def start_report(
     *, by: Any, province: Province, starts_on: dt.date | None, ends_on: dt.date | None,
     commune: Commune | None = None, legacy: bool = False,
 ) -> ReportRun:  # fmt: skip
-    """Queue a workbook for a period and unit (the caller checked the user may read them). Side effects: a task
-    after commit."""
+    """Queue a workbook for a period and unit the user may report on. Side effects: a task after commit."""
+    access.require(access.can_report(by, province.pk, commune.pk if commune else None))
     errors: dict[str, list[str]] = {}
     if starts_on is None:
         errors["starts_on"] = [_("Enter the first day of the period.")]

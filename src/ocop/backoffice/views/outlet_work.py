@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Sum
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ocop.backoffice.views.common import Request, paginate, posted_date, prefixed, report_errors, xlsx_response
+from ocop.backoffice.outlet_forms import NoFieldsForm, SalesForm, assessment_form
+from ocop.backoffice.views.common import Request, form_messages, paginate, run_form, xlsx_response
 from ocop.core.cells import whole_digits
 from ocop.outlets import access, sales, services
 from ocop.outlets.enums import AssessmentState, FileKind
@@ -22,94 +25,64 @@ from ocop.outlets.models import Assessment, SalesRecord, StockItem
 from ocop.outlets.rules import month_end
 
 
-def _assessment(request: Request, pk: int, assessment_pk: int) -> Assessment:
-    outlet = access.get_outlet_for_user(request.user, pk)
-    assessment = (
-        Assessment.objects.filter(outlet=outlet, pk=assessment_pk)
-        .select_related("checklist", "outlet__province")
-        .first()
-    )
-    if assessment is None:
-        raise Http404
-    return assessment
-
-
 @login_required
 @require_POST
 def assessment_start(request: Request, pk: int) -> HttpResponse:
     outlet = access.get_outlet_for_user(request.user, pk)
-    try:
-        assessment = services.start_assessment(by=request.user, outlet=outlet)
-    except ValidationError as exc:
-        report_errors(request, exc)
+    form = NoFieldsForm(request.POST)
+    done = run_form(form, lambda data: services.start_assessment(by=request.user, outlet=outlet))
+    if not done.ok or done.value is None:
+        form_messages(request, form)
         return render(request, "backoffice/outlets/refused.html", {"outlet": outlet}, status=400)
-    return redirect("backoffice:assessment_detail", pk=outlet.pk, assessment_pk=assessment.pk)
+    return redirect("backoffice:assessment_detail", pk=outlet.pk, assessment_pk=done.value.pk)
+
+
+def _save_assessment(request: Request, assessment: Assessment, data: dict[str, Any], answers: Any) -> None:
+    """The answers with their evidence (both or neither), then the verdict when asked: answers saved stay saved when
+    the verdict is refused (an item unanswered)."""
+    with transaction.atomic():
+        services.save_assessment(
+            by=request.user, assessment=assessment, answers=answers, assessed_on=data["assessed_on"],
+            team=data["team"], note=data["note"],
+        )  # fmt: skip
+        if data["evidence"]:
+            services.add_file(
+                by=request.user, outlet=assessment.outlet, kind=FileKind.EVIDENCE, upload=data["evidence"],
+                caption=data["evidence_caption"], assessment=assessment,
+            )  # fmt: skip
+    if not data["finalise"]:
+        messages.success(request, _("Assessment saved."))
+        return
+    verdict = services.finalise_assessment(by=request.user, assessment=assessment)
+    if verdict.passed:
+        messages.success(request, _("Assessment final: passed with %(total)s points.") % {"total": verdict.total})
+    else:
+        messages.warning(request, _("Assessment final: not passed."))
 
 
 @login_required
 def assessment_detail(request: Request, pk: int, assessment_pk: int) -> HttpResponse:
-    assessment = _assessment(request, pk, assessment_pk)
-    outlet = assessment.outlet
-    can_edit = access.can_manage(request.user, outlet.province_id) and assessment.state == AssessmentState.DRAFT
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        access.require(can_edit)
-        met, points, notes = prefixed(request, "met-"), prefixed(request, "points-"), prefixed(request, "note-")
-        answers = {
-            number: {"met": met.get(key), "points": points.get(key), "note": notes.get(key)}
-            for key in {*met, *points, *notes}
-            if (number := whole_digits(key)) is not None
-        }
-        assessed_on = posted_date(request, "assessed_on", _("Assessment date"), errors)
-        try:
-            if errors:
-                raise ValidationError(errors)
-            services.save_assessment(
-                by=request.user,
-                assessment=assessment,
-                answers=answers,
-                assessed_on=assessed_on,
-                team=request.POST.get("team", ""),
-                note=request.POST.get("note", ""),
-            )
-            if upload := request.FILES.get("evidence"):
-                services.add_file(
-                    by=request.user,
-                    outlet=outlet,
-                    kind=FileKind.EVIDENCE,
-                    upload=upload,
-                    caption=request.POST.get("evidence_caption", ""),
-                    assessment=assessment,
-                )
-            if request.POST.get("finalise"):
-                verdict = services.finalise_assessment(by=request.user, assessment=assessment)
-                if verdict.passed:
-                    messages.success(
-                        request, _("Assessment final: passed with %(total)s points.") % {"total": verdict.total}
-                    )
-                else:
-                    messages.warning(request, _("Assessment final: not passed."))
-            else:
-                messages.success(request, _("Assessment saved."))
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-            report_errors(request, exc)
-        else:
-            return redirect("backoffice:assessment_detail", pk=outlet.pk, assessment_pk=assessment.pk)
-    lines = list(assessment.lines.select_related("item").order_by("item__position"))
+    outlet = access.get_outlet_for_user(request.user, pk)
+    assessment = access.get_assessment(outlet, assessment_pk)
+    form = assessment_form(assessment, request.POST or None, request.FILES or None)
+    if run_form(form, lambda data: _save_assessment(request, assessment, data, form.answers())).ok:
+        return redirect("backoffice:assessment_detail", pk=outlet.pk, assessment_pk=assessment.pk)
+    if form.errors:
+        form_messages(request, form)
     return render(
         request,
         "backoffice/outlets/assessment.html",
         {
             "outlet": outlet,
             "assessment": assessment,
-            "lines": lines,
+            "lines": form.lines,
             "files": assessment.files.all(),
-            "can_edit": can_edit,
-            "errors": errors,
+            "can_edit": access.can_manage(request.user, outlet.province_id)
+            and assessment.state == AssessmentState.DRAFT,
+            "errors": form.errors,
             "pass_mark": services.rules.pass_mark(assessment.checklist.code, assessment.checklist.pass_mark),
         },
-        status=400 if errors else 200,
+        status=400 if form.errors else 200,
     )
 
 
@@ -125,29 +98,24 @@ def _month(value: str | None) -> dt.date:
 def outlet_sales(request: Request, pk: int) -> HttpResponse:
     """A month's sales of the outlet: one row per product on the shelf that month."""
     outlet = access.get_outlet_for_user(request.user, pk)
-    can_operate = access.can_operate(request.user, outlet)
-    month = _month(request.GET.get("month") or request.POST.get("month"))
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        access.require(can_operate)
-        quantities, revenues = prefixed(request, "quantity-"), prefixed(request, "revenue-")
-        entries = [
-            sales.Entry(product_id=key, quantity=quantities[key], revenue=revenues.get(key, ""), row=number)
-            for key in quantities
-            if (number := sales.product_number(key)) is not None
-            and (quantities[key].strip() or revenues.get(key, "").strip())
-        ]
-        try:
-            count = sales.record_sales(by=request.user, outlet=outlet, month=month, entries=entries)
-        except ValidationError as exc:
-            errors = exc.message_dict
-            report_errors(request, exc)
-        else:
-            messages.success(
-                request,
-                _("%(count)s rows recorded for %(month)s.") % {"count": count, "month": month.strftime("%m/%Y")},
-            )
-            return redirect(f"{request.path}?month={month:%m/%Y}")
+    ever = list(StockItem.objects.filter(outlet=outlet, product__isnull=False).values_list("product_id", flat=True))
+    form = SalesForm(request.POST or None, product_ids=sorted({p for p in ever if p is not None}))
+    done = run_form(
+        form,
+        lambda data: sales.record_sales(by=request.user, outlet=outlet, month=data["month"], entries=form.entries()),
+    )
+    month = (
+        form.cleaned_data["month"]
+        if form.is_bound and "month" in form.cleaned_data
+        else _month(request.GET.get("month"))
+    )
+    if done.ok:
+        messages.success(
+            request, _("%(count)s rows recorded for %(month)s.") % {"count": done.value, "month": f"{month:%m/%Y}"}
+        )
+        return redirect(f"{request.path}?month={month:%m/%Y}")
+    for message in [*form.errors.get("month", []), *form.non_field_errors()]:  # a row's errors are on its row
+        messages.error(request, message)
     recorded = {r.product_id: r for r in SalesRecord.objects.filter(outlet=outlet, month=month)}
     items = (
         StockItem.objects.filter(outlet=outlet, product__isnull=False, added_on__lte=month_end(month))
@@ -155,17 +123,17 @@ def outlet_sales(request: Request, pk: int) -> HttpResponse:
         .select_related("product__producer")
         .order_by("product__name")
     )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in items:
         record, key = recorded.get(item.product_id), str(item.product_id)  # type: ignore[arg-type]
         rows.append(
             {
                 "item": item,
-                "quantity": request.POST.get(f"quantity-{key}", "") if errors else (record.quantity if record else ""),
-                "revenue": request.POST.get(f"revenue-{key}", "") if errors else (record.revenue if record else ""),
-                "error": errors.get(f"product-{key}", [])
-                + errors.get(f"quantity-{key}", [])
-                + errors.get(f"revenue-{key}", []),
+                "quantity": form.data.get(f"quantity-{key}", "")
+                if form.errors
+                else (record.quantity if record else ""),
+                "revenue": form.data.get(f"revenue-{key}", "") if form.errors else (record.revenue if record else ""),
+                "error": form.errors.get(f"quantity-{key}", []) + form.errors.get(f"revenue-{key}", []),
             }
         )
     return render(
@@ -176,10 +144,9 @@ def outlet_sales(request: Request, pk: int) -> HttpResponse:
             "month": month,
             "rows": rows,
             "total": sum((r.revenue for r in recorded.values()), 0),
-            "can_operate": can_operate,
-            "errors": errors,
+            "can_operate": access.can_operate(request.user, outlet),
         },
-        status=400 if errors else 200,
+        status=400 if form.errors else 200,
     )
 
 

@@ -2,35 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ocop.accounts.models import Role, User
-from ocop.backoffice.forms import OutletForm, apply_service_errors
-from ocop.backoffice.views.common import (
-    Request,
-    id_of,
-    int_or_none,
-    paginate,
-    posted_date,
-    query_without_page,
-    report_errors,
+from ocop.accounts.models import User
+from ocop.backoffice.forms import PhotoForm
+from ocop.backoffice.outlet_forms import (
+    MemberForm,
+    NoFieldsForm,
+    OutletCreateForm,
+    OutletForm,
+    ReasonForm,
+    RecogniseForm,
+    StockAddForm,
+    StockRemoveForm,
 )
+from ocop.backoffice.views.common import Request, form_messages, paginate, query_without_page, run_form
 from ocop.certificates.queries import status_q
 from ocop.core.audit import history
 from ocop.core.text import fold
 from ocop.core.uploads import file_response
 from ocop.outlets import access, queries, services, stock
 from ocop.outlets.enums import FileKind, OutletKind, OutletStatus
-from ocop.outlets.models import Operator, OutletFile, RemovalTask, StockItem
-from ocop.places.models import Commune, Province
+from ocop.outlets.models import Outlet, RemovalTask
+from ocop.places.models import Province
 from ocop.registry.models import Product
 
 FIND_LIMIT = 20
@@ -68,34 +73,27 @@ def outlet_list(request: Request) -> HttpResponse:
     )
 
 
-def _form_values(form: OutletForm) -> dict[str, object]:
-    return dict(form.cleaned_data)
-
-
 @login_required
 def outlet_create(request: Request) -> HttpResponse:
     province = _home_province(request)
     if province is None:
         raise PermissionDenied
-    form = OutletForm(request.POST or None, communes=Commune.objects.filter(province=province).order_by("name"))
-    operators = Operator.objects.filter(outlets__province=province).distinct().order_by("name")
-    if request.method == "POST" and form.is_valid():
-        try:
-            operator = operators.filter(pk=id_of(request.POST.get("operator"))).first() or services.operator_named(
-                request.POST.get("operator_name", "")
-            )
-            outlet = services.register_outlet(
-                by=request.user, province=province, operator=operator, **_form_values(form)
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Outlet “%(name)s” registered as proposed.") % {"name": outlet.name})
-            return redirect("backoffice:outlet_detail", pk=outlet.pk)
+    form = OutletCreateForm(
+        request.POST or None, communes=access.communes_for(province.pk), operators=access.operators_for(province.pk)
+    )
+    done = run_form(
+        form,
+        lambda data: services.register_outlet(
+            by=request.user, province=province, operator=form.chosen_operator(), **form.outlet_fields()
+        ),
+    )
+    if done.ok and done.value is not None:
+        messages.success(request, _("Outlet “%(name)s” registered as proposed.") % {"name": done.value.name})
+        return redirect("backoffice:outlet_detail", pk=done.value.pk)
     return render(
         request,
         "backoffice/outlets/form.html",
-        {"form": form, "outlet": None, "operators": operators, "province": province},
+        {"form": form, "outlet": None, "province": province},
         status=400 if form.errors else 200,
     )
 
@@ -103,17 +101,11 @@ def outlet_create(request: Request) -> HttpResponse:
 @login_required
 def outlet_edit(request: Request, pk: int) -> HttpResponse:
     outlet = access.get_outlet_for_user(request.user, pk)
-    access.require(access.can_operate(request.user, outlet))
-    communes = Commune.objects.filter(province=outlet.province_id).order_by("name")
-    form = OutletForm(request.POST or None, instance=outlet, communes=communes)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_outlet(by=request.user, outlet=outlet, **_form_values(form))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("backoffice:outlet_detail", pk=outlet.pk)
+    access.require(access.can_operate(request.user, outlet))  # the form is for those who may change it
+    form = OutletForm(request.POST or None, instance=outlet, communes=access.communes_for(outlet.province_id))
+    if run_form(form, lambda data: services.update_outlet(by=request.user, outlet=outlet, **form.outlet_fields())).ok:
+        messages.success(request, _("Changes saved."))
+        return redirect("backoffice:outlet_detail", pk=outlet.pk)
     return render(
         request, "backoffice/outlets/form.html", {"form": form, "outlet": outlet}, status=400 if form.errors else 200
     )
@@ -155,36 +147,30 @@ def outlet_detail(request: Request, pk: int) -> HttpResponse:
     )
 
 
+def _refused(request: Request, outlet: Outlet, form: forms.BaseForm) -> HttpResponse:
+    """A button's form refused: its messages (each naming its field) above a link back to the outlet."""
+    form_messages(request, form)
+    return render(request, "backoffice/outlets/refused.html", {"outlet": outlet}, status=400)
+
+
+STATUS_ACTIONS: dict[str, tuple[type[forms.Form], Callable[..., Outlet]]] = {
+    "recognise": (RecogniseForm, services.recognise),
+    "suspend": (ReasonForm, services.suspend_outlet),
+    "reinstate": (NoFieldsForm, services.reinstate_outlet),
+    "close": (ReasonForm, services.close_outlet),
+}
+
+
 @login_required
 @require_POST
 def outlet_status(request: Request, pk: int, action: str) -> HttpResponse:
     outlet = access.get_outlet_for_user(request.user, pk)
-    access.require(access.can_manage(request.user, outlet.province_id))
-    reason = request.POST.get("reason", "")
-    try:
-        if action == "recognise":
-            errors: dict[str, list[str]] = {}
-            signed_on = posted_date(request, "signed_on", _("Decision date"), errors)
-            if errors or signed_on is None:
-                raise ValidationError(errors or {"signed_on": [_("Give the decision date.")]})
-            services.recognise(
-                by=request.user,
-                outlet=outlet,
-                number=request.POST.get("number", ""),
-                signed_on=signed_on,
-                body=request.POST.get("body", ""),
-            )
-        elif action == "suspend":
-            services.suspend_outlet(by=request.user, outlet=outlet, reason=reason)
-        elif action == "reinstate":
-            services.reinstate_outlet(by=request.user, outlet=outlet)
-        elif action == "close":
-            services.close_outlet(by=request.user, outlet=outlet, reason=reason)
-        else:
-            raise Http404
-    except ValidationError as exc:
-        report_errors(request, exc)
-        return render(request, "backoffice/outlets/refused.html", {"outlet": outlet}, status=400)
+    if action not in STATUS_ACTIONS:
+        raise Http404
+    form_class, service = STATUS_ACTIONS[action]
+    form = form_class(request.POST)
+    if not run_form(form, lambda data: service(by=request.user, outlet=outlet, **data)).ok:
+        return _refused(request, outlet, form)
     messages.success(request, _("The outlet is now %(status)s.") % {"status": outlet.get_status_display()})
     return redirect("backoffice:outlet_detail", pk=outlet.pk)
 
@@ -193,23 +179,14 @@ def outlet_status(request: Request, pk: int, action: str) -> HttpResponse:
 @require_POST
 def stock_add(request: Request, pk: int) -> HttpResponse:
     outlet = access.get_outlet_for_user(request.user, pk)
-    access.require(access.can_operate(request.user, outlet))
-    product = None
-    if product_id := int_or_none(request.POST.get("product")):
-        product = Product.objects.filter(pk=product_id).first()
-        if product is None:
-            messages.error(request, _("Unknown product."))
-            return render(request, "backoffice/outlets/refused.html", {"outlet": outlet}, status=400)
-    packs = list(product.packs.filter(pk__in=request.POST.getlist("packs"))) if product else []
-    try:
-        item = stock.add_stock(
-            by=request.user, outlet=outlet, product=product, packs=packs, label=request.POST.get("label", "")
-        )
-    except ValidationError as exc:
-        report_errors(request, exc)
-        return render(request, "backoffice/outlets/refused.html", {"outlet": outlet}, status=400)
-    name = item.product.name if item.product else item.label
-    messages.success(request, _("“%(name)s” is on the shelf.") % {"name": name})
+    form = StockAddForm(request.POST, user=request.user)
+    done = run_form(form, lambda data: stock.add_stock(by=request.user, outlet=outlet, **data))
+    if not done.ok or done.value is None:
+        return _refused(request, outlet, form)
+    item = done.value
+    messages.success(
+        request, _("“%(name)s” is on the shelf.") % {"name": item.product.name if item.product else item.label}
+    )
     return redirect("backoffice:outlet_detail", pk=outlet.pk)
 
 
@@ -217,15 +194,10 @@ def stock_add(request: Request, pk: int) -> HttpResponse:
 @require_POST
 def stock_remove(request: Request, pk: int, item_pk: int) -> HttpResponse:
     outlet = access.get_outlet_for_user(request.user, pk)
-    access.require(access.can_operate(request.user, outlet))
-    item = StockItem.objects.filter(outlet=outlet, pk=item_pk).select_related("product", "outlet").first()
-    if item is None:
-        raise Http404
-    try:
-        stock.remove_stock(by=request.user, item=item, reason=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        report_errors(request, exc)
-        return render(request, "backoffice/outlets/refused.html", {"outlet": outlet}, status=400)
+    item = access.get_stock_item(outlet, item_pk)
+    form = StockRemoveForm(request.POST)
+    if not run_form(form, lambda data: stock.remove_stock(by=request.user, item=item, **data)).ok:
+        return _refused(request, outlet, form)
     messages.success(request, _("Taken off the shelf."))
     return redirect("backoffice:outlet_detail", pk=outlet.pk)
 
@@ -234,15 +206,17 @@ def stock_remove(request: Request, pk: int, item_pk: int) -> HttpResponse:
 @require_POST
 def member_add(request: Request, pk: int) -> HttpResponse:
     outlet = access.get_outlet_for_user(request.user, pk)
-    access.require(access.can_manage(request.user, outlet.province_id))
-    username = request.POST.get("username", "").strip()
-    user = User.objects.filter(username=username, roles__role=Role.OUTLET_OPERATOR).first()
-    if user is None:
-        messages.error(request, _("No outlet-operator account is called “%(name)s”.") % {"name": username[:60]})
-        return render(request, "backoffice/outlets/refused.html", {"outlet": outlet}, status=400)
-    services.add_operator_member(by=request.user, operator=outlet.operator, user=user)
+    form = MemberForm(request.POST)
+    done = run_form(
+        form,
+        lambda data: services.add_operator_member(by=request.user, operator=outlet.operator, user=data["username"]),
+    )
+    if not done.ok:
+        return _refused(request, outlet, form)
     messages.success(
-        request, _("%(user)s now acts for %(operator)s.") % {"user": user.username, "operator": outlet.operator}
+        request,
+        _("%(user)s now acts for %(operator)s.")
+        % {"user": form.cleaned_data["username"].username, "operator": outlet.operator},
     )
     return redirect("backoffice:outlet_detail", pk=outlet.pk)
 
@@ -251,25 +225,20 @@ def member_add(request: Request, pk: int) -> HttpResponse:
 @require_POST
 def photo_add(request: Request, pk: int) -> HttpResponse:
     outlet = access.get_outlet_for_user(request.user, pk)
-    access.require(access.can_operate(request.user, outlet))
-    upload = request.FILES.get("image")
-    try:
-        if upload is None:
-            raise ValidationError({"image": [_("Choose a photo.")]})
-        services.add_file(
-            by=request.user, outlet=outlet, kind=FileKind.PHOTO, upload=upload, caption=request.POST.get("caption", "")
-        )
-    except ValidationError as exc:
-        report_errors(request, exc)
-        return render(request, "backoffice/outlets/refused.html", {"outlet": outlet}, status=400)
+    form = PhotoForm(request.POST, request.FILES)
+    done = run_form(
+        form,
+        lambda data: services.add_file(
+            by=request.user, outlet=outlet, kind=FileKind.PHOTO, upload=data["image"], caption=data["caption"]
+        ),
+    )
+    if not done.ok:
+        return _refused(request, outlet, form)
     messages.success(request, _("Photo added."))
     return redirect("backoffice:outlet_detail", pk=outlet.pk)
 
 
 @login_required
 def outlet_file(request: Request, pk: int, file_pk: int) -> FileResponse:
-    outlet = access.get_outlet_for_user(request.user, pk)
-    stored = OutletFile.objects.filter(outlet=outlet, pk=file_pk).first()
-    if stored is None:
-        raise Http404
+    stored = access.get_file(access.get_outlet_for_user(request.user, pk), file_pk)
     return file_response(stored.file, content_type=stored.content_type)

@@ -8,45 +8,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.accounts.models import Role
-from ocop.accounts.permissions import scope_of
-from ocop.backoffice.views.common import Request, int_or_none
+from ocop.backoffice.views.common import Request
+from ocop.core.cells import whole_digits
 from ocop.outlets.enums import OutletKind
 from ocop.places.models import Commune, Province
 from ocop.planning.indicators import INDICATORS
 from ocop.registry.enums import ProducerKind
-from ocop.reporting import snapshots, stats
-
-READERS = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER, Role.INSPECTOR)
-
-
-def statistics_scope(request: Request) -> stats.Scope:
-    """The province the user reads (admins: ?tinh=<code>, Hà Nội by default) and, with ?xa=<id>, one commune.
-    A commune officer reads their own commune only."""
-    scope = scope_of(request.user)
-    commune_id = int_or_none(request.GET.get("xa"))
-    today = timezone.localdate()
-    provinces = sorted(scope.provinces_for(*READERS))
-    if scope.is_admin:
-        province = Province.objects.filter(code=request.GET.get("tinh") or "01").first()
-        province_id = province.pk if province else 0
-    elif provinces:
-        province_id = provinces[0]
-    elif scope.communes:
-        commune_id = commune_id if commune_id in scope.communes else min(scope.communes)
-        province_id = Commune.objects.get(pk=commune_id).province_id
-    else:
-        raise PermissionDenied
-    if commune_id and not Commune.objects.filter(pk=commune_id, province_id=province_id).exists():
-        commune_id = None
-    return stats.Scope(province_id, commune_id, today)
-
+from ocop.reporting import access, snapshots, stats
 
 FIRST_YEAR = 2018  # the programme began in 2018 (Decision 490/QĐ-TTg)
 
@@ -56,7 +29,7 @@ def _year(request: Request, today: dt.date) -> int | str:
     raw = (request.GET.get("nam") or "").strip()
     if not raw:
         return today.year
-    year = int_or_none(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else None
+    year = whole_digits(raw) if len(raw) == 4 else None
     if year is None or not FIRST_YEAR <= year <= today.year:
         return _("Year: choose a year from %(first)s to %(last)s (“%(value)s” is not one).") % {
             "first": FIRST_YEAR, "last": today.year, "value": raw[:10]}  # fmt: skip
@@ -65,7 +38,7 @@ def _year(request: Request, today: dt.date) -> int | str:
 
 @login_required
 def statistics(request: Request) -> HttpResponse:
-    s = statistics_scope(request)
+    s = access.statistics_scope(request.user, request.GET.get("tinh", ""), request.GET.get("xa", ""))
     year = _year(request, s.today)
     if isinstance(year, str):
         return render(request, "backoffice/report_refused.html", {"errors": [year]}, status=400)

@@ -4,28 +4,29 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ocop.backoffice.views.common import Request, id_of, paginate, posted_date, report_errors
+from ocop.backoffice.promotion_forms import AttendeesForm, TrainingForm
+from ocop.backoffice.views.common import Request, form_messages, paginate, run_form
 from ocop.backoffice.views.events import organiser_province
-from ocop.places.models import Commune
 from ocop.promotion import access, services
 
 
-def _list(request: Request, errors: dict[str, list[str]]) -> HttpResponse:
+def _list(request: Request, form: TrainingForm | None) -> HttpResponse:
     province = organiser_province(request)
     trainings = access.trainings_visible_to(request.user).order_by("-starts_on", "topic")
+    errors = form.errors if form is not None else {}
     return render(
         request,
         "backoffice/trainings/list.html",
         {
             "page": paginate(request, trainings),
             "province": province,
-            "communes": Commune.objects.filter(province=province).order_by("name") if province else [],
+            "communes": access.communes_for(province.pk) if province else [],
             "errors": errors,
         },
         status=400 if errors else 200,
@@ -34,7 +35,7 @@ def _list(request: Request, errors: dict[str, list[str]]) -> HttpResponse:
 
 @login_required
 def training_list(request: Request) -> HttpResponse:
-    return _list(request, {})
+    return _list(request, None)
 
 
 @login_required
@@ -43,39 +44,24 @@ def training_create(request: Request) -> HttpResponse:
     province = organiser_province(request)
     if province is None:
         raise PermissionDenied
-    errors: dict[str, list[str]] = {}
-    starts_on = posted_date(request, "starts_on", _("First day"), errors)
-    ends_on = posted_date(request, "ends_on", _("Last day"), errors)
-    try:
-        if errors:
-            raise ValidationError(errors)
-        training = services.record_training(
-            by=request.user, province=province, topic=request.POST.get("topic", ""),
-            organiser=request.POST.get("organiser", ""), starts_on=starts_on, ends_on=ends_on,
-            place=request.POST.get("place", ""),
-            commune=Commune.objects.filter(pk=id_of(request.POST.get("commune"))).first(),
-        )  # fmt: skip
-    except ValidationError as exc:
-        return _list(request, exc.message_dict)
-    messages.success(request, _("Training “%(topic)s” recorded.") % {"topic": training.topic})
-    return redirect("backoffice:training_detail", pk=training.pk)
+    form = TrainingForm(request.POST, communes=access.communes_for(province.pk))
+    done = run_form(form, lambda data: services.record_training(by=request.user, province=province, **data))
+    if not done.ok or done.value is None:
+        return _list(request, form)
+    messages.success(request, _("Training “%(topic)s” recorded.") % {"topic": done.value.topic})
+    return redirect("backoffice:training_detail", pk=done.value.pk)
 
 
 @login_required
 def training_detail(request: Request, pk: int) -> HttpResponse:
-    training = access.trainings_visible_to(request.user).filter(pk=pk).first()
-    if training is None:
-        raise Http404
+    training = access.get_training_for_user(request.user, pk)
     if request.method == "POST":
-        try:
-            count = services.add_attendees(
-                by=request.user, training=training, names=request.POST.get("names", ""),
-                organisation=request.POST.get("organisation", ""),
-            )  # fmt: skip
-        except ValidationError as exc:
-            report_errors(request, exc)
+        form = AttendeesForm(request.POST)
+        done = run_form(form, lambda data: services.add_attendees(by=request.user, training=training, **data))
+        if not done.ok:
+            form_messages(request, form)
             return render(request, "backoffice/trainings/refused.html", {"training": training}, status=400)
-        messages.success(request, _("%(count)s attendees added.") % {"count": count})
+        messages.success(request, _("%(count)s attendees added.") % {"count": done.value})
         return redirect("backoffice:training_detail", pk=training.pk)
     return render(
         request,

@@ -58,9 +58,7 @@ def register(officer: Any, **fields: Any) -> Any:
         "opening_hours": "T2-T6 8:00-17:00; T7, CN 8:00-12:00",
     }
     values.update(fields)
-    return services.register_outlet(
-        by=officer, province=province(), operator=services.operator_named("HTX Thương mại Bát Tràng"), **values
-    )
+    return services.register_outlet(by=officer, province=province(), operator="HTX Thương mại Bát Tràng", **values)
 
 
 @pytest.fixture
