@@ -1,4 +1,6 @@
-"""Forms of the back office. They only collect and shape input; the registry services validate and save."""
+"""Forms of the back office (the registry's: producers, products, documents, imports, the review queue, renames).
+Each parses and checks what one action takes, naming the field in its messages, with the records it may name limited
+by the gateway's querysets; the registry services then check access and the rules across fields, and save."""
 
 from __future__ import annotations
 
@@ -11,13 +13,23 @@ from django.db.models import QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from ocop.backoffice.fields import DateField, NamedErrors
 from ocop.core.excel import ExcelError
 from ocop.core.xlsx import check_upload
-from ocop.outlets.models import Outlet
 from ocop.places.models import Commune
 from ocop.registry.enums import DocumentKind, ProductStatus
-from ocop.registry.importing import Choices, ImportReport
-from ocop.registry.models import Document, ImportMode, IncompleteRows, Producer, Product, ProductSet
+from ocop.registry.importing import CELL_LIMIT, Choices, ImportReport
+from ocop.registry.models import (
+    Document,
+    ImportMode,
+    IncompleteRows,
+    ParkedRow,
+    Producer,
+    Product,
+    ProductPack,
+    ProductSet,
+)
+from ocop.registry.renames import NOTE_MAX
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 
@@ -44,7 +56,39 @@ def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-class ProducerForm(PlainLabels, forms.ModelForm):  # type: ignore[type-arg]
+class ConfirmForm(forms.Form):
+    """A button that acts on the record in the URL (delete, remove, run again): nothing to parse, but the write runs
+    through `run_form` like every other, and the service's refusal comes back as the form's error."""
+
+
+ID_MAX = 2**63 - 1
+
+
+class FilterForm(forms.Form):
+    """A list's filters from the query string. A value that does not parse narrows nothing (a list is a GET)."""
+
+    def values(self) -> dict[str, Any]:
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class ProducerFilter(FilterForm):
+    kind = forms.CharField(required=False)
+    commune = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+
+
+class ProductFilter(FilterForm):
+    group = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+    commune = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+    status = forms.CharField(required=False)
+    producer = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+
+
+class ParkedFilter(FilterForm):
+    job = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+
+
+class ProducerForm(PlainLabels, NamedErrors, forms.ModelForm):  # type: ignore[type-arg]
     commune = CommuneChoiceField(queryset=Commune.objects.none(), label=_("commune"))
 
     class Meta:
@@ -77,7 +121,7 @@ class ProducerForm(PlainLabels, forms.ModelForm):  # type: ignore[type-arg]
         pass
 
 
-class ProductForm(PlainLabels, forms.ModelForm):  # type: ignore[type-arg]
+class ProductForm(PlainLabels, NamedErrors, forms.ModelForm):  # type: ignore[type-arg]
     commune = CommuneChoiceField(queryset=Commune.objects.none(), label=_("commune of production"))
     pack_name = forms.CharField(label=_("pack"), max_length=120, required=False)
     pack_size = forms.CharField(label=_("size"), max_length=60, required=False)
@@ -108,6 +152,18 @@ class ProductForm(PlainLabels, forms.ModelForm):  # type: ignore[type-arg]
     def _post_clean(self) -> None:
         pass
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "pack_name" in self.fields and data.get("pack_gtin") and not data.get("pack_name"):
+            # The pack takes the product's name when it has none; a name longer than a pack's is not cut.
+            limit = ProductPack._meta.get_field("name").max_length or 0
+            if len(data.get("name") or "") > limit:
+                self.add_error(
+                    "pack_name",
+                    forms.ValidationError(_("Name the pack (at most %(limit)s characters)."), params={"limit": limit}),
+                )
+        return data
+
     def product_fields(self) -> dict[str, Any]:
         return {k: self.cleaned_data[k] for k in self.Meta.fields}
 
@@ -117,29 +173,26 @@ class ProductForm(PlainLabels, forms.ModelForm):  # type: ignore[type-arg]
         if not name and not gtin:
             return []
         return [
-            {
-                "name": name or self.cleaned_data["name"][:120],
-                "size": self.cleaned_data.get("pack_size") or "",
-                "gtin": gtin,
-            }
+            {"name": name or self.cleaned_data["name"], "size": self.cleaned_data.get("pack_size") or "", "gtin": gtin}
         ]
 
 
-class PackForm(PlainLabels, forms.Form):
+class PackForm(PlainLabels, NamedErrors, forms.Form):
     name = forms.CharField(label=_("pack"), max_length=120)
     size = forms.CharField(label=_("size"), max_length=60, required=False)
     gtin = forms.CharField(label=_("barcode (GTIN)"), max_length=14, required=False)
 
 
-class PhotoForm(PlainLabels, forms.Form):
+class PhotoForm(PlainLabels, NamedErrors, forms.Form):
     image = forms.FileField(label=_("photo (JPEG or PNG)"))
     caption = forms.CharField(label=_("caption"), max_length=200, required=False)
 
 
-class DocumentForm(PlainLabels, forms.ModelForm):  # type: ignore[type-arg]
+class DocumentForm(PlainLabels, NamedErrors, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Document
         fields = ["kind", "title", "number", "issuer", "issued_on", "expires_on", "product"]
+        field_classes = {"issued_on": DateField, "expires_on": DateField}
         widgets = {"issued_on": DATE_WIDGET, "expires_on": DATE_WIDGET}
 
     def __init__(self, *args: Any, products: QuerySet[Product], **kwargs: Any) -> None:
@@ -164,7 +217,7 @@ class DocumentUploadForm(DocumentForm):
         return {k: self.cleaned_data[k] for k in DocumentForm.Meta.fields}
 
 
-class ImportForm(PlainLabels, forms.Form):
+class ImportForm(PlainLabels, NamedErrors, forms.Form):
     file = forms.FileField(label=_("Excel workbook (.xlsx)"))
 
     def clean_file(self) -> Any:
@@ -184,9 +237,12 @@ class ImportForm(PlainLabels, forms.Form):
         return upload
 
 
-class ImportDecisionForm(PlainLabels, forms.Form):
+class ImportDecisionForm(PlainLabels, NamedErrors, forms.Form):
     """The dry-run page's decisions: what to do with incomplete rows, how to save, today's commune for place words
-    that need one, and for each look-alike row whether it is a new record or an existing one."""
+    that need one, and for each look-alike row whether it is a new record or an existing one; then save, or check
+    again with them."""
+
+    SAVE, RECHECK = "save", "recheck"
 
     incomplete = forms.ChoiceField(
         label=_("Incomplete rows (no tax code, a former district only, an unknown commune)"),
@@ -197,6 +253,12 @@ class ImportDecisionForm(PlainLabels, forms.Form):
     mode = forms.ChoiceField(
         label=_("How to save"), choices=ImportMode.choices, widget=forms.RadioSelect, initial=ImportMode.ALL_OR_NOTHING
     )
+    action = forms.ChoiceField(
+        required=False, choices=[(SAVE, SAVE), (RECHECK, RECHECK)], widget=forms.HiddenInput, initial=SAVE
+    )
+
+    def commit(self) -> bool:
+        return bool(self.cleaned_data.get("action") != self.RECHECK)
 
     def __init__(self, *args: Any, report: ImportReport, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -268,7 +330,7 @@ def _candidate_label(candidate: list[Any]) -> str:
     return _("%(commune)s — suggested") % {"commune": label} if candidate[3] else label
 
 
-class ParkedRowForm(PlainLabels, forms.Form):
+class ParkedRowForm(PlainLabels, NamedErrors, forms.Form):
     """A parked row's cells, to correct, with a commune to choose and, for a look-alike, what it is."""
 
     def __init__(
@@ -280,7 +342,9 @@ class ParkedRowForm(PlainLabels, forms.Form):
         for i, title in enumerate(columns):
             value = cells.get(title, "")
             widget = forms.Textarea(attrs={"rows": 3}) if "\n" in value or len(value) > 120 else forms.TextInput
-            self.fields[f"c{i}"] = forms.CharField(label=title, required=False, initial=value, widget=widget)
+            self.fields[f"c{i}"] = forms.CharField(
+                label=title, required=False, initial=value, widget=widget, max_length=CELL_LIMIT
+            )
         if communes:
             self.fields["commune"] = forms.TypedChoiceField(
                 label=_("Commune today"),
@@ -301,37 +365,12 @@ class ParkedRowForm(PlainLabels, forms.Form):
         return {title: self.cleaned_data[f"c{i}"] for i, title in enumerate(self.columns) if self.cleaned_data[f"c{i}"]}
 
 
-class OutletForm(PlainLabels, forms.ModelForm):  # type: ignore[type-arg]
-    """The outlet's details. Latitude and longitude are text (a comma or a point), checked by the service; the
-    commune list shows the province's communes, and the service refuses any other."""
+class DismissForm(PlainLabels, NamedErrors, forms.Form):
+    """Why a parked row leaves the queue unsaved."""
 
-    commune = CommuneChoiceField(queryset=Commune.objects.all(), label=_("commune"))
-    latitude = forms.CharField(
-        label=_("latitude"), required=False, help_text=_("Leave empty to use the commune's centre.")
-    )
-    longitude = forms.CharField(label=_("longitude"), required=False)
-    floor_area = forms.CharField(label=_("floor area (m²)"), required=False)
+    reason = forms.CharField(label=_("why dismissed"), max_length=ParkedRow._meta.get_field("note").max_length)
 
-    class Meta:
-        model = Outlet
-        fields = [
-            "kind", "name", "location_type", "commune", "address", "latitude", "longitude", "floor_area",
-            "opening_hours", "contact_name", "phone", "email", "website",
-        ]  # fmt: skip
-        help_texts = {
-            "opening_hours": _("For example: T2-T6 07:30-17:30; T7, CN 08:00-12:00. Or: Hằng ngày 8:00-21:00.")
-        }
 
-    def __init__(self, *args: Any, communes: QuerySet[Commune], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["commune"]
-        field.widget.choices = [("", "---------")] + [  # type: ignore[attr-defined]
-            (c.pk, f"{c.name} ({c.province.short_name})") for c in communes.select_related("province")
-        ]
-        if self.instance.pk:
-            for name in ("latitude", "longitude", "floor_area"):
-                value = getattr(self.instance, name)
-                self.initial[name] = "" if value is None else str(value)
-
-    def _post_clean(self) -> None:
-        pass  # the service validates (outlets.services._check)
+class RenameReviewForm(PlainLabels, NamedErrors, forms.Form):
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=NOTE_MAX, widget=forms.TextInput)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)

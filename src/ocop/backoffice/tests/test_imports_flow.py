@@ -36,13 +36,13 @@ def test_answers_stay_on_the_page_until_the_save(world):
     upload(client, workbook([row("HTX Gốm Xưa", "Bát Tràng", "Gia Lâm"), row(look_alike, "Bát Tràng")]))
     job = run_worker_step()
     form = page(client, job).context["form"]
-    assert sorted(form.fields) == ["incomplete", "mode", "place-0", "same-3"]
+    assert sorted(form.fields) == ["action", "incomplete", "mode", "place-0", "same-3"]
     gia_lam = Commune.objects.get(province__code="01", name="Xã Gia Lâm")
 
     job = decide(client, job, **{"place-0": gia_lam.pk, "same-3": "", "mode": "all", "action": "recheck"})
     form = page(client, job).context["form"]
     assert (sorted(form.fields), form.fields["place-0"].initial) == (
-        ["incomplete", "mode", "place-0", "same-3"],
+        ["action", "incomplete", "mode", "place-0", "same-3"],
         gia_lam.pk,
     )
     assert [str(label) for _v, label in form.fields["place-0"].choices] == [

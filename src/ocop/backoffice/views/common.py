@@ -12,10 +12,12 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from ocop.accounts.models import User
+from ocop.backoffice.fields import named
 from ocop.backoffice.forms import apply_service_errors
 
 PAGE_SIZE = 25
@@ -60,12 +62,9 @@ def form_messages(request: HttpRequest, form: forms.BaseForm) -> None:
     of the page it returns to, each naming its field."""
     for name, errors in form.errors.items():
         field = form.fields.get(name)
-        label = field.label if field is not None and field.label else ""
+        label = str(capfirst(str(field.label))) if field is not None and field.label else ""
         for error in map(str, errors):
-            messages.error(
-                request,
-                f"{str(label).capitalize()}: {error}" if label and not str(error).startswith(str(label)) else error,
-            )
+            messages.error(request, named(label, error))  # once, even when the form named it already (NamedErrors)
 
 
 def paginate(request: HttpRequest, qs: QuerySet[Any] | list[Any]) -> Page[Any]:

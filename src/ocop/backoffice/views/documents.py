@@ -4,7 +4,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ocop.backoffice.forms import DocumentForm, apply_service_errors
-from ocop.backoffice.views.common import Request, paginate, query_without_page
+from ocop.backoffice.forms import ConfirmForm, DocumentForm
+from ocop.backoffice.views.common import Request, form_messages, paginate, query_without_page, run_form
 from ocop.core.audit import history
 from ocop.core.text import fold
 from ocop.core.uploads import file_response
@@ -70,15 +69,13 @@ def document_detail(request: Request, pk: int) -> HttpResponse:
 @login_required
 def document_edit(request: Request, pk: int) -> HttpResponse:
     document = access.get_document_for_user(request.user, pk, write=True)
-    form = DocumentForm(request.POST or None, instance=document, products=document.producer.products.all())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_document(document=document, by=request.user, **form.document_fields())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("backoffice:document_detail", pk=document.pk)
+    products = access.products_writable_by(request.user).filter(producer_id=document.producer_id)
+    form = DocumentForm(request.POST or None, instance=document, products=products)
+    if run_form(
+        form, lambda _data: services.update_document(document=document, by=request.user, **form.document_fields())
+    ).ok:
+        messages.success(request, _("Changes saved."))
+        return redirect("backoffice:document_detail", pk=document.pk)
     return render(
         request,
         "backoffice/documents/form.html",
@@ -92,7 +89,10 @@ def document_edit(request: Request, pk: int) -> HttpResponse:
 def document_delete(request: Request, pk: int) -> HttpResponse:
     document = access.get_document_for_user(request.user, pk, write=True)
     producer_pk = document.producer_id
-    services.delete_document(document=document, by=request.user)
+    form = ConfirmForm(request.POST)
+    if not run_form(form, lambda _data: services.delete_document(document=document, by=request.user)).ok:
+        form_messages(request, form)
+        return redirect("backoffice:document_detail", pk=document.pk)
     messages.success(request, _("Document deleted."))
     return redirect("backoffice:producer_detail", pk=producer_pk)
 

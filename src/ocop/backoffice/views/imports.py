@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ocop.backoffice.forms import ImportDecisionForm, ImportForm
+from ocop.accounts.permissions import require
+from ocop.backoffice.forms import ConfirmForm, ImportDecisionForm, ImportForm
 from ocop.backoffice.links import url_of
-from ocop.backoffice.views.common import Request, xlsx_response
+from ocop.backoffice.views.common import Request, form_messages, run_form, xlsx_response
 from ocop.core import jobs as leases
+from ocop.registry import access
 from ocop.registry.exports import template_workbook
 from ocop.registry.importing import CREATE, ERROR, PARKED, REVIEW, UPDATE, Choices, ImportReport
 from ocop.registry.imports import IMPORTERS, OTHER_IMPORTS, can_import
@@ -38,29 +40,30 @@ def _title(kind: str) -> Any:
 def _check_kind(request: Request, kind: str) -> None:
     if kind not in IMPORTERS and kind not in OTHER_IMPORTS:
         raise Http404
-    if not can_import(request.user, kind):
-        raise PermissionDenied
+    require(can_import(request.user, kind))
 
 
 @login_required
 def import_start(request: Request, kind: str) -> HttpResponse:
     _check_kind(request, kind)
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            job = start_import(kind=kind, upload=upload, original_name=upload.name, by=request.user)
-        except TooManyImports as exc:
-            form.add_error("file", str(exc))
-        else:
-            return redirect("backoffice:import_job", pk=job.pk)
-    jobs = ImportJob.objects.filter(created_by=request.user, kind=kind)[:10]
+    done = run_form(form, lambda data: _start(request, kind, data["file"]))
+    if done.value is not None:
+        return redirect("backoffice:import_job", pk=done.value.pk)
+    jobs = access.import_jobs_of(request.user).filter(kind=kind)[:10]
     return render(
         request,
         "backoffice/imports/start.html",
         {"form": form, "kind": kind, "title": _title(kind), "jobs": jobs},
         status=400 if form.errors else 200,
     )
+
+
+def _start(request: Request, kind: str, upload: Any) -> ImportJob:
+    try:
+        return start_import(kind=kind, upload=upload, original_name=upload.name, by=request.user)
+    except TooManyImports as exc:
+        raise ValidationError({"file": [str(exc)]}) from None
 
 
 @login_required
@@ -73,9 +76,7 @@ def import_template(request: Request, kind: str) -> HttpResponse:
 
 
 def _job(request: Request, pk: int) -> ImportJob:
-    job = ImportJob.objects.filter(pk=pk, created_by=request.user).first()
-    if job is None:
-        raise Http404
+    job = access.get_import_job_for_user(request.user, pk)
     leases.reap(job)  # a job whose worker died shows as failed, with "Run again"
     return job
 
@@ -134,34 +135,45 @@ def import_decide(request: Request, pk: int) -> HttpResponse:
         return redirect("backoffice:import_job", pk=job.pk)
     report = ImportReport.from_dict(job.report)
     form = ImportDecisionForm(request.POST, report=report)
-    if not form.is_valid():
+    done = run_form(form, lambda data: _queue(job, request, form, data))
+    if not done.ok and form.errors:
         return render(request, "backoffice/imports/job.html", _context(job, report, form), status=400)
-    commit = request.POST.get("action") != "recheck"
+    return redirect("backoffice:import_job", pk=job.pk)
+
+
+def _queue(job: ImportJob, request: Request, form: ImportDecisionForm, data: dict[str, Any]) -> bool:
     try:
         queue_import(
             job=job,
             by=request.user,
-            commit=commit,
+            commit=form.commit(),
             choices=form.choices_made(Choices.from_dict(job.choices)),
-            mode=form.cleaned_data["mode"],
-            incomplete=form.cleaned_data["incomplete"],
+            mode=data["mode"],
+            incomplete=data["incomplete"],
         )
     except ValueError:  # another request queued it meanwhile (a double click, a second tab)
         messages.error(request, _("This import is already queued: its page shows how it goes."))
-    return redirect("backoffice:import_job", pk=job.pk)
+        return False
+    return True
 
 
 @login_required
 @require_POST
 def import_rerun(request: Request, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    if not (job.status == ImportStatus.FAILED or job.waiting_too_long) or not job.file:
-        messages.error(request, _("Only a stopped import can be run again."))
-    else:
-        try:
-            rerun_import(job=job, by=request.user)
-        except ImportFileGone as exc:
-            messages.error(request, str(exc))
-        except ValueError:  # queued again meanwhile by another request
-            messages.error(request, _("This import is already queued: its page shows how it goes."))
+    form = ConfirmForm(request.POST)
+    if not run_form(form, lambda _data: _rerun(job, request)).ok:
+        form_messages(request, form)
     return redirect("backoffice:import_job", pk=job.pk)
+
+
+def _rerun(job: ImportJob, request: Request) -> ImportJob:
+    """Run a stopped import again; a refusal is the form's error (a message on the import's page)."""
+    if not (job.status == ImportStatus.FAILED or job.waiting_too_long) or not job.file:
+        raise ValidationError(_("Only a stopped import can be run again."))
+    try:
+        return rerun_import(job=job, by=request.user)
+    except ImportFileGone as exc:
+        raise ValidationError(str(exc)) from None
+    except ValueError:  # queued again meanwhile by another request
+        raise ValidationError(_("This import is already queued: its page shows how it goes.")) from None

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ocop.backoffice.forms import ParkedRowForm
-from ocop.backoffice.views.common import Request, int_or_none, paginate, query_without_page
+from ocop.accounts.permissions import require
+from ocop.backoffice.forms import DismissForm, ParkedFilter, ParkedRowForm
+from ocop.backoffice.views.common import Request, form_messages, paginate, query_without_page, run_form
 from ocop.registry import access
-from ocop.registry.imports import can_import, importer_class
+from ocop.registry.imports import importer_class
 from ocop.registry.models import ParkedRow, ParkState
-from ocop.registry.parking import dismiss_parked_row, fix_parked_row, get_parked_row_for_user, parked_rows_visible_to
+from ocop.registry.parking import (
+    can_fix,
+    dismiss_parked_row,
+    fix_parked_row,
+    get_parked_row_for_user,
+    parked_rows_visible_to,
+)
 
 RESULT_URLS = {"producer": "backoffice:producer_detail", "product": "backoffice:product_detail"}
 
@@ -39,7 +45,7 @@ def parked_list(request: Request) -> HttpResponse:
     if state not in ParkState.values:
         state = ParkState.OPEN
     qs = parked_rows_visible_to(request.user).filter(state=state).select_related("province", "commune", "job")
-    job_id = int_or_none(request.GET.get("job"))
+    job_id = ParkedFilter(request.GET).values().get("job")
     if job_id:
         qs = qs.filter(job_id=job_id)
     page = paginate(request, qs.order_by("-created_at", "row"))
@@ -96,32 +102,34 @@ def _similar(row: ParkedRow) -> list[list[object]]:
 @login_required
 def parked_detail(request: Request, pk: int) -> HttpResponse:
     row = get_parked_row_for_user(request.user, pk)
-    can_fix = row.state == ParkState.OPEN and can_import(request.user, row.kind)
+    fixable = row.state == ParkState.OPEN and can_fix(request.user, row)
     form = _form(request, row)
     problems = row.problems
     if request.method == "POST":
-        if not can_fix:
-            raise PermissionDenied
-        if form.is_valid():
-            report = fix_parked_row(
+        require(fixable)
+        done = run_form(
+            form,
+            lambda data: fix_parked_row(
                 by=request.user,
                 parked=row,
                 cells=form.cells(),
-                commune_id=form.cleaned_data.get("commune"),
-                same=form.cleaned_data.get("same") or "",
-            )
-            if report.committed:
-                messages.success(request, _("Row %(row)s saved.") % {"row": row.row})
-                return redirect(_next(row))
+                commune_id=data.get("commune"),
+                same=data.get("same") or "",
+            ),
+        )
+        report = done.value
+        if report is not None and report.committed:
+            messages.success(request, _("Row %(row)s saved.") % {"row": row.row})
+            return redirect(_next(row))
+        if report is not None:
             problems = [{"column": e.column, "message": e.message} for e in report.errors]
             if not problems and report.rows:
-                reason = report.rows[0].reason
-                problems = [{"column": "", "message": _waiting(reason)}]
+                problems = [{"column": "", "message": _waiting(report.rows[0].reason)}]
     context = {
         "row": row,
         "form": form,
         "problems": problems,
-        "can_fix": can_fix,
+        "can_fix": fixable,
         "result_url": _result_url(row),
         "candidates": [name for _pk, name, _code in _candidates(row)],
         "label": _label(row),
@@ -156,12 +164,9 @@ def _result_url(row: ParkedRow) -> str:
 @require_POST
 def parked_dismiss(request: Request, pk: int) -> HttpResponse:
     row = get_parked_row_for_user(request.user, pk)
-    if not can_import(request.user, row.kind):
-        raise PermissionDenied
-    reason = (request.POST.get("reason") or "").strip()
-    if not reason or len(reason) > 300:
-        messages.error(request, _("Say in at most 300 characters why the row is dismissed."))
+    form = DismissForm(request.POST)
+    if not run_form(form, lambda data: dismiss_parked_row(by=request.user, parked=row, reason=data["reason"])).ok:
+        form_messages(request, form)
         return redirect("backoffice:parked_detail", pk=row.pk)
-    dismiss_parked_row(by=request.user, parked=row, reason=reason)
     messages.success(request, _("Row %(row)s dismissed.") % {"row": row.row})
     return redirect(_list_url(row))

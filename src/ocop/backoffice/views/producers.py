@@ -2,15 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ocop.backoffice.forms import DocumentUploadForm, ProducerForm, apply_service_errors
-from ocop.backoffice.views.common import Request, int_or_none, paginate, query_without_page, xlsx_response
+from ocop.backoffice.forms import ConfirmForm, DocumentUploadForm, ProducerFilter, ProducerForm
+from ocop.backoffice.views.common import Request, form_messages, paginate, query_without_page, run_form, xlsx_response
 from ocop.core.audit import history
 from ocop.core.search import search
 from ocop.places.models import Commune
@@ -28,10 +27,11 @@ def filtered_producers(request: Request):  # type: ignore[no-untyped-def]
         .annotate(product_count=Count("products"))
         .order_by("name", "id")
     )
-    if kind := request.GET.get("kind"):
-        qs = qs.filter(kind=kind)
-    if commune := int_or_none(request.GET.get("commune")):
-        qs = qs.filter(commune_id=commune)
+    filters = ProducerFilter(request.GET).values()
+    if "kind" in filters:
+        qs = qs.filter(kind=filters["kind"])
+    if "commune" in filters:
+        qs = qs.filter(commune_id=filters["commune"])
     return search(qs, request.GET.get("q"))
 
 
@@ -56,18 +56,12 @@ def producer_export(request: Request) -> HttpResponse:
 
 @login_required
 def producer_create(request: Request) -> HttpResponse:
-    if not access.can_create_producer(request.user):
-        raise PermissionDenied
-    communes = access.communes_for_new_records(request.user)
-    form = ProducerForm(request.POST or None, communes=communes)
-    if request.method == "POST" and form.is_valid():
-        try:
-            producer = services.create_producer(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Producer “%(name)s” registered.") % {"name": producer.name})
-            return redirect("backoffice:producer_detail", pk=producer.pk)
+    access.require_create_producer(request.user)
+    form = ProducerForm(request.POST or None, communes=access.communes_for_new_records(request.user))
+    done = run_form(form, lambda data: services.create_producer(by=request.user, **data))
+    if done.value is not None:
+        messages.success(request, _("Producer “%(name)s” registered.") % {"name": done.value.name})
+        return redirect("backoffice:producer_detail", pk=done.value.pk)
     return render(
         request, "backoffice/producers/form.html", {"form": form, "producer": None}, status=400 if form.errors else 200
     )
@@ -97,14 +91,9 @@ def producer_edit(request: Request, pk: int) -> HttpResponse:
     producer = access.get_producer_for_user(request.user, pk, write=True)
     communes = access.communes_for_new_records(request.user) | Commune.objects.filter(pk__in=[producer.commune_id or 0])
     form = ProducerForm(request.POST or None, instance=producer, communes=communes.distinct())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_producer(producer=producer, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("backoffice:producer_detail", pk=producer.pk)
+    if run_form(form, lambda data: services.update_producer(producer=producer, by=request.user, **data)).ok:
+        messages.success(request, _("Changes saved."))
+        return redirect("backoffice:producer_detail", pk=producer.pk)
     return render(
         request,
         "backoffice/producers/form.html",
@@ -117,10 +106,9 @@ def producer_edit(request: Request, pk: int) -> HttpResponse:
 @require_POST
 def producer_delete(request: Request, pk: int) -> HttpResponse:
     producer = access.get_producer_for_user(request.user, pk, delete=True)
-    try:
-        services.delete_producer(producer=producer, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    form = ConfirmForm(request.POST)
+    if not run_form(form, lambda _data: services.delete_producer(producer=producer, by=request.user)).ok:
+        form_messages(request, form)
         return redirect("backoffice:producer_detail", pk=producer.pk)
     messages.success(request, _("Producer deleted."))
     return redirect("backoffice:producer_list")
@@ -129,19 +117,21 @@ def producer_delete(request: Request, pk: int) -> HttpResponse:
 @login_required
 def document_create(request: Request, pk: int) -> HttpResponse:
     producer = access.get_producer_for_user(request.user, pk, write=True)
-    products = producer.products.all()
+    products = access.products_writable_by(request.user).filter(producer=producer)
     form = DocumentUploadForm(request.POST or None, request.FILES or None, products=products)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            document = services.add_document(
-                producer=producer, by=request.user, upload=upload, original_name=upload.name, **form.document_fields()
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Document added to the vault."))
-            return redirect("backoffice:document_detail", pk=document.pk)
+    done = run_form(
+        form,
+        lambda data: services.add_document(
+            producer=producer,
+            by=request.user,
+            upload=data["file"],
+            original_name=data["file"].name,
+            **form.document_fields(),
+        ),
+    )
+    if done.value is not None:
+        messages.success(request, _("Document added to the vault."))
+        return redirect("backoffice:document_detail", pk=done.value.pk)
     return render(
         request,
         "backoffice/documents/form.html",

@@ -3,15 +3,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ocop.backoffice.forms import PackForm, PhotoForm, ProductForm, apply_service_errors
-from ocop.backoffice.views.common import Request, int_or_none, paginate, query_without_page, xlsx_response
+from ocop.accounts.permissions import require
+from ocop.backoffice.forms import ConfirmForm, PackForm, PhotoForm, ProductFilter, ProductForm
+from ocop.backoffice.views.common import Request, form_messages, paginate, query_without_page, run_form, xlsx_response
 from ocop.backoffice.views.renames import flags as rename_flags
 from ocop.core.audit import history
 from ocop.core.search import search
@@ -23,20 +23,14 @@ from ocop.registry.access import list_communes
 from ocop.registry.duplicates import similar_products
 from ocop.registry.enums import ProductStatus
 from ocop.registry.exports import export_products
-from ocop.registry.models import ProductGroup, ProductPack, ProductPhoto
+from ocop.registry.models import ProductGroup
 from ocop.registry.queries import product_listing
 
 
 def filtered_products(request: Request, *, listing: bool = True):  # type: ignore[no-untyped-def]
     qs = access.products_visible_to(request.user)
-    if group := int_or_none(request.GET.get("group")):
-        qs = qs.filter(group_id=group)
-    if commune := int_or_none(request.GET.get("commune")):
-        qs = qs.filter(commune_id=commune)
-    if status := request.GET.get("status"):
-        qs = qs.filter(status=status)
-    if producer := int_or_none(request.GET.get("producer")):
-        qs = qs.filter(producer_id=producer)
+    filters = ProductFilter(request.GET).values()
+    qs = qs.filter(**{f"{name}_id" if name != "status" else name: value for name, value in filters.items()})
     q = request.GET.get("q")
     return product_listing(qs, q) if listing else search(qs, q)
 
@@ -75,31 +69,27 @@ def _similar(request: Request, form: ProductForm, exclude_pk: int | None = None)
 @login_required
 def product_create(request: Request) -> HttpResponse:
     producers = access.producers_writable_by(request.user)
-    if not producers.exists():
-        raise PermissionDenied
+    require(producers.exists())
     initial = {}
-    if producer_id := int_or_none(request.GET.get("producer")):
+    if producer_id := ProductFilter(request.GET).values().get("producer"):
         producer = producers.filter(pk=producer_id).first()
         if producer:
             initial = {"producer": producer, "commune": producer.commune}
     form = ProductForm(request.POST or None, initial=initial, producers=producers, communes=_product_communes(request))
-    similar: list = []  # type: ignore[type-arg]
-    if request.method == "POST" and form.is_valid():
-        similar = _similar(request, form)
-        try:
-            product = services.create_product(by=request.user, packs=form.packs(), **form.product_fields())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Product “%(name)s” registered.") % {"name": product.name})
-            if similar:
-                # A warning, not a block: the officer decides whether it is really the same product.
-                messages.warning(
-                    request,
-                    _("Possible duplicates of this product: %(names)s.")
-                    % {"names": "; ".join(f"{s.product.name} ({s.product.producer.name})" for s in similar)},
-                )
-            return redirect("backoffice:product_detail", pk=product.pk)
+    done = run_form(
+        form, lambda _data: services.create_product(by=request.user, packs=form.packs(), **form.product_fields())
+    )
+    # Look-alikes of what was typed (other than the product just saved): a warning, never a block.
+    similar = _similar(request, form, exclude_pk=done.value.pk if done.value else None) if form.is_bound else []
+    if done.value is not None:
+        messages.success(request, _("Product “%(name)s” registered.") % {"name": done.value.name})
+        if similar:
+            messages.warning(
+                request,
+                _("Possible duplicates of this product: %(names)s.")
+                % {"names": "; ".join(f"{s.product.name} ({s.product.producer.name})" for s in similar)},
+            )
+        return redirect("backoffice:product_detail", pk=done.value.pk)
     return render(
         request,
         "backoffice/products/form.html",
@@ -159,14 +149,11 @@ def product_edit(request: Request, pk: int) -> HttpResponse:
         communes=_product_communes(request),
         with_pack=False,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_product(product=product, by=request.user, **form.product_fields())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("backoffice:product_detail", pk=product.pk)
+    if run_form(
+        form, lambda _data: services.update_product(product=product, by=request.user, **form.product_fields())
+    ).ok:
+        messages.success(request, _("Changes saved."))
+        return redirect("backoffice:product_detail", pk=product.pk)
     return render(
         request,
         "backoffice/products/form.html",
@@ -179,7 +166,10 @@ def product_edit(request: Request, pk: int) -> HttpResponse:
 @require_POST
 def product_delete(request: Request, pk: int) -> HttpResponse:
     product = access.get_product_for_user(request.user, pk, delete=True)
-    services.delete_product(product=product, by=request.user)
+    form = ConfirmForm(request.POST)
+    if not run_form(form, lambda _data: services.delete_product(product=product, by=request.user)).ok:
+        form_messages(request, form)
+        return redirect("backoffice:product_detail", pk=product.pk)
     messages.success(request, _("Product deleted."))
     return redirect("backoffice:product_list")
 
@@ -189,18 +179,10 @@ def product_delete(request: Request, pk: int) -> HttpResponse:
 def pack_add(request: Request, pk: int) -> HttpResponse:
     product = access.get_product_for_user(request.user, pk, write=True)
     form = PackForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_pack(product=product, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            for m in exc.messages:
-                messages.error(request, m)
-            return redirect("backoffice:product_detail", pk=product.pk)
+    if run_form(form, lambda data: services.add_pack(product=product, by=request.user, **data)).ok:
         messages.success(request, _("Pack added."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        form_messages(request, form)
     return redirect("backoffice:product_detail", pk=product.pk)
 
 
@@ -208,9 +190,12 @@ def pack_add(request: Request, pk: int) -> HttpResponse:
 @require_POST
 def pack_remove(request: Request, pk: int, pack_pk: int) -> HttpResponse:
     product = access.get_product_for_user(request.user, pk, write=True)
-    pack = get_object_or_404(ProductPack, pk=pack_pk, product=product)
-    services.remove_pack(pack=pack, by=request.user)
-    messages.success(request, _("Pack removed."))
+    pack = access.get_pack_for_user(request.user, product, pack_pk)
+    form = ConfirmForm(request.POST)
+    if run_form(form, lambda _data: services.remove_pack(pack=pack, by=request.user)).ok:
+        messages.success(request, _("Pack removed."))
+    else:
+        form_messages(request, form)
     return redirect("backoffice:product_detail", pk=product.pk)
 
 
@@ -219,28 +204,18 @@ def pack_remove(request: Request, pk: int, pack_pk: int) -> HttpResponse:
 def photo_add(request: Request, pk: int) -> HttpResponse:
     product = access.get_product_for_user(request.user, pk, write=True)
     form = PhotoForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.add_photo(
-                product=product,
-                by=request.user,
-                upload=form.cleaned_data["image"],
-                caption=form.cleaned_data["caption"],
-            )
-        except ValidationError as exc:
-            for m in exc.messages:
-                messages.error(request, _("Photo: %(message)s") % {"message": m})
-            return redirect("backoffice:product_detail", pk=product.pk)
+    action = lambda data: services.add_photo(  # noqa: E731
+        product=product, by=request.user, upload=data["image"], caption=data["caption"]
+    )
+    if run_form(form, action).ok:
         messages.success(request, _("Photo added."))
     else:
-        messages.error(request, _("Photo: choose a JPEG or PNG file."))
+        form_messages(request, form)
     return redirect("backoffice:product_detail", pk=product.pk)
 
 
 @login_required
 def photo_file(request: Request, pk: int, photo_pk: int) -> FileResponse:
     product = access.get_product_for_user(request.user, pk)
-    photo = ProductPhoto.objects.filter(pk=photo_pk, product=product).first()
-    if photo is None:
-        raise Http404
+    photo = access.get_photo_for_user(request.user, product, photo_pk)
     return file_response(photo.image, content_type=photo.content_type)

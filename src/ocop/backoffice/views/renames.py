@@ -4,26 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ocop.backoffice.views.common import Request, report_errors
+from ocop.backoffice.forms import RenameReviewForm
+from ocop.backoffice.views.common import Request, form_messages, run_form
 from ocop.registry import access, renames
 from ocop.registry.models import Product
-
-
-class RenameReviewForm(forms.Form):
-    note = forms.CharField(
-        label=gettext_lazy("Note (optional)"), required=False, max_length=renames.NOTE_MAX, widget=forms.TextInput
-    )
 
 
 def flags(user: Any, product: Product) -> dict[str, Any]:
@@ -39,21 +31,13 @@ def flags(user: Any, product: Product) -> dict[str, Any]:
 @login_required
 @require_POST
 def rename_reviewed(request: Request, pk: int) -> HttpResponse:
-    rename = access.renames_visible_to(request.user).select_related("product").filter(pk=pk).first()
-    if rename is None:
-        raise Http404
+    rename = access.rename_for_user(request.user, pk)
     form = RenameReviewForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(str(e) for e in errors))
+    if run_form(form, lambda data: renames.review_rename(by=request.user, rename=rename, note=data["note"])).ok:
+        messages.success(request, _("Rename marked as reviewed."))
     else:
-        try:
-            renames.review_rename(by=request.user, rename=rename, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            report_errors(request, exc)
-        else:
-            messages.success(request, _("Rename marked as reviewed."))
-    back = request.POST.get("next", "")
+        form_messages(request, form)
+    back = form.cleaned_data.get("next", "") if hasattr(form, "cleaned_data") else ""
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(back)
     return redirect("backoffice:product_detail", pk=rename.product_id)
