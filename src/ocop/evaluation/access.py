@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from ocop.accounts.models import Role
-from ocop.accounts.permissions import scope_of
+from ocop.accounts.models import Role, User
+from ocop.accounts.permissions import NOTHING, require, scope_of, visible_or_404
 from ocop.evaluation.enums import DossierState, RoundLevel
-from ocop.evaluation.models import Council, CouncilMember, Dossier, Round
-from ocop.places.models import Commune
-from ocop.registry.models import ProducerMember
+from ocop.evaluation.models import Council, CouncilMember, CriteriaVersion, CriterionLine, Dossier, Round
+from ocop.places.models import Commune, Province
+from ocop.registry import access as registry_access
+from ocop.registry.models import Document, ProducerMember
 
-NOTHING = Q(pk__in=[])
+__all__ = ["NOTHING", "require"]  # the generic pieces, re-exported: the services call `access.require(...)`
 PROVINCE_READERS = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER)
 COUNCIL_STATES = (DossierState.READY, DossierState.SCORED, DossierState.PUBLISHED)
 
@@ -55,21 +54,12 @@ def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
 
 
 def get_dossier_for_user(user: Any, pk: Any) -> Dossier:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    dossier = (
-        dossiers_visible_to(user)
-        .select_related(
+    return visible_or_404(
+        dossiers_visible_to(user).select_related(
             "round__province", "round__criteria_version", "criteria_set", "product__producer", "product__commune"
-        )
-        .filter(pk=pk)
-        .first()
+        ),
+        pk,
     )
-    if dossier is None:
-        raise Http404
-    return dossier
 
 
 def rounds_visible_to(user: Any) -> QuerySet[Round]:
@@ -85,6 +75,59 @@ def rounds_visible_to(user: Any) -> QuerySet[Round]:
         own = ProducerMember.objects.filter(user=user).values("producer__province_id")
         q |= Q(province_id__in=own)
     return Round.objects.filter(q)
+
+
+def get_round_for_user(user: Any, pk: Any) -> Round:
+    return visible_or_404(rounds_visible_to(user).select_related("province", "criteria_version"), pk)
+
+
+def criteria_versions_visible_to(user: Any) -> QuerySet[CriteriaVersion]:
+    """The criteria catalogue is national reference data: every signed-in user reads it."""
+    return (
+        CriteriaVersion.objects.all() if user is not None and user.is_authenticated else CriteriaVersion.objects.none()
+    )
+
+
+def get_criteria_version_for_user(user: Any, pk: Any) -> CriteriaVersion:
+    return visible_or_404(criteria_versions_visible_to(user), pk)
+
+
+def can_import_criteria(user: Any) -> bool:
+    """Import or replace a criteria version: administrators only. A version is national, shared by every province's
+    rounds; a province's office replacing one would change every other province's score sheets."""
+    return scope_of(user).is_admin
+
+
+def provinces_for_rounds(user: Any) -> QuerySet[Province]:
+    """The provinces (or the central level) whose rounds the user opens: the coordinator's own; every one for an
+    administrator."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Province.objects.all()
+    return Province.objects.filter(pk__in=scope.provinces_for(Role.PROVINCE_COORDINATOR))
+
+
+def council_candidates(round_: Round) -> QuerySet[User]:
+    """Whom a round's council may seat: active users with a role in the round's province. (Who may set up the
+    council is `can_manage_round`, checked by the service.)"""
+    return User.objects.filter(roles__province=round_.province_id, is_active=True).distinct().order_by("full_name")
+
+
+def open_rounds_for(user: Any, province_id: int) -> QuerySet[Round]:
+    """The open rounds of a province the user sees, where a dossier may be started."""
+    return rounds_visible_to(user).filter(closed=False, province_id=province_id, level=RoundLevel.PROVINCE)
+
+
+def evidence_documents(user: Any, dossier: Dossier) -> QuerySet[Document]:
+    """The vault documents the user may attach to the dossier: its producer's, among those the user sees."""
+    return registry_access.documents_visible_to(user).filter(producer_id=dossier.product.producer_id)
+
+
+def sheet_lines(dossier: Dossier) -> QuerySet[CriterionLine]:
+    """The criterion lines of the dossier's score sheet (a dossier the user was given by the gateway)."""
+    return CriterionLine.objects.filter(group__criteria_set_id=dossier.criteria_set_id).order_by(
+        "group__position", "position"
+    )
 
 
 def _is_coordinator_for(user: Any, province_id: int) -> bool:
@@ -124,11 +167,6 @@ def can_act_for_commune(user: Any, dossier: Dossier) -> bool:
     """Check the form, assess the local criteria, propose to the province: the commune's officer."""
     scope = scope_of(user)
     return scope.is_admin or dossier.product.commune_id in scope.communes
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def can_close_spread_review(user: Any, council: Council, presiding: CouncilMember | None) -> bool:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from ocop.core import audit
 from ocop.core.models import AuditAction
+from ocop.evaluation import access
 from ocop.evaluation.models import (
     ChecklistItem,
     CriteriaSet,
@@ -159,8 +160,11 @@ def save_catalogue(*, catalogue: CatalogueSpec, by: Any, replace: bool = False) 
     """Save a criteria version with its sets, sheets and checklist. Returns (version, created).
 
     An existing version is left as it is unless `replace`; it cannot be replaced once a round uses it.
+    Allowed to an administrator; `by` is None when the system loads the reference criteria (a command).
     Side effects: one audit entry.
     """
+    if by is not None:
+        access.require(access.can_import_criteria(by))
     problems = problems_of(catalogue)
     if problems:
         raise ValidationError(problems)

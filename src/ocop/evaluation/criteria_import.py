@@ -18,6 +18,7 @@ from ocop.accounts.models import Role
 from ocop.accounts.permissions import scope_of
 from ocop.core.excel import ExcelError, RawSheet, cell_text, read_book, sheet_of, write_sheets
 from ocop.core.text import control_character, fold, normalize_text
+from ocop.evaluation.access import can_import_criteria
 from ocop.evaluation.catalogue import (
     DATA,
     CatalogueSpec,
@@ -58,12 +59,6 @@ PROVENANCE_WORDS = {
     "ban chep chua kiem chung": Provenance.UNVERIFIED,
     "minh hoa": Provenance.DEMO,
 }
-
-
-def can_import_criteria(user: Any) -> bool:
-    """Import or replace a criteria version: administrators only. A version is national, shared by every province's
-    rounds; a province's office replacing one would change every other province's score sheets."""
-    return scope_of(user).is_admin
 
 
 def reaches_criteria_import(user: Any) -> bool:

@@ -200,6 +200,7 @@ def start_dossier(
     """Start a dossier, pre-filled: re-recognition and upgrade dossiers copy the product's last dossier (its
     self-assessment and evidence); every dossier picks up the vault's valid documents of the kinds the
     checklist asks for. Side effects: evidence rows, timeline entry, audit entry."""
+    access.require(access.can_draft(by, Dossier(round=round_, product=product)))
     if round_.level == RoundLevel.CENTRAL:
         raise ValidationError(_("The central round takes only the provinces' referrals."))
     if round_.closed:
@@ -228,7 +229,6 @@ def start_dossier(
         previous=previous if kind != DossierKind.NEW else None,
         summary=previous.summary if previous is not None and kind != DossierKind.NEW else "",
     )
-    access.require(access.can_draft(by, dossier))
     dossier.save()
     _prefill(dossier)
     Transition.objects.create(dossier=dossier, actor=by, actor_name=audit.actor_name(by), to_state=S.DRAFT)

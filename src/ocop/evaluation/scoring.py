@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -88,6 +88,15 @@ def declare_conflict(*, by: Any, member: CouncilMember, producer: Producer, note
         actor=by, action=AuditAction.CHANGE, obj=member.council, changes={"conflict": [None, f"{member} – {producer}"]}
     )
     return declaration
+
+
+def declare_own_conflict(*, by: Any, dossier: Dossier, note: str) -> ConflictDeclaration:
+    """A member declares, from a dossier's score page, a link to its producer: allowed to a member of the round's
+    council (anyone else is refused)."""
+    seat = access.seat_of(by, council_for(dossier))
+    access.require(seat is not None)
+    assert seat is not None
+    return declare_conflict(by=by, member=seat, producer=dossier.product.producer, note=note)
 
 
 def excluded_members(council: Council, dossier: Dossier) -> dict[int, str]:
@@ -173,8 +182,8 @@ def council_for(dossier: Dossier) -> Council:
 
 def _seat(by: Any, council: Council, dossier: Dossier) -> CouncilMember:
     seat = access.seat_of(by, council)
-    if seat is None or not seat.scores:
-        raise PermissionDenied
+    access.require(seat is not None and seat.scores)
+    assert seat is not None
     if seat.pk in excluded_members(council, dossier):
         raise ValidationError(_("You may not score this dossier: you are excluded for a conflict of interest."))
     if not council.meeting_open or council.meeting_closed:

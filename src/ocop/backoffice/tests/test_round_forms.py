@@ -28,7 +28,7 @@ def test_a_malformed_date_is_refused_by_name(world):
     audits = AuditEntry.objects.count()
     response = client.post(reverse("backoffice:round_list"), _form(submission_deadline="31/02/2026"))
     assert response.status_code == 400
-    assert response.context["errors"] == {
+    assert response.context["form"].errors == {
         "submission_deadline": ["Hạn nộp hồ sơ về xã: “31/02/2026” không phải là ngày (dd/mm/yyyy)."]
     }
     assert "không phải là ngày" in response.content.decode()
@@ -42,7 +42,9 @@ def test_dates_out_of_order_are_refused_and_good_ones_saved(world):
         reverse("backoffice:round_list"), _form(submission_deadline="2026-05-10", proposal_deadline="2026-05-01")
     )
     assert response.status_code == 400
-    assert response.context["errors"] == {"proposal_deadline": ["Không thể yêu cầu xã đề xuất trước hạn nộp hồ sơ."]}
+    assert response.context["form"].errors == {
+        "proposal_deadline": ["Không thể yêu cầu xã đề xuất trước hạn nộp hồ sơ."]
+    }
     assert not Round.objects.filter(year=2026).exists()
     response = client.post(
         reverse("backoffice:round_list"),

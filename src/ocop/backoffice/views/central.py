@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ocop.backoffice.views.common import Request, report_errors
-from ocop.backoffice.views.rounds import package_response
+from ocop.backoffice.evaluation_forms import ConfirmForm
+from ocop.backoffice.views.common import Request, form_messages, run_form
+from ocop.backoffice.views.rounds import package_response, round_detail
 from ocop.certificates import queries
 from ocop.certificates.models import Certificate
 from ocop.evaluation import access, central
-from ocop.evaluation.models import Round
 
 
 @login_required
@@ -47,16 +47,13 @@ def province_package(request: Request, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_receive(request: Request, pk: int) -> HttpResponse:
-    round_ = access.rounds_visible_to(request.user).filter(pk=pk).first()
-    if round_ is None:
-        raise Http404
-    if not access.can_manage_round(request.user, round_):
-        raise PermissionDenied
-    try:
-        received, skipped = central.receive_referrals(by=request.user, round_=Round.objects.get(pk=round_.pk))
-    except ValidationError as exc:
-        report_errors(request, exc)
-        return redirect("backoffice:round_detail", pk=pk)
+    round_ = access.get_round_for_user(request.user, pk)
+    form = ConfirmForm(request.POST)
+    outcome = run_form(form, lambda _d: central.receive_referrals(by=request.user, round_=round_))
+    if not outcome.ok or outcome.value is None:
+        form_messages(request, form)
+        return round_detail(request, pk, status=400)
+    received, skipped = outcome.value
     if received:
         messages.success(request, _("Referrals received: %(n)s.") % {"n": len(received)})
     elif not skipped:

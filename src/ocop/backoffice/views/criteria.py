@@ -10,32 +10,27 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from ocop.backoffice.views.common import Request, xlsx_response
+from ocop.evaluation import access
 from ocop.evaluation.catalogue import catalogue_of, sheet_spec
-from ocop.evaluation.criteria_import import can_import_criteria, criteria_workbook
-from ocop.evaluation.models import CriteriaVersion
+from ocop.evaluation.criteria_import import criteria_workbook
 from ocop.evaluation.rules import PARTS
-
-
-def _version(pk: int) -> CriteriaVersion:
-    version = CriteriaVersion.objects.filter(pk=pk).first()
-    if version is None:
-        raise Http404
-    return version
 
 
 @login_required
 def criteria_list(request: Request) -> HttpResponse:
-    versions = CriteriaVersion.objects.annotate(
-        set_count=Count("sets", distinct=True), round_count=Count("rounds", distinct=True)
-    ).order_by("-in_force_from", "code")
-    context = {"versions": versions, "can_import": can_import_criteria(request.user)}
+    versions = (
+        access.criteria_versions_visible_to(request.user)
+        .annotate(set_count=Count("sets", distinct=True), round_count=Count("rounds", distinct=True))
+        .order_by("-in_force_from", "code")
+    )
+    context = {"versions": versions, "can_import": access.can_import_criteria(request.user)}
     return render(request, "backoffice/evaluation/criteria.html", context)
 
 
 @login_required
 def criteria_detail(request: Request, pk: int) -> HttpResponse:
     """A version's sets; the chosen set's sheet (`?set=CODE`, else the first set that has one)."""
-    version = _version(pk)
+    version = access.get_criteria_version_for_user(request.user, pk)
     sets: list[Any] = list(version.sets.annotate(line_count=Count("groups__lines")).order_by("position", "code"))
     code = request.GET.get("set", "")
     chosen = next((s for s in sets if s.code == code), None) or next((s for s in sets if s.line_count), None)
@@ -60,5 +55,5 @@ def criteria_detail(request: Request, pk: int) -> HttpResponse:
 @login_required
 def criteria_export(request: Request, pk: int) -> HttpResponse:
     """A version in the import format: edit it and import it back as a new version."""
-    version = _version(pk)
+    version = access.get_criteria_version_for_user(request.user, pk)
     return xlsx_response(criteria_workbook(catalogue_of(version)), f"tieu-chi-{version.code.replace('/', '-')}.xlsx")

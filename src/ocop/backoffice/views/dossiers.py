@@ -1,14 +1,16 @@
-"""Dossiers: drafting, the commune's check, the advisory review, and each step of the flow."""
+"""Dossiers: drafting, the commune's check, the advisory review, and each step of the flow.
+
+Each write is a form (`backoffice.evaluation_forms`) run by `run_form` into its service, which checks who may act;
+a refused form comes back on the dossier's page (400) with its messages, each naming the field."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,16 +18,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ocop.backoffice.views.common import Request, id_of, int_or_none, paginate, prefixed, query_without_page
+from ocop.accounts.permissions import visible_or_404
+from ocop.backoffice.evaluation_forms import (
+    CommuneCheckForm,
+    ConfirmForm,
+    EvidenceForm,
+    ReturnForm,
+    SiteVisitForm,
+    StartDossierForm,
+    SummaryForm,
+)
+from ocop.backoffice.views.common import Request, form_messages, paginate, query_without_page, run_form
 from ocop.core.audit import history
+from ocop.core.cells import whole_digits
 from ocop.core.uploads import file_response
 from ocop.evaluation import access
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation.catalogue import sheet_spec
 from ocop.evaluation.enums import DossierKind, DossierState
-from ocop.evaluation.models import CriterionLine, DossierEvidence
+from ocop.evaluation.models import Dossier, DossierEvidence
 from ocop.registry import access as registry_access
-from ocop.registry.models import Document
 
 
 @login_required
@@ -33,7 +45,7 @@ def dossier_list(request: Request) -> HttpResponse:
     qs = access.dossiers_visible_to(request.user).select_related("round", "product__producer", "criteria_set")
     if (state := request.GET.get("state")) in DossierState.values:
         qs = qs.filter(state=state)
-    if round_id := int_or_none(request.GET.get("round")):
+    if round_id := whole_digits(request.GET.get("round") or ""):
         qs = qs.filter(round_id=round_id)
     return render(
         request,
@@ -50,36 +62,30 @@ def dossier_list(request: Request) -> HttpResponse:
 @login_required
 def dossier_start(request: Request, product_pk: int) -> HttpResponse:
     product = registry_access.get_product_for_user(request.user, product_pk)
-    rounds = access.rounds_visible_to(request.user).filter(closed=False, province_id=product.province_id)
-    if request.method == "POST":
-        round_ = rounds.filter(pk=id_of(request.POST.get("round"))).first()
-        kind = request.POST.get("kind") or DossierKind.NEW
-        if round_ is None or kind not in DossierKind.values:
-            messages.error(request, _("Choose an open round and the kind of dossier."))
-        else:
-            try:
-                dossier = flow.start_dossier(by=request.user, round_=round_, product=product, kind=DossierKind(kind))
-            except ValidationError as exc:
-                for message in exc.messages:
-                    messages.error(request, message)
-            else:
-                messages.success(request, _("Dossier started: check the documents, then submit it."))
-                return redirect("backoffice:dossier_detail", pk=dossier.pk)
+    rounds = access.open_rounds_for(request.user, product.province_id)
+    kind = request.GET.get("kind")
+    form = StartDossierForm(
+        request.POST if request.method == "POST" else None,
+        rounds=rounds,
+        initial={"kind": kind if kind in DossierKind.values else DossierKind.NEW},
+    )
+    outcome = run_form(
+        form,
+        lambda data: flow.start_dossier(by=request.user, round_=data["round"], product=product, kind=data["kind"]),
+    )
+    if outcome.ok and outcome.value is not None:
+        messages.success(request, _("Dossier started: check the documents, then submit it."))
+        return redirect("backoffice:dossier_detail", pk=outcome.value.pk)
     return render(
         request,
         "backoffice/evaluation/start.html",
-        {
-            "product": product,
-            "rounds": rounds,
-            "kinds": DossierKind.choices,
-            "chosen_kind": request.POST.get("kind") or request.GET.get("kind") or DossierKind.NEW,
-        },
-        status=400 if request.method == "POST" else 200,
+        {"product": product, "rounds": rounds, "form": form, "chosen_kind": form["kind"].value()},
+        status=400 if form.is_bound else 200,
     )
 
 
 @login_required
-def dossier_detail(request: Request, pk: int) -> HttpResponse:
+def dossier_detail(request: Request, pk: int, status: int = 200) -> HttpResponse:
     dossier = access.get_dossier_for_user(request.user, pk)
     user = request.user
     can_draft = access.can_draft(user, dossier)
@@ -104,12 +110,8 @@ def dossier_detail(request: Request, pk: int) -> HttpResponse:
             "evidence": dossier.evidence.select_related("document", "line"),
             "missing": flow.missing_items(dossier),
             "transitions": transitions,
-            "vault": Document.objects.filter(producer_id=dossier.product.producer_id).order_by("kind", "-issued_on")
-            if editable
-            else [],
-            "lines": CriterionLine.objects.filter(group__criteria_set=dossier.criteria_set).order_by(
-                "group__position", "position"
-            ),
+            "vault": access.evidence_documents(user, dossier).order_by("kind", "-issued_on") if editable else [],
+            "lines": access.sheet_lines(dossier),
             "commune_lines": [line for line in sheet.lines() if line.commune_assessed],
             "assessment": getattr(dossier, "commune_assessment", None),
             "review": getattr(dossier, "review", None),
@@ -121,23 +123,20 @@ def dossier_detail(request: Request, pk: int) -> HttpResponse:
             "history": [] if sealed else history(dossier)[:50],
             "today": timezone.localdate(),
         },
+        status=status,
     )
 
 
-def _back(request: Request, pk: int, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect("backoffice:dossier_detail", pk=pk)
-
-
-def _run(request: Request, pk: int, action: Callable[..., Any], done: str, **kwargs: Any) -> HttpResponse:
-    dossier = access.get_dossier_for_user(request.user, pk)
-    try:
-        action(by=request.user, dossier=dossier, **kwargs)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect("backoffice:dossier_detail", pk=pk)
-    return _back(request, pk, done)
+def _act(
+    request: Request, dossier: Dossier, form: forms.BaseForm, action: Callable[[dict[str, Any]], Any], done: str
+) -> HttpResponse:
+    """Run a dossier's form into its service: back to the dossier with `done`, or the page again (400) with the
+    refusals, each naming its field."""
+    if run_form(form, action).ok:
+        messages.success(request, done)
+        return redirect("backoffice:dossier_detail", pk=dossier.pk)
+    form_messages(request, form)
+    return dossier_detail(request, dossier.pk, status=400)
 
 
 STEPS: dict[str, tuple[Callable[..., Any], Any]] = {
@@ -153,107 +152,105 @@ STEPS: dict[str, tuple[Callable[..., Any], Any]] = {
 def dossier_step(request: Request, pk: int, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404
+    dossier = access.get_dossier_for_user(request.user, pk)
     action, done = STEPS[step]
-    return _run(request, pk, action, str(done))
+    return _act(
+        request, dossier, ConfirmForm(request.POST), lambda _d: action(by=request.user, dossier=dossier), str(done)
+    )
 
 
 @login_required
 @require_POST
 def dossier_check(request: Request, pk: int) -> HttpResponse:
     dossier = access.get_dossier_for_user(request.user, pk)
-    assessment = {
-        code: value for code, raw in prefixed(request, "line_").items() if (value := int_or_none(raw)) is not None
-    }
-    lines = [line.code for line in sheet_spec(dossier.criteria_set).lines() if line.commune_assessed]
-    for code in lines:
-        assessment.setdefault(code, -1)  # an unanswered line is reported by the service, by name
-    return _run(
+    form = CommuneCheckForm(request.POST, sheet=sheet_spec(dossier.criteria_set))
+    return _act(
         request,
-        pk,
-        flow.check_dossier,
+        dossier,
+        form,
+        lambda data: flow.check_dossier(
+            by=request.user, dossier=dossier, assessment=form.assessment(), note=data["note"]
+        ),
         _("Commune assessment recorded."),
-        assessment=assessment,
-        note=request.POST.get("note", ""),
     )
 
 
 @login_required
 @require_POST
 def dossier_return(request: Request, pk: int) -> HttpResponse:
-    items = []
-    for raw in (request.POST.get("items") or "").splitlines():
-        item, sep, reason = raw.partition(":")
-        items.append({"item": item.strip() if sep else "", "reason": (reason if sep else item).strip()})
-    return _run(
+    dossier = access.get_dossier_for_user(request.user, pk)
+    return _act(
         request,
-        pk,
-        flow.return_dossier,
+        dossier,
+        ReturnForm(request.POST),
+        lambda data: flow.return_dossier(by=request.user, dossier=dossier, items=data["items"], note=data["note"]),
         _("Dossier returned to the producer."),
-        items=items,
-        note=request.POST.get("note", ""),
     )
 
 
 @login_required
 @require_POST
 def dossier_site_visit(request: Request, pk: int) -> HttpResponse:
-    try:
-        visited = dt.date.fromisoformat(request.POST.get("visited_on") or "")
-    except ValueError:
-        messages.error(request, _("Enter the date of the site visit."))
-        return redirect("backoffice:dossier_detail", pk=pk)
-    return _run(
+    dossier = access.get_dossier_for_user(request.user, pk)
+    return _act(
         request,
-        pk,
-        flow.record_review,
+        dossier,
+        SiteVisitForm(request.POST),
+        lambda data: flow.record_review(by=request.user, dossier=dossier, **data),
         _("Site visit recorded."),
-        visited_on=visited,
-        visit_record=request.POST.get("visit_record", ""),
-        comments=request.POST.get("comments", ""),
     )
 
 
 @login_required
 @require_POST
 def dossier_summary(request: Request, pk: int) -> HttpResponse:
-    return _run(request, pk, flow.update_summary, _("Changes saved."), summary=request.POST.get("summary", ""))
+    dossier = access.get_dossier_for_user(request.user, pk)
+    return _act(
+        request,
+        dossier,
+        SummaryForm(request.POST),
+        lambda data: flow.update_summary(by=request.user, dossier=dossier, summary=data["summary"]),
+        _("Changes saved."),
+    )
 
 
 @login_required
 @require_POST
 def evidence_add(request: Request, pk: int) -> HttpResponse:
     dossier = access.get_dossier_for_user(request.user, pk)
-    document = Document.objects.filter(
-        pk=id_of(request.POST.get("document")), producer_id=dossier.product.producer_id
-    ).first()
-    line = CriterionLine.objects.filter(
-        pk=id_of(request.POST.get("line")), group__criteria_set=dossier.criteria_set
-    ).first()
-    if document is None:
-        messages.error(request, _("Choose a document of the producer."))
-        return redirect("backoffice:dossier_detail", pk=pk)
-    return _run(request, pk, flow.attach_evidence, _("Document attached."), document=document, line=line)
+    form = EvidenceForm(
+        request.POST,
+        documents=access.evidence_documents(request.user, dossier),
+        lines=access.sheet_lines(dossier),
+    )
+    return _act(
+        request,
+        dossier,
+        form,
+        lambda data: flow.attach_evidence(
+            by=request.user, dossier=dossier, document=data["document"], line=data["line"]
+        ),
+        _("Document attached."),
+    )
 
 
 def _evidence(request: Request, pk: int, evidence_pk: int) -> DossierEvidence:
     """An attachment of a dossier the user may see (404 otherwise)."""
     dossier = access.get_dossier_for_user(request.user, pk)
-    evidence = DossierEvidence.objects.filter(pk=evidence_pk, dossier=dossier).select_related("document").first()
-    if evidence is None:
-        raise Http404
-    return evidence
+    return visible_or_404(DossierEvidence.objects.filter(dossier=dossier).select_related("document"), evidence_pk)
 
 
 @login_required
 @require_POST
 def evidence_remove(request: Request, pk: int, evidence_pk: int) -> HttpResponse:
     evidence = _evidence(request, pk, evidence_pk)
-    try:
-        flow.detach_evidence(by=request.user, evidence=evidence)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("backoffice:dossier_detail", pk=pk)
-    return _back(request, pk, _("Document removed from the dossier."))
+    return _act(
+        request,
+        evidence.dossier,
+        ConfirmForm(request.POST),
+        lambda _d: flow.detach_evidence(by=request.user, evidence=evidence),
+        _("Document removed from the dossier."),
+    )
 
 
 @login_required

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.backoffice.council_forms import AcceptTotalsForm, ExcludeSheetForm
-from ocop.backoffice.forms import apply_service_errors
-from ocop.backoffice.views.common import Request
+from ocop.backoffice.views.common import Request, run_form
 from ocop.evaluation import access, scoring, spread
 from ocop.evaluation.enums import DossierState
 from ocop.evaluation.models import Dossier
@@ -79,13 +78,10 @@ def _refused(request: Request, dossier: Dossier, state: spread.SpreadState, **fo
 def spread_accept(request: Request, pk: int) -> HttpResponse:
     dossier, state = _dossier(request, pk)
     form = AcceptTotalsForm(request.POST)
-    if form.is_valid():
-        try:
-            spread.accept_totals(by=request.user, dossier=dossier, explanation=form.cleaned_data["explanation"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            return _done(request, dossier, _("Spread review closed: the totals are accepted as they stand."))
+    if run_form(
+        form, lambda data: spread.accept_totals(by=request.user, dossier=dossier, explanation=data["explanation"])
+    ).ok:
+        return _done(request, dossier, _("Spread review closed: the totals are accepted as they stand."))
     return _refused(request, dossier, state, accept=form)
 
 
@@ -94,13 +90,9 @@ def spread_accept(request: Request, pk: int) -> HttpResponse:
 def spread_exclude(request: Request, pk: int) -> HttpResponse:
     dossier, state = _dossier(request, pk)
     form = ExcludeSheetForm(request.POST, dossier=dossier, excludable=state.excludable, scores=state.scores)
-    if form.is_valid():
-        try:
-            spread.exclude_sheet(
-                by=request.user, dossier=dossier, sheet=form.cleaned_data["sheet"], reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            return _done(request, dossier, _("Spread review closed: the sheet is excluded and the result computed."))
+    if run_form(
+        form,
+        lambda data: spread.exclude_sheet(by=request.user, dossier=dossier, sheet=data["sheet"], reason=data["reason"]),
+    ).ok:
+        return _done(request, dossier, _("Spread review closed: the sheet is excluded and the result computed."))
     return _refused(request, dossier, state, exclude=form)
