@@ -124,8 +124,8 @@ def _option_field(line: LineSpec, *, required: bool) -> forms.TypedChoiceField:
         required=required,
         empty_value=None,
         error_messages={
-            "invalid_choice": _("this is not one of the options of the criterion."),
-            "required": _("choose one of the options of the criterion."),
+            "invalid_choice": _("This is not one of the options of the criterion."),
+            "required": _("Choose one of the options of the criterion."),
         },
     )
 
