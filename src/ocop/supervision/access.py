@@ -11,9 +11,9 @@ from ocop.accounts.models import Role, User
 from ocop.accounts.permissions import NOTHING, require, scope_of, visible_or_404
 from ocop.certificates.access import certificates_visible_to
 from ocop.certificates.models import Certificate
-from ocop.outlets.models import OperatorMember, StockItem
+from ocop.outlets.models import OperatorMember, Outlet, StockItem
 from ocop.places.models import Province
-from ocop.registry.models import ProducerMember
+from ocop.registry.models import Producer, ProducerMember, Product
 from ocop.supervision.models import Finding, Inspection, InspectionPhoto, InspectionPlan
 
 __all__ = ["NOTHING", "require"]  # the generic pieces, re-exported: the services call `access.require(...)`
@@ -36,6 +36,24 @@ def can_record(user: Any, inspection: Inspection) -> bool:
         return True
     subject = inspection.outlet or inspection.producer
     return subject is not None and subject.commune_id in scope_of(user).communes
+
+
+def _in_planned_provinces(user: Any) -> Q:
+    scope = scope_of(user)
+    return Q() if scope.is_admin else Q(province_id__in=scope.provinces_for(*INSPECTORS))
+
+
+def inspectable_producers(user: Any) -> QuerySet[Producer]:
+    """Producers the user may put on the inspection calendar: those of the provinces the user plans in."""
+    return Producer.objects.filter(_in_planned_provinces(user))
+
+
+def inspectable_products(user: Any) -> QuerySet[Product]:
+    return Product.objects.filter(_in_planned_provinces(user))
+
+
+def inspectable_outlets(user: Any) -> QuerySet[Outlet]:
+    return Outlet.objects.filter(_in_planned_provinces(user))
 
 
 def inspectors_of(province: Province) -> QuerySet[User]:

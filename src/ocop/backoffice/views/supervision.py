@@ -27,9 +27,7 @@ from ocop.backoffice.supervision_forms import (
 from ocop.backoffice.views.common import Request, paginate, query_without_page, run_form
 from ocop.certificates import access as certificate_access
 from ocop.core.uploads import file_response
-from ocop.outlets.access import outlets_visible_to
 from ocop.places.models import Province
-from ocop.registry.access import producers_visible_to, products_visible_to
 from ocop.supervision import access, risk, services
 from ocop.supervision.enums import CheckArea, CheckResult, FindingState, InspectionState, SanctionKind, Severity
 from ocop.supervision.models import Finding, Inspection
@@ -62,7 +60,7 @@ def _list(request: Request, form: forms.BaseForm | None = None) -> HttpResponse:
             "plans": access.plans_visible_to(user).order_by("-starts_on")[:10],
             "picks": risk.picks(province.pk, today) if province else [],
             "inspectors": access.inspectors_of(province).filter(roles__role__in=access.INSPECTORS) if province else [],
-            "outlets": outlets_visible_to(user).filter(province=province).order_by("name") if province else [],
+            "outlets": access.inspectable_outlets(user).filter(province=province).order_by("name") if province else [],
             "open_findings": Finding.objects.filter(
                 inspection__in=access.inspections_visible_to(user), state=FindingState.OPEN
             ).count(),
@@ -111,8 +109,8 @@ def inspection_schedule(request: Request) -> HttpResponse:
     province = _planned_province(request)
     user = request.user
     form = ScheduleForm(
-        request.POST, producers=producers_visible_to(user), products=products_visible_to(user),
-        outlets=outlets_visible_to(user), inspectors=access.inspectors_of(province),
+        request.POST, producers=access.inspectable_producers(user), products=access.inspectable_products(user),
+        outlets=access.inspectable_outlets(user), inspectors=access.inspectors_of(province),
         plans=access.plans_visible_to(user), reports=certificate_access.reports_visible_to(user),
     )  # fmt: skip
     done = run_form(form, lambda d: services.schedule(
@@ -127,9 +125,8 @@ def inspection_schedule(request: Request) -> HttpResponse:
     return redirect("backoffice:inspection_detail", pk=done.value.pk)
 
 
-def _detail(
-    request: Request, inspection: Inspection, form: forms.BaseForm | None = None, posted: str = ""
-) -> HttpResponse:
+def _detail(request: Request, inspection: Inspection, form: forms.BaseForm | None = None) -> HttpResponse:
+    """The inspection's page; after a refused form, with its messages at the top (400) and the checklist as typed."""
     record = form if isinstance(form, RecordForm) else RecordForm()
     checks = {c.area: c for c in inspection.checks.all()}
     areas = [
@@ -155,7 +152,6 @@ def _detail(
             "can_record": access.can_record(request.user, inspection),
             "can_sanction": access.can_plan(request.user, inspection.province_id),
             "form": form,
-            "posted": posted,
             "errors": _errors(form),
             "today": timezone.localdate(),
         },
@@ -181,7 +177,7 @@ def inspection_record(request: Request, pk: int) -> HttpResponse:
             services.add_photo(by=request.user, inspection=inspection, upload=upload)
 
     if not run_form(form, record).ok:
-        return _detail(request, inspection, form, "record")
+        return _detail(request, inspection, form)
     messages.success(request, _("Inspection recorded."))
     return redirect("backoffice:inspection_detail", pk=inspection.pk)
 
@@ -194,7 +190,7 @@ def photo_add(request: Request, pk: int) -> HttpResponse:
     done = run_form(form, lambda d: services.add_photo(
         by=request.user, inspection=inspection, upload=d["photo"], caption=d["caption"]))  # fmt: skip
     if not done.ok:
-        return _detail(request, inspection, form, "photo")
+        return _detail(request, inspection, form)
     messages.success(request, _("Photo added."))
     return redirect("backoffice:inspection_detail", pk=inspection.pk)
 
@@ -213,7 +209,7 @@ def finding_fix(request: Request, pk: int, finding_pk: int) -> HttpResponse:
     finding = access.get_finding(inspection, finding_pk)
     form = FixForm(request.POST)
     if not run_form(form, lambda d: services.fix_finding(by=request.user, finding=finding, **d)).ok:
-        return _detail(request, inspection, form, "fix")
+        return _detail(request, inspection, form)
     messages.success(request, _("The fix is recorded."))
     return redirect("backoffice:inspection_detail", pk=inspection.pk)
 
@@ -228,6 +224,6 @@ def sanction_add(request: Request, pk: int) -> HttpResponse:
     )  # fmt: skip
     done = run_form(form, lambda d: services.impose(by=request.user, inspection=inspection, **d))
     if not done.ok or done.value is None:
-        return _detail(request, inspection, form, "sanction")
+        return _detail(request, inspection, form)
     messages.success(request, _("Sanction recorded: %(kind)s.") % {"kind": done.value.get_kind_display()})
     return redirect("backoffice:inspection_detail", pk=inspection.pk)
