@@ -80,6 +80,8 @@ CASES: list[
         [L, 302, 403, 403, 403, 404, 404, 302, 404],
         lambda w: not Producer.objects.filter(pk=w.empty_producer.pk).exists(),
     ),
+    # htmx while a name is typed: the similar products among those the user sees (none for an outsider).
+    ("product_similar", lambda w: {}, GET, None, ALL, None),
     ("product_detail", _pk("product"), GET, None, READ, None),
     ("product_edit", _pk("product"), GET, None, WRITE, None),
     (

@@ -151,6 +151,14 @@ CASES: list[Case] = [
         MANAGE,
         None,
     ),
+    (
+        "outlet_photo_add",
+        OUTLET,
+        POST,
+        lambda o: {"image": io.BytesIO(PNG_BYTES), "caption": "Quầy trưng bày"},
+        OPERATE,
+        lambda o: OutletFile.objects.filter(outlet=o.outlet).count() == 2,
+    ),
     ("outlet_file", lambda o: {"pk": o.outlet.pk, "file_pk": o.photo.pk}, GET, None, READ, None),
     (
         "assessment_start",

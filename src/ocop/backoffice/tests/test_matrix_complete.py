@@ -1,0 +1,37 @@
+"""Issue 15: every back-office URL name has at least one row in a role × action matrix (the `CASES` of the
+`test_*matrix*.py` modules here), so a new page cannot ship without its access rule being tried for every role."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+HERE = Path(__file__).parent
+
+
+def backoffice_names() -> set[str]:
+    for p in get_resolver().url_patterns:
+        if isinstance(p, URLResolver) and p.namespace == "backoffice":
+            return {q.name for q in p.url_patterns if isinstance(q, URLPattern) and q.name}
+    raise AssertionError("no back-office namespace")
+
+
+def matrix_rows() -> dict[str, list[str]]:
+    rows: dict[str, list[str]] = {}
+    for path in sorted(HERE.glob("test_*matrix*.py")):
+        if path.stem == Path(__file__).stem:
+            continue
+        module = importlib.import_module(f"ocop.backoffice.tests.{path.stem}")
+        for case in module.CASES:
+            rows.setdefault(case[0], []).append(path.stem)
+    return rows
+
+
+def test_every_back_office_url_name_has_a_row_in_a_role_matrix():
+    names = backoffice_names()
+    rows = matrix_rows()
+    assert len(names) > 100  # the scan found the back office
+    assert sorted(names - set(rows)) == []
+    assert sorted(set(rows) - names) == []  # and no row names a page that is gone
