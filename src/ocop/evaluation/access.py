@@ -140,6 +140,13 @@ def can_manage_round(user: Any, round_: Round) -> bool:
     return _is_coordinator_for(user, round_.province_id)
 
 
+def can_read_referral_package(user: Any, dossier: Dossier) -> bool:
+    """The 5-star package (the province council's minutes among its papers) of a dossier in the central round: the
+    central round's office that received it and the office of the province that referred it; readers of the central
+    dossier (the province's commerce and commune officers, the producer) are not given the council's minutes."""
+    return can_manage_round(user, dossier.round) or _is_coordinator_for(user, dossier.product.province_id)
+
+
 def can_follow_referrals(user: Any) -> bool:
     """The province's office follows its referrals to the central round (the ministry's staff follow them all)."""
     scope = scope_of(user)

@@ -89,11 +89,6 @@ CASES: list[Case] = [
     ),
 ]
 
-# The intended rule, not yet what the page does (reported): whoever reads the central dossier downloads the package,
-# with the province council's minutes that /minutes.pdf and referral_package refuse them.
-LEAK = "province_package answers 200 with the ZIP (01-bien-ban-hoi-dong.pdf) to a reader of the central dossier"
-KNOWN = {("province_package", role): LEAK for role in ("commerce", "commune", "producer")}
-
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
@@ -101,9 +96,7 @@ KNOWN = {("province_package", role): LEAK for role in ("commerce", "commune", "p
     CASES,
     ids=[f"{c[0]}-{c[2]}-{i}" for i, c in enumerate(CASES)],
 )
-def test_central_role_matrix(request, cn, role, name, kwargs, method, data, expected, effect):
-    if (name, role) in KNOWN:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN[name, role]))
+def test_central_role_matrix(cn, role, name, kwargs, method, data, expected, effect):
     check_role_case(cn, cn.w.users[role], role, name, kwargs, method, data, expected, effect)
 
 

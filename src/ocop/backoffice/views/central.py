@@ -38,6 +38,7 @@ def referrals(request: Request) -> HttpResponse:
 def province_package(request: Request, pk: int) -> HttpResponse:
     """For a central dossier: the package its province sent (summary, minutes, evidence), to whoever reads it."""
     dossier = access.get_dossier_for_user(request.user, pk)
+    access.require(access.can_read_referral_package(request.user, dossier))
     result = central.referred_result(dossier)
     if result is None:
         raise Http404
