@@ -239,23 +239,13 @@ INSPECTOR_CASES: list[tuple[str, Any, str, Any, tuple[Any, Any], Any]] = [
 ]
 
 
-# The intended rule, not yet what the pages do (reported to the engineers converting them).
-KNOWN = {
-    ("inspection_schedule", "inspector"): "the schedule form offers the registry's readable producers and an "
-    "inspector reads none: 400 'Mã số chủ thể: Hãy chọn một lựa chọn hợp lệ', though supervision.access.can_plan "
-    "lets the province's inspector schedule",
-}
-
-
 @pytest.mark.parametrize("who", ["inspector", "stranger"])
 @pytest.mark.parametrize(
     ("name", "kwargs", "method", "data", "expected", "effect"),
     INSPECTOR_CASES,
     ids=[f"{c[0]}-{c[2]}-{i}" for i, c in enumerate(INSPECTOR_CASES)],
 )
-def test_inspector_rows(request, sv, who, name, kwargs, method, data, expected, effect):
-    if (name, who) in KNOWN:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN[name, who]))
+def test_inspector_rows(sv, who, name, kwargs, method, data, expected, effect):
     want = expected[0 if who == "inspector" else 1]
     # The same check as the matrix's, for a user outside ROLES: every column holds this user's answer.
     check_role_case(sv, getattr(sv, who), ROLES[1], name, kwargs, method, data, [want] * len(ROLES), effect)
