@@ -35,11 +35,6 @@ class Form(NamedErrors, PlainLabels, forms.Form):
     """A back-office form of this app: labels without a colon, each refusal naming its field."""
 
 
-class ConfirmForm(Form):
-    """A button that moves a dossier on (submit, propose, review, hand to the council, remove a document, close the
-    meeting, publish, receive referrals): nothing to fill in, the service decides."""
-
-
 class RoundChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.number}/{obj.year} · {obj.criteria_version.code}"

@@ -57,8 +57,9 @@ def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 
 
 class ConfirmForm(forms.Form):
-    """A button that acts on the record in the URL (delete, remove, run again): nothing to parse, but the write runs
-    through `run_form` like every other, and the service's refusal comes back as the form's error."""
+    """A button that acts on the record in the URL (delete, remove, run again, submit or publish a dossier, reinstate
+    an outlet): nothing to parse, but the write runs through `run_form` like every other, and the service's refusal
+    comes back as the form's error."""
 
 
 ID_MAX = 2**63 - 1

@@ -94,10 +94,6 @@ class ReasonForm(PlainLabels, fields.NamedErrors, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
-class NoFieldsForm(forms.Form):
-    """A button that carries nothing but the wish (reinstate, start an assessment)."""
-
-
 class StockAddForm(PlainLabels, fields.NamedErrors, forms.Form):
     product = forms.ModelChoiceField(queryset=Product.objects.none(), required=False, label=_("product"))
     packs = forms.ModelMultipleChoiceField(queryset=ProductPack.objects.none(), required=False, label=_("packs"))

@@ -142,9 +142,14 @@ def can_manage_round(user: Any, round_: Round) -> bool:
 
 def can_read_referral_package(user: Any, dossier: Dossier) -> bool:
     """The 5-star package (the province council's minutes among its papers) of a dossier in the central round: the
-    central round's office that received it and the office of the province that referred it; readers of the central
-    dossier (the province's commerce and commune officers, the producer) are not given the council's minutes."""
-    return can_manage_round(user, dossier.round) or _is_coordinator_for(user, dossier.product.province_id)
+    central round's office that received it, its council's members who score it, and the office of the province that
+    referred it; other readers of the central dossier (the province's commerce and commune officers, the producer)
+    are not given the council's minutes."""
+    if can_manage_round(user, dossier.round) or _is_coordinator_for(user, dossier.product.province_id):
+        return True
+    return (
+        bool(user.is_authenticated) and CouncilMember.objects.filter(user=user, council__round=dossier.round).exists()
+    )
 
 
 def can_follow_referrals(user: Any) -> bool:

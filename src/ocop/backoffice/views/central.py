@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ocop.backoffice.evaluation_forms import ConfirmForm
+from ocop.backoffice.forms import ConfirmForm
 from ocop.backoffice.views.common import Request, form_messages, run_form
 from ocop.backoffice.views.rounds import package_response, round_detail
 from ocop.certificates import queries

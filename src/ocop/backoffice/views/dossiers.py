@@ -21,13 +21,13 @@ from django.views.decorators.http import require_POST
 from ocop.accounts.permissions import visible_or_404
 from ocop.backoffice.evaluation_forms import (
     CommuneCheckForm,
-    ConfirmForm,
     EvidenceForm,
     ReturnForm,
     SiteVisitForm,
     StartDossierForm,
     SummaryForm,
 )
+from ocop.backoffice.forms import ConfirmForm
 from ocop.backoffice.views.common import Request, form_messages, paginate, query_without_page, run_form
 from ocop.core.audit import history
 from ocop.core.cells import whole_digits

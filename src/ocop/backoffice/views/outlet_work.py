@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ocop.backoffice.outlet_forms import NoFieldsForm, SalesForm, assessment_form
+from ocop.backoffice.forms import ConfirmForm
+from ocop.backoffice.outlet_forms import SalesForm, assessment_form
 from ocop.backoffice.views.common import Request, form_messages, paginate, run_form, xlsx_response
 from ocop.core.cells import whole_digits
 from ocop.outlets import access, sales, services
@@ -29,7 +30,7 @@ from ocop.outlets.rules import month_end
 @require_POST
 def assessment_start(request: Request, pk: int) -> HttpResponse:
     outlet = access.get_outlet_for_user(request.user, pk)
-    form = NoFieldsForm(request.POST)
+    form = ConfirmForm(request.POST)
     done = run_form(form, lambda data: services.start_assessment(by=request.user, outlet=outlet))
     if not done.ok or done.value is None:
         form_messages(request, form)

@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.accounts.models import User
-from ocop.backoffice.forms import PhotoForm
+from ocop.backoffice.forms import ConfirmForm, PhotoForm
 from ocop.backoffice.outlet_forms import (
     MemberForm,
-    NoFieldsForm,
     OutletCreateForm,
     OutletForm,
     ReasonForm,
@@ -156,7 +155,7 @@ def _refused(request: Request, outlet: Outlet, form: forms.BaseForm) -> HttpResp
 STATUS_ACTIONS: dict[str, tuple[type[forms.Form], Callable[..., Outlet]]] = {
     "recognise": (RecogniseForm, services.recognise),
     "suspend": (ReasonForm, services.suspend_outlet),
-    "reinstate": (NoFieldsForm, services.reinstate_outlet),
+    "reinstate": (ConfirmForm, services.reinstate_outlet),
     "close": (ReasonForm, services.close_outlet),
 }
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.accounts.permissions import visible_or_404
 from ocop.backoffice.council_forms import AttendanceForm, CouncilForm, RoundDatesForm, RoundForm
-from ocop.backoffice.evaluation_forms import ConfirmForm
+from ocop.backoffice.forms import ConfirmForm
 from ocop.backoffice.views.common import Request, form_messages, run_form
 from ocop.evaluation import access, package, scoring
 from ocop.evaluation import dossiers as flow
