@@ -9,7 +9,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
@@ -26,12 +25,12 @@ from ocop.backoffice.certificate_forms import (
     IssueDecisionForm,
     ItemPacksForm,
 )
+from ocop.backoffice.forms import ConfirmForm
 from ocop.backoffice.views.common import (
     Request,
     form_messages,
     paginate,
     query_without_page,
-    report_errors,
     run_form,
 )
 from ocop.backoffice.views.renames import flags as rename_flags
@@ -148,11 +147,9 @@ def decision_item_add(request: Request, pk: int) -> HttpResponse:
 def decision_item_remove(request: Request, pk: int, item_pk: int) -> HttpResponse:
     decision = access.get_decision_for_user(request.user, pk)
     item = access.get_item(decision, item_pk)
-    try:
-        services.remove_item(by=request.user, item=item)
-    except ValidationError as exc:
-        report_errors(request, exc)
-        return _decision_page(request, decision, "", status=400)
+    form = ConfirmForm(request.POST)
+    if not run_form(form, lambda d: services.remove_item(by=request.user, item=item)).ok:
+        return _refused(request, decision, form)
     return redirect("backoffice:decision_detail", pk=pk)
 
 
