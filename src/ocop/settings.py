@@ -49,7 +49,7 @@ OCOP_EXPIRY_WARN_DAYS = envint("OCOP_EXPIRY_WARN_DAYS", "90")
 OCOP_EXPIRY_NOTICE_DAYS = envints("OCOP_EXPIRY_NOTICE_DAYS", "90,60,30")
 OCOP_WRITTEN_NOTICE_DAYS = envint("OCOP_WRITTEN_NOTICE_DAYS", "60")
 # Worker processes that lay out a decision's certificate PDFs (WeasyPrint is CPU-bound): one per core by default.
-OCOP_PDF_PROCESSES = envint("OCOP_PDF_PROCESSES", str(os.cpu_count() or 1))
+OCOP_PDF_PROCESSES = envint("OCOP_PDF_PROCESSES", str(os.cpu_count() or 1), minimum=1)
 # Stored copies of the QR pages, one folder per day, for nginx to serve (docs/deployment.md); empty: none kept.
 OCOP_PAGE_CACHE_DIR = envstr("OCOP_PAGE_CACHE_DIR", str(DATA_DIR / "pages"))
 # E-mail (expiry notices): printed on the console unless a real backend is configured.
@@ -59,7 +59,7 @@ MAILERS: dict[str, dict[str, object]] = {
 if envstr("EMAIL_HOST", ""):  # SMTP: EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and these
     MAILERS["default"]["OPTIONS"] = {
         "host": envstr("EMAIL_HOST", ""),
-        "port": envint("EMAIL_PORT", "587"),
+        "port": envint("EMAIL_PORT", "587", minimum=1),
         "username": envstr("EMAIL_HOST_USER", ""),
         "password": envstr("EMAIL_HOST_PASSWORD", ""),
         "use_tls": envbool("EMAIL_USE_TLS", "true"),
@@ -71,23 +71,25 @@ OCOP_REPORTS_PER_HOUR = envint("OCOP_REPORTS_PER_HOUR", "5")
 # (by checklist code, and by `checklist:item` for minimums); the checklist data has the defaults.
 OCOP_OUTLET_PASS_MARKS = envmap("OCOP_OUTLET_PASS_MARKS", "")
 OCOP_OUTLET_MINIMUMS = envmap("OCOP_OUTLET_MINIMUMS", "")
-OCOP_UPLOAD_MAX_BYTES = envint("OCOP_UPLOAD_MAX_MB", "20") * 1024 * 1024
+OCOP_UPLOAD_MAX_BYTES = envint("OCOP_UPLOAD_MAX_MB", "20", minimum=1) * 1024 * 1024
 # Uploaded photos: an image declaring more pixels than this is refused before it is decoded (40 MP ≈ 7700 × 5200).
-OCOP_UPLOAD_MAX_PIXELS = envint("OCOP_UPLOAD_MAX_MEGAPIXELS", "40") * 1_000_000
+OCOP_UPLOAD_MAX_PIXELS = envint("OCOP_UPLOAD_MAX_MEGAPIXELS", "40", minimum=1) * 1_000_000
 # Imports: a sheet whose last row holding data is past this row is refused before it is read.
-OCOP_IMPORT_MAX_ROWS = envint("OCOP_IMPORT_MAX_ROWS", "100000")
+OCOP_IMPORT_MAX_ROWS = envint("OCOP_IMPORT_MAX_ROWS", "100000", minimum=1)
 # Imports: a sheet with data in a column past this one (200 = GR) is refused; calamine allocates every cell up to it.
-OCOP_IMPORT_MAX_COLUMNS = envint("OCOP_IMPORT_MAX_COLUMNS", "200")
+OCOP_IMPORT_MAX_COLUMNS = envint("OCOP_IMPORT_MAX_COLUMNS", "200", minimum=1)
 # Imports: address-space ceiling (MB) of the child process that reads a workbook; past it only that child dies.
-OCOP_IMPORT_MEMORY_MB = envint("OCOP_IMPORT_MEMORY_MB", "1024")
+OCOP_IMPORT_MEMORY_MB = envint("OCOP_IMPORT_MEMORY_MB", "1024", minimum=1)
 # Imports: a part of a workbook (a sheet, the shared strings) larger than this once inflated is refused (a zip bomb).
-OCOP_IMPORT_MAX_PART_BYTES = envint("OCOP_IMPORT_MAX_PART_MB", "100") * 1024 * 1024
+OCOP_IMPORT_MAX_PART_BYTES = envint("OCOP_IMPORT_MAX_PART_MB", "100", minimum=1) * 1024 * 1024
 # Imports: the child reading a workbook is stopped after this many seconds.
-OCOP_IMPORT_TIMEOUT_SECONDS = envint("OCOP_IMPORT_TIMEOUT_SECONDS", "120")
+OCOP_IMPORT_TIMEOUT_SECONDS = envint("OCOP_IMPORT_TIMEOUT_SECONDS", "120", minimum=1)
 # Imports: the stored workbook of a finished import (saved, stopped, refused, checked and left) is deleted this many
 # days after the job last changed (`ocop purge_import_files`, daily): it holds personal data.
 OCOP_IMPORT_KEEP_DAYS = envint("OCOP_IMPORT_KEEP_DAYS", "30")
-OCOP_IMPORT_MAX_WAITING = envint("OCOP_IMPORT_MAX_WAITING", "3")  # one user's imports waiting or running at once
+OCOP_IMPORT_MAX_WAITING = envint(
+    "OCOP_IMPORT_MAX_WAITING", "3", minimum=1
+)  # one user's imports waiting or running at once
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -99,6 +101,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",  # login throttling: its own models and migrations
     "django_htmx",
+    "ninja",  # the API docs page with its own static files (Swagger UI), not a CDN
     "ocop.core",  # before django_tasks_db: its `db_worker` first marks the jobs of a dead worker as failed
     "django_tasks_db",
     "ocop.places",
@@ -278,8 +281,8 @@ OCOP_TRUSTED_PROXIES = envnetworks("OCOP_TRUSTED_PROXIES", "")
 # unlocks with `ocop axes_reset_username NAME`, `ocop axes_reset_ip ADDRESS` or the admin's "Access attempts".
 # Off in the tests unless a test turns it on: the test client's login() calls authenticate() without a request.
 AXES_ENABLED = envbool("OCOP_LOGIN_THROTTLE", "false" if TESTING else "true")
-AXES_FAILURE_LIMIT = envint("OCOP_LOGIN_FAILURE_LIMIT", "5")
-OCOP_LOGIN_COOLOFF_MINUTES = envint("OCOP_LOGIN_COOLOFF_MINUTES", "15")
+AXES_FAILURE_LIMIT = envint("OCOP_LOGIN_FAILURE_LIMIT", "5", minimum=1)
+OCOP_LOGIN_COOLOFF_MINUTES = envint("OCOP_LOGIN_COOLOFF_MINUTES", "15", minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=OCOP_LOGIN_COOLOFF_MINUTES)
 # Counted apart, comma-separated; `username+ip_address` counts the pair together.
 AXES_LOCKOUT_PARAMETERS: list[str | list[str]] = []

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from ocop.api.urls import api
+from ocop.api.urls import urls as api_urls
 from ocop.public import catalogue, opendata, outlets, verify
 from ocop.public import views as public_views
 
@@ -28,7 +28,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("bo/", include("ocop.backoffice.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls()),
 ]
 
 handler400 = "ocop.public.errors.bad_request"

@@ -17,7 +17,7 @@ from ninja.constants import NOT_SET
 
 from ocop.core.text import control_character_message
 
-ErrorCode = Literal["bad_request", "unauthorized", "forbidden", "not_found", "invalid", "error"]
+ErrorCode = Literal["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "invalid", "error"]
 CODES: dict[int, ErrorCode] = {
     400: "bad_request",
     401: "unauthorized",
@@ -38,12 +38,13 @@ class ErrorOut(Schema):
     detail: str | list[FieldError] = Field(description="what went wrong: a sentence, or (422) each field's message")
     code: ErrorCode = Field(
         description="bad_request (400: the body is not JSON), unauthorized (401), forbidden (403), not_found (404), "
-        "invalid (422: a field's value)"
+        "method_not_allowed (405), invalid (422: a field's value)"
     )
 
 
 def error_body(status: int, detail: str | list[dict[str, str]]) -> dict[str, Any]:
-    return {"detail": detail, "code": CODES.get(status, "error")}
+    code = "method_not_allowed" if status == 405 else CODES.get(status, "error")
+    return {"detail": detail, "code": code}
 
 
 class ApiRouter(Router):

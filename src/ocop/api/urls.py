@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
@@ -86,3 +91,28 @@ def api_root(request: HttpRequest) -> HttpResponse:
 
 
 api.add_router("/", unknown)
+
+
+def _json_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """ninja answers a method a path does not take with a plain-text 405; the API's shape instead, with its Allow."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405 or response.get("Content-Type", "").startswith("application/json"):
+            return response
+        allowed = response.get("Allow", "")
+        answer = _error(request, 405, _("Method not allowed: use %(methods)s.") % {"methods": allowed})
+        answer["Allow"] = allowed
+        return answer
+
+    return wrapped
+
+
+def urls() -> tuple[list[Any], str, str]:
+    """The API's URL patterns, each answering a wrong method in the API's error shape."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = _json_not_allowed(pattern.callback)
+    return patterns, app_name, namespace

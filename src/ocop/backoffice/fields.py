@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -71,38 +70,36 @@ def _decimal_text(value: Any) -> str:
     return str(value).strip().replace(" ", "").replace(",", ".") if value not in (None, "") else ""
 
 
-class DecimalField(forms.DecimalField):
-    """A decimal number written with a comma or a point; digits other than 0-9 are not numbers."""
+class _CommaNumber:
+    """A number written with a comma or a point before the decimals; digits other than 0-9 are not numbers, and the
+    refusal names the field."""
 
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> Any:
         text = _decimal_text(value)
         if text and not text.isascii():
-            raise ValidationError(_("%(label)s must be a number."), code="invalid", params={"label": _label(self)})
+            raise ValidationError(_("%(label)s must be a number."), code="invalid", params={"label": _label(self)})  # type: ignore[arg-type]
         try:
-            return super().to_python(text)
+            return super().to_python(text)  # type: ignore[misc]
         except ValidationError as exc:
             if exc.code != "invalid":
                 raise
             raise ValidationError(
-                _("%(label)s must be a number."), code="invalid", params={"label": _label(self)}
+                _("%(label)s must be a number."),
+                code="invalid",
+                params={"label": _label(self)},  # type: ignore[arg-type]
             ) from None
 
 
-class FloatField(forms.FloatField):
-    """A number with decimals (a position), written with a comma or a point."""
+class DecimalField(_CommaNumber, forms.DecimalField):
+    """A decimal number ("85,5" or "85.5"), typed in a text box: a number input refuses the comma."""
 
-    def to_python(self, value: Any) -> float | None:  # type: ignore[override]
-        text = _decimal_text(value)
-        if text and not text.isascii():
-            raise ValidationError(_("%(label)s must be a number."), code="invalid", params={"label": _label(self)})
-        try:
-            return super().to_python(text)
-        except ValidationError as exc:
-            if exc.code != "invalid":
-                raise
-            raise ValidationError(
-                _("%(label)s must be a number."), code="invalid", params={"label": _label(self)}
-            ) from None
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+
+class FloatField(_CommaNumber, forms.FloatField):
+    """A number with decimals (a position), typed in a text box: a number input refuses the comma."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
 
 
 class WholeNumberField(forms.IntegerField):

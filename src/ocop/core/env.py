@@ -38,12 +38,16 @@ def envbool(name: str, default: str) -> bool:
     raise BadEnvironment(name, value, "true or false")
 
 
-def envint(name: str, default: str) -> int:
+def envint(name: str, default: str, *, minimum: int = 0) -> int:
+    """A whole number, at least `minimum` (0 unless said: no setting of ours means anything below zero)."""
     value = envstr(name, default).strip()
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise BadEnvironment(name, value, "a whole number") from None
+    if number < minimum:
+        raise BadEnvironment(name, value, f"a whole number of at least {minimum}")
+    return number
 
 
 def envlist(name: str, default: str) -> list[str]:
@@ -57,9 +61,14 @@ def envints(name: str, default: str) -> list[int]:
     result = []
     for item in envlist(name, default):
         try:
-            result.append(int(item))
+            number = int(item)
         except ValueError:
             raise BadEnvironment(name, value, f"whole numbers separated by commas ({item!r} is not one)") from None
+        if number < 1:
+            raise BadEnvironment(name, value, f"whole numbers of at least 1 separated by commas ({item!r} is not one)")
+        result.append(number)
+    if not result:
+        raise BadEnvironment(name, value, "one or more whole numbers separated by commas")
     return result
 
 

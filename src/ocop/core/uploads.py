@@ -15,7 +15,9 @@ import hashlib
 import io
 import logging
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -27,7 +29,7 @@ from django.http import FileResponse
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 __all__ = ["DOCUMENT_TYPES", "IMAGE_TYPES", "CheckedUpload", "check_upload", "file_response"]
 
@@ -40,9 +42,16 @@ PDF_MAX_NODES = 500_000
 # A PDF viewer reads the header anywhere in the first KB.
 PDF_HEADER = re.compile(rb"%PDF-\d")
 # The same names, spelled plainly in the bytes: a second look, for objects a viewer might reach and pypdf not.
-PDF_ACTIVE_NAMES = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles)(?=[\s/<>\[\]()%{}]|\Z)")
-ACTIVE_ACTIONS = {"/JavaScript", "/Launch"}
-ACTIVE_KEYS = {"/JS", "/JavaScript", "/Launch"}
+PDF_ACTIVE_NAMES = re.compile(
+    rb"/(JavaScript|JS|Launch|EmbeddedFiles|XFA|SubmitForm|ImportData|RichMedia)(?=[\s/<>\[\]()%{}]|\Z)"
+)
+# Actions that run code, start a program, send the form's data or load outside content; XFA forms carry scripts in
+# compressed streams the byte scan cannot read, so an XFA form is refused as a whole.
+ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/RichMediaExecute", "/GoToE"}
+ACTIVE_KEYS = {"/JS", "/JavaScript", "/Launch", "/XFA", "/RichMedia"}
+# What a document may do on its own when opened (/OpenAction, /AA): not even open an address.
+AUTOMATIC_KEYS = {"/OpenAction", "/AA"}
+AUTOMATIC_ACTIONS = {"/URI", "/GoToR"}
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged upload is refused; its parse warnings are noise
 
@@ -108,7 +117,7 @@ def _check(upload: IO[bytes], allowed: Mapping[str, str]) -> CheckedUpload:
         checked = _image(data, image_formats, allowed)
         if checked is not None:
             return checked
-    if "pdf" in allowed and PDF_HEADER.search(data[:1024]):
+    if "pdf" in allowed and PDF_HEADER.match(data):  # at the very start: a file that opens as HTML is not a PDF
         _check_pdf(data)
         return CheckedUpload(content=data, extension="pdf", content_type=allowed["pdf"])
     raise ValidationError(
@@ -156,7 +165,8 @@ def _image(data: bytes, formats: list[str], allowed: Mapping[str, str]) -> Check
         if width * height > settings.OCOP_UPLOAD_MAX_PIXELS:
             raise _too_many_pixels()
         try:
-            image.load()  # every pixel decoded: a truncated or corrupt file fails here
+            with _whole_files_only():
+                image.load()  # every pixel decoded: a truncated or corrupt file fails here
             upright = ImageOps.exif_transpose(image)
             content = _encode(upright, "JPEG" if extension == "jpg" else "PNG", image.info)
         except Image.DecompressionBombWarning as exc:
@@ -164,6 +174,22 @@ def _image(data: bytes, formats: list[str], allowed: Mapping[str, str]) -> Check
         except Exception as exc:
             raise _unreadable_image() from exc
     return CheckedUpload(content=content, extension=extension, content_type=allowed[extension])
+
+
+_LOADING = threading.Lock()
+
+
+@contextmanager
+def _whole_files_only() -> Iterator[None]:
+    """Pillow's LOAD_TRUNCATED_IMAGES is process-wide, and WeasyPrint sets it on import (it draws what it can of a
+    cut image): an upload is decoded with it off, so a cut file is refused, not padded with grey."""
+    with _LOADING:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 def _encode(image: Image.Image, fmt: str, info: Mapping[Any, Any]) -> bytes:
@@ -261,21 +287,48 @@ def _walk(reader: Any) -> str | None:
             for name, value in dict.items(node):  # dict's own items: the references unresolved
                 if name in ACTIVE_KEYS or name == "/EmbeddedFiles":
                     return str(name)
+                if name in AUTOMATIC_KEYS and (automatic := _automatic_action(value)) is not None:
+                    return automatic
                 stack.append(value)
         elif isinstance(node, ArrayObject):
             stack.extend(list.__iter__(node))
     return None
 
 
+def _automatic_action(value: Any) -> str | None:
+    """The outside address an /OpenAction or /AA entry opens by itself (a /URI or /GoToR action, directly or among
+    the additional actions' triggers), if any."""
+    from pypdf.generic import DictionaryObject, IndirectObject
+
+    if isinstance(value, IndirectObject):
+        value = value.get_object()
+    if not isinstance(value, DictionaryObject):
+        return None
+    actions = (
+        [value] if "/S" in value else [a.get_object() if isinstance(a, IndirectObject) else a for a in value.values()]
+    )
+    for action in actions:
+        kind = action.get("/S") if isinstance(action, DictionaryObject) else None
+        if str(kind) in AUTOMATIC_ACTIONS:
+            return str(kind)
+    return None
+
+
 # ---- serving ----------------------------------------------------------------------------------------------------
 
 INLINE_TYPES = frozenset(IMAGE_TYPES.values())
+EXTENSION_OF = {content_type: extension for extension, content_type in DOCUMENT_TYPES.items()}
 
 
 def file_response(file: DjangoFile, *, content_type: str, filename: str = "") -> FileResponse:
-    """An uploaded file served back: with its stored content type, never sniffed by the browser, and as an attachment
-    (downloaded, not opened in the page) unless it is a JPEG or PNG image."""
+    """An uploaded file served back: with its stored content type, never sniffed by the browser, as an attachment
+    (downloaded, not opened in the page) unless it is a JPEG or PNG image, and named with the extension of what it
+    was decoded as (an upload named report.html that is a PDF downloads as report.pdf)."""
     inline = content_type in INLINE_TYPES
+    if filename:
+        extension = EXTENSION_OF.get(content_type)
+        stem = filename.rsplit(".", 1)[0] if "." in filename else filename
+        filename = f"{stem}.{extension}" if extension else filename
     response = FileResponse(file.open("rb"), content_type=content_type, as_attachment=not inline, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from ocop.certificates import queries
 from ocop.certificates.catalogue import STATUSES, certified_products, latest_certificates, product_status
 from ocop.certificates.rules import shows_as_ocop
+from ocop.core.cells import whole_digits
 from ocop.core.search import RankedSearch
 from ocop.core.uploads import file_response
 from ocop.outlets.queries import stockists
@@ -40,10 +41,8 @@ class _Capped:
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+    """A filter's id: 1 to 18 ASCII digits, else no filter (a value past the database's integers is not an id)."""
+    return whole_digits(value) if value else None
 
 
 @require_GET

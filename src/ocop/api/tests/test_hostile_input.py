@@ -106,6 +106,7 @@ def test_every_operation_declares_the_error_responses(db):
         "unauthorized",
         "forbidden",
         "not_found",
+        "method_not_allowed",
         "invalid",
         "error",
     ]
@@ -122,3 +123,15 @@ def test_every_operation_declares_the_error_responses(db):
         for code in ERROR_CODES:
             schema = responses[code]["content"]["application/json"]["schema"]
             assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (path, method, code)
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "options", "trace"])
+def test_a_method_a_path_does_not_take_answers_in_the_api_shape(world, method):
+    response = getattr(client_for(world.users["coordinator"]), method)("/api/v1/provinces")
+    assert (response.status_code, response["Content-Type"], response["Allow"]) == (
+        405, "application/json; charset=utf-8", "GET"
+    )  # fmt: skip
+    assert json.loads(response.content) == {
+        "detail": "Phương thức không được chấp nhận: hãy dùng GET.",
+        "code": "method_not_allowed",
+    }

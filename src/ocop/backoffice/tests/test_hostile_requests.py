@@ -91,3 +91,10 @@ def test_a_control_character_in_a_path_is_a_404(world, url):
     response = client_for(world.users["coordinator"]).get(url)
     assert response.status_code == 404
     assert response.templates[0].name == "errors/error.html"
+
+
+@pytest.mark.parametrize("value", ["9223372036854775808", "99999999999999999999", "-9223372036854775809"])
+def test_a_public_filter_id_past_the_database_integer_is_ignored(world, value):
+    response = client_for(None).get(reverse("catalogue"), {"commune": value})
+    assert response.status_code == 200
+    assert _rows(response) == _rows(client_for(None).get(reverse("catalogue")))

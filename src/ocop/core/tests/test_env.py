@@ -56,3 +56,29 @@ def test_a_bad_value_names_the_variable_and_exits(monkeypatch, reader, value, me
     assert str(raised.value) == message
     assert isinstance(raised.value, SystemExit)  # uncaught, Python prints the message (no traceback) and exits 1
     assert (raised.value.name, raised.value.value) == ("X_BAD", value)
+
+
+@pytest.mark.parametrize(
+    ("reader", "value", "message"),
+    [
+        (envint, "-5", "Bad environment variable X_BAD='-5': expected a whole number of at least 0."),
+        (envints, "90,0,-30", "Bad environment variable X_BAD='90,0,-30': expected whole numbers of at least 1 "
+         "separated by commas ('0' is not one)."),
+        (envints, " , ", "Bad environment variable X_BAD=' , ': expected one or more whole numbers separated by "
+         "commas."),
+    ],
+)  # fmt: skip
+def test_numbers_below_their_range_are_refused(monkeypatch, reader, value, message):
+    monkeypatch.setenv("X_BAD", value)
+    with pytest.raises(BadEnvironment) as raised:
+        reader("X_BAD", "")
+    assert str(raised.value) == message
+
+
+def test_a_setting_that_must_be_positive_says_so(monkeypatch):
+    monkeypatch.setenv("X_LIMIT", "0")
+    with pytest.raises(BadEnvironment) as raised:
+        envint("X_LIMIT", "5", minimum=1)
+    assert str(raised.value) == "Bad environment variable X_LIMIT='0': expected a whole number of at least 1."
+    monkeypatch.setenv("X_LIMIT", "3")
+    assert envint("X_LIMIT", "5", minimum=1) == 3

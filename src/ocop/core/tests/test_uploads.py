@@ -65,6 +65,18 @@ def test_the_pixel_limit_is_checked_before_decoding_and_follows_the_setting(sett
     )  # fmt: skip
 
 
+def test_a_cut_image_is_refused_even_after_weasyprint_allows_cut_images(settings):
+    import weasyprint  # noqa: F401  (on import it sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    settings.OCOP_UPLOAD_MAX_PIXELS = 100_000_000
+    assert refusal(samples.png_declaring(8000, 8000), allowed=IMAGE_TYPES, name="image", label="ảnh") == (
+        ["damaged_image"], ["Ảnh: không đọc được ảnh (tệp bị hỏng hoặc không đầy đủ)."]
+    )  # fmt: skip
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint's setting is given back
+
+
 def test_a_png_followed_by_html_is_stored_as_the_clean_re_encoding():
     checked = check_upload(io.BytesIO(samples.png_then_html()), allowed=IMAGE_TYPES, name="image", label="ảnh")
     assert (checked.extension, checked.content_type) == ("png", "image/png")
@@ -113,6 +125,26 @@ def test_pdfs_with_active_content_or_that_do_not_parse_are_refused_naming_the_fi
     assert refusal(data, label="tệp") == ([code], [message])
 
 
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (samples.pdf_xfa_form(), "XFA"),
+        (samples.pdf_open_action_uri(), "URI"),
+        (samples.pdf_page_submit_form(), "SubmitForm"),
+    ],
+    ids=["xfa", "open-action-uri", "page-submit-form"],
+)
+def test_pdfs_that_act_on_their_own_are_refused(data, what):
+    assert refusal(data, label="tệp") == (["pdf_active"], [SCRIPT % what])
+
+
+def test_a_pdf_with_a_plain_link_is_kept_and_a_polyglot_is_not_a_pdf():
+    linked = samples.pdf_with_a_link()
+    checked = check_upload(io.BytesIO(linked), allowed=DOCUMENT_TYPES, name="file", label="file")
+    assert (checked.content, checked.extension) == (linked, "pdf")
+    assert refusal(samples.html_then_pdf(), label="tệp")[0] == ["bad_type"]
+
+
 def test_a_clean_pdf_is_kept_byte_for_byte():
     data = tiny_pdf(["Giấy chứng nhận ATTP"])
     checked = check_upload(io.BytesIO(data), allowed=DOCUMENT_TYPES, name="file", label="file")
@@ -142,5 +174,11 @@ def test_files_are_served_as_attachments_unless_they_are_images():
     png = file_response(ContentFile(samples.png_bytes(), name="photo_a.png"), content_type="image/png")
     assert (png["Content-Type"], png["X-Content-Type-Options"]) == ("image/png", "nosniff")
     assert png["Content-Disposition"] == 'inline; filename="photo_a.png"'
+    renamed = file_response(
+        ContentFile(tiny_pdf(["test"]), name="x.pdf"), content_type="application/pdf", filename="report.html"
+    )
+    assert renamed["Content-Disposition"] == 'attachment; filename="report.pdf"'  # named by what it was decoded as
+    photo = file_response(ContentFile(samples.png_bytes(), name="p.png"), content_type="image/png", filename="a.html")
+    assert photo["Content-Disposition"] == 'inline; filename="a.png"'
     odd = file_response(ContentFile(b"<svg/>", name="a.svg"), content_type="image/svg+xml")
     assert odd["Content-Disposition"] == 'attachment; filename="a.svg"'

