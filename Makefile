@@ -25,11 +25,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Browser-side packages (package.json): jsQR, served to browsers without BarcodeDetector, and axe-core for the tests.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20 or later (Debian: apt-get install npm)"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+setup: $(STAMP) $(NODE_STAMP)
 
 # The development targets run with DEBUG=true (and its development SECRET_KEY) unless DEBUG is set: with DEBUG off,
 # OCOP Hub refuses to start without SECRET_KEY. `make test` keeps DEBUG off, as in production (.ci/test).
 messages migrate demo run lint: export DEBUG ?= true
+# The QR codes and e-mailed links point to the address `make run` serves (PORT=8110 gives :8110), unless set.
+PUBLIC_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
+demo run base-url: export OCOP_PUBLIC_BASE_URL ?= http://$(PUBLIC_HOST):$(PORT)
 
 messages: $(STAMP)
 	@if command -v msgfmt >/dev/null; then cd src/ocop && ../../$(OCOP) compilemessages -v0; \
@@ -47,6 +57,7 @@ demo: migrate
 
 run: demo
 	$(OCOP) collectstatic --no-input -v0
+	@echo "Serving on http://$(HOST):$(PORT); QR codes and links point to $$OCOP_PUBLIC_BASE_URL"
 	@echo "Background worker: started (log in var/worker.log)"
 	@$(OCOP) db_worker --no-reload > var/worker.log 2>&1 & echo $$! > var/worker.pid
 	@trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT; $(OCOP) runserver --noreload $(HOST):$(PORT)
@@ -65,4 +76,8 @@ bench: setup
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null; }
 	$(BIN)/python -m bench
 
-.PHONY: help setup messages migrate demo run lint test bench
+# What the application takes as its public address (QR codes, links in e-mails) under `make run`.
+base-url: setup
+	@DEBUG=true $(OCOP) shell -v0 -c "from django.conf import settings; print(settings.OCOP_PUBLIC_BASE_URL)"
+
+.PHONY: base-url help setup messages migrate demo run lint test bench
