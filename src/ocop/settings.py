@@ -217,6 +217,9 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR),
     ("vendor/markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+    # jsQR (npm, package.json; `make setup` runs npm ci): /kiem-tra/ decodes camera frames with it where the browser
+    # has no BarcodeDetector.
+    ("vendor/jsqr", PROJECT_DIR / "node_modules" / "jsqr" / "dist"),
 ]
 # Uploaded files live under the data dir, never under the static root, and are only served through
 # views that check access.
