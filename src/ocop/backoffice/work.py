@@ -1,0 +1,293 @@
+""" "Việc cần làm": what waits for a user, from every domain app's worklist, as links to the pages where they act.
+
+The domain apps answer scoped querysets (`*/worklist.py`, annotated with `since`); this module names each record,
+maps it to its page with reverse() and counts them per menu entry. Each source costs one COUNT query and, for the
+list, one more bounded by CAP.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ocop.accounts.models import Notification
+from ocop.certificates import worklist as certificate_work
+from ocop.evaluation import worklist as evaluation_work
+from ocop.evaluation.enums import DossierState
+from ocop.outlets import worklist as outlet_work
+from ocop.registry.models import ParkState
+from ocop.registry.parking import parked_rows_visible_to
+from ocop.supervision import worklist as supervision_work
+
+CAP = 50  # items listed at most; the rest are counted ("and N more")
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: str  # stable key, e.g. "dossier_check"
+    title: str  # translated, names the record
+    url: str  # the page where the user acts
+    since: dt.date  # when the wait began: the list is oldest first
+    detail: str = ""  # e.g. "3 of 7 members have scored"
+    menu: str = ""  # the menu entry it counts under
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    if isinstance(value, dt.date):
+        return value
+    return timezone.localdate()
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    menu: str
+    records: Callable[[Any], Any]  # user -> queryset annotated with `since`
+    item: Callable[[Any], WorkItem]
+
+
+def _dossier_url(d: Any) -> str:
+    return reverse("backoffice:dossier_detail", args=[d.pk])
+
+
+def _check(d: Any) -> WorkItem:
+    if d.state == DossierState.SUBMITTED:
+        title = _("Check the dossier: %(product)s") % {"product": d.product.name}
+    else:
+        title = _("Propose to the province: %(product)s") % {"product": d.product.name}
+    return WorkItem("dossier_check", title, _dossier_url(d), _date(d.since), menu="dossiers")
+
+
+def _review(d: Any) -> WorkItem:
+    return WorkItem(
+        "dossier_review",
+        _("Review the dossier: %(product)s") % {"product": d.product.name},
+        _dossier_url(d),
+        _date(d.since),
+        detail=str(d.get_state_display()),
+        menu="dossiers",
+    )
+
+
+def _score(d: Any) -> WorkItem:
+    return WorkItem(
+        "dossier_score",
+        _("Score the dossier: %(product)s") % {"product": d.product.name},
+        reverse("backoffice:score_page", args=[d.pk]),
+        _date(d.since),
+        detail=ngettext(
+            "%(n)d of %(m)d member has scored", "%(n)d of %(m)d members have scored", d.members
+        ) % {"n": d.scored, "m": d.members},
+        menu="dossiers",
+    )  # fmt: skip
+
+
+def _publish(c: Any) -> WorkItem:
+    return WorkItem(
+        "result_publish",
+        _("Publish the results of %(council)s") % {"council": c.name},
+        reverse("backoffice:round_detail", args=[c.round_id]),
+        _date(c.since),
+        detail=ngettext("%(n)d result", "%(n)d results", c.unpublished) % {"n": c.unpublished},
+        menu="rounds",
+    )
+
+
+def _referral(r: Any) -> WorkItem:
+    return WorkItem(
+        "referral_receive",
+        _("Receive the referral: %(product)s") % {"product": r.dossier.product.name},
+        reverse("backoffice:referrals"),
+        _date(r.since),
+        detail=r.dossier.product.province.name,
+        menu="rounds",
+    )
+
+
+def _decide(row: dict[str, Any]) -> WorkItem:
+    return WorkItem(
+        "decision_draft",
+        _("Draft the recognition decision: round %(round)s, %(province)s")
+        % {
+            "round": f"{row['dossier__round__number']}/{row['dossier__round__year']}",
+            "province": row["dossier__round__province__name"],
+        },
+        reverse("backoffice:decision_list"),
+        _date(row["since"]),
+        detail=ngettext("%(n)d product", "%(n)d products", row["n"]) % {"n": row["n"]},
+        menu="certificates",
+    )
+
+
+def _returned(d: Any) -> WorkItem:
+    return WorkItem(
+        "dossier_returned",
+        _("Complete the returned dossier: %(product)s") % {"product": d.product.name},
+        _dossier_url(d),
+        _date(d.since),
+        menu="dossiers",
+    )
+
+
+def _result(r: Any) -> WorkItem:
+    return WorkItem(
+        "result_new",
+        _("New result: %(product)s") % {"product": r.dossier.product.name},
+        reverse("backoffice:path_page", args=[r.dossier_id]),
+        _date(r.since),
+        detail=ngettext("%(n)d star", "%(n)d stars", r.stars) % {"n": r.stars},
+        menu="dossiers",
+    )
+
+
+def _shelf(t: Any) -> WorkItem:
+    return WorkItem(
+        "shelf_clear",
+        _("Take off the OCOP shelf: %(product)s") % {"product": t.product.name},
+        reverse("backoffice:outlet_detail", args=[t.outlet_id]),
+        _date(t.since),
+        detail=t.outlet.name,
+        menu="outlets",
+    )
+
+
+def _sales(o: Any) -> WorkItem:
+    month = o.month
+    return WorkItem(
+        "sales_report",
+        _("Report the sales of %(month)s: %(outlet)s") % {"month": f"{month.month:02d}/{month.year}", "outlet": o.name},
+        reverse("backoffice:outlet_sales", args=[o.pk]) + f"?month={month.month:02d}/{month.year}",
+        _date(o.since),
+        menu="outlets",
+    )
+
+
+def _subject(inspection: Any) -> str:
+    subject = inspection.outlet or inspection.producer
+    return subject.name if subject is not None else ""
+
+
+def _inspection(i: Any) -> WorkItem:
+    return WorkItem(
+        "inspection_due",
+        _("Inspect: %(subject)s") % {"subject": _subject(i)},
+        reverse("backoffice:inspection_detail", args=[i.pk]),
+        _date(i.since),
+        detail=_("planned for %(date)s") % {"date": date_format(i.planned_on, "SHORT_DATE_FORMAT")},
+        menu="inspections",
+    )
+
+
+def _finding(f: Any) -> WorkItem:
+    return WorkItem(
+        "finding_overdue",
+        _("Follow up a finding past its deadline: %(subject)s") % {"subject": _subject(f.inspection)},
+        reverse("backoffice:inspection_detail", args=[f.inspection_id]),
+        _date(f.since),
+        detail=_("fix by %(date)s") % {"date": date_format(f.fix_by, "SHORT_DATE_FORMAT")},
+        menu="inspections",
+    )
+
+
+def _ending(c: Any) -> WorkItem:
+    return WorkItem(
+        "certificate_ending",
+        _("Certificate ending: %(product)s") % {"product": c.product.name},
+        reverse("backoffice:certificate_detail", args=[c.pk]),
+        c.valid_until - dt.timedelta(days=certificate_work.ENDING_DAYS),
+        detail=_("valid until %(date)s") % {"date": date_format(c.valid_until, "SHORT_DATE_FORMAT")},
+        menu="certificates",
+    )
+
+
+def _parked(p: Any) -> WorkItem:
+    return WorkItem(
+        "parked_row",
+        _("Review an imported row: %(kind)s, row %(row)s") % {"kind": p.kind, "row": p.row},
+        reverse("backoffice:parked_list"),
+        _date(p.since),
+        menu="producers",
+    )
+
+
+def _open_parked(user: Any) -> Any:
+    return parked_rows_visible_to(user).filter(state=ParkState.OPEN).annotate(since=F("created_at"))
+
+
+SOURCES = (
+    Source("dossier_check", "dossiers", evaluation_work.dossiers_to_check, _check),
+    Source("dossier_review", "dossiers", evaluation_work.dossiers_to_review, _review),
+    Source("dossier_score", "dossiers", evaluation_work.dossiers_to_score, _score),
+    Source("result_publish", "rounds", evaluation_work.councils_to_publish, _publish),
+    Source("referral_receive", "rounds", evaluation_work.referrals_to_receive, _referral),
+    Source("decision_draft", "certificates", certificate_work.results_to_decide, _decide),
+    Source("dossier_returned", "dossiers", evaluation_work.returned_dossiers, _returned),
+    Source("result_new", "dossiers", evaluation_work.new_results, _result),
+    Source("shelf_clear", "outlets", outlet_work.shelves_to_clear, _shelf),
+    Source("sales_report", "outlets", outlet_work.sales_to_report, _sales),
+    Source("inspection_due", "inspections", supervision_work.inspections_due, _inspection),
+    Source("finding_overdue", "inspections", supervision_work.findings_overdue, _finding),
+    Source("certificate_ending", "certificates", certificate_work.certificates_ending, _ending),
+    Source("parked_row", "producers", _open_parked, _parked),
+)
+
+
+def _counts(user: Any) -> dict[str, int]:
+    """Items per source kind, one COUNT query per source that can hold anything for the user; computed once per
+    request (kept on the user object, as the role scope is)."""
+    cached = getattr(user, "_ocop_work_counts", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    counts = {source.kind: source.records(user).count() for source in SOURCES}
+    user._ocop_work_counts = counts
+    return counts
+
+
+def work_for(user: Any, cap: int = CAP) -> list[WorkItem]:
+    """Every item waiting for the user, oldest first (at most `cap`; `work_total` counts them all)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items: list[WorkItem] = []
+    counts = _counts(user)
+    for source in SOURCES:
+        if not counts[source.kind]:
+            continue
+        rows = source.records(user).order_by("since")[:cap]
+        items.extend(source.item(row) for row in rows)
+    items.sort(key=lambda item: (item.since, item.title))
+    return items[:cap]
+
+
+def work_total(user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return sum(_counts(user).values())
+
+
+def menu_counts(user: Any) -> dict[str, int]:
+    """Menu entry key → number of items waiting under it (entries with none are left out); "notifications" counts
+    the unread notices."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    result: dict[str, int] = {}
+    counts = _counts(user)
+    for source in SOURCES:
+        if counts[source.kind]:
+            result[source.menu] = result.get(source.menu, 0) + counts[source.kind]
+    unread = getattr(user, "_ocop_unread", None)
+    if unread is None:
+        unread = user._ocop_unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    if unread:
+        result["notifications"] = unread
+    return result
