@@ -14,6 +14,7 @@ from ocop.backoffice.fields import DateField, NamedErrors
 from ocop.backoffice.forms import DATE_WIDGET, PlainLabels
 from ocop.certificates.enums import IssuingLevel
 from ocop.certificates.models import Decision
+from ocop.core.text import year_text
 from ocop.evaluation.models import Round
 from ocop.places.models import Province
 from ocop.registry.models import Product, ProductPack
@@ -27,7 +28,7 @@ class BackofficeForm(NamedErrors, PlainLabels, forms.Form):
 
 class RoundChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.number}/{obj.year} · {obj.province.name}"
+        return f"{obj.number}/{year_text(obj.year)} · {obj.province.name}"
 
 
 class DecisionFromRoundForm(BackofficeForm):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.backoffice.fields import DateField, NamedErrors
 from ocop.backoffice.forms import PlainLabels
+from ocop.core.text import year_text
 from ocop.evaluation.enums import DossierKind
 from ocop.evaluation.models import CriterionLine, Round
 from ocop.evaluation.rules import LineSpec, SheetSpec
@@ -37,7 +38,7 @@ class Form(NamedErrors, PlainLabels, forms.Form):
 
 class RoundChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.number}/{obj.year} · {obj.criteria_version.code}"
+        return f"{obj.number}/{year_text(obj.year)} · {obj.criteria_version.code}"
 
 
 def _round_field() -> RoundChoiceField:

@@ -165,3 +165,16 @@ def fold_tokens(text: str | None) -> list[str]:
 def fold_key(text: str | None) -> str:
     """Folded text without spaces, as vietnamadminunits keys it ("Hà Nội" → "hanoi")."""
     return fold(text).replace(" ", "")
+
+
+def year_text(value: int | str | None) -> str:
+    """A year as it is written, never grouped like a number: 2025, not "2.025" (Vietnamese grouping) or "2,025".
+
+    The one format of a year: the `year` template filter and the strings built in code (titles of rounds) use it.
+    """
+    if value is None:
+        return ""
+    try:
+        return str(int(value))
+    except ValueError:
+        return str(value)  # not a year (text someone typed): as it is

@@ -1,4 +1,4 @@
-"""Vietnamese formats for templates: money in đồng with the ₫ sign."""
+"""Vietnamese formats for templates: money in đồng with the ₫ sign, years never grouped."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
+
+from ocop.core.text import year_text
 
 register = template.Library()
 
@@ -20,3 +22,9 @@ def vnd(value: int | float | Decimal | str | None) -> str:
     except ArithmeticError:
         return ""
     return f"{number_format(amount, 0, use_l10n=True, force_grouping=True)} ₫"
+
+
+@register.filter
+def year(value: int | str | None) -> str:
+    """2025 → "2025" in every language (a plain `{{ round.year }}` prints "2.025" in Vietnamese, "2,025" in English)."""
+    return year_text(value)

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.models import TimeStampedModel
+from ocop.core.text import year_text
 from ocop.evaluation.enums import DossierKind, DossierState, RoundLevel
 from ocop.evaluation.models.catalogue import CriteriaSet, CriteriaVersion, CriterionLine
 from ocop.places.models import Province
@@ -37,7 +38,7 @@ class Round(TimeStampedModel):
         verbose_name_plural = _("evaluation rounds")
 
     def __str__(self) -> str:
-        return f"{self.year} · {self.number} · {self.province.name}"
+        return f"{self.number}/{year_text(self.year)} · {self.province.name}"
 
 
 class Dossier(TimeStampedModel):
