@@ -84,6 +84,19 @@ def dossier_start(request: Request, product_pk: int) -> HttpResponse:
     )
 
 
+def _assessed(sheet: Any, assessment: Any) -> list[tuple[Any, Any]]:
+    """The commune's assessment as (line, option chosen): it stores the option's index on each commune line, which
+    the page shows by the option's label and points (not the index)."""
+    if assessment is None:
+        return []
+    rows = []
+    for line in sheet.lines():
+        index = assessment.points.get(line.code)
+        if line.commune_assessed and isinstance(index, int) and 0 <= index < len(line.options):
+            rows.append((line, line.options[index]))
+    return rows
+
+
 @login_required
 def dossier_detail(request: Request, pk: int, status: int = 200) -> HttpResponse:
     dossier = access.get_dossier_for_user(request.user, pk)
@@ -97,6 +110,7 @@ def dossier_detail(request: Request, pk: int, status: int = 200) -> HttpResponse
     # timeline's notes or in the change history (a province following its referral at the ministry included).
     sealed = not manages and not (result is not None and result.published)
     transitions = list(dossier.transitions.all())
+    assessment = getattr(dossier, "commune_assessment", None)
     if sealed:
         for t in transitions:
             if t.to_state == DossierState.SCORED:
@@ -113,7 +127,8 @@ def dossier_detail(request: Request, pk: int, status: int = 200) -> HttpResponse
             "vault": access.evidence_documents(user, dossier).order_by("kind", "-issued_on") if editable else [],
             "lines": access.sheet_lines(dossier),
             "commune_lines": [line for line in sheet.lines() if line.commune_assessed],
-            "assessment": getattr(dossier, "commune_assessment", None),
+            "assessment": assessment,
+            "assessment_rows": _assessed(sheet, assessment),
             "review": getattr(dossier, "review", None),
             "editable": editable,
             "can_submit": can_draft and dossier.state in flow.EDITABLE,
