@@ -55,6 +55,7 @@ class Source:
     menu: str
     records: Callable[[Any], Any]  # user -> queryset annotated with `since`
     item: Callable[[Any], WorkItem]
+    together: bool = False  # one item for all the records (`item` gets (count, oldest since))
 
 
 def _dossier_url(d: Any) -> str:
@@ -211,12 +212,13 @@ def _ending(c: Any) -> WorkItem:
     )
 
 
-def _parked(p: Any) -> WorkItem:
+def _parked(rows: tuple[int, Any]) -> WorkItem:
+    n, since = rows
     return WorkItem(
         "parked_row",
-        _("Review an imported row: %(kind)s, row %(row)s") % {"kind": p.kind, "row": p.row},
+        ngettext("Review %(n)d imported row set aside", "Review %(n)d imported rows set aside", n) % {"n": n},
         reverse("backoffice:parked_list"),
-        _date(p.since),
+        _date(since),
         menu="producers",
     )
 
@@ -239,7 +241,7 @@ SOURCES = (
     Source("inspection_due", "inspections", supervision_work.inspections_due, _inspection),
     Source("finding_overdue", "inspections", supervision_work.findings_overdue, _finding),
     Source("certificate_ending", "certificates", certificate_work.certificates_ending, _ending),
-    Source("parked_row", "producers", _open_parked, _parked),
+    Source("parked_row", "producers", _open_parked, _parked, together=True),
 )
 
 
@@ -263,8 +265,11 @@ def work_for(user: Any, cap: int = CAP) -> list[WorkItem]:
     for source in SOURCES:
         if not counts[source.kind]:
             continue
-        rows = source.records(user).order_by("since")[:cap]
-        items.extend(source.item(row) for row in rows)
+        records = source.records(user).order_by("since")
+        if source.together:
+            items.append(source.item((counts[source.kind], records.values_list("since", flat=True).first())))
+        else:
+            items.extend(source.item(row) for row in records[:cap])
     items.sort(key=lambda item: (item.since, item.title))
     return items[:cap]
 

@@ -1,0 +1,97 @@
+"""The work queue ("Việc cần làm"): each role finds exactly the items waiting for it, oldest first, one link each."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from ocop.accounts.models import Role
+from ocop.backoffice.work import WorkItem, menu_counts, work_for
+from ocop.evaluation import dossiers as flow
+from ocop.evaluation import scoring
+from ocop.evaluation.tests.conftest import BEST, COMMUNE_LINES, council_of, scene  # noqa: F401
+from ocop.testing import make_user
+
+DAY = dt.datetime(2025, 10, 1, 9, tzinfo=dt.UTC)
+
+
+def _kinds(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return [(item.kind, item.title) for item in work_for(user)]
+
+
+def test_each_step_of_the_flow_waits_for_the_next_actor_and_leaves_the_previous_one(scene, time_machine):  # noqa: F811
+    time_machine.move_to(DAY)
+    dossier = flow.start_dossier(by=scene.owner, round_=scene.round, product=scene.product)
+    assert work_for(make_fresh(scene.commune)) == []
+    flow.submit_dossier(by=scene.owner, dossier=dossier)
+    url = reverse("backoffice:dossier_detail", args=[dossier.pk])
+    assert work_for(make_fresh(scene.commune)) == [
+        WorkItem("dossier_check", "Kiểm tra hồ sơ: Bánh cốm", url, dt.date(2025, 10, 1), menu="dossiers")
+    ]
+    assert menu_counts(make_fresh(scene.commune))["dossiers"] == 1  # beside "notifications", the unread notices
+    assert work_for(make_fresh(scene.coordinator)) == [] and work_for(make_fresh(scene.owner)) == []
+
+    time_machine.move_to(DAY + dt.timedelta(days=2))
+    flow.return_dossier(by=scene.commune, dossier=dossier, items=[{"item": "Ảnh sản phẩm", "reason": "Thiếu ảnh"}])
+    assert work_for(make_fresh(scene.commune)) == []
+    assert _kinds(make_fresh(scene.owner)) == [("dossier_returned", "Bổ sung hồ sơ bị trả lại: Bánh cốm")]
+
+    flow.submit_dossier(by=scene.owner, dossier=dossier)
+    flow.check_dossier(by=scene.commune, dossier=dossier, assessment=COMMUNE_LINES, note="Đạt")
+    assert _kinds(make_fresh(scene.commune)) == [("dossier_check", "Đề nghị lên tỉnh: Bánh cốm")]
+    flow.propose_dossier(by=scene.commune, dossier=dossier)
+    assert work_for(make_fresh(scene.commune)) == [] and work_for(make_fresh(scene.owner)) == []
+    (item,) = work_for(make_fresh(scene.coordinator))
+    assert (item.kind, item.title, item.url, item.detail) == (
+        "dossier_review", "Thẩm định hồ sơ: Bánh cốm", url, "Xã đã đề nghị lên tỉnh"
+    )  # fmt: skip
+    assert work_for(make_fresh(scene.charlie)) == []  # another province's coordinator
+
+    flow.start_review(by=scene.coordinator, dossier=dossier)
+    flow.record_review(by=scene.coordinator, dossier=dossier, visited_on=dt.date(2025, 10, 2), visit_record="Đạt")
+    flow.mark_ready(by=scene.coordinator, dossier=dossier)
+    council_of(scene, present=7)
+    assert work_for(make_fresh(scene.coordinator)) == []
+    score = reverse("backoffice:score_page", args=[dossier.pk])
+    assert work_for(make_fresh(scene.members[0])) == [
+        WorkItem(
+            "dossier_score",
+            "Chấm điểm hồ sơ: Bánh cốm",
+            score,
+            dt.date(2025, 10, 3),
+            "0/7 thành viên đã chấm",
+            "dossiers",
+        )
+    ]
+    for member in scene.members[:3]:
+        scoring.submit_sheet(by=member, dossier=dossier, choices=BEST)
+    assert work_for(make_fresh(scene.members[0])) == []
+    assert [i.detail for i in work_for(make_fresh(scene.members[3]))] == ["3/7 thành viên đã chấm"]
+    for member in scene.members[3:]:
+        scoring.submit_sheet(by=member, dossier=dossier, choices=BEST)
+    assert work_for(make_fresh(scene.members[6])) == []
+
+    (item,) = work_for(make_fresh(scene.coordinator))
+    assert (item.kind, item.url, item.detail, item.menu) == (
+        "result_publish", reverse("backoffice:round_detail", args=[scene.round.pk]), "1 kết quả", "rounds"
+    )  # fmt: skip
+    council = scoring.council_for(dossier)
+    scoring.publish_results(by=scene.coordinator, council=council)
+    assert _kinds(make_fresh(scene.coordinator)) == [
+        ("decision_draft", "Dự thảo quyết định công nhận: đợt 1/2025, Thành phố Hà Nội")
+    ]
+    assert _kinds(make_fresh(scene.owner)) == [("result_new", "Kết quả mới: Bánh cốm")]
+    time_machine.move_to(DAY + dt.timedelta(days=40))
+    assert work_for(make_fresh(scene.owner)) == []  # a result is news for 30 days
+
+
+def make_fresh(user):  # type: ignore[no-untyped-def]
+    """The same account as a new request sees it (the scope and counts are kept per request on the user)."""
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_a_user_without_a_role_has_nothing_to_do(db):
+    user = make_user(None)
+    assert work_for(user) == [] and menu_counts(user) == {}
+    assert work_for(make_user(Role.INSPECTOR)) == []
