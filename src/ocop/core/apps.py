@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models import fields as model_fields
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,10 @@ class CoreConfig(AppConfig):
         from ocop.core.search import ensure_search_indexes
 
         converters.register()  # `<id:pk>` in the URL confs
+
+        # The empty choice of every select Django builds (a model field's choices, a ModelChoiceField): Django 6.1
+        # offers "- Select an option -", untranslated in Vietnamese; ours, once for all.
+        model_fields.BLANK_CHOICE_LABEL = _("— Choose —")
 
         # Search indexes are vendor-specific objects Django's migrations do not model; see core/search.py.
         post_migrate.connect(ensure_search_indexes, dispatch_uid="ocop.core.search")
