@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from ocop.certificates.enums import Status
@@ -57,3 +57,12 @@ def latest_certificates(products: list[Any]) -> dict[int, Certificate]:
     """Each product's latest (not superseded) certificate, for the page's links to /v/<code>: one query."""
     certs = Certificate.objects.filter(product__in=[p.pk for p in products]).exclude(status=Status.SUPERSEDED)
     return {c.product_id: c for c in certs.order_by("issued_on", "id")}
+
+
+def counts_by_group_and_stars(province: str = "") -> dict[tuple[int | None, int], int]:
+    """How many products are OCOP products today, by (group id, stars): one aggregate query (the public home page)."""
+    qs = Product.objects.filter(status_filter("current"))
+    if province:
+        qs = qs.filter(province__code=province)
+    rows = qs.order_by().values_list("group_id", "ocop_stars").annotate(n=Count("id"))
+    return {(group, stars or 0): n for group, stars, n in rows}

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from ocop.certificates.queries import status_q
 from ocop.core.cells import whole_digits
+from ocop.core.phones import tel_uri
 from ocop.core.uploads import file_response
 from ocop.outlets import queries, rules
 from ocop.outlets.enums import FileKind, OutletKind, OutletStatus
@@ -94,6 +95,7 @@ def outlet_page(request: HttpRequest, code: str) -> HttpResponse:
             "products": products,
             "open": rules.is_open(outlet.hours, timezone.localtime()),
             "photos": outlet.files.filter(kind=FileKind.PHOTO),
+            "tel": tel_uri(outlet.phone),
         },
     )
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import zlib
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
@@ -87,5 +92,35 @@ def offline_check(request: HttpRequest) -> HttpResponse:
         "mismatch": _("The address in the QR does not match the signed certificate code."),
         "in_dates": _("within its 36 months today; a suspension or revocation shows only online"),
         "ended": _("its 36 months have ended"),
+        "scanning": _("Point the camera at the QR code on the label."),
+        "no_camera": _("This browser cannot use a camera here: paste the text of the QR instead."),
+        "camera_refused": _(
+            "The camera could not be opened (no camera, or access refused): paste the text of the QR instead."
+        ),
+        "offline_ready": _("This page is saved on this device: it also works without a network next time."),
     }
     return render(request, "public/offline_check.html", {"keys": published_keys(), "texts": texts})
+
+
+# What /kiem-tra/ needs to work with no network: its own scripts and styles, the QR decoder and the keys' JSON.
+OFFLINE_ASSETS = (
+    "ocop/site.css", "django_htmx/htmx-2.min.js", "ocop/site.js", "ocop/verify.js", "ocop/scan.js",
+    "vendor/jsqr/jsQR.js",
+)  # fmt: skip
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """/kiem-tra/sw.js: the service worker that keeps the QR check page, its files and the public keys on the device
+    (scope /kiem-tra/). Served by Django, not as a static file, so that its scope covers the page and it names the
+    static files by their current (hashed) addresses; a new deployment changes the script, which renews the cache."""
+    page = reverse("offline_check")
+    assets = [static(name) for name in OFFLINE_ASSETS] + [reverse("api:keys")]
+    version = hashlib.blake2b("\n".join([page, *assets]).encode(), digest_size=6).hexdigest()
+    body = render_to_string(
+        "public/offline_sw.js", {"page": json.dumps(page), "assets": json.dumps(assets), "version": version}
+    )
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = page
+    response["Cache-Control"] = "no-cache"
+    return response

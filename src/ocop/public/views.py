@@ -3,10 +3,43 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from ocop.certificates.catalogue import counts_by_group_and_stars
+from ocop.places.queries import default_province
+from ocop.registry.models import ProductGroup
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/home.html")
+    """The consumer's front door: search the catalogue, the province's OCOP products by star and by group, where to
+    buy them, a QR check and the open data. Two aggregate queries and the province's row."""
+    province = default_province()
+    code = province.code if province else ""
+    counts = counts_by_group_and_stars(code)
+    catalogue = reverse("catalogue")
+
+    def link(**filters: str) -> str:
+        return f"{catalogue}?{urlencode({'province': code, **filters} if code else filters)}"
+
+    stars = [(s, "★" * s, sum(n for (_g, st), n in counts.items() if st == s), link(stars=str(s))) for s in (5, 4, 3)]
+    by_group: dict[int | None, int] = {}
+    for (group, _s), n in counts.items():
+        by_group[group] = by_group.get(group, 0) + n
+    groups = [(g, by_group.get(g.pk, 0), link(group=g.code)) for g in ProductGroup.objects.order_by("position")]
+    return render(
+        request,
+        "public/home.html",
+        {
+            "province": province,
+            "total": sum(counts.values()),
+            "all_link": link(),
+            "stars": stars,
+            "groups": groups,
+        },
+    )
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -27,6 +27,13 @@
     box.appendChild(link);
     box.appendChild(text("div", kinds[p.kind] || "", "muted"));
     box.appendChild(text("div", p.address));
+    if (p.tel) {
+      var call = text("a", p.phone, "tel");
+      call.href = p.tel;  // tap to call (normalised by ocop.core.phones.tel_uri)
+      var line = document.createElement("div");
+      line.appendChild(call);
+      box.appendChild(line);
+    }
     if (p.hours) { box.appendChild(text("div", p.hours + " · " + (p.open ? el.dataset.open : el.dataset.closed), p.open ? "success" : "")); }
     if (p.approximate) { box.appendChild(text("div", el.dataset.approximate, "muted")); }
     var more = text("a", el.dataset.details);

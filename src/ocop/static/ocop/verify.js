@@ -69,4 +69,16 @@
     event.preventDefault();
     check(form.elements.payload.value).then(show);
   });
+
+  // Once visited, the page works with no network: a service worker keeps it, its files and the keys on the device.
+  const ready = document.getElementById("offline-ready");
+  if ("serviceWorker" in navigator && form.dataset.worker) {
+    navigator.serviceWorker.register(form.dataset.worker, { scope: form.dataset.scope }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function () {
+      ready.textContent = msgs.offline_ready;
+      ready.hidden = false;
+      ready.dataset.ready = "true";
+    }, function () { /* no service worker (a private window, an old browser): the page still works online */ });
+  }
 })();

@@ -1,0 +1,83 @@
+"""The consumer's front door in a real Chromium: the home page finds a product by a search without marks and leads
+to the QR check; the QR check decodes a label's QR, and verifies a code with the network cut after one visit. axe-core
+finds no serious or critical accessibility problem on either page."""
+
+import datetime as dt
+
+import pytest
+import segno
+from playwright.sync_api import Page, expect
+
+from ocop.certificates.pdf import qr_text
+from ocop.certificates.tests.conftest import issue, office  # noqa: F401
+from ocop.testing import make_product
+from ocop.testing_axe import serious_violations
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_home_page_finds_a_product_without_marks_and_opens_the_qr_check(
+    page: Page,
+    live_server,
+    reference_data,
+    office,  # noqa: F811
+    time_machine,
+):
+    time_machine.move_to(dt.datetime(2026, 1, 12, 9, tzinfo=dt.UTC), tick=True)
+    issue(office, product=make_product(producer=office.producer, name="Chè búp Bát Tràng"), stars=4)
+    issue(office, stars=3)  # Bình gốm men lam
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("heading", name="Sản phẩm OCOP Hà Nội")).to_be_visible()
+    expect(page.locator("#front-stars")).to_contain_text("1 sản phẩm 4 sao")
+    assert serious_violations(page) == []
+    page.get_by_label("Tìm sản phẩm OCOP").fill("che bup")
+    page.get_by_role("button", name="Tìm kiếm").click()
+    expect(page).to_have_url(f"{live_server.url}/san-pham/?q=che+bup")
+    expect(page.locator("#products")).to_contain_text("Chè búp Bát Tràng")
+    expect(page.locator("#products")).not_to_contain_text("Bình gốm men lam")
+    page.go_back()
+    page.get_by_role("link", name="Kiểm tra mã QR").click()
+    expect(page).to_have_url(f"{live_server.url}/kiem-tra/")
+    expect(page.get_by_role("button", name="Quét bằng camera")).to_be_visible()
+
+
+def test_the_qr_check_decodes_a_label_and_verifies_with_the_network_cut_after_one_visit(
+    page: Page,
+    live_server,
+    reference_data,
+    office,  # noqa: F811
+    time_machine,
+):
+    time_machine.move_to(dt.datetime(2026, 1, 12, 9, tzinfo=dt.UTC), tick=True)
+    cert = issue(office, stars=3)
+    text = qr_text(cert)
+    page.goto(f"{live_server.url}/kiem-tra/")
+    # The service worker has stored the page, its files and the keys.
+    expect(page.locator("#offline-ready")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#offline-ready")).to_contain_text("Trang này đã được lưu trên thiết bị")
+    assert serious_violations(page) == []
+
+    # The camera's decoder (jsQR here: headless Chromium on Linux has no BarcodeDetector) reads the label's QR, as
+    # the certificate's own generator draws it.
+    label = segno.make(text, error="m").png_data_uri(scale=4, border=4)
+    decoded = page.evaluate(
+        """async (src) => {
+            const img = new Image();
+            img.src = src;
+            await img.decode();
+            return window.ocopScan.decodeWithJsQR(img);
+        }""",
+        label,
+    )
+    assert decoded == text
+
+    page.context.set_offline(True)
+    response = page.reload()
+    assert response is not None and response.from_service_worker
+    assert page.evaluate("fetch('/api/v1/keys').then(r => r.json()).then(keys => keys.length)") == 1
+    page.evaluate("(text) => window.ocopScan.found(text)", decoded)  # what a scan does with the decoded text
+    result = page.locator("#offline-result")
+    expect(result).to_have_attribute("data-ok", "true")
+    expect(result).to_contain_text("Xác thực: do cơ quan OCOP cấp và ký số.")
+    expect(result).to_contain_text(f"{cert.number} · Bình gốm men lam · 3★ · 20/11/2025 – 20/11/2028")
+    expect(page.get_by_label("Nội dung mã QR")).to_have_value(text)
