@@ -138,3 +138,23 @@ def ministry_user(username: str = "ministry") -> User:
         user = create_user(username=username, password=PASSWORD, full_name="Trần Thanh Nam")
         grant_role(user=user, role=Role.PROVINCE_COORDINATOR, province=central_level())
     return user
+
+
+def run_queued_tasks() -> int:
+    """Run the queued background tasks as `ocop db_worker` does (its own `Worker.run_task`, which claims each task and
+    records its outcome), inside the test's transaction: the worker's loop would drop a connection held open by the
+    test's atomic block. A task that fails fails the test, with its traceback. Returns how many ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                    max_tasks=None, worker_id="test-worker", excluded_queue_names=[])  # fmt: skip
+    count = 0
+    while (queued := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        queued.claim("test-worker")
+        worker.run_task(queued)
+        queued.refresh_from_db()
+        if queued.exception_class_path:
+            raise AssertionError(f"task {queued.task_path} failed:\n{queued.traceback}")
+        count += 1
+    return count

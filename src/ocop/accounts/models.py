@@ -78,6 +78,59 @@ class Target(models.TextChoices):
     CERTIFICATES = "certificates"  # lists, for "see the list" after an import (no id)
     CRITERIA = "criteria"
     SALES = "sales"
+    CERTIFICATE_PDF = "certificate_pdf"  # a certificate's PDF
+    NOTIFICATIONS = "notifications"  # the user's notices and e-mail settings (no id)
+    OUTLET = "outlet"  # a sales point's page (its shelf and removal tasks)
+    STAR_PATH = "star_path"  # a dossier's published result and its path to the next star
+
+
+class NoticeKind(models.TextChoices):
+    """What a notice is about. Each user may switch e-mail off per kind (`EmailOptOut`); the in-app notice stays."""
+
+    SUBMITTED = "submitted", _("Dossier submitted to the commune")
+    RETURNED = "returned", _("Dossier returned for fixes")
+    PROPOSED = "proposed", _("Dossier proposed to the province")
+    SENT_TO_COUNCIL = "sent_to_council", _("Dossier sent to the council")
+    SCORING_COMPLETE = "scoring_complete", _("Council scoring complete")
+    RESULT_PUBLISHED = "result_published", _("Council result published")
+    DECISION_ISSUED = "decision_issued", _("Recognition decision issued")
+    CERTIFICATE_READY = "certificate_ready", _("Certificate ready")
+    SUSPENDED = "suspended", _("Certificate suspended")
+    REVOKED = "revoked", _("Certificate revoked")
+    DEADLINE_REMINDER = "deadline_reminder", _("Round deadline reminder")
+    EXPIRY = "expiry", _("Certificate about to end")
+    DOCUMENT_EXPIRY = "document_expiry", _("Document about to end")
+    SPREAD_REVIEW = "spread_review", _("Review of diverging scores")
+    REMOVAL_TASK = "removal_task", _("Products to take off the shelf")
+    RENAME = "rename", _("Product name change")
+    INSPECTION = "inspection", _("Inspection scheduled")
+    FINDINGS = "findings", _("Inspection findings")
+    SANCTION = "sanction", _("Sanction")
+    CENTRAL_ROUND = "central_round", _("Central (5-star) round")
+    OTHER = "other", _("Other notices")
+
+
+# The kind of a notice whose key's prefix (before the first ":") is not itself a kind's value.
+KIND_OF_PREFIX = {
+    "document": NoticeKind.DOCUMENT_EXPIRY,
+    "spread": NoticeKind.SPREAD_REVIEW,
+    "spread-chair": NoticeKind.SPREAD_REVIEW,
+    "spread-closed": NoticeKind.SPREAD_REVIEW,
+    "ministry-issued": NoticeKind.DECISION_ISSUED,
+    "central": NoticeKind.CENTRAL_ROUND,
+    "referred": NoticeKind.CENTRAL_ROUND,
+    "central-result": NoticeKind.CENTRAL_ROUND,
+    "removal": NoticeKind.REMOVAL_TASK,
+    "deadline": NoticeKind.DEADLINE_REMINDER,
+}
+
+
+def kind_of(key: str) -> NoticeKind:
+    """The kind a notice key names by its prefix (`submitted:12:1` → submitted; unknown prefixes → other)."""
+    prefix = key.split(":", 1)[0]
+    if prefix in NoticeKind.values:
+        return NoticeKind(prefix)
+    return KIND_OF_PREFIX.get(prefix, NoticeKind.OTHER)
 
 
 class Notification(models.Model):
@@ -87,6 +140,7 @@ class Notification(models.Model):
     key = models.CharField(max_length=100)
     title = models.TextField(_("title"))  # made of names (a product's, a producer's): no length to cut them at
     body = models.TextField(_("message"), blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=NoticeKind.choices, default=NoticeKind.OTHER)
     target = models.CharField(max_length=20, choices=Target.choices, blank=True)
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -101,3 +155,20 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class EmailOptOut(models.Model):
+    """A kind of notice the user wants in the app only: no e-mail for it. No row: e-mail on (the default)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_opt_outs")
+    kind = models.CharField(_("kind"), max_length=32, choices=NoticeKind.choices)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_email_opt_out_per_kind")]
+        verbose_name = _("e-mail switched off")
+        verbose_name_plural = _("e-mails switched off")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_kind_display()}"

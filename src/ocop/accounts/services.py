@@ -5,7 +5,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from ocop.accounts.models import Notification, Role, RoleAssignment, Target, User
+from ocop.accounts.mail import absolute_link, send_notice_emails
+from ocop.accounts.models import EmailOptOut, NoticeKind, Notification, Role, RoleAssignment, Target, User, kind_of
 from ocop.accounts.permissions import forget_scope
 from ocop.core import audit
 from ocop.core.models import AuditAction
@@ -75,16 +76,73 @@ def office_of(province_id: int) -> list[User]:
 
 
 def notify(
-    users: Iterable[User], *, key: str, title: str, body: str = "", target: str = "", target_id: int | None = None
-) -> None:
-    """Put an in-app notice in each user's list, once per (user, key): calling it again for the same subject adds
-    nothing. It points to a record by kind (`Target`) and id; the back office makes the link. The caller sends any
-    e-mail itself. A key longer than its column or an unknown target is a programming error, refused rather than cut."""
+    users: Iterable[User],
+    *,
+    key: str,
+    title: str,
+    body: str = "",
+    target: str = "",
+    target_id: int | None = None,
+    kind: str | None = None,
+    email: bool = True,
+    also: Iterable[str] = (),
+) -> int:
+    """The one notice service. Puts an in-app notice in each user's list, once per (user, key): calling it again for
+    the same subject adds nothing. It points to a record by kind (`Target`) and id; the back office makes the link.
+
+    Side effects: after commit, a task e-mails the notice (title, body, absolute link) to each user newly told who
+    has an address and did not switch e-mail of this `kind` off, and to each address in `also` (a producer's or an
+    outlet's own address, e-mailed the first time the key is used for these users). `kind` defaults to the one the
+    key's prefix names. `email=False` is for a caller that sends its own richer message (the written expiry notice).
+    A key longer than its column or an unknown target is a programming error, refused rather than cut.
+    Returns how many users were newly told."""
     if len(key) > 100 or target not in {"", *Target.values}:
         raise ValueError(f"notice {key[:40]!r}: a key of at most 100 characters and a known target")
+    kind = NoticeKind(kind) if kind is not None else kind_of(key)
+    people = list({u.pk: u for u in users}.values())
+    told = set(Notification.objects.filter(key=key, user__in=people).values_list("user_id", flat=True))
+    fresh = [u for u in people if u.pk not in told]
     Notification.objects.bulk_create(
-        [Notification(user=u, key=key, title=title, body=body, target=target, target_id=target_id) for u in users],
+        [Notification(user=u, key=key, kind=kind, title=title, body=body, target=target, target_id=target_id)
+         for u in fresh],
         ignore_conflicts=True,
+    )  # fmt: skip
+    if email:
+        user_ids = [u.pk for u in fresh if u.email]
+        extra = sorted({a for a in also if a}) if not told else []
+        if user_ids or extra:
+            args = {"kind": str(kind), "subject": " ".join(title.split()), "body": body,
+                    "link": absolute_link(target, target_id), "user_ids": user_ids, "also": extra}  # fmt: skip
+            transaction.on_commit(lambda: send_notice_emails.enqueue(**args))
+    return len(fresh)
+
+
+def email_kinds_off(user: User) -> set[str]:
+    """The kinds of notice `user` gets in the app only."""
+    return set(EmailOptOut.objects.filter(user=user).values_list("kind", flat=True))
+
+
+@transaction.atomic
+def set_email_kinds_off(*, user: User, kinds: Iterable[str]) -> set[str]:
+    """Switch e-mail off for exactly `kinds` (and back on for the others); in-app notices are always kept.
+    Side effects: opt-out rows, one audit entry when something changed. Returns the kinds now off."""
+    wanted = {NoticeKind(k).value for k in kinds}
+    before = email_kinds_off(user)
+    if wanted == before:
+        return before
+    EmailOptOut.objects.filter(user=user).exclude(kind__in=wanted).delete()
+    EmailOptOut.objects.bulk_create([EmailOptOut(user=user, kind=k) for k in sorted(wanted - before)])
+    audit.record(actor=user, action=AuditAction.CHANGE, obj=user,
+                 changes={"email_off": [sorted(before), sorted(wanted)]})  # fmt: skip
+    return wanted
+
+
+def commune_officers(commune_id: int | None) -> list[User]:
+    """The active officers of a commune (who check its producers' dossiers)."""
+    if commune_id is None:
+        return []
+    return list(
+        User.objects.filter(roles__role=Role.COMMUNE_OFFICER, roles__commune_id=commune_id, is_active=True).distinct()
     )
 
 

@@ -15,6 +15,9 @@ _BY_ID = {
     Target.INSPECTION: "backoffice:inspection_detail",
     Target.PRODUCT: "backoffice:product_detail",
     Target.DOCUMENT: "backoffice:document_detail",
+    Target.CERTIFICATE_PDF: "backoffice:certificate_pdf",
+    Target.OUTLET: "backoffice:outlet_detail",
+    Target.STAR_PATH: "backoffice:path_page",
 }
 _LISTS = {
     Target.REFERRALS: "backoffice:referrals",
@@ -22,6 +25,7 @@ _LISTS = {
     Target.CERTIFICATES: "backoffice:certificate_list",
     Target.CRITERIA: "backoffice:criteria_list",
     Target.SALES: "backoffice:sales_list",
+    Target.NOTIFICATIONS: "backoffice:notification_list",
 }
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Target
 from ocop.accounts.services import notify, office_of
-from ocop.certificates import access, log, rules, signing
+from ocop.certificates import access, log, rules, signing, status_notices
 from ocop.certificates.enums import DecisionState, IssuingLevel, LogEvent, Status
 from ocop.certificates.lifecycle import changed, log_data, set_status, sync_product
 from ocop.certificates.models import Certificate, CertificateCounter, Decision, DecisionItem
@@ -409,6 +409,7 @@ def issue_decision(
         changes={"state": [DecisionState.DRAFT, DecisionState.ISSUED], "number": [None, number]},
     )  # fmt: skip
     changed([c.pk for c in certificates] + superseded, LogEvent.ISSUED)
+    status_notices.decision_issued(certificates=certificates)
     if central:
         _tell_provinces_of(certificates)
     return certificates

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import task
 
-from ocop.certificates import access
+from ocop.certificates import access, status_notices
 from ocop.certificates.models import BatchState, Certificate, CertificateBatch, Decision
 from ocop.certificates.pdf import render_certificates
 from ocop.core import jobs as leases
@@ -64,6 +64,8 @@ def run_batch(batch: CertificateBatch) -> None:
     CertificateBatch.objects.filter(pk=batch.pk).update(
         state=BatchState.DONE, done=batch.total, seconds=time.monotonic() - started
     )
+    made = batch.decision.certificates.exclude(pdf="").select_related("product", "producer", "decision")
+    status_notices.certificates_ready(certificates=made)
 
 
 @task()

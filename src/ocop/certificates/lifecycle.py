@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Target
 from ocop.accounts.services import notify, office_of
-from ocop.certificates import access, log, rules
+from ocop.certificates import access, log, rules, status_notices
 from ocop.certificates.enums import LogEvent, Status
 from ocop.certificates.models import Certificate, Decision
 from ocop.certificates.signals import status_changed
@@ -96,6 +96,7 @@ def suspend(*, by: Any, certificate: Certificate, reason: str) -> Certificate:
         )
     set_status(cert, Status.SUSPENDED, by=by, event=LogEvent.SUSPENDED, reason=reason)
     changed([cert.pk], LogEvent.SUSPENDED)
+    status_notices.suspended(cert=cert, reason=reason)
     issuer = _issuer(cert)
     if issuer != cert.province_id:  # the ministry hears that a province suspended its certificate
         notify(
@@ -151,4 +152,5 @@ def revoke(
         revocation_decision=decision_number, status_since=revoked_on,
     )  # fmt: skip
     changed([cert.pk], LogEvent.REVOKED)
+    status_notices.revoked(cert=cert, reason=reason)
     return cert

@@ -4,7 +4,12 @@ its commune's officers, and e-mail through Django's mail settings (the console b
 (OCOP_WRITTEN_NOTICE_DAYS) the producer also gets the written notice as a PDF. Each notice links to the
 re-recognition dossier, pre-filled from the last one when the producer starts it. A notice row per stage makes a
 second run on the same day send nothing. Expiry itself needs no run: a certificate's status follows from its dates.
-The watch also signs the day's checkpoint of the transparency log (checkpoints.daily_checkpoint)."""
+The watch also signs the day's checkpoint of the transparency log (checkpoints.daily_checkpoint), and reminds
+producers of a round's submission deadline three days before it (evaluation.notices.remind_deadlines).
+
+Every notice goes through `accounts.services.notify`. The document notice's e-mail is notify's own (the task worker
+sends it, to the producer's own address too); the expiry notice's e-mail carries the written notice as a PDF and
+goes out here, to the accounts that did not switch expiry e-mails off and to the producer's own address."""
 
 from __future__ import annotations
 
@@ -22,12 +27,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ocop.accounts.links import link_to
-from ocop.accounts.models import Role, Target, User
+from ocop.accounts.models import EmailOptOut, NoticeKind, Role, Target, User
 from ocop.accounts.services import notify
 from ocop.certificates.checkpoints import daily_checkpoint
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate, DocumentNotice, ExpiryNotice
 from ocop.core.pdf import render_pdf
+from ocop.evaluation.notices import remind_deadlines
 from ocop.registry.models import Document
 
 log = logging.getLogger(__name__)
@@ -105,7 +111,10 @@ def _certificate_notices(today: dt.date, out: Outgoing) -> int:
         if stage is None or stage in sent.get(cert.pk, set()):
             continue
         users = _users(cert.producer_id, cert.commune_id)
-        recipients = _emails(users, cert.producer.email)
+        muted = set(
+            EmailOptOut.objects.filter(user__in=users, kind=NoticeKind.EXPIRY).values_list("user_id", flat=True)
+        )
+        recipients = _emails([u for u in users if u.pk not in muted], cert.producer.email)
         values = {"number": cert.number, "product": cert.product.name, "stars": cert.stars, "days": days_left,
                   "date": cert.valid_until.strftime("%d/%m/%Y")}  # fmt: skip
         title = _("OCOP certificate %(number)s ends on %(date)s") % values
@@ -123,7 +132,8 @@ def _certificate_notices(today: dt.date, out: Outgoing) -> int:
             pdf = written_notice(cert, today)
             notice.pdf.save(f"{cert.number}-{today:%Y%m%d}.pdf", ContentFile(pdf), save=False)
         notice.save()
-        notify(users, key=f"expiry:{cert.pk}:{stage}", title=title, body=body,
+        # e-mailed below, with the written notice attached
+        notify(users, key=f"expiry:{cert.pk}:{stage}", title=title, body=body, email=False,
                target=Target.RERECOGNITION, target_id=cert.product_id)  # fmt: skip
         if recipients:
             url = link_to(Target.RERECOGNITION, cert.product_id)
@@ -150,7 +160,7 @@ def _document_notices(today: dt.date, out: Outgoing) -> int:
         if stage is None or stage in sent.get(doc.pk, set()):
             continue
         users = _users(doc.producer_id, None)
-        recipients = _emails(users, doc.producer.email)
+        recipients = _emails(users, doc.producer.email)  # recorded on the notice row; notify's task sends
         values = {"document": str(doc), "producer": doc.producer.name, "days": days_left,
                   "date": doc.expires_on.strftime("%d/%m/%Y")}  # type: ignore[union-attr]  # fmt: skip
         title = _("“%(document)s” of %(producer)s ends on %(date)s") % values
@@ -162,10 +172,8 @@ def _document_notices(today: dt.date, out: Outgoing) -> int:
             % values
         )
         DocumentNotice.objects.create(document=doc, days_before=stage, recipients=", ".join(recipients))
-        notify(users, key=f"document:{doc.pk}:{stage}", title=title, body=body,
+        notify(users, key=f"document:{doc.pk}:{stage}", title=title, body=body, also=[doc.producer.email],
                target=Target.DOCUMENT, target_id=doc.pk)  # fmt: skip
-        if recipients:
-            out.messages.append(EmailMessage(title, body, to=recipients))
         count += 1
     return count
 
@@ -175,18 +183,23 @@ class WatchResult:
     certificates: int
     documents: int
     checkpoint: int | None = None  # the entry count of the log checkpoint signed by this run, if any
+    reminders: int = 0  # dossiers reminded of their round's submission deadline
 
 
 def run_watch(today: dt.date | None = None) -> WatchResult:
-    """The daily run. Returns how many certificates and documents were noticed (0 and 0 on a second run) and the
-    log checkpoint it signed (none on a second run the same day with no change to the log)."""
+    """The daily run. Returns how many certificates and documents were noticed (0 and 0 on a second run), the
+    log checkpoint it signed (none on a second run the same day with no change to the log) and how many dossiers
+    were reminded of their round's deadline (0 on a second run)."""
     today = today or timezone.localdate()
     out = Outgoing([])
     # First and in its own transaction: a failing notice must not cost the day its signed checkpoint.
     checkpoint = daily_checkpoint()
     with transaction.atomic(), translation.override("vi"):
         result = WatchResult(
-            _certificate_notices(today, out), _document_notices(today, out), checkpoint.seq if checkpoint else None
+            _certificate_notices(today, out),
+            _document_notices(today, out),
+            checkpoint.seq if checkpoint else None,
+            remind_deadlines(today),
         )
         transaction.on_commit(out.send)
     return result

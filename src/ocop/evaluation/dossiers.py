@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ocop.core import audit
 from ocop.core.models import AuditAction
-from ocop.evaluation import access
+from ocop.evaluation import access, notices
 from ocop.evaluation.catalogue import sheet_spec
 from ocop.evaluation.enums import DossierKind, DossierState, RoundLevel
 from ocop.evaluation.models import (
@@ -328,6 +328,7 @@ def submit_dossier(*, by: Any, dossier: Dossier) -> Dossier:
             {"evidence": [_("Missing documents: %(items)s.") % {"items": "; ".join(i.name for i in missing)}]}
         )
     _move(dossier, to=to, by=by)
+    notices.dossier_submitted(dossier=dossier, by=by)
     return dossier
 
 
@@ -376,6 +377,7 @@ def return_dossier(*, by: Any, dossier: Dossier, items: list[dict[str, str]], no
     if not items:
         raise ValidationError({"items": [_("Give at least one item to fix, with its reason.")]})
     _move(dossier, to=to, by=by, note=note.strip(), items=items)
+    notices.dossier_returned(dossier=dossier, by=by, items=items, note=note.strip())
     return dossier
 
 
@@ -395,6 +397,7 @@ def propose_dossier(*, by: Any, dossier: Dossier) -> Dossier:
             }
         )
     _move(dossier, to=to, by=by)
+    notices.dossier_proposed(dossier=dossier, by=by)
     return dossier
 
 
@@ -440,4 +443,5 @@ def mark_ready(*, by: Any, dossier: Dossier) -> Dossier:
     if review is None or review.visited_on is None:
         raise ValidationError(_("Record the site visit before handing the dossier to the council."))
     _move(dossier, to=to, by=by)
+    notices.dossier_ready(dossier=dossier)
     return dossier

@@ -1,19 +1,30 @@
-"""Who hears of each step of a spread review: the members sent back, then the presiding member, then the office.
+"""Who hears of each step of the dossier flow and of a spread review: the people who act next and the producer
+concerned. Submitted → the commune's officers; returned (with what to fix) → the producer; proposed → the province's
+OCOP office; ready → the council's members; scored → the office and the council's secretary; published (with the
+stars and the path to the next star) → the producer; three days before a round's submission deadline → producers
+whose dossier in it is still a draft or returned.
 
-Each notice is in-app (`accounts.services.notify`), once per subject key, so running a step twice repeats nothing.
+Each notice goes through `accounts.services.notify` (in-app, and e-mail by the task worker), once per subject key:
+running a step twice repeats nothing, while a second submission after a return is a new subject (its key counts the
+dossier's moves into that state). The texts are in the site's language (Vietnamese), whoever's browser acted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ocop.accounts.models import Target
-from ocop.accounts.services import notify, office_of
-from ocop.evaluation.enums import ClosureKind, MemberRole
-from ocop.evaluation.models import CouncilMember, Dossier, SpreadClosure
+from ocop.accounts.models import NoticeKind, Target, User
+from ocop.accounts.services import commune_officers, notify, office_of
+from ocop.evaluation.enums import ClosureKind, DossierState, MemberRole
+from ocop.evaluation.models import Council, CouncilMember, Dossier, Result, SpreadClosure
+
+REMIND_DAYS = 3  # the reminder of a round's submission deadline, this many days before it
 
 
 def spread_round_opened(*, dossier: Dossier, members: Iterable[CouncilMember], number: int, of: int) -> None:
@@ -68,3 +79,226 @@ def spread_closed(*, closure: SpreadClosure, presiding: CouncilMember | None) ->
         target=Target.DOSSIER,
         target_id=dossier.pk,
     )
+
+
+# ---- the dossier flow -----------------------------------------------------------------------------
+
+
+def producer_users(producer_id: int) -> list[User]:
+    """The active accounts that act for a producer."""
+    return list(User.objects.filter(producer_links__producer_id=producer_id, is_active=True).distinct())
+
+
+def _but(users: Iterable[User], by: Any) -> list[User]:
+    """Everyone but the person who acted (they know)."""
+    return [u for u in users if by is None or u.pk != getattr(by, "pk", None)]
+
+
+def _num(value: Any) -> str:
+    """Points as Vietnamese write them (decimal comma, two places)."""
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _moves(dossier: Dossier, state: DossierState) -> int:
+    return dossier.transitions.filter(to_state=state).count()
+
+
+def _values(dossier: Dossier) -> dict[str, Any]:
+    product = dossier.product
+    round_ = dossier.round
+    return {
+        "product": product.name,
+        "producer": product.producer.name,
+        "round": f"{round_.number}/{round_.year}",  # no thousands separator in a year
+    }
+
+
+def dossier_submitted(*, dossier: Dossier, by: Any) -> None:
+    """The commune's officers check the dossier next."""
+    with translation.override(settings.LANGUAGE_CODE):
+        values = _values(dossier)
+        notify(
+            _but(commune_officers(dossier.product.commune_id), by),
+            key=f"submitted:{dossier.pk}:{_moves(dossier, DossierState.SUBMITTED)}",
+            title=_("Dossier of %(product)s submitted: check it") % values,
+            body=_(
+                "%(producer)s submitted the OCOP dossier of %(product)s (round %(round)s). Check the dossier and "
+                "assess the commune's criteria, then propose it to the province or return it with what to fix."
+            )
+            % values,
+            target=Target.DOSSIER,
+            target_id=dossier.pk,
+        )
+
+
+def dossier_returned(*, dossier: Dossier, by: Any, items: list[dict[str, str]], note: str = "") -> None:
+    """The producer fixes what the commune or the advisory team asks for, and submits again."""
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {**_values(dossier), "by": audit_name(by)}
+        lines = "\n".join(f"- {i['item']}: {i['reason']}" if i["item"] else f"- {i['reason']}" for i in items)
+        body = _("%(by)s returned the dossier. To fix:") % values + "\n" + lines
+        if note:
+            body += "\n" + _("Note: %(note)s") % {"note": note}
+        notify(
+            _but(producer_users(dossier.product.producer_id), by),
+            key=f"returned:{dossier.pk}:{_moves(dossier, DossierState.RETURNED)}",
+            title=_("Dossier of %(product)s returned: fix it and submit again") % values,
+            body=body,
+            target=Target.DOSSIER,
+            target_id=dossier.pk,
+        )
+
+
+def audit_name(user: Any) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+def dossier_proposed(*, dossier: Dossier, by: Any) -> None:
+    """The province's OCOP office (its advisory team) takes the dossier up next."""
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {**_values(dossier), "commune": dossier.product.commune.name if dossier.product.commune else ""}
+        notify(
+            _but(office_of(dossier.round.province_id), by),
+            key=f"proposed:{dossier.pk}:{_moves(dossier, DossierState.PROPOSED)}",
+            title=_("%(commune)s proposes %(product)s to the province") % values,
+            body=_(
+                "The commune checked the dossier of %(product)s (%(producer)s) and proposes it for round %(round)s. "
+                "Take it up for the advisory team's review and site visit."
+            )
+            % values,
+            target=Target.DOSSIER,
+            target_id=dossier.pk,
+        )
+
+
+def _sent_to_council(dossier: Dossier, council: Council) -> None:
+    values = _values(dossier)
+    notify(
+        [m.user for m in council.members.select_related("user") if m.user.is_active],
+        key=f"sent_to_council:{dossier.pk}",
+        title=_("%(product)s is ready for the council's scoring") % values,
+        body=_(
+            "The advisory team handed the dossier of %(product)s (%(producer)s, round %(round)s) to the council. "
+            "Read it before the meeting; the score sheet opens when the meeting does."
+        )
+        % values,
+        target=Target.SCORE_PAGE,
+        target_id=dossier.pk,
+    )
+
+
+def dossier_ready(*, dossier: Dossier) -> None:
+    """The council's members score the dossier next (if the round's council is set up yet; see council_set_up)."""
+    council = Council.objects.filter(round_id=dossier.round_id).order_by("id").first()
+    if council is not None:
+        with translation.override(settings.LANGUAGE_CODE):
+            _sent_to_council(dossier, council)
+
+
+def council_set_up(*, council: Council) -> None:
+    """A council set up after dossiers were handed to it: its members hear of each one waiting."""
+    with translation.override(settings.LANGUAGE_CODE):
+        for dossier in Dossier.objects.filter(round_id=council.round_id, state=DossierState.READY).select_related(
+            "product__producer", "round"
+        ):
+            _sent_to_council(dossier, council)
+
+
+def scoring_complete(*, dossier: Dossier, result: Result) -> None:
+    """The office (and the council's secretary, who writes the minutes) publishes the results next."""
+    council = result.council
+    users: dict[int, User] = {u.pk: u for u in office_of(dossier.round.province_id)}
+    for member in council.members.select_related("user"):
+        if member.role == MemberRole.SECRETARY and member.user.is_active:
+            users[member.user_id] = member.user
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {**_values(dossier), "stars": result.stars, "mean": _num(result.mean)}
+        notify(
+            users.values(),
+            key=f"scoring_complete:{dossier.pk}",
+            title=_("Council scoring of %(product)s complete: %(stars)s stars") % values,
+            body=_(
+                "Every member's sheet is in: mean %(mean)s points, %(stars)s stars. Publish the council's results "
+                "when the meeting's dossiers are scored."
+            )
+            % values,
+            target=Target.DOSSIER,
+            target_id=dossier.pk,
+        )
+
+
+def _path_text(dossier: Dossier) -> str:
+    from ocop.evaluation.results import path_to_next_star  # results reads the scoring module, which imports this one
+
+    path = path_to_next_star(dossier)
+    if path.next_star is None:
+        return _("Five stars: the highest rank.")
+    gains = [line for line in path.lines if line.failed or line.gain > 0][:3]
+    text = _("To reach %(stars)s stars: %(points)s more points.") % {
+        "stars": path.next_star,
+        "points": _num(path.points_needed),
+    }
+    if gains:
+        text += " " + _("Where to gain most: %(lines)s.") % {
+            "lines": "; ".join(f"{line.code} {line.text} ({_num(line.mean)}/{line.maximum})" for line in gains)
+        }
+    return text
+
+
+def results_published(*, results: Iterable[Result]) -> None:
+    """Each producer hears of its result: the stars and the path to the next star."""
+    with translation.override(settings.LANGUAGE_CODE):
+        for result in results:
+            dossier = result.dossier
+            values = {**_values(dossier), "stars": result.stars, "mean": _num(result.mean)}
+            if result.stars >= 3:
+                title = _("%(product)s: %(stars)s-star OCOP result published") % values
+            else:
+                title = _("%(product)s: council result published (not yet OCOP)") % values
+            body = _("The council scored %(product)s %(mean)s points: %(stars)s stars.") % values
+            if result.referral:
+                body += " " + _("The province refers it to the central round for 5 stars.")
+            body += "\n" + _path_text(dossier)
+            notify(
+                producer_users(dossier.product.producer_id),
+                key=f"result_published:{dossier.pk}",
+                title=title,
+                body=body,
+                target=Target.STAR_PATH,
+                target_id=dossier.pk,
+            )
+
+
+def remind_deadlines(today: dt.date | None = None) -> int:
+    """Daily: producers with a draft or returned dossier in a round whose submission deadline is in the next three
+    days hear of it, once per (dossier, deadline): a moved deadline is a new reminder. Returns the dossiers
+    reminded today (0 on a second run)."""
+    today = today or timezone.localdate()
+    dossiers = Dossier.objects.filter(
+        state__in=(DossierState.DRAFT, DossierState.RETURNED),
+        round__closed=False,
+        round__submission_deadline__gte=today,
+        round__submission_deadline__lte=today + dt.timedelta(days=REMIND_DAYS),
+    ).select_related("product__producer", "round")
+    count = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for dossier in dossiers:
+            deadline = dossier.round.submission_deadline
+            assert deadline is not None
+            values = {**_values(dossier), "date": deadline.strftime("%d/%m/%Y"), "days": (deadline - today).days}
+            count += bool(
+                notify(
+                    producer_users(dossier.product.producer_id),
+                    key=f"deadline:{dossier.pk}:{deadline.isoformat()}",
+                    kind=NoticeKind.DEADLINE_REMINDER,
+                    title=_("Submit the dossier of %(product)s by %(date)s") % values,
+                    body=_(
+                        "Dossiers of round %(round)s are due at the commune by %(date)s, in %(days)s days. The "
+                        "dossier of %(product)s is not submitted yet."
+                    )
+                    % values,
+                    target=Target.DOSSIER,
+                    target_id=dossier.pk,
+                )
+            )
+    return count

@@ -73,6 +73,7 @@ def set_up_council(
         CouncilMember(council=council, user=user, role=role, agency=agency) for user, role, agency in members
     )
     audit.record(actor=by, action=AuditAction.CREATE, obj=council, changes={"members": [None, len(members)]})
+    notices.council_set_up(council=council)
     return council
 
 
@@ -375,7 +376,7 @@ def _record_result(*, dossier: Dossier, council: Council, spec: SheetSpec, score
     outcome = council_outcome(
         spec, scores, thresholds=version.thresholds, max_spread=council.max_spread, rounding=council.rounding
     )
-    Result.objects.create(
+    result = Result.objects.create(
         dossier=dossier,
         council=council,
         mean=outcome.mean,
@@ -395,6 +396,7 @@ def _record_result(*, dossier: Dossier, council: Council, spec: SheetSpec, score
         by=by,
         note=_("Mean %(mean)s, %(stars)s stars.") % {"mean": f"{outcome.mean:.2f}", "stars": outcome.stars},
     )
+    notices.scoring_complete(dossier=dossier, result=result)
 
 
 def review_status(dossier: Dossier) -> dict[str, Any]:
@@ -423,4 +425,5 @@ def publish_results(*, by: Any, council: Council) -> int:
         _move(result.dossier, to=S.PUBLISHED, by=by)
         published.append(result)
     central.tell_of_published(published)
+    notices.results_published(results=published)
     return len(published)

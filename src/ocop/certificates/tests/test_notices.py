@@ -16,7 +16,7 @@ from ocop.certificates.notices import run_watch, send_expiry_notices
 from ocop.certificates.queries import scan_row
 from ocop.certificates.tests.conftest import issue
 from ocop.registry import services as registry_services
-from ocop.testing import make_document, make_product, make_user
+from ocop.testing import make_document, make_product, make_user, run_queued_tasks
 
 
 def test_producers_and_communes_hear_of_a_coming_expiry_once(
@@ -70,7 +70,7 @@ def test_the_watch_notices_at_90_60_and_30_days_once_each_with_the_written_notic
     assert [len(m.attachments) for m in mailoutbox] == [0, 1, 0]
     assert [m.to for m in mailoutbox] == [["chuthe@example.vn"]] * 3
     notes = (
-        Notification.objects.filter(user=owner)
+        Notification.objects.filter(user=owner, kind="expiry")
         .order_by("created_at")
         .values_list("key", "title", "target", "target_id")
     )
@@ -121,7 +121,10 @@ def test_vault_documents_about_to_lapse_are_noticed_once_per_window(
     assert list(DocumentNotice.objects.values_list("document_id", "days_before")) == [(doc.pk, 30)]
     note = Notification.objects.get(user=owner)
     assert note.title == f"“{doc}” của HTX Gốm Bát Tràng hết hạn ngày 27/03/2026"
+    assert (note.kind, mailoutbox) == ("document_expiry", [])  # the task worker sends the e-mail
+    assert run_queued_tasks() == 1
     assert [(m.to, m.subject) for m in mailoutbox] == [(["htx@example.vn"], note.title)]
+    assert f"http://127.0.0.1:8000/bo/documents/{doc.pk}/" in mailoutbox[0].body
 
 
 def test_a_refusing_mail_server_keeps_the_notices(

@@ -99,7 +99,9 @@ def test_spread_reviews_are_counted_up_to_the_rule_then_the_chair_is_asked(scene
     assert (state.check.spread, state.needed, state.presiding.user) == (Decimal(19), 6, scene.members[0])
     assert len(state.excludable) == 7
     outlier = scene.members[6]
-    assert list(Notification.objects.filter(user=outlier).values_list("title", flat=True).order_by("id")) == [
+    assert list(
+        Notification.objects.filter(user=outlier, kind="spread_review").values_list("title", flat=True).order_by("id")
+    ) == [
         "Chấm lại Bánh cốm: tổng điểm giữa các thành viên chênh lệch quá mức (vòng 1/2)",
         "Chấm lại Bánh cốm: tổng điểm giữa các thành viên chênh lệch quá mức (vòng 2/2)",
     ]
