@@ -140,17 +140,19 @@ def ministry_user(username: str = "ministry") -> User:
     return user
 
 
-def run_queued_tasks() -> int:
+def run_queued_tasks(task_path: str = "") -> int:
     """Run the queued background tasks as `ocop db_worker` does (its own `Worker.run_task`, which claims each task and
     records its outcome), inside the test's transaction: the worker's loop would drop a connection held open by the
-    test's atomic block. A task that fails fails the test, with its traceback. Returns how many ran."""
+    test's atomic block. A task that fails fails the test, with its traceback. `task_path` ("ocop.accounts.mail.
+    send_notice_emails") runs only that task's queue entries. Returns how many ran."""
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
     worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
                     max_tasks=None, worker_id="test-worker", excluded_queue_names=[])  # fmt: skip
     count = 0
-    while (queued := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+    ready = DBTaskResult.objects.ready().order_by("enqueued_at")
+    while (queued := (ready.filter(task_path=task_path) if task_path else ready).first()) is not None:
         queued.claim("test-worker")
         worker.run_task(queued)
         queued.refresh_from_db()
@@ -158,3 +160,6 @@ def run_queued_tasks() -> int:
             raise AssertionError(f"task {queued.task_path} failed:\n{queued.traceback}")
         count += 1
     return count
+
+
+NOTICE_EMAILS = "ocop.accounts.mail.send_notice_emails"  # the task that e-mails a notice

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import smtplib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ocop.accounts.models import User
+from ocop.accounts.models import Target, User
+from ocop.accounts.services import notify
 from ocop.certificates.enums import LogEvent, Status
 from ocop.certificates.models import Certificate
 from ocop.certificates.queries import status_q
@@ -26,8 +24,6 @@ from ocop.outlets.enums import OutletStatus, RemovalReason, TaskOutcome
 from ocop.outlets.models import OperatorMember, Outlet, RemovalTask, StockItem
 from ocop.outlets.signals import stock_changed
 from ocop.registry.models import Product, ProductPack
-
-logger = logging.getLogger(__name__)
 
 
 def is_current(product: Product, today: dt.date | None = None) -> bool:
@@ -133,7 +129,8 @@ def _raise_tasks(pairs: Iterable[tuple[int, int | None, str]]) -> list[RemovalTa
 
 
 def _notify(tasks: list[RemovalTask]) -> None:
-    """E-mail each outlet's operator accounts once per outlet, in Vietnamese (the console backend by default)."""
+    """Tell each outlet's operator accounts once per outlet and batch of tasks, in Vietnamese: in-app, and by e-mail
+    (to the outlet's own address too) through the notice service's task."""
     by_outlet: dict[int, list[RemovalTask]] = {}
     for t in tasks:
         by_outlet.setdefault(t.outlet_id, []).append(t)
@@ -141,45 +138,31 @@ def _notify(tasks: list[RemovalTask]) -> None:
         return
     outlets = Outlet.objects.in_bulk(list(by_outlet))
     products = Product.objects.in_bulk([t.product_id for t in tasks])
-    messages = []
-    with translation.override("vi"):
+    with translation.override(settings.LANGUAGE_CODE):
         for outlet_id, items in by_outlet.items():
             outlet = outlets[outlet_id]
             members = OperatorMember.objects.filter(operator_id=outlet.operator_id).values("user_id")
-            emails = sorted(
-                set(
-                    User.objects.filter(pk__in=members, is_active=True)
-                    .exclude(email="")
-                    .values_list("email", flat=True)
-                )
-                | ({outlet.email} if outlet.email else set())
-            )
-            if not emails:
-                continue
             lines = "\n".join(f"- {products[t.product_id].name}: {t.get_reason_display()}" for t in items)
             body = _(
                 "These products are no longer valid OCOP products. Take them off the OCOP shelf of %(outlet)s today "
                 "and mark the task done in OCOP Hub:\n%(lines)s"
             ) % {"outlet": outlet.name, "lines": lines}
-            subject = _("OCOP Hub: take products off the OCOP shelf (%(outlet)s)") % {"outlet": outlet.name}
-            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, emails))
-    if messages:
-        transaction.on_commit(lambda: _send(messages))
-
-
-def _send(messages: list[tuple[str, str, str, list[str]]]) -> None:
-    """Mail is the outside world: when the server refuses, the tasks are on the outlets' pages all the same."""
-    try:
-        send_mass_mail(messages, fail_silently=False)
-    except (OSError, smtplib.SMTPException):
-        logger.exception("Removal-task e-mails were not sent")
+            notify(
+                User.objects.filter(pk__in=members, is_active=True),
+                key=f"removal:{outlet_id}:{min(t.pk for t in items)}",
+                title=_("OCOP Hub: take products off the OCOP shelf (%(outlet)s)") % {"outlet": outlet.name},
+                body=body,
+                target=Target.OUTLET,
+                target_id=outlet_id,
+                also=[outlet.email],
+            )
 
 
 @transaction.atomic
 def react_to_certificates(*, certificate_ids: list[int], event: str, today: dt.date | None = None) -> int:
     """A certificate changed (the certificates app's `status_changed`): a suspension or revocation puts a removal task
     on every outlet that stocks the product; a lifted suspension or a new certificate closes the open tasks.
-    Returns the number of tasks opened. Side effects: tasks, e-mails to the operators."""
+    Returns the number of tasks opened. Side effects: tasks, notices (in-app and e-mail) to the operators."""
     certificates = list(Certificate.objects.filter(pk__in=certificate_ids).only("id", "product_id", "status"))
     if event in (LogEvent.LIFTED, LogEvent.ISSUED):
         reinstate([c.product_id for c in certificates], today=today)

@@ -16,7 +16,7 @@ from ocop.certificates.notices import run_watch, send_expiry_notices
 from ocop.certificates.queries import scan_row
 from ocop.certificates.tests.conftest import issue
 from ocop.registry import services as registry_services
-from ocop.testing import make_document, make_product, make_user, run_queued_tasks
+from ocop.testing import NOTICE_EMAILS, make_document, make_product, make_user, run_queued_tasks
 
 
 def test_producers_and_communes_hear_of_a_coming_expiry_once(
@@ -122,7 +122,7 @@ def test_vault_documents_about_to_lapse_are_noticed_once_per_window(
     note = Notification.objects.get(user=owner)
     assert note.title == f"“{doc}” của HTX Gốm Bát Tràng hết hạn ngày 27/03/2026"
     assert (note.kind, mailoutbox) == ("document_expiry", [])  # the task worker sends the e-mail
-    assert run_queued_tasks() == 1
+    assert run_queued_tasks(NOTICE_EMAILS) == 1
     assert [(m.to, m.subject) for m in mailoutbox] == [(["htx@example.vn"], note.title)]
     assert f"http://127.0.0.1:8000/bo/documents/{doc.pk}/" in mailoutbox[0].body
 

@@ -4,12 +4,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from ocop.accounts.models import Notification
 from ocop.certificates import services as certificates
 from ocop.outlets import queries, services, stock
 from ocop.outlets.models import RemovalTask, StockItem
 from ocop.outlets.tests.conftest import certify, pass_assessment
 from ocop.registry.models import ProductPack
-from ocop.testing import make_product
+from ocop.testing import NOTICE_EMAILS, make_product, run_queued_tasks
 
 
 @pytest.fixture
@@ -79,6 +80,8 @@ def test_revoking_a_certificate_puts_a_removal_task_on_every_shelf_at_once(
     )  # fmt: skip
     assert stocking(shop.product.pk) == []
     assert queries.share_of(shop.outlet) == Decimal("0.0")
+    assert (Notification.objects.get(user=shop.operator).kind, mailoutbox) == ("removal_task", [])
+    assert run_queued_tasks(NOTICE_EMAILS) == 1  # the notice's e-mail, sent by the task worker
     assert [m.to for m in mailoutbox] == [["outlet@example.vn"]]
     assert mailoutbox[0].subject == "OCOP Hub: rút sản phẩm khỏi quầy OCOP (Điểm OCOP Bát Tràng)"
     assert "- Bình gốm men lam: giấy chứng nhận bị thu hồi" in mailoutbox[0].body
@@ -110,6 +113,7 @@ def test_expiry_needs_no_event_the_daily_sweep_raises_the_task_once(
         assert stock.sweep() == 1
         assert stock.sweep() == 0
     assert RemovalTask.objects.get().reason == "expired"
+    assert run_queued_tasks(NOTICE_EMAILS) == 1
     assert len(mailoutbox) == 1
 
 
@@ -117,12 +121,19 @@ def test_a_refusing_mail_server_does_not_undo_the_revocation_or_the_task(
     shop, stocked, monkeypatch, django_capture_on_commit_callbacks, caplog
 ):
     import smtplib
+    from types import SimpleNamespace
+
+    from ocop.accounts import mail
 
     def refuse(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("connection refused")
 
-    monkeypatch.setattr(stock, "send_mass_mail", refuse)  # the mail server is the outside world
+    # the mail server is the outside world
+    monkeypatch.setattr(mail, "mailers", SimpleNamespace(default=SimpleNamespace(send_messages=refuse)))
     with django_capture_on_commit_callbacks(execute=True):
         certificates.suspend(by=shop.coordinator, certificate=shop.certificate, reason="Kiểm tra nhãn")
+    with pytest.raises(AssertionError, match="SMTPServerDisconnected"):
+        run_queued_tasks(NOTICE_EMAILS)  # the e-mail task fails, visibly, and can be run again
     assert RemovalTask.objects.get().reason == "suspended"
-    assert "Removal-task e-mails were not sent" in caplog.text
+    assert Notification.objects.filter(user=shop.operator, kind="removal_task").count() == 1
+    assert "notice e-mails (removal_task) not sent to 1 address(es)" in caplog.text
