@@ -1,6 +1,7 @@
-"""The certificates part of `ocop demo`: the 2025 round's decision and certificates, the ministry's 5-star decision,
-and historical decisions (a district one from before July 2025), so that some certificates are expiring, some
-expired, one suspended and one revoked. Built through the real services; skipped when Hà Nội has decisions."""
+"""The certificates part of `ocop demo`, relative to `today`: last year's round's decision and certificates, the
+ministry's 5-star decision of last year, and historical decisions (Gia Lâm district's, dated before July 2025, for
+products of communes then in Gia Lâm), so that some certificates are expiring, some expired, one suspended and one
+revoked. Built through the real services; skipped when Hà Nội has decisions."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from ocop.accounts.models import User
-from ocop.certificates import services
+from ocop.certificates import rules, services
 from ocop.certificates.enums import IssuingLevel
 from ocop.certificates.models import Certificate, Decision
 from ocop.certificates.rules import add_months
 from ocop.evaluation.enums import RoundLevel
 from ocop.evaluation.models import Result, Round
-from ocop.places.models import Province
+from ocop.places.models import LegacyDistrict, Province
 from ocop.registry.models import Product
 
 
@@ -26,20 +27,23 @@ class CertificatesDemo:
     certificates: int = 0
 
 
-def _history_products(hanoi: Province, count: int) -> list[Product]:
-    return list(
-        Product.objects.filter(province=hanoi, dossiers__isnull=True, ocop_status="")
-        .select_related("producer")
-        .order_by("id")[:count]
-    )
+def _history_products(hanoi: Province, count: int, district: str = "") -> list[Product]:
+    """Products with no dossier and no certificate yet; `district`: of communes that were in that district before
+    July 2025 (a district's committee recognised only its own communes' products)."""
+    products = Product.objects.filter(province=hanoi, dossiers__isnull=True, ocop_status="", status="active")
+    if district:
+        products = products.filter(legacy_commune__district__short_name=district)
+    return list(products.select_related("producer").order_by("id")[:count])
 
 
 def _decision(
     coordinator: User, hanoi: Province, *, level: IssuingLevel, number: str, on: dt.date,
-    items: list[tuple[Product, int]], body: str = "", signer: str = "",
+    items: list[tuple[Product, int]], body: str = "", signer: str = "", district: LegacyDistrict | None = None,
 ) -> list[Certificate]:  # fmt: skip
     """A decision of the past, entered from history (no council result in OCOP Hub)."""
-    decision = services.draft_decision(by=coordinator, province=hanoi, level=level, issuing_body=body, historical=True)
+    decision = services.draft_decision(
+        by=coordinator, province=hanoi, level=level, issuing_body=body, historical=True, legacy_district=district
+    )
     for product, stars in items:
         services.add_item(by=coordinator, decision=decision, product=product, stars=stars)
     return services.issue_decision(by=coordinator, decision=decision, number=number, signed_on=on, signer=signer)
@@ -47,46 +51,36 @@ def _decision(
 
 @transaction.atomic
 def build_certificates_demo(*, today: dt.date) -> CertificatesDemo:
+    """Last year's decisions (the city's for its round, the ministry's for the 5 stars its council gave) and the
+    history before them. Skipped when Hà Nội has decisions."""
     hanoi = Province.objects.get(code="01")
     report = CertificatesDemo()
     if Decision.objects.filter(province=hanoi).exists():
         return report
     coordinator = User.objects.get(username="coordinator")
     made: list[Certificate] = []
-    # The 2025 round: the province recognises its published 3- and 4-star results...
-    round_ = Round.objects.filter(province=hanoi, year=2025, number=1).first()
-    if round_ is not None:
-        decision = services.draft_from_round(by=coordinator, round_=round_)
-        made += services.issue_decision(
-            by=coordinator, decision=decision, number="6215/QĐ-UBND", signed_on=min(today, dt.date(2025, 12, 15)),
-            signer="Nguyễn Mạnh Quyền",
-        )  # fmt: skip
-        report.decisions += 1
-    # ...and the ministry recognises the referred product at 5 stars once its central council has scored it.
-    central = Round.objects.filter(province__central=True, level=RoundLevel.CENTRAL).order_by("-year").first()
-    if central is not None and Result.objects.filter(dossier__round=central, published=True, stars=5).exists():
-        ministry = User.objects.get(username="ministry")
-        decision = services.draft_from_round(by=ministry, round_=central)
-        made += services.issue_decision(
-            by=ministry, decision=decision, number="1187/QĐ-BNNMT", signed_on=today, signer="Trần Thanh Nam"
-        )
-        report.decisions += 1
-    # History: a district decision of 40 months ago (expired), a city one of 35 months ago (expiring soon) and
-    # one of 10 months ago (valid), of which one is later suspended and one revoked.
-    old = _history_products(hanoi, 9)
-    if len(old) == 9:
+    last = today.year - 1
+    # History first: a district decision of 40 months ago at the latest 30 June 2025 (expired), a city one of 35
+    # months ago (expiring soon) and one of 20 months ago (valid), of which one is later suspended and one revoked.
+    gia_lam = _history_products(hanoi, 3, district="Gia Lâm")
+    old = _history_products(hanoi, 6 + len(gia_lam))
+    old = [p for p in old if p not in gia_lam][:6]
+    if gia_lam:
         made += _decision(
             coordinator, hanoi, level=IssuingLevel.DISTRICT, number="2150/QĐ-UBND",
-            on=min(add_months(today, -40), dt.date(2025, 6, 30)), items=[(p, 3) for p in old[:3]],
+            on=min(add_months(today, -40), rules.DISTRICTS_UNTIL), items=[(p, 3) for p in gia_lam],
             body="Ủy ban nhân dân huyện Gia Lâm", signer="Lê Anh Quân",
+            district=LegacyDistrict.objects.filter(province__successor=hanoi, short_name="Gia Lâm").first(),
         )  # fmt: skip
+        report.decisions += 1
+    if len(old) == 6:
         made += _decision(
             coordinator, hanoi, level=IssuingLevel.PROVINCE, number="4410/QĐ-UBND",
-            on=add_months(today, -35), items=[(p, 4) for p in old[3:6]], signer="Nguyễn Mạnh Quyền",
+            on=add_months(today, -35), items=[(p, 4) for p in old[:3]], signer="Nguyễn Mạnh Quyền",
         )  # fmt: skip
         recent = _decision(
             coordinator, hanoi, level=IssuingLevel.PROVINCE, number="812/QĐ-UBND",
-            on=add_months(today, -10), items=[(old[6], 3), (old[7], 4), (old[8], 3)], signer="Nguyễn Mạnh Quyền",
+            on=add_months(today, -20), items=[(old[3], 3), (old[4], 4), (old[5], 3)], signer="Nguyễn Mạnh Quyền",
         )  # fmt: skip
         made += recent
         services.suspend(
@@ -96,7 +90,26 @@ def build_certificates_demo(*, today: dt.date) -> CertificatesDemo:
             by=coordinator, certificate=recent[2], decision_number="1520/QĐ-UBND", revoked_on=today,
             reason="Chủ thể ngừng sản xuất sản phẩm.",
         )  # fmt: skip
-        report.decisions += 3
+        report.decisions += 2
+    # Last year's round: the city recognises its published 3- and 4-star results in November...
+    round_ = Round.objects.filter(province=hanoi, year=last, level=RoundLevel.PROVINCE).first()
+    if round_ is not None and Result.objects.filter(dossier__round=round_, published=True, stars__in=(3, 4)).exists():
+        decision = services.draft_from_round(by=coordinator, round_=round_)
+        made += services.issue_decision(
+            by=coordinator, decision=decision, number="6215/QĐ-UBND", signed_on=dt.date(last, 11, 20),
+            signer="Nguyễn Mạnh Quyền",
+        )  # fmt: skip
+        report.decisions += 1
+    # ...and the ministry recognises the referred product at 5 stars once its central council has scored it.
+    central = Round.objects.filter(province__central=True, level=RoundLevel.CENTRAL, year=last).first()
+    if central is not None and Result.objects.filter(dossier__round=central, published=True, stars=5).exists():
+        ministry = User.objects.get(username="ministry")
+        decision = services.draft_from_round(by=ministry, round_=central)
+        made += services.issue_decision(
+            by=ministry, decision=decision, number="1187/QĐ-BNNMT", signed_on=min(dt.date(last, 12, 22), today),
+            signer="Trần Thanh Nam",
+        )  # fmt: skip
+        report.decisions += 1
     report.certificates = len(made)
     return report
 

@@ -1,6 +1,9 @@
-"""The central part of `ocop demo`: the ministry (user `ministry`) holds this year's central round, receives Hà Nội's
-5-star referral, and its council of five scores it and publishes the result; the ministry's decision and
-certificate follow in the certificates demo. Built through the real services; skipped when the round exists."""
+"""The central part of `ocop demo`: the ministry (user `ministry`) holds a central round each year. Last year's
+received Hà Nội's 5-star referral, its council of five scored it and the result is published (the ministry's
+decision and certificate follow in the certificates demo); this year's has received one of Hà Nội's two referrals,
+which waits for the council to score it, and the ministry has the other to receive. Built through the real services
+(`build_evaluation_demo` calls `build_central_round` after each year's provincial round); a year's central round
+that exists is left as it is."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from ocop.accounts.services import create_user, grant_role, system_user
 from ocop.evaluation import central, scoring
 from ocop.evaluation.demo import BEST
 from ocop.evaluation.enums import MemberRole, RoundLevel
-from ocop.evaluation.models import CriteriaVersion, Round
+from ocop.evaluation.models import CriteriaVersion, Dossier, Round
 from ocop.places.queries import central_level
 
 MINISTRY_USERS = [
@@ -38,28 +41,43 @@ def ministry_users() -> dict[str, User]:
     return {u.username: u for u in User.objects.filter(username__in=[u[0] for u in MINISTRY_USERS])}
 
 
-@transaction.atomic
-def build_central_demo(*, today: dt.date) -> int:
-    """Returns the number of referrals the central round received (0 when it already exists)."""
+def build_central_round(*, year: int, today: dt.date, score: str) -> int:
+    """The ministry's round of `year` takes in the pending referrals; `score`: "all" (scored and published, a
+    council meeting of December) or "none" (they wait for the council). Returns the number of referrals received
+    (0 when the round already exists)."""
     body = central_level()
     users = ministry_users()
-    if Round.objects.filter(province=body, level=RoundLevel.CENTRAL).exists():
+    if Round.objects.filter(province=body, level=RoundLevel.CENTRAL, year=year).exists():
         return 0
     ministry = users["ministry"]
-    round_ = central.open_round(
-        by=ministry, year=today.year, criteria_version=CriteriaVersion.objects.get(code="DEMO-148")
-    )
+    round_ = central.open_round(by=ministry, year=year, criteria_version=CriteriaVersion.objects.get(code="DEMO-148"))
     council = scoring.set_up_council(
         by=ministry, round_=round_,
-        name=f"Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp Trung ương năm {today.year}",
-        decision="Quyết định số 210/QĐ-BNNMT",
+        name=f"Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp Trung ương năm {year}",
+        decision=f"Quyết định số {180 + year % 100}/QĐ-BNNMT",
         members=[(users[u], seat, agency) for u, _n, _r, seat, agency in MINISTRY_USERS if seat is not None],
     )  # fmt: skip
     received, _skipped = central.receive_referrals(by=ministry, round_=round_)
-    scoring.open_meeting(by=ministry, council=council, present=list(council.members.all()), on=today)
-    for dossier in received:
+    meets = min(dt.date(year, 12, 5), today) if score == "all" else today - dt.timedelta(days=1)
+    scoring.open_meeting(by=ministry, council=council, present=list(council.members.all()), on=meets)
+    for dossier in received if score == "all" else []:
         for username, *_rest in MINISTRY_USERS[1:]:
             scoring.save_sheet(by=users[username], dossier=dossier, choices=BEST)
             scoring.submit_sheet(by=users[username], dossier=dossier)
-    scoring.publish_results(by=ministry, council=council)
+    if score == "all":
+        scoring.publish_results(by=ministry, council=council)
     return len(received)
+
+
+@transaction.atomic
+def build_central_demo(*, today: dt.date) -> int:
+    """Last year's and this year's central rounds, if the provincial demo has not built them already. Returns the
+    number of referrals received now."""
+    return build_central_round(year=today.year - 1, today=today, score="all") + build_central_round(
+        year=today.year, today=today, score="none"
+    )
+
+
+def central_dossiers() -> int:
+    """How many referrals the ministry's rounds hold (for the demo's summary line)."""
+    return Dossier.objects.filter(round__level=RoundLevel.CENTRAL).count()

@@ -1,6 +1,10 @@
-"""The evaluation part of `ocop demo`: Hà Nội's 2025 provincial round, a council of seven, dossiers in every
-state, some scored (one with a spread to resolve, one capped by a mandatory line). Built through the real
-services; skipped when the round already exists."""
+"""The evaluation part of `ocop demo`, placed relative to `today`: Hà Nội's round of last year, scored and published
+(one result capped by a mandatory line, one referred to the ministry), and this year's round open for submissions
+with a dossier waiting at every step: a draft and a returned dossier of the demo producer, dossiers for the commune
+to check and propose, for the advisory team to review, for the council to score (some members have scored, the
+others not), a result to publish and a spread to resolve. The ministry's central round of each year is built after
+the province's (`central_demo`), so each receives its own year's referrals. Built through the real services; a round
+that already exists for its year is left as it is, so running the demo again (on any day) adds nothing."""
 
 from __future__ import annotations
 
@@ -15,11 +19,11 @@ from ocop.core.pdf import tiny_pdf
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation import scoring
 from ocop.evaluation.catalogue import load_reference_criteria
-from ocop.evaluation.enums import DossierState, MemberRole
-from ocop.evaluation.models import CriteriaVersion, Dossier, Round
-from ocop.places.models import Province
+from ocop.evaluation.enums import DossierState, MemberRole, RoundLevel
+from ocop.evaluation.models import Council, CriteriaVersion, Dossier, Round
+from ocop.places.models import Commune, Province
 from ocop.registry import services
-from ocop.registry.enums import DocumentKind
+from ocop.registry.enums import DocumentKind, ProductStatus
 from ocop.registry.models import Document, Product
 
 COUNCIL = [
@@ -50,22 +54,38 @@ BEST = {
 FOUR_STARS = {**BEST, "C8": 0, "B4.1": 0, "B4.3": 1, "C6.1": 2, "A1.3": 1}  # 82 points
 THREE_STARS = {**FOUR_STARS, "C7.5": 0, "A2.3": 0, "B4.2": 1, "B5.1": 1, "C6.3": 1, "A1.4": 0, "C7.2": 1}  # 62
 COMMENTS = {"C8": "Chưa có đơn hàng xuất khẩu; nên tìm hiểu thị trường khu vực.", "B4.1": "Mới bán trong xã."}
-# The dossiers, in the order they are built: (state reached, how the council scores it).
-PLAN = [
-    ("published", "four"),  # the demo producer's product: its path to the next star
-    ("draft", None),
-    ("submitted", None),
-    ("commune_checked", None),
-    ("proposed", None),
-    ("returned", None),
-    ("under_review", None),
-    ("ready", None),
-    ("ready", None),
+# Last year's round: (state reached, how the council scores it). The demo producer's product comes first: its 4-star
+# result shows the path to the next star.
+LAST_YEAR = [
+    ("published", "four"),
     ("published", "three"),
     ("published", "capped"),
     ("published", "five"),
-    ("spread", "spread"),
+    ("published", "four"),
+    ("published", "three"),
 ]
+# This year's first round, closed in the autumn: (state reached, how the council scored it). Its two 5-star results
+# were published and referred to the ministry (the first received, the second not yet); two more results are scored
+# and wait for the office to publish them.
+FIRST_ROUND = [("published", "five"), ("published", "five"), ("scored", "four"), ("scored", "three")]
+# This year's second round, open for submissions: (state reached, how it is scored, where the product comes from).
+# "own": the demo producer's; "commune": the demo commune officer's communes; the "partial" dossiers are scored by
+# some members only (who: SCORED_BY); the spread waits for the members' second look.
+SECOND_ROUND = [
+    ("returned", None, "own"),
+    ("draft", None, "own"),
+    ("submitted", None, "commune"),
+    ("submitted", None, "commune"),
+    ("commune_checked", None, "commune"),
+    ("proposed", None, ""),
+    ("under_review", None, ""),
+    ("ready", "partial", ""),
+    ("ready", "partial", ""),
+    ("spread", "spread", ""),
+]
+# Who has scored each "partial" dossier: every member, the chair among them, still has at least one to score.
+SCORED_BY = [("council2", "council3", "council4"), ("council5", "council6", "council7")]
+DEMO_COMMUNES = ("Bát Tràng", "Ba Vì")  # the demo commune officer's
 
 
 def _member_users(actor: User, hanoi: Province) -> dict[str, User]:
@@ -78,108 +98,194 @@ def _member_users(actor: User, hanoi: Province) -> dict[str, User]:
     return {u.username: u for u in User.objects.filter(username__in=[c[0] for c in COUNCIL])}
 
 
-def _quality_declaration(product: Product, actor: User, today: dt.date) -> None:
-    number = f"{product.pk:04d}/TCCS"
-    if Document.objects.filter(producer=product.producer, number=number).exists():
-        return
-    services.add_document(
-        producer=product.producer,
-        by=actor,
-        upload=io.BytesIO(tiny_pdf(["Ban tu cong bo san pham", product.name])),
-        original_name="tu-cong-bo.pdf",
-        kind=DocumentKind.QUALITY_DECLARATION,
-        product=product,
-        number=number,
-        issuer=product.producer.name,
-        issued_on=today - dt.timedelta(days=300),
-    )
+def _evidence(product: Product, actor: User, today: dt.date) -> None:
+    """The product's own documents a dossier needs: its quality declaration and a recent test report."""
+    for kind, number, issuer, title, days in (
+        (DocumentKind.QUALITY_DECLARATION, f"{product.pk:04d}/TCCS", product.producer.name,
+         "Ban tu cong bo san pham", None),
+        (DocumentKind.TEST_REPORT, f"KN-{product.pk:04d}", "Trung tâm Kiểm nghiệm", "Phieu ket qua kiem nghiem", 365),
+    ):  # fmt: skip
+        if Document.objects.filter(producer=product.producer, product=product, kind=kind).exists():
+            continue
+        issued = today - dt.timedelta(days=300 if days is None else 120)
+        services.add_document(
+            producer=product.producer, by=actor, upload=io.BytesIO(tiny_pdf([title, product.name])),
+            original_name=f"{kind.value}.pdf", kind=kind, product=product, number=number, issuer=issuer,
+            issued_on=issued, expires_on=issued + dt.timedelta(days=days) if days else None,
+        )  # fmt: skip
 
 
-def _candidates(today: dt.date) -> list[Product]:
-    """Products whose producers hold a valid food-safety certificate, the demo producer's first."""
-    demo_producer = User.objects.get(username="producer").producer_links.first()
-    later = today + dt.timedelta(days=60)
-    safe = Document.objects.filter(kind=DocumentKind.FOOD_SAFETY, expires_on__gt=later)
-    tested = Document.objects.filter(kind=DocumentKind.TEST_REPORT, product__isnull=False, expires_on__gt=later)
-    products = list(
-        Product.objects.filter(pk__in=tested.values("product_id"), producer_id__in=safe.values("producer_id"))
-        .exclude(dossiers__isnull=False)
-        .select_related("producer", "commune")
-        .order_by("producer_id", "id")
-    )
-    own = [p for p in products if demo_producer and p.producer_id == demo_producer.producer_id][:1]
-    seen = {p.producer_id for p in own}
-    others = []
-    for product in products:
-        if product.producer_id not in seen:
-            seen.add(product.producer_id)
-            others.append(product)
-    return own + others
+class _Pool:
+    """Products that may enter a round: active, no dossier yet, of a producer holding a food-safety certificate
+    valid for the coming months; one product per producer, except the demo producer's own."""
+
+    def __init__(self, today: dt.date) -> None:
+        link = User.objects.get(username="producer").producer_links.first()
+        self.own_producer = link.producer_id if link else None
+        safe = Document.objects.filter(kind=DocumentKind.FOOD_SAFETY, expires_on__gt=today + dt.timedelta(days=60))
+        self.products = list(
+            Product.objects.filter(
+                producer_id__in=safe.values("producer_id"), status=ProductStatus.ACTIVE, dossiers__isnull=True
+            )
+            .select_related("producer", "commune")
+            .order_by("producer_id", "id")
+        )
+        self.used_producers: set[int] = set()
+        self.communes = set(
+            Commune.objects.filter(province__code="01", short_name__in=DEMO_COMMUNES).values_list("pk", flat=True)
+        )
+
+    def take(self, where: str) -> Product | None:
+        for product in self.products:
+            if where == "own":
+                fits = product.producer_id == self.own_producer
+            else:
+                fits = product.producer_id != self.own_producer and product.producer_id not in self.used_producers
+                fits = fits and (where != "commune" or product.commune_id in self.communes)
+            if fits:
+                self.products.remove(product)
+                self.used_producers.add(product.producer_id)
+                return product
+        return None
 
 
 def _choices(kind: str, index: int) -> dict[str, int]:
-    if kind == "four":
-        return FOUR_STARS
     if kind == "three":
         return THREE_STARS
     if kind == "capped":
         return {**FOUR_STARS, "C7.1": 0} if index < 4 else FOUR_STARS
     if kind == "spread":
         return {**FOUR_STARS, "B4.2": 0, "B4.3": 0, "C7.5": 0, "C6.3": 0} if index == 6 else FOUR_STARS  # 68 vs 82
-    return BEST  # five
+    if kind == "five":
+        return BEST
+    return FOUR_STARS  # four, partial
+
+
+def _score(dossier: Dossier, users: list[User], kind: str) -> None:
+    for i, user in enumerate(users):
+        scoring.save_sheet(by=user, dossier=dossier, choices=_choices(kind, i), comments=COMMENTS if i == 0 else None)
+        scoring.submit_sheet(by=user, dossier=dossier)
+
+
+def _council(round_: Round, coordinator: User, users: dict[str, User], number: str, meets: dt.date) -> Council:
+    council = scoring.set_up_council(
+        by=coordinator,
+        round_=round_,
+        name=f"Hội đồng đánh giá, phân hạng sản phẩm OCOP thành phố Hà Nội năm {round_.year}",
+        decision=f"Quyết định số {number}/QĐ-UBND",
+        members=[(users[u], role, agency) for u, role, agency in COUNCIL],
+    )
+    scoring.open_meeting(by=coordinator, council=council, present=list(council.members.all()), on=meets)
+    return council
 
 
 @transaction.atomic
 def build_evaluation_demo(*, today: dt.date) -> int:
-    """Returns the number of dossiers made (0 when the demo round is already there)."""
+    """Last year's and this year's rounds of Hà Nội, with the ministry's central rounds after each. Returns the
+    number of dossiers made (0 when both rounds are already there)."""
+    from ocop.evaluation.central_demo import build_central_round
+
     load_reference_criteria()
     hanoi = Province.objects.get(code="01")
-    if Round.objects.filter(province=hanoi, year=2025, number=1).exists():
-        return 0
     actor = system_user()
     users = _member_users(actor, hanoi)
     coordinator = User.objects.get(username="coordinator")
-    round_ = flow.create_round(
-        by=coordinator,
-        province=hanoi,
-        year=2025,
-        number=1,
-        criteria_version=CriteriaVersion.objects.get(code="DEMO-148"),
-    )
-    council = scoring.set_up_council(
-        by=coordinator,
-        round_=round_,
-        name="Hội đồng đánh giá, phân hạng sản phẩm OCOP thành phố Hà Nội năm 2025",
-        decision="Quyết định số 123/QĐ-UBND",
-        members=[(users[u], role, agency) for u, role, agency in COUNCIL],
-    )
-    scoring.open_meeting(by=coordinator, council=council, present=list(council.members.all()), on=today)
-    scorers = [users[u] for u, role, _a in COUNCIL if role != MemberRole.SECRETARY]
-    products = _candidates(today)
+    version = CriteriaVersion.objects.get(code="DEMO-148")
     made = 0
-    for (target, scored), product in zip(PLAN, products, strict=False):
-        _quality_declaration(product, actor, today)
-        dossier = _walk(product=product, round_=round_, target=target, actor=actor, coordinator=coordinator)
-        made += 1
-        if scored:
-            for i, user in enumerate(scorers):
-                scoring.save_sheet(
-                    by=user, dossier=dossier, choices=_choices(scored, i), comments=COMMENTS if i == 0 else None
-                )
-                scoring.submit_sheet(by=user, dossier=dossier)
-    scoring.publish_results(by=coordinator, council=council)
-    # The round's deadlines are in the past: set once the dossiers have been walked through them.
-    flow.set_round_dates(
-        by=coordinator,
-        round_=round_,
-        submission_deadline=dt.date(2025, 9, 30),
-        proposal_deadline=dt.date(2025, 10, 31),
-        council_date=dt.date(2025, 11, 20),
-    )
+    last = today.year - 1
+    if not _exists(hanoi, last):
+        made += _last_year(today, last, hanoi, version, actor, coordinator, users)
+        build_central_round(year=last, today=today, score="all")
+    if not _exists(hanoi, today.year):  # both rounds of this year
+        made += _this_year(today, hanoi, version, actor, coordinator, users)
     return made
 
 
-def _walk(*, product: Product, round_: Round, target: str, actor: User, coordinator: User) -> Dossier:
+def _exists(hanoi: Province, year: int) -> bool:
+    return Round.objects.filter(province=hanoi, year=year, level=RoundLevel.PROVINCE).exists()
+
+
+def _last_year(
+    today: dt.date, year: int, hanoi: Province, version: CriteriaVersion, actor: User, coordinator: User,
+    users: dict[str, User],
+) -> int:  # fmt: skip
+    round_ = flow.create_round(by=coordinator, province=hanoi, year=year, number=1, criteria_version=version)
+    council = _council(round_, coordinator, users, f"{1500 + year % 100 * 7}", dt.date(year, 10, 15))
+    scorers = [users[u] for u, role, _a in COUNCIL if role != MemberRole.SECRETARY]
+    pool = _Pool(today)
+    made = 0
+    for target, scored in LAST_YEAR:
+        product = pool.take("own" if made == 0 else "")
+        if product is None:
+            continue
+        _evidence(product, actor, today)
+        dossier = _walk(product=product, round_=round_, target=target, actor=actor, coordinator=coordinator,
+                        visited_on=dt.date(year, 9, 10))  # fmt: skip
+        made += 1
+        _score(dossier, scorers, scored)
+    scoring.publish_results(by=coordinator, council=council)
+    # The round's deadlines are in the past: set once the dossiers have been walked through them.
+    flow.set_round_dates(
+        by=coordinator, round_=round_, submission_deadline=dt.date(year, 7, 31),
+        proposal_deadline=dt.date(year, 8, 31), council_date=dt.date(year, 10, 15),
+    )  # fmt: skip
+    return made
+
+
+def _this_year(
+    today: dt.date, hanoi: Province, version: CriteriaVersion, actor: User, coordinator: User, users: dict[str, User]
+) -> int:
+    from ocop.evaluation.central_demo import build_central_round
+
+    scorers = [users[u] for u, role, _a in COUNCIL if role != MemberRole.SECRETARY]
+    pool = _Pool(today)
+    # The first round: dossiers due 100 days ago, its council met 45 days ago.
+    first = flow.create_round(by=coordinator, province=hanoi, year=today.year, number=1, criteria_version=version)
+    council = _council(first, coordinator, users, f"{1500 + today.year % 100 * 7}", today - dt.timedelta(days=45))
+    dossiers = []
+    for target, _scored in FIRST_ROUND:
+        product = pool.take("")
+        if product is not None:
+            _evidence(product, actor, today)
+            dossiers.append(_walk(product=product, round_=first, target=target, actor=actor, coordinator=coordinator,
+                                  visited_on=today - dt.timedelta(days=60)))  # fmt: skip
+    for n, (dossier, (_target, scored)) in enumerate(zip(dossiers, FIRST_ROUND, strict=False)):
+        _score(dossier, scorers, scored)
+        if n < 2:  # each 5-star result published as soon as scored; the ministry received the first
+            scoring.publish_results(by=coordinator, council=council)
+        if n == 0:
+            build_central_round(year=today.year, today=today, score="none")
+    flow.set_round_dates(
+        by=coordinator, round_=first, submission_deadline=today - dt.timedelta(days=100),
+        proposal_deadline=today - dt.timedelta(days=80), council_date=today - dt.timedelta(days=45),
+    )  # fmt: skip
+    # The second round, open for submissions until 20 days from today.
+    second = flow.create_round(
+        by=coordinator, province=hanoi, year=today.year, number=2, criteria_version=version,
+        submission_deadline=today + dt.timedelta(days=20), proposal_deadline=today + dt.timedelta(days=35),
+        council_date=today + dt.timedelta(days=50),
+    )  # fmt: skip
+    _council(second, coordinator, users, f"{1600 + today.year % 100 * 7}", today - dt.timedelta(days=3))
+    made, partial = len(dossiers), 0
+    for target, scored, where in SECOND_ROUND:
+        product = pool.take(where)
+        if product is None:
+            continue
+        _evidence(product, actor, today)
+        dossier = _walk(product=product, round_=second, target=target, actor=actor, coordinator=coordinator,
+                        visited_on=today - dt.timedelta(days=10))  # fmt: skip
+        made += 1
+        if scored == "partial":
+            _score(dossier, [users[u] for u in SCORED_BY[partial % len(SCORED_BY)]], scored)
+            partial += 1
+        elif scored:
+            _score(dossier, scorers, scored)
+    return made
+
+
+def _walk(
+    *, product: Product, round_: Round, target: str, actor: User, coordinator: User, visited_on: dt.date
+) -> Dossier:
     dossier = flow.start_dossier(by=actor, round_=round_, product=product)
     flow.update_summary(by=actor, dossier=dossier, summary=f"{product.name}: sản xuất ổn định, có nhãn mác đầy đủ.")
     if target == "draft":
@@ -196,7 +302,7 @@ def _walk(*, product: Product, round_: Round, target: str, actor: User, coordina
         return dossier
     flow.check_dossier(by=actor, dossier=dossier, assessment={"A1.1": 2, "A2.1": 3, "A3.2": 2, "B5.2": 3}, note="Đạt")
     order = ["commune_checked", "proposed", "under_review", "ready"]
-    goal = "ready" if target in ("published", "spread") else target
+    goal = "ready" if target in ("published", "spread", "scored") else target
     for step in order[1 : order.index(goal) + 1]:
         if step == "proposed":
             flow.propose_dossier(by=actor, dossier=dossier)
@@ -205,11 +311,11 @@ def _walk(*, product: Product, round_: Round, target: str, actor: User, coordina
             flow.record_review(
                 by=coordinator,
                 dossier=dossier,
-                visited_on=dt.date(2025, 11, 5),
+                visited_on=visited_on,
                 visit_record="Cơ sở sản xuất sạch sẽ, quy trình rõ ràng.",
                 comments="Nên bổ sung câu chuyện sản phẩm trên nhãn.",
             )
         else:
             flow.mark_ready(by=coordinator, dossier=dossier)
-    assert dossier.state == (DossierState.READY if target in ("published", "spread") else target)
+    assert dossier.state == (DossierState.READY if goal == "ready" else target)
     return dossier

@@ -1,6 +1,7 @@
-"""The outlets part of `ocop demo`: Hà Nội sales points in real communes, three design centres assessed on
-Decision 6385 (one failing a mandatory item), shelves of valid OCOP products and six months of sales. Built through
-the real services; skipped when Hà Nội already has outlets."""
+"""The outlets part of `ocop demo`, relative to `today`: Hà Nội sales points in real communes recognised two years
+ago, three design centres assessed on Decision 6385 (one failing a mandatory item), shelves of valid OCOP products
+(each since its certificate) and 25 months of sales up to last month, except that the demo operator's outlet has not
+reported last month yet. Built through the real services; skipped when Hà Nội already has outlets."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.db import transaction
 
 from ocop.accounts.models import User
 from ocop.certificates.queries import status_q
+from ocop.certificates.rules import VALID_MONTHS, add_months
 from ocop.outlets import sales, services, stock
 from ocop.outlets.checklists import load_checklists
 from ocop.outlets.enums import LocationType, OutletKind
@@ -83,6 +85,9 @@ class OutletsDemo:
     sales_rows: int = 0
 
 
+HISTORY_MONTHS = 26  # recognised 26 months ago: 25 months of sales up to last month, enough for every chart
+
+
 def _months_back(today: dt.date, n: int) -> dt.date:
     first = today.replace(day=1)
     for _ in range(n):
@@ -119,7 +124,8 @@ def build_outlets_demo(*, today: dt.date) -> OutletsDemo:
     operator_user = User.objects.filter(username="outlet").first()
     communes = {c.short_name: c for c in Commune.objects.filter(province=hanoi)}
     products = list(Product.objects.filter(status_q("current", today, prefix="ocop_")).order_by("id"))
-    six_months_ago = _months_back(today, 6)
+    opened = _months_back(today, HISTORY_MONTHS)  # the outlets were assessed and recognised then
+    since = {p.pk: max(opened, add_months(p.ocop_until, -VALID_MONTHS)) for p in products if p.ocop_until}
     recognised: list[Outlet] = []
 
     def register(
@@ -146,37 +152,39 @@ def build_outlets_demo(*, today: dt.date) -> OutletsDemo:
         )
         outlet = register(name, commune, kind, where, operator, area, offset)
         for product in rng.sample(products, k=min(len(products), rng.randint(3, 5))):
-            stock.add_stock(by=officer, outlet=outlet, product=product, since=six_months_ago)
-        stock.add_stock(by=officer, outlet=outlet, label="Rau an toàn theo mùa", since=six_months_ago)
+            stock.add_stock(by=officer, outlet=outlet, product=product, since=since.get(product.pk, opened))
+        stock.add_stock(by=officer, outlet=outlet, label="Rau an toàn theo mùa", since=opened)
         if number % 10 == 9:
             continue  # two outlets are still proposed, waiting for their assessment
-        _assess(officer, outlet, fail=False, when=six_months_ago)
-        services.recognise(by=officer, outlet=outlet, number=f"{410 + number}/QĐ-SCT", signed_on=six_months_ago)
+        _assess(officer, outlet, fail=False, when=opened)
+        services.recognise(by=officer, outlet=outlet, number=f"{410 + number}/QĐ-SCT", signed_on=opened)
         recognised.append(outlet)
     for name, commune, operator, area, passes in CENTRES:
         outlet = register(name, commune, OutletKind.DESIGN_CENTRE, LocationType.CRAFT_VILLAGE, operator, area, (1, 1))
         shelf = products[:6] if passes else products[:2]
         for product in shelf:
-            stock.add_stock(by=officer, outlet=outlet, product=product, since=six_months_ago)
+            stock.add_stock(by=officer, outlet=outlet, product=product, since=since.get(product.pk, opened))
         if not passes:
             for label in ("Giỏ mây xuất khẩu", "Đèn mây trang trí", "Khay tre"):
-                stock.add_stock(by=officer, outlet=outlet, label=label, since=six_months_ago)
-        if _assess(officer, outlet, fail=not passes, when=six_months_ago):
-            services.recognise(
-                by=officer, outlet=outlet, number=f"6{len(recognised)}/QĐ-UBND", signed_on=six_months_ago
-            )
+                stock.add_stock(by=officer, outlet=outlet, label=label, since=opened)
+        if _assess(officer, outlet, fail=not passes, when=opened):
+            services.recognise(by=officer, outlet=outlet, number=f"6{len(recognised)}/QĐ-UBND", signed_on=opened)
             recognised.append(outlet)
     report.recognised = len(recognised)
     if operator_user is not None:
         services.add_operator_member(by=officer, operator=recognised[0].operator, user=operator_user)
+    prices = {p.pk: rng.choice((45_000, 65_000, 80_000, 120_000, 180_000)) for p in products}
     for outlet in recognised:
         lines = list(outlet.stock.filter(product__isnull=False))
-        for back in range(6, 0, -1):
+        # The demo operator's outlet has not reported last month yet: that is on its list today.
+        for back in range(HISTORY_MONTHS - 1, 0 if outlet != recognised[0] else 1, -1):
             month = _months_back(today, back)
+            season = 1.6 if month.month in (1, 2) else (1.2 if month.month in (9, 12) else 1.0)  # Tết, Mid-Autumn
             entries = [
-                sales.Entry(product_id=line.product_id, quantity=q, revenue=q * rng.choice((45_000, 80_000, 120_000)))
+                sales.Entry(product_id=line.product_id, quantity=q, revenue=q * prices[line.product_id])
                 for line in lines
-                if (q := rng.randint(5, 120))
+                if line.added_on <= month and (q := round(rng.randint(10, 90) * season))
             ]
-            report.sales_rows += sales.record_sales(by=officer, outlet=outlet, month=month, entries=entries)
+            if entries:
+                report.sales_rows += sales.record_sales(by=officer, outlet=outlet, month=month, entries=entries)
     return report

@@ -22,67 +22,69 @@ from ocop.registry.validators import gtin_check_digit
 
 DEMO_PASSWORD = "ocop-demo-2026"  # noqa: S105  # printed by `make run`; demo only
 
-# Current communes of Hà Nội where demo producers sit (names as in the 2025 structure).
+# Current communes of Hà Nội where demo producers sit (the 2025 structure), each with the craft or produce it is
+# known for: what a local would expect to find there.
 COMMUNES = [
-    "Bát Tràng",
-    "Ba Vì",
-    "Chuyên Mỹ",
-    "Phú Nghĩa",
-    "Vân Đình",
-    "Thanh Oai",
-    "Đông Anh",
-    "Gia Lâm",
-    "Mê Linh",
-    "Sóc Sơn",
-    "Thạch Thất",
-    "Hoài Đức",
-    "Quốc Oai",
-    "Mỹ Đức",
-    "Phúc Thọ",
-    "Thường Tín",
+    ("Bát Tràng", "gốm sứ"),
+    ("Ba Vì", "sữa bò"),
+    ("Chuyên Mỹ", "khảm trai"),
+    ("Phú Nghĩa", "mây tre đan"),
+    ("Suối Hai", "chè"),
+    ("Thanh Oai", "nón lá"),
+    ("Đông Anh", "mộc mỹ nghệ"),
+    ("Gia Lâm", "rau an toàn"),
+    ("Mê Linh", "hoa"),
+    ("Sóc Sơn", "chè"),
+    ("Thạch Thất", "chè lam"),
+    ("Hoài Đức", "chế biến nông sản"),
+    ("Hương Sơn", "mơ"),
+    ("Hà Đông", "lụa"),
+    ("Phúc Thọ", "bưởi"),
+    ("Thường Tín", "bánh truyền thống"),
 ]
-# Pre-2025 addresses (former commune, former district) for producers registered before 1 July 2025.
+# Pre-2025 addresses (former commune, former district, trade) for producers registered before 1 July 2025; the
+# first two were in Gia Lâm district, whose People's Committee recognised products until 30 June 2025.
 LEGACY = [
-    ("Tản Lĩnh", "Ba Vì"),
-    ("Minh Châu", "Ba Vì"),
-    ("Bát Tràng", "Gia Lâm"),
-    ("Phú Nghĩa", "Chương Mỹ"),
-    ("Chuyên Mỹ", "Phú Xuyên"),
-    ("Tam Hiệp", "Phúc Thọ"),
-    ("Phù Đổng", "Gia Lâm"),
-    ("Vân Canh", "Hoài Đức"),
-    ("Quảng Phú Cầu", "Ứng Hòa"),
-    ("Hương Sơn", "Mỹ Đức"),
-    ("Liên Hà", "Đông Anh"),
-    ("Tráng Việt", "Mê Linh"),
+    ("Bát Tràng", "Gia Lâm", "gốm sứ"),
+    ("Tản Lĩnh", "Ba Vì", "sữa bò"),
+    ("Phù Đổng", "Gia Lâm", "rau an toàn"),
+    ("Ba Trại", "Ba Vì", "chè"),
+    ("Phú Nghĩa", "Chương Mỹ", "mây tre đan"),
+    ("Chuyên Mỹ", "Phú Xuyên", "khảm trai"),
+    ("Duyên Thái", "Thường Tín", "sơn mài"),
+    ("Dương Liễu", "Hoài Đức", "chế biến nông sản"),
+    ("Quảng Phú Cầu", "Ứng Hòa", "hương"),
+    ("Hương Sơn", "Mỹ Đức", "mơ"),
+    ("Liên Hà", "Đông Anh", "mộc mỹ nghệ"),
+    ("Tráng Việt", "Mê Linh", "hoa"),
 ]
-TRADES = [
-    ("chè", [("1-12", "Chè búp {place}"), ("1-13", "Trà sen {place}"), ("1-12", "Chè xanh sao tay {place}")]),
-    (
-        "gốm sứ",
-        [("4-01", "Bộ ấm chén gốm {place}"), ("4-02", "Bình hoa men rạn {place}"), ("4-01", "Bát đĩa men lam {place}")],
-    ),
-    (
-        "mây tre đan",
-        [("4-01", "Giỏ mây {place}"), ("4-02", "Đèn tre trang trí {place}"), ("4-01", "Khay tre đan {place}")],
-    ),
-    ("thực phẩm", [("1-06", "Bánh đa nem {place}"), ("1-06", "Miến dong {place}"), ("1-08", "Giò lụa {place}")]),
-    (
-        "nông sản",
-        [("1-01", "Bưởi Diễn {place}"), ("1-01", "Cam Canh {place}"), ("1-03", "Gạo nếp cái hoa vàng {place}")],
-    ),
-    ("mật ong", [("1-04", "Mật ong hoa nhãn {place}"), ("1-04", "Mật ong rừng {place}"), ("1-04", "Phấn hoa {place}")]),
-    (
-        "đồ uống",
-        [("2-01", "Rượu làng Vân {place}"), ("2-03", "Nước cốt gừng {place}"), ("2-02", "Rượu nếp cẩm {place}")],
-    ),
-    (
-        "dược liệu",
-        [("3-04", "Trà hoa cúc {place}"), ("3-02", "Tinh dầu bưởi {place}"), ("3-01", "Cao ích mẫu {place}")],
-    ),
-    ("sữa", [("1-02", "Sữa tươi Ba Vì {place}"), ("1-08", "Sữa chua nếp cẩm {place}"), ("1-08", "Bánh sữa {place}")]),
-    ("lụa", [("4-03", "Khăn lụa tơ tằm {place}"), ("4-03", "Áo dài lụa {place}"), ("4-03", "Túi lụa thêu {place}")]),
-]
+# Each trade's products: (product set, name pattern).
+TRADES = {
+    "gốm sứ": [("4-01", "Bộ ấm chén men lam {place}"), ("4-02", "Bình hoa men rạn {place}"),
+               ("4-01", "Bát đĩa gốm men ngọc {place}")],
+    "sữa bò": [("1-02", "Sữa bò tươi thanh trùng {place}"), ("1-08", "Sữa chua {place}"),
+               ("1-08", "Bánh sữa {place}")],
+    "khảm trai": [("4-02", "Tranh khảm trai {place}"), ("4-01", "Hộp gỗ khảm trai {place}"),
+                  ("4-02", "Bình phong khảm trai {place}")],
+    "mây tre đan": [("4-01", "Giỏ mây {place}"), ("4-02", "Đèn tre trang trí {place}"),
+                    ("4-01", "Khay tre đan {place}")],
+    "chè": [("1-12", "Chè búp {place}"), ("1-12", "Chè xanh sao tay {place}"), ("1-13", "Trà túi lọc {place}")],
+    "nón lá": [("4-01", "Nón lá {place}"), ("4-02", "Nón bài thơ {place}"), ("4-02", "Nón quai thao {place}")],
+    "mộc mỹ nghệ": [("4-02", "Tượng gỗ {place}"), ("4-01", "Hộp trà gỗ hương {place}"),
+                    ("4-02", "Hoành phi câu đối {place}")],
+    "rau an toàn": [("1-01", "Rau cải ngọt {place}"), ("1-01", "Cà chua {place}"), ("1-07", "Dưa cải muối {place}")],
+    "hoa": [("5-01", "Hoa hồng {place}"), ("5-01", "Hoa cúc {place}"), ("1-13", "Trà hoa hồng {place}")],
+    "chè lam": [("1-06", "Chè lam {place}"), ("1-06", "Kẹo lạc {place}"), ("1-06", "Bánh gai {place}")],
+    "chế biến nông sản": [("1-06", "Miến dong {place}"), ("1-07", "Bột sắn dây {place}"),
+                          ("1-06", "Mạch nha {place}")],
+    "mơ": [("2-02", "Rượu mơ {place}"), ("1-07", "Ô mai mơ {place}"), ("2-03", "Nước cốt mơ {place}")],
+    "lụa": [("4-03", "Khăn lụa tơ tằm {place}"), ("4-03", "Áo dài lụa {place}"), ("4-03", "Khăn quàng lụa {place}")],
+    "bưởi": [("1-01", "Bưởi Diễn {place}"), ("3-02", "Tinh dầu bưởi {place}"), ("1-07", "Mứt vỏ bưởi {place}")],
+    "bánh truyền thống": [("1-06", "Bánh giầy {place}"), ("1-06", "Bánh chưng {place}"),
+                          ("1-06", "Bánh giò {place}")],
+    "sơn mài": [("4-02", "Tranh sơn mài {place}"), ("4-01", "Hộp sơn mài {place}"), ("4-01", "Khay sơn mài {place}")],
+    "hương": [("4-02", "Hương trầm {place}"), ("4-02", "Hương vòng {place}"), ("4-02", "Nụ trầm {place}")],
+}  # fmt: skip
 PEOPLE = [
     "Nguyễn Thị Hoa",
     "Trần Văn Bình",
@@ -153,18 +155,20 @@ def build_demo(
     made: list[Producer] = []
     for index in range(producers):
         kind = KINDS[index % len(KINDS)]
-        trade, catalogue = TRADES[index % len(TRADES)]
         legacy_id = None
         if index % 5 == 0:  # a record from before 1 July 2025, with its old district address
-            old_commune, old_district = LEGACY[(index // 5) % len(LEGACY)]
+            old_commune, old_district, trade = LEGACY[(index // 5) % len(LEGACY)]
             match = resolver.resolve(province="Hà Nội", commune=old_commune, district=old_district)
             commune_id = match.commune_id or next(c[0] for c in match.candidates if c[2])
             commune = Commune.objects.get(pk=commune_id)
             legacy_id = match.legacy_commune_id
             place = old_commune
         else:
-            commune = communes[COMMUNES[index % len(COMMUNES)]]
+            commune_name, trade = COMMUNES[index % len(COMMUNES)]
+            commune = communes[commune_name]
             place = commune.short_name
+        catalogue = TRADES[trade]
+        trade = trade[0].upper() + trade[1:]
         identifier = _identifier(kind, index)
         person = PEOPLE[index % len(PEOPLE)]
         name = KIND_PREFIX[kind].format(trade=trade, place=place, person=person)
@@ -232,7 +236,7 @@ def _documents(producer: Producer, index: int, today: dt.date, actor: User) -> i
             None,
             "Chi cục An toàn vệ sinh thực phẩm Hà Nội",
             -1100,
-            -20 if index % 4 == 0 else (15 if index % 7 == 0 else 400),
+            -20 if index % 4 == 3 else (15 if index % 7 == 5 else 400),
         ),
         (DocumentKind.TEST_REPORT, first_product, "Trung tâm Kiểm nghiệm", -200, 165),
     ]

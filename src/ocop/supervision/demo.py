@@ -1,7 +1,9 @@
-"""The supervision part of `ocop demo`: Hà Nội's inspection plan for the year, inspections of producers holding valid
-certificates (one in order, one with a label finding since fixed, one with a food-safety finding that led to the
-certificate's suspension), consumers' reports from the scan page (one of them turned into a coming inspection).
-Built through the real services; skipped when Hà Nội has inspections."""
+"""The supervision part of `ocop demo`, relative to `today`: Hà Nội's inspection plan for the year, inspections of
+producers holding valid certificates (one in order, one with a label finding since fixed, one with a food-safety
+finding that led to the certificate's suspension, so the demo outlet operator must take the product off its shelf,
+one with a label finding past its deadline), consumers' reports from the scan page (one of them turned into an
+inspection due next week) and an inspection due in three days. Built through the real services; skipped when Hà Nội
+has inspections."""
 
 from __future__ import annotations
 
@@ -10,9 +12,11 @@ import datetime as dt
 from django.db import transaction
 
 from ocop.accounts.models import User
-from ocop.certificates.enums import ReportKind, Status
+from ocop.certificates.enums import LogEvent, ReportKind, Status
 from ocop.certificates.models import Certificate
 from ocop.certificates.reports import client_key, report_problem
+from ocop.outlets.models import StockItem
+from ocop.outlets.stock import react_to_certificates
 from ocop.places.models import Province
 from ocop.supervision import services
 from ocop.supervision.enums import CheckArea, CheckResult, SanctionKind, Severity
@@ -38,9 +42,19 @@ def build_supervision_demo(*, today: dt.date) -> int:
         .select_related("product", "producer")
         .order_by("issued_on", "id")
     )
-    subjects = list({c.producer_id: c for c in reversed(valid)}.values())[::-1][:4]  # each producer's first certificate
-    if len(subjects) < 4:
+    subjects = list({c.producer_id: c for c in reversed(valid)}.values())[::-1][:5]  # each producer's first certificate
+    if len(subjects) < 5:
         return 0
+    # The suspended product is one the demo operator's outlet stocks: a removal task waits there.
+    shelf = set(
+        StockItem.objects.filter(
+            outlet__operator__members__user__username="outlet", removed_on__isnull=True
+        ).values_list("product_id", flat=True)
+    )
+    on_shelf = next((c for c in subjects if c.product_id in shelf), None)
+    if on_shelf is not None and subjects.index(on_shelf) != 2:
+        subjects.remove(on_shelf)
+        subjects.insert(2, on_shelf)
     first = today - dt.timedelta(days=75)
     plan = services.create_plan(
         by=coordinator, province=hanoi, title=f"Kế hoạch kiểm tra, giám sát sản phẩm OCOP năm {today.year}",
@@ -57,9 +71,14 @@ def build_supervision_demo(*, today: dt.date) -> int:
             },
             Severity.SERIOUS,
         ),
+        (
+            {CheckArea.LABELS: "Tem truy xuất nguồn gốc dán sai sản phẩm; chủ thể hẹn in lại trong một tuần."},
+            Severity.MINOR,
+        ),
     ]
+    deadlines = [30, 30, 30, 7]  # days after the visit: the last finding is past its deadline, still open
     made = 0
-    for number, (cert, (findings, severity)) in enumerate(zip(subjects, cases, strict=False)):
+    for number, (cert, (findings, severity), days) in enumerate(zip(subjects, cases, deadlines, strict=False)):
         day = first + dt.timedelta(days=10 + 15 * number)
         inspection = services.schedule(
             by=coordinator, province=hanoi, planned_on=day, producer=cert.producer, product=cert.product, plan=plan,
@@ -67,13 +86,13 @@ def build_supervision_demo(*, today: dt.date) -> int:
         )  # fmt: skip
         services.record(
             by=inspector, inspection=inspection, done_on=day, checks=_checks(findings),
-            findings={a: FindingInput(text, severity or Severity.MINOR, day + dt.timedelta(days=30))
+            findings={a: FindingInput(text, severity or Severity.MINOR, day + dt.timedelta(days=days))
                       for a, text in findings.items()},
             summary="Đoàn kiểm tra làm việc tại cơ sở sản xuất, xem hồ sơ và lấy ý kiến chủ thể.",
         )  # fmt: skip
         made += 1
         finding = inspection.findings.first()
-        if severity == Severity.MINOR and finding is not None:
+        if severity == Severity.MINOR and finding is not None and number == 1:
             services.fix_finding(by=inspector, finding=finding, fixed_on=day + dt.timedelta(days=20),
                                  note="Chủ thể đã in lại nhãn, gửi ảnh bao bì mới.")  # fmt: skip
         elif severity == Severity.SERIOUS and finding is not None:
@@ -81,7 +100,9 @@ def build_supervision_demo(*, today: dt.date) -> int:
                 by=inspector, inspection=inspection, kind=SanctionKind.SUSPENSION, certificate=cert, finding=finding,
                 reason="Vi phạm điều kiện an toàn thực phẩm phát hiện khi kiểm tra; tạm dừng đến khi khắc phục.",
             )  # fmt: skip
-    reported = subjects[3]
+            # The outlets react after the commit; the demo's own transaction asks them now (tasks are not doubled).
+            react_to_certificates(certificate_ids=[cert.pk], event=LogEvent.SUSPENDED, today=today)
+    reported = subjects[4]
     reports = [
         report_problem(
             code=reported.code,
@@ -99,4 +120,8 @@ def build_supervision_demo(*, today: dt.date) -> int:
         by=coordinator, province=hanoi, planned_on=today + dt.timedelta(days=7), producer=reported.producer,
         product=reported.product, plan=plan, inspector=inspector, report=reports[0], reasons=["reported"],
     )  # fmt: skip
-    return made + 1
+    services.schedule(
+        by=coordinator, province=hanoi, planned_on=today + dt.timedelta(days=3), producer=subjects[3].producer,
+        product=subjects[3].product, plan=plan, inspector=inspector, reasons=["past_findings"],
+    )  # fmt: skip
+    return made + 2

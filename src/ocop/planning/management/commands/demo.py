@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from ocop.certificates.demo import build_certificates_demo, build_history_demo
-from ocop.evaluation.central_demo import MINISTRY_USERS, build_central_demo
+from ocop.evaluation.central_demo import MINISTRY_USERS, build_central_demo, central_dossiers
 from ocop.evaluation.demo import COUNCIL, build_evaluation_demo
 from ocop.outlets.demo import build_outlets_demo
 from ocop.planning.demo import build_planning_demo
@@ -17,30 +17,34 @@ class Command(BaseCommand):
     help = "Build the Hà Nội demo data set through the real services (safe to run twice)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = build_demo()
+        today = timezone.localdate()
+        report = build_demo(today=today)
         self.stdout.write(
             f"Demo data: {report.producers} producers, {report.products} products, "
             f"{report.documents} documents, {report.users} users added."
         )
-        dossiers = build_evaluation_demo(today=timezone.localdate())
-        self.stdout.write(f"Evaluation: {dossiers} dossiers added to Hà Nội's 2025 round 1.")
-        referrals = build_central_demo(today=timezone.localdate())
-        self.stdout.write(f"Central round: {referrals} referral(s) received and scored by the ministry's council.")
-        certificates = build_certificates_demo(today=timezone.localdate())
+        dossiers = build_evaluation_demo(today=today)
+        self.stdout.write(
+            f"Evaluation: {dossiers} dossiers added to Hà Nội's rounds of {today.year - 1} (published) and "
+            f"{today.year} (open for submissions)."
+        )
+        build_central_demo(today=today)
+        self.stdout.write(f"Central rounds: {central_dossiers()} referral(s) received from the provinces.")
+        certificates = build_certificates_demo(today=today)
         self.stdout.write(
             f"Certificates: {certificates.certificates} certificates in {certificates.decisions} decisions."
         )
         self.stdout.write(f"Recognition history: {build_history_demo()}")
         self.stdout.write(f"Producers from a commune's list: {build_import_demo()}")
-        outlets = build_outlets_demo(today=timezone.localdate())
+        outlets = build_outlets_demo(today=today)
         self.stdout.write(
             f"Outlets: {outlets.outlets} outlets ({outlets.recognised} recognised), {outlets.sales_rows} sales rows."
         )
-        events = build_promotion_demo(today=timezone.localdate())
+        events = build_promotion_demo(today=today)
         self.stdout.write(f"Trade promotion: {events} events.")
-        inspections = build_supervision_demo(today=timezone.localdate())
+        inspections = build_supervision_demo(today=today)
         self.stdout.write(f"Supervision: {inspections} inspections, consumers' reports.")
-        plans = build_planning_demo(today=timezone.localdate())
+        plans = build_planning_demo(today=today)
         self.stdout.write(f"Plans: {plans} yearly plans of Hà Nội with their targets.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, full_name, role in USERS:
