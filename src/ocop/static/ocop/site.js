@@ -23,3 +23,14 @@ document.addEventListener("change", function (event) {
   const totalEl = form.querySelector("[data-total]");
   if (totalEl) totalEl.textContent = total;
 });
+
+// The menu is a <details> that CSS keeps open on wide screens (::details-content); where a browser lacks that, open
+// it on wide screens here, so only a phone folds it behind its button.
+(function () {
+  const menu = document.getElementById("menu");
+  if (!menu || (window.CSS && CSS.supports("selector(::details-content)"))) return;
+  const wide = window.matchMedia("(min-width: 641px)");
+  const sync = function () { menu.open = wide.matches; };
+  sync();
+  wide.addEventListener("change", sync);
+})();
