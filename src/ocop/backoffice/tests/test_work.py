@@ -95,3 +95,42 @@ def test_a_user_without_a_role_has_nothing_to_do(db):
     user = make_user(None)
     assert work_for(user) == [] and menu_counts(user) == {}
     assert work_for(make_user(Role.INSPECTOR)) == []
+
+
+def test_a_revoked_certificate_is_one_task_for_the_operator_and_concerns_the_producer(
+    outlet_scene, django_capture_on_commit_callbacks
+):
+    """One product to take off an outlet with five shelf lines is one task: in the operator's queue, on the outlet
+    list ("1 product", not one per shelf line), on the producer's dashboard; the month's sales are due as well."""
+    from ocop.certificates import services as certificates
+    from ocop.conftest import client_for
+    from ocop.outlets import services as outlets
+    from ocop.outlets import stock
+    from ocop.outlets.tests.conftest import recognised
+
+    world = outlet_scene
+    (outlet,) = recognised(world)
+    for label in ("Mật ong", "Chè", "Miến"):
+        stock.add_stock(by=world.users["commerce"], outlet=outlet, label=label, since=dt.date(2026, 9, 1))
+    operator = world.users["outlet"]
+    outlets.add_operator_member(by=world.users["commerce"], operator=outlet.operator, user=operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        certificates.revoke(
+            by=world.users["coordinator"], certificate=world.cert, decision_number="1/QĐ",
+            revoked_on=dt.date(2026, 11, 28), reason="Vi phạm",
+        )  # fmt: skip
+    detail = reverse("backoffice:outlet_detail", args=[outlet.pk])
+    sales = reverse("backoffice:outlet_sales", args=[outlet.pk]) + "?month=10/2026"
+    assert [(i.kind, i.title, i.url, i.since, i.detail, i.menu) for i in work_for(make_fresh(operator))] == [
+        ("sales_report", "Báo cáo doanh số tháng 10/2026: Điểm OCOP 1", sales, dt.date(2026, 11, 1), "", "outlets"),
+        ("shelf_clear", f"Rút khỏi quầy OCOP: {world.product.name}", detail, dt.date(2026, 11, 29), "Điểm OCOP 1",
+         "outlets"),
+    ]  # fmt: skip
+    assert menu_counts(make_fresh(operator))["outlets"] == 2
+
+    page = client_for(world.users["commerce"]).get(reverse("backoffice:outlet_list"))
+    assert [o.open_tasks for o in page.context["page"]] == [1]
+    assert "1 sản phẩm cần rút khỏi quầy" in page.content.decode()
+    owner = client_for(world.users["producer"]).get(reverse("backoffice:dashboard"))
+    assert owner.context["counts"]["removals"] == 1
+    assert client_for(operator).get(reverse("backoffice:dashboard")).context["counts"]["removals"] == 1

@@ -51,7 +51,10 @@ def _home_province(request: Request) -> Province | None:
 @login_required
 def outlet_list(request: Request) -> HttpResponse:
     outlets = queries.with_share(access.outlets_visible_to(request.user)).select_related("commune", "operator")
-    outlets = outlets.annotate(open_tasks=Count("removal_tasks", filter=Q(removal_tasks__done_at__isnull=True)))
+    # Open tasks, one per product to take off (distinct: the shelf lines counted beside them multiply the join).
+    outlets = outlets.annotate(
+        open_tasks=Count("removal_tasks", filter=Q(removal_tasks__done_at__isnull=True), distinct=True)
+    )
     status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
     if status in OutletStatus.values:
         outlets = outlets.filter(status=status)
