@@ -1,0 +1,52 @@
+"""The notifications page's e-mail settings: one checkbox per kind of notice, through a form; a cleared box stops that
+kind's e-mails (the in-app notice stays), and the task worker leaves that user out."""
+
+from django.urls import reverse
+
+from ocop.accounts.models import EmailOptOut, NoticeKind, Notification, Role
+from ocop.accounts.services import notify
+from ocop.backoffice.notice_forms import EmailKindsForm
+from ocop.conftest import client_for
+from ocop.testing import NOTICE_EMAILS, make_user, run_queued_tasks
+
+
+def _ticked(page: str) -> set[str]:
+    return {k for k in NoticeKind.values if f'name="email-{k}" id="id_email-{k}" checked' in page}
+
+
+def test_every_kind_has_a_checkbox_and_a_cleared_one_switches_its_email_off(
+    db, mailoutbox, django_capture_on_commit_callbacks
+):
+    user = make_user(Role.PRODUCER, username="chuthe")
+    user.email = "chuthe@example.vn"
+    user.save()
+    client = client_for(user)
+    url = reverse("backoffice:notification_list")
+    page = client.get(url).content.decode()
+    assert _ticked(page) == set(NoticeKind.values)
+    assert "Nhận thư điện tử khi có" in page and "Hồ sơ bị trả lại để bổ sung" in page
+    kept = {k: "on" for k in NoticeKind.values if k not in ("returned", "deadline_reminder")}
+    response = client.post(url, {f"email-{k}": v for k, v in kept.items()})
+    assert response.status_code == 302 and response["Location"] == url
+    assert sorted(EmailOptOut.objects.filter(user=user).values_list("kind", flat=True)) == [
+        "deadline_reminder",
+        "returned",
+    ]
+    assert _ticked(client.get(url).content.decode()) == set(NoticeKind.values) - {"returned", "deadline_reminder"}
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([user], key="returned:1:1", title="Hồ sơ bị trả lại", target="dossier", target_id=1)
+        notify([user], key="submitted:1:1", title="Hồ sơ đã nộp", target="dossier", target_id=1)
+    assert run_queued_tasks(NOTICE_EMAILS) == 2
+    assert [m.subject for m in mailoutbox] == ["Hồ sơ đã nộp"]  # the returned one stays in the app only
+    assert list(Notification.objects.filter(user=user).values_list("kind", flat=True).order_by("id")) == [
+        "returned",
+        "submitted",
+    ]
+    client.post(url, {f"email-{k}": "on" for k in NoticeKind.values})  # all back on
+    assert not EmailOptOut.objects.filter(user=user).exists()
+
+
+def test_the_form_names_kinds_only_from_the_enumeration():
+    form = EmailKindsForm({"email-returned": "on", "email-nonsense": "on"}, off=set())
+    assert form.is_valid()
+    assert form.kinds_off() == set(NoticeKind.values) - {"returned"}
