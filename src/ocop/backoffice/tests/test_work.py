@@ -11,6 +11,7 @@ from ocop.backoffice.work import WorkItem, menu_counts, work_for
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation import scoring
 from ocop.evaluation.tests.conftest import BEST, COMMUNE_LINES, council_of, scene  # noqa: F401
+from ocop.supervision.tests.conftest import office, team  # noqa: F401
 from ocop.testing import make_user
 
 DAY = dt.datetime(2025, 10, 1, 9, tzinfo=dt.UTC)
@@ -134,3 +135,47 @@ def test_a_revoked_certificate_is_one_task_for_the_operator_and_concerns_the_pro
     owner = client_for(world.users["producer"]).get(reverse("backoffice:dashboard"))
     assert owner.context["counts"]["removals"] == 1
     assert client_for(operator).get(reverse("backoffice:dashboard")).context["counts"]["removals"] == 1
+
+
+def test_the_inspector_finds_inspections_due_within_a_week_and_findings_past_their_deadline(team, time_machine):  # noqa: F811
+    from ocop.supervision.tests.conftest import inspected, planned
+
+    soon = planned(team, planned_on=dt.date(2026, 3, 9))  # in a week: due
+    planned(team, planned_on=dt.date(2026, 3, 10))  # in eight days: not yet
+    assert [(i.kind, i.title, i.url, i.since, i.detail, i.menu) for i in work_for(make_fresh(team.inspector))] == [
+        ("inspection_due", "Thực hiện kiểm tra: HTX Gốm Bát Tràng",
+         reverse("backoffice:inspection_detail", args=[soon.pk]), dt.date(2026, 3, 9), "dự kiến ngày 09/03/2026",
+         "inspections"),
+    ]  # fmt: skip
+    assert work_for(make_fresh(team.stranger)) == []  # another province's inspector
+    done = inspected(team, raw_materials="Không rõ nguồn gốc nguyên liệu")  # fix by 01/04/2026
+    time_machine.move_to(dt.datetime(2026, 4, 2, 9, tzinfo=dt.UTC))
+    items = [(i.kind, i.url, i.since, i.detail) for i in work_for(make_fresh(team.inspector))]
+    assert items == [
+        ("inspection_due", reverse("backoffice:inspection_detail", args=[soon.pk]), dt.date(2026, 3, 9),
+         "dự kiến ngày 09/03/2026"),
+        ("inspection_due", items[1][1], dt.date(2026, 3, 10), "dự kiến ngày 10/03/2026"),
+        ("finding_overdue", reverse("backoffice:inspection_detail", args=[done.pk]), dt.date(2026, 4, 1),
+         "hạn khắc phục 01/04/2026"),
+    ]  # fmt: skip
+    assert menu_counts(make_fresh(team.inspector))["inspections"] == 3
+
+
+def test_a_certificate_ending_within_90_days_waits_for_its_office_commune_and_producer(team, time_machine):  # noqa: F811
+    from ocop.registry.services import link_producer_account
+
+    owner = make_user(Role.PRODUCER, username="chugom")
+    link_producer_account(producer=team.office.producer, user=owner, by=team.office.coordinator)
+    ends = team.cert.valid_until
+    time_machine.move_to(dt.datetime.combine(ends - dt.timedelta(days=91), dt.time(9), tzinfo=dt.UTC))
+    assert work_for(make_fresh(owner)) == []
+    time_machine.move_to(dt.datetime.combine(ends - dt.timedelta(days=90), dt.time(9), tzinfo=dt.UTC))
+    expected = WorkItem(
+        "certificate_ending", "Giấy chứng nhận sắp hết hiệu lực: Bình gốm men lam",
+        reverse("backoffice:certificate_detail", args=[team.cert.pk]), ends - dt.timedelta(days=90),
+        f"hiệu lực đến {ends:%d/%m/%Y}", "certificates",
+    )  # fmt: skip
+    for user in (owner, team.officer, team.office.coordinator):
+        assert [i for i in work_for(make_fresh(user)) if i.kind == "certificate_ending"] == [expected]
+    for user in (team.inspector, team.office.charlie):
+        assert work_for(make_fresh(user)) == []
