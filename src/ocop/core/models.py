@@ -48,28 +48,10 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
 
     def labelled_changes(self) -> list[tuple[str, Any, Any]]:
-        """(field label in the user's language, before, after); choice codes shown by their label."""
-        model = self.content_type.model_class()
-        rows = []
-        for name, values in self.changes.items():
-            before, after = [*values, None, None][:2] if isinstance(values, list) else (None, values)
-            label: Any = name
-            if model is not None:
-                try:
-                    field = model._meta.get_field(name)
-                except Exception:  # noqa: BLE001  # a field since removed keeps its code name
-                    field = None
-                if field is not None and field.auto_created and field.related_model is not None:
-                    label = field.related_model._meta.verbose_name_plural  # reverse relation: its records
-                elif field is not None:
-                    label = getattr(field, "verbose_name", name)
-                    choices = dict(getattr(field, "flatchoices", None) or [])
-                    if choices:
-                        before = choices.get(before, before) if isinstance(before, str) else before
-                        after = choices.get(after, after) if isinstance(after, str) else after
-            before, after = (", ".join(map(str, v)) if isinstance(v, list) else v for v in (before, after))
-            rows.append((str(label), before, after))
-        return rows
+        """(field label in the user's language, before, after), values in the user's formats (core/changes.py)."""
+        from ocop.core.changes import labelled_changes
+
+        return labelled_changes(self.content_type.model_class(), self.changes)
 
 
 class LeasedJob(models.Model):

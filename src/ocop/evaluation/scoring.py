@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ocop.core import audit
@@ -394,7 +395,7 @@ def _record_result(*, dossier: Dossier, council: Council, spec: SheetSpec, score
         dossier,
         to=S.SCORED,
         by=by,
-        note=_("Mean %(mean)s, %(stars)s stars.") % {"mean": f"{outcome.mean:.2f}", "stars": outcome.stars},
+        note=_("Mean %(mean)s, %(stars)s stars.") % {"mean": number_format(outcome.mean, 2), "stars": outcome.stars},
     )
     notices.scoring_complete(dossier=dossier, result=result)
 

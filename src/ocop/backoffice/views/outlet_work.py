@@ -13,6 +13,7 @@ from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -56,7 +57,9 @@ def _save_assessment(request: Request, assessment: Assessment, data: dict[str, A
         return
     verdict = services.finalise_assessment(by=request.user, assessment=assessment)
     if verdict.passed:
-        messages.success(request, _("Assessment final: passed with %(total)s points.") % {"total": verdict.total})
+        messages.success(
+            request, _("Assessment final: passed with %(total)s points.") % {"total": number_format(verdict.total)}
+        )
     else:
         messages.warning(request, _("Assessment final: not passed."))
 

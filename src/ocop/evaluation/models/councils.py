@@ -73,6 +73,9 @@ class Council(RuleFields, TimeStampedModel):
         verbose_name = _("council")
         verbose_name_plural = _("councils")
 
+    # Changes recorded on the council that are not its fields (core/changes.py shows them under these labels).
+    audit_labels = {"members": _("council members"), "present": _("present")}
+
     def __str__(self) -> str:
         return self.name
 

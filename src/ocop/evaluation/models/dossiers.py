@@ -62,6 +62,16 @@ class Dossier(TimeStampedModel):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
 
+    # Changes recorded on the dossier that are not its fields (core/changes.py shows them under these labels).
+    audit_labels = {
+        "score_sheet": _("score sheet"),
+        "site_visit": _("site visit"),
+        "evidence": _("evidence"),
+        "spread_review": _("spread review"),
+        "spread_review_awaits_chair": _("spread review: the chair decides"),
+        "members": _("council members"),
+    }
+
     def __str__(self) -> str:
         return f"{self.product.name} · {self.round}"
 
