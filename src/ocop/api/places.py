@@ -5,6 +5,7 @@ from ninja import Schema
 
 from ocop.api.errors import ApiRouter
 from ocop.api.params import PathCode
+from ocop.core.collation import vi
 from ocop.places.models import Commune, Province
 
 router = ApiRouter(tags=["places"])
@@ -23,7 +24,7 @@ class CommuneOut(Schema):
 
 @router.get("/provinces", response=list[ProvinceOut], summary="Provinces in force since 1 July 2025")
 def list_provinces(request: HttpRequest) -> list[Province]:
-    return list(Province.objects.filter(central=False).order_by("code"))
+    return list(Province.objects.filter(central=False).order_by(vi("short_name"), "code"))
 
 
 @router.get("/provinces/{code}/communes", response=list[CommuneOut], summary="Communes, wards and special zones")
@@ -31,4 +32,4 @@ def list_communes(request: HttpRequest, code: PathCode) -> list[Commune]:
     province = Province.objects.filter(code=code, central=False).first()
     if province is None:
         raise Http404
-    return list(Commune.objects.filter(province=province).order_by("name"))
+    return list(Commune.objects.filter(province=province).order_by(vi("short_name"), "code"))

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.backends.signals import connection_created
 from django.db.models import fields as model_fields
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from ocop.core import converters
+        from ocop.core.collation import register_sqlite
         from ocop.core.search import ensure_search_indexes
 
         converters.register()  # `<id:pk>` in the URL confs
@@ -18,6 +21,12 @@ class CoreConfig(AppConfig):
         # The empty choice of every select Django builds (a model field's choices, a ModelChoiceField): Django 6.1
         # offers "- Select an option -", untranslated in Vietnamese; ours, once for all.
         model_fields.BLANK_CHOICE_LABEL = _("— Choose —")
+
+        # Vietnamese order on SQLite (PostgreSQL has the ICU collation of migration 0002).
+        connection_created.connect(register_sqlite, dispatch_uid="ocop.core.collation")
+        for connection in connections.all(initialized_only=True):
+            if connection.connection is not None:  # opened before this app was ready
+                register_sqlite(None, connection)
 
         # Search indexes are vendor-specific objects Django's migrations do not model; see core/search.py.
         post_migrate.connect(ensure_search_indexes, dispatch_uid="ocop.core.search")

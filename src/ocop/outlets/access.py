@@ -11,6 +11,7 @@ from ocop.accounts.permissions import NOTHING, visible_or_404
 from ocop.accounts.permissions import require as require  # the gateway's one refusal, for the services
 from ocop.accounts.permissions import scope_of as scope_of
 from ocop.certificates.models import Certificate
+from ocop.core.collation import vi
 from ocop.outlets.models import Assessment, Operator, OperatorMember, Outlet, OutletFile, StockItem
 from ocop.places.models import Commune
 from ocop.registry.access import products_visible_to
@@ -83,7 +84,7 @@ def get_assessment(outlet: Outlet, pk: Any) -> Assessment:
 
 def communes_for(province_id: int) -> QuerySet[Commune]:
     """The communes an outlet of the province may stand in."""
-    return Commune.objects.filter(province_id=province_id).select_related("province").order_by("name")
+    return Commune.objects.filter(province_id=province_id).select_related("province").order_by(vi("short_name"))
 
 
 def operators_for(province_id: int) -> QuerySet[Operator]:

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import NOTHING, scope_of, visible_or_404
 from ocop.accounts.permissions import require as require  # the gateway's one refusal, for the services
+from ocop.core.collation import vi
 from ocop.places.models import Commune
 from ocop.planning.models import Plan, Target
 
@@ -51,4 +52,4 @@ def commune_targets_visible_to(user: Any) -> QuerySet[Target]:
 
 def target_communes(plan: Plan) -> QuerySet[Commune]:
     """The communes a target of the plan may be set for: the plan's province's."""
-    return Commune.objects.filter(province_id=plan.province_id).order_by("name")
+    return Commune.objects.filter(province_id=plan.province_id).order_by(vi("short_name"))

@@ -10,6 +10,7 @@ from ocop.accounts.models import Role
 from ocop.accounts.permissions import NOTHING, visible_or_404
 from ocop.accounts.permissions import require as require  # the gateway's one refusal, for the services
 from ocop.accounts.permissions import scope_of as scope_of
+from ocop.core.collation import vi
 from ocop.places.models import Commune
 from ocop.promotion.models import Booth, Event, Training
 from ocop.registry.access import producers_visible_to
@@ -52,7 +53,7 @@ def get_booth(event: Event, pk: Any) -> Booth:
 
 def communes_for(province_id: int) -> QuerySet[Commune]:
     """The communes an event or a training of the province may be held in."""
-    return Commune.objects.filter(province_id=province_id).order_by("name")
+    return Commune.objects.filter(province_id=province_id).order_by(vi("short_name"))
 
 
 def producers_for_booths(user: Any) -> QuerySet[Producer]:

@@ -13,6 +13,7 @@ from ocop.certificates import queries
 from ocop.certificates.catalogue import STATUSES, certified_products, latest_certificates, product_status
 from ocop.certificates.rules import shows_as_ocop
 from ocop.core.cells import whole_digits
+from ocop.core.collation import vi
 from ocop.core.search import RankedSearch
 from ocop.core.uploads import file_response
 from ocop.outlets.queries import stockists
@@ -72,8 +73,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "status": status,
             "more": capped.capped >= COUNT_CAP,
             "groups": ProductGroup.objects.order_by("position"),
-            "provinces": Province.objects.filter(central=False).order_by("name"),
-            "communes": Commune.objects.filter(province__code=province).order_by("name") if province else [],
+            "provinces": Province.objects.filter(central=False).order_by(vi("short_name")),
+            "communes": Commune.objects.filter(province__code=province).order_by(vi("short_name")) if province else [],
         },
     )
 

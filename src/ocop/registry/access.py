@@ -12,6 +12,7 @@ from django.db.models import Model, Q, QuerySet
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import NOTHING, Scope, require, scope_of, visible_or_404
+from ocop.core.collation import vi
 from ocop.places.models import Commune
 from ocop.registry.models import (
     Document,
@@ -169,14 +170,14 @@ def communes_for_new_records(user: Any) -> QuerySet[Commune]:
     """Communes in which `user` may register a producer or product."""
     scope = scope_of(user)
     if scope.is_admin:
-        return Commune.objects.all()
+        return Commune.objects.order_by("province__code", vi("short_name"))
     q = NOTHING
     provinces = scope.provinces_for(*WRITE_ROLES)
     if provinces:
         q |= Q(province_id__in=provinces)
     if scope.communes:
         q |= Q(pk__in=scope.communes)
-    return Commune.objects.filter(q)
+    return Commune.objects.filter(q).order_by("province__code", vi("short_name"))
 
 
 def list_communes(user: Any) -> QuerySet[Commune]:
@@ -185,11 +186,11 @@ def list_communes(user: Any) -> QuerySet[Commune]:
 
     scope = scope_of(user)
     if scope.communes and not scope.provinces_for(*READ_ROLES):
-        return Commune.objects.filter(pk__in=scope.communes).order_by("name")
+        return Commune.objects.filter(pk__in=scope.communes).order_by(vi("short_name"))
     provinces = scope.provinces_for(*READ_ROLES)
     if provinces:
-        return Commune.objects.filter(province_id__in=provinces).order_by("name")
-    return Commune.objects.filter(province__code=settings.OCOP_DEFAULT_PROVINCE).order_by("name")
+        return Commune.objects.filter(province_id__in=provinces).order_by(vi("short_name"))
+    return Commune.objects.filter(province__code=settings.OCOP_DEFAULT_PROVINCE).order_by(vi("short_name"))
 
 
 def can_create_producer(user: Any, commune: Commune | None = None) -> bool:

@@ -15,6 +15,7 @@ from ocop.accounts.models import Role
 from ocop.accounts.permissions import NOTHING, scope_of, visible_or_404
 from ocop.accounts.permissions import require as require  # the gateway's one refusal, for the services
 from ocop.core.cells import whole_digits
+from ocop.core.collation import vi
 from ocop.places.models import Commune, Province
 from ocop.reporting import stats
 from ocop.reporting.models import ReportRun
@@ -34,7 +35,7 @@ def can_report(user: Any, province_id: int, commune_id: int | None) -> bool:
 
 def report_communes(user: Any, province_id: int) -> QuerySet[Commune]:
     """The communes of the province a report may be limited to."""
-    communes = Commune.objects.filter(province_id=province_id)
+    communes = Commune.objects.filter(province_id=province_id).order_by(vi("short_name"))
     return communes if reads_province(user, province_id) else communes.filter(pk__in=scope_of(user).communes)
 
 

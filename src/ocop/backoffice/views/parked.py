@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from ocop.accounts.permissions import require
 from ocop.backoffice.forms import DismissForm, ParkedFilter, ParkedRowForm
 from ocop.backoffice.views.common import Request, form_messages, paginate, query_without_page, run_form
+from ocop.core.collation import vi
 from ocop.registry import access
 from ocop.registry.imports import importer_class
 from ocop.registry.models import ParkedRow, ParkState
@@ -71,7 +72,9 @@ def _form(request: Request, row: ParkedRow) -> ParkedRowForm:
     if row.province_id:
         allowed = allowed.filter(province_id=row.province_id)
     others = [
-        (c.pk, f"{c.name} ({c.code})") for c in allowed.order_by("name") if c.pk not in {x[0] for x in candidates}
+        (c.pk, f"{c.name} ({c.code})")
+        for c in allowed.order_by(vi("short_name"))
+        if c.pk not in {x[0] for x in candidates}
     ]
     suggested = [(pk, _("%(commune)s — suggested") % {"commune": f"{name} ({code})"}) for pk, name, code in candidates]
     communes = suggested + others
@@ -87,7 +90,7 @@ def _form(request: Request, row: ParkedRow) -> ParkedRowForm:
 
 
 def _candidates(row: ParkedRow) -> list[tuple[int, str, str]]:
-    return list(row.candidates.order_by("name").values_list("id", "name", "code"))
+    return list(row.candidates.order_by(vi("short_name")).values_list("id", "name", "code"))
 
 
 def _similar(row: ParkedRow) -> list[list[object]]:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from ocop.backoffice.forms import ConfirmForm, DocumentUploadForm, ProducerFilter, ProducerForm
 from ocop.backoffice.views.common import Request, form_messages, paginate, query_without_page, run_form, xlsx_response
 from ocop.core.audit import history
+from ocop.core.collation import vi
 from ocop.core.search import search
 from ocop.places.models import Commune
 from ocop.registry import access, services
@@ -25,7 +26,7 @@ def filtered_producers(request: Request):  # type: ignore[no-untyped-def]
         access.producers_visible_to(request.user)
         .select_related("province", "commune", "legacy_district")
         .annotate(product_count=Count("products"))
-        .order_by("name", "id")
+        .order_by(vi("name"), "id")
     )
     filters = ProducerFilter(request.GET).values()
     if "kind" in filters:

@@ -14,6 +14,7 @@ from ocop.backoffice.forms import ConfirmForm, PackForm, PhotoForm, ProductFilte
 from ocop.backoffice.views.common import Request, form_messages, paginate, query_without_page, run_form, xlsx_response
 from ocop.backoffice.views.renames import flags as rename_flags
 from ocop.core.audit import history
+from ocop.core.collation import vi
 from ocop.core.search import search
 from ocop.core.uploads import file_response
 from ocop.evaluation import access as evaluation_access
@@ -28,7 +29,7 @@ from ocop.registry.queries import product_listing
 
 
 def filtered_products(request: Request, *, listing: bool = True):  # type: ignore[no-untyped-def]
-    qs = access.products_visible_to(request.user)
+    qs = access.products_visible_to(request.user).order_by(vi("name"), "id")  # a query ranks its matches instead
     filters = ProductFilter(request.GET).values()
     qs = qs.filter(**{f"{name}_id" if name != "status" else name: value for name, value in filters.items()})
     q = request.GET.get("q")
@@ -102,7 +103,8 @@ def _product_communes(request: Request) -> QuerySet[Commune]:
     # Any commune may be the place of production (the producer's scope is what is checked); the form
     # offers those of the default province and of the user's own scope.
     scoped = access.communes_for_new_records(request.user).values("pk")
-    return Commune.objects.filter(Q(province__code=settings.OCOP_DEFAULT_PROVINCE) | Q(pk__in=scoped))
+    communes = Commune.objects.filter(Q(province__code=settings.OCOP_DEFAULT_PROVINCE) | Q(pk__in=scoped))
+    return communes.order_by("province__code", vi("short_name"))
 
 
 @login_required
