@@ -111,9 +111,12 @@ def notify(
         user_ids = [u.pk for u in fresh if u.email]
         extra = sorted({a for a in also if a}) if not told else []
         if user_ids or extra:
-            args = {"kind": str(kind), "subject": " ".join(title.split()), "body": body,
-                    "link": absolute_link(target, target_id), "user_ids": user_ids, "also": extra}  # fmt: skip
-            transaction.on_commit(lambda: send_notice_emails.enqueue(**args))
+            subject, link = " ".join(title.split()), absolute_link(target, target_id)
+            transaction.on_commit(
+                lambda: send_notice_emails.enqueue(
+                    kind=str(kind), subject=subject, body=body, link=link, user_ids=user_ids, also=extra
+                )
+            )
     return len(fresh)
 
 
