@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import json
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from ocop.certificates.catalogue import counts_by_group_and_stars
+from ocop.outlets.enums import OutletKind
 from ocop.places.queries import default_province
 from ocop.registry.models import ProductGroup
 
@@ -29,6 +33,13 @@ def home(request: HttpRequest) -> HttpResponse:
     for (group, _s), n in counts.items():
         by_group[group] = by_group.get(group, 0) + n
     groups = [(g, by_group.get(g.pk, 0), link(group=g.code)) for g in ProductGroup.objects.order_by("position")]
+    # The small map of the sales points (front.js loads Leaflet and map.js when it comes into view).
+    map_files = {
+        "styles": [static(f) for f in ("vendor/leaflet/leaflet.css", "vendor/markercluster/MarkerCluster.css",
+                                       "vendor/markercluster/MarkerCluster.Default.css")],
+        "scripts": [static(f) for f in ("vendor/leaflet/leaflet.js", "vendor/markercluster/leaflet.markercluster.js",
+                                        "ocop/map.js")],
+    }  # fmt: skip
     return render(
         request,
         "public/home.html",
@@ -38,6 +49,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "all_link": link(),
             "stars": stars,
             "groups": groups,
+            "map_styles": json.dumps(map_files["styles"]),
+            "map_scripts": json.dumps(map_files["scripts"]),
+            "geojson_url": reverse("api:outlets") + (f"?{urlencode({'province': code})}" if code else ""),
+            "outlet_page": reverse("outlet_page", args=["CODE"]),
+            "kind_labels": json.dumps({k: str(v) for k, v in OutletKind.choices}, ensure_ascii=False),
         },
     )
 

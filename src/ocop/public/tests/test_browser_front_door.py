@@ -29,6 +29,9 @@ def test_the_home_page_finds_a_product_without_marks_and_opens_the_qr_check(
     page.goto(f"{live_server.url}/")
     expect(page.get_by_role("heading", name="Sản phẩm OCOP Hà Nội")).to_be_visible()
     expect(page.locator("#front-stars")).to_contain_text("1 sản phẩm 4 sao")
+    page.locator("#map").scroll_into_view_if_needed()  # the small map loads when it comes into view
+    expect(page.locator("#map")).to_have_attribute("data-ready", "0")  # no sales point yet
+    expect(page.locator("#map .leaflet-control-zoom")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_label("Tìm sản phẩm OCOP").fill("che bup")
     page.get_by_role("button", name="Tìm kiếm").click()

@@ -68,3 +68,23 @@ def test_the_home_page_counts_the_provinces_ocop_products_by_star_and_group(
 )
 def test_a_phone_number_becomes_a_tap_to_call_address(phone, uri):
     assert tel_uri(phone) == uri
+
+
+def test_an_outlets_phone_is_a_tap_to_call_link_on_its_page_and_on_the_map(outlet_scene, client):
+    import importlib
+
+    from django.apps import apps
+
+    from ocop.outlets.models import Outlet
+    from ocop.outlets.tests.conftest import recognised
+
+    (outlet,) = recognised(outlet_scene)
+    Outlet.objects.filter(pk=outlet.pk).update(phone="0243.826.1234")
+    outlet.refresh_from_db()
+    page = client.get(f"/diem-ban/{outlet.code}/").content.decode()
+    assert '<a href="tel:+842438261234" id="outlet-phone">0243.826.1234</a>' in page
+    # The map's features stored before phones were in them get them from the migration.
+    importlib.import_module("ocop.outlets.migrations.0003_map_feature_phone").add_phone(apps, None)
+    (feature,) = client.get("/api/v1/outlets").json()["features"]
+    assert (feature["properties"]["phone"], feature["properties"]["tel"]) == ("0243.826.1234", "tel:+842438261234")
+    assert feature["properties"]["open"] is True
