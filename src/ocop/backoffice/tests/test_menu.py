@@ -68,3 +68,16 @@ def test_the_menu_counts_the_work_under_its_entry(world):
 def test_a_visitor_sees_no_back_office_menu(world):
     html = client_for(None).get(reverse("catalogue")).content.decode()
     assert 'class="main-nav"' not in html
+
+
+def test_the_home_page_opens_on_the_work_and_keeps_the_figures_that_concern_the_role(world):
+    coordinator = client_for(world.users["coordinator"]).get(reverse("backoffice:dashboard")).content.decode()
+    assert coordinator.index("Việc cần làm") < coordinator.index('data-count="producers"')
+    assert f'<a href="{reverse("backoffice:parked_list")}">Xem xét 1 dòng nhập đang chờ xử lý</a>' in coordinator
+    inspector = make_user(Role.INSPECTOR, username="inspector")
+    for user in (world.users["council"], inspector):
+        response = client_for(user).get(reverse("backoffice:dashboard"))
+        html = response.content.decode()
+        assert response.context["registry_figures"] is False
+        assert 'data-count="producers"' not in html and 'data-count="products"' not in html
+        assert '<p class="empty" id="work-empty">Không có việc nào đang chờ bạn.</p>' in html
