@@ -28,7 +28,8 @@ $(STAMP): pyproject.toml
 # Browser-side packages (package.json): jsQR, served to browsers without BarcodeDetector, and axe-core for the tests.
 NODE_STAMP := node_modules/.installed
 $(NODE_STAMP): package.json package-lock.json
-	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20 or later (Debian: apt-get install npm)"; exit 1; }
+	@command -v npm >/dev/null || { echo "Installing npm from Debian's packages"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
