@@ -3,8 +3,9 @@ kind's e-mails (the in-app notice stays), and the task worker leaves that user o
 
 from django.urls import reverse
 
-from ocop.accounts.models import EmailOptOut, NoticeKind, Notification, Role
+from ocop.accounts.models import EmailOptOut, NoticeKind, Notification, Role, Target, kind_of
 from ocop.accounts.services import notify
+from ocop.backoffice.links import url_of
 from ocop.backoffice.notice_forms import EmailKindsForm
 from ocop.conftest import client_for
 from ocop.testing import NOTICE_EMAILS, make_user, run_queued_tasks
@@ -50,3 +51,22 @@ def test_the_form_names_kinds_only_from_the_enumeration():
     form = EmailKindsForm({"email-returned": "on", "email-nonsense": "on"}, off=set())
     assert form.is_valid()
     assert form.kinds_off() == set(NoticeKind.values) - {"returned"}
+
+
+def test_every_notice_target_leads_to_a_page_and_every_key_names_its_kind():
+    assert {t: bool(url_of(t, 7)) for t in Target.values} == dict.fromkeys(Target.values, True)
+    assert [url_of(t, 7) for t in ("star_path", "certificate_pdf", "outlet", "notifications")] == [
+        "/bo/dossiers/7/path/",
+        "/bo/certificates/7/certificate.pdf",
+        "/bo/outlets/7/",
+        "/bo/notifications/",
+    ]
+    keys = ["submitted:1:2", "spread-chair:1:2", "document:3:30", "removal:4:5", "deadline:1:2025-09-10", "x:1"]
+    assert [kind_of(k) for k in keys] == [
+        "submitted",
+        "spread_review",
+        "document_expiry",
+        "removal_task",
+        "deadline_reminder",
+        "other",
+    ]
