@@ -46,6 +46,7 @@ def compute(s: stats.Scope) -> dict[str, Any]:
     communes = stats.by_commune(s)
     plan = Plan.objects.filter(province_id=s.province_id, year__lte=s.today.year).order_by("-year").first()
     months = [m.strftime("%m/%Y") for m, _r, _q in sales]
+    code = communes[0].commune.province.code if communes else ""
     with translation.override("vi"):
         chart = {
             "stars": charts.bar(
@@ -55,7 +56,7 @@ def compute(s: stats.Scope) -> dict[str, Any]:
             "sales": charts.line(
                 _("Sales at outlets by month (million ₫)"), months, [round(r / 1_000_000) for _m, r, _q in sales]
             ),
-            "map": "" if s.commune_id else charts.commune_map(_("OCOP products by commune"), communes),
+            "map": "" if s.commune_id else charts.commune_map(_("OCOP products by commune"), communes, code),
         }
     registered = stats.registered(s)
     return {

@@ -227,7 +227,8 @@ def by_commune(s: Scope) -> list[CommuneRow]:
     counts = dict(province.values_list("commune_id").annotate(n=PRODUCTS).order_by())
     communes = (
         Commune.objects.filter(province_id=s.province_id)
-        .only("name", "short_name", "latitude", "longitude")
+        .select_related("province")  # the map draws the province's outline by its code
+        .only("code", "name", "short_name", "latitude", "longitude", "province__code")
         .order_by("name")
     )
     return [CommuneRow(c, counts.get(c.pk, 0)) for c in communes]

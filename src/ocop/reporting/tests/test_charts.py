@@ -1,0 +1,68 @@
+"""The dashboard's charts read true: the sales line starts its axis at zero, and the products-by-commune map draws
+the communes on the province's outline with circles whose area is proportional to the count."""
+
+import base64
+import math
+import re
+import xml.etree.ElementTree as ET
+
+from ocop.places.models import Commune
+from ocop.reporting import charts, snapshots, stats
+from ocop.reporting.stats import CommuneRow
+from ocop.testing import province
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _svg(uri: str) -> ET.Element:
+    assert uri.startswith("data:image/svg+xml;base64,")
+    return ET.fromstring(base64.b64decode(uri.split(",", 1)[1]))  # noqa: S314 -- our own chart, not untrusted input
+
+
+def test_the_sales_line_starts_its_axis_at_zero_however_high_the_months_are():
+    svg = _svg(charts.line("Doanh số", ["09/2026", "10/2026", "11/2026"], [452, 470, 461]))
+    axis = next(g for g in svg.iter(f"{SVG}g") if g.get("class") == "axis y always_show")
+    marks = [(float(t.text), float(t.get("y"))) for t in axis.iter(f"{SVG}text")]
+    assert [v for v, _y in marks] == [0, 100, 200, 300, 400, 500]
+    assert max(marks, key=lambda m: m[1])[0] == 0  # the zero line is the lowest one drawn
+
+
+def _commune(code: str, name: str, lon: float, lat: float) -> Commune:
+    return Commune(code=code, name=name, short_name=name, longitude=lon, latitude=lat)
+
+
+def test_the_commune_map_sizes_circles_by_area_on_the_provinces_outline():
+    rows = [
+        CommuneRow(_commune("1", "Xã Bát Tràng", 105.91, 20.98), 9),
+        CommuneRow(_commune("2", "Xã Ba Vì", 105.42, 21.20), 4),
+        CommuneRow(_commune("3", "Xã Sóc Sơn", 105.85, 21.25), 1),
+        CommuneRow(_commune("4", "Xã Mỹ Đức", 105.73, 20.70), 0),
+    ]
+    svg = _svg(charts.commune_map("Sản phẩm OCOP theo xã", rows, "01"))
+    circles = {
+        c.find(f"{SVG}title").text: float(c.get("r"))
+        for c in svg.iter(f"{SVG}circle")
+        if c.find(f"{SVG}title") is not None
+    }
+    assert circles == {"Xã Bát Tràng: 9": 22.0, "Xã Ba Vì: 4": 14.67, "Xã Sóc Sơn: 1": 7.33}
+    for name, r in circles.items():  # area ∝ count: r / √count is the same for every commune
+        assert math.isclose(r / math.sqrt(int(name.rsplit(": ", 1)[1])), 22 / 3, abs_tol=0.01)
+    assert [c.get("r") for c in svg.iter(f"{SVG}circle") if c.get("data-count") == "0"] == ["1.5"]
+    # Beneath them, the province's outline from the public map's provinces.geojson (no tile, nothing fetched).
+    outlines = [p for p in svg.iter(f"{SVG}path") if p.get("fill") == charts.PROVINCE]
+    assert len(outlines) == 1 and outlines[0].get("d").startswith("M")
+    for c in svg.iter(f"{SVG}circle"):
+        assert 0 <= float(c.get("cx")) <= 640 and 0 <= float(c.get("cy")) <= 480
+    assert svg.find(f"{SVG}title").text == "Sản phẩm OCOP theo xã"
+
+
+def test_the_dashboard_map_holds_the_scenes_communes(scene):
+    s = stats.Scope(province().pk, None, scene.certs["binh"].issued_on.replace(year=2026, month=11, day=29))
+    data = snapshots.compute(s)
+    svg = _svg(data["charts"]["map"])
+    counted = {c.find(f"{SVG}title").text for c in svg.iter(f"{SVG}circle") if c.get("data-count") not in (None, "0")}
+    expected = {f"{name}: {n}" for _pk, name, n in data["communes"] if n}
+    assert counted == expected and len(expected) == 2
+    assert re.search(
+        r'<text[^>]*class="major">0</text>', base64.b64decode(data["charts"]["sales"].split(",")[1]).decode()
+    )
