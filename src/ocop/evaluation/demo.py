@@ -117,7 +117,7 @@ def _evidence(product: Product, actor: User, today: dt.date) -> None:
 
 class _Pool:
     """Products that may enter a round: active, no dossier yet, of a producer holding a food-safety certificate
-    valid for the coming months; one product per producer, except the demo producer's own."""
+    valid for the coming months; one product per producer, except the demo producer's own and the commune's."""
 
     def __init__(self, today: dt.date) -> None:
         link = User.objects.get(username="producer").producer_links.first()
@@ -140,8 +140,11 @@ class _Pool:
             if where == "own":
                 fits = product.producer_id == self.own_producer
             else:
-                fits = product.producer_id != self.own_producer and product.producer_id not in self.used_producers
-                fits = fits and (where != "commune" or product.commune_id in self.communes)
+                fits = product.producer_id != self.own_producer
+                if where == "commune":  # a producer of the commune may send two products
+                    fits = fits and product.commune_id in self.communes
+                else:
+                    fits = fits and product.producer_id not in self.used_producers
             if fits:
                 self.products.remove(product)
                 self.used_producers.add(product.producer_id)

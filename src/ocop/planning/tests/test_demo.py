@@ -8,18 +8,20 @@ from ocop.planning.models import Plan, Target
 from ocop.registry.demo import build_demo
 
 
-def test_the_demo_has_hanois_2024_and_2025_plans(db):
+def test_the_demo_has_hanois_plans_of_last_year_and_this_year(db):
     build_demo(producers=30)
     today = dt.date(2026, 11, 29)
     build_evaluation_demo(today=today)
     build_central_demo(today=today)
     build_certificates_demo(today=today)
     assert build_planning_demo(today=today) == 2
-    assert list(Plan.objects.order_by("year").values_list("year", "number")) == [
-        (2024, "21/KH-UBND"),
-        (2025, "35/KH-UBND"),
+    assert list(Plan.objects.order_by("year").values_list("year", "number", "signed_on")) == [
+        (2025, "35/KH-UBND", dt.date(2025, 2, 10)),
+        (2026, "28/KH-UBND", dt.date(2026, 1, 22)),
     ]
-    plan = Plan.objects.get(year=2024)
+    plan = Plan.objects.get(year=2025)
     assert Target.objects.get(plan=plan, indicator="rated_3_stars", commune__isnull=True).value == 400
     assert Target.objects.filter(plan=plan, commune__isnull=False).count() == 3
     assert build_planning_demo(today=today) == 0  # a second run adds nothing
+    assert build_planning_demo(today=dt.date(2027, 1, 12)) == 1  # a new year: its plan, signed no later than today
+    assert Plan.objects.get(year=2027).signed_on == dt.date(2027, 1, 12)
