@@ -13,6 +13,7 @@ from ocop.accounts.models import Role
 from ocop.accounts.permissions import NOTHING, scope_of
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate, DecisionItem
+from ocop.evaluation.enums import RoundLevel
 from ocop.evaluation.models import Result
 from ocop.registry.models import ProducerMember
 
@@ -22,14 +23,21 @@ RECOGNISED_STARS = 3  # results below 3 stars are not recognised by a decision
 
 
 def results_to_decide(user: Any) -> QuerySet[Any]:
-    """The coordinator's: published results of 3 stars or more that no decision lists yet, one row per round:
+    """The coordinator's: published results that a decision of its body recognises and none lists yet, one row per
+    round:
     the round's fields, `n` (results), `since` (the oldest)."""
     provinces = scope_of(user).provinces_for(Role.PROVINCE_COORDINATOR)
     if not provinces:
         return Result.objects.none().values(*ROUND_FIELDS)
     listed = DecisionItem.objects.filter(result__isnull=False).values("result_id")
     return (
-        Result.objects.filter(published=True, stars__gte=RECOGNISED_STARS, dossier__round__province_id__in=provinces)
+        Result.objects.filter(published=True, dossier__round__province_id__in=provinces)
+        .filter(
+            # The ministry recognises the central council's 5 stars; a province its council's 3 and 4 stars (a
+            # result referred to the central round waits for it).
+            Q(dossier__round__level=RoundLevel.CENTRAL, stars=5)
+            | (~Q(dossier__round__level=RoundLevel.CENTRAL) & Q(stars__gte=RECOGNISED_STARS, referral=False))
+        )
         .exclude(pk__in=listed)
         .values(*ROUND_FIELDS)
         .annotate(n=Count("pk"), since=Min("updated_at"))

@@ -10,7 +10,8 @@ from ocop.accounts.models import Role
 from ocop.backoffice.work import WorkItem, menu_counts, work_for
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation import scoring
-from ocop.evaluation.tests.conftest import BEST, COMMUNE_LINES, council_of, scene  # noqa: F401
+from ocop.evaluation.demo import FOUR_STARS
+from ocop.evaluation.tests.conftest import COMMUNE_LINES, council_of, scene  # noqa: F401
 from ocop.supervision.tests.conftest import office, team  # noqa: F401
 from ocop.testing import make_user
 
@@ -66,11 +67,11 @@ def test_each_step_of_the_flow_waits_for_the_next_actor_and_leaves_the_previous_
         )
     ]
     for member in scene.members[:3]:
-        scoring.submit_sheet(by=member, dossier=dossier, choices=BEST)
+        scoring.submit_sheet(by=member, dossier=dossier, choices=FOUR_STARS)
     assert work_for(make_fresh(scene.members[0])) == []
     assert [i.detail for i in work_for(make_fresh(scene.members[3]))] == ["3/7 thành viên đã chấm"]
     for member in scene.members[3:]:
-        scoring.submit_sheet(by=member, dossier=dossier, choices=BEST)
+        scoring.submit_sheet(by=member, dossier=dossier, choices=FOUR_STARS)
     assert work_for(make_fresh(scene.members[6])) == []
 
     (item,) = work_for(make_fresh(scene.coordinator))
@@ -82,7 +83,9 @@ def test_each_step_of_the_flow_waits_for_the_next_actor_and_leaves_the_previous_
     assert _kinds(make_fresh(scene.coordinator)) == [
         ("decision_draft", "Dự thảo quyết định công nhận: đợt 1/2025, Thành phố Hà Nội")
     ]
-    assert _kinds(make_fresh(scene.owner)) == [("result_new", "Kết quả mới: Bánh cốm")]
+    assert [(i.kind, i.title, i.detail) for i in work_for(make_fresh(scene.owner))] == [
+        ("result_new", "Kết quả mới: Bánh cốm", "4 sao")
+    ]
     time_machine.move_to(DAY + dt.timedelta(days=40))
     assert work_for(make_fresh(scene.owner)) == []  # a result is news for 30 days
 
@@ -179,3 +182,27 @@ def test_a_certificate_ending_within_90_days_waits_for_its_office_commune_and_pr
         assert [i for i in work_for(make_fresh(user)) if i.kind == "certificate_ending"] == [expected]
     for user in (team.inspector, team.office.charlie):
         assert work_for(make_fresh(user)) == []
+
+
+def test_the_ministry_receives_referrals_and_decides_the_central_councils_five_stars(db):
+    from ocop.evaluation.testing import council_result
+    from ocop.testing import make_producer, make_product, ministry_user
+
+    coordinator = make_user(Role.PROVINCE_COORDINATOR, username="dieuphoi")
+    five = make_product(producer=make_producer(name="HTX Chè Ba Vì", commune_name="Bát Tràng"), name="Chè búp Ba Vì")
+    four = make_product(producer=make_producer(name="HTX Gốm", commune_name="Bát Tràng"), name="Bình gốm")
+    referred = council_result(five, 5)  # the province council's 5 stars, referred to the central round
+    council_result(four, 4)
+    ministry = ministry_user()
+    (item,) = work_for(ministry)
+    assert (item.kind, item.title, item.url, item.detail, item.menu) == (
+        "referral_receive", "Tiếp nhận hồ sơ đề nghị: Chè búp Ba Vì", reverse("backoffice:referrals"),
+        "Thành phố Hà Nội", "rounds",
+    )  # fmt: skip
+    # The province drafts its decision for the 4 stars only; the referral waits for the central council.
+    assert [(i.kind, i.detail) for i in work_for(coordinator)] == [("decision_draft", "1 sản phẩm")]
+    council_result(five, 5, central=True)  # the central council's result, published
+    assert referred.referral
+    assert [(i.kind, i.title) for i in work_for(make_fresh(ministry)) if i.kind == "decision_draft"] == [
+        ("decision_draft", "Dự thảo quyết định công nhận: đợt 1/2025, Bộ Nông nghiệp và Môi trường")
+    ]
