@@ -270,7 +270,7 @@ def _this_year(
     )  # fmt: skip
     _council(second, coordinator, users, f"{1600 + today.year % 100 * 7}", today - dt.timedelta(days=3))
     made, partial = len(dossiers), 0
-    for target, scored, where in SECOND_ROUND:
+    for target, how, where in SECOND_ROUND:
         product = pool.take(where)
         if product is None:
             continue
@@ -278,11 +278,11 @@ def _this_year(
         dossier = _walk(product=product, round_=second, target=target, actor=actor, coordinator=coordinator,
                         visited_on=today - dt.timedelta(days=10))  # fmt: skip
         made += 1
-        if scored == "partial":
-            _score(dossier, [users[u] for u in SCORED_BY[partial % len(SCORED_BY)]], scored)
+        if how == "partial":
+            _score(dossier, [users[u] for u in SCORED_BY[partial % len(SCORED_BY)]], how)
             partial += 1
-        elif scored:
-            _score(dossier, scorers, scored)
+        elif how:
+            _score(dossier, scorers, how)
     return made
 
 

@@ -181,7 +181,7 @@ def build_outlets_demo(*, today: dt.date) -> OutletsDemo:
             month = _months_back(today, back)
             season = 1.6 if month.month in (1, 2) else (1.2 if month.month in (9, 12) else 1.0)  # Tết, Mid-Autumn
             entries = [
-                sales.Entry(product_id=line.product_id, quantity=q, revenue=q * prices[line.product_id])
+                sales.Entry(product_id=line.product_id, quantity=q, revenue=q * prices[line.product_id or 0])
                 for line in lines
                 if line.added_on <= month and (q := round(rng.randint(10, 90) * season))
             ]

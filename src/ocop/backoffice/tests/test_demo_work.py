@@ -52,7 +52,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) ->
 
     base = tmp_path_factory.mktemp("demo")
     with django_db_blocker.unblock():
-        atomics = TestCase._enter_atomics()
+        atomics = TestCase._enter_atomics()  # type: ignore[attr-defined]
         with override_settings(
             MEDIA_ROOT=base / "files", OCOP_KEYS_DIR=base / "keys", OCOP_PAGE_CACHE_DIR=str(base / "pages"),
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
@@ -62,7 +62,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) ->
         yield timezone.localdate()
     finally:
         with django_db_blocker.unblock():
-            TestCase._rollback_atomics(atomics)
+            TestCase._rollback_atomics(atomics)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("username", sorted(EXPECTED))
