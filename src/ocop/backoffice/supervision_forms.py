@@ -39,7 +39,7 @@ def _optional(queryset: QuerySet[Any], label: Any) -> forms.ModelChoiceField:  #
 
 
 class ScheduleForm(BackofficeForm):
-    producer = _optional(Producer.objects.none(), _("Producer number"))
+    producer = _optional(Producer.objects.none(), _("Producer"))
     product = _optional(Product.objects.none(), _("Product"))
     outlet = _optional(Outlet.objects.none(), _("Outlet"))
     planned_on = DateField(

@@ -182,21 +182,20 @@ def record(
         if len(checks.get(area, ("", ""))[1].strip()) > note_limit:  # type: ignore[operator]
             errors[f"note_{area}"] = [_("%(check)s: the note is too long (at most 500 characters).") % {
                 "check": area.label}]  # fmt: skip
-    missing = [area.label for area in CheckArea if checks.get(area, ("", ""))[0] not in CheckResult.values]
-    if missing:
-        errors["checks"] = [_("Give a result for every check; missing: %(checks)s.") % {"checks": "; ".join(
-            str(m) for m in missing)}]  # fmt: skip
+    for area in CheckArea:  # each missing result named at its own check, where the form shows it
+        if checks.get(area, ("", ""))[0] not in CheckResult.values:
+            errors[f"result_{area}"] = [_("%(check)s: choose in order, not in order or does not apply.") % {
+                "check": area.label}]  # fmt: skip
     for area in CheckArea:
         if checks.get(area, ("", ""))[0] != CheckResult.FINDING:
             continue
-        f = findings.get(area)
-        name = f"finding_{area}"
+        f = findings.get(area)  # each part of the finding refused at its own field
         if f is None or not f.description.strip():
-            errors[name] = [_("%(check)s: describe what is not in order.") % {"check": area.label}]
-        elif f.severity not in Severity.values:
-            errors[name] = [_("%(check)s: choose the severity.") % {"check": area.label}]
-        elif f.fix_by is None or (done_on is not None and f.fix_by < done_on):
-            errors[name] = [_("%(check)s: give a deadline to fix, on or after the inspection day.") % {
+            errors[f"finding_{area}"] = [_("%(check)s: describe what is not in order.") % {"check": area.label}]
+        if f is None or f.severity not in Severity.values:
+            errors[f"severity_{area}"] = [_("%(check)s: choose the severity.") % {"check": area.label}]
+        if f is None or f.fix_by is None or (done_on is not None and f.fix_by < done_on):
+            errors[f"fix_by_{area}"] = [_("%(check)s: give a deadline to fix, on or after the inspection day.") % {
                 "check": area.label}]  # fmt: skip
     _raise(errors)
     CheckLine.objects.bulk_create(

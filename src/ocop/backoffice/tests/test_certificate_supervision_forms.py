@@ -75,11 +75,11 @@ def test_a_sanction_naming_another_provinces_certificate_is_refused_on_the_page(
     [
         (
             {"producer": "abc", "planned_on": "2026-12-02"},
-            "Mã số chủ thể: Hãy chọn một lựa chọn hợp lệ. Lựa chọn đó không phải là một trong các lựa chọn khả thi.",
+            "Chủ thể: Hãy chọn một lựa chọn hợp lệ. Lựa chọn đó không phải là một trong các lựa chọn khả thi.",
         ),
         (
             {"producer": "1" * 19, "planned_on": "2026-12-02"},
-            "Mã số chủ thể: Hãy chọn một lựa chọn hợp lệ. Lựa chọn đó không phải là một trong các lựa chọn khả thi.",
+            "Chủ thể: Hãy chọn một lựa chọn hợp lệ. Lựa chọn đó không phải là một trong các lựa chọn khả thi.",
         ),
         ({"producer": "{producer}", "planned_on": "31/02/2026"}, "Ngày: “31/02/2026” không phải là ngày (dd/mm/yyyy)."),
         (

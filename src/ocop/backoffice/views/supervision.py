@@ -61,6 +61,14 @@ def _list(request: Request, form: forms.BaseForm | None = None) -> HttpResponse:
             "picks": risk.picks(province.pk, today) if province else [],
             "inspectors": access.inspectors_of(province).filter(roles__role__in=access.INSPECTORS) if province else [],
             "outlets": access.inspectable_outlets(user).filter(province=province).order_by("name") if province else [],
+            # The schedule form's picker: the producers by name, each with its commune (names repeat across communes).
+            "producers": access.inspectable_producers(user)
+            .filter(province=province)
+            .select_related("commune")
+            .only("name", "commune__name")
+            .order_by("name", "pk")
+            if province
+            else [],
             "open_findings": Finding.objects.filter(
                 inspection__in=access.inspections_visible_to(user), state=FindingState.OPEN
             ).count(),
@@ -125,15 +133,35 @@ def inspection_schedule(request: Request) -> HttpResponse:
     return redirect("backoffice:inspection_detail", pk=done.value.pk)
 
 
+CHECK_FIELDS = ("result", "note", "finding", "severity", "fix_by")
+
+
+def _checklist(record: RecordForm, today: Any) -> dict[str, Any]:
+    """The checklist as typed, each field with its own messages, and the first refused field (in the page's order)
+    to take the focus. After a refusal nothing typed is lost: the inspection day included."""
+    refused = record.errors if record.is_bound else {}
+    names = ["done_on"] + [f"{n}_{area}" for area in CheckArea for n in CHECK_FIELDS] + ["summary"]
+    first = next((name for name in names if name in refused), "")
+
+    def field(name: str) -> dict[str, Any]:
+        raw = record[name].value() if record.is_bound else None
+        return {"name": name, "value": "" if raw is None else str(raw), "errors": list(refused.get(name, [])),
+                "first": name == first}  # fmt: skip
+
+    done_on = field("done_on")
+    if not record.is_bound:
+        done_on["value"] = today.isoformat()
+    areas = [{"area": area} | {n: field(f"{n}_{area}") for n in CHECK_FIELDS} for area in CheckArea]
+    return {"done_on": done_on, "areas": areas, "summary": field("summary"),
+            "general": list(refused.get("__all__", []))}  # fmt: skip
+
+
 def _detail(request: Request, inspection: Inspection, form: forms.BaseForm | None = None) -> HttpResponse:
-    """The inspection's page; after a refused form, with its messages at the top (400) and the checklist as typed."""
+    """The inspection's page; after a refused form, 400: the checklist as typed with each message at its field, or
+    another form's messages at the top."""
     record = form if isinstance(form, RecordForm) else RecordForm()
     checks = {c.area: c for c in inspection.checks.all()}
-    areas = [
-        {"area": area, "line": checks.get(area)}
-        | {n: record[f"{n}_{area}"].value() or "" for n in ("result", "note", "finding", "severity", "fix_by")}
-        for area in CheckArea
-    ]
+    areas = [{"area": area, "line": checks.get(area)} for area in CheckArea]
     return render(
         request,
         "backoffice/supervision/detail.html",
@@ -152,7 +180,8 @@ def _detail(request: Request, inspection: Inspection, form: forms.BaseForm | Non
             "can_record": access.can_record(request.user, inspection),
             "can_sanction": access.can_plan(request.user, inspection.province_id),
             "form": form,
-            "errors": _errors(form),
+            "errors": {} if isinstance(form, RecordForm) else _errors(form),
+            "checklist": _checklist(record, timezone.localdate()),
             "today": timezone.localdate(),
         },
         status=400 if form is not None else 200,

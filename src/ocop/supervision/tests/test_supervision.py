@@ -66,10 +66,8 @@ def test_an_inspection_without_a_checklist_result_is_refused_and_nothing_is_writ
         services.record(by=team.inspector, inspection=inspection, done_on=dt.date(2026, 3, 2), checks=checks,
                         findings={})  # fmt: skip
     assert exc.value.message_dict == {
-        "checks": [
-            "Hãy ghi kết quả cho mọi nội dung kiểm tra; còn thiếu: An toàn thực phẩm; Nhãn, bao bì và quy cách "
-            "đóng gói."
-        ]
+        "result_food_safety": ["An toàn thực phẩm: hãy chọn đạt, chưa đạt hoặc không áp dụng."],
+        "result_labels": ["Nhãn, bao bì và quy cách đóng gói: hãy chọn đạt, chưa đạt hoặc không áp dụng."],
     }
     inspection.refresh_from_db()
     assert (inspection.state, CheckLine.objects.count(), Finding.objects.count()) == ("planned", 0, 0)
@@ -86,9 +84,9 @@ def test_a_check_not_in_order_needs_its_finding_and_a_deadline(team):
                       "traceability": services.FindingInput("Không có mã", "huge", dt.date(2026, 4, 1))},
         )  # fmt: skip
     assert exc.value.message_dict == {
-        "finding_food_safety": ["An toàn thực phẩm: hãy đặt thời hạn khắc phục, từ ngày kiểm tra trở đi."],
+        "fix_by_food_safety": ["An toàn thực phẩm: hãy đặt thời hạn khắc phục, từ ngày kiểm tra trở đi."],
         "finding_labels": ["Nhãn, bao bì và quy cách đóng gói: hãy mô tả nội dung chưa đạt."],
-        "finding_traceability": ["Mã truy xuất nguồn gốc (mã vạch, tem QR): hãy chọn mức độ."],
+        "severity_traceability": ["Mã truy xuất nguồn gốc (mã vạch, tem QR): hãy chọn mức độ."],
     }
     assert (Inspection.objects.get().state, CheckLine.objects.count()) == ("planned", 0)
 
