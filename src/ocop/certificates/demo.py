@@ -1,7 +1,8 @@
 """The certificates part of `ocop demo`, relative to `today`: last year's round's decision and certificates, the
-ministry's 5-star decision of last year, and historical decisions (Gia Lâm district's, dated before July 2025, for
-products of communes then in Gia Lâm), so that some certificates are expiring, some expired, one suspended and one
-revoked. Built through the real services; skipped when Hà Nội has decisions."""
+ministry's 5-star decision of last year, the decision of this year's first round (a month ago), and historical
+decisions (Gia Lâm district's, dated before July 2025, for products of communes then in Gia Lâm), so that some
+certificates are expiring, some expired, one suspended and one revoked. Built through the real services; skipped
+when Hà Nội has decisions."""
 
 from __future__ import annotations
 
@@ -100,7 +101,16 @@ def build_certificates_demo(*, today: dt.date) -> CertificatesDemo:
             signer="Nguyễn Mạnh Quyền",
         )  # fmt: skip
         report.decisions += 1
-    # ...and the ministry recognises the referred product at 5 stars once its central council has scored it.
+    # This year's first round: the city's decision a month ago for the 3 and 4 stars published then.
+    first = Round.objects.filter(province=hanoi, year=today.year, number=1, level=RoundLevel.PROVINCE).first()
+    if first is not None and Result.objects.filter(dossier__round=first, published=True, stars__in=(3, 4)).exists():
+        decision = services.draft_from_round(by=coordinator, round_=first)
+        made += services.issue_decision(
+            by=coordinator, decision=decision, number="5123/QĐ-UBND", signed_on=today - dt.timedelta(days=30),
+            signer="Nguyễn Mạnh Quyền",
+        )  # fmt: skip
+        report.decisions += 1
+    # The ministry recognises last year's referred product at 5 stars once its central council scored it.
     central = Round.objects.filter(province__central=True, level=RoundLevel.CENTRAL, year=last).first()
     if central is not None and Result.objects.filter(dossier__round=central, published=True, stars=5).exists():
         ministry = User.objects.get(username="ministry")

@@ -64,10 +64,18 @@ LAST_YEAR = [
     ("published", "four"),
     ("published", "three"),
 ]
-# This year's first round, closed in the autumn: (state reached, how the council scored it). Its two 5-star results
-# were published and referred to the ministry (the first received, the second not yet); two more results are scored
-# and wait for the office to publish them.
-FIRST_ROUND = [("published", "five"), ("published", "five"), ("scored", "four"), ("scored", "three")]
+# This year's first round, closed in the autumn: (state reached, how the council scored it). Its first three results
+# were published (the 3 and 4 stars are in the city's decision, the 5 stars received by the ministry), then a second
+# 5-star result (the ministry has yet to receive it); two more results are scored and wait for the office to publish
+# them.
+FIRST_ROUND = [
+    ("published", "five"),
+    ("published", "four"),
+    ("published", "three"),
+    ("published", "five"),
+    ("scored", "four"),
+    ("scored", "three"),
+]
 # This year's second round, open for submissions: (state reached, how it is scored, where the product comes from).
 # "own": the demo producer's; "commune": the demo commune officer's communes; the "partial" dossiers are scored by
 # some members only (who: SCORED_BY); the spread waits for the members' second look.
@@ -254,9 +262,9 @@ def _this_year(
                                   visited_on=today - dt.timedelta(days=60)))  # fmt: skip
     for n, (dossier, (_target, scored)) in enumerate(zip(dossiers, FIRST_ROUND, strict=False)):
         _score(dossier, scorers, scored)
-        if n < 2:  # each 5-star result published as soon as scored; the ministry received the first
+        if n in (2, 3):
             scoring.publish_results(by=coordinator, council=council)
-        if n == 0:
+        if n == 2:  # the ministry received the first 5-star referral, not the second
             build_central_round(year=today.year, today=today, score="none")
     flow.set_round_dates(
         by=coordinator, round_=first, submission_deadline=today - dt.timedelta(days=100),
