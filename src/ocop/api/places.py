@@ -22,12 +22,20 @@ class CommuneOut(Schema):
     kind: str
 
 
-@router.get("/provinces", response=list[ProvinceOut], summary="Provinces in force since 1 July 2025")
+@router.get(
+    "/provinces",
+    response=list[ProvinceOut],
+    summary="Provinces in force since 1 July 2025, in Vietnamese alphabetical order",
+)
 def list_provinces(request: HttpRequest) -> list[Province]:
     return list(Province.objects.filter(central=False).order_by(vi("short_name"), "code"))
 
 
-@router.get("/provinces/{code}/communes", response=list[CommuneOut], summary="Communes, wards and special zones")
+@router.get(
+    "/provinces/{code}/communes",
+    response=list[CommuneOut],
+    summary="Communes, wards and special zones, in Vietnamese alphabetical order",
+)
 def list_communes(request: HttpRequest, code: PathCode) -> list[Commune]:
     province = Province.objects.filter(code=code, central=False).first()
     if province is None:

@@ -24,7 +24,7 @@ def test_openapi_document(client, db):
 def test_provinces_and_communes_are_public(client, db):
     provinces = client.get("/api/v1/provinces").json()
     assert len(provinces) == 34
-    assert provinces[0] == {"code": "01", "name": "Thành phố Hà Nội"}
+    assert provinces[0] == {"code": "91", "name": "Tỉnh An Giang"}  # in Vietnamese order of the short names
     communes = client.get("/api/v1/provinces/01/communes").json()
     assert len(communes) == 126
     assert {"code": "00097", "name": "Phường Hồng Hà", "kind": "phuong"} in communes
