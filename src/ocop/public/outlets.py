@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from ocop.certificates.queries import status_q
 from ocop.core.cells import whole_digits
+from ocop.core.collation import vi
 from ocop.core.phones import tel_uri
 from ocop.core.uploads import file_response
 from ocop.outlets import queries, rules
@@ -43,7 +44,7 @@ def outlet_map(request: HttpRequest) -> HttpResponse:
            "product_name": words, "open_now": "true" if open_now else ""}  # fmt: skip
     communes = Commune.objects.filter(
         pk__in=Outlet.objects.filter(status=OutletStatus.RECOGNISED).values("commune_id")
-    ).order_by("name")
+    ).order_by(vi("short_name"))
     product = Product.objects.filter(pk=product_id).first() if product_id else None
     return render(
         request,
