@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import copy
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,6 +37,10 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
     import io
 
     from ocop.registry.importing import Plan
@@ -77,6 +86,65 @@ def world(db) -> World:
     return World(producer, empty, product, product.packs.get(), photo, document, users, job, parked)
 
 
+class Once:
+    """Django's TestCase.setUpTestData for pytest modules: what a module's tests share is built once, in a transaction
+    that stays open for the module and is rolled back at its end; each test runs in a savepoint of it (the `db`
+    fixture) with its own deep copy of the scene, its own copy of the files written meanwhile, at the time the build
+    ended (as if the build had just run for that test). A write in one test never reaches the next."""
+
+    def __init__(self, base: Path, blocker: Any) -> None:
+        self.base = base
+        self.blocker = blocker
+        self.now: Any = None
+
+    @contextmanager
+    def building(self, at: Any = None) -> Iterator[None]:
+        """Build a scene (database open, the tests' settings, files under `base`), at `at` if given."""
+        import time_machine
+        from django.test import override_settings
+        from django.utils import timezone
+
+        with (
+            self.blocker.unblock(),
+            override_settings(**_settings_under(self.base)),
+            time_machine.travel(at) if at is not None else nullcontext(),
+        ):
+            yield
+            if at is not None:
+                self.now = timezone.now()
+
+    def fresh(self, scene: Any, tmp_path: Path, time_machine: Any) -> Any:
+        shutil.copytree(self.base, tmp_path, dirs_exist_ok=True, symlinks=True)
+        if self.now is not None:
+            time_machine.move_to(self.now)
+        return copy.deepcopy(scene)
+
+
+@pytest.fixture(scope="module")
+def once(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[Once]:
+    from django.test import TestCase
+
+    with django_db_blocker.unblock():
+        atomics = TestCase._enter_atomics()
+    try:
+        yield Once(tmp_path_factory.mktemp("once"), django_db_blocker)
+    finally:
+        with django_db_blocker.unblock():
+            TestCase._rollback_atomics(atomics)
+
+
+@pytest.fixture
+def fresh(once: Once, db: Any, tmp_path: Path, time_machine: Any) -> Callable[[Any], Any]:
+    """This test's own copy of a scene built once for the module (see Once)."""
+    return lambda scene: once.fresh(scene, tmp_path, time_machine)
+
+
+@pytest.fixture(scope="module")
+def world_once(once: Once) -> World:
+    with once.building():
+        return build_world()
+
+
 def check_role_case(
     scene: Any, user: Any, role: str, name: str, kwargs: Any, method: str, data: Any, expected: list[Any], effect: Any
 ) -> None:
@@ -113,13 +181,20 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         load_reference_criteria()
 
 
+def _settings_under(base: Path) -> dict[str, Any]:
+    return {
+        "MEDIA_ROOT": base / "files",
+        "OCOP_KEYS_DIR": base / "keys",
+        "OCOP_PAGE_CACHE_DIR": str(base / "pages"),
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "LANGUAGE_CODE": "vi",
+    }
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path / "files"
-    settings.OCOP_KEYS_DIR = tmp_path / "keys"
-    settings.OCOP_PAGE_CACHE_DIR = str(tmp_path / "pages")
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.LANGUAGE_CODE = "vi"
+    for name, value in _settings_under(tmp_path).items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture

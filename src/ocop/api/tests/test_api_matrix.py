@@ -1,15 +1,23 @@
 """Role × action over every API endpoint, with the outsider (charlie) refused."""
 
 import json
+from collections.abc import Callable
 
 import pytest
 
-from ocop.conftest import ROLES, client_for
+from ocop.conftest import ROLES, World, client_for
 
 LIST = [401, 200, 200, 200, 200, 200, 200, 200, 200]
 PUBLIC = [200] * 9
 READ = [401, 200, 200, 200, 200, 200, 404, 200, 404]
 WRITE = [401, 200, 403, 200, 403, 200, 404, 200, 404]
+
+
+@pytest.fixture
+def world(world_once: World, fresh: Callable[[World], World]) -> World:
+    """The world is built once for the module; each case has its own copy, in a savepoint (conftest.Once)."""
+    return fresh(world_once)
+
 
 CASES = [
     ("get", lambda w: "/api/v1/provinces", None, PUBLIC),

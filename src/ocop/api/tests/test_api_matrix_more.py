@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from ocop.accounts.models import Role
-from ocop.conftest import ROLES, World, client_for
+from ocop.conftest import ROLES, Once, World, client_for
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation import scoring
 from ocop.evaluation.enums import MemberRole
@@ -33,31 +34,38 @@ class Api:
     published: Dossier  # the certified product's dossier, its result published
 
 
+@pytest.fixture(scope="module")
+def api_once(once: Once, world_once: World) -> Api:
+    world = world_once
+    with once.building(at=dt.datetime(2025, 11, 25, 9, tzinfo=dt.UTC)):
+        coordinator, commune = world.users["coordinator"], world.users["commune"]
+        for kind in (DocumentKind.BUSINESS_REGISTRATION, DocumentKind.QUALITY_DECLARATION, DocumentKind.TEST_REPORT):
+            make_document(producer=world.producer, kind=kind)
+        version = CriteriaVersion.objects.get(code="DEMO-148")
+        round_ = flow.create_round(by=coordinator, province=province(), year=2025, number=1, criteria_version=version)
+        others = [make_user(Role.COUNCIL_MEMBER) for _ in range(2)]
+        council = scoring.set_up_council(
+            by=coordinator, round_=round_, name="Hội đồng",
+            members=[(world.users["council"], MemberRole.CHAIR, "")] + [(u, MemberRole.MEMBER, "") for u in others],
+        )  # fmt: skip
+        scoring.open_meeting(by=coordinator, council=council, present=list(council.members.all()))
+        dossier = flow.start_dossier(by=coordinator, round_=round_, product=world.product)
+        flow.submit_dossier(by=coordinator, dossier=dossier)
+        flow.check_dossier(by=commune, dossier=dossier, assessment={"A1.1": 2, "A2.1": 3, "A3.2": 2, "B5.2": 3})
+        flow.propose_dossier(by=commune, dossier=dossier)
+        flow.start_review(by=coordinator, dossier=dossier)
+        flow.record_review(by=coordinator, dossier=dossier, visited_on=dt.date(2025, 9, 1))
+        flow.mark_ready(by=coordinator, dossier=dossier)
+        cert = certify(coordinator, make_product(producer=world.producer))  # its council result joins the round
+        published = cert.item.result.dossier
+        assert published.round_id == round_.pk
+        return Api(world, cert, version, dossier.criteria_set.code, round_, dossier, published)
+
+
 @pytest.fixture
-def api(world, time_machine) -> Api:
-    time_machine.move_to(dt.datetime(2025, 11, 25, 9, tzinfo=dt.UTC))
-    coordinator, commune = world.users["coordinator"], world.users["commune"]
-    for kind in (DocumentKind.BUSINESS_REGISTRATION, DocumentKind.QUALITY_DECLARATION, DocumentKind.TEST_REPORT):
-        make_document(producer=world.producer, kind=kind)
-    version = CriteriaVersion.objects.get(code="DEMO-148")
-    round_ = flow.create_round(by=coordinator, province=province(), year=2025, number=1, criteria_version=version)
-    others = [make_user(Role.COUNCIL_MEMBER) for _ in range(2)]
-    council = scoring.set_up_council(
-        by=coordinator, round_=round_, name="Hội đồng",
-        members=[(world.users["council"], MemberRole.CHAIR, "")] + [(u, MemberRole.MEMBER, "") for u in others],
-    )  # fmt: skip
-    scoring.open_meeting(by=coordinator, council=council, present=list(council.members.all()))
-    dossier = flow.start_dossier(by=coordinator, round_=round_, product=world.product)
-    flow.submit_dossier(by=coordinator, dossier=dossier)
-    flow.check_dossier(by=commune, dossier=dossier, assessment={"A1.1": 2, "A2.1": 3, "A3.2": 2, "B5.2": 3})
-    flow.propose_dossier(by=commune, dossier=dossier)
-    flow.start_review(by=coordinator, dossier=dossier)
-    flow.record_review(by=coordinator, dossier=dossier, visited_on=dt.date(2025, 9, 1))
-    flow.mark_ready(by=coordinator, dossier=dossier)
-    cert = certify(coordinator, make_product(producer=world.producer))  # its council result joins the round
-    published = cert.item.result.dossier
-    assert published.round_id == round_.pk
-    return Api(world, cert, version, dossier.criteria_set.code, round_, dossier, published)
+def api(api_once: Api, fresh: Callable[[Api], Api]) -> Api:
+    """Built once for the module; each case has its own copy, in a savepoint (conftest.Once)."""
+    return fresh(api_once)
 
 
 PUBLIC = [200] * 9

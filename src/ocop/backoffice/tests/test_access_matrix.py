@@ -12,6 +12,12 @@ from ocop.registry.models import Document, ImportJob, ParkedRow, Producer, Produ
 L = "login"  # redirected to the log-in page
 
 
+@pytest.fixture
+def world(world_once: World, fresh: Callable[[World], World]) -> World:
+    """The world is built once for the module; each case has its own copy, in a savepoint (conftest.Once)."""
+    return fresh(world_once)
+
+
 def _pk(name: str) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"pk": getattr(w, name).pk}
 

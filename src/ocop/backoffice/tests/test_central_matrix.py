@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ocop.conftest import ROLES, World, check_role_case
+from ocop.conftest import ROLES, Once, World, check_role_case
 from ocop.evaluation import central
 from ocop.evaluation.models import CriteriaVersion, Dossier, Round
 from ocop.evaluation.testing import council_result
@@ -30,16 +30,25 @@ class Cn:
     pending: Any  # another 5-star referral of Hà Nội, not yet received
 
 
+@pytest.fixture(scope="module")
+def cn_once(once: Once, world_once: World) -> Cn:
+    world = world_once
+    with once.building(at=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)):
+        referral = council_result(world.product, 5)
+        ministry = ministry_user()
+        round_ = central.open_round(
+            by=ministry, year=2026, criteria_version=CriteriaVersion.objects.get(code="DEMO-148")
+        )
+        (received,), _skipped = central.receive_referrals(by=ministry, round_=round_)
+        pending = make_product(producer=world.producer)
+        council_result(pending, 5)
+        return Cn(world, ministry, round_, referral.dossier.round, received, pending)
+
+
 @pytest.fixture
-def cn(world, time_machine) -> Cn:
-    time_machine.move_to(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC))
-    referral = council_result(world.product, 5)
-    ministry = ministry_user()
-    round_ = central.open_round(by=ministry, year=2026, criteria_version=CriteriaVersion.objects.get(code="DEMO-148"))
-    (received,), _skipped = central.receive_referrals(by=ministry, round_=round_)
-    pending = make_product(producer=world.producer)
-    council_result(pending, 5)
-    return Cn(world, ministry, round_, referral.dossier.round, received, pending)
+def cn(cn_once: Cn, fresh: Callable[[Cn], Cn]) -> Cn:
+    """Built once for the module; each case has its own copy, in a savepoint (conftest.Once)."""
+    return fresh(cn_once)
 
 
 GET, POST = "get", "post"

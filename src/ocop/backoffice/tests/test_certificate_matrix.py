@@ -16,7 +16,7 @@ from ocop.certificates import jobs, reports
 from ocop.certificates import services as certificates
 from ocop.certificates.enums import DecisionState, IssuingLevel, Status
 from ocop.certificates.models import BatchState, Certificate, CertificateBatch, ConsumerReport, Decision, DecisionItem
-from ocop.conftest import ROLES, World, check_role_case
+from ocop.conftest import ROLES, Once, World, check_role_case
 from ocop.evaluation.testing import council_result
 from ocop.outlets.tests.conftest import certify
 from ocop.registry.models import ProductPack, ProductRename
@@ -40,28 +40,35 @@ class Cm:
     rename: ProductRename  # the certified product renamed, not yet reviewed
 
 
+@pytest.fixture(scope="module")
+def cm_once(once: Once, world_once: World) -> Cm:
+    world = world_once
+    with once.building(at=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)):
+        coordinator = world.users["coordinator"]
+        cert = certify(coordinator, world.product)
+        second = make_product(producer=world.producer)
+        pack = ProductPack.objects.create(product=second, name="Hộp 2 bình", size="2 x 30 cm")
+        ProductPack.objects.create(product=second, name="Bộ 6 bình")  # the item carries both packs at first
+        third = make_product(producer=world.producer)
+        council_result(second, 4)
+        council_result(third, 3)
+        draft = certificates.draft_decision(by=coordinator, province=province(), level=IssuingLevel.PROVINCE)
+        item = certificates.add_item(by=coordinator, decision=draft, product=second, stars=4)
+        batch = jobs.start_pdf_batch(by=coordinator, decision=cert.decision)
+        CertificateBatch.objects.filter(pk=batch.pk).update(state=BatchState.FAILED, failure="worker stopped")
+        report = reports.report_problem(code=cert.code, kind="fake", message="Nhãn in mờ", client="203.0.113.5")
+        old_name = world.product.name
+        type(world.product).objects.filter(pk=world.product.pk).update(name="Chè búp tên mới")
+        world.product.refresh_from_db()
+        rename = flag_rename(product=world.product, old_name=old_name, by=system_user())
+        assert rename is not None
+        return Cm(world, cert, cert.decision, draft, item, pack, third, batch, report, rename)
+
+
 @pytest.fixture
-def cm(world, time_machine) -> Cm:
-    time_machine.move_to(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC))
-    coordinator = world.users["coordinator"]
-    cert = certify(coordinator, world.product)
-    second = make_product(producer=world.producer)
-    pack = ProductPack.objects.create(product=second, name="Hộp 2 bình", size="2 x 30 cm")
-    ProductPack.objects.create(product=second, name="Bộ 6 bình")  # the item carries both packs at first
-    third = make_product(producer=world.producer)
-    council_result(second, 4)
-    council_result(third, 3)
-    draft = certificates.draft_decision(by=coordinator, province=province(), level=IssuingLevel.PROVINCE)
-    item = certificates.add_item(by=coordinator, decision=draft, product=second, stars=4)
-    batch = jobs.start_pdf_batch(by=coordinator, decision=cert.decision)
-    CertificateBatch.objects.filter(pk=batch.pk).update(state=BatchState.FAILED, failure="worker stopped")
-    report = reports.report_problem(code=cert.code, kind="fake", message="Nhãn in mờ", client="203.0.113.5")
-    old_name = world.product.name
-    type(world.product).objects.filter(pk=world.product.pk).update(name="Chè búp tên mới")
-    world.product.refresh_from_db()
-    rename = flag_rename(product=world.product, old_name=old_name, by=system_user())
-    assert rename is not None
-    return Cm(world, cert, cert.decision, draft, item, pack, third, batch, report, rename)
+def cm(cm_once: Cm, fresh: Callable[[Cm], Cm]) -> Cm:
+    """Built once for the module; each case has its own copy, in a savepoint (conftest.Once)."""
+    return fresh(cm_once)
 
 
 GET, POST = "get", "post"
@@ -129,7 +136,7 @@ CASES: list[Case] = [
         "decision_issue",
         DRAFT,
         POST,
-        lambda c: {"number": "77/QĐ-UBND", "signed_on": "02/03/2026", "signer": "Nguyễn Văn Ký"},
+        lambda c: {"number": "77/QĐ-UBND", "signed_on": "02/03/2026", "signer": "Nguyễn Văn Ký", "confirm": "on"},
         OFFICE_WRITE,
         lambda c: Decision.objects.get(pk=c.draft.pk).state == DecisionState.ISSUED,
     ),

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ocop.accounts.models import Role
-from ocop.conftest import ROLES, World, check_role_case
+from ocop.conftest import ROLES, Once, World, check_role_case
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation import scoring
 from ocop.evaluation.demo import BEST
@@ -82,24 +82,32 @@ class Ev:
         return dossier
 
 
+@pytest.fixture(scope="module")
+def ev_once(once: Once, world_once: World) -> Ev:
+    world = world_once
+    with once.building():
+        coordinator = world.users["coordinator"]
+        for kind in (DocumentKind.BUSINESS_REGISTRATION, DocumentKind.QUALITY_DECLARATION, DocumentKind.TEST_REPORT):
+            make_document(producer=world.producer, kind=kind)
+        version = CriteriaVersion.objects.get(code="DEMO-148")
+        round_ = flow.create_round(by=coordinator, province=province(), year=2025, number=1, criteria_version=version)
+        spare = flow.create_round(by=coordinator, province=province(), year=2026, number=1, criteria_version=version)
+        others = [make_user(Role.COUNCIL_MEMBER) for _ in range(2)]
+        council = scoring.set_up_council(
+            by=coordinator,
+            round_=round_,
+            name="Hội đồng",
+            members=[(world.users["council"], MemberRole.CHAIR, "")] + [(u, MemberRole.MEMBER, "") for u in others],
+        )
+        scoring.open_meeting(by=coordinator, council=council, present=list(council.members.all()))
+        story = make_document(producer=world.producer, kind=DocumentKind.PRODUCT_STORY)
+        return Ev(world, round_, spare, council, [world.users["council"], *others], story, {})
+
+
 @pytest.fixture
-def ev(world) -> Ev:
-    coordinator = world.users["coordinator"]
-    for kind in (DocumentKind.BUSINESS_REGISTRATION, DocumentKind.QUALITY_DECLARATION, DocumentKind.TEST_REPORT):
-        make_document(producer=world.producer, kind=kind)
-    version = CriteriaVersion.objects.get(code="DEMO-148")
-    round_ = flow.create_round(by=coordinator, province=province(), year=2025, number=1, criteria_version=version)
-    spare = flow.create_round(by=coordinator, province=province(), year=2026, number=1, criteria_version=version)
-    others = [make_user(Role.COUNCIL_MEMBER) for _ in range(2)]
-    council = scoring.set_up_council(
-        by=coordinator,
-        round_=round_,
-        name="Hội đồng",
-        members=[(world.users["council"], MemberRole.CHAIR, "")] + [(u, MemberRole.MEMBER, "") for u in others],
-    )
-    scoring.open_meeting(by=coordinator, council=council, present=list(council.members.all()))
-    story = make_document(producer=world.producer, kind=DocumentKind.PRODUCT_STORY)
-    return Ev(world, round_, spare, council, [world.users["council"], *others], story, {})
+def ev(ev_once: Ev, fresh: Callable[[Ev], Ev]) -> Ev:
+    """Built once for the module; each case has its own copy, in a savepoint (conftest.Once)."""
+    return fresh(ev_once)
 
 
 def _dossier(name: str) -> Callable[[Ev], dict[str, Any]]:

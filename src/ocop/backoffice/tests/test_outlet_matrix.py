@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ocop.conftest import ROLES, World, check_role_case
+from ocop.conftest import ROLES, Once, World, check_role_case
 from ocop.outlets import services, stock
 from ocop.outlets.models import Assessment, Operator, Outlet, OutletFile, SalesRecord, StockItem
 from ocop.outlets.tests.conftest import certify, pass_assessment, register
@@ -34,29 +34,36 @@ class Om:
     photo: OutletFile
 
 
-@pytest.fixture
-def om(world, time_machine) -> Om:
+@pytest.fixture(scope="module")
+def om_once(once: Once, world_once: World) -> Om:
+    world = world_once
     from ocop.outlets.checklists import load_checklists
 
-    time_machine.move_to(dt.datetime(2026, 11, 29, 9, tzinfo=dt.UTC))
-    load_checklists()
-    commerce, coordinator = world.users["commerce"], world.users["coordinator"]
-    certify(coordinator, world.product)
-    outlet = register(commerce)
-    pass_assessment(commerce, outlet)
-    services.recognise(by=commerce, outlet=outlet, number="1/QĐ-SCT", signed_on=dt.date(2026, 11, 1))
-    services.add_operator_member(by=commerce, operator=outlet.operator, user=world.users["outlet"])
-    item = stock.add_stock(by=commerce, outlet=outlet, product=world.product, since=dt.date(2026, 9, 1))
-    proposed = register(commerce, name="Điểm OCOP chờ công nhận")
-    pass_assessment(commerce, proposed)
-    assessment = services.start_assessment(by=commerce, outlet=outlet)
-    photo = services.add_file(by=commerce, outlet=outlet, kind="photo", upload=io.BytesIO(PNG_BYTES))
-    event = promotion.create_event(
-        by=commerce, province=province(), kind="fair", name="Hội chợ OCOP", organiser="Sở Công Thương",
-        starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2026, 10, 3), place="Hà Nội",
-    )  # fmt: skip
-    booth = promotion.allocate_booth(by=commerce, event=event, producer=world.producer)
-    return Om(world, outlet, proposed, item, assessment, event, booth, photo)
+    with once.building(at=dt.datetime(2026, 11, 29, 9, tzinfo=dt.UTC)):
+        load_checklists()
+        commerce, coordinator = world.users["commerce"], world.users["coordinator"]
+        certify(coordinator, world.product)
+        outlet = register(commerce)
+        pass_assessment(commerce, outlet)
+        services.recognise(by=commerce, outlet=outlet, number="1/QĐ-SCT", signed_on=dt.date(2026, 11, 1))
+        services.add_operator_member(by=commerce, operator=outlet.operator, user=world.users["outlet"])
+        item = stock.add_stock(by=commerce, outlet=outlet, product=world.product, since=dt.date(2026, 9, 1))
+        proposed = register(commerce, name="Điểm OCOP chờ công nhận")
+        pass_assessment(commerce, proposed)
+        assessment = services.start_assessment(by=commerce, outlet=outlet)
+        photo = services.add_file(by=commerce, outlet=outlet, kind="photo", upload=io.BytesIO(PNG_BYTES))
+        event = promotion.create_event(
+            by=commerce, province=province(), kind="fair", name="Hội chợ OCOP", organiser="Sở Công Thương",
+            starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2026, 10, 3), place="Hà Nội",
+        )  # fmt: skip
+        booth = promotion.allocate_booth(by=commerce, event=event, producer=world.producer)
+        return Om(world, outlet, proposed, item, assessment, event, booth, photo)
+
+
+@pytest.fixture
+def om(om_once: Om, fresh: Callable[[Om], Om]) -> Om:
+    """Built once for the module; each case has its own copy, in a savepoint (conftest.Once)."""
+    return fresh(om_once)
 
 
 GET, POST = "get", "post"

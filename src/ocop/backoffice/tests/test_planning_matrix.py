@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ocop.conftest import ROLES, World, check_role_case
+from ocop.conftest import ROLES, Once, World, check_role_case
 from ocop.planning import services as planning
 from ocop.planning.models import Plan, Target
 from ocop.promotion import services as promotion
@@ -32,24 +32,33 @@ class Pm:
     commune_run: ReportRun  # a report of Bát Tràng, queued
 
 
+@pytest.fixture(scope="module")
+def pm_once(once: Once, world_once: World) -> Pm:
+    world = world_once
+    with once.building(at=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)):
+        coordinator = world.users["coordinator"]
+        plan = planning.create_plan(by=coordinator, province=province(), year=2026, title="Kế hoạch OCOP 2026",
+                                    number="15/KH-UBND", signed_on=dt.date(2026, 1, 10))  # fmt: skip
+        planning.set_target(
+            by=coordinator, plan=plan, indicator="trainings_held", value=3, commune=commune("Bát Tràng")
+        )
+        training = promotion.record_training(
+            by=coordinator, province=province(), topic="Tập huấn OCOP", organiser="VP Điều phối",
+            starts_on=dt.date(2026, 2, 10), ends_on=dt.date(2026, 2, 11), place="Nhà văn hóa", commune=commune("Bát Tràng"),
+        )  # fmt: skip
+        promotion.add_attendees(by=coordinator, training=training, names="Nguyễn Thị Lan", producer=world.producer)
+        run = jobs.start_report(by=coordinator, province=province(), starts_on=dt.date(2026, 1, 1),
+                                ends_on=dt.date(2026, 1, 31))  # fmt: skip
+        jobs.run_report(run)  # as the task worker makes it
+        commune_run = jobs.start_report(by=coordinator, province=province(), starts_on=dt.date(2026, 1, 1),
+                                        ends_on=dt.date(2026, 1, 31), commune=commune("Bát Tràng"))  # fmt: skip
+        return Pm(world, plan, training, run, commune_run)
+
+
 @pytest.fixture
-def pm(world, time_machine) -> Pm:
-    time_machine.move_to(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC))
-    coordinator = world.users["coordinator"]
-    plan = planning.create_plan(by=coordinator, province=province(), year=2026, title="Kế hoạch OCOP 2026",
-                                number="15/KH-UBND", signed_on=dt.date(2026, 1, 10))  # fmt: skip
-    planning.set_target(by=coordinator, plan=plan, indicator="trainings_held", value=3, commune=commune("Bát Tràng"))
-    training = promotion.record_training(
-        by=coordinator, province=province(), topic="Tập huấn OCOP", organiser="VP Điều phối",
-        starts_on=dt.date(2026, 2, 10), ends_on=dt.date(2026, 2, 11), place="Nhà văn hóa", commune=commune("Bát Tràng"),
-    )  # fmt: skip
-    promotion.add_attendees(by=coordinator, training=training, names="Nguyễn Thị Lan", producer=world.producer)
-    run = jobs.start_report(by=coordinator, province=province(), starts_on=dt.date(2026, 1, 1),
-                            ends_on=dt.date(2026, 1, 31))  # fmt: skip
-    jobs.run_report(run)  # as the task worker makes it
-    commune_run = jobs.start_report(by=coordinator, province=province(), starts_on=dt.date(2026, 1, 1),
-                                    ends_on=dt.date(2026, 1, 31), commune=commune("Bát Tràng"))  # fmt: skip
-    return Pm(world, plan, training, run, commune_run)
+def pm(pm_once: Pm, fresh: Callable[[Pm], Pm]) -> Pm:
+    """Built once for the module; each case has its own copy, in a savepoint (conftest.Once)."""
+    return fresh(pm_once)
 
 
 GET, POST = "get", "post"

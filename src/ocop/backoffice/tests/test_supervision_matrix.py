@@ -16,7 +16,7 @@ from ocop.accounts.models import Role
 from ocop.certificates import reports
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate, ConsumerReport
-from ocop.conftest import ROLES, World, check_role_case
+from ocop.conftest import ROLES, Once, World, check_role_case
 from ocop.outlets.tests.conftest import certify
 from ocop.supervision import services
 from ocop.supervision.enums import CheckArea, CheckResult, FindingState, InspectionState
@@ -39,26 +39,33 @@ class Sv:
     report: ConsumerReport  # a consumer's report on the certificate
 
 
+@pytest.fixture(scope="module")
+def sv_once(once: Once, world_once: World) -> Sv:
+    world = world_once
+    with once.building(at=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)):
+        coordinator = world.users["coordinator"]
+        inspector = make_user(Role.INSPECTOR, username="inspector")
+        stranger = make_user(Role.INSPECTOR, username="stranger", province_code="31")
+        cert = certify(coordinator, world.product)
+        planned = services.schedule(by=coordinator, province=province(), planned_on=dt.date(2026, 3, 9),
+                                    producer=world.producer, inspector=inspector)  # fmt: skip
+        done = services.schedule(by=coordinator, province=province(), planned_on=dt.date(2026, 3, 2),
+                                 producer=world.producer, inspector=inspector)  # fmt: skip
+        checks: dict[str, tuple[str, str]] = {
+            a: (CheckResult.FINDING if a == CheckArea.LABELS else CheckResult.OK, "") for a in CheckArea
+        }
+        services.record(by=inspector, inspection=done, done_on=dt.date(2026, 3, 2), checks=checks,
+                        findings={CheckArea.LABELS: services.FindingInput("Nhãn thiếu hạn dùng", "minor",
+                                                                           dt.date(2026, 4, 1))})  # fmt: skip
+        photo = services.add_photo(by=inspector, inspection=done, upload=io.BytesIO(PNG_BYTES))
+        report = reports.report_problem(code=cert.code, kind="fake", message="Nhãn in mờ", client="203.0.113.5")
+        return Sv(world, inspector, stranger, cert, planned, done, done.findings.get(), photo, report)
+
+
 @pytest.fixture
-def sv(world, time_machine) -> Sv:
-    time_machine.move_to(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC))
-    coordinator = world.users["coordinator"]
-    inspector = make_user(Role.INSPECTOR, username="inspector")
-    stranger = make_user(Role.INSPECTOR, username="stranger", province_code="31")
-    cert = certify(coordinator, world.product)
-    planned = services.schedule(by=coordinator, province=province(), planned_on=dt.date(2026, 3, 9),
-                                producer=world.producer, inspector=inspector)  # fmt: skip
-    done = services.schedule(by=coordinator, province=province(), planned_on=dt.date(2026, 3, 2),
-                             producer=world.producer, inspector=inspector)  # fmt: skip
-    checks: dict[str, tuple[str, str]] = {
-        a: (CheckResult.FINDING if a == CheckArea.LABELS else CheckResult.OK, "") for a in CheckArea
-    }
-    services.record(by=inspector, inspection=done, done_on=dt.date(2026, 3, 2), checks=checks,
-                    findings={CheckArea.LABELS: services.FindingInput("Nhãn thiếu hạn dùng", "minor",
-                                                                       dt.date(2026, 4, 1))})  # fmt: skip
-    photo = services.add_photo(by=inspector, inspection=done, upload=io.BytesIO(PNG_BYTES))
-    report = reports.report_problem(code=cert.code, kind="fake", message="Nhãn in mờ", client="203.0.113.5")
-    return Sv(world, inspector, stranger, cert, planned, done, done.findings.get(), photo, report)
+def sv(sv_once: Sv, fresh: Callable[[Sv], Sv]) -> Sv:
+    """Built once for the module; each case has its own copy, in a savepoint (conftest.Once)."""
+    return fresh(sv_once)
 
 
 GET, POST = "get", "post"
