@@ -49,6 +49,11 @@ def test_the_home_page_counts_the_provinces_ocop_products_by_star_and_group(
     assert 'name="q"' in body
     found = client.get("/san-pham/", {"q": "che bup"})
     assert [p.name for p, _c, _s, _m in found.context["rows"]] == ["Chè búp Bát Tràng"]
+    # The producer's phone on the product page is a tap-to-call link too.
+    type(office.producer).objects.filter(pk=office.producer.pk).update(phone="0912.345.678")
+    product = found.context["rows"][0][0]
+    page = client.get(f"/san-pham/{product.pk}/").content.decode()
+    assert '<a href="tel:+84912345678">0912.345.678</a>' in page
 
 
 @pytest.mark.parametrize(
