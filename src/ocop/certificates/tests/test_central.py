@@ -186,7 +186,7 @@ def test_the_ministry_acts_on_its_certificates_and_the_province_may_only_suspend
     assert response.status_code == 302
     cert.refresh_from_db()
     assert cert.status == "suspended"
-    assert [n.title for n in Notification.objects.filter(user=nation.ministry)] == [
+    assert [n.title for n in Notification.objects.filter(user=nation.ministry, kind="suspended")] == [
         "Giấy chứng nhận TW-2026-00001 đã bị đình chỉ"
     ]
     assert client_for(nation.hanoi).post(url("lift")).status_code == 403
