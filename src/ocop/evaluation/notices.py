@@ -234,10 +234,17 @@ def _path_text(dossier: Dossier) -> str:
     if path.next_star is None:
         return _("Five stars: the highest rank.")
     gains = [line for line in path.lines if line.failed or line.gain > 0][:3]
-    text = _("To reach %(stars)s stars: %(points)s more points.") % {
-        "stars": path.next_star,
-        "points": _num(path.points_needed),
-    }
+    failed = [line.code for line in path.lines if line.failed]
+    if path.points_needed == 0 and failed:  # the score is there; a mandatory criterion is not met
+        text = _("To reach %(stars)s stars: meet the mandatory criteria %(codes)s.") % {
+            "stars": path.next_star,
+            "codes": ", ".join(failed),
+        }
+    else:
+        text = _("To reach %(stars)s stars: %(points)s more points.") % {
+            "stars": path.next_star,
+            "points": _num(path.points_needed),
+        }
     if gains:
         text += " " + _("Where to gain most: %(lines)s.") % {
             "lines": "; ".join(f"{line.code} {line.text} ({_num(line.mean)}/{line.maximum})" for line in gains)
