@@ -85,6 +85,15 @@ class IssueDecisionForm(BackofficeForm):
     signer = forms.CharField(label=_("Signed by"), max_length=200, required=False)
 
 
+class ConfirmIssueForm(IssueDecisionForm):
+    """The second step: the same number, date and signer, sent again from the confirmation page with its button.
+    Certificates are legal documents: they are created only when the office has seen the list and confirmed."""
+
+    confirm = forms.BooleanField(
+        label=_("Confirm"), error_messages={"required": _("Confirm on the confirmation page to issue the decision.")}
+    )
+
+
 class SuspendForm(BackofficeForm):
     reason = forms.CharField(
         label=_("Reason for the suspension"), max_length=TEXT_LIMIT,

@@ -298,17 +298,27 @@ def bump(province_id: int, year: int, count: int, series: str = "") -> int:
     return counter.get().last - count + 1
 
 
-@transaction.atomic
-def issue_decision(
+def check_issue(
     *, by: Any, decision: Decision, number: str, signed_on: dt.date | None, signer: str = ""
-) -> list[Certificate]:
-    """Issue a draft decision: one certificate per product, numbered, signed and logged. Older valid or suspended
-    certificates of those products are superseded. Side effects: audit entries, log entries, a status_changed
-    signal after commit."""
+) -> list[DecisionItem]:
+    """What issuing the draft would create, written nowhere: its items, one certificate each, in their order. Raises
+    the ValidationError `issue_decision` would, naming the field, so the confirmation page is shown only for a
+    decision that can be issued."""
     access.require(access.can_manage(by, decision.province_id))
-    decision = _locked_draft(decision)
+    decision = Decision.objects.select_related("province").get(pk=decision.pk)
+    if decision.state != DecisionState.DRAFT:
+        raise ValidationError(_("Decision %(number)s is already issued.") % {"number": decision.number})
+    errors, items = _refusals(decision, number.strip(), signed_on, signer.strip())
+    if errors:
+        raise ValidationError(errors)
+    return items
+
+
+def _refusals(
+    decision: Decision, number: str, signed_on: dt.date | None, signer: str
+) -> tuple[dict[str, list[str]], list[DecisionItem]]:
+    """Why the draft cannot be issued with this number, date and signer (by field), and its items."""
     errors: dict[str, list[str]] = {}
-    number, signer = number.strip(), signer.strip()
     if not number:
         errors["number"] = [_("Enter the decision number.")]
     elif _too_long(number, Decision, "number"):
@@ -343,6 +353,20 @@ def issue_decision(
     if unbound:
         errors["items"] = [_("These products' stars are not those of a published council result, and no reason is "
                              "recorded: %(products)s.") % {"products": ", ".join(unbound)}]  # fmt: skip
+    return errors, items
+
+
+@transaction.atomic
+def issue_decision(
+    *, by: Any, decision: Decision, number: str, signed_on: dt.date | None, signer: str = ""
+) -> list[Certificate]:
+    """Issue a draft decision: one certificate per product, numbered, signed and logged. Older valid or suspended
+    certificates of those products are superseded. Side effects: audit entries, log entries, a status_changed
+    signal after commit."""
+    access.require(access.can_manage(by, decision.province_id))
+    decision = _locked_draft(decision)
+    number, signer = number.strip(), signer.strip()
+    errors, items = _refusals(decision, number, signed_on, signer)
     if errors:
         raise ValidationError(errors)
     assert signed_on is not None

@@ -75,6 +75,10 @@ def test_a_referral_becomes_the_ministry_s_certificate_that_verifies_offline(
     page.get_by_label("Số quyết định").fill("1187/QĐ-BNNMT")
     page.get_by_label("Ngày", exact=True).fill("2026-03-02")
     page.get_by_label("Người ký").fill("Trần Thanh Nam")
+    page.get_by_role("button", name="Tiếp tục: kiểm tra lại trước khi ban hành").click()
+    expect(page.locator("#issue-summary")).to_contain_text(
+        "Ban hành quyết định 1187/QĐ-BNNMT ngày 02/03/2026 sẽ cấp 1 giấy chứng nhận OCOP"
+    )  # nothing issued yet
     page.get_by_role("button", name="Ban hành và tạo giấy chứng nhận").click()
     expect(page.get_by_role("status")).to_contain_text("Đã ban hành quyết định: 1 giấy chứng nhận.")
     page.get_by_role("link", name="TW-2026-00001").click()

@@ -45,6 +45,10 @@ def test_a_decision_makes_a_certificate_whose_qr_page_follows_its_life(
     page.get_by_label("Số quyết định").fill("125/QĐ-UBND")
     page.get_by_label("Ngày", exact=True).fill("2026-01-10")
     page.get_by_label("Người ký").fill("Nguyễn Văn A")
+    page.get_by_role("button", name="Tiếp tục: kiểm tra lại trước khi ban hành").click()
+    expect(page.locator("#issue-summary")).to_contain_text(
+        "Ban hành quyết định 125/QĐ-UBND ngày 10/01/2026 sẽ cấp 1 giấy chứng nhận OCOP"
+    )  # nothing issued yet
     page.get_by_role("button", name="Ban hành và tạo giấy chứng nhận").click()
     expect(page.get_by_role("status")).to_contain_text("Đã ban hành quyết định: 1 giấy chứng nhận.")
     expect(page.locator("#legal-basis")).to_contain_text("1489/QĐ-TTg")

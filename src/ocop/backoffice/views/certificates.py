@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import segno
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.backoffice.certificate_forms import (
     ACTION_FORMS,
+    ConfirmIssueForm,
     DecisionForm,
     DecisionFromRoundForm,
     DecisionItemForm,
@@ -34,7 +36,7 @@ from ocop.backoffice.views.common import (
     run_form,
 )
 from ocop.backoffice.views.renames import flags as rename_flags
-from ocop.certificates import access, jobs, pdf, queries, reports, services
+from ocop.certificates import access, jobs, pdf, queries, reports, rules, services
 from ocop.certificates.enums import DecisionState, IssuingLevel, Status
 from ocop.certificates.models import BatchState, Certificate, Decision
 from ocop.certificates.signing import payload
@@ -168,8 +170,24 @@ def decision_item_packs(request: Request, pk: int, item_pk: int) -> HttpResponse
 @login_required
 @require_POST
 def decision_issue(request: Request, pk: int) -> HttpResponse:
+    """Issuing creates legal certificates, so it takes two steps: the number, date and signer posted from the
+    decision's page bring the confirmation page (what will be created; nothing is written), and only its button,
+    posting them again with `confirm`, issues. A GET is refused (405)."""
     decision = access.get_decision_for_user(request.user, pk)
-    form = IssueDecisionForm(request.POST)
+    if "confirm" not in request.POST:
+        form: IssueDecisionForm = IssueDecisionForm(request.POST)
+        checked = run_form(form, lambda d: services.check_issue(
+            by=request.user, decision=decision, number=d["number"], signed_on=d["signed_on"], signer=d["signer"],
+        ))  # fmt: skip
+        if not checked.ok or checked.value is None:
+            return _refused(request, decision, form)
+        d = form.cleaned_data
+        return render(request, "backoffice/certificates/issue_confirm.html", {
+            "decision": decision, "items": checked.value, "number": d["number"].strip(), "signed_on": d["signed_on"],
+            "signer": d["signer"].strip(), "valid_until": rules.valid_until(d["signed_on"]),
+            "stars": sorted(Counter(i.stars for i in checked.value).items(), reverse=True),
+        })  # fmt: skip
+    form = ConfirmIssueForm(request.POST)
     done = run_form(form, lambda d: services.issue_decision(
         by=request.user, decision=decision, number=d["number"], signed_on=d["signed_on"], signer=d["signer"],
     ))  # fmt: skip
