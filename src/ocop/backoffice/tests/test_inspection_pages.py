@@ -8,6 +8,7 @@ import lxml.html
 from django.urls import reverse
 
 from ocop.conftest import client_for
+from ocop.core.text import vi_sort_key
 from ocop.supervision import services
 from ocop.supervision.enums import CheckArea, CheckResult
 from ocop.supervision.models import CheckLine, Inspection
@@ -86,6 +87,8 @@ def test_a_refused_inspection_day_is_told_at_the_day_and_kept(outlet_scene):
 def test_the_schedule_form_picks_a_producer_by_name_among_the_provinces(outlet_scene):
     w = outlet_scene
     make_producer(name="HTX Chè Ba Vì", commune_name="Ba Vì")
+    make_producer(name="Cơ sở Em Ba Vì", commune_name="Ba Vì")
+    make_producer(name="Cơ sở Đông Ba Vì", commune_name="Ba Vì")  # Đ before E in Vietnamese, after it by code point
     make_producer(name="Cơ sở Hải Phòng", commune=commune("Lê Chân", "31"))  # another province's: not offered
     response = client_for(w.users["coordinator"]).get(reverse("backoffice:inspection_list"))
     picker = lxml.html.fromstring(response.content.decode()).get_element_by_id("schedule-producer")
@@ -93,9 +96,8 @@ def test_the_schedule_form_picks_a_producer_by_name_among_the_provinces(outlet_s
     options = [(o.get("value"), o.text_content()) for o in picker.findall("option")]
     producers = sorted([w.producer, w.empty_producer], key=lambda p: (p.name, p.pk))
     assert options[0] == ("", "—")
-    assert [text for _v, text in options[1:]] == sorted(
-        [f"{p.name} · Xã Bát Tràng" for p in producers] + ["HTX Chè Ba Vì · Xã Ba Vì"]
-    )
+    rest = sorted([f"{p.name} · Xã Bát Tràng" for p in producers] + ["HTX Chè Ba Vì · Xã Ba Vì"], key=vi_sort_key)
+    assert [text for _v, text in options[1:]] == ["Cơ sở Đông Ba Vì · Xã Ba Vì", "Cơ sở Em Ba Vì · Xã Ba Vì", *rest]
     assert "Cơ sở Hải Phòng" not in response.content.decode()
     chosen = next(v for v, text in options if text == "HTX Chè Ba Vì · Xã Ba Vì")
     done = client_for(w.users["coordinator"]).post(reverse("backoffice:inspection_schedule"),

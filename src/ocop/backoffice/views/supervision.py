@@ -26,6 +26,7 @@ from ocop.backoffice.supervision_forms import (
 )
 from ocop.backoffice.views.common import Request, paginate, query_without_page, run_form
 from ocop.certificates import access as certificate_access
+from ocop.core.collation import vi
 from ocop.core.uploads import file_response
 from ocop.places.models import Province
 from ocop.supervision import access, risk, services
@@ -61,12 +62,12 @@ def _list(request: Request, form: forms.BaseForm | None = None) -> HttpResponse:
             "picks": risk.picks(province.pk, today) if province else [],
             "inspectors": access.inspectors_of(province).filter(roles__role__in=access.INSPECTORS) if province else [],
             "outlets": access.inspectable_outlets(user).filter(province=province).order_by("name") if province else [],
-            # The schedule form's picker: the producers by name, each with its commune (names repeat across communes).
+            # The schedule form's picker: producers in Vietnamese order, each with its commune (names repeat).
             "producers": access.inspectable_producers(user)
             .filter(province=province)
             .select_related("commune")
             .only("name", "commune__name")
-            .order_by("name", "pk")
+            .order_by(vi("name"), "pk")
             if province
             else [],
             "open_findings": Finding.objects.filter(
