@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -245,13 +247,43 @@ SOURCES = (
 )
 
 
+def _count_sql(qs: Any) -> tuple[str, tuple[Any, ...]] | None:
+    """`SELECT COUNT(*)` of a queryset as a scalar subquery (None: the queryset can hold nothing)."""
+    qs = qs.order_by()
+    if qs._fields is None:  # a model queryset: no joined columns for select_related, which the count does not need
+        qs = qs.select_related(None)
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return f"(SELECT COUNT(*) FROM ({sql}) w)", tuple(params)
+
+
 def _counts(user: Any) -> dict[str, int]:
-    """Items per source kind, one COUNT query per source that can hold anything for the user; computed once per
-    request (kept on the user object, as the role scope is)."""
+    """Items per source kind, and the unread notices ("_unread"), in ONE query of scalar COUNT subqueries (sources that
+    can hold nothing for the user's roles are not queried); computed once per request, kept on the user object as
+    the role scope is."""
     cached = getattr(user, "_ocop_work_counts", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    counts = {source.kind: source.records(user).count() for source in SOURCES}
+    counts = {source.kind: 0 for source in SOURCES}
+    counts["_unread"] = 0
+    parts: list[str] = []
+    params: list[Any] = []
+    kinds: list[str] = []
+    querysets = [(source.kind, source.records(user)) for source in SOURCES]
+    querysets.append(("_unread", Notification.objects.filter(user=user, read_at__isnull=True)))
+    for kind, qs in querysets:
+        compiled = _count_sql(qs)
+        if compiled is not None:
+            parts.append(compiled[0])
+            params.extend(compiled[1])
+            kinds.append(kind)
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            row = cursor.fetchone()
+        counts.update(zip(kinds, (int(n) for n in row), strict=True))
     user._ocop_work_counts = counts
     return counts
 
@@ -277,7 +309,7 @@ def work_for(user: Any, cap: int = CAP) -> list[WorkItem]:
 def work_total(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return sum(_counts(user).values())
+    return sum(n for kind, n in _counts(user).items() if kind != "_unread")
 
 
 def menu_counts(user: Any) -> dict[str, int]:
@@ -290,9 +322,6 @@ def menu_counts(user: Any) -> dict[str, int]:
     for source in SOURCES:
         if counts[source.kind]:
             result[source.menu] = result.get(source.menu, 0) + counts[source.kind]
-    unread = getattr(user, "_ocop_unread", None)
-    if unread is None:
-        unread = user._ocop_unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
-    if unread:
-        result["notifications"] = unread
+    if counts["_unread"]:
+        result["notifications"] = counts["_unread"]
     return result

@@ -16,6 +16,7 @@ from ocop.accounts.permissions import scope_of
 from ocop.evaluation import access
 from ocop.evaluation.enums import DossierState, MemberRole, SheetState
 from ocop.evaluation.models import ConflictDeclaration, Council, CouncilMember, Dossier, Result, ScoreSheet
+from ocop.places.models import Province
 from ocop.registry.models import ProducerMember
 
 S = DossierState
@@ -106,14 +107,15 @@ def councils_to_publish(user: Any) -> QuerySet[Council]:
 
 
 def referrals_to_receive(user: Any) -> QuerySet[Result]:
-    """The ministry's office (the central level's coordinator): province results referred and not yet received."""
+    """The ministry's office (the central level's coordinator): province results referred and not yet received.
+    (One query: whether the user coordinates the central level is a condition of it.)"""
     from ocop.evaluation.central import pending_referrals
 
-    scope = scope_of(user)
-    central = scope.provinces_for(Role.PROVINCE_COORDINATOR)
-    if not central or not access.provinces_for_rounds(user).filter(pk__in=central, central=True).exists():
+    provinces = scope_of(user).provinces_for(Role.PROVINCE_COORDINATOR)
+    if not provinces:
         return Result.objects.none()
-    return pending_referrals().annotate(since=F("updated_at"))
+    central = Province.objects.filter(pk__in=provinces, central=True)
+    return pending_referrals().filter(Exists(central)).annotate(since=F("updated_at"))
 
 
 def returned_dossiers(user: Any) -> QuerySet[Dossier]:

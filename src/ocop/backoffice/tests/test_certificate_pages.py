@@ -172,11 +172,11 @@ def _count(client, url):
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("decision_list", 7),
-        ("certificate_list", 5),
-        ("decision_detail", 7),
-        ("certificate_detail", 9),  # with the rename flags of its product
-        ("report_list", 6),
+        ("decision_list", 8),
+        ("certificate_list", 6),
+        ("decision_detail", 8),
+        ("certificate_detail", 10),  # with the rename flags of its product
+        ("report_list", 7),
     ],
 )
 def test_query_counts_stay_flat(world, time_machine, name, expected):

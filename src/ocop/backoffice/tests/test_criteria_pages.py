@@ -37,7 +37,7 @@ def _save(client, job):
 
 def test_the_catalogue_lists_each_version_once(world, django_assert_num_queries):
     client = client_for(world.users["producer"])
-    with django_assert_num_queries(4):  # session, user, roles, versions with their counts
+    with django_assert_num_queries(5):  # session, user, roles, versions with their counts, the menu's work
         response = client.get(reverse("backoffice:criteria_list"))
     rows = [(v.code, v.set_count, v.round_count, v.provenance) for v in response.context["versions"]]
     assert rows == [("DEMO-148", 27, 0, "demo"), ("1048/2019", 26, 0, "unverified")]

@@ -18,7 +18,7 @@ def _count(client, url):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize(("name", "expected"), [("dossier_list", 6), ("round_list", 6), ("round_detail", 9)])
+@pytest.mark.parametrize(("name", "expected"), [("dossier_list", 7), ("round_list", 7), ("round_detail", 10)])
 def test_query_count_is_flat(world, name, expected):
     coordinator = world.users["coordinator"]
     round_ = flow.create_round(

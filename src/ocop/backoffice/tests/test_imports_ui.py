@@ -209,7 +209,7 @@ def test_the_review_queue_costs_the_same_queries_for_one_row_and_three(world):
     )  # fmt: skip
     with CaptureQueriesContext(connection) as three:
         client.get(url)
-    assert (len(one), len(three)) == (5, 5)  # session, user, roles, the count, the page with its places
+    assert (len(one), len(three)) == (6, 6)  # session, user, roles, the count, the page with its places, the menu
 
 
 def test_a_job_no_worker_takes_is_offered_again_after_ten_minutes(world, time_machine):

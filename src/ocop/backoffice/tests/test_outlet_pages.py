@@ -28,10 +28,10 @@ def _count(client, url):
 @pytest.mark.parametrize(
     ("name", "kwargs", "expected"),
     [
-        ("backoffice:outlet_list", {}, 5),
-        ("backoffice:sales_list", {}, 7),
-        ("backoffice:event_list", {}, 9),
-        ("outlet_map", {}, 4),
+        ("backoffice:outlet_list", {}, 6),
+        ("backoffice:sales_list", {}, 8),
+        ("backoffice:event_list", {}, 10),
+        ("outlet_map", {}, 6),
         ("api:outlets", {}, 1),
     ],
 )

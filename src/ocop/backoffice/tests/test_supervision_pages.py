@@ -188,4 +188,4 @@ def test_supervision_pages_count_flat(inspected):
                         checks=dict.fromkeys(CheckArea, (CheckResult.OK, "")), findings={})  # fmt: skip
     recognised(inspected)
     assert [_count(client, url) for url in urls] == before
-    assert before == [11, 9, 6, 4, 3]  # statistics: session, user, scope, province, generation, snapshot
+    assert before == [12, 10, 7, 5, 5]  # statistics: session, user, scope, province, generation, snapshot, menu
