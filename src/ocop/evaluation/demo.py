@@ -56,26 +56,11 @@ THREE_STARS = {**FOUR_STARS, "C7.5": 0, "A2.3": 0, "B4.2": 1, "B5.1": 1, "C6.3":
 COMMENTS = {"C8": "Chưa có đơn hàng xuất khẩu; nên tìm hiểu thị trường khu vực.", "B4.1": "Mới bán trong xã."}
 # Last year's round: (state reached, how the council scores it). The demo producer's product comes first: its 4-star
 # result shows the path to the next star.
-LAST_YEAR = [
-    ("published", "four"),
-    ("published", "three"),
-    ("published", "capped"),
-    ("published", "five"),
-    ("published", "four"),
-    ("published", "three"),
-]
-# This year's first round, closed in the autumn: (state reached, how the council scored it). Its first three results
-# were published (the 3 and 4 stars are in the city's decision, the 5 stars received by the ministry), then a second
-# 5-star result (the ministry has yet to receive it); two more results are scored and wait for the office to publish
-# them.
-FIRST_ROUND = [
-    ("published", "five"),
-    ("published", "four"),
-    ("published", "three"),
-    ("published", "five"),
-    ("scored", "four"),
-    ("scored", "three"),
-]
+LAST_YEAR = [("published", "four"), ("published", "three"), ("published", "capped"), ("published", "five")]
+# This year's first round, closed in the autumn: (state reached, how the council scored it). Its first results were
+# published (the 4 stars are in the city's decision, the 5 stars received by the ministry), then a second 5-star
+# result (the ministry has yet to receive it); the last result is scored and waits for the office to publish it.
+FIRST_ROUND = [("published", "five"), ("published", "four"), ("published", "five"), ("scored", "three")]
 # This year's second round, open for submissions: (state reached, how it is scored, where the product comes from).
 # "own": the demo producer's; "commune": the demo commune officer's communes; the "partial" dossiers are scored by
 # some members only (who: SCORED_BY); the spread waits for the members' second look.
@@ -262,9 +247,9 @@ def _this_year(
                                   visited_on=today - dt.timedelta(days=60)))  # fmt: skip
     for n, (dossier, (_target, scored)) in enumerate(zip(dossiers, FIRST_ROUND, strict=False)):
         _score(dossier, scorers, scored)
-        if n in (2, 3):
+        if n in (1, 2):
             scoring.publish_results(by=coordinator, council=council)
-        if n == 2:  # the ministry received the first 5-star referral, not the second
+        if n == 1:  # the ministry received the first 5-star referral, not the second
             build_central_round(year=today.year, today=today, score="none")
     flow.set_round_dates(
         by=coordinator, round_=first, submission_deadline=today - dt.timedelta(days=100),

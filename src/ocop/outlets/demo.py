@@ -1,7 +1,8 @@
-"""The outlets part of `ocop demo`, relative to `today`: Hà Nội sales points in real communes recognised two years
-ago, three design centres assessed on Decision 6385 (one failing a mandatory item), shelves of valid OCOP products
-(each since its certificate) and 25 months of sales up to last month, except that the demo operator's outlet has not
-reported last month yet. Built through the real services; skipped when Hà Nội already has outlets."""
+"""The outlets part of `ocop demo`, relative to `today`: Hà Nội sales points in real communes, recognised one after
+another over the last two years, three design centres assessed on Decision 6385 (one failing a mandatory item),
+shelves of valid OCOP products (each since its certificate) and their sales up to last month (25 months for the
+oldest), except that the demo operator's outlet has not reported last month yet. Built through the real services;
+skipped when Hà Nội already has outlets."""
 
 from __future__ import annotations
 
@@ -127,6 +128,7 @@ def build_outlets_demo(*, today: dt.date) -> OutletsDemo:
     opened = _months_back(today, HISTORY_MONTHS)  # the outlets were assessed and recognised then
     since = {p.pk: max(opened, add_months(p.ocop_until, -VALID_MONTHS)) for p in products if p.ocop_until}
     recognised: list[Outlet] = []
+    opened_at: dict[int, dt.date] = {}
 
     def register(
         name: str, commune: str, kind: str, where: str, operator: str, area: int, offset: tuple[int, int] | None
@@ -156,8 +158,11 @@ def build_outlets_demo(*, today: dt.date) -> OutletsDemo:
         stock.add_stock(by=officer, outlet=outlet, label="Rau an toàn theo mùa", since=opened)
         if number % 10 == 9:
             continue  # two outlets are still proposed, waiting for their assessment
-        _assess(officer, outlet, fail=False, when=opened)
-        services.recognise(by=officer, outlet=outlet, number=f"{410 + number}/QĐ-SCT", signed_on=opened)
+        # The sales points opened one after another: every fifth 26 months ago, the others since.
+        when = _months_back(today, HISTORY_MONTHS - 3 * (number % 5))
+        _assess(officer, outlet, fail=False, when=when)
+        services.recognise(by=officer, outlet=outlet, number=f"{410 + number}/QĐ-SCT", signed_on=when)
+        opened_at[outlet.pk] = when
         recognised.append(outlet)
     for name, commune, operator, area, passes in CENTRES:
         outlet = register(name, commune, OutletKind.DESIGN_CENTRE, LocationType.CRAFT_VILLAGE, operator, area, (1, 1))
@@ -177,8 +182,11 @@ def build_outlets_demo(*, today: dt.date) -> OutletsDemo:
     for outlet in recognised:
         lines = list(outlet.stock.filter(product__isnull=False))
         # The demo operator's outlet has not reported last month yet: that is on its list today.
+        opened_on = opened_at.get(outlet.pk, opened)
         for back in range(HISTORY_MONTHS - 1, 0 if outlet != recognised[0] else 1, -1):
             month = _months_back(today, back)
+            if month < opened_on:
+                continue
             season = 1.6 if month.month in (1, 2) else (1.2 if month.month in (9, 12) else 1.0)  # Tết, Mid-Autumn
             entries = [
                 sales.Entry(product_id=line.product_id, quantity=q, revenue=q * prices[line.product_id or 0])

@@ -38,7 +38,7 @@ def build_supervision_demo(*, today: dt.date) -> int:
     coordinator = User.objects.get(username="coordinator")
     inspector = User.objects.get(username="inspector")
     valid = list(
-        Certificate.objects.filter(province=hanoi, status=Status.VALID, valid_until__gt=today + dt.timedelta(days=120))
+        Certificate.objects.filter(province=hanoi, status=Status.VALID, valid_until__gt=today + dt.timedelta(days=20))
         .select_related("product", "producer")
         .order_by("issued_on", "id")
     )
