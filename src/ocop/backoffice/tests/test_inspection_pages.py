@@ -66,6 +66,9 @@ def test_a_refused_checklist_keeps_what_was_typed_and_shows_each_message_at_its_
     # Every check is a fieldset with a legend; its note on a line of its own with its own label.
     assert len(form.xpath(".//fieldset[@class='check' or starts-with(@class, 'check ')]/legend")) == len(CheckArea)
     assert form.xpath(".//label[@for='note_food_safety']")[0].text_content() == "Ghi chú"
+    # Without JavaScript every finding's fields are shown (the script hides those of checks not marked not in order).
+    assert form.xpath(".//details") == []
+    assert [b.get("hidden") for b in form.find_class("finding")] == [None] * len(CheckArea)
 
 
 def test_a_refused_inspection_day_is_told_at_the_day_and_kept(outlet_scene):
