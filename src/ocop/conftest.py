@@ -125,12 +125,12 @@ def once(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) ->
     from django.test import TestCase
 
     with django_db_blocker.unblock():
-        atomics = TestCase._enter_atomics()
+        atomics = TestCase._enter_atomics()  # type: ignore[attr-defined]  # what setUpClass does
     try:
         yield Once(tmp_path_factory.mktemp("once"), django_db_blocker)
     finally:
         with django_db_blocker.unblock():
-            TestCase._rollback_atomics(atomics)
+            TestCase._rollback_atomics(atomics)  # type: ignore[attr-defined]
 
 
 @pytest.fixture
