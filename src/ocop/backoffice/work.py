@@ -176,6 +176,16 @@ def _sales(o: Any) -> WorkItem:
     )
 
 
+def _assess(o: Any) -> WorkItem:
+    return WorkItem(
+        "outlet_assess",
+        _("Assess the proposed sales point: %(outlet)s") % {"outlet": o.name},
+        reverse("backoffice:outlet_detail", args=[o.pk]),
+        _date(o.since),
+        menu="outlets",
+    )
+
+
 def _subject(inspection: Any) -> str:
     subject = inspection.outlet or inspection.producer
     return subject.name if subject is not None else ""
@@ -240,6 +250,7 @@ SOURCES = (
     Source("result_new", "dossiers", evaluation_work.new_results, _result),
     Source("shelf_clear", "outlets", outlet_work.shelves_to_clear, _shelf),
     Source("sales_report", "outlets", outlet_work.sales_to_report, _sales),
+    Source("outlet_assess", "outlets", outlet_work.outlets_to_assess, _assess),
     Source("inspection_due", "inspections", supervision_work.inspections_due, _inspection),
     Source("finding_overdue", "inspections", supervision_work.findings_overdue, _finding),
     Source("certificate_ending", "certificates", certificate_work.certificates_ending, _ending),

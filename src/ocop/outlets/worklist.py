@@ -62,3 +62,14 @@ def sales_to_report(user: Any, today: dt.date | None = None) -> QuerySet[Outlet]
         .exclude(Exists(reported))
         .annotate(month=Value(month), since=Value(next_month))
     )
+
+
+def outlets_to_assess(user: Any) -> QuerySet[Outlet]:
+    """The commerce officer's: outlets of their province proposed and not yet recognised (to assess, then recognise
+    or refuse)."""
+    provinces = scope_of(user).provinces_for(Role.COMMERCE_OFFICER)
+    if not provinces:
+        return Outlet.objects.none()
+    return Outlet.objects.filter(province_id__in=provinces, status=OutletStatus.PROPOSED).annotate(
+        since=F("status_since")
+    )

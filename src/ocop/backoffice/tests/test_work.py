@@ -206,3 +206,15 @@ def test_the_ministry_receives_referrals_and_decides_the_central_councils_five_s
     assert [(i.kind, i.title) for i in work_for(make_fresh(ministry)) if i.kind == "decision_draft"] == [
         ("decision_draft", "Dự thảo quyết định công nhận: đợt 1/2025, Bộ Nông nghiệp và Môi trường")
     ]
+
+
+def test_the_commerce_officer_assesses_the_proposed_sales_points_of_its_province(outlet_scene):
+    from ocop.outlets.tests.conftest import recognised, register
+
+    proposed = register(outlet_scene.users["commerce"], name="Điểm OCOP Gia Lâm")
+    recognised(outlet_scene)  # recognised: nothing more to assess
+    assert [(i.kind, i.title, i.url, i.since, i.menu) for i in work_for(outlet_scene.users["commerce"])] == [
+        ("outlet_assess", "Đánh giá điểm bán được đề xuất: Điểm OCOP Gia Lâm",
+         reverse("backoffice:outlet_detail", args=[proposed.pk]), dt.date(2026, 11, 29), "outlets"),
+    ]  # fmt: skip
+    assert [i.kind for i in work_for(outlet_scene.users["coordinator"])] == ["parked_row"]  # the world's import
