@@ -9,6 +9,13 @@ from django.test import Client
 from ocop.conftest import client_for
 from ocop.core.text import control_character_message
 
+
+@pytest.fixture
+def world(world_once, fresh):
+    """The world is built once for the module; each test has its own copy, in a savepoint (conftest.Once)."""
+    return fresh(world_once)
+
+
 HUGE = "99999999999999999999"  # 20 digits: more than a database integer holds
 TOO_LARGE = "Giá trị quá lớn: tối đa là {n}."
 ID_LIMIT = TOO_LARGE.format(n="999999999999999999")

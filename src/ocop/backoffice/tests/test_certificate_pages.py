@@ -13,6 +13,13 @@ from ocop.conftest import ROLES, client_for
 from ocop.evaluation.testing import council_result
 from ocop.testing import make_product, province
 
+
+@pytest.fixture
+def world(world_once, fresh):
+    """The world is built once for the module; each test has its own copy, in a savepoint (conftest.Once)."""
+    return fresh(world_once)
+
+
 L = "login"
 
 

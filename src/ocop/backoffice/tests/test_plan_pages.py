@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ocop.conftest import ROLES, check_role_case, client_for
-from ocop.outlets.tests.conftest import certify, recognised
+from ocop.outlets.tests.conftest import OUTLET_DAY, certify, outlet_scene_of, recognised
 from ocop.planning import services
 from ocop.planning.models import Plan, Target
 from ocop.promotion import services as promotion
@@ -18,8 +18,19 @@ from ocop.testing import commune, make_product, province
 L = "login"
 
 
+@pytest.fixture(scope="module")
+def planned_once(once, world_once):
+    with once.building(at=OUTLET_DAY):
+        return _plan(outlet_scene_of(world_once))
+
+
 @pytest.fixture
-def planned(outlet_scene):
+def planned(planned_once, fresh):
+    """Built once for the module; each test has its own copy, in a savepoint (conftest.Once)."""
+    return fresh(planned_once)
+
+
+def _plan(outlet_scene):
     plan = services.create_plan(
         by=outlet_scene.users["coordinator"], province=province(), year=2026, title="Kế hoạch OCOP 2026",
         number="12/KH-UBND", signed_on=dt.date(2026, 1, 20),

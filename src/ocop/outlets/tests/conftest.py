@@ -116,10 +116,18 @@ def recognised(world, n=1, name="Điểm OCOP"):
     return made
 
 
+OUTLET_DAY = dt.datetime(2026, 11, 29, 9, tzinfo=dt.UTC)
+
+
+def outlet_scene_of(world: Any) -> Any:
+    """Run at OUTLET_DAY: the outlet checklists, and the world's product certified."""
+    load_checklists()
+    world.cert = certify(world.users["coordinator"], world.product)
+    return world
+
+
 @pytest.fixture
 def outlet_scene(world: Any, time_machine: Any) -> Any:
     """The world on 29/11/2026 (16:00 in Hà Nội), with the outlet checklists and the world's product certified."""
-    time_machine.move_to(dt.datetime(2026, 11, 29, 9, tzinfo=dt.UTC))
-    load_checklists()
-    world.cert = certify(world.users["coordinator"], world.product)  # type: ignore[attr-defined]
-    return world
+    time_machine.move_to(OUTLET_DAY)
+    return outlet_scene_of(world)

@@ -13,6 +13,13 @@ from ocop.registry.enums import DocumentKind, ProducerKind
 from ocop.registry.models import Document, ParkedRow, Producer, ProducerMember, Product, ProductPack, ProductPhoto
 from ocop.testing import PNG_BYTES, commune, make_user, pdf_bytes
 
+
+@pytest.fixture
+def world(world_once, fresh):
+    """The world is built once for the module; each test has its own copy, in a savepoint (conftest.Once)."""
+    return fresh(world_once)
+
+
 WRITES = {
     "create_producer": lambda w, by: services.create_producer(
         by=by, kind=ProducerKind.COOPERATIVE, name="HTX Lạ", identifier="0107770001", commune=commune("Bát Tràng")
