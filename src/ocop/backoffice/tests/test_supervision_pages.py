@@ -11,7 +11,7 @@ from django.urls import reverse
 from ocop.accounts.models import Notification
 from ocop.certificates import services as certificates
 from ocop.conftest import ROLES, check_role_case, client_for
-from ocop.outlets.tests.conftest import certify, recognised
+from ocop.outlets.tests.conftest import OUTLET_DAY, certify, outlet_scene_of, recognised
 from ocop.reporting.models import ReportRun
 from ocop.supervision import services
 from ocop.supervision.enums import CheckArea, CheckResult
@@ -26,9 +26,19 @@ def _checks(**posted):
     return data | posted
 
 
+@pytest.fixture(scope="module")
+def inspected_once(once, world_once):
+    with once.building(at=OUTLET_DAY):
+        return _inspect(outlet_scene_of(world_once))
+
+
 @pytest.fixture
-def inspected(outlet_scene):
-    w = outlet_scene
+def inspected(inspected_once, fresh):
+    """Built once for the module; each test has its own copy, in a savepoint (conftest.Once)."""
+    return fresh(inspected_once)
+
+
+def _inspect(w):
     coordinator = w.users["coordinator"]
     w.planned = services.schedule(by=coordinator, province=province(), planned_on=dt.date(2026, 11, 29),
                                   producer=w.producer)  # fmt: skip
