@@ -57,7 +57,7 @@ def test_each_step_of_the_central_level_tells_the_next_person(nation):  # noqa: 
 
     result = council_result(make_product(producer=nation.product.producer, name="Ấm gốm"), 5, published=False)
     scoring.publish_results(by=nation.hanoi, council=result.council)
-    assert list(Notification.objects.filter(user=nation.ministry).values_list("title", "body")) == [
+    assert list(Notification.objects.filter(user=nation.ministry, kind="central_round").values_list("title", "body")) == [
         ("Thành phố Hà Nội đề nghị công nhận 5 sao cho Ấm gốm",
          "Hội đồng cấp tỉnh chấm 93,00 điểm. Hãy tiếp nhận sản phẩm vào một đợt đánh giá cấp Trung ương.")
     ]  # fmt: skip

@@ -198,4 +198,4 @@ def test_supervision_pages_count_flat(inspected):
                         checks=dict.fromkeys(CheckArea, (CheckResult.OK, "")), findings={})  # fmt: skip
     recognised(inspected)
     assert [_count(client, url) for url in urls] == before
-    assert before == [12, 10, 7, 5, 5]  # statistics: session, user, scope, province, generation, snapshot, menu
+    assert before == [12, 10, 7, 5, 6]  # statistics: session, user, scope, province, generation, snapshot, menu
