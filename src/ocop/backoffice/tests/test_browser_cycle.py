@@ -61,6 +61,7 @@ def test_each_actor_finds_the_next_step_in_its_work_queue_and_each_notice_arrive
         page.locator(f'input[name="line_{code}"][value="{index}"]').check()
     page.get_by_label("Báo cáo của xã").fill("Nguyên liệu lúa nếp của xã.")
     page.get_by_role("button", name="Ghi nhận đánh giá").click()
+    expect(page.locator("#dossier-state")).to_have_text("Xã đã kiểm tra")
     page.get_by_role("button", name="Đề nghị lên tỉnh").click()
     expect(page.locator("#dossier-state")).to_have_text("Xã đã đề nghị lên tỉnh")
     finished(page, live_server)
@@ -108,7 +109,9 @@ def test_each_actor_finds_the_next_step_in_its_work_queue_and_each_notice_arrive
     page.get_by_role("button", name="Ban hành và tạo giấy chứng nhận").click()
     expect(page.get_by_role("status")).to_contain_text("Đã ban hành quyết định: 1 giấy chứng nhận.")
     page.get_by_role("button", name="Tạo tất cả giấy chứng nhận (PDF)").click()
+    expect(page.locator("#progress")).to_be_visible()  # the batch is queued
     assert run_queued_tasks("ocop.certificates.jobs.make_pdfs") == 1  # the task worker
+    expect(page.locator("#batch-done")).to_be_visible()  # the page polls until the PDFs are made
     finished(page, live_server)
 
     # The producer finds its new result in its queue and the three notices, each once.
