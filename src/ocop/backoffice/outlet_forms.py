@@ -162,6 +162,16 @@ class AssessmentForm(PlainLabels, fields.NamedErrors, forms.Form):
         return found
 
 
+class SalesMonthForm(PlainLabels, fields.NamedErrors, forms.Form):
+    """The month a sales page or sheet shows (?month=MM/YYYY; this month when absent)."""
+
+    month = forms.CharField(label=_("Month (MM/YYYY)"), max_length=40, required=False)
+
+    def clean_month(self) -> dt.date | None:
+        value = self.cleaned_data["month"]
+        return sales.parse_month(value) if value else None
+
+
 class SalesForm(PlainLabels, fields.NamedErrors, forms.Form):
     """A month's sales of an outlet: quantity-<product> and revenue-<product> for the products ever on its shelf
     (the service then takes only those stocked that month). A row left empty is not recorded."""

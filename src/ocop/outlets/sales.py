@@ -26,7 +26,7 @@ from ocop.outlets.models import Outlet, SalesRecord, StockItem
 from ocop.outlets.signals import sales_recorded
 from ocop.registry.access import products_visible_to
 from ocop.registry.importing import CREATE, ERROR, UNCHANGED, UPDATE, Importer, ImportReport, Plan, RowIssue
-from ocop.registry.models import Product
+from ocop.registry.models import ProducerMember, Product
 
 COLUMNS = [
     ("outlet", "Mã điểm bán"),
@@ -222,6 +222,19 @@ def _save(built: list[SalesRecord], by: Any) -> int:
     )
     transaction.on_commit(lambda: sales_recorded.send(sender=SalesRecord))
     return len(built)
+
+
+def producers_shown(user: Any, outlet: Outlet) -> set[int] | None:
+    """Whose rows of the outlet's sales `user` reads: None for all of them (with the outlet's total) for the outlet's
+    operators, the officers who manage it, the commune's officers and administrators; otherwise (a producer, who sees
+    the outlet because its products are on the shelf) only the producers it belongs to: a competitor's figures are
+    its own business."""
+    scope = scope_of(user)
+    if scope.is_admin or outlet.commune_id in scope.communes or access.can_operate(user, outlet):
+        return None
+    if Role.PRODUCER not in scope.roles:
+        return set()
+    return set(ProducerMember.objects.filter(user=user).values_list("producer_id", flat=True))
 
 
 @transaction.atomic

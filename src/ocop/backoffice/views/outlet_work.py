@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.http import HttpResponse
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.backoffice.forms import ConfirmForm
-from ocop.backoffice.outlet_forms import SalesForm, assessment_form
+from ocop.backoffice.outlet_forms import SalesForm, SalesMonthForm, assessment_form
 from ocop.backoffice.views.common import Request, form_messages, paginate, run_form, xlsx_response
 from ocop.core.cells import whole_digits
 from ocop.outlets import access, sales, services
@@ -90,43 +89,47 @@ def assessment_detail(request: Request, pk: int, assessment_pk: int) -> HttpResp
     )
 
 
-def _month(value: str | None) -> dt.date:
-    today = timezone.localdate()
-    try:
-        return sales.parse_month(value) if value else today.replace(day=1)
-    except ValidationError:
-        return today.replace(day=1)
+def _month(request: Request) -> tuple[dt.date, list[str]]:
+    """The month asked for in ?month= (this month when absent), or this month and the refusal naming the field."""
+    form = SalesMonthForm(request.GET)
+    if form.is_valid():
+        return form.cleaned_data["month"] or timezone.localdate().replace(day=1), []
+    return timezone.localdate().replace(day=1), form.errors["month"]
 
 
 @login_required
 def outlet_sales(request: Request, pk: int) -> HttpResponse:
-    """A month's sales of the outlet: one row per product on the shelf that month."""
+    """A month's sales of the outlet: one row per product on the shelf that month; a producer who is not the
+    outlet's operator or officer reads only its own products' rows, without the outlet's total."""
     outlet = access.get_outlet_for_user(request.user, pk)
+    shown = sales.producers_shown(request.user, outlet)
     ever = list(StockItem.objects.filter(outlet=outlet, product__isnull=False).values_list("product_id", flat=True))
     form = SalesForm(request.POST or None, product_ids=sorted({p for p in ever if p is not None}))
     done = run_form(
         form,
         lambda data: sales.record_sales(by=request.user, outlet=outlet, month=data["month"], entries=form.entries()),
     )
-    month = (
-        form.cleaned_data["month"]
-        if form.is_bound and "month" in form.cleaned_data
-        else _month(request.GET.get("month"))
-    )
+    month, refused = _month(request)
+    if form.is_bound and "month" in form.cleaned_data:
+        month = form.cleaned_data["month"]
     if done.ok:
         messages.success(
             request, _("%(count)s rows recorded for %(month)s.") % {"count": done.value, "month": f"{month:%m/%Y}"}
         )
         return redirect(f"{request.path}?month={month:%m/%Y}")
-    for message in [*form.errors.get("month", []), *form.non_field_errors()]:  # a row's errors are on its row
+    for message in [*refused, *form.errors.get("month", []), *form.non_field_errors()]:  # a row's on its row
         messages.error(request, message)
-    recorded = {r.product_id: r for r in SalesRecord.objects.filter(outlet=outlet, month=month)}
+    recorded_rows = SalesRecord.objects.filter(outlet=outlet, month=month)
     items = (
         StockItem.objects.filter(outlet=outlet, product__isnull=False, added_on__lte=month_end(month))
         .exclude(removed_on__lt=month)
         .select_related("product__producer")
         .order_by("product__name")
     )
+    if shown is not None:  # a competitor's figures are not this producer's to read
+        recorded_rows = recorded_rows.filter(producer_id__in=shown)
+        items = items.filter(product__producer_id__in=shown)
+    recorded = {r.product_id: r for r in recorded_rows}
     rows: list[dict[str, Any]] = []
     for item in items:
         record, key = recorded.get(item.product_id), str(item.product_id)  # type: ignore[arg-type]
@@ -147,10 +150,10 @@ def outlet_sales(request: Request, pk: int) -> HttpResponse:
             "outlet": outlet,
             "month": month,
             "rows": rows,
-            "total": sum((r.revenue for r in recorded.values()), 0),
+            "total": sum((r.revenue for r in recorded.values()), 0) if shown is None else None,
             "can_operate": access.can_operate(request.user, outlet),
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors or refused else 200,
     )
 
 
@@ -158,7 +161,11 @@ def outlet_sales(request: Request, pk: int) -> HttpResponse:
 def outlet_sales_sheet(request: Request, pk: int) -> HttpResponse:
     outlet = access.get_outlet_for_user(request.user, pk)
     access.require(access.can_operate(request.user, outlet))
-    month = _month(request.GET.get("month"))
+    month, refused = _month(request)
+    if refused:
+        for message in refused:
+            messages.error(request, message)
+        return render(request, "backoffice/outlets/refused.html", {"outlet": outlet}, status=400)
     return xlsx_response(sales.outlet_sheet(outlet, month), f"doanh-so-{outlet.code}-{month:%Y-%m}.xlsx")
 
 
