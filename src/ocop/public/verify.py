@@ -7,6 +7,7 @@ import json
 import zlib
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -90,6 +91,14 @@ def offline_check(request: HttpRequest) -> HttpResponse:
         "unknown_key": _("The QR is signed with key %(key)s, which no province has published."),
         "forged": _("The signature does not match: this QR was altered or forged."),
         "mismatch": _("The address in the QR does not match the signed certificate code."),
+        "unsigned": _(
+            "An OCOP Hub code, but without a digital signature (a certificate imported from paper records): open the "
+            "link when online to see its status."
+        ),
+        "foreign": _(
+            "The signature is valid, but the address in the code is not the official site (%(base)s): do not open "
+            "this link."
+        ),
         "in_dates": _("within its 36 months today; a suspension or revocation shows only online"),
         "ended": _("its 36 months have ended"),
         "scanning": _("Point the camera at the QR code on the label."),
@@ -99,7 +108,8 @@ def offline_check(request: HttpRequest) -> HttpResponse:
         ),
         "offline_ready": _("This page is saved on this device: it also works without a network next time."),
     }
-    return render(request, "public/offline_check.html", {"keys": published_keys(), "texts": texts})
+    site = {"base": settings.OCOP_PUBLIC_BASE_URL}  # the official address that a genuine code's link starts with
+    return render(request, "public/offline_check.html", {"keys": published_keys(), "texts": texts, "site": site})
 
 
 # What /kiem-tra/ needs to work with no network: its own scripts and styles, the QR decoder and the keys' JSON.

@@ -8,6 +8,7 @@ import io
 
 import pytest
 import segno
+from django.conf import settings
 from PIL import Image
 from playwright.sync_api import Page, expect
 
@@ -73,6 +74,42 @@ def test_the_qr_check_verifies_with_the_network_cut_after_one_visit(
     expect(result).to_have_attribute("data-ok", "true")
     expect(result).to_contain_text("Xác thực: do cơ quan OCOP cấp và ký số.")
     expect(result).to_contain_text(f"{cert.number} · Bình gốm men lam · 3★ · 20/11/2025 – 20/11/2028")
+
+
+def test_the_qr_check_tells_an_unsigned_code_and_warns_of_a_signed_one_under_another_address(
+    page: Page,
+    live_server,
+    reference_data,
+    office,  # noqa: F811
+    time_machine,
+):
+    """A code without a signature (a certificate imported from paper records) is OCOP Hub's, not a fake; a genuine
+    signature under another web address is not a green verdict: its link leads elsewhere."""
+    time_machine.move_to(dt.datetime(2026, 1, 12, 9, tzinfo=dt.UTC), tick=True)
+    cert = issue(office, stars=3)
+    page.goto(f"{live_server.url}/kiem-tra/")
+    result = page.locator("#offline-result")
+    page.get_by_label("Nội dung mã QR").fill(f"{settings.OCOP_PUBLIC_BASE_URL}/v/{cert.code}")
+    page.get_by_role("button", name="Kiểm tra chữ ký").click()
+    expect(result).to_have_attribute("data-verdict", "warn")
+    expect(result).to_have_text(
+        "ℹ Mã của OCOP Hub nhưng không có chữ ký số (giấy chứng nhận nhập từ hồ sơ giấy): mở liên kết khi có mạng để "
+        "xem tình trạng."
+    )
+    forged = qr_text(cert).replace(settings.OCOP_PUBLIC_BASE_URL, "https://evil.example")
+    assert forged.startswith(f"https://evil.example/v/{cert.code}#")
+    page.get_by_label("Nội dung mã QR").fill(forged)
+    page.get_by_role("button", name="Kiểm tra chữ ký").click()
+    expect(result).to_have_attribute("data-verdict", "warn")
+    expect(result).to_have_attribute("data-ok", "false")
+    expect(result).to_contain_text(
+        f"⚠ Chữ ký hợp lệ nhưng địa chỉ trong mã không phải trang chính thức ({settings.OCOP_PUBLIC_BASE_URL}): "
+        "đừng mở liên kết này."
+    )
+    expect(result).to_contain_text(f"{cert.number} · Bình gốm men lam · 3★ · 20/11/2025 – 20/11/2028")
+    page.get_by_label("Nội dung mã QR").fill(qr_text(cert))  # the genuine code, under the official address
+    page.get_by_role("button", name="Kiểm tra chữ ký").click()
+    expect(result).to_have_attribute("data-verdict", "valid")
 
 
 def camera_video(text: str, path) -> None:

@@ -7,6 +7,20 @@
   const keys = JSON.parse(document.getElementById("ocop-keys").textContent);
   const msgs = JSON.parse(document.getElementById("ocop-messages").textContent);
   const out = document.getElementById("offline-result");
+  const site = JSON.parse(document.getElementById("ocop-site").textContent);
+  const CODE = /^[23456789A-HJKMNP-Z]{6,16}$/;  // certificates.rules.CODE_ALPHABET
+
+  function origin(address) {
+    try {
+      return new URL(address).origin;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function official(address) {
+    return origin(address) !== null && origin(address) === origin(site.base);
+  }
 
   function bytes(text) {
     let s = text.replace(/-/g, "+").replace(/_/g, "/");
@@ -19,6 +33,11 @@
     const cut = text.trim().indexOf("#");
     const address = cut < 0 ? text.trim() : text.trim().slice(0, cut);
     const parts = cut < 0 ? [] : text.trim().slice(cut + 1).split(".");
+    const code = address.replace(/\/+$/, "").split("/v/").pop().toUpperCase();
+    if (cut < 0 && address.indexOf("/v/") >= 0 && CODE.test(code) && official(address)) {
+      // A certificate imported from paper records has no signature: only the site can tell its status.
+      return { ok: false, verdict: "warn", mark: "ℹ ", reason: msgs.unsigned };
+    }
     if (address.indexOf("/v/") < 0 || parts.length !== 3) return { ok: false, reason: msgs.not_ours };
     let claimText, signature;
     try {
@@ -40,8 +59,11 @@
       good = false;
     }
     if (!good) return { ok: false, reason: msgs.forged, claim: claim };
-    const code = address.replace(/\/+$/, "").split("/v/").pop();
     if (code !== claim.code) return { ok: false, reason: msgs.mismatch, claim: claim };
+    if (!official(address)) {
+      // A genuine signature copied under another web address: the link leads elsewhere (a look-alike site).
+      return { ok: false, verdict: "warn", mark: "⚠ ", reason: msgs.foreign.replace("%(base)s", site.base), claim: claim };
+    }
     return { ok: true, reason: msgs.ok, claim: claim };
   }
 
@@ -52,9 +74,11 @@
 
   function show(result) {
     out.hidden = false;
-    out.className = "verdict " + (result.ok ? "s-valid" : "s-missing");
+    const verdict = result.verdict || (result.ok ? "valid" : "missing");
+    out.className = "verdict s-" + verdict;
     out.dataset.ok = result.ok ? "true" : "false";
-    out.textContent = (result.ok ? "✔ " : "✘ ") + result.reason;
+    out.dataset.verdict = verdict;
+    out.textContent = (result.mark || (result.ok ? "✔ " : "✘ ")) + result.reason;
     if (result.claim) {
       const c = result.claim;
       const small = document.createElement("small");
