@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from ocop.certificates import asof
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate
+from ocop.core.collation import vi
+from ocop.core.text import place_sort_key
 from ocop.evaluation.models import Result
 from ocop.outlets.enums import OutletKind
 from ocop.outlets.models import Outlet
@@ -213,10 +215,10 @@ class LeagueRow:
 def league(plan: Any) -> list[LeagueRow]:
     """The communes that have targets in the plan, best first (one count per commune target)."""
     rows: dict[int, LeagueRow] = {}
-    for t in plan.targets.filter(commune__isnull=False).select_related("commune").order_by("commune__name"):
+    for t in plan.targets.filter(commune__isnull=False).select_related("commune").order_by(vi("commune__short_name")):
         indicator = INDICATORS.get(t.indicator)
         if indicator is None:
             continue
         done = count(indicator, Scope(plan.province_id, plan.year, t.commune_id))
         rows.setdefault(t.commune_id, LeagueRow(t.commune, [])).lines.append((indicator, t.value, done))
-    return sorted(rows.values(), key=lambda r: (-r.percent, r.commune.name))
+    return sorted(rows.values(), key=lambda r: (-r.percent, place_sort_key(r.commune.short_name)))

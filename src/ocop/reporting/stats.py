@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ocop.certificates import asof
 from ocop.certificates.models import Certificate
+from ocop.core.collation import vi
 from ocop.outlets.enums import OutletKind
 from ocop.outlets.models import Outlet, SalesRecord
 from ocop.outlets.queries import recognised_on_q
@@ -229,6 +230,6 @@ def by_commune(s: Scope) -> list[CommuneRow]:
         Commune.objects.filter(province_id=s.province_id)
         .select_related("province")  # the map draws the province's outline by its code
         .only("code", "name", "short_name", "latitude", "longitude", "province__code")
-        .order_by("name")
+        .order_by(vi("short_name"), "pk")  # Vietnamese order ("Cầu Giấy" before "Chương Mỹ"), as the places lists
     )
     return [CommuneRow(c, counts.get(c.pk, 0)) for c in communes]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate
 from ocop.core.excel import write_sheets
+from ocop.core.text import place_sort_key
 from ocop.outlets.enums import OutletKind
 from ocop.places.models import CommuneSuccession
 from ocop.promotion.enums import EventKind
@@ -34,14 +35,29 @@ def as_of(ends_on: dt.date) -> dt.date:
     return min(ends_on, timezone.localdate())
 
 
+# Former districts' kinds, dropped before sorting like the communes' ("Huyện Chương Mỹ" among the C).
+DISTRICT_PREFIXES = ("Thị xã ", "Quận ", "Huyện ")
+
+
+def unit_sort_key(unit: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """A commune or former district in Vietnamese order by its own name: "Phường Cầu Giấy" before "Xã Chương Mỹ",
+    "Hà Đông" before "Hoàng Mai", "Ô Chợ Dừa" among the O (not by code point, which puts Đ and Ô last)."""
+    for prefix in DISTRICT_PREFIXES:
+        if unit.startswith(prefix):
+            return place_sort_key(unit[len(prefix) :])
+    return place_sort_key(unit)
+
+
 def _stars_table(rows: Iterable[tuple[Any, int | None, bool, int]], unknown: str) -> list[list[Any]]:
-    """(unit, stars, potential 5★, n) rows as a table of units by star level (potential 5★ apart)."""
+    """(unit, stars, potential 5★, n) rows as a table of units by star level (potential 5★ apart), the units in
+    Vietnamese order, `unknown` last."""
     table: dict[Any, dict[int | str, int]] = {}
     for unit, stars, potential, n in rows:
         counts = table.setdefault(unit or unknown, {})
         level = stats.level(stars, potential)
         counts[level] = counts.get(level, 0) + n
-    return [[unit, *(c.get(s, 0) for s in stats.LEVELS), sum(c.values())] for unit, c in sorted(table.items())]
+    units = sorted(table, key=lambda u: (u == unknown, unit_sort_key(str(u)), str(u)))
+    return [[u, *(table[u].get(s, 0) for s in stats.LEVELS), sum(table[u].values())] for u in units]
 
 
 def _stars_cell(row: Sequence[Any], at: int) -> list[Any]:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.backoffice.promotion_forms import BoothForm, EventForm, OutcomeForm
 from ocop.backoffice.views.common import Request, form_messages, paginate, run_form
+from ocop.core.collation import vi
 from ocop.places.models import Province
 from ocop.promotion import access, services
 from ocop.promotion.enums import EventKind
@@ -83,7 +84,7 @@ def event_detail(request: Request, pk: int) -> HttpResponse:
             access.producers_for_booths(request.user)
             .filter(Q(search_text__contains=fold(words)) | Q(identifier=words))
             .prefetch_related("products")
-            .order_by("name")[:20]
+            .order_by(vi("name"), "pk")[:20]
         )
     totals = services.with_totals(type(event).objects.filter(pk=event.pk)).get()
     return render(

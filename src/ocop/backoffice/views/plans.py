@@ -16,6 +16,7 @@ from ocop.accounts.permissions import scope_of
 from ocop.backoffice.plan_forms import PlanForm, TargetForm
 from ocop.backoffice.views.common import Request, form_messages, paginate, run_form
 from ocop.core.cells import whole_digits
+from ocop.core.collation import vi
 from ocop.places.models import Province
 from ocop.planning import access, services
 from ocop.planning.indicators import INDICATORS, Indicator, Scope, count, plan_rows
@@ -41,7 +42,7 @@ def _commune_targets(request: Request) -> list[tuple[Target, Indicator, int]]:
     """A commune officer's part of the plans: each target of their communes, with what is done."""
     targets = access.commune_targets_visible_to(request.user).select_related("plan", "commune")
     rows: list[tuple[Target, Indicator, int]] = []
-    for t in targets.order_by("-plan__year", "commune__name", "indicator"):
+    for t in targets.order_by("-plan__year", vi("commune__short_name"), "commune_id", "indicator"):
         indicator = INDICATORS.get(t.indicator)
         if indicator is not None:
             rows.append((t, indicator, count(indicator, Scope(t.plan.province_id, t.plan.year, t.commune_id))))

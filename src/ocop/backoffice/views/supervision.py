@@ -61,7 +61,9 @@ def _list(request: Request, form: forms.BaseForm | None = None) -> HttpResponse:
             "plans": access.plans_visible_to(user).order_by("-starts_on")[:10],
             "picks": risk.picks(province.pk, today) if province else [],
             "inspectors": access.inspectors_of(province).filter(roles__role__in=access.INSPECTORS) if province else [],
-            "outlets": access.inspectable_outlets(user).filter(province=province).order_by("name") if province else [],
+            "outlets": access.inspectable_outlets(user).filter(province=province).order_by(vi("name"), "pk")
+            if province
+            else [],
             # The schedule form's picker: producers in Vietnamese order, each with its commune (names repeat).
             "producers": access.inspectable_producers(user)
             .filter(province=province)

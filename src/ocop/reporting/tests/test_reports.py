@@ -89,7 +89,7 @@ def test_periods_before_july_2025_add_the_former_districts(scene, django_assert_
         data = workbook.build(s, dt.date(2025, 1, 1), dt.date(2025, 6, 30), False, None)
     sheets = _sheets(data)
     assert "Theo huyện cũ" in sheets
-    assert sheets["Theo huyện cũ"][1:] == [("(chưa ghi huyện cũ)", 0, 1, 0, 1, 2), ("Huyện Ba Vì", 1, 0, 0, 0, 1)]
+    assert sheets["Theo huyện cũ"][1:] == [("Huyện Ba Vì", 1, 0, 0, 0, 1), ("(chưa ghi huyện cũ)", 0, 1, 0, 1, 2)]
 
 
 def test_a_period_that_ends_before_it_starts_is_refused_and_nothing_is_written(scene):
