@@ -65,12 +65,19 @@ def horizontal(title: str, labels: Sequence[str], values: Sequence[int]) -> str:
     return _uri(chart)
 
 
+MONTHS_SHOWN = 12  # month labels ("12/25") that fit side by side under the 640 px line; more are thinned out
+
+
 def line(title: str, labels: Sequence[str], values: Sequence[int]) -> str:
-    """A line from zero: an axis that starts near the smallest value makes a small swing look large."""
+    """A line from zero: an axis that starts near the smallest value makes a small swing look large. Its labels are
+    short ("12/25", not "12/2025", which pygal cut to "12/2…") and never truncated; past twelve, every second (or
+    third...) one is written."""
     top = max([int(v or 0) for v in values] + [1])
     step = _step(top)
+    every = -(-len(labels) // MONTHS_SHOWN)
     options = {"print_values": False, "show_dots": True, "fill": True, "include_x_axis": True,
-               "range": (0, -(-top // step) * step), "y_labels": list(range(0, top + step, step))}  # fmt: skip
+               "range": (0, -(-top // step) * step), "y_labels": list(range(0, top + step, step)),
+               "truncate_label": -1, "x_labels_major_every": every, "show_minor_x_labels": every == 1}  # fmt: skip
     chart = pygal.Line(title=title, **(OPTIONS | options))
     chart.x_labels = [str(label) for label in labels]
     chart.add(title, list(values))

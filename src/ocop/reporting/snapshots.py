@@ -54,7 +54,9 @@ def compute(s: stats.Scope) -> dict[str, Any]:
             ),
             "groups": charts.horizontal(_("OCOP products by group"), [g for g, _n in groups], [n for _g, n in groups]),
             "sales": charts.line(
-                _("Sales at outlets by month (million ₫)"), months, [round(r / 1_000_000) for _m, r, _q in sales]
+                _("Sales at outlets by month (million ₫)"),
+                [m.strftime("%m/%y") for m, _r, _q in sales],  # "12/25" fits under its point; the table has 12/2025
+                [round(r / 1_000_000) for _m, r, _q in sales],
             ),
             "map": "" if s.commune_id else charts.commune_map(_("OCOP products by commune"), communes, code),
         }

@@ -66,3 +66,25 @@ def test_the_dashboard_map_holds_the_scenes_communes(scene):
     assert re.search(
         r'<text[^>]*class="major">0</text>', base64.b64decode(data["charts"]["sales"].split(",")[1]).decode()
     )
+
+
+def _x_labels(uri: str) -> list[str]:
+    axis = next(g for g in _svg(uri).iter(f"{SVG}g") if (g.get("class") or "").startswith("axis x"))
+    return [t.text for t in axis.iter(f"{SVG}text")]
+
+
+def test_the_sales_lines_month_labels_are_written_whole():
+    """pygal cut "12/2025" to "12/2…" under twelve months: the chart writes "12/25", never truncated."""
+    months = ["12/25", "01/26", "02/26", "03/26", "04/26", "05/26", "06/26", "07/26", "08/26", "09/26", "10/26",
+              "11/26"]  # fmt: skip
+    assert _x_labels(charts.line("Doanh số", months, [5] * 12)) == months
+    # More than twelve months: every second one is written, whole.
+    two_years = [f"{m:02d}/{y}" for y in (25, 26) for m in range(1, 13)]
+    assert _x_labels(charts.line("Doanh số", two_years, [5] * 24)) == two_years[::2]
+
+
+def test_the_dashboards_sales_chart_has_short_month_labels_and_its_table_the_whole_year(scene):
+    data = snapshots.compute(stats.Scope(province().pk, None, scene.certs["binh"].issued_on.replace(year=2026, month=11,
+                                                                                                     day=29)))  # fmt: skip
+    assert _x_labels(data["charts"]["sales"]) == ["09/26", "10/26"]
+    assert [label for label, _r, _q in data["sales"]] == ["09/2026", "10/2026"]
