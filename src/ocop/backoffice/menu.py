@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import Scope, scope_of
-from ocop.backoffice.work import menu_counts
+from ocop.backoffice.work import central_office, menu_counts
 from ocop.certificates import access as certificate_access
 from ocop.evaluation import access as evaluation_access
 from ocop.outlets import access as outlet_access
@@ -87,6 +87,11 @@ def _statistics(scope: Scope) -> bool:  # reporting_access.statistics_scope answ
     return _any(scope, reporting_access.READERS)
 
 
+# What the central level uses: its rounds (the central round, the referrals), the dossiers it receives, the
+# criteria its council scores on, the certificates of its 5-star decisions, its notices.
+CENTRAL_ENTRIES = frozenset({"dashboard", "dossiers", "rounds", "criteria", "certificates", "notifications"})
+
+
 @dataclass(frozen=True)
 class Entry:
     key: str
@@ -127,9 +132,10 @@ def menu_for(user: Any, path: str = "") -> list[Link]:
         return []
     scope = scope_of(user)
     counts = menu_counts(user)
+    central = central_office(user)  # the ministry's office: only what the central level uses
     links = []
     for entry in ENTRIES:
-        if entry.shown(scope):
+        if entry.shown(scope) and (not central or entry.key in CENTRAL_ENTRIES):
             url = reverse(entry.url_name)
             current = path == url if entry.key == "dashboard" else path.startswith(url)
             links.append(Link(entry.key, str(entry.label), url, counts.get(entry.key, 0), current))

@@ -118,6 +118,7 @@ urlpatterns = [
     path("inspections/<id:pk>/findings/<id:finding_pk>/fix/", supervision.finding_fix, name="finding_fix"),
     path("inspections/<id:pk>/sanctions/", supervision.sanction_add, name="sanction_add"),
     path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),
     path("statistics/", statistics.statistics, name="statistics"),
     path("statistics/reports/", reports.report_start, name="periodic_report_start"),
     path("statistics/reports/<id:pk>/", reports.report_run, name="periodic_report"),

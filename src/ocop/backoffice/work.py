@@ -22,10 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ocop.accounts.models import Notification
+from ocop.accounts.permissions import scope_of
 from ocop.certificates import worklist as certificate_work
 from ocop.evaluation import worklist as evaluation_work
 from ocop.evaluation.enums import DossierState
 from ocop.outlets import worklist as outlet_work
+from ocop.places.models import Province
 from ocop.registry.models import ParkState
 from ocop.registry.parking import parked_rows_visible_to
 from ocop.supervision import worklist as supervision_work
@@ -41,6 +43,20 @@ class WorkItem:
     since: dt.date  # when the wait began: the list is oldest first
     detail: str = ""  # e.g. "3 of 7 members have scored"
     menu: str = ""  # the menu entry it counts under
+    due: dt.date | None = None  # for what falls due or ends on a date (an inspection, a certificate): that date
+
+    @property
+    def when(self) -> str:
+        """The item's date as the list words it: what falls due counts the days left (or past); what waits, since
+        when."""
+        if self.due is None:
+            return _("since %(date)s") % {"date": date_format(self.since, "SHORT_DATE_FORMAT")}
+        days = (self.due - timezone.localdate()).days
+        if days > 0:
+            return ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days}
+        if days == 0:
+            return _("due today")
+        return ngettext("%(n)d day overdue", "%(n)d days overdue", -days) % {"n": -days}
 
 
 def _date(value: Any) -> dt.date:
@@ -84,6 +100,15 @@ def _review(d: Any) -> WorkItem:
 
 
 def _score(d: Any) -> WorkItem:
+    if d.rescore:  # a spread review reopened the member's sheet: score again, which the page explains
+        return WorkItem(
+            "dossier_score",
+            _("Score the dossier again: %(product)s") % {"product": d.product.name},
+            reverse("backoffice:score_page", args=[d.pk]),
+            _date(d.since),
+            detail=_("scores too far apart, scoring no. %(n)d") % {"n": d.rescore},
+            menu="dossiers",
+        )
     return WorkItem(
         "dossier_score",
         _("Score the dossier: %(product)s") % {"product": d.product.name},
@@ -199,6 +224,7 @@ def _inspection(i: Any) -> WorkItem:
         _date(i.since),
         detail=_("planned for %(date)s") % {"date": date_format(i.planned_on, "SHORT_DATE_FORMAT")},
         menu="inspections",
+        due=i.planned_on,
     )
 
 
@@ -210,6 +236,7 @@ def _finding(f: Any) -> WorkItem:
         _date(f.since),
         detail=_("fix by %(date)s") % {"date": date_format(f.fix_by, "SHORT_DATE_FORMAT")},
         menu="inspections",
+        due=f.fix_by,
     )
 
 
@@ -221,6 +248,7 @@ def _ending(c: Any) -> WorkItem:
         c.valid_until - dt.timedelta(days=certificate_work.ENDING_DAYS),
         detail=_("valid until %(date)s") % {"date": date_format(c.valid_until, "SHORT_DATE_FORMAT")},
         menu="certificates",
+        due=c.valid_until,
     )
 
 
@@ -271,19 +299,23 @@ def _count_sql(qs: Any) -> tuple[str, tuple[Any, ...]] | None:
 
 
 def _counts(user: Any) -> dict[str, int]:
-    """Items per source kind, and the unread notices ("_unread"), in ONE query of scalar COUNT subqueries (sources that
-    can hold nothing for the user's roles are not queried); computed once per request, kept on the user object as
-    the role scope is."""
+    """Items per source kind, the unread notices ("_unread") and how many of the user's provinces are the central
+    level ("_central"), in ONE query of scalar COUNT subqueries (sources that can hold nothing for the user's roles
+    are not queried); computed once per request, kept on the user object as the role scope is."""
     cached = getattr(user, "_ocop_work_counts", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     counts = {source.kind: 0 for source in SOURCES}
     counts["_unread"] = 0
+    counts["_central"] = 0
     parts: list[str] = []
     params: list[Any] = []
     kinds: list[str] = []
     querysets = [(source.kind, source.records(user)) for source in SOURCES]
     querysets.append(("_unread", Notification.objects.filter(user=user, read_at__isnull=True)))
+    provinces = _provinces(user)
+    if provinces:  # how many of them are the central level (`central_office`), in the same query
+        querysets.append(("_central", Province.objects.filter(pk__in=provinces, central=True)))
     for kind, qs in querysets:
         compiled = _count_sql(qs)
         if compiled is not None:
@@ -297,6 +329,23 @@ def _counts(user: Any) -> dict[str, int]:
         counts.update(zip(kinds, (int(n) for n in row), strict=True))
     user._ocop_work_counts = counts
     return counts
+
+
+def _provinces(user: Any) -> set[int]:
+    scope = scope_of(user)
+    if scope.is_admin or scope.communes:
+        return set()
+    return set().union(*scope.provinces.values()) if scope.provinces else set()
+
+
+def central_office(user: Any) -> bool:
+    """Whether the user works only at the central level (the ministry's office, a coordinator of the central level
+    `places.queries.central_level`): it runs the central round on the provinces' referrals, not a province's
+    registry, sales points, plans or figures. Answered by the work counts' query (no query of its own)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    provinces = _provinces(user)
+    return bool(provinces) and _counts(user)["_central"] == len(provinces)
 
 
 def work_for(user: Any, cap: int = CAP) -> list[WorkItem]:
@@ -317,10 +366,17 @@ def work_for(user: Any, cap: int = CAP) -> list[WorkItem]:
     return items[:cap]
 
 
+def _items(source: Source, n: int) -> int:
+    """How many items a source's `n` records make in the list: a source listed together is one item."""
+    return min(n, 1) if source.together else n
+
+
 def work_total(user: Any) -> int:
+    """How many items `work_for` lists without its cap (a source listed together counts once)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return sum(n for kind, n in _counts(user).items() if kind != "_unread")
+    counts = _counts(user)
+    return sum(_items(source, counts[source.kind]) for source in SOURCES)
 
 
 def menu_counts(user: Any) -> dict[str, int]:
@@ -332,7 +388,7 @@ def menu_counts(user: Any) -> dict[str, int]:
     counts = _counts(user)
     for source in SOURCES:
         if counts[source.kind]:
-            result[source.menu] = result.get(source.menu, 0) + counts[source.kind]
+            result[source.menu] = result.get(source.menu, 0) + _items(source, counts[source.kind])
     if counts["_unread"]:
         result["notifications"] = counts["_unread"]
     return result

@@ -63,7 +63,8 @@ def dossiers_to_review(user: Any) -> QuerySet[Dossier]:
 def dossiers_to_score(user: Any) -> QuerySet[Dossier]:
     """A council member's: READY dossiers of the councils they score on, which they may score (no declared link, not
     their own producer's, not one they reviewed) and have no submitted sheet for (or a revision asked of them).
-    Annotated with `scored` (members who submitted) and `members` (the council's scoring members)."""
+    Annotated with `scored` (members who submitted), `members` (the council's scoring members) and `rescore` (the
+    revision a spread review reopened for the user, 0 for a first scoring)."""
     if not getattr(user, "is_authenticated", False) or Role.COUNCIL_MEMBER not in scope_of(user).roles:
         return Dossier.objects.none()
     seats = CouncilMember.objects.filter(user=user).exclude(role=MemberRole.SECRETARY)
@@ -86,9 +87,12 @@ def dossiers_to_score(user: Any) -> QuerySet[Dossier]:
             | Q(pk__in=mine.filter(state=SheetState.DRAFT, revision__gt=1).values("dossier_id"))
         )
     )
+    # A spread review reopens the member's sheet as a new draft revision: the item is then a re-score (which one).
+    reopened = mine.filter(dossier_id=OuterRef("pk"), state=SheetState.DRAFT, revision__gt=1).order_by("-revision")
     return _dossiers(qs).annotate(
         scored=Count("sheets__member", filter=Q(sheets__state=SheetState.SUBMITTED), distinct=True),
         members=Coalesce(Subquery(members), 0),
+        rescore=Coalesce(Subquery(reopened.values("revision")[:1]), 0),
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from ocop.accounts.models import Notification
 from ocop.conftest import ROLES, Once, World, check_role_case
 from ocop.planning import services as planning
 from ocop.planning.models import Plan, Target
@@ -77,6 +78,14 @@ Case = tuple[
 ]
 PLAN = lambda p: {"pk": p.plan.pk}  # noqa: E731
 TRAINING = lambda p: {"pk": p.training.pk}  # noqa: E731
+
+
+def NOTICE(p: Pm) -> dict[str, int]:  # named as the other kwargs
+    notice, _new = Notification.objects.get_or_create(
+        user=p.w.users["producer"], key="x:1", defaults={"title": "Thông báo", "target": "notifications"}
+    )
+    return {"pk": notice.pk}
+
 
 CASES: list[Case] = [
     ("plan_list", lambda p: {}, GET, None, ALL, None),
@@ -151,6 +160,15 @@ CASES: list[Case] = [
         lambda p: Attendee.objects.filter(training=p.training).count() == 3,
     ),
     ("notification_list", lambda p: {}, GET, None, ALL, None),
+    # Opening a notice marks it read: only its own user may, the others find no such notice.
+    (
+        "notification_open",
+        NOTICE,
+        POST,
+        None,
+        [L, 404, 404, 404, 404, 302, 404, 404, 404],
+        lambda p: Notification.objects.get(key="x:1").read_at is not None,
+    ),
 ]
 
 

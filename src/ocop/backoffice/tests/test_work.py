@@ -176,7 +176,7 @@ def test_a_certificate_ending_within_90_days_waits_for_its_office_commune_and_pr
     expected = WorkItem(
         "certificate_ending", "Giấy chứng nhận sắp hết hiệu lực: Bình gốm men lam",
         reverse("backoffice:certificate_detail", args=[team.cert.pk]), ends - dt.timedelta(days=90),
-        f"hiệu lực đến {ends:%d/%m/%Y}", "certificates",
+        f"hiệu lực đến {ends:%d/%m/%Y}", "certificates", ends,
     )  # fmt: skip
     for user in (owner, team.officer, team.office.coordinator):
         assert [i for i in work_for(make_fresh(user)) if i.kind == "certificate_ending"] == [expected]

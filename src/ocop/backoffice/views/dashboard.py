@@ -11,7 +11,7 @@ from django.utils import timezone
 from ocop.accounts.models import Role, RoleAssignment
 from ocop.accounts.permissions import scope_of
 from ocop.backoffice.views.common import Request
-from ocop.backoffice.work import menu_counts, work_for, work_total
+from ocop.backoffice.work import central_office, menu_counts, work_for, work_total
 from ocop.outlets import access as outlet_access
 from ocop.outlets import worklist as outlet_work
 from ocop.outlets.models import RemovalTask
@@ -25,6 +25,7 @@ from ocop.registry.parking import parked_rows_visible_to
 def dashboard(request: Request) -> HttpResponse:
     user = request.user
     scope = scope_of(user)
+    central = central_office(user)  # the ministry's office: its rounds and referrals, no registry of its own
     today = timezone.localdate()
     products = access.products_visible_to(user)
     documents = access.documents_visible_to(user)
@@ -63,20 +64,24 @@ def dashboard(request: Request) -> HttpResponse:
             "more_work": max(total - len(items), 0),
             # The registry's figures are the offices' and the producer's; a council member or an inspector works
             # from the queue above them (their own pages reach the records they need).
-            "registry_figures": scope.is_admin
-            or bool(scope.provinces_for(Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER))
-            or bool(scope.communes)
-            or Role.PRODUCER in scope.roles,
+            "registry_figures": not central
+            and (
+                scope.is_admin
+                or bool(scope.provinces_for(Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER))
+                or bool(scope.communes)
+                or Role.PRODUCER in scope.roles
+            ),
+            "central": central,
             "counts": counts,
             "by_group": by_group,
             "assignments": assignments,
             "is_admin": scope.is_admin,
-            "can_create": access.can_create_producer(user),
+            "can_create": not central and access.can_create_producer(user),
             "can_import_history": can_import(user, "history"),
             # A producer's own records (and a commune officer's first few) for one-tap access on a phone.
             "own_producers": (
                 list(access.producers_writable_by(user).order_by("name")[:5]) if Role.PRODUCER in scope.roles else []
             ),
-            "sees_documents": access.can_read_documents(user),
+            "sees_documents": not central and access.can_read_documents(user),
         },
     )
