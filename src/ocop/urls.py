@@ -10,6 +10,7 @@ from ocop.public import views as public_views
 urlpatterns = [
     path("", public_views.home, name="home"),
     path("healthz", public_views.healthz, name="healthz"),
+    path("favicon.ico", public_views.favicon, name="favicon"),
     path("v/<str:code>", verify.verify, name="verify"),
     path("v/<str:code>/report", verify.report_problem, name="report_problem"),
     path("kiem-tra/", verify.offline_check, name="offline_check"),

@@ -115,7 +115,7 @@ def offline_check(request: HttpRequest) -> HttpResponse:
 # What /kiem-tra/ needs to work with no network: its own scripts and styles, the QR decoder and the keys' JSON.
 OFFLINE_ASSETS = (
     "ocop/site.css", "django_htmx/htmx-2.min.js", "ocop/site.js", "ocop/verify.js", "ocop/scan.js",
-    "vendor/jsqr/jsQR.js",
+    "vendor/jsqr/jsQR.js", "ocop/favicon.ico", "ocop/favicon.svg",
 )  # fmt: skip
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -56,6 +56,14 @@ def home(request: HttpRequest) -> HttpResponse:
             "kind_labels": json.dumps({k: str(v) for k, v in OutletKind.choices}, ensure_ascii=False),
         },
     )
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on pages that name no icon (a copy of a page, a PDF viewer): our icon."""
+    response = HttpResponseRedirect(static("ocop/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
