@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from ocop.certificates.queries import status_q
-from ocop.core.phones import tel_uri
+from ocop.core.phones import phone_display, tel_uri
 from ocop.core.text import fold
 from ocop.outlets import rules
 from ocop.outlets.enums import OutletKind, OutletStatus
@@ -185,7 +185,7 @@ def map_feature(outlet: Outlet) -> str:
     }
     if tel := tel_uri(outlet.phone):  # the popup's tap-to-call number
         properties: dict[str, Any] = feature["properties"]  # type: ignore[assignment]
-        properties.update(phone=outlet.phone, tel=tel)
+        properties.update(phone=phone_display(outlet.phone), tel=tel)
     return orjson.dumps(feature).decode()[:-2] + ',"open":'
 
 

@@ -14,7 +14,7 @@ from ocop.certificates.catalogue import STATUSES, certified_products, latest_cer
 from ocop.certificates.rules import shows_as_ocop
 from ocop.core.cells import whole_digits
 from ocop.core.collation import vi
-from ocop.core.phones import tel_uri
+from ocop.core.phones import phone_display, tel_uri
 from ocop.core.search import RankedSearch
 from ocop.core.uploads import file_response
 from ocop.outlets.queries import stockists
@@ -112,6 +112,7 @@ def product_page(request: HttpRequest, pk: int) -> HttpResponse:
             "packs": queries.packs_of(cert) if cert and shows_as_ocop(status) else [],
             "star_marks": "★" * (product.ocop_stars or 0),
             "producer_tel": tel_uri(product.producer.phone),
+            "producer_phone": phone_display(product.producer.phone),
             "stockists": stockists(product.pk).select_related("commune").order_by("name")[:50]
             if shows_as_ocop(status)
             else [],

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from ocop.certificates.queries import status_q
 from ocop.core.cells import whole_digits
 from ocop.core.collation import vi
-from ocop.core.phones import tel_uri
+from ocop.core.phones import phone_display, tel_uri
 from ocop.core.uploads import file_response
 from ocop.outlets import queries, rules
 from ocop.outlets.enums import FileKind, OutletKind, OutletStatus
@@ -97,6 +97,7 @@ def outlet_page(request: HttpRequest, code: str) -> HttpResponse:
             "open": rules.is_open(outlet.hours, timezone.localtime()),
             "photos": outlet.files.filter(kind=FileKind.PHOTO),
             "tel": tel_uri(outlet.phone),
+            "phone": phone_display(outlet.phone),
         },
     )
 
