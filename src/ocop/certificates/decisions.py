@@ -21,6 +21,7 @@ from ocop.certificates.enums import DecisionState, IssuingLevel, LogEvent, Statu
 from ocop.certificates.lifecycle import changed, log_data, set_status, sync_product
 from ocop.certificates.models import Certificate, CertificateCounter, Decision, DecisionItem
 from ocop.core import audit
+from ocop.core.collation import vi
 from ocop.core.models import AuditAction
 from ocop.evaluation.enums import RoundLevel
 from ocop.evaluation.models import Result, Round
@@ -266,7 +267,7 @@ def draft_from_round(*, by: Any, round_: Round) -> Decision:
         Result.objects.filter(dossier__round=round_, published=True, stars__in=STARS_BY_LEVEL[level])
         .exclude(pk__in=DecisionItem.objects.filter(result__isnull=False).values("result_id"))
         .select_related("dossier__product")
-        .order_by("-stars", "-mean", "dossier__product__name")
+        .order_by("-stars", "-mean", vi("dossier__product__name"), "pk")
     )
     if not results:
         raise ValidationError(_("No published result of this round waits for a decision."))

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate, ConsumerReport
+from ocop.core.collation import vi
 from ocop.registry.models import Producer
 from ocop.supervision.enums import InspectionState, RiskReason
 from ocop.supervision.models import Finding, Inspection
@@ -64,7 +65,7 @@ def picks(province_id: int, today: dt.date, limit: int = 20) -> list[Pick]:
             ),
         )
         .annotate(score=3 * F("reports") + 2 * F("findings") + F("expiring") + F("never"))
-        .order_by("-score", "name", "pk")
+        .order_by("-score", vi("name"), "pk")  # ties in Vietnamese order
     )
     result = []
     for p in qs[:limit]:

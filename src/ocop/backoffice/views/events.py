@@ -38,7 +38,7 @@ def _event_list(request: Request, form: EventForm | None) -> HttpResponse:
         request,
         "backoffice/events/list.html",
         {
-            "page": paginate(request, services.with_totals(events).order_by("-starts_on", "name")),
+            "page": paginate(request, services.with_totals(events).order_by("-starts_on", vi("name"), "pk")),
             "years": services.totals_by_year(events),
             "province": province,
             "kinds": EventKind.choices,

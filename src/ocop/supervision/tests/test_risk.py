@@ -31,3 +31,12 @@ def test_picks_rank_reports_findings_expiries_and_never_inspected(team):
         ("HTX Bánh Tẻ", 2, [RiskReason.EXPIRING, RiskReason.NEVER_INSPECTED], 0, 0),
         ("HTX Gốm Bát Tràng", 2, [RiskReason.PAST_FINDINGS], 0, 1),
     ]
+
+
+def test_picks_of_equal_score_are_in_vietnamese_order(team):
+    for name in ("HTX Ông Lão", "HTX Đồng Xanh", "HTX Dừa Sáp", "HTX Ô Mai", "HTX Ếch Đồng"):
+        issue(team.office, product=make_product(producer=make_producer(name=name)), on=dt.date(2025, 6, 1))
+    found = [(p.producer.name, p.score) for p in picks(province().pk, dt.date(2026, 3, 2))]
+    # By code point Đ and Ế came after every Latin letter, the team's "HTX Gốm Bát Tràng" among them.
+    assert found == [("HTX Dừa Sáp", 1), ("HTX Đồng Xanh", 1), ("HTX Ếch Đồng", 1), ("HTX Gốm Bát Tràng", 1),
+                     ("HTX Ô Mai", 1), ("HTX Ông Lão", 1)]  # fmt: skip
