@@ -47,6 +47,10 @@ def test_the_home_page_counts_the_provinces_ocop_products_by_star_and_group(
         assert address in body
     # The box sends the catalogue's own parameter, and a search without marks finds the product.
     assert 'name="q"' in body
+    # The box's examples are searches that find products (issue 16: "mật ong" found none in the demo).
+    assert 'placeholder="ví dụ: chè búp, gốm Bát Tràng"' in body
+    for example in ("chè búp", "gốm Bát Tràng"):
+        assert client.get("/san-pham/", {"q": example}).context["rows"], example
     found = client.get("/san-pham/", {"q": "che bup"})
     assert [p.name for p, _c, _s, _m in found.context["rows"]] == ["Chè búp Bát Tràng"]
     # The producer's phone on the product page is a tap-to-call link too.
