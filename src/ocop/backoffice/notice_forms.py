@@ -43,21 +43,21 @@ KIND_ROLES: dict[NoticeKind, tuple[Role, ...]] = {
 
 
 def kinds_for(user: Any) -> list[NoticeKind]:
-    """The kinds of notice that can concern the user's roles, in the enumeration's order (all for the administrator
-    or for no user given)."""
+    """The kinds of notice that can concern the user's roles, in the enumeration's order (all for the administrator,
+    for an account without a role yet, or for no user given)."""
     if user is None:
         return list(NoticeKind)
     scope = scope_of(user)
-    if scope.is_admin:
+    if scope.is_admin or not scope.roles:
         return list(NoticeKind)
     return [kind for kind in NoticeKind if kind == K.OTHER or any(r in scope.roles for r in KIND_ROLES[kind])]
 
 
 class EmailKindsForm(forms.Form):
     prefix = "email"
-    label_suffix = ""  # checkboxes: "Hồ sơ đã nộp lên xã", no colon
 
     def __init__(self, *args: Any, off: set[str], user: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # checkboxes: "Hồ sơ đã nộp lên xã", no colon
         super().__init__(*args, **kwargs)
         self.off = set(off)
         self.kinds = kinds_for(user)

@@ -124,7 +124,7 @@ def test_email_settings_offer_the_kinds_of_the_roles_without_colons(world):
     assert [k.value for k in kinds_for(world.users["council"])] == [
         "sent_to_council", "scoring_complete", "spread_review", "other"
     ]  # fmt: skip
-    assert len(kinds_for(world.users["admin"])) == 21
+    assert len(kinds_for(world.users["admin"])) == len(kinds_for(make_user(None))) == 21
     page = client_for(producer).get(reverse("backoffice:notification_list")).content.decode()
     assert '<label for="id_email-returned">Hồ sơ bị trả lại để bổ sung</label>' in page
     assert "email-spread_review" not in page and "email-central_round" not in page
