@@ -17,6 +17,7 @@ from ocop.accounts.services import email_kinds_off, mark_read, set_email_kinds_o
 from ocop.backoffice.links import url_of
 from ocop.backoffice.notice_forms import EmailKindsForm
 from ocop.backoffice.views.common import Request, paginate, run_form
+from ocop.backoffice.work import menu_counts
 
 
 @login_required
@@ -41,7 +42,7 @@ def notification_list(request: Request) -> HttpResponse:
         {
             "page": page,
             "unread": unread,
-            "any_unread": Notification.objects.filter(user=request.user, read_at__isnull=True).exists(),
+            "any_unread": bool(menu_counts(request.user).get("notifications")),  # the menu's count, one query
             "form": form,
             "has_email": bool(request.user.email),
         },
