@@ -94,7 +94,7 @@ def _month(request: Request) -> tuple[dt.date, list[str]]:
     form = SalesMonthForm(request.GET)
     if form.is_valid():
         return form.cleaned_data["month"] or timezone.localdate().replace(day=1), []
-    return timezone.localdate().replace(day=1), form.errors["month"]
+    return timezone.localdate().replace(day=1), [str(e) for e in form.errors["month"]]
 
 
 @login_required
