@@ -78,6 +78,16 @@ def test_the_ministry_has_its_own_menu_and_home_and_every_link_answers(world):
     for absent in ('data-count="producers"', "Đăng ký sản phẩm", "Đăng ký chủ thể", 'id="overview"'):
         assert absent not in html, absent
     assert '<span class="badge">Cán bộ điều phối OCOP cấp tỉnh · Bộ Nông nghiệp và Môi trường</span>' in html
+    # A member of the ministry's council: the central level's entries it reaches, each answering.
+    from ocop.accounts.services import grant_role
+    from ocop.places.queries import central_level
+
+    member = make_user(None, username="tw9")
+    grant_role(user=member, role=Role.COUNCIL_MEMBER, province=central_level())
+    member_client = client_for(member)
+    links = member_client.get(reverse("backoffice:dashboard")).context["back_office_menu"]
+    assert [link.key for link in links] == ["dashboard", "dossiers", "rounds", "criteria", "notifications"]
+    assert [member_client.get(link.url).status_code for link in links] == [200] * 5
     # A province coordinator keeps the whole menu.
     assert len(menu_for(world.users["coordinator"])) == 13
 
