@@ -11,14 +11,16 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from ocop.accounts.models import User
+from ocop.accounts.models import Notification, Target, User
 from ocop.certificates import rules, services
 from ocop.certificates.enums import IssuingLevel
 from ocop.certificates.models import Certificate, Decision
 from ocop.certificates.rules import add_months
+from ocop.evaluation.demo_dates import at
 from ocop.evaluation.enums import RoundLevel
 from ocop.evaluation.models import Result, Round
 from ocop.places.models import LegacyDistrict, Province
+from ocop.registry.importing import ImportReport
 from ocop.registry.models import Product
 
 
@@ -47,7 +49,24 @@ def _decision(
     )
     for product, stars in items:
         services.add_item(by=coordinator, decision=decision, product=product, stars=stars)
-    return services.issue_decision(by=coordinator, decision=decision, number=number, signed_on=on, signer=signer)
+    return _dated(services.issue_decision(by=coordinator, decision=decision, number=number, signed_on=on,
+                                          signer=signer), on)  # fmt: skip
+
+
+def _dated(certificates: list[Certificate], day: dt.date) -> list[Certificate]:
+    """The notices of the certificates' decision (issued, certificate ready) dated on the day it was signed: the
+    service stamps them with the present moment."""
+    Notification.objects.filter(
+        target__in=(Target.CERTIFICATE, Target.CERTIFICATE_PDF), target_id__in=[c.pk for c in certificates]
+    ).update(created_at=at(day, 14))
+    return certificates
+
+
+def _since(certificate: Certificate, day: dt.date, kind: str) -> None:
+    """A suspension or revocation entered today, dated on the day it was decided (its notices too)."""
+    Certificate.objects.filter(pk=certificate.pk).update(status_since=day)
+    Notification.objects.filter(key__startswith=f"{kind}:{certificate.pk}:").update(created_at=at(day, 15))
+    Notification.objects.filter(key=f"{kind}:{certificate.pk}").update(created_at=at(day, 15))
 
 
 @transaction.atomic
@@ -87,38 +106,40 @@ def build_certificates_demo(*, today: dt.date) -> CertificatesDemo:
         services.suspend(
             by=coordinator, certificate=recent[1], reason="Kiểm tra phát hiện nhãn ghi sai hạn sử dụng; chờ khắc phục."
         )
+        _since(recent[1], today - dt.timedelta(days=10), "suspended")
         services.revoke(
-            by=coordinator, certificate=recent[2], decision_number="1520/QĐ-UBND", revoked_on=today,
-            reason="Chủ thể ngừng sản xuất sản phẩm.",
+            by=coordinator, certificate=recent[2], decision_number="1520/QĐ-UBND",
+            revoked_on=today - dt.timedelta(days=24), reason="Chủ thể ngừng sản xuất sản phẩm.",
         )  # fmt: skip
+        _since(recent[2], today - dt.timedelta(days=24), "revoked")
         report.decisions += 2
     # Last year's round: the city recognises its published 3- and 4-star results in November...
     round_ = Round.objects.filter(province=hanoi, year=last, level=RoundLevel.PROVINCE).first()
     if round_ is not None and Result.objects.filter(dossier__round=round_, published=True, stars__in=(3, 4)).exists():
         decision = services.draft_from_round(by=coordinator, round_=round_)
-        made += services.issue_decision(
+        made += _dated(services.issue_decision(
             by=coordinator, decision=decision, number="6215/QĐ-UBND", signed_on=dt.date(last, 11, 20),
             signer="Nguyễn Mạnh Quyền",
-        )  # fmt: skip
+        ), dt.date(last, 11, 20))  # fmt: skip
         report.decisions += 1
     # This year's first round: the city's decision a month ago for the 3 and 4 stars published then.
     first = Round.objects.filter(province=hanoi, year=today.year, number=1, level=RoundLevel.PROVINCE).first()
     if first is not None and Result.objects.filter(dossier__round=first, published=True, stars__in=(3, 4)).exists():
         decision = services.draft_from_round(by=coordinator, round_=first)
-        made += services.issue_decision(
+        made += _dated(services.issue_decision(
             by=coordinator, decision=decision, number="5123/QĐ-UBND", signed_on=today - dt.timedelta(days=30),
             signer="Nguyễn Mạnh Quyền",
-        )  # fmt: skip
+        ), today - dt.timedelta(days=30))  # fmt: skip
         report.decisions += 1
     # The ministry recognises last year's referred product at 5 stars once its central council scored it.
     central = Round.objects.filter(province__central=True, level=RoundLevel.CENTRAL, year=last).first()
     if central is not None and Result.objects.filter(dossier__round=central, published=True, stars=5).exists():
         ministry = User.objects.get(username="ministry")
         decision = services.draft_from_round(by=ministry, round_=central)
-        made += services.issue_decision(
-            by=ministry, decision=decision, number="1187/QĐ-BNNMT", signed_on=min(dt.date(last, 12, 22), today),
-            signer="Trần Thanh Nam",
-        )  # fmt: skip
+        signed = min(dt.date(last, 12, 22), today)
+        made += _dated(services.issue_decision(
+            by=ministry, decision=decision, number="1187/QĐ-BNNMT", signed_on=signed, signer="Trần Thanh Nam",
+        ), signed)  # fmt: skip
         report.decisions += 1
     report.certificates = len(made)
     return report
@@ -130,16 +151,16 @@ def build_certificates_demo(*, today: dt.date) -> CertificatesDemo:
 HISTORY_HEAD = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Nhóm sản phẩm", "Hạng sao", "Số quyết định",
                 "Ngày quyết định", "Năm", "Cấp công nhận"]  # fmt: skip
 HISTORY_ROWS = [
-    [1, "Chè Shan tuyết Ba Vì", "HTX Chè Ba Trại", "xã Ba Trại, huyện Ba Vì", "1-12", "3 sao", "5087/QĐ-UBND",
+    [1, "Chè xanh Ba Vì", "HTX Chè Ba Trại", "xã Ba Trại, huyện Ba Vì", "1-12", "3 sao", "5087/QĐ-UBND",
      "12/11/2019", 2019, "Thành phố"],
-    [2, "Chè Shan tuyết Ba Vì", "HTX Chè Ba Trại", "xã Ba Trại, huyện Ba Vì", "1-12", "4 sao", "4110/QĐ-UBND",
+    [2, "Chè xanh Ba Vì", "HTX Chè Ba Trại", "xã Ba Trại, huyện Ba Vì", "1-12", "4 sao", "4110/QĐ-UBND",
      "05/10/2022", 2022, "Thành phố"],
     [3, "Miến dong Vân Hòa", "HTX Miến dong Vân Hòa", "xã Vân Hòa, huyện Ba Vì", "1-06", "3 sao", "4110/QĐ-UBND",
      "05/10/2022", 2022, "Thành phố"],
     [4, "Gốm men rạn", "Cơ sở Gốm Bát Tràng Cổ", "xã Bát Tràng, huyện Gia Lâm", "4-02", "4 sao", "3712/QĐ-UBND",
      "", 2023, "Thành phố"],
-    [5, "Rau an toàn Văn Đức", "HTX Rau Văn Đức", "xã Văn Đức, huyện Gia Lâm", "Thực phẩm", "3 sao",
-     "1234/QĐ-UBND", "", 2023, "Huyện"],
+    [5, "Rau an toàn Lệ Chi", "HTX Rau an toàn Lệ Chi", "xã Lệ Chi, huyện Gia Lâm", "Thực phẩm", "3 sao",
+     "1386/QĐ-UBND", "", 2023, "Huyện"],
     [6, "Bưởi Diễn", "HTX Bưởi Phú Diễn", "P. Phú Diễn, Q. Bắc Từ Liêm", "1-01", "tiềm năng 5 sao", "2121/QĐ-UBND",
      "20/06/2024", 2024, "Thành phố"],
     [7, "Nón lá làng Chuông", "Hộ kinh doanh Nguyễn Thị Lan", "xã Phương Trung, huyện Thanh Oai", "4-02", "6 sao",
@@ -158,4 +179,13 @@ def build_history_demo() -> str:
 
     coordinator = User.objects.get(username="coordinator")
     data = io.BytesIO(write_workbook(title="Danh sách", headers=HISTORY_HEAD, rows=HISTORY_ROWS))
-    return run_import("history", data, user=coordinator, commit=True, mode=ImportMode.PARK).summary()
+    return review_summary(run_import("history", data, user=coordinator, commit=True, mode=ImportMode.PARK))
+
+
+def review_summary(report: ImportReport) -> str:
+    """The demo's line for an import: the rows it parks for review are there on purpose, not errors."""
+    waiting = report.parked  # the rows with a wrong value among them
+    return (
+        f"{report.total} rows read, {report.created} added, {report.updated + report.unchanged} already there, "
+        f"{waiting} row{'s' if waiting != 1 else ''} set aside for review"
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from ocop.accounts.models import Role, User
 from ocop.accounts.permissions import NOTHING, require, scope_of, visible_or_404
@@ -114,8 +115,13 @@ def council_candidates(round_: Round) -> QuerySet[User]:
 
 
 def open_rounds_for(user: Any, province_id: int) -> QuerySet[Round]:
-    """The open rounds of a province the user sees, where a dossier may be started."""
-    return rounds_visible_to(user).filter(closed=False, province_id=province_id, level=RoundLevel.PROVINCE)
+    """The open rounds of a province the user sees, where a dossier may be started: not closed, and taking
+    dossiers still (no submission deadline, or one not yet passed)."""
+    today = timezone.localdate()
+    return rounds_visible_to(user).filter(
+        Q(submission_deadline__isnull=True) | Q(submission_deadline__gte=today),
+        closed=False, province_id=province_id, level=RoundLevel.PROVINCE,
+    )  # fmt: skip
 
 
 def evidence_documents(user: Any, dossier: Dossier) -> QuerySet[Document]:

@@ -14,7 +14,9 @@ from django.db import transaction
 from ocop.accounts.models import Role, User
 from ocop.accounts.services import create_user, grant_role, system_user
 from ocop.evaluation import central, scoring
-from ocop.evaluation.demo import BEST
+from ocop.evaluation import demo_dates as dates
+from ocop.evaluation.demo import FIVE_STARS
+from ocop.evaluation.enums import DossierState as S
 from ocop.evaluation.enums import MemberRole, RoundLevel
 from ocop.evaluation.models import CriteriaVersion, Dossier, Round
 from ocop.places.queries import central_level
@@ -62,10 +64,15 @@ def build_central_round(*, year: int, today: dt.date, score: str) -> int:
     scoring.open_meeting(by=ministry, council=council, present=list(council.members.all()), on=meets)
     for dossier in received if score == "all" else []:
         for username, *_rest in MINISTRY_USERS[1:]:
-            scoring.save_sheet(by=users[username], dossier=dossier, choices=BEST)
+            scoring.save_sheet(by=users[username], dossier=dossier, choices=FIVE_STARS)
             scoring.submit_sheet(by=users[username], dossier=dossier)
     if score == "all":
         scoring.publish_results(by=ministry, council=council)
+        scoring.close_meeting(by=ministry, council=council)
+    for dossier in received:  # received a week before the meeting; scored there, published three days later
+        dates.date_steps(dossier, {S.READY: meets - dt.timedelta(days=7)})
+        if score == "all":
+            dates.date_scoring(dossier, meets, published=meets + dt.timedelta(days=3))
     return len(received)
 
 

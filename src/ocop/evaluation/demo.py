@@ -16,10 +16,12 @@ from django.db import transaction
 from ocop.accounts.models import Role, User
 from ocop.accounts.services import create_user, grant_role, system_user
 from ocop.core.pdf import tiny_pdf
+from ocop.evaluation import demo_dates as dates
 from ocop.evaluation import dossiers as flow
 from ocop.evaluation import scoring
 from ocop.evaluation.catalogue import load_reference_criteria
 from ocop.evaluation.enums import DossierState, MemberRole, RoundLevel
+from ocop.evaluation.enums import DossierState as S
 from ocop.evaluation.models import Council, CriteriaVersion, Dossier, Round
 from ocop.places.models import Commune, Province
 from ocop.registry import services
@@ -34,7 +36,7 @@ COUNCIL = [
     ("council5", MemberRole.MEMBER, "Sở Y tế"),
     ("council6", MemberRole.MEMBER, "Sở Văn hoá và Thể thao"),
     ("council7", MemberRole.MEMBER, "Liên minh Hợp tác xã thành phố"),
-    ("commerce", MemberRole.SECRETARY, "Văn phòng Điều phối nông thôn mới"),
+    ("coordinator", MemberRole.SECRETARY, "Văn phòng Điều phối Chương trình OCOP thành phố"),
 ]
 EXTRA_MEMBERS = [
     ("council2", "Đỗ Văn Phó"),
@@ -44,13 +46,15 @@ EXTRA_MEMBERS = [
     ("council6", "Lý Văn Văn Hoá"),
     ("council7", "Mai Thị Hợp Tác"),
 ]
-# Option index per line of the demo sheet at its best (100 points).
+# Option index per line of the demo sheet at its best (100 points, which no demo dossier reaches).
 BEST = {
     "A1.1": 2, "A1.2": 2, "A1.3": 3, "A1.4": 3, "A1.5": 3, "A2.1": 3, "A2.2": 4, "A2.3": 3, "A2.4": 2,
     "A3.1": 2, "A3.2": 2, "A3.3": 2, "A3.4": 2, "A3.5": 3, "B4.1": 3, "B4.2": 3, "B4.3": 4, "B5.1": 4,
     "B5.2": 3, "B5.3": 1, "C6.1": 3, "C6.2": 2, "C6.3": 3, "C7.1": 3, "C7.2": 3, "C7.3": 2, "C7.4": 3,
     "C7.5": 3, "C8": 3,
 }  # fmt: skip
+# A 5-star sheet as councils give them (93 points): the best on most lines, not all.
+FIVE_STARS = {**BEST, "C8": 2, "B4.3": 3, "A1.3": 2, "C6.3": 2}
 FOUR_STARS = {**BEST, "C8": 0, "B4.1": 0, "B4.3": 1, "C6.1": 2, "A1.3": 1}  # 82 points
 THREE_STARS = {**FOUR_STARS, "C7.5": 0, "A2.3": 0, "B4.2": 1, "B5.1": 1, "C6.3": 1, "A1.4": 0, "C7.2": 1}  # 62
 COMMENTS = {"C8": "Chưa có đơn hàng xuất khẩu; nên tìm hiểu thị trường khu vực.", "B4.1": "Mới bán trong xã."}
@@ -59,7 +63,9 @@ COMMENTS = {"C8": "Chưa có đơn hàng xuất khẩu; nên tìm hiểu thị t
 LAST_YEAR = [("published", "four"), ("published", "three"), ("published", "capped"), ("published", "five")]
 # This year's first round, closed in the autumn: (state reached, how the council scored it). Its first results were
 # published (the 4 stars are in the city's decision, the 5 stars received by the ministry), then a second 5-star
-# result (the ministry has yet to receive it); the last result is scored and waits for the office to publish it.
+# result (the ministry has yet to receive it). The last dossier's members differed; scored again after their second
+# look a week ago, its result waits for the office to publish it (a further decision will follow). The meeting is
+# closed.
 FIRST_ROUND = [("published", "five"), ("published", "four"), ("published", "five"), ("scored", "three")]
 # This year's second round, open for submissions: (state reached, how it is scored, where the product comes from).
 # "own": the demo producer's; "commune": the demo commune officer's communes; the "partial" dossiers are scored by
@@ -153,7 +159,7 @@ def _choices(kind: str, index: int) -> dict[str, int]:
     if kind == "spread":
         return {**FOUR_STARS, "B4.2": 0, "B4.3": 0, "C7.5": 0, "C6.3": 0} if index == 6 else FOUR_STARS  # 68 vs 82
     if kind == "five":
-        return BEST
+        return FIVE_STARS
     return FOUR_STARS  # four, partial
 
 
@@ -210,16 +216,21 @@ def _last_year(
     scorers = [users[u] for u, role, _a in COUNCIL if role != MemberRole.SECRETARY]
     pool = _Pool(today)
     made = 0
-    for target, scored in LAST_YEAR:
+    walked = []
+    for n, (target, scored) in enumerate(LAST_YEAR):
         product = pool.take("own" if made == 0 else "")
         if product is None:
             continue
         _evidence(product, actor, today)
-        dossier = _walk(product=product, round_=round_, target=target, actor=actor, coordinator=coordinator,
-                        visited_on=dt.date(year, 9, 10))  # fmt: skip
+        days = dates.closed_schedule(dt.date(year, 7, 10 + 3 * n), dt.date(year, 8, 20 + 2 * n), dt.date(year, 10, 1))
+        dossier = _walk(product=product, round_=round_, target=target, actor=actor, coordinator=coordinator, days=days)
         made += 1
         _score(dossier, scorers, scored)
+        walked.append(dossier)
     scoring.publish_results(by=coordinator, council=council)
+    scoring.close_meeting(by=coordinator, council=council)
+    for dossier in walked:  # scored at the meeting, published four days later
+        dates.date_scoring(dossier, dt.date(year, 10, 15), published=dt.date(year, 10, 19))
     # The round's deadlines are in the past: set once the dossiers have been walked through them.
     flow.set_round_dates(
         by=coordinator, round_=round_, submission_deadline=dt.date(year, 7, 31),
@@ -239,18 +250,25 @@ def _this_year(
     first = flow.create_round(by=coordinator, province=hanoi, year=today.year, number=1, criteria_version=version)
     council = _council(first, coordinator, users, f"{1500 + today.year % 100 * 7}", today - dt.timedelta(days=45))
     dossiers = []
-    for target, _scored in FIRST_ROUND:
+    for n, (target, _scored) in enumerate(FIRST_ROUND):
         product = pool.take("")
         if product is not None:
             _evidence(product, actor, today)
+            days = dates.closed_schedule(ago(today, 110 - 2 * n), ago(today, 85 - n), ago(today, 55))
             dossiers.append(_walk(product=product, round_=first, target=target, actor=actor, coordinator=coordinator,
-                                  visited_on=today - dt.timedelta(days=60)))  # fmt: skip
+                                  days=days))  # fmt: skip
     for n, (dossier, (_target, scored)) in enumerate(zip(dossiers, FIRST_ROUND, strict=False)):
         _score(dossier, scorers, scored)
         if n in (1, 2):
             scoring.publish_results(by=coordinator, council=council)
         if n == 1:  # the ministry received the first 5-star referral, not the second
             build_central_round(year=today.year, today=today, score="none")
+    scoring.close_meeting(by=coordinator, council=council)
+    for n, dossier in enumerate(dossiers):  # scored at the meeting; the second 5 stars published a week later
+        if n < 3:
+            dates.date_scoring(dossier, ago(today, 45), published=ago(today, 40 if n < 2 else 33))
+        else:
+            dates.date_scoring(dossier, ago(today, 7))
     flow.set_round_dates(
         by=coordinator, round_=first, submission_deadline=today - dt.timedelta(days=100),
         proposal_deadline=today - dt.timedelta(days=80), council_date=today - dt.timedelta(days=45),
@@ -263,51 +281,78 @@ def _this_year(
     )  # fmt: skip
     _council(second, coordinator, users, f"{1600 + today.year % 100 * 7}", today - dt.timedelta(days=3))
     made, partial = len(dossiers), 0
-    for target, how, where in SECOND_ROUND:
+    for n, (target, how, where) in enumerate(SECOND_ROUND):
         product = pool.take(where)
         if product is None:
             continue
         _evidence(product, actor, today)
+        # The steps of the last few days: the returned dossier 12 days ago, the last ones ready 3 days ago.
+        end = ago(today, max(12 - n, 3))
         dossier = _walk(product=product, round_=second, target=target, actor=actor, coordinator=coordinator,
-                        visited_on=today - dt.timedelta(days=10))  # fmt: skip
+                        days=dates.schedule(end, "ready" if how else target))  # fmt: skip
         made += 1
         if how == "partial":
             _score(dossier, [users[u] for u in SCORED_BY[partial % len(SCORED_BY)]], how)
             partial += 1
         elif how:
             _score(dossier, scorers, how)
+        if how:
+            dates.date_scoring(dossier, ago(today, 2 if how == "partial" else 1))
     return made
 
 
+def ago(today: dt.date, days: int) -> dt.date:
+    return today - dt.timedelta(days=days)
+
+
+def _people(product: Product, actor: User) -> tuple[User, User]:
+    """Who takes the producer's steps (its account, if it has one) and the commune's (the commune's officer); the
+    system account for a producer with no account or a commune with no officer in the demo."""
+    producer = User.objects.filter(producer_links__producer_id=product.producer_id).order_by("id").first()
+    officers = User.objects.filter(roles__role=Role.COMMUNE_OFFICER, roles__commune=product.commune)
+    commune = officers.order_by("id").first() if product.commune_id else None
+    return producer or actor, commune or actor
+
+
 def _walk(
-    *, product: Product, round_: Round, target: str, actor: User, coordinator: User, visited_on: dt.date
+    *, product: Product, round_: Round, target: str, actor: User, coordinator: User, days: dict[str, dt.date]
 ) -> Dossier:
-    dossier = flow.start_dossier(by=actor, round_=round_, product=product)
-    flow.update_summary(by=actor, dossier=dossier, summary=f"{product.name}: sản xuất ổn định, có nhãn mác đầy đủ.")
+    """The dossier walked to `target` by those who take each step, each step then dated by `days`."""
+    dossier = _steps(product=product, round_=round_, target=target, actor=actor, coordinator=coordinator, days=days)
+    dates.date_steps(dossier, days)
+    return dossier
+
+
+def _steps(
+    *, product: Product, round_: Round, target: str, actor: User, coordinator: User, days: dict[str, dt.date]
+) -> Dossier:
+    producer, commune = _people(product, actor)
+    dossier = flow.start_dossier(by=producer, round_=round_, product=product)
+    flow.update_summary(by=producer, dossier=dossier, summary=f"{product.name}: sản xuất ổn định, có nhãn mác đầy đủ.")
     if target == "draft":
         return dossier
-    flow.submit_dossier(by=actor, dossier=dossier)
+    flow.submit_dossier(by=producer, dossier=dossier)
     if target == "submitted":
         return dossier
     if target == "returned":
         flow.return_dossier(
-            by=actor,
+            by=commune,
             dossier=dossier,
             items=[{"item": "Nhãn sản phẩm", "reason": "Thiếu hạn sử dụng và địa chỉ cơ sở sản xuất"}],
         )
         return dossier
-    flow.check_dossier(by=actor, dossier=dossier, assessment={"A1.1": 2, "A2.1": 3, "A3.2": 2, "B5.2": 3}, note="Đạt")
+    flow.check_dossier(by=commune, dossier=dossier, assessment={"A1.1": 2, "A2.1": 3, "A3.2": 2, "B5.2": 3}, note="Đạt")
     order = ["commune_checked", "proposed", "under_review", "ready"]
     goal = "ready" if target in ("published", "spread", "scored") else target
     for step in order[1 : order.index(goal) + 1]:
         if step == "proposed":
-            flow.propose_dossier(by=actor, dossier=dossier)
+            flow.propose_dossier(by=commune, dossier=dossier)
         elif step == "under_review":
             flow.start_review(by=coordinator, dossier=dossier)
             flow.record_review(
                 by=coordinator,
                 dossier=dossier,
-                visited_on=visited_on,
+                visited_on=days[S.UNDER_REVIEW] + dt.timedelta(days=2),
                 visit_record="Cơ sở sản xuất sạch sẽ, quy trình rõ ràng.",
                 comments="Nên bổ sung câu chuyện sản phẩm trên nhãn.",
             )

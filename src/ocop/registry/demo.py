@@ -85,6 +85,35 @@ TRADES = {
     "sơn mài": [("4-02", "Tranh sơn mài {place}"), ("4-01", "Hộp sơn mài {place}"), ("4-01", "Khay sơn mài {place}")],
     "hương": [("4-02", "Hương trầm {place}"), ("4-02", "Hương vòng {place}"), ("4-02", "Nụ trầm {place}")],
 }  # fmt: skip
+# Villages and brands of each place: the producers of one place and trade are told apart by them (the first is the
+# place itself), and so are their products.
+VILLAGES = {
+    "Bát Tràng": ["Bát Tràng", "Kim Lan", "Giang Cao", "Đa Tốn"],
+    "Ba Vì": ["Ba Vì", "Vân Hòa", "Yên Bài", "Khánh Thượng"],
+    "Chuyên Mỹ": ["Chuyên Mỹ", "Chuôn Ngọ", "Phú Túc", "Thượng Tiết"],
+    "Phú Nghĩa": ["Phú Nghĩa", "Phú Vinh", "Yên Kiện", "Quảng Bị"],
+    "Hương Sơn": ["Hương Sơn", "Yến Vĩ", "Đục Khê", "Hội Xá"],
+    "Suối Hai": ["Suối Hai", "Cẩm Lĩnh", "Thụy An", "Minh Quang"],
+    "Thanh Oai": ["Thanh Oai", "làng Chuông", "Phương Trung", "Cao Dương"],
+    "Đông Anh": ["Đông Anh", "Vân Hà", "Thụy Lâm", "Dục Tú"],
+    "Gia Lâm": ["Gia Lâm", "Đặng Xá", "Dương Xá", "Kim Sơn"],
+    "Mê Linh": ["Mê Linh", "Hạ Lôi", "Văn Khê", "Đại Thịnh"],
+    "Sóc Sơn": ["Sóc Sơn", "Minh Phú", "Hiền Ninh", "Bắc Sơn"],
+    "Thạch Thất": ["Thạch Thất", "Thạch Xá", "Phùng Xá", "Bình Phú"],
+    "Hoài Đức": ["Hoài Đức", "Minh Khai", "Cát Quế", "Yên Sở"],
+    "Hà Đông": ["Hà Đông", "Vạn Phúc", "La Khê", "Kiến Hưng"],
+    "Phúc Thọ": ["Phúc Thọ", "Võng Xuyên", "Hát Môn", "Phụng Thượng"],
+    "Thường Tín": ["Thường Tín", "Vân Tảo", "Nhị Khê", "Hà Hồi"],
+}
+ENTERPRISE_BRANDS = ["Hưng Thịnh", "Phúc Lộc", "An Khang", "Minh Phát", "Thành Đạt", "Bảo Ngọc", "Đức Tâm", "Hòa Bình"]
+# Packs that fit each product set: (pack, sizes).
+PACKS = {
+    "1-01": ("Túi", ["500 g", "1 kg"]), "1-02": ("Chai", ["1 lít", "500 ml"]), "1-06": ("Gói", ["200 g", "500 g"]),
+    "1-07": ("Hũ", ["200 g", "300 g"]), "1-08": ("Hộp", ["100 g", "200 g"]), "1-12": ("Túi", ["200 g", "500 g"]),
+    "1-13": ("Hộp", ["25 gói", "50 gói"]), "2-02": ("Chai", ["500 ml", "750 ml"]), "2-03": ("Chai", ["330 ml"]),
+    "3-02": ("Lọ", ["10 ml", "50 ml"]), "4-01": ("Bộ", ["1 bộ"]), "4-02": ("Chiếc", ["1 chiếc"]),
+    "4-03": ("Chiếc", ["1 chiếc"]), "5-01": ("Bó", ["10 bông", "20 bông"]),
+}  # fmt: skip
 PEOPLE = [
     "Nguyễn Thị Hoa",
     "Trần Văn Bình",
@@ -153,6 +182,7 @@ def build_demo(
     resolver = PlaceResolver()
     sets = {s.code: s for s in ProductSet.objects.all()}
     made: list[Producer] = []
+    places_seen: dict[str, int] = {}
     for index in range(producers):
         kind = KINDS[index % len(KINDS)]
         legacy_id = None
@@ -171,9 +201,18 @@ def build_demo(
         trade = trade[0].upper() + trade[1:]
         identifier = _identifier(kind, index)
         person = PEOPLE[index % len(PEOPLE)]
-        name = KIND_PREFIX[kind].format(trade=trade, place=place, person=person)
+        # A second producer of a place takes a village of it, or a brand: no two share a name or product names.
+        villages = VILLAGES.get(place, [place])
+        seen = places_seen.get(place, 0)
+        places_seen[place] = seen + 1
+        brand = ENTERPRISE_BRANDS[index % len(ENTERPRISE_BRANDS)]
+        village = villages[seen] if seen < len(villages) else f"{brand} {place}"
+        name = KIND_PREFIX[kind].format(trade=trade, place=village, person=person)
+        if kind == ProducerKind.ENTERPRISE and seen:
+            name = f"Công ty TNHH {brand} {village}"
         if kind == ProducerKind.HOUSEHOLD_BUSINESS:
-            name = f"{name} ({place})"
+            name = f"{name} ({village})"
+        place = village
         existing = (
             Producer.objects.filter(identifier=identifier).first()
             if identifier
@@ -212,7 +251,7 @@ def build_demo(
                 description=f"{product_name}, sản phẩm của {existing.name}.",
                 story="Sản phẩm gắn với nghề truyền thống của làng." if n == 0 else "",
                 status=ProductStatus.DISCONTINUED if (index + n) % 17 == 0 else ProductStatus.ACTIVE,
-                packs=[{"name": "Hộp", "size": rng.choice(["200 g", "500 g", "1 kg", "1 bộ"]), "gtin": gtin}],
+                packs=[{"name": PACKS[set_code][0], "size": rng.choice(PACKS[set_code][1]), "gtin": gtin}],
             )
             report.products += 1
         report.documents += _documents(existing, index, today, actor)
@@ -298,4 +337,9 @@ def build_import_demo() -> str:
     coordinator = User.objects.get(username="coordinator")
     headers = [t for _n, t in PRODUCER_COLUMNS]
     data = io.BytesIO(write_workbook(title="Bổ sung", headers=headers, rows=SUPPLEMENT_ROWS))
-    return run_import("producers", data, user=coordinator, commit=True, mode=ImportMode.PARK).summary()
+    report = run_import("producers", data, user=coordinator, commit=True, mode=ImportMode.PARK)
+    waiting = report.parked  # the rows with a wrong value among them
+    return (
+        f"{report.total} rows read, {report.created} added, {report.updated + report.unchanged} already there, "
+        f"{waiting} row{'s' if waiting != 1 else ''} set aside for review"
+    )

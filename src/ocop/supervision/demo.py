@@ -11,10 +11,11 @@ import datetime as dt
 
 from django.db import transaction
 
-from ocop.accounts.models import User
+from ocop.accounts.models import Notification, User
 from ocop.certificates.enums import LogEvent, ReportKind, Status
 from ocop.certificates.models import Certificate
 from ocop.certificates.reports import client_key, report_problem
+from ocop.evaluation.demo_dates import at
 from ocop.outlets.models import StockItem
 from ocop.outlets.stock import react_to_certificates
 from ocop.places.models import Province
@@ -102,6 +103,10 @@ def build_supervision_demo(*, today: dt.date) -> int:
             )  # fmt: skip
             # The outlets react after the commit; the demo's own transaction asks them now (tasks are not doubled).
             react_to_certificates(certificate_ids=[cert.pk], event=LogEvent.SUSPENDED, today=today)
+            # Suspended the day after the visit (the service dates it today): so say the certificate and notices.
+            since = day + dt.timedelta(days=1)
+            Certificate.objects.filter(pk=cert.pk).update(status_since=since)
+            Notification.objects.filter(key__startswith=f"suspended:{cert.pk}:").update(created_at=at(since, 15))
     reported = subjects[4]
     reports = [
         report_problem(

@@ -13,12 +13,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from ocop.accounts.models import User
+from ocop.accounts.models import Notification, User
 from ocop.backoffice.work import work_for
 from ocop.certificates.models import Certificate
-from ocop.evaluation.models import Dossier, Round
+from ocop.evaluation.models import Dossier, Result, Round
 from ocop.planning.models import Plan
-from ocop.registry.models import Producer, Product
+from ocop.registry.models import Producer, Product, ProductPack
 
 # Each demo user and a kind of item that must be on their list today.
 EXPECTED = {
@@ -108,3 +108,17 @@ def test_running_the_demo_again_adds_nothing_and_weeks_later_no_second_round(dem
     # On a new year the demo opens that year's rounds and plan; within the year it adds none.
     years = set(Round.objects.values_list("year", flat=True))
     assert years == {demo.year - 1, demo.year} | {timezone.localdate().year}
+
+
+def test_the_demo_dates_its_past_and_tells_its_producers_apart(demo, db):
+    """Steps, notices, suspensions of the past are dated in the past; names and packs a tester would believe."""
+    today = demo
+    ended = Certificate.objects.filter(status__in=("suspended", "revoked"))
+    assert ended and all(c.status_since < today for c in ended)
+    for kind in ("returned", "decision_issued", "result_published", "suspended", "revoked"):
+        assert not Notification.objects.filter(key__startswith=f"{kind}:", created_at__date__gte=today), kind
+    assert not Result.objects.filter(mean__gte=95)
+    names = Counter(Producer.objects.values_list("name", "commune_id"))
+    assert [n for n, k in names.items() if k > 1] == []
+    assert [n for n, k in Counter(Product.objects.values_list("name", flat=True)).items() if k > 1] == []
+    assert not ProductPack.objects.filter(product__product_set__code__in=("1-02", "5-01"), name="Hộp")

@@ -4,8 +4,9 @@ from collections import Counter
 from django.db.models import Count
 from django.utils import timezone
 
+from ocop.accounts.models import Notification
 from ocop.evaluation.demo import build_evaluation_demo
-from ocop.evaluation.models import Council, Dossier, Result, Round, ScoreSheet
+from ocop.evaluation.models import Council, Dossier, Result, Round, ScoreSheet, Transition
 from ocop.registry.demo import build_demo
 
 
@@ -38,13 +39,39 @@ def test_the_demo_rounds_are_last_years_published_and_this_years_open_with_every
     assert (council.members.count(), council.members.exclude(role="secretary").count()) == (8, 7)
     results = sorted(Result.objects.filter(council=council).values_list("stars_by_score", "stars", "caps", "referral"))
     assert results == [(3, 3, [], False), (4, 2, [["C7.1", 3]], False), (4, 4, [], False), (5, 5, [], True)]
-    # This year's first round: three results published (two 5-star referrals among them), one waiting.
+    # This year's first round: three results published (two 5-star referrals among them), one scored again a week
+    # ago waits; its meeting is closed; the open round's council is sitting.
     first = Result.objects.filter(dossier__round__year=this, dossier__round__number=1, dossier__round__level="province")
     assert sorted(first.values_list("stars", "published")) == [(3, False), (4, True), (5, True), (5, True)]
+    assert list(Council.objects.filter(round__year=this, round__level="province").order_by("round__number")
+                .values_list("meeting_open", "meeting_closed")) == [(False, True), (True, False)]  # fmt: skip
+    waiting = Result.objects.get(published=False)
+    assert (waiting.dossier.round.number, timezone.localtime(waiting.created_at).date()) == (
+        1,
+        today - dt.timedelta(days=7),
+    )
+    # Scores as councils give them: 5 stars at 93, never a perfect 100.
+    assert {float(r.mean) for r in Result.objects.filter(stars=5)} == {93.0}
+    assert all(50 <= r.mean <= 95 for r in Result.objects.all())
     # The open round: two dossiers scored by three members each; the spread has seven second revisions to submit.
     ready = Dossier.objects.filter(round=open_round, state="ready")
     submitted = sorted(ScoreSheet.objects.filter(dossier__in=ready, state="submitted", revision=1)
                        .values("dossier").annotate(n=Count("id")).values_list("n", flat=True))  # fmt: skip
     assert submitted == [3, 3, 7]
     assert ScoreSheet.objects.filter(dossier__in=ready, revision=2, state="draft").count() == 7
+    # Each step in the past, by whom would take it: the demo producer submits, the commune officer returns, the
+    # coordinator reviews; the returned dossier 12 days ago, the latest step 3 days ago.
+    returned = Dossier.objects.get(state="returned")
+    steps = list(returned.transitions.order_by("id").values_list("to_state", "actor__username", "at__date"))
+    assert [(s, u) for s, u, _d in steps] == [("draft", "producer"), ("submitted", "producer"), ("returned", "commune")]
+    assert [today - d for _s, _u, d in steps] == [dt.timedelta(days=d) for d in (18, 16, 12)]
+    latest = Transition.objects.filter(dossier__round__level="province").latest("at").at
+    assert timezone.localtime(latest).date() == today - dt.timedelta(days=3)
+    assert set(Transition.objects.filter(to_state="under_review").values_list("actor__username", flat=True)) == {
+        "coordinator"}  # fmt: skip
+    assert not Notification.objects.filter(
+        created_at__date__gte=today - dt.timedelta(days=1), key__startswith="returned"
+    )
+    # Last year's results are old news, not "new results".
+    assert not Result.objects.filter(dossier__round__year=last, updated_at__date__gte=today - dt.timedelta(days=30))
     assert build_evaluation_demo(today=today) == 0
