@@ -237,6 +237,20 @@ def producers_shown(user: Any, outlet: Outlet) -> set[int] | None:
     return set(ProducerMember.objects.filter(user=user).values_list("producer_id", flat=True))
 
 
+def records_visible_to(user: Any) -> models.QuerySet[SalesRecord]:
+    """The sales rows `user` reads, by the rule of `producers_shown`: every row of the outlets they manage, operate or
+    oversee as the commune's officer; elsewhere only their own products' rows."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return SalesRecord.objects.all()
+    q = Q(outlet__province_id__in=access.managed_provinces(user)) | Q(outlet__commune_id__in=scope.communes)
+    if Role.OUTLET_OPERATOR in scope.roles:
+        q |= Q(outlet__operator_id__in=access.operated_by(user).values("operator_id"))
+    if Role.PRODUCER in scope.roles:
+        q |= Q(producer_id__in=ProducerMember.objects.filter(user=user).values("producer_id"))
+    return SalesRecord.objects.filter(q)
+
+
 @transaction.atomic
 def record_sales(*, by: Any, outlet: Outlet, month: dt.date, entries: list[Entry]) -> int:
     """Record (or correct) a month's sales of the outlet's products. Every row is checked first; nothing is written

@@ -83,3 +83,18 @@ def test_a_bad_month_is_refused_with_a_400_naming_the_field(month_sold, month):
         reverse("backoffice:outlet_sales_sheet", args=[scene.outlet.pk]), {"month": month}
     )
     assert sheet.status_code == 400
+
+
+def test_the_sales_list_follows_the_same_rule(month_sold):
+    scene = month_sold
+
+    def products(who):
+        response = client_for(scene.users[who]).get(reverse("backoffice:sales_list"))
+        assert response.status_code == 200
+        return sorted((r["product__name"], r["revenue"]) for r in response.context["by_product"])
+
+    everything = sorted([(scene.product.name, 1_500_000), ("Trà hoa vàng Ba Chẽ", 3_780_000)])
+    assert products("producer") == [(scene.product.name, 1_500_000)]
+    assert products("commerce") == products("commune") == products("admin") == everything
+    assert products("charlie") == []
+    assert list(sales.records_visible_to(scene.users["producer"]).values_list("revenue", flat=True)) == [1_500_000]

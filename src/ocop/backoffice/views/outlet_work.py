@@ -173,11 +173,7 @@ def outlet_sales_sheet(request: Request, pk: int) -> HttpResponse:
 def sales_list(request: Request) -> HttpResponse:
     """Sales by outlet, product and producer over the months, for everyone who can see the outlets (producers see
     what outlets sold of their products)."""
-    outlets = access.outlets_visible_to(request.user)
-    records = SalesRecord.objects.filter(outlet__in=outlets)
-    scope = access.scope_of(request.user)
-    if not (scope.is_admin or access.can_manage_any(request.user) or scope.communes) and "producer" in scope.roles:
-        records = records.filter(producer__members__user=request.user)
+    records = sales.records_visible_to(request.user)  # a producer: its own products' rows only
     year = request.GET.get("year", "")
     number = whole_digits(year, limit=4)
     if number is not None and number >= 1:  # a year lookup needs a date: years 1 to 9999
