@@ -130,7 +130,10 @@ def test_an_inspection_without_a_checklist_result_is_refused_on_the_page(inspect
     response = client.post(reverse("backoffice:inspection_record", args=[inspected.planned.pk]), data)
     assert response.status_code == 400
     page = response.content.decode()
-    assert "còn thiếu: An toàn thực phẩm." in page
+    assert (
+        '<p class="field-error" id="err-result_food_safety">An toàn thực phẩm: hãy chọn đạt, chưa đạt hoặc không áp dụng.'
+        in page
+    )
     assert "Nhãn, bao bì và quy cách đóng gói: hãy mô tả nội dung chưa đạt." in page
     assert 'value="finding" checked' in page  # what was typed comes back
     assert Inspection.objects.get(pk=inspected.planned.pk).state == "planned"
@@ -160,13 +163,19 @@ def test_a_report_period_that_ends_before_it_starts_is_refused_on_the_page(inspe
     assert ReportRun.objects.count() == 0
 
 
-def test_opening_the_notifications_marks_them_read(inspected):
+def test_opening_a_notice_marks_it_read_and_leads_to_its_page(inspected):
     user = inspected.users["producer"]
     Notification.objects.create(user=user, key="x", title="Giấy chứng nhận sắp hết hạn", target="document", target_id=7)
+    notice = Notification.objects.get(key="x")
     client = client_for(user)
     page = client.get(reverse("backoffice:notification_list")).content.decode()
     assert "Giấy chứng nhận sắp hết hạn" in page and "mới" in page
-    assert '<a href="/bo/documents/7/">Giấy chứng nhận sắp hết hạn</a>' in page
+    open_url = reverse("backoffice:notification_open", args=[notice.pk])
+    assert f'action="{open_url}"' in page
+    # Looking at the list (a link checker, a prefetch) marks nothing read; opening the notice does.
+    assert Notification.objects.get(key="x").read_at is None
+    response = client.post(open_url)
+    assert (response.status_code, response["Location"]) == (302, "/bo/documents/7/")
     assert Notification.objects.get(key="x").read_at is not None
 
 
@@ -198,4 +207,4 @@ def test_supervision_pages_count_flat(inspected):
                         checks=dict.fromkeys(CheckArea, (CheckResult.OK, "")), findings={})  # fmt: skip
     recognised(inspected)
     assert [_count(client, url) for url in urls] == before
-    assert before == [12, 10, 7, 5, 6]  # statistics: session, user, scope, province, generation, snapshot, menu
+    assert before == [13, 10, 7, 5, 6]  # statistics: session, user, scope, province, generation, snapshot, menu
