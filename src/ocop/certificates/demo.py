@@ -186,6 +186,7 @@ def review_summary(report: ImportReport) -> str:
     """The demo's line for an import: the rows it parks for review are there on purpose, not errors."""
     waiting = report.parked  # the rows with a wrong value among them
     return (
-        f"{report.total} rows read, {report.created} added, {report.updated + report.unchanged} already there, "
+        f"{report.total} row{'s' if report.total != 1 else ''} read, {report.created} added, "
+        f"{report.updated + report.unchanged} already there, "
         f"{waiting} row{'s' if waiting != 1 else ''} set aside for review"
     )

@@ -340,6 +340,7 @@ def build_import_demo() -> str:
     report = run_import("producers", data, user=coordinator, commit=True, mode=ImportMode.PARK)
     waiting = report.parked  # the rows with a wrong value among them
     return (
-        f"{report.total} rows read, {report.created} added, {report.updated + report.unchanged} already there, "
+        f"{report.total} row{'s' if report.total != 1 else ''} read, {report.created} added, "
+        f"{report.updated + report.unchanged} already there, "
         f"{waiting} row{'s' if waiting != 1 else ''} set aside for review"
     )

@@ -58,8 +58,8 @@ def test_the_demo_enters_a_page_of_recognition_history_and_leaves_work_for_the_c
     build_demo(producers=30)
     assert build_history_demo() == "7 rows read, 5 added, 0 already there, 2 rows set aside for review"
     assert build_history_demo() == "7 rows read, 0 added, 5 already there, 2 rows set aside for review"
-    assert build_import_demo() == "rows: 1 read, 0 created, 0 updated, 0 unchanged, 1 parked, 0 errors"
-    assert build_import_demo() == "rows: 1 read, 0 created, 0 updated, 0 unchanged, 1 parked, 0 errors"
+    assert build_import_demo() == "1 row read, 0 added, 0 already there, 1 row set aside for review"
+    assert build_import_demo() == "1 row read, 0 added, 0 already there, 1 row set aside for review"
     assert sorted(ParkedRow.objects.values_list("kind", "row", "reason")) == [
         ("history", 5, "place"), ("history", 8, "error"), ("producers", 2, "place")
     ]  # fmt: skip
