@@ -71,7 +71,7 @@ def test_create_producer_product_and_document(page: Page, live_server, officer, 
     page.get_by_label("tệp (PDF, JPEG hoặc PNG, tối đa 20 MB)").set_input_files(str(pdf))
     page.get_by_role("button", name="Lưu").click()
     expect(page.get_by_role("status")).to_contain_text("Đã thêm tài liệu vào kho hồ sơ")
-    expect(page.get_by_text("31/12/2027")).to_be_visible()
+    expect(page.locator("dd", has_text="31/12/2027")).to_be_visible()
 
     producer = Producer.objects.get(identifier="0104567890")
     assert (producer.women_led, producer.commune.name) == (True, "Xã Bát Tràng")
