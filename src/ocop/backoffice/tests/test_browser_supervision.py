@@ -81,6 +81,8 @@ def test_time_travel_brings_each_expiry_notice_once(page: Page, live_server, ref
         expect(notices.filter(has_text=title)).to_have_count(shown)
         # new on each visit: the decision's notice at the first, then each expiry notice
         expect(page.locator("#notifications li.unread")).to_have_count(1)
+        page.get_by_role("button", name="Đánh dấu tất cả đã đọc").click()  # looking is not reading: the button
+        expect(page.locator("#notifications li.unread")).to_have_count(0)
     notices.first.get_by_role("link").click()  # the pre-filled re-recognition dossier
     expect(page.get_by_role("heading", name="Lập hồ sơ: Bình gốm men lam")).to_be_visible()
     expect(page.get_by_text("Hồ sơ đánh giá lại được chép từ phần tự đánh giá")).to_be_visible()
