@@ -13,6 +13,9 @@ from ocop.places.models import Commune, Province
 from ocop.registry import services
 from ocop.registry.enums import DocumentKind, ProducerKind
 from ocop.registry.models import Document, Producer, Product, ProductSet
+from ocop.testing_pdf import non_admin_fonts as non_admin_fonts  # PDFs read back: see testing_pdf
+from ocop.testing_pdf import pdf_fonts as pdf_fonts
+from ocop.testing_pdf import pdf_text as pdf_text
 
 _seq = itertools.count(1)
 PASSWORD = "test-pass-1234"  # noqa: S105  # test accounts only

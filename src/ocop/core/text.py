@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
@@ -178,6 +179,36 @@ def year_text(value: int | str | None) -> str:
         return str(int(value))
     except ValueError:
         return str(value)  # not a year (text someone typed): as it is
+
+
+def place_date(place: str, day: date) -> str:
+    """The place and date line of an administrative document (Decree 30/2020/NĐ-CP): "Hà Nội, ngày 04 tháng 12 năm
+    2026", days below 10 and the months 1 and 2 written with a leading 0 (so no one can add a digit later)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def balanced_lines(text: str, width: int = 24) -> list[str]:
+    """A heading split into as few lines of about `width` characters as it needs, as even as the words allow:
+    "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI" → ["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ NỘI"], the way the name of an issuing
+    body is set above the document number (where the column's own wrapping gave "... DÂN THÀNH" / "PHỐ HÀ NỘI")."""
+    words = text.split()
+    if len(text) <= width or len(words) < 2:
+        return [text] if text else []
+    count = min(len(words), -(-len(text) // width))
+
+    def best(rest: list[str], lines: int) -> tuple[int, list[str]]:
+        if lines == 1:
+            line = " ".join(rest)
+            return len(line), [line]
+        options = []
+        for cut in range(1, len(rest) - lines + 2):
+            head = " ".join(rest[:cut])
+            longest, tail = best(rest[cut:], lines - 1)
+            options.append((max(len(head), longest), [head, *tail]))
+        return min(options, key=lambda option: option[0])
+
+    return best(words, count)[1]
 
 
 # ---- Vietnamese alphabetical order -------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
-from ocop.core.text import year_text
+from ocop.core.text import balanced_lines, year_text
 
 register = template.Library()
 
@@ -28,3 +28,9 @@ def vnd(value: int | float | Decimal | str | None) -> str:
 def year(value: int | str | None) -> str:
     """2025 → "2025" in every language (a plain `{{ round.year }}` prints "2.025" in Vietnamese, "2,025" in English)."""
     return year_text(value)
+
+
+@register.filter
+def heading_lines(value: str | None) -> list[str]:
+    """An issuing body's name in capitals, as balanced lines for the heading of a document (core.text)."""
+    return balanced_lines((value or "").upper())
