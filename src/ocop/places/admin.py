@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from ocop.places.models import Commune, LegacyCommune, LegacyDistrict, LegacyProvince, Province
+from ocop.places.models import Commune, IssuingBody, LegacyCommune, LegacyDistrict, LegacyProvince, Province
 
 
 @admin.register(Province)
@@ -45,3 +45,10 @@ class LegacyCommuneAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ("code", "name")
     readonly_fields = ("key", "code", "district")
     exclude = ("search_text",)
+
+
+@admin.register(IssuingBody)
+class IssuingBodyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("province", "name", "symbol", "signer_title", "signer_name", "office_name")
+    search_fields = ("name", "province__name", "signer_name", "office_name")
+    list_select_related = ("province",)

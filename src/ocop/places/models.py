@@ -148,3 +148,34 @@ class CommuneSuccession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.legacy_commune_id} → {self.commune_id}"
+
+
+class IssuingBody(TimeStampedModel):
+    """Who a province's documents come from and who signs them (Decree 30/2020/NĐ-CP): the People's Committee (the
+    ministry for the central level) with its symbol and its signer, and the standing OCOP office that signs notices
+    and inspection records. Edited by the province's coordinator; read through `ocop.places.issuers.issuer_for`,
+    which falls back to defaults built from the province's name when there is no row. A signed decision keeps the
+    names it was signed with: these settings only fill new ones."""
+
+    province = models.OneToOneField(
+        Province, on_delete=models.CASCADE, related_name="issuing_body", verbose_name=_("province")
+    )
+    parent = models.CharField(_("parent body"), max_length=200, blank=True)
+    name = models.CharField(_("issuing body"), max_length=200)
+    symbol = models.CharField(_("symbol"), max_length=20)
+    place = models.CharField(_("place"), max_length=100)
+    signer_authority = models.CharField(_("signing authority"), max_length=100, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=100)
+    signer_name = models.CharField(_("signer's name"), max_length=100)
+    office_name = models.CharField(_("standing office"), max_length=200)
+    office_symbol = models.CharField(_("office symbol"), max_length=20, blank=True)
+    office_signer_authority = models.CharField(_("office signing authority"), max_length=100, blank=True)
+    office_signer_title = models.CharField(_("office signer's title"), max_length=100)
+    office_signer_name = models.CharField(_("office signer's name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("issuing body")
+        verbose_name_plural = _("issuing bodies")
+
+    def __str__(self) -> str:
+        return self.name
