@@ -23,8 +23,9 @@ from ocop.certificates import access, rules
 from ocop.certificates.enums import IssuingLevel
 from ocop.certificates.models import Certificate, Decision, DecisionItem
 from ocop.core.cells import CellError, cell_date, cell_int, whole_digits
-from ocop.core.excel import write_workbook
+from ocop.core.excel import Kind, TitleBlock, write_workbook
 from ocop.core.text import fold
+from ocop.places.queries import issuing_body as unit_issuer
 from ocop.registry.columns import KIND_ALIASES, kind_from_name
 from ocop.registry.enums import ProducerKind, ProductStatus
 from ocop.registry.importing import CREATE, ERROR, UNCHANGED, Importer, ImportReport, Plan
@@ -427,8 +428,10 @@ def history_template() -> bytes:
         headers=[t for _n, t in COLUMNS],
         rows=[
             ["Chè búp Ba Vì", "HTX Chè Ba Vì", "Hợp tác xã", "xã Ba Trại, huyện Ba Vì, Hà Nội", "4 sao",
-             "5087/QĐ-UBND", "12/11/2019", 2019, "Tỉnh/Thành phố", "1-12"],
+             "5087/QĐ-UBND", dt.date(2019, 11, 12), 2019, "Tỉnh/Thành phố", "1-12"],
             ["Gốm Bát Tràng men lam", "Công ty TNHH Gốm Ví Dụ", "", "huyện Gia Lâm", "tiềm năng 5 sao",
              "4110/QĐ-UBND", "", 2022, "", "Thủ công mỹ nghệ, trang trí"],
         ],
+        kinds=[None] * 7 + [Kind.ID],  # the year without a thousands separator
+        block=TitleBlock(issuer=unit_issuer(), name=_("Import template: recognitions before OCOP Hub")),
     )  # fmt: skip

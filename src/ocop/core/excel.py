@@ -18,16 +18,23 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from ocop.core.text import fold
 from ocop.core.xlsx import ExcelError, RawSheet, read_workbook
+from ocop.core.xlsxstyle import Kind, TitleBlock, write_table
 
 __all__ = [
-    "ExcelError", "Sheet", "cell_text", "csv_cell", "looks_like_formula", "read_book", "read_sheet", "safe_cell",
-    "sheet_of", "write_sheets", "write_workbook",
+    "ExcelError", "Kind", "Sheet", "SheetSpec", "TitleBlock", "cell_text", "csv_cell", "looks_like_formula", "read_book",
+    "read_sheet", "safe_cell", "sheet_of", "write_sheets", "write_workbook",
 ]  # fmt: skip
 
 # What a spreadsheet program takes for the start of a formula (OWASP's list for CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Published lists often open with a title block (ministry, date, title); the headings are looked for this far down.
 HEADER_SEARCH_ROWS = 20
+
+
+SheetSpec = (
+    tuple[str, Sequence[str], Iterable[Sequence[Any]]]
+    | tuple[str, Sequence[str], Iterable[Sequence[Any]], Sequence[Kind | None] | None]
+)
 
 
 @dataclass(frozen=True)
@@ -245,18 +252,28 @@ def safe_cell(ws: Any, value: Any) -> Any:
     return cell
 
 
-def write_workbook(*, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    return write_sheets([(title, headers, rows)])
+def write_workbook(
+    *,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    kinds: Sequence[Kind | None] | None = None,
+    block: TitleBlock | None = None,
+) -> bytes:
+    """A workbook of one sheet called `title`; see write_sheets."""
+    return write_sheets([(title, headers, rows, kinds)] if kinds else [(title, headers, rows)], block=block)
 
 
-def write_sheets(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
-    """A workbook of several sheets, each (title, column titles, rows)."""
+def write_sheets(sheets: Sequence[SheetSpec], *, block: TitleBlock | None = None) -> bytes:
+    """A workbook of several sheets, each (title, column titles, rows) or (title, column titles, rows, kinds), styled
+    for reading and printing by core.xlsxstyle: `block` is the title block above each sheet's table (the importers
+    find the header row below it), `kinds` what some columns hold (money, ids…; other columns by their values)."""
     wb = Workbook(write_only=True)
-    for title, headers, rows in sheets:
+    for spec in sheets:
+        title, headers, rows = spec[:3]
+        kinds = spec[3] if len(spec) > 3 else None  # type: ignore[misc]
         ws = wb.create_sheet(title=title[:31])
-        ws.append([safe_cell(ws, h) for h in headers])
-        for row in rows:
-            ws.append([safe_cell(ws, v) for v in row])
+        write_table(ws, headers, rows, kinds=kinds, title=block, cell=safe_cell)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

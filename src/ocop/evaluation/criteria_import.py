@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import scope_of
-from ocop.core.excel import ExcelError, RawSheet, cell_text, read_book, sheet_of, write_sheets
+from ocop.core.excel import ExcelError, RawSheet, TitleBlock, cell_text, read_book, sheet_of, write_sheets
 from ocop.core.text import control_character, fold, normalize_text
 from ocop.evaluation.access import can_import_criteria
 from ocop.evaluation.catalogue import (
@@ -33,6 +33,7 @@ from ocop.evaluation.catalogue import (
 from ocop.evaluation.enums import ChecklistSection, Provenance
 from ocop.evaluation.models import CriteriaVersion
 from ocop.evaluation.rules import PARTS, GroupSpec, LineSpec, OptionSpec, SheetSpec, VersionSpec, validate_version
+from ocop.places.queries import issuing_body
 from ocop.registry.enums import DocumentKind
 from ocop.registry.importing import CREATE, ERROR, UNCHANGED, UPDATE, Importer, ImportReport, RowIssue, RowResult
 from ocop.registry.models import ImportMode
@@ -417,8 +418,8 @@ def criteria_workbook(catalogue: CatalogueSpec) -> bytes:
     v = catalogue.version
     version_row = [
         v.code, v.name, v.decision, {"official": "chính thức", "unverified": "bản chép chưa kiểm chứng",
-        "demo": "minh hoạ"}[v.provenance], v.in_force_from.strftime("%d/%m/%Y") if v.in_force_from else "",
-        v.in_force_until.strftime("%d/%m/%Y") if v.in_force_until else "", v.parts["A"], v.parts["B"], v.parts["C"],
+        "demo": "minh hoạ"}[v.provenance], v.in_force_from or "", v.in_force_until or "", v.parts["A"], v.parts["B"],
+        v.parts["C"],
         *[str(v.thresholds[s]) for s in (2, 3, 4, 5)], v.note,
     ]  # fmt: skip
     rows: list[list[Any]] = []
@@ -447,7 +448,8 @@ def criteria_workbook(catalogue: CatalogueSpec) -> bytes:
             (VERSION_SHEET, VERSION_COLUMNS, [version_row]),
             (LINES_SHEET, LINE_COLUMNS, rows),
             (CHECKLIST_SHEET, CHECKLIST_COLUMNS, checklist),
-        ]
+        ],
+        block=TitleBlock(issuer=issuing_body(), name=_("Criteria %(code)s") % {"code": v.code}),
     )
 
 

@@ -19,11 +19,12 @@ from ocop.accounts.models import Role
 from ocop.accounts.permissions import scope_of
 from ocop.core import audit
 from ocop.core.cells import whole_digits
-from ocop.core.excel import cell_text, write_workbook
+from ocop.core.excel import Kind, TitleBlock, cell_text, write_workbook
 from ocop.core.models import AuditAction
 from ocop.outlets import access, rules
 from ocop.outlets.models import Outlet, SalesRecord, StockItem
 from ocop.outlets.signals import sales_recorded
+from ocop.places.queries import issuing_body
 from ocop.registry.access import products_visible_to
 from ocop.registry.importing import CREATE, ERROR, UNCHANGED, UPDATE, Importer, ImportReport, Plan, RowIssue
 from ocop.registry.models import ProducerMember, Product
@@ -278,12 +279,22 @@ def can_import_sales(user: Any) -> bool:
     return access.can_manage_any(user) or (Role.OUTLET_OPERATOR in scope.roles and access.operated_by(user).exists())
 
 
+# The month stays text (MM/YYYY: a date cell would be a day); the product's id is digits without separators.
+SHEET_KINDS = [None, None, Kind.ID, None, Kind.NUMBER, Kind.MONEY]
+
+
 def sales_template() -> bytes:
     return write_workbook(
         title="Doanh so",
         headers=[t for _n, t in COLUMNS],
-        rows=[["01-DB-00001", "03/2026", "123", "Tên sản phẩm (để đối chiếu, không bắt buộc)", "40", "2.400.000"]],
+        rows=[["01-DB-00001", "03/2026", "123", "Tên sản phẩm (để đối chiếu, không bắt buộc)", 40, 2_400_000]],
+        kinds=SHEET_KINDS,
+        block=TitleBlock(issuer=issuing_body(), name=_("Import template: monthly sales")),
     )
+
+
+def _quantity_cell(quantity: Decimal) -> int | Decimal:
+    return int(quantity) if quantity == quantity.to_integral_value() else quantity
 
 
 def outlet_sheet(outlet: Outlet, month: dt.date) -> bytes:
@@ -299,9 +310,15 @@ def outlet_sheet(outlet: Outlet, month: dt.date) -> bytes:
         done = recorded.get(product.pk)
         rows.append(
             [outlet.code, month.strftime("%m/%Y"), str(product.pk), product.name,
-             str(done.quantity) if done else "", str(done.revenue) if done else ""]
+             _quantity_cell(done.quantity) if done else None, done.revenue if done else None]
         )  # fmt: skip
-    return write_workbook(title="Doanh so", headers=[t for _n, t in COLUMNS], rows=rows)
+    block = TitleBlock(
+        issuer=issuing_body(outlet.province_id, outlet.commune_id),
+        name=_("Monthly sales of %(outlet)s") % {"outlet": f"{outlet.code} {outlet.name}"},
+        period=f"{month:%m/%Y}",
+    )
+    return write_workbook(title="Doanh so", headers=[t for _n, t in COLUMNS], rows=rows, kinds=SHEET_KINDS,
+                          block=block)  # fmt: skip
 
 
 class SalesImporter(Importer):

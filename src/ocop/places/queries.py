@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from ocop.core.text import fold
-from ocop.places.models import Province
+from ocop.places.models import Commune, Province
 
 CENTRAL_CODE = "TW"
 
@@ -21,3 +22,16 @@ def central_level() -> Province:
                   "search_text": fold("Bộ Nông nghiệp và Môi trường trung ương")},
     )  # fmt: skip
     return province
+
+
+def issuing_body(province_id: int | None = None, commune_id: int | None = None) -> str:
+    """The body a workbook is issued by, as its title block names it: the commune's or the province's People's
+    Committee, the ministry for the central level; the programme itself when no one unit is named."""
+    if commune_id is not None:
+        commune = Commune.objects.filter(pk=commune_id).values_list("name", flat=True).first()
+        if commune:
+            return f"Ủy ban nhân dân {commune}"
+    province = Province.objects.filter(pk=province_id).first() if province_id is not None else None
+    if province is None:
+        return _("One Commune One Product programme (OCOP)")
+    return province.name if province.central else f"Ủy ban nhân dân {province.name}"

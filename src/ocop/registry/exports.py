@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
-from ocop.core.excel import write_sheets, write_workbook
+from ocop.core.excel import Kind, TitleBlock, write_sheets, write_workbook
+from ocop.places.queries import issuing_body
 from ocop.registry.columns import KIND_LABELS, PRODUCER_COLUMNS, PRODUCT_COLUMNS, STATUS_LABELS
 from ocop.registry.models import Producer, Product, ProductSet
 
@@ -66,12 +68,21 @@ def product_rows(qs: QuerySet[Product]) -> Iterator[list[Any]]:
         ]
 
 
-def export_producers(qs: QuerySet[Producer]) -> bytes:
-    return write_workbook(title="Chủ thể", headers=[t for _n, t in PRODUCER_COLUMNS], rows=producer_rows(qs))
+PRODUCER_KINDS = [Kind.ID]  # the record's id: digits without separators (an import matches it)
+PRODUCT_KINDS = [Kind.ID, Kind.ID]  # the product's and its producer's
 
 
-def export_products(qs: QuerySet[Product]) -> bytes:
-    return write_workbook(title="Sản phẩm", headers=[t for _n, t in PRODUCT_COLUMNS], rows=product_rows(qs))
+def export_producers(qs: QuerySet[Producer], *, issuer: str | None = None) -> bytes:
+    """Every producer of `qs` in the import columns, under a title block naming `issuer` (default: the programme)."""
+    block = TitleBlock(issuer=issuer or issuing_body(), name=_("List of producers"))
+    return write_workbook(title="Chủ thể", headers=[t for _n, t in PRODUCER_COLUMNS], rows=producer_rows(qs),
+                          kinds=PRODUCER_KINDS, block=block)  # fmt: skip
+
+
+def export_products(qs: QuerySet[Product], *, issuer: str | None = None) -> bytes:
+    block = TitleBlock(issuer=issuer or issuing_body(), name=_("List of products"))
+    return write_workbook(title="Sản phẩm", headers=[t for _n, t in PRODUCT_COLUMNS], rows=product_rows(qs),
+                          kinds=PRODUCT_KINDS, block=block)  # fmt: skip
 
 
 def template_workbook(kind: str) -> bytes:
@@ -79,7 +90,9 @@ def template_workbook(kind: str) -> bytes:
     if kind == "producers":
         example = ["", "Hợp tác xã", "HTX Nông nghiệp Ví dụ", "0101234567", "Nguyễn Văn A", "0912345678",
                    "htx@example.vn", "Thôn Đông", "Xã Ba Vì", "", "Hà Nội", "x", ""]  # fmt: skip
-        return write_workbook(title="Chủ thể", headers=[t for _n, t in PRODUCER_COLUMNS], rows=[example])
+        block = TitleBlock(issuer=issuing_body(), name=_("Import template: producers"))
+        return write_workbook(title="Chủ thể", headers=[t for _n, t in PRODUCER_COLUMNS], rows=[example],
+                              kinds=PRODUCER_KINDS, block=block)  # fmt: skip
     example = ["", "", "0101234567", "HTX Nông nghiệp Ví dụ", "Chè búp Ba Vì", "1-12", "Tản Lĩnh", "Ba Vì", "Hà Nội",
                "Chè xanh sao tay", "", "Túi", "200 g", "", "Đang sản xuất"]  # fmt: skip
     # What "Bộ sản phẩm" takes, on a second sheet (the import reads the first): a set's code or name, or a group.
@@ -88,6 +101,6 @@ def template_workbook(kind: str) -> bytes:
         for ps in ProductSet.objects.filter(is_active=True).select_related("group").order_by("group__position", "code")
     ]
     return write_sheets([
-        ("Sản phẩm", [t for _n, t in PRODUCT_COLUMNS], [example]),
+        ("Sản phẩm", [t for _n, t in PRODUCT_COLUMNS], [example], PRODUCT_KINDS),
         ("Danh mục bộ sản phẩm", ["Mã bộ sản phẩm", "Tên bộ sản phẩm", "Nhóm sản phẩm"], catalogue),
-    ])  # fmt: skip
+    ], block=TitleBlock(issuer=issuing_body(), name=_("Import template: products")))  # fmt: skip

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate
-from ocop.core.excel import write_sheets
+from ocop.core.excel import Kind, SheetSpec, TitleBlock, write_sheets
 from ocop.core.text import place_sort_key
+from ocop.core.xlsxstyle import period_text
 from ocop.outlets.enums import OutletKind
 from ocop.places.models import CommuneSuccession
+from ocop.places.queries import issuing_body
 from ocop.promotion.enums import EventKind
 from ocop.promotion.models import Event
 from ocop.promotion.services import TOTALS, with_totals
@@ -25,7 +27,10 @@ from ocop.reporting import stats
 from ocop.supervision.enums import InspectionState
 from ocop.supervision.models import Inspection
 
-SheetRows = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
+SheetRows = (
+    tuple[str, Sequence[str], Iterable[Sequence[Any]]]
+    | tuple[str, Sequence[str], Iterable[Sequence[Any]], Sequence[Kind | None]]
+)
 LEGACY_START = dt.date(2025, 7, 1)
 
 
@@ -161,7 +166,8 @@ class Report:
         kinds = dict(EventKind.choices)
         fields = ("name", "kind", "starts_on", "ends_on", *TOTALS)
         rows = ([r[0], kinds[r[1]], *r[2:4], *(v or 0 for v in r[4:])] for r in qs.values_list(*fields))  # type: ignore[misc]
-        return _("Trade promotion"), head, rows
+        money = [None, None, None, None, Kind.INT, Kind.MONEY, Kind.INT, Kind.MONEY, Kind.INT]
+        return _("Trade promotion"), head, rows, money
 
     def inspections(self) -> SheetRows:
         where = (
@@ -193,11 +199,16 @@ def build(
     """The workbook's bytes. `progress(done, total)` is called after each sheet."""
     report = Report(s, starts_on, ends_on, legacy)
     parts = report.parts()
-    sheets: list[SheetRows] = []
+    sheets: list[SheetSpec] = []
     with translation.override("vi"):
         for number, part in enumerate(parts, start=1):
-            title, head, rows = part()
-            sheets.append((title, head, list(rows)))
+            title, head, rows, *kinds = part()
+            sheets.append((title, head, list(rows), kinds[0] if kinds else None))
             if progress is not None:
                 progress(number, len(parts))
-        return write_sheets(sheets)
+        block = TitleBlock(
+            issuer=issuing_body(s.province_id, s.commune_id),
+            name=_("Report on the OCOP programme"),
+            period=period_text(starts_on, ends_on),
+        )
+        return write_sheets(sheets, block=block)

@@ -14,9 +14,11 @@ from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django_htmx.middleware import HtmxDetails
 
-from ocop.accounts.models import User
+from ocop.accounts.models import Role, User
+from ocop.accounts.permissions import scope_of
 from ocop.backoffice.fields import named
 from ocop.backoffice.forms import apply_service_errors
+from ocop.places.queries import issuing_body
 
 PAGE_SIZE = 25
 
@@ -72,3 +74,13 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def workbook_issuer(user: Any) -> str:
+    """The issuing body on the title block of a workbook the user exports: their commune's or province's People's
+    Committee when their roles name only one unit, else the programme."""
+    scope = scope_of(user)
+    provinces = {p for ids in scope.provinces.values() for p in ids}
+    if len(scope.communes) == 1 and scope.roles <= {Role.COMMUNE_OFFICER}:
+        return issuing_body(commune_id=next(iter(scope.communes)))
+    return issuing_body(next(iter(provinces)) if len(provinces) == 1 and not scope.is_admin else None)

@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.backoffice.forms import ConfirmForm, DocumentUploadForm, ProducerFilter, ProducerForm
-from ocop.backoffice.views.common import Request, form_messages, paginate, query_without_page, run_form, xlsx_response
+from ocop.backoffice.views.common import (
+    Request,
+    form_messages,
+    paginate,
+    query_without_page,
+    run_form,
+    workbook_issuer,
+    xlsx_response,
+)
 from ocop.core.audit import history
 from ocop.core.collation import vi
 from ocop.core.search import search
@@ -52,7 +60,9 @@ def producer_list(request: Request) -> HttpResponse:
 
 @login_required
 def producer_export(request: Request) -> HttpResponse:
-    return xlsx_response(export_producers(filtered_producers(request)), "chu-the.xlsx")
+    return xlsx_response(
+        export_producers(filtered_producers(request), issuer=workbook_issuer(request.user)), "chu-the.xlsx"
+    )
 
 
 @login_required

@@ -11,7 +11,15 @@ from django.views.decorators.http import require_POST
 
 from ocop.accounts.permissions import require
 from ocop.backoffice.forms import ConfirmForm, PackForm, PhotoForm, ProductFilter, ProductForm
-from ocop.backoffice.views.common import Request, form_messages, paginate, query_without_page, run_form, xlsx_response
+from ocop.backoffice.views.common import (
+    Request,
+    form_messages,
+    paginate,
+    query_without_page,
+    run_form,
+    workbook_issuer,
+    xlsx_response,
+)
 from ocop.backoffice.views.renames import flags as rename_flags
 from ocop.core.audit import history
 from ocop.core.collation import vi
@@ -52,7 +60,10 @@ def product_list(request: Request) -> HttpResponse:
 
 @login_required
 def product_export(request: Request) -> HttpResponse:
-    return xlsx_response(export_products(filtered_products(request, listing=False)), "san-pham.xlsx")
+    return xlsx_response(
+        export_products(filtered_products(request, listing=False), issuer=workbook_issuer(request.user)),
+        "san-pham.xlsx",
+    )
 
 
 def _similar(request: Request, form: ProductForm, exclude_pk: int | None = None) -> list:  # type: ignore[type-arg]

@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from ocop.accounts.models import Role
@@ -156,7 +157,7 @@ def test_changed_rows_update_with_their_old_and_new_values(db):
     coordinator = make_user(Role.PROVINCE_COORDINATOR)
     producer = make_producer(identifier="0107777771", phone="0912000000")
     ws = load_workbook(io.BytesIO(export_producers(Producer.objects.all()))).active
-    row = [c.value for c in ws[2]]
+    row = [c.value for c in ws[6]]  # below the title block (issuing body, list's name, date made, a blank row)
     row[PRODUCER_HEADERS.index("Điện thoại")] = "0912 111 222"
     row[PRODUCER_HEADERS.index("Xã/Phường")] = "Ba Vì"
     row[PRODUCER_HEADERS.index("Email")] = ""  # an empty cell never erases what is recorded
@@ -336,6 +337,9 @@ def test_template_workbooks_import_cleanly(db):
     # Its second sheet lists what the "Bộ sản phẩm" column takes.
     sheet = load_workbook(io.BytesIO(template_workbook("products")))["Danh mục bộ sản phẩm"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert (rows[0], rows[1], len(rows)) == (
-        ("Mã bộ sản phẩm", "Tên bộ sản phẩm", "Nhóm sản phẩm"), ("1-01", "Rau, củ, quả, hạt tươi", "Thực phẩm"), 28
+    assert (rows[:5], rows[5], len(rows)) == (
+        [("CHƯƠNG TRÌNH MỖI XÃ MỘT SẢN PHẨM (OCOP)", None, None), ("Mẫu nhập dữ liệu: sản phẩm", None, None),
+         (f"Ngày lập: {timezone.localdate():%d/%m/%Y}", None, None), (None, None, None),
+         ("Mã bộ sản phẩm", "Tên bộ sản phẩm", "Nhóm sản phẩm")],
+        ("1-01", "Rau, củ, quả, hạt tươi", "Thực phẩm"), 32
     )  # fmt: skip

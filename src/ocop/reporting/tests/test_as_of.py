@@ -116,9 +116,14 @@ def years(db, time_machine):
     return coordinator, plan
 
 
+TABLE_ROW = 6  # below the title block: issuing body, report name, period, date made, a blank row
+
+
 def _sheets(data: bytes) -> dict[str, list[tuple]]:
+    """Each sheet's table, from its header row down."""
     book = load_workbook(io.BytesIO(data), read_only=True)
-    return {ws.title: [tuple(_day(v) for v in r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+    return {ws.title: [tuple(_day(v) for v in r) for r in ws.iter_rows(min_row=TABLE_ROW, values_only=True)]
+            for ws in book.worksheets}  # fmt: skip
 
 
 def _day(value):

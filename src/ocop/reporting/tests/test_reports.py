@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from ocop.accounts.models import Role
@@ -51,9 +52,14 @@ def test_the_dashboard_figures(scene, django_assert_num_queries):
     assert counts == {"Bát Tràng": 2, "Ba Vì": 1}
 
 
+TABLE_ROW = 6  # below the title block: issuing body, report name, period, date made, a blank row
+
+
 def _sheets(data: bytes) -> dict[str, list[tuple]]:
+    """Each sheet's table, from its header row down."""
     book = load_workbook(io.BytesIO(data), read_only=True)
-    return {ws.title: [tuple(_day(v) for v in r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+    return {ws.title: [tuple(_day(v) for v in r) for r in ws.iter_rows(min_row=TABLE_ROW, values_only=True)]
+            for ws in book.worksheets}  # fmt: skip
 
 
 def _day(value):
@@ -62,9 +68,17 @@ def _day(value):
 
 def test_the_yearly_workbook(scene, django_assert_num_queries):
     done, s = [], _scope()
-    with django_assert_num_queries(11):  # one a sheet, two for the summary (products, registered records)
+    # One a sheet, two for the summary (products, registered records), one for the issuing body's name.
+    with django_assert_num_queries(12):
         data = workbook.build(s, dt.date(2026, 1, 1), dt.date(2026, 12, 31), False, lambda d, t: done.append((d, t)))
     assert done == [(n, 10) for n in range(1, 11)]
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    made = f"{timezone.localdate():%d/%m/%Y}"
+    for ws in book.worksheets:  # every sheet opens with the same title block
+        assert [r[0] for r in ws.iter_rows(max_row=TABLE_ROW - 1, max_col=1, values_only=True)] == [
+            "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "Báo cáo kết quả thực hiện Chương trình OCOP",
+            "Kỳ báo cáo: 01/01/2026 – 31/12/2026", f"Ngày lập: {made}", None,
+        ]  # fmt: skip
     sheets = _sheets(data)
     assert list(sheets) == ["Tổng hợp", "Theo hạng sao", "Theo nhóm", "Theo xã phường", "Chủ thể", "Cấp mới",
                             "Thu hồi", "Điểm bán và trung tâm", "Xúc tiến thương mại", "Kiểm tra, giám sát"]  # fmt: skip
@@ -85,7 +99,7 @@ def test_the_yearly_workbook(scene, django_assert_num_queries):
 
 def test_periods_before_july_2025_add_the_former_districts(scene, django_assert_num_queries):
     s = _scope()
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):  # the one of the yearly workbook, and the former districts' two
         data = workbook.build(s, dt.date(2025, 1, 1), dt.date(2025, 6, 30), False, None)
     sheets = _sheets(data)
     assert "Theo huyện cũ" in sheets
