@@ -18,7 +18,7 @@ from ocop.core.uploads import DOCUMENT_TYPES, IMAGE_TYPES, check_upload
 from ocop.outlets import access, queries, rules
 from ocop.outlets.enums import AssessmentState, FileKind, ItemKind, LocationType, OutletKind, OutletStatus
 from ocop.outlets.models import Assessment, AssessmentLine, Checklist, Operator, OperatorMember, Outlet, OutletFile
-from ocop.outlets.signals import stock_changed
+from ocop.outlets.signals import outlets_changed, stock_changed
 from ocop.places.models import Commune, Province
 from ocop.registry.validators import normalize_phone, validate_phone
 
@@ -109,7 +109,13 @@ def register_outlet(*, by: Any, province: Province, operator: Operator | str, **
     outlet.map_feature = queries.map_feature(outlet)
     outlet.save(update_fields=["code", "map_feature"])
     audit.record(actor=by, action=AuditAction.CREATE, obj=outlet, changes=audit.snapshot(outlet, OUTLET_FIELDS))
+    _outlet_changed(outlet)
     return outlet
+
+
+def _outlet_changed(outlet: Outlet) -> None:
+    ids = [outlet.pk]
+    transaction.on_commit(lambda: outlets_changed.send(sender=Outlet, outlet_ids=ids))
 
 
 def _decimal(value: Any, field: str) -> Decimal | None:
@@ -145,6 +151,7 @@ def update_outlet(*, by: Any, outlet: Outlet, **fields: Any) -> Outlet:
         obj=outlet,
         changes=audit.diff(before, audit.snapshot(outlet, OUTLET_FIELDS)),
     )
+    _outlet_changed(outlet)
     return outlet
 
 
@@ -311,6 +318,7 @@ def _set_status(
     outlet.status_since = since or timezone.localdate()
     outlet.save()
     audit.record(actor=by, action=AuditAction.CHANGE, obj=outlet, changes={"status": [before, status], **extra})
+    _outlet_changed(outlet)
     # Where-to-buy lists of the products on its shelf change with the outlet's status.
     products = list(
         outlet.stock.filter(removed_on__isnull=True, product__isnull=False).values_list("product_id", flat=True)

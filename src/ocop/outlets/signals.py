@@ -8,3 +8,7 @@ stock_changed = Signal()
 
 # Sent (no arguments) after monthly sales are recorded or imported: dashboards recount.
 sales_recorded = Signal()
+
+# Sent with `outlet_ids` (list[int]) after an outlet is registered, changed, or changes status: the open data's
+# sales points are rewritten.
+outlets_changed = Signal()

@@ -1,82 +1,184 @@
-"""/open-data/: the register of certificates as CSV and JSON, the transparency log's signed checkpoints, and a DCAT
-description of the dataset."""
+"""/open-data/: the register of certificates, the catalogue of OCOP products and the sales points as files, the
+transparency log's signed checkpoints, and a DCAT catalogue (JSON-LD) describing them.
+
+A request never builds a file (reporting.opendata): it serves the last complete one, with a strong ETag and
+Last-Modified (304 to a reader who has it), and queues a rebuild when the files are missing or behind. Before the
+first build it answers 503 with a page saying the files are being prepared."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 
-from ocop.reporting.opendata import FIELDS, current_register, register_path
+from ocop.reporting import opendata
+from ocop.reporting.opendata_sets import CERTIFICATE_COLUMNS, PRODUCT_COLUMNS
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+RETRY_SECONDS = 30
+
+
+def _preparing(request: HttpRequest) -> HttpResponse:
+    response = render(request, "public/opendata_preparing.html", status=503)
+    response["Retry-After"] = str(RETRY_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/opendata.html", {"meta": current_register(), "fields": FIELDS, "license": LICENSE})
+    meta = opendata.ensure(opendata.current())
+    if meta is None:
+        return _preparing(request)
+    return render(request, "public/opendata.html", {
+        "meta": meta, "license": LICENSE, "certificate_columns": CERTIFICATE_COLUMNS,
+        "product_columns": PRODUCT_COLUMNS,
+    })  # fmt: skip
 
 
 @require_GET
-def download(request: HttpRequest, kind: str) -> FileResponse:
-    types = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
-    if kind not in types:
+def download(request: HttpRequest, name: str) -> HttpResponseBase:
+    """One of the files, as last built: opened once, and its ETag and date read from the file that is sent."""
+    if name not in opendata.FILES:
         raise Http404
-    content_type = types[kind]
-    response = FileResponse(register_path(kind).open("rb"), content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="ocop-certificates.{kind}"'
-    response["Cache-Control"] = "no-cache"
-    return response
+    try:
+        fh = opendata.file_path(name).open("rb")
+    except FileNotFoundError:
+        opendata.ensure(None)
+        return _preparing(request)
+    opendata.ensure(opendata.current())
+    st = os.fstat(fh.fileno())
+    response = FileResponse(fh, content_type=opendata.FILES[name])
+    response["Content-Disposition"] = f'inline; filename="ocop-{name}"'
+    response["Cache-Control"] = "no-cache"  # kept, but checked each time: the ETag answers 304 while it holds
+    response["ETag"] = f'"{st.st_ino:x}-{st.st_mtime_ns:x}-{st.st_size:x}"'  # a new file is a new inode and date
+    response["Last-Modified"] = http_date(st.st_mtime)
+    answer = get_conditional_response(
+        request,
+        etag=response["ETag"],
+        last_modified=int(st.st_mtime),
+        response=response,  # type: ignore[arg-type]  # a FileResponse is answered like any other
+    )
+    if answer is not response:
+        fh.close()
+    return answer or response
+
+
+def _vi_en(vi: str, en: str) -> list[dict[str, str]]:
+    return [{"@language": "vi", "@value": vi}, {"@language": "en", "@value": en}]
+
+
+CONTEXT = {
+    "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#", "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "dcat:downloadURL": {"@type": "@id"}, "dcat:accessURL": {"@type": "@id"}, "dcat:landingPage": {"@type": "@id"},
+    "dcat:mediaType": {"@type": "@id"}, "dct:license": {"@type": "@id"}, "dct:conformsTo": {"@type": "@id"},
+    "dct:spatial": {"@type": "@id"}, "dct:accrualPeriodicity": {"@type": "@id"}, "foaf:homepage": {"@type": "@id"},
+    "vcard:hasURL": {"@type": "@id"}, "dct:modified": {"@type": "xsd:dateTime"}, "dct:issued": {"@type": "xsd:date"},
+    "dcat:byteSize": {"@type": "xsd:nonNegativeInteger"},
+}  # fmt: skip
+MEDIA = "https://www.iana.org/assignments/media-types/"
+VIETNAM = "http://publications.europa.eu/resource/authority/country/VNM"
+CONTINUOUS = "http://purl.org/cld/freq/continuous"
 
 
 @require_GET
-def checkpoints(request: HttpRequest) -> FileResponse:
-    response = FileResponse(register_path("json", "checkpoints").open("rb"), content_type="application/json")
-    response["Content-Disposition"] = 'inline; filename="ocop-checkpoints.json"'
-    response["Cache-Control"] = "no-cache"
-    return response
-
-
-@require_GET
-def dcat(request: HttpRequest) -> JsonResponse:
-    """The dataset described with DCAT (JSON-LD), for data portals."""
-    meta = current_register()
+def dcat(request: HttpRequest) -> HttpResponse:
+    """The three datasets described with DCAT in JSON-LD, every address from OCOP_PUBLIC_BASE_URL."""
+    meta = opendata.ensure(opendata.current())
+    if meta is None:
+        return _preparing(request)
     base = settings.OCOP_PUBLIC_BASE_URL.rstrip("/")
+    page = base + reverse("open_data")
 
-    def distribution(kind: str, media: str, path: str = "") -> dict[str, Any]:
-        url = base + (path or reverse("open_data_file", args=[kind]))
-        return {"@type": "dcat:Distribution", "dcat:downloadURL": url, "dcat:accessURL": url,
-                "dcat:mediaType": media, "dct:format": kind.upper(), "dct:license": LICENSE}  # fmt: skip
+    def url(name: str) -> str:
+        return base + reverse("open_data_file", args=[name])
 
-    signed = {**distribution("json", "application/json", reverse("open_data_checkpoints")),
-              "dct:title": [{"@language": "vi", "@value": "Các mốc kiểm chứng có ký số của nhật ký minh bạch"},
-                            {"@language": "en", "@value": "Signed checkpoints of the transparency log"}]}  # fmt: skip
+    def distribution(name: str, fmt: str, media: str, vi: str, en: str, schema: str = "") -> dict[str, Any]:
+        path = opendata.file_path(name)
+        out = {"@id": f"{page}#{name}", "@type": "dcat:Distribution", "dct:title": _vi_en(vi, en),
+               "dcat:downloadURL": url(name), "dcat:accessURL": page, "dcat:mediaType": MEDIA + media,
+               "dct:format": fmt, "dct:license": LICENSE, "dct:modified": meta["generated_at"]}  # fmt: skip
+        if path.exists():
+            out["dcat:byteSize"] = path.stat().st_size
+        if schema:
+            out["dct:conformsTo"] = url(schema)
+        return out
 
+    def dataset(key: str, vi: str, en: str, about_vi: str, about_en: str, files: list[dict[str, Any]],
+                keywords: list[str]) -> dict[str, Any]:  # fmt: skip
+        return {
+            "@id": f"{page}#{key}", "@type": "dcat:Dataset", "dct:identifier": key, "dct:title": _vi_en(vi, en),
+            "dct:description": _vi_en(about_vi, about_en), "dct:publisher": {"@id": publisher["@id"]},
+            "dcat:contactPoint": contact, "dct:license": LICENSE, "dct:issued": meta.get("first_day", meta["day"]),
+            "dct:modified": meta["generated_at"], "dct:spatial": VIETNAM, "dct:accrualPeriodicity": CONTINUOUS,
+            "dcat:landingPage": page, "dcat:keyword": ["OCOP", "Mỗi xã một sản phẩm", *keywords],
+            "dcat:distribution": files,
+        }  # fmt: skip
+
+    publisher = {"@id": f"{base}/#publisher", "@type": "foaf:Organization",
+                 "foaf:name": "Cơ quan thường trực Chương trình OCOP", "foaf:homepage": base + "/"}  # fmt: skip
+    contact = {"@type": "vcard:Organization", "vcard:fn": "Cơ quan thường trực Chương trình OCOP",
+               "vcard:hasURL": page}  # fmt: skip
+    certificates = dataset(
+        "certificates", "Danh sách giấy chứng nhận sản phẩm OCOP", "Register of OCOP product certificates",
+        "Mọi giấy chứng nhận sản phẩm OCOP: số, mã tra cứu, sản phẩm, chủ thể, tỉnh và xã (đơn vị hành chính từ "
+        "1/7/2025) với mã và tên, hạng sao, ngày cấp, hiệu lực, tình trạng hôm nay, quyết định và cơ quan ban hành.",
+        "Every OCOP product certificate: number, verification code, product, producer, province and commune (units "
+        "from 1 July 2025) with codes and names, stars, dates, today's status, decision and issuing body.",
+        [distribution("certificates.csv", "CSV", "text/csv", "Bảng CSV (UTF-8)", "CSV table (UTF-8)",
+                      "certificates.schema.json"),
+         distribution("certificates.json", "JSON", "application/json", "JSON", "JSON", "certificates.schema.json"),
+         distribution("certificates.schema.json", "JSON", "application/json", "Mô tả các cột (Table Schema)",
+                      "Column descriptions (Frictionless Table Schema)"),
+         distribution("checkpoints.json", "JSON", "application/json",
+                      "Các mốc kiểm chứng có ký số của nhật ký minh bạch",
+                      "Signed checkpoints of the transparency log")],
+        ["giấy chứng nhận", "certificates"],
+    )  # fmt: skip
+    products = dataset(
+        "products", "Danh mục sản phẩm OCOP đang còn hiệu lực", "Catalogue of OCOP products in force",
+        "Các sản phẩm đang là sản phẩm OCOP hôm nay: mã và tên sản phẩm, chủ thể, tỉnh và xã, hạng sao, số giấy "
+        "chứng nhận, hiệu lực đến và trang công khai.",
+        "The products that are OCOP products today: id and name, producer, province and commune, stars, certificate "
+        "number, valid until and public page.",
+        [distribution("products.csv", "CSV", "text/csv", "Bảng CSV (UTF-8)", "CSV table (UTF-8)",
+                      "products.schema.json"),
+         distribution("products.json", "JSON", "application/json", "JSON", "JSON", "products.schema.json"),
+         distribution("products.schema.json", "JSON", "application/json", "Mô tả các cột (Table Schema)",
+                      "Column descriptions (Frictionless Table Schema)")],
+        ["sản phẩm", "products"],
+    )  # fmt: skip
+    outlets = dataset(
+        "sales-points", "Điểm bán sản phẩm OCOP", "OCOP sales points",
+        "Các điểm giới thiệu và bán sản phẩm OCOP đã được công nhận, với tọa độ, địa chỉ, tỉnh và xã và trang "
+        "công khai (GeoJSON).",
+        "The recognised OCOP sales points with coordinates, address, province and commune and public page "
+        "(GeoJSON).",
+        [distribution("sales-points.geojson", "GeoJSON", "application/geo+json", "GeoJSON", "GeoJSON")],
+        ["điểm bán", "sales points"],
+    )  # fmt: skip
     body = {
-        "@context": {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
-                     "foaf": "http://xmlns.com/foaf/0.1/", "vcard": "http://www.w3.org/2006/vcard/ns#"},
+        "@context": CONTEXT,
         "@id": base + reverse("open_data_dcat"),
-        "@type": "dcat:Dataset",
-        "dct:title": [{"@language": "vi", "@value": "Danh sách giấy chứng nhận sản phẩm OCOP"},
-                      {"@language": "en", "@value": "Register of OCOP product certificates"}],
-        "dct:description": [
-            {"@language": "vi", "@value": "Mọi giấy chứng nhận sản phẩm OCOP: số, sản phẩm, chủ thể, xã, hạng sao, "
-                                          "ngày cấp, hiệu lực và tình trạng hôm nay."},
-            {"@language": "en", "@value": "Every OCOP product certificate: number, product, producer, commune, "
-                                          "stars, dates and today's status."},
-        ],
-        "dct:publisher": {"@type": "foaf:Organization", "foaf:name": "Cơ quan thường trực Chương trình OCOP"},
+        "@type": "dcat:Catalog",
+        "dct:title": _vi_en("Dữ liệu mở OCOP", "OCOP open data"),
+        "dct:description": _vi_en("Dữ liệu mở của Chương trình Mỗi xã một sản phẩm (OCOP).",
+                                  "Open data of the One Commune One Product (OCOP) programme."),
+        "dct:publisher": publisher,
         "dct:license": LICENSE,
         "dct:modified": meta["generated_at"],
-        "dct:spatial": "Việt Nam",
-        "dcat:keyword": ["OCOP", "Mỗi xã một sản phẩm", "giấy chứng nhận", "certificates"],
-        "dcat:landingPage": base + reverse("open_data"),
-        "dcat:distribution": [distribution("csv", "text/csv"), distribution("json", "application/json"), signed],
-        "ocop:fields": FIELDS,
-        "ocop:count": meta["count"],
+        "foaf:homepage": page,
+        "dcat:dataset": [certificates, products, outlets],
     }  # fmt: skip
-    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/ld+json"
+    return response

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from ocop.certificates.signals import status_changed
-from ocop.outlets.signals import sales_recorded, stock_changed
+from ocop.outlets.signals import outlets_changed, sales_recorded, stock_changed
+from ocop.places.signals import units_changed
+from ocop.registry.signals import names_changed
 from ocop.supervision.signals import inspections_changed
 
 
-def _certificates_changed(sender: Any, **kwargs: Any) -> None:
-    from ocop.reporting.opendata import refresh_register
+def _open_data_changed(sender: Any, **kwargs: Any) -> None:
+    """A change the open data files show: one rebuild queued for the burst (opendata.schedule_rebuild)."""
+    from ocop.reporting.opendata import schedule_rebuild
 
-    refresh_register.enqueue()
+    schedule_rebuild()
 
 
 def _figures_changed(sender: Any, **kwargs: Any) -> None:
@@ -22,6 +25,7 @@ def _figures_changed(sender: Any, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    status_changed.connect(_certificates_changed, dispatch_uid="reporting.opendata")
+    for signal in (status_changed, names_changed, units_changed, outlets_changed):
+        signal.connect(_open_data_changed, dispatch_uid=f"reporting.opendata.{id(signal)}")
     for signal in (status_changed, stock_changed, sales_recorded, inspections_changed):
         signal.connect(_figures_changed, dispatch_uid=f"reporting.figures.{id(signal)}")

