@@ -83,13 +83,19 @@ def _plans(scope: Scope) -> bool:  # planning_access.plans_visible_to, and the c
     return _any(scope, planning_access.READERS)
 
 
+def _issuing_body(scope: Scope) -> bool:  # views.issuers.coordinated: the provinces the user coordinates
+    return bool(scope.provinces_for(Role.PROVINCE_COORDINATOR))
+
+
 def _statistics(scope: Scope) -> bool:  # reporting_access.statistics_scope answers 403 to anyone else
     return _any(scope, reporting_access.READERS)
 
 
 # What the central level uses: its rounds (the central round, the referrals), the dossiers it receives, the
 # criteria its council scores on, the certificates of its 5-star decisions, its notices.
-CENTRAL_ENTRIES = frozenset({"dashboard", "dossiers", "rounds", "criteria", "certificates", "notifications"})
+CENTRAL_ENTRIES = frozenset(
+    {"dashboard", "dossiers", "rounds", "criteria", "certificates", "notifications", "issuing_body"}
+)
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,7 @@ ENTRIES = (
     Entry("inspections", _("Inspections"), "backoffice:inspection_list", _inspections),
     Entry("plans", _("Plans"), "backoffice:plan_list", _plans),
     Entry("statistics", _("Statistics"), "backoffice:statistics", _statistics),
+    Entry("issuing_body", _("Issuing body"), "backoffice:issuing_body", _issuing_body),
     Entry("notifications", _("Notifications"), "backoffice:notification_list", _everyone),
 )
 

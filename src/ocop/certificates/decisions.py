@@ -25,17 +25,28 @@ from ocop.core.collation import vi
 from ocop.core.models import AuditAction
 from ocop.evaluation.enums import RoundLevel
 from ocop.evaluation.models import Result, Round
+from ocop.places.issuers import Issuer, issuer_for
 from ocop.places.models import LegacyDistrict, Province
+from ocop.places.queries import central_level
 from ocop.registry.models import Product, ProductPack
 
 CENTRAL_SERIES = "TW"
 STARS_BY_LEVEL = {IssuingLevel.PROVINCE: (3, 4), IssuingLevel.DISTRICT: (3,), IssuingLevel.MINISTRY: (5,)}
 
 
-def default_issuing_body(province: Province, level: str) -> str:
+def signing_issuer(province: Province, level: str) -> Issuer | None:
+    """The issuing body whose settings sign a decision of this level: the ministry's (the central level's) for a
+    ministry decision, the province's for its own; none for a former district's (entered from history)."""
     if level == IssuingLevel.MINISTRY:
-        return "Bộ Nông nghiệp và Môi trường"
-    return f"Ủy ban nhân dân {province.name}"
+        return issuer_for(province if province.central else central_level())
+    if level == IssuingLevel.PROVINCE:
+        return issuer_for(province)
+    return None
+
+
+def default_issuing_body(province: Province, level: str) -> str:
+    issuer = signing_issuer(province, level)
+    return issuer.name if issuer is not None else f"Ủy ban nhân dân {province.name}"
 
 
 def _too_long(value: str, model: Any, field: str) -> bool:
@@ -371,6 +382,12 @@ def issue_decision(
     if errors:
         raise ValidationError(errors)
     assert signed_on is not None
+    # The signature block as signed: the name typed, else the issuing body's signer; the authority and title from the
+    # issuing body's settings now (the decision keeps them when the settings change later).
+    issuer = signing_issuer(decision.province, decision.level)
+    if issuer is not None:
+        signer = signer or issuer.signer_name
+        decision.signer_authority, decision.signer_title = issuer.signer_authority, issuer.signer_title
     decision.number, decision.signed_on, decision.signer = number, signed_on, signer
     decision.year = signed_on.year
     decision.legal_basis = rules.legal_basis_for(signed_on)

@@ -24,6 +24,11 @@ class Decision(TimeStampedModel):
     # The year of signed_on, kept for the uniqueness of numbers: bodies number their decisions afresh each year.
     year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     signer = models.CharField(_("signed by"), max_length=200, blank=True)
+    # The signature block as signed ("KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH"), taken from the issuing body's settings when
+    # the decision is issued, so the decision prints as signed whatever the settings say later. Empty on decisions
+    # issued before these fields: their PDF prints the level's usual block.
+    signer_authority = models.CharField(_("signing authority"), max_length=100, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=100, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=16, choices=LegalBasis.choices)
     state = models.CharField(_("state"), max_length=16, choices=DecisionState.choices, default=DecisionState.DRAFT)
     round = models.ForeignKey(

@@ -33,7 +33,9 @@ from ocop.certificates.checkpoints import daily_checkpoint
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate, DocumentNotice, ExpiryNotice
 from ocop.core.pdf import render_pdf
+from ocop.core.text import place_date
 from ocop.evaluation.notices import remind_deadlines
+from ocop.places.issuers import issuer_for
 from ocop.registry.models import Document
 
 log = logging.getLogger(__name__)
@@ -62,16 +64,22 @@ def _emails(users: list[User], extra: str) -> list[str]:
 
 
 def written_notice(cert: Certificate, today: dt.date) -> bytes:
-    """The written notice to the producer (Vietnamese administrative layout) as a PDF."""
+    """The written notice to the producer as a PDF: from the standing OCOP office of the body that issued the
+    certificate, signed by its head (Decree 30/2020/NĐ-CP layout, names from the issuing body's settings)."""
+    issuer = issuer_for(cert.decision.province)
+    commune = cert.commune.name[:1].lower() + cert.commune.name[1:] if cert.commune else ""  # "xã Bát Tràng"
+    recipients = ["Như trên"] + ([f"Ủy ban nhân dân {commune}"] if commune else [])
     html = render_to_string(
         "certificates/expiry_notice_pdf.html",
         {
             "c": cert,
-            "today": today,
             "days_left": (cert.valid_until - today).days,
             "after": cert.valid_until + dt.timedelta(days=1),
-            "office": cert.decision.issuing_body,
-            "reference": f"{cert.number}/TB-OCOP",
+            "issuer": issuer.office_heading,
+            "number_line": f"{cert.number}/TB-{issuer.office_symbol or 'OCOP'}",
+            "place_date": place_date(issuer.place, today),
+            "sign": issuer.office_sign,
+            "recipients": recipients,
         },
     )
     return render_pdf(html)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -11,12 +12,16 @@ import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from ocop.certificates.models import Certificate, Decision
 from ocop.certificates.queries import names_as_certified
 from ocop.certificates.signing import payload
 from ocop.core.pdf import pages_as_pdfs, render_document
 from ocop.core.processes import die_with_parent
+from ocop.core.text import place_date
+from ocop.places.issuers import Heading, Sign
 
 CHUNK = 25  # pages laid out together: the set-up cost is shared, memory stays bounded
 
@@ -41,7 +46,7 @@ def _page(cert: Certificate) -> dict[str, Any]:
     return {
         "number": cert.number,
         "stars": cert.stars,
-        "star_marks": "★" * cert.stars,
+        "star_range": range(cert.stars),  # drawn, not ★: the administrative face has no star glyph
         "product": product,
         "producer": producer,
         "address": (cert.producer.address + ", " if cert.producer.address else "") + commune + cert.province.name,
@@ -49,8 +54,9 @@ def _page(cert: Certificate) -> dict[str, Any]:
         "issued": issued.strftime("%d/%m/%Y"),
         "until": cert.valid_until.strftime("%d/%m/%Y"),
         "issuer": decision.issuing_body,
-        "signer": decision.signer,
-        "place_date": f"{_place(cert.decision)}, ngày {issued.day:02d} tháng {issued.month:02d} năm {issued.year}",
+        "heading": Heading(parent="", name=decision.issuing_body),
+        "sign": decision_sign(decision),
+        "place_date": place_date(_place(decision), issued),
         "code": cert.code,
         "qr": segno.make(qr_text(cert), error="m").svg_inline(scale=2, border=0),
     }
@@ -112,12 +118,37 @@ BASIS = {
 }  # fmt: skip
 
 
-MINISTRY_SIGNER = "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG"
-PROVINCE_SIGNER = "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+# Decisions issued before their signature block was kept (signer_title empty) print the block of their level as
+# it was printed then.
+_PAST_SIGN = {"ministry": ("KT. BỘ TRƯỞNG", "THỨ TRƯỞNG")}
+_PAST_PROVINCE_SIGN = ("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+
+
+def decision_sign(decision: Decision) -> Sign:
+    """The signature block of a decision (and of its certificates) as the decision was signed."""
+    if decision.signer_title:
+        return Sign(decision.signer_authority, decision.signer_title, decision.signer)
+    authority, title = _PAST_SIGN.get(decision.level, _PAST_PROVINCE_SIGN)
+    return Sign(authority, title, decision.signer)
+
+
+def _signed_place_date(decision: Decision) -> str:
+    if decision.signed_on is None:  # a draft: the date is written when it is signed
+        return f"{_place(decision)}, ngày     tháng     năm     "
+    return place_date(_place(decision), decision.signed_on)
+
+
+_DOC_NUMBER = re.compile(r"\d+/[^\W_]+(?:-[^\W_]+)+")  # 148/QĐ-TTg, 30/2020/NĐ-CP's tail
+
+
+def _unbroken_numbers(line: str) -> str:
+    """A line of text as HTML whose document numbers ("1489/QĐ-TTg") never break at their hyphen."""
+    return mark_safe(_DOC_NUMBER.sub(lambda m: f'<span class="nobr">{m.group()}</span>', escape(line)))  # noqa: S308
 
 
 def decision_pdf(decision: Decision) -> bytes:
-    """The recognition decision in the Vietnamese administrative layout, with its list of products as an annex."""
+    """The recognition decision in the administrative format of Decree 30/2020/NĐ-CP, with its list of products as
+    an annex."""
     items = list(
         decision.certificates.select_related("product", "producer", "commune", "province").order_by("sequence")
     )
@@ -142,17 +173,24 @@ def decision_pdf(decision: Decision) -> bytes:
         if ministry
         else "Theo đề nghị của cơ quan thường trực Chương trình OCOP."
     )
+    recipients = (
+        ["Như Điều 3", "Ủy ban nhân dân các tỉnh, thành phố có sản phẩm tại Điều 1"]
+        if ministry
+        else ["Như Điều 3", "Bộ Nông nghiệp và Môi trường (để báo cáo)"]
+    )
     html = render_to_string(
         "certificates/decision_pdf.html",
         {
             "d": decision,
             "items": items,
             "by_stars": sorted(by_stars.items()),
-            "basis": basis,
-            "place": _place(decision),
-            "signer_title": "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG"
-            if ministry
-            else "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+            "basis": [_unbroken_numbers(line) for line in basis],
+            # As signed: the body's name and the number the decision carries, not today's settings.
+            "issuer": Heading(parent="", name=decision.issuing_body),
+            "number_line": decision.number,
+            "place_date": _signed_place_date(decision),
+            "sign": decision_sign(decision),
+            "recipients": recipients,
         },
     )
     return render_document(html).write_pdf()  # type: ignore[no-any-return]

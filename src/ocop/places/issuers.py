@@ -1,12 +1,19 @@
 """The issuing body of a province's documents and their signers, as Decree 30/2020/NĐ-CP prints them: the settings
 row (IssuingBody) when the coordinator has filled it in, else defaults built from the province's name, so a document
-of a province no one has set up still prints ("Ủy ban nhân dân Thành phố Hà Nội", KT. CHỦ TỊCH / PHÓ CHỦ TỊCH, no
-name). Documents take a snapshot of these values; a signed decision keeps its own."""
+of a province no one has set up still prints ("Ủy ban nhân dân Thành phố Hà Nội", as the rest of the project names
+it; KT. CHỦ TỊCH / PHÓ CHỦ TỊCH; no name). Documents take a snapshot of these values; a signed decision keeps its
+own."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
+from typing import Any
 
+from django.db import transaction
+
+from ocop.core import audit
+from ocop.core.models import AuditAction
 from ocop.places.models import IssuingBody, Province
 
 MINISTRY = "Bộ Nông nghiệp và Môi trường"
@@ -76,7 +83,7 @@ def default_issuer(province: Province) -> Issuer:
         )  # fmt: skip
     unit = province.name[:1].lower() + province.name[1:]  # "thành phố Hà Nội", "tỉnh Lào Cai"
     return Issuer(
-        parent="", name=f"Ủy ban nhân dân {unit}", symbol="UBND", place=province.short_name,
+        parent="", name=f"Ủy ban nhân dân {province.name}", symbol="UBND", place=province.short_name,
         signer_authority="KT. CHỦ TỊCH", signer_title="PHÓ CHỦ TỊCH", signer_name="",
         office_name=f"Văn phòng Điều phối nông thôn mới {unit}", office_symbol="VPĐP",
         office_signer_authority="", office_signer_title="CHÁNH VĂN PHÒNG", office_signer_name="",
@@ -97,3 +104,26 @@ def issuer_for(province: Province) -> Issuer:
     """The issuing body of a province's documents: its settings, else the defaults (never an error)."""
     row = IssuingBody.objects.filter(province=province).first()
     return issuer_from(row) if row is not None else default_issuer(province)
+
+
+EDITABLE = tuple(f.name for f in dataclass_fields(Issuer))
+
+
+@transaction.atomic
+def save_issuing_body(*, by: Any, province: Province, values: dict[str, str]) -> IssuingBody:
+    """Record the issuing body of a province's documents (the caller has checked that `by` is its coordinator:
+    roles live above this app). Values arrive clean from a form; the row is made on the first save. Side effects:
+    an audit entry with what changed. New documents print these values; issued ones keep their own."""
+    row = IssuingBody.objects.select_for_update().filter(province=province).first()
+    before = audit.snapshot(row, EDITABLE) if row is not None else {}
+    if row is None:
+        row = IssuingBody(province=province)
+    for name in EDITABLE:
+        setattr(row, name, values.get(name, "").strip())
+    row.full_clean()
+    row.save()
+    changes = audit.diff(before, audit.snapshot(row, EDITABLE))
+    if changes:
+        action = AuditAction.CHANGE if before else AuditAction.CREATE
+        audit.record(actor=by, action=action, obj=row, changes=changes)
+    return row

@@ -66,7 +66,7 @@ def test_the_decision_pdf_in_the_administrative_layout(office, time_machine):
     decision = _decision(office, n=3)
     response = client_for(office.coordinator).get(reverse("backoffice:decision_pdf", kwargs={"pk": decision.pk}))
     text = _text(response.content)
-    assert "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Số: 125/QĐ-UBND" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Số: 125/QĐ-UBND" in text  # Decree 30 spells HÒA
     assert "ngày 10 tháng 01 năm 2026" in text
     assert "Quyết định số 1489/QĐ-TTg" in text
     assert "Công nhận 3 sản phẩm đạt chuẩn OCOP (2 sản phẩm 3 sao, 1 sản phẩm 4 sao)" in text

@@ -9,7 +9,7 @@ from ocop.places.queries import central_level
 def test_a_province_without_settings_gets_defaults_from_its_name():
     issuer = issuer_for(Province.objects.get(code="01"))
 
-    assert issuer.name == "Ủy ban nhân dân thành phố Hà Nội"
+    assert issuer.name == "Ủy ban nhân dân Thành phố Hà Nội"
     assert issuer.place == "Hà Nội"
     assert issuer.number_line("1187") == "1187/QĐ-UBND"
     assert issuer.sign == Sign("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "")

@@ -7,6 +7,7 @@ from ocop.certificates.demo import build_certificates_demo, build_history_demo
 from ocop.evaluation.central_demo import MINISTRY_USERS, build_central_demo, central_dossiers
 from ocop.evaluation.demo import COUNCIL, build_evaluation_demo
 from ocop.outlets.demo import build_outlets_demo
+from ocop.places.demo import build_issuers_demo
 from ocop.planning.demo import build_planning_demo
 from ocop.promotion.demo import build_promotion_demo
 from ocop.registry.demo import DEMO_PASSWORD, USERS, build_demo, build_import_demo
@@ -18,6 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
+        self.stdout.write(f"Issuing bodies and their signers: {build_issuers_demo()} added (Hà Nội, the ministry).")
         report = build_demo(today=today)
         self.stdout.write(
             f"Demo data: {report.producers} producers, {report.products} products, "

@@ -1,0 +1,146 @@
+"""The decision, the certificate and the written expiry notice in the administrative format of Decree 30/2020/NĐ-CP:
+read back with pypdf (exact lines) and their fonts checked (Times New Roman or Tinos only, no sans-serif)."""
+
+import datetime as dt
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from ocop.certificates import pdf, services
+from ocop.certificates.models import Decision
+from ocop.certificates.notices import written_notice
+from ocop.evaluation.testing import council_result
+from ocop.places.models import IssuingBody
+from ocop.testing import make_product, non_admin_fonts, pdf_text, province
+
+HEADING = [
+    "ỦY BAN NHÂN DÂN",
+    "THÀNH PHỐ HÀ NỘI",
+    "Số: 1187/QĐ-UBND",
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+    "Hà Nội, ngày 04 tháng 02 năm 2026",
+]
+
+
+@pytest.fixture
+def hanoi(db):
+    return IssuingBody.objects.create(
+        province=province(), parent="", name="Ủy ban nhân dân thành phố Hà Nội", symbol="UBND", place="Hà Nội",
+        signer_authority="KT. CHỦ TỊCH", signer_title="PHÓ CHỦ TỊCH", signer_name="Nguyễn Mạnh Quyền",
+        office_name="Văn phòng Điều phối nông thôn mới thành phố Hà Nội", office_symbol="VPĐP",
+        office_signer_authority="", office_signer_title="CHÁNH VĂN PHÒNG", office_signer_name="Ngô Văn Ngọc",
+    )  # fmt: skip
+
+
+def _issued(office, n=2, signer=""):
+    decision = services.draft_decision(by=office.coordinator, province=province())
+    products = [office.product] + [make_product(producer=office.producer, name=f"Lọ hoa {i}") for i in range(n - 1)]
+    for i, product in enumerate(products):
+        council_result(product, 3 + i % 2)
+        services.add_item(by=office.coordinator, decision=decision, product=product, stars=3 + i % 2)
+    services.issue_decision(
+        by=office.coordinator, decision=decision, number="1187/QĐ-UBND", signed_on=dt.date(2026, 2, 4), signer=signer
+    )
+    return Decision.objects.get(pk=decision.pk)
+
+
+def test_the_decision_carries_heading_summary_articles_and_the_signer_from_the_settings(office, hanoi, time_machine):
+    time_machine.move_to(dt.datetime(2026, 2, 5, 9, tzinfo=dt.UTC))
+    decision = _issued(office)
+
+    # Left empty when issuing: the signer comes from the issuing body's settings, with the title, kept on the decision.
+    assert (decision.issuing_body, decision.signer_authority, decision.signer_title, decision.signer) == (
+        "Ủy ban nhân dân thành phố Hà Nội", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Mạnh Quyền"
+    )  # fmt: skip
+    data = pdf.decision_pdf(decision)
+    lines = pdf_text(data).splitlines()
+    assert lines[:10] == [
+        *HEADING,
+        "QUYẾT ĐỊNH",
+        "Về việc công nhận sản phẩm đạt chuẩn OCOP",
+        "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI",
+        "Căn cứ Luật Tổ chức chính quyền địa phương;",
+    ]
+    closing = lines.index("Nơi nhận:")
+    assert lines[closing - 2 : closing + 8] == [
+        "Điều 3. Quyết định có hiệu lực kể từ ngày ký. Thủ trưởng các cơ quan, đơn vị",
+        "và các chủ thể có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
+        "Nơi nhận:",
+        "- Như Điều 3;",
+        "- Bộ Nông nghiệp và Môi trường (để báo cáo);",
+        "- Lưu: VT.",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Nguyễn Mạnh Quyền",
+        "DANH SÁCH SẢN PHẨM ĐƯỢC CÔNG NHẬN ĐẠT CHUẨN OCOP",
+    ]
+    assert "QUYẾT ĐỊNH:" in lines and any(line.startswith("Điều 1. Công nhận 2 sản phẩm") for line in lines)
+    assert non_admin_fonts(data) == set()
+
+    # The settings change later (a new vice-chairman): the signed decision prints as it was signed.
+    IssuingBody.objects.filter(pk=hanoi.pk).update(signer_title="CHỦ TỊCH", signer_authority="", signer_name="Khác")
+    assert pdf_text(pdf.decision_pdf(Decision.objects.get(pk=decision.pk))).splitlines() == lines
+
+
+def test_a_name_typed_when_issuing_wins_and_a_decision_from_before_prints_its_levels_block(office, hanoi, time_machine):
+    time_machine.move_to(dt.datetime(2026, 2, 5, 9, tzinfo=dt.UTC))
+    decision = _issued(office, n=1, signer="Trần Sỹ Thanh")
+    assert (decision.signer_title, decision.signer) == ("PHÓ CHỦ TỊCH", "Trần Sỹ Thanh")
+
+    Decision.objects.filter(pk=decision.pk).update(signer_authority="", signer_title="")  # issued before the fields
+    lines = pdf_text(pdf.decision_pdf(Decision.objects.get(pk=decision.pk))).splitlines()
+    start = lines.index("- Lưu: VT.") + 1
+    assert lines[start : start + 4] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Sỹ Thanh"]
+
+
+def test_the_certificate_is_signed_as_its_decision_in_the_serif_face(office, hanoi, time_machine):
+    time_machine.move_to(dt.datetime(2026, 2, 5, 9, tzinfo=dt.UTC))
+    cert = _issued(office, n=1).certificates.get()
+
+    data = pdf.certificate_pdf(cert)
+    lines = pdf_text(data).splitlines()
+    assert lines[:5] == [
+        "ỦY BAN NHÂN DÂN",
+        "THÀNH PHỐ HÀ NỘI",
+        "Số: 01-2026-00001",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+    ]
+    assert lines[-4:] == ["Hà Nội, ngày 04 tháng 02 năm 2026", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Mạnh Quyền"]
+    assert "GIẤY CHỨNG NHẬN" in lines and "SẢN PHẨM OCOP ĐẠT 3 SAO" in lines
+    assert "TM. CƠ QUAN BAN HÀNH" not in pdf_text(data)
+    assert round(float(PdfReader(io.BytesIO(data)).pages[0].mediabox.width)) == 842  # A4 landscape
+    assert non_admin_fonts(data) == set()  # the stars are drawn: no sans-serif face for a ★ glyph
+
+
+def test_the_written_expiry_notice_comes_from_the_standing_office_with_its_signer(office, hanoi, time_machine):
+    time_machine.move_to(dt.datetime(2026, 2, 5, 9, tzinfo=dt.UTC))
+    cert = _issued(office, n=1).certificates.get()
+
+    data = written_notice(cert, dt.date(2028, 12, 5))
+    lines = pdf_text(data).splitlines()
+    assert lines[:11] == [
+        "ỦY BAN NHÂN DÂN",
+        "THÀNH PHỐ HÀ NỘI",
+        "VĂN PHÒNG ĐIỀU",
+        "PHỐI NÔNG THÔN MỚI",
+        "THÀNH PHỐ HÀ NỘI",
+        "Số: 01-2026-00001/TB-VPĐP",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Hà Nội, ngày 05 tháng 12 năm 2028",
+        "THÔNG BÁO",
+        "Về việc giấy chứng nhận sản phẩm OCOP sắp hết hiệu lực",
+    ]
+    assert "Kính gửi: HTX Gốm Bát Tràng." in lines
+    assert lines[-6:] == [
+        "Nơi nhận:",
+        "- Như trên;",
+        "- Ủy ban nhân dân xã Bát Tràng;",
+        "- Lưu: VT.",
+        "CHÁNH VĂN PHÒNG",
+        "Ngô Văn Ngọc",
+    ]
+    assert non_admin_fonts(data) == set()
