@@ -13,7 +13,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 # Every environment variable is read through these: a bad value stops start-up naming the variable (ocop.core.env).
-from ocop.core.env import BadEnvironment, envbool, envint, envints, envlist, envmap, envnetworks, envstr
+from ocop.core.env import BadEnvironment, envbool, envint, envints, envlist, envmap, envnetworks, envstr, envtiles
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -52,6 +52,13 @@ OCOP_WRITTEN_NOTICE_DAYS = envint("OCOP_WRITTEN_NOTICE_DAYS", "60")
 OCOP_PDF_PROCESSES = envint("OCOP_PDF_PROCESSES", str(os.cpu_count() or 1), minimum=1)
 # Stored copies of the QR pages, one folder per day, for nginx to serve (docs/deployment.md); empty: none kept.
 OCOP_PAGE_CACHE_DIR = envstr("OCOP_PAGE_CACHE_DIR", str(DATA_DIR / "pages"))
+# The public map's background (docs/deployment.md, "The map's background"): our own provinces outline, with no tile
+# server and no request leaving the site, unless a tile server is set; its attribution is then required, and the map
+# pages' Content-Security-Policy lets images come from its host (ocop.public.maps).
+OCOP_MAP_TILES_URL, OCOP_MAP_ATTRIBUTION = envtiles("OCOP_MAP_TILES_URL", "OCOP_MAP_ATTRIBUTION")
+OCOP_MAP_MAX_ZOOM = envint("OCOP_MAP_MAX_ZOOM", "19", minimum=1)
+if OCOP_MAP_MAX_ZOOM > 22:
+    raise BadEnvironment("OCOP_MAP_MAX_ZOOM", str(OCOP_MAP_MAX_ZOOM), "a zoom level from 1 to 22 (19: street level)")
 # E-mail (expiry notices): printed on the console unless a real backend is configured.
 MAILERS: dict[str, dict[str, object]] = {
     "default": {"BACKEND": envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}

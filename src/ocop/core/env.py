@@ -96,3 +96,44 @@ def envmap(name: str, default: str) -> dict[str, int]:
             raise BadEnvironment(name, value.strip(), "key=number pairs separated by commas")
         result[key.strip()] = int(number)
     return result
+
+
+def tile_origin(template: str) -> str | None:
+    """The origin a Leaflet tile URL template fetches from, as a Content-Security-Policy source
+    (https://{s}.tile.example.org/{z}/{x}/{y}.png → https://*.tile.example.org), or None if it is no such template."""
+    scheme, sep, rest = template.partition("://")
+    host = rest.split("/", 1)[0]
+    bare = host.removeprefix("{s}.")  # {s}: Leaflet's subdomains a, b, c
+    if (
+        scheme not in {"https", "http"}
+        or not sep
+        or "/" not in rest
+        or not all(part in rest for part in ("{z}", "{x}"))
+        or not ("{y}" in rest or "{-y}" in rest)
+        or not bare
+        or any(c in bare for c in "{}*'\"; ,@\\")
+        or bare.startswith((".", "-"))
+    ):
+        return None
+    return f"{scheme}://" + ("*." + bare if host.startswith("{s}.") else host)
+
+
+def envtiles(name: str, attribution_name: str) -> tuple[str, str]:
+    """A map tile server (e.g. OCOP_MAP_TILES_URL=https://tile.openstreetmap.org/{z}/{x}/{y}.png) and the attribution
+    its terms require on the map, which must then be set too. Unset or empty: no tile server, ("", "")."""
+    value = envstr(name, "").strip()
+    if not value:
+        return "", ""
+    if tile_origin(value) is None:
+        raise BadEnvironment(
+            name, value, "an https:// (or http://) Leaflet URL template with {z}, {x} and {y}, such as "
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png (the host may begin with {s}. for subdomains a, b, c)",
+        )  # fmt: skip
+    attribution = envstr(attribution_name, "").strip()
+    if not attribution:
+        raise BadEnvironment(
+            attribution_name, None, "the attribution the tile server's terms require (text or HTML, e.g. '&copy; "
+            "<a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a> contributors'), since "
+            f"{name} is set: the map shows it beneath the tiles",
+        )  # fmt: skip
+    return value, attribution

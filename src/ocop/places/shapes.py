@@ -26,7 +26,8 @@ DIGITS = 3
 
 
 def build_shapes() -> dict[str, Any]:
-    """The provinces as a GeoJSON FeatureCollection (properties: code, name, archipelagos)."""
+    """The provinces as a GeoJSON FeatureCollection (properties: code, name, archipelagos: each a name and the
+    [longitude, latitude] its label sits on)."""
     import shapely
     from shapely.geometry import MultiPoint, Point, Polygon, mapping
 
@@ -52,13 +53,16 @@ def build_shapes() -> dict[str, Any]:
     codes = sorted(owner)
     shapes = [shapely.union_all(owner[code]).intersection(land) for code in codes]
     shapes = list(shapely.coverage_simplify(shapes, TOLERANCE))
-    extras: dict[str, list[str]] = {}
+    # Each archipelago's label is placed on its special zone's centre (not on the middle of the province's bounds, which
+    # lies in the sea between the mainland and the islands).
+    extras: dict[str, list[dict[str, Any]]] = {}
     for commune in Commune.objects.filter(code__in=ARCHIPELAGOS).select_related("province"):
         label, radius = ARCHIPELAGOS[commune.code]
         area = Point(commune.longitude, commune.latitude).buffer(radius, quad_segs=6)
         index = codes.index(commune.province.code)
         shapes[index] = shapes[index].union(area)
-        extras.setdefault(commune.province.code, []).append(label)
+        at = _rounded([commune.longitude, commune.latitude])
+        extras.setdefault(commune.province.code, []).append({"name": label, "at": at})
     features = []
     for code, shape in zip(codes, shapes, strict=True):
         geometry = mapping(shapely.set_precision(shape, 10**-DIGITS))

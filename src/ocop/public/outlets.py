@@ -1,5 +1,5 @@
-"""The public locator: a map of recognised outlets (no tile server, no external request), a list beside it, and a
-page per outlet with the OCOP products on its shelf today."""
+"""The public locator: a map of recognised outlets (our own outline; a tile server's tiles beneath it only when one is
+set, ocop.public.maps), a list beside it, and a page per outlet with the OCOP products on its shelf today."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from ocop.outlets import queries, rules
 from ocop.outlets.enums import FileKind, OutletKind, OutletStatus
 from ocop.outlets.models import Outlet, OutletFile
 from ocop.places.models import Commune
+from ocop.public.maps import allows_tiles, tile_layer
 from ocop.registry.models import Product
 
 LIST_SIZE = 30
@@ -32,6 +33,7 @@ def _int(value: str | None) -> int | None:
 
 
 @require_GET
+@allows_tiles
 def outlet_map(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("loai", "")
     commune_code = request.GET.get("xa", "")[:10]
@@ -63,6 +65,7 @@ def outlet_map(request: HttpRequest) -> HttpResponse:
             "outlet_page": reverse("outlet_page", args=["CODE"]),
             "geojson_url": reverse("api:outlets") + "?" + urlencode({k: v for k, v in api.items() if v}),
             "query": urlencode([(k, v) for k, v in request.GET.items() if k != "trang" and v]),
+            **tile_layer(),
         },
     )
 

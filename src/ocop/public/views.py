@@ -13,10 +13,12 @@ from django.views.decorators.http import require_GET
 from ocop.certificates.catalogue import counts_by_group_and_stars
 from ocop.outlets.enums import OutletKind
 from ocop.places.queries import default_province
+from ocop.public.maps import allows_tiles, tile_layer
 from ocop.registry.models import ProductGroup
 
 
 @require_GET
+@allows_tiles
 def home(request: HttpRequest) -> HttpResponse:
     """The consumer's front door: search the catalogue, the province's OCOP products by star and by group, where to
     buy them, a QR check and the open data. Two aggregate queries and the province's row."""
@@ -54,6 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "geojson_url": reverse("api:outlets") + (f"?{urlencode({'province': code})}" if code else ""),
             "outlet_page": reverse("outlet_page", args=["CODE"]),
             "kind_labels": json.dumps({k: str(v) for k, v in OutletKind.choices}, ensure_ascii=False),
+            **tile_layer(),
         },
     )
 

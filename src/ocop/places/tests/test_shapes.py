@@ -23,9 +23,13 @@ def test_the_committed_outline_has_the_34_provinces_and_the_archipelagos_in_thei
     by_code = {f["properties"]["code"]: f for f in data["features"]}
     assert sorted(by_code) == sorted(Province.objects.filter(central=False).values_list("code", flat=True))
     assert len(by_code) == 34
-    assert by_code["48"]["properties"]["archipelagos"] == ["Quần đảo Hoàng Sa (Việt Nam)"]
-    assert by_code["56"]["properties"]["archipelagos"] == ["Quần đảo Trường Sa (Việt Nam)"]
     hoang_sa, truong_sa, hoan_kiem = (112.135, 16.568), (114.45, 9.71), (105.852, 21.029)
+    # Each label sits on its special zone's centre, inside the archipelago's area.
+    assert by_code["48"]["properties"]["archipelagos"] == [{"name": "Quần đảo Hoàng Sa (Việt Nam)", "at": [*hoang_sa]}]
+    assert by_code["56"]["properties"]["archipelagos"] == [
+        {"name": "Quần đảo Trường Sa (Việt Nam)", "at": [*truong_sa]}
+    ]
+    assert [f["properties"]["archipelagos"] for code, f in by_code.items() if code not in {"48", "56"}] == [[]] * 32
     assert any(_inside(hoang_sa, p[0]) for p in _polygons(by_code["48"]))
     assert any(_inside(truong_sa, p[0]) for p in _polygons(by_code["56"]))
     assert any(_inside(hoan_kiem, p[0]) for p in _polygons(by_code["01"]))

@@ -1,11 +1,29 @@
-// The public outlet map: Leaflet with our own provinces outline as the only background (no tile server, no request
-// outside this site), the outlets as clustered pins, and the list beside the map linked to them.
+// The public outlet map: Leaflet over our own provinces outline (no tile server, no request outside this site), or,
+// when the installation sets a tile server (OCOP_MAP_TILES_URL, data-tiles), its tiles beneath the outline with their
+// attribution; the outlets as clustered pins, labelled with their name and address at street zoom, and the list
+// beside the map linked to them.
 (function () {
   "use strict";
   var el = document.getElementById("map");
   if (!el || !window.L) { return; }
-  var map = L.map(el, { minZoom: 4, maxZoom: 18, zoomSnap: 0.5, attributionControl: false, preferCanvas: true });
+  var tiles = el.dataset.tiles;
+  // Without tiles the outline has nothing finer to show past 18; with them, as deep as the tile server draws.
+  var maxZoom = tiles ? Number(el.dataset.maxZoom) : 18;
+  var STREET = 14;  // from this zoom on, each pin carries its name and address
+  var map = L.map(el, { minZoom: 4, maxZoom: maxZoom, zoomSnap: 0.5, attributionControl: !!tiles, preferCanvas: true });
+  if (tiles) {
+    // Tile servers ask for a Referer (OpenStreetMap's policy does): the site's origin only, never the page's address
+    // (the site's own policy, same-origin, would send none).
+    L.tileLayer(tiles, { maxZoom: maxZoom, attribution: el.dataset.attribution, referrerPolicy: "strict-origin-when-cross-origin" })
+      .addTo(map);
+    el.classList.add("map-tiled");
+  }
+  L.control.scale({ imperial: false }).addTo(map);
   map.setView([21.03, 105.85], 9);
+  el.leafletMap = map;  // the browser tests read positions on screen through it
+  function street() { el.classList.toggle("map-street", map.getZoom() >= STREET); }
+  map.on("zoomend", street);
+  street();
   var byId = {};
   var kinds = JSON.parse(el.dataset.kinds || "{}");
 
@@ -42,18 +60,30 @@
     return box;
   }
 
+  // Over tiles, the outline is drawn as lines only, so the tiles show through.
+  var outline = tiles ? { color: "#2f6b47", weight: 1.5, fill: false }
+    : { color: "#6b8f78", weight: 1, fillColor: "#e4efe8", fillOpacity: 1 };
   fetch(el.dataset.provinces).then(function (r) { return r.json(); }).then(function (data) {
     L.geoJSON(data, {
       interactive: false,
-      style: function () { return { color: "#6b8f78", weight: 1, fillColor: "#e4efe8", fillOpacity: 1 }; },
-      onEachFeature: function (feature, layer) {
-        (feature.properties.archipelagos || []).forEach(function (label) {
+      style: function () { return outline; },
+      onEachFeature: function (feature) {
+        // Each archipelago's label sits on its own centre ([longitude, latitude] in the outline's data).
+        (feature.properties.archipelagos || []).forEach(function (a) {
           L.tooltip({ permanent: true, direction: "center", className: "archipelago" })
-            .setLatLng(layer.getBounds().getCenter()).setContent(label).addTo(map);
+            .setLatLng([a.at[1], a.at[0]]).setContent(a.name).addTo(map);
         });
       }
     }).addTo(map).bringToBack();
+    el.dataset.outline = String(data.features.length);
   });
+
+  function label(p) {
+    var box = document.createElement("span");
+    box.appendChild(text("strong", p.name));
+    if (p.address) { box.appendChild(document.createElement("br")); box.appendChild(text("span", p.address)); }
+    return box;
+  }
 
   fetch(el.dataset.geojson).then(function (r) { return r.json(); }).then(function (data) {
     var cluster = L.markerClusterGroup({
@@ -68,6 +98,8 @@
       var icon = L.divIcon({ className: "pin pin-" + f.properties.kind, iconSize: [18, 18] });
       var m = L.marker([c[1], c[0]], { icon: icon, title: f.properties.name, keyboard: true });
       m.bindPopup(function () { return popup(f.properties); });
+      // Shown from street zoom on (the map-street class): the pin's name and address, with or without tiles.
+      m.bindTooltip(label(f.properties), { permanent: true, direction: "auto", offset: [10, 0], className: "shop-label" });
       byId[f.id] = m;
       markers.push(m);
     });
