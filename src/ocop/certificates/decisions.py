@@ -25,7 +25,7 @@ from ocop.core.collation import vi
 from ocop.core.models import AuditAction
 from ocop.evaluation.enums import RoundLevel
 from ocop.evaluation.models import Result, Round
-from ocop.places.issuers import Issuer, issuer_for
+from ocop.places.issuers import Issuer, Sign, issuer_for
 from ocop.places.models import LegacyDistrict, Province
 from ocop.places.queries import central_level
 from ocop.registry.models import Product, ProductPack
@@ -42,6 +42,15 @@ def signing_issuer(province: Province, level: str) -> Issuer | None:
     if level == IssuingLevel.PROVINCE:
         return issuer_for(province)
     return None
+
+
+def signature_on_issue(decision: Decision, signer: str) -> Sign:
+    """The signature block a draft is issued with: the name typed, else the issuing body's signer, under the
+    authority and title of the issuing body's settings today. A former district's decision: the name typed only."""
+    issuer = signing_issuer(decision.province, decision.level)
+    if issuer is None:
+        return Sign("", "", signer)
+    return Sign(issuer.signer_authority, issuer.signer_title, signer or issuer.signer_name)
 
 
 def default_issuing_body(province: Province, level: str) -> str:
@@ -382,13 +391,9 @@ def issue_decision(
     if errors:
         raise ValidationError(errors)
     assert signed_on is not None
-    # The signature block as signed: the name typed, else the issuing body's signer; the authority and title from the
-    # issuing body's settings now (the decision keeps them when the settings change later).
-    issuer = signing_issuer(decision.province, decision.level)
-    if issuer is not None:
-        signer = signer or issuer.signer_name
-        decision.signer_authority, decision.signer_title = issuer.signer_authority, issuer.signer_title
-    decision.number, decision.signed_on, decision.signer = number, signed_on, signer
+    block = signature_on_issue(decision, signer)  # kept on the decision: it prints as signed whatever comes later
+    decision.signer_authority, decision.signer_title = block.authority, block.title
+    decision.number, decision.signed_on, decision.signer = number, signed_on, block.name
     decision.year = signed_on.year
     decision.legal_basis = rules.legal_basis_for(signed_on)
     decision.state = DecisionState.ISSUED

@@ -17,6 +17,7 @@ from ocop.certificates.decisions import (
     pending_result,
     remove_item,
     set_item_packs,
+    signature_on_issue,
 )
 from ocop.certificates.lifecycle import lift, log_data, revoke, suspend, sync_product
 
@@ -36,6 +37,7 @@ __all__ = [
     "remove_item",
     "revoke",
     "set_item_packs",
+    "signature_on_issue",
     "suspend",
     "sync_product",
 ]

@@ -90,3 +90,24 @@ def test_the_confirmation_is_refused_to_a_reader_who_may_not_issue(draft):
                                                        TYPED)  # fmt: skip
     assert response.status_code in (403, 404)
     assert _nothing_issued(decision)
+
+
+def test_a_signer_left_empty_is_the_issuing_bodys_shown_before_confirming_and_kept(draft):
+    from ocop.places.demo import DEMO_BODIES
+    from ocop.places.issuers import save_issuing_body
+
+    world, decision = draft
+    save_issuing_body(by=None, province=province(), values=DEMO_BODIES["01"])
+    client = client_for(world.users["coordinator"])
+    url = reverse("backoffice:decision_issue", args=[decision.pk])
+
+    response = client.post(url, {**TYPED, "signer": ""})
+
+    page = lxml.html.fromstring(response.content.decode())
+    assert page.get_element_by_id("issue-signer").text_content() == "KT. CHỦ TỊCH PHÓ CHỦ TỊCH: Nguyễn Mạnh Quyền"
+    assert _nothing_issued(decision)
+    client.post(url, {**TYPED, "signer": "Nguyễn Mạnh Quyền", "confirm": "on"})  # as the page sends it back
+    issued = Decision.objects.get(pk=decision.pk)
+    assert (issued.signer_authority, issued.signer_title, issued.signer) == (
+        "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Mạnh Quyền"
+    )  # fmt: skip

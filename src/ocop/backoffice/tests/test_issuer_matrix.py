@@ -8,17 +8,13 @@ from typing import Any
 import pytest
 
 from ocop.conftest import ROLES, World, check_role_case
+from ocop.places.demo import DEMO_BODIES
 from ocop.places.models import IssuingBody
 
 L = "login"
 GET, POST = "get", "post"
 
-VALUES = {
-    "parent": "", "name": "Ủy ban nhân dân thành phố Hà Nội", "symbol": "UBND", "place": "Hà Nội",
-    "signer_authority": "KT. CHỦ TỊCH", "signer_title": "PHÓ CHỦ TỊCH", "signer_name": "Nguyễn Mạnh Quyền",
-    "office_name": "Văn phòng Điều phối nông thôn mới thành phố Hà Nội", "office_symbol": "VPĐP",
-    "office_signer_authority": "", "office_signer_title": "CHÁNH VĂN PHÒNG", "office_signer_name": "Ngô Văn Ngọc",
-}  # fmt: skip
+VALUES = DEMO_BODIES["01"]  # Hà Nội's issuing body, as the demo sets it
 
 CASES: list[tuple[str, Any, str, Any, list[Any], Any]] = [
     ("issuing_body", lambda w: {}, GET, None, [L, 200, 403, 403, 403, 403, 403, 403, 200], None),

@@ -182,9 +182,10 @@ def decision_issue(request: Request, pk: int) -> HttpResponse:
         if not checked.ok or checked.value is None:
             return _refused(request, decision, form)
         d = form.cleaned_data
+        sign = services.signature_on_issue(decision, d["signer"].strip())  # left empty: the issuing body's signer
         return render(request, "backoffice/certificates/issue_confirm.html", {
             "decision": decision, "items": checked.value, "number": d["number"].strip(), "signed_on": d["signed_on"],
-            "signer": d["signer"].strip(), "valid_until": rules.valid_until(d["signed_on"]),
+            "signer": sign.name, "sign": sign, "valid_until": rules.valid_until(d["signed_on"]),
             "stars": sorted(Counter(i.stars for i in checked.value).items(), reverse=True),
         })  # fmt: skip
     form = ConfirmIssueForm(request.POST)

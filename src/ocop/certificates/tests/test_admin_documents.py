@@ -11,6 +11,7 @@ from ocop.certificates import pdf, services
 from ocop.certificates.models import Decision
 from ocop.certificates.notices import written_notice
 from ocop.evaluation.testing import council_result
+from ocop.places.demo import DEMO_BODIES
 from ocop.places.models import IssuingBody
 from ocop.testing import make_product, non_admin_fonts, pdf_text, province
 
@@ -26,12 +27,7 @@ HEADING = [
 
 @pytest.fixture
 def hanoi(db):
-    return IssuingBody.objects.create(
-        province=province(), parent="", name="Ủy ban nhân dân thành phố Hà Nội", symbol="UBND", place="Hà Nội",
-        signer_authority="KT. CHỦ TỊCH", signer_title="PHÓ CHỦ TỊCH", signer_name="Nguyễn Mạnh Quyền",
-        office_name="Văn phòng Điều phối nông thôn mới thành phố Hà Nội", office_symbol="VPĐP",
-        office_signer_authority="", office_signer_title="CHÁNH VĂN PHÒNG", office_signer_name="Ngô Văn Ngọc",
-    )  # fmt: skip
+    return IssuingBody.objects.create(province=province(), **DEMO_BODIES["01"])  # Nguyễn Mạnh Quyền signs
 
 
 def _issued(office, n=2, signer=""):

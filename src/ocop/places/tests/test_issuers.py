@@ -1,8 +1,11 @@
 import pytest
 
+from ocop.places.demo import DEMO_BODIES
 from ocop.places.issuers import Sign, issuer_for
 from ocop.places.models import IssuingBody, Province
 from ocop.places.queries import central_level
+
+HANOI = DEMO_BODIES["01"]  # the demo's Hà Nội: Nguyễn Mạnh Quyền signs, Ngô Văn Ngọc heads the office
 
 
 @pytest.mark.django_db
@@ -29,12 +32,7 @@ def test_the_central_level_defaults_to_the_ministry():
 @pytest.mark.django_db
 def test_the_settings_row_wins_and_a_numbered_series_prints_as_it_is():
     province = Province.objects.get(code="01")
-    IssuingBody.objects.create(
-        province=province, parent="", name="Ủy ban nhân dân thành phố Hà Nội", symbol="UBND", place="Hà Nội",
-        signer_authority="KT. CHỦ TỊCH", signer_title="PHÓ CHỦ TỊCH", signer_name="Nguyễn Mạnh Quyền",
-        office_name="Văn phòng Điều phối nông thôn mới thành phố Hà Nội", office_symbol="VPĐP",
-        office_signer_authority="", office_signer_title="CHÁNH VĂN PHÒNG", office_signer_name="Ngô Văn Ngọc",
-    )  # fmt: skip
+    IssuingBody.objects.create(province=province, **HANOI)
 
     issuer = issuer_for(province)
 
