@@ -82,5 +82,17 @@ def test_place_date_writes_small_days_and_january_february_with_a_zero():
 def test_balanced_lines_split_a_body_name_where_it_reads():
     assert balanced_lines("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI") == ["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ NỘI"]
     assert balanced_lines("BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG") == ["BỘ NÔNG NGHIỆP", "VÀ MÔI TRƯỜNG"]
+    office = "VĂN PHÒNG ĐIỀU PHỐI NÔNG THÔN MỚI THÀNH PHỐ HÀ NỘI"
+    assert balanced_lines(office) == ["VĂN PHÒNG ĐIỀU PHỐI", "NÔNG THÔN MỚI", "THÀNH PHỐ HÀ NỘI"]
+    assert balanced_lines("ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH") == ["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HỒ CHÍ MINH"]
+    assert balanced_lines("VĂN PHÒNG ĐIỀU PHỐI NÔNG THÔN MỚI TRUNG ƯƠNG") == [
+        "VĂN PHÒNG ĐIỀU PHỐI",
+        "NÔNG THÔN MỚI TRUNG ƯƠNG",
+    ]
+    assert balanced_lines("HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP THÀNH PHỐ HÀ NỘI") == [
+        "HỘI ĐỒNG ĐÁNH GIÁ,",
+        "PHÂN HẠNG SẢN PHẨM OCOP",
+        "THÀNH PHỐ HÀ NỘI",
+    ]
     assert balanced_lines("SỞ CÔNG THƯƠNG") == ["SỞ CÔNG THƯƠNG"]
     assert balanced_lines("") == []
