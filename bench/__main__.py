@@ -10,7 +10,7 @@ import shutil
 import sys
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "out"
+OUT = Path(os.environ.get("BENCH_OUT") or Path(__file__).resolve().parent / "out")  # BENCH_OUT: another folder
 
 
 def main() -> None:
@@ -25,7 +25,15 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from bench import certificates_bench, import_bench, log_bench, outlets_bench, reports_bench, search_bench
+    from bench import (
+        certificates_bench,
+        import_bench,
+        log_bench,
+        opendata_bench,
+        outlets_bench,
+        reports_bench,
+        search_bench,
+    )
     from ocop.places.loader import load_places
     from ocop.registry.reference import load_classification
 
@@ -33,7 +41,7 @@ def main() -> None:
     load_places()
     load_classification()
     call_command("load_criteria", verbosity=0)
-    which = sys.argv[1:] or ["import", "search", "log", "certificates", "outlets", "reports"]
+    which = sys.argv[1:] or ["import", "search", "log", "certificates", "outlets", "reports", "opendata"]
     if "import" in which:
         import_bench.run(OUT)
     if "search" in which:
@@ -46,6 +54,8 @@ def main() -> None:
         outlets_bench.run(OUT)
     if "reports" in which:
         reports_bench.run(OUT)
+    if "opendata" in which:
+        opendata_bench.run(OUT)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """One import measurement in a fresh interpreter, so its peak memory is its own (a forked child would count its
-parent's pages): `python -m bench.measure import KIND PATH MODE [choose]` or `python -m bench.measure read PATH`.
+parent's pages): `python -m bench.measure import KIND PATH MODE [choose]`, `python -m bench.measure read PATH` or
+`python -m bench.measure opendata`.
 Prints one JSON line. The database and data directory come from the environment `bench/__main__.py` sets."""
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ def main() -> None:
 
     what, *args = sys.argv[1:]
     started = time.perf_counter()
-    if what == "import":
+    if what == "opendata":  # the open data files rebuilt as the task worker does (bench/opendata_bench.py)
+        from ocop.reporting.opendata import FILES, file_path, write_register
+
+        outcome = dict(write_register())
+        outcome["mb"] = sum(file_path(name).stat().st_size for name in FILES) / 1e6
+    elif what == "import":
         kind, path, mode, *how = args
         choices = Choices()
         if how == ["choose"]:

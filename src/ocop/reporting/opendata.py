@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
@@ -141,8 +142,37 @@ def _features(out: IO[str], head: dict[str, Any], features: Iterator[dict[str, A
     return count
 
 
+@contextmanager
+def _lean() -> Iterator[None]:
+    """On SQLite, the connection's memory-hungry settings (settings.py: a 256 MB memory map, sorts in memory) set
+    aside while the register streams through it: the sort spills to a temporary file, pages are read, not mapped."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:  # SQLite refuses it inside a transaction
+        yield
+        return
+    names = ("mmap_size", "temp_store", "cache_size")
+    with connection.cursor() as cursor:
+        before = {}
+        for name in names:
+            cursor.execute(f"PRAGMA {name}")
+            before[name] = cursor.fetchone()[0]
+        cursor.execute("PRAGMA mmap_size=0")
+        cursor.execute("PRAGMA temp_store=FILE")
+        cursor.execute("PRAGMA cache_size=-16384")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, value in before.items():
+                cursor.execute(f"PRAGMA {name}={int(value)}")
+
+
 def write_register(progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Write every open data file as of now; returns their description (meta.json)."""
+    with _lean():
+        return _write_register(progress)
+
+
+def _write_register(progress: Callable[[str], None] | None) -> dict[str, Any]:
     seq, day, checkpoint = state()
     today = dt.date.fromisoformat(day)
     generated = timezone.localtime().isoformat(timespec="seconds")

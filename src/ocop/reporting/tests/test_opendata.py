@@ -201,3 +201,37 @@ def test_unit_and_sales_point_changes_queue_one_rebuild(
     with django_capture_on_commit_callbacks(execute=True):
         register(make_user(Role.COMMERCE_OFFICER, username="commerce"))
     assert _queued() == [NOON + dt.timedelta(seconds=20)]
+
+
+def test_the_cron_command_rebuilds_the_files_now(office, time_machine):  # noqa: F811
+    from django.core.management import call_command
+
+    time_machine.move_to(NOON, tick=False)
+    issue(office)
+    out = io.StringIO()
+    call_command("build_open_data", stdout=out)
+    assert out.getvalue().startswith("1 certificate(s), 1 product(s), 0 sales point(s) written in ")
+    assert json.loads(opendata.file_path("meta.json").read_text())["count"] == 1
+    assert sorted(p.name for p in opendata.folder().iterdir()) == sorted([*opendata.FILES, "meta.json"])
+
+
+def test_on_sqlite_the_rebuild_sets_the_memory_settings_aside_and_back(transactional_db, time_machine):
+    """The worker runs outside a transaction: the sort spills to a file and nothing is memory-mapped meanwhile."""
+    from django.db import connection
+
+    time_machine.move_to(NOON, tick=False)
+
+    def pragmas():
+        with connection.cursor() as cursor:
+            values = []
+            for name in ("mmap_size", "temp_store", "cache_size"):
+                cursor.execute(f"PRAGMA {name}")
+                values.append(cursor.fetchone()[0])
+            return values
+
+    if connection.vendor != "sqlite":
+        assert opendata.write_register()["count"] == 0  # PostgreSQL: nothing to set aside
+        return
+    assert pragmas() == [268435456, 2, -65536]  # settings.py's values
+    assert opendata.write_register()["count"] == 0
+    assert pragmas() == [268435456, 2, -65536]  # restored
