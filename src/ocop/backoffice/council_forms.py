@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.models import User
 from ocop.backoffice.evaluation_forms import TEXT_LIMIT, Form
-from ocop.backoffice.fields import DateField
+from ocop.backoffice.fields import DateField, TimeField
 from ocop.evaluation.enums import MemberRole, RoundLevel
 from ocop.evaluation.models import CouncilMember, CriteriaVersion, Dossier, Round, ScoreSheet
 from ocop.evaluation.rules import SheetScore
@@ -99,7 +99,14 @@ class CouncilForm(Form):
     """A council: its name, founding decision and up to `COUNCIL_ROWS` members (person, role, agency)."""
 
     name = forms.CharField(label=capfirst(_("name")), max_length=255)
-    decision = forms.CharField(label=_("Founding decision"), max_length=120, required=False)
+    decision = forms.CharField(
+        label=_("Number of the founding decision"),
+        max_length=120,
+        required=False,
+        help_text=_("As written on the decision, e.g. 1675/QĐ-UBND."),
+    )
+    decision_date = DateField(label=_("Date of the founding decision"), required=False)
+    meeting_place = forms.CharField(label=_("Meeting place"), max_length=255, required=False)
 
     def __init__(self, *args: Any, candidates: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -134,10 +141,19 @@ class CouncilForm(Form):
 
 class AttendanceForm(Form):
     present = forms.ModelMultipleChoiceField(queryset=CouncilMember.objects.none(), label=_("Present"), required=False)
+    meeting_start = TimeField(
+        label=_("Meeting started at"), required=False, help_text=_("hh:mm; left empty, the present hour.")
+    )
 
     def __init__(self, *args: Any, members: QuerySet[CouncilMember], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["present"].queryset = members  # type: ignore[attr-defined]
+
+
+class CloseMeetingForm(Form):
+    meeting_end = TimeField(
+        label=_("Meeting ended at"), required=False, help_text=_("hh:mm; left empty, the present hour.")
+    )
 
 
 class AcceptTotalsForm(Form):

@@ -65,6 +65,24 @@ class DateField(forms.DateField):
             ) from None
 
 
+class TimeField(forms.TimeField):
+    """An hour of the day typed hh:mm (or picked from a time input)."""
+
+    input_formats = ["%H:%M", "%H:%M:%S", "%Hh%M", "%Hh"]
+
+    def to_python(self, value: Any) -> dt.time | None:
+        try:
+            return super().to_python(value)
+        except ValidationError as exc:
+            if exc.code != "invalid":
+                raise
+            raise ValidationError(
+                _("%(field)s: “%(value)s” is not an hour (hh:mm)."),
+                code="invalid",
+                params={"field": _label(self), "value": str(value).strip()[:20]},
+            ) from None
+
+
 def _decimal_text(value: Any) -> str:
     """A number as typed, with a comma or a point before the decimals ("85,5" or "85.5")."""
     return str(value).strip().replace(" ", "").replace(",", ".") if value not in (None, "") else ""

@@ -85,7 +85,9 @@ def render_document(html: str) -> Any:
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    css = CSS(string=_tinos_faces() + f"body {{ font-family: {ADMIN_FONT_FAMILY}; }}", font_config=fonts)
+    # On the root, not the body: the page-number margin boxes inherit from the page, which inherits from the root
+    # (set on the body, the page numbers came out in the system's default face).
+    css = CSS(string=_tinos_faces() + f"html {{ font-family: {ADMIN_FONT_FAMILY}; }}", font_config=fonts)
     return HTML(string=html).render(stylesheets=[css], font_config=fonts)
 
 

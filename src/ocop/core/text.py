@@ -189,6 +189,12 @@ def place_date(place: str, day: date) -> str:
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+def blank_number(symbol: str) -> str:
+    """The number line of a document numbered by hand when it is registered (minutes, records): room for the
+    number, then its symbol, "      /BB-HĐ" (non-breaking spaces, so the room stays)."""
+    return "\u00a0" * 8 + "/" + symbol
+
+
 # Where the name of a body reads well broken: before the unit ("THÀNH PHỐ HÀ NỘI", "TỈNH LÀO CAI", "TRUNG ƯƠNG"),
 # before "NÔNG THÔN" or "VÀ", after a comma.
 _GOOD_BREAKS = ("THÀNH PHỐ ", "TỈNH ", "XÃ ", "PHƯỜNG ", "ĐẶC KHU ", "TRUNG ƯƠNG", "NÔNG THÔN ", "VÀ ")

@@ -52,23 +52,26 @@ def build_central_round(*, year: int, today: dt.date, score: str) -> int:
     if Round.objects.filter(province=body, level=RoundLevel.CENTRAL, year=year).exists():
         return 0
     ministry = users["ministry"]
+    meets = min(dt.date(year, 12, 5), today) if score == "all" else today - dt.timedelta(days=1)
     round_ = central.open_round(by=ministry, year=year, criteria_version=CriteriaVersion.objects.get(code="DEMO-148"))
     council = scoring.set_up_council(
         by=ministry, round_=round_,
         name=f"Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp Trung ương năm {year}",
-        decision=f"Quyết định số {180 + year % 100}/QĐ-BNNMT",
+        decision=f"{180 + year % 100}/QĐ-BNNMT", decision_date=meets - dt.timedelta(days=30),
+        meeting_place="Phòng họp số 1, Bộ Nông nghiệp và Môi trường, số 2 Ngọc Hà, Hà Nội",
         members=[(users[u], seat, agency) for u, _n, _r, seat, agency in MINISTRY_USERS if seat is not None],
     )  # fmt: skip
     received, _skipped = central.receive_referrals(by=ministry, round_=round_)
-    meets = min(dt.date(year, 12, 5), today) if score == "all" else today - dt.timedelta(days=1)
-    scoring.open_meeting(by=ministry, council=council, present=list(council.members.all()), on=meets)
+    scoring.open_meeting(
+        by=ministry, council=council, present=list(council.members.all()), on=meets, start=dates.MEETING_HOURS[0]
+    )
     for dossier in received if score == "all" else []:
         for username, *_rest in MINISTRY_USERS[1:]:
             scoring.save_sheet(by=users[username], dossier=dossier, choices=FIVE_STARS)
             scoring.submit_sheet(by=users[username], dossier=dossier)
     if score == "all":
         scoring.publish_results(by=ministry, council=council)
-        scoring.close_meeting(by=ministry, council=council)
+        scoring.close_meeting(by=ministry, council=council, end=dates.MEETING_HOURS[1])
     for dossier in received:  # received a week before the meeting; scored there, published three days later
         dates.date_steps(dossier, {S.READY: meets - dt.timedelta(days=7)})
         if score == "all":

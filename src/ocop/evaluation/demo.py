@@ -174,10 +174,14 @@ def _council(round_: Round, coordinator: User, users: dict[str, User], number: s
         by=coordinator,
         round_=round_,
         name=f"Hội đồng đánh giá, phân hạng sản phẩm OCOP thành phố Hà Nội năm {round_.year}",
-        decision=f"Quyết định số {number}/QĐ-UBND",
+        decision=f"{number}/QĐ-UBND",
+        decision_date=meets - dt.timedelta(days=21),  # founded three weeks before it met
+        meeting_place="Phòng họp số 2, Sở Nông nghiệp và Môi trường thành phố Hà Nội",
         members=[(users[u], role, agency) for u, role, agency in COUNCIL],
     )
-    scoring.open_meeting(by=coordinator, council=council, present=list(council.members.all()), on=meets)
+    scoring.open_meeting(
+        by=coordinator, council=council, present=list(council.members.all()), on=meets, start=dates.MEETING_HOURS[0]
+    )
     return council
 
 
@@ -228,7 +232,7 @@ def _last_year(
         _score(dossier, scorers, scored)
         walked.append(dossier)
     scoring.publish_results(by=coordinator, council=council)
-    scoring.close_meeting(by=coordinator, council=council)
+    scoring.close_meeting(by=coordinator, council=council, end=dates.MEETING_HOURS[1])
     for dossier in walked:  # scored at the meeting, published four days later
         dates.date_scoring(dossier, dt.date(year, 10, 15), published=dt.date(year, 10, 19))
     # The round's deadlines are in the past: set once the dossiers have been walked through them.
@@ -263,7 +267,7 @@ def _this_year(
             scoring.publish_results(by=coordinator, council=council)
         if n == 1:  # the ministry received the first 5-star referral, not the second
             build_central_round(year=today.year, today=today, score="none")
-    scoring.close_meeting(by=coordinator, council=council)
+    scoring.close_meeting(by=coordinator, council=council, end=dates.MEETING_HOURS[1])
     for n, dossier in enumerate(dossiers):  # scored at the meeting; the second 5 stars published a week later
         if n < 3:
             dates.date_scoring(dossier, ago(today, 45), published=ago(today, 40 if n < 2 else 33))

@@ -16,6 +16,8 @@ from ocop.evaluation.models import Dossier, Result, ScoreSheet, Transition
 
 # Days between a dossier's steps, each counted from the one before.
 GAPS = [("draft", 0), (S.SUBMITTED, 2), (S.COMMUNE_CHECKED, 4), (S.PROPOSED, 3), (S.UNDER_REVIEW, 4), (S.READY, 6)]
+# A council meeting's hours (opened, closed), printed in its minutes.
+MEETING_HOURS = (dt.time(8, 0), dt.time(11, 30))
 # A notice's key prefix → the step it tells of.
 NOTICE_STEP = {
     "submitted": S.SUBMITTED, "returned": S.RETURNED, "proposed": S.PROPOSED, "sent_to_council": S.READY,

@@ -9,13 +9,16 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ocop.core.pdf import render_pdf
-from ocop.core.text import fold
+from ocop.core.text import blank_number, fold, place_date
 from ocop.evaluation.catalogue import sheet_spec
 from ocop.evaluation.models import Result
-from ocop.evaluation.results import minutes_pdf
+from ocop.evaluation.results import decision_number, minutes_pdf
+from ocop.places.issuers import MINISTRY, issuer_for
+
+CENTRAL_OFFICE = "Văn phòng Điều phối nông thôn mới Trung ương"  # the ministry's standing OCOP office
 
 
 def _file_name(number: int, label: str, original: str) -> str:
@@ -25,8 +28,9 @@ def _file_name(number: int, label: str, original: str) -> str:
 
 
 def referral_package(result: Result) -> bytes:
-    """A ZIP for the central round: 00 the summary sheet (PDF), 01 the council minutes (PDF), and the dossier's
-    evidence documents from the vault, numbered as the summary lists them."""
+    """A ZIP for the central round: 00 the summary sheet (PDF: the province's letter to the ministry, from its
+    issuing body, signed by its signer), 01 the council minutes (PDF), and the dossier's evidence documents from the
+    vault, numbered as the summary lists them."""
     dossier = result.dossier
     evidence = list(dossier.evidence.select_related("document", "line"))
     files = [
@@ -41,20 +45,29 @@ def referral_package(result: Result) -> bytes:
         if group.part == part
         for line in group.lines
     ]
-    summary = render_to_string(
-        "evaluation/referral.html",
-        {
-            "result": result,
-            "dossier": dossier,
-            "product": dossier.product,
-            "files": files,
-            "lines": lines,
-            "printed": timezone.localtime(),
-        },
-    )
+    issuer = issuer_for(dossier.round.province)
+    with translation.override("vi"):  # an administrative document, in Vietnamese whatever the page's language
+        summary = render_pdf(
+            render_to_string(
+                "evaluation/referral.html",
+                {
+                    "result": result,
+                    "dossier": dossier,
+                    "product": dossier.product,
+                    "files": files,
+                    "lines": lines,
+                    "issuer": issuer,
+                    "number_line": blank_number(issuer.symbol),
+                    "place_date": place_date(issuer.place, timezone.localdate()),
+                    "decision_number": decision_number(result.council),
+                    "ministry": MINISTRY,
+                    "recipients": [f"{MINISTRY} ({CENTRAL_OFFICE})", issuer.office_name],
+                },
+            )
+        )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr("00-phieu-tong-hop.pdf", render_pdf(summary))
+        bundle.writestr("00-phieu-tong-hop.pdf", summary)
         bundle.writestr("01-bien-ban-hoi-dong.pdf", minutes_pdf(result.council))
         for name, item in files:
             with item.document.file.open("rb") as fh:

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ocop.core.pdf import render_pdf
+from ocop.core.text import blank_number, place_date
 from ocop.evaluation.catalogue import sheet_spec
-from ocop.evaluation.models import Council, Dossier, Result, Round, ScoreEntry, SpreadClosure
+from ocop.evaluation.enums import MemberRole, SheetState
+from ocop.evaluation.models import (
+    Council,
+    CouncilMember,
+    Dossier,
+    Result,
+    Round,
+    ScoreEntry,
+    ScoreSheet,
+    SpreadClosure,
+)
 from ocop.evaluation.rules import STARS
 from ocop.evaluation.scoring import excluded_members, latest_sheets
+from ocop.places.issuers import Heading, Sign, issuer_for
 
 
 @dataclass
@@ -96,39 +109,104 @@ def referral_list(round_: Round) -> list[Result]:
     )
 
 
+# A member's title in the minutes, as councils write it. The minutes are an administrative document in Vietnamese
+# (Decree 30/2020/NĐ-CP), whatever the language of the page they are downloaded from.
+MINUTES_ROLES = {
+    MemberRole.CHAIR: "Chủ tịch",
+    MemberRole.VICE_CHAIR: "Phó Chủ tịch",
+    MemberRole.MEMBER: "Ủy viên",
+    MemberRole.SECRETARY: "Thư ký",
+}
+_DECISION_PREFIX = re.compile(r"^\s*(quyết định\s*(số)?|qđ\s*(số)?|số)[\s:]*", re.IGNORECASE)
+
+
+@dataclass
+class Seat:
+    """A member as the minutes list them."""
+
+    name: str
+    title: str  # Chủ tịch, Phó Chủ tịch, Ủy viên, Thư ký
+    agency: str
+    scored: bool  # submitted at least one sheet
+
+
+def decision_number(council: Council) -> str:
+    """The number of the council's founding decision ("1675/QĐ-UBND"), without a "Quyết định số" typed before it."""
+    return _DECISION_PREFIX.sub("", council.decision).strip()
+
+
+def attendance(
+    council: Council, members: list[CouncilMember], excluded: list[set[int]]
+) -> tuple[list[Seat], list[Seat]]:
+    """The members present and absent, chair first. Present means recorded present in the attendance taken when the
+    meeting opened (what the quorum counted and what lets a member score) and, for a member who scores, once the
+    council has results, having submitted a sheet for at least one dossier he was not excluded from: a member ticked
+    present who scored none of the dossiers open to him did not take part, and is listed absent. The secretary does
+    not score: the attendance alone says. `excluded`: for each dossier with a result, the members excluded from it."""
+    scored = set(
+        ScoreSheet.objects.filter(member__council=council, state=SheetState.SUBMITTED).values_list(
+            "member_id", flat=True
+        )
+    )
+    order = list(MINUTES_ROLES)
+    present: list[Seat] = []
+    absent: list[Seat] = []
+    for member in sorted(members, key=lambda m: (order.index(MemberRole(m.role)), m.pk)):
+        could_score = any(member.pk not in out for out in excluded)
+        took_part = member.present and (not member.scores or member.pk in scored or not could_score)
+        seat = Seat(str(member), MINUTES_ROLES[MemberRole(member.role)], member.agency, member.pk in scored)
+        (present if took_part else absent).append(seat)
+    return present, absent
+
+
 def minutes_context(council: Council) -> dict[str, Any]:
+    """What the minutes print: the council's founding decision, the meeting's place, day and hours, the members
+    present and absent, the results and the spread reviews, and who signs (the chair for the council, and the
+    secretary)."""
     members = list(council.members.select_related("user"))
-    rows = []
+    rows: list[dict[str, Any]] = []
+    excluded_by_row: list[set[int]] = []  # for each result, the members excluded from its dossier
     for result in (
         Result.objects.filter(council=council)
         .select_related("dossier__product__producer", "dossier__criteria_set")
         .order_by("dossier__product__name")
     ):
         excluded = excluded_members(council, result.dossier)
-        rows.append(
-            {
-                "result": result,
-                "excluded": [m for m in members if m.pk in excluded],
-            }
-        )
+        excluded_by_row.append(set(excluded))
+        rows.append({"result": result, "excluded": [m for m in members if m.pk in excluded]})
     closures = list(
         SpreadClosure.objects.filter(council=council, dossier__result__isnull=False)
         .select_related("dossier__product", "sheet__member__user", "by")
         .order_by("dossier__product__name", "id")
     )
+    present, absent = attendance(council, members, excluded_by_row)
+    chair = next((m for m in members if m.role == MemberRole.CHAIR), None)
+    secretary = next((m for m in members if m.role == MemberRole.SECRETARY), None)
+    issuer = issuer_for(council.round.province)
     return {
         "council": council,
         "round": council.round,
+        "issuer": issuer,
+        # The council issues its minutes, under the body that founded it.
+        "heading": Heading(parent=issuer.name, name="Hội đồng đánh giá, phân hạng sản phẩm OCOP"),
+        "number_line": blank_number("BB-HĐ"),
+        "place_date": place_date(issuer.place, council.meeting_date or timezone.localdate()),
+        "decision_number": decision_number(council),
+        "seats": len(members),
+        "chair_sign": Sign("TM. HỘI ĐỒNG", "CHỦ TỊCH", str(chair or "")),
+        "secretary_sign": Sign("", "THƯ KÝ", str(secretary or "")),
         "closures": closures,
-        "present": [m for m in members if m.present],
-        "absent": [m for m in members if not m.present],
-        "chair": next((m for m in members if m.role == "chair"), None),
-        "secretary": next((m for m in members if m.role == "secretary"), None),
+        "present": present,
+        "absent": absent,
+        "chair": chair,
+        "secretary": secretary,
         "rows": rows,
         "printed": timezone.localtime(),
     }
 
 
 def minutes_pdf(council: Council) -> bytes:
-    """The meeting minutes (biên bản) as a PDF in Vietnamese."""
-    return render_pdf(render_to_string("evaluation/minutes.html", minutes_context(council)))
+    """The meeting minutes (biên bản) as a PDF: an administrative document, in Vietnamese whatever the page's
+    language."""
+    with translation.override("vi"):
+        return render_pdf(render_to_string("evaluation/minutes.html", minutes_context(council)))

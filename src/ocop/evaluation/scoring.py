@@ -8,6 +8,7 @@ simultaneous submissions are applied one after another and exactly one of them p
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -54,10 +55,22 @@ S = DossierState
 
 @transaction.atomic
 def set_up_council(
-    *, by: Any, round_: Round, name: str, members: list[tuple[Any, MemberRole, str]], decision: str = ""
+    *,
+    by: Any,
+    round_: Round,
+    name: str,
+    members: list[tuple[Any, MemberRole, str]],
+    decision: str = "",
+    decision_date: dt.date | None = None,
+    meeting_place: str = "",
 ) -> Council:
-    """A council for a round, with its members (user, role, agency) and the province's rules copied onto it."""
+    """A council for a round, with its members (user, role, agency) and the province's rules copied onto it; the
+    founding decision (number and date) and the meeting's place are printed in the minutes."""
     access.require(access.can_manage_round(by, round_))
+    if decision_date is not None and decision_date > timezone.localdate():
+        raise ValidationError({"decision_date": [_("The founding decision cannot be dated in the future.")]})
+    if decision.strip() and decision_date is None:
+        raise ValidationError({"decision_date": [_("Enter the date of the founding decision.")]})
     chairs = [m for m in members if m[1] == MemberRole.CHAIR]
     if len(chairs) != 1:
         raise ValidationError({"members": [_("A council has exactly one chair.")]})
@@ -68,6 +81,8 @@ def set_up_council(
         round=round_,
         name=name.strip(),
         decision=decision.strip(),
+        decision_date=decision_date,
+        meeting_place=meeting_place.strip(),
         **{field: getattr(rules, field) for field in CouncilRules.RULES},
     )
     CouncilMember.objects.bulk_create(
@@ -150,8 +165,12 @@ def standing(council: Council, dossier: Dossier) -> Standing:
 
 
 @transaction.atomic
-def open_meeting(*, by: Any, council: Council, present: list[CouncilMember], on: Any = None) -> Council:
-    """Open the council's meeting with the members present (attendance decides the quorum)."""
+def open_meeting(
+    *, by: Any, council: Council, present: list[CouncilMember], on: Any = None, start: dt.time | None = None
+) -> Council:
+    """Open the council's meeting with the members present (attendance decides the quorum), at `start` (now if not
+    given); taking attendance again while the meeting is open keeps the day and the hour it opened at unless a new
+    hour is given."""
     access.require(access.can_manage_round(by, council.round))
     if council.meeting_closed:
         raise ValidationError(_("The meeting is closed."))
@@ -159,20 +178,40 @@ def open_meeting(*, by: Any, council: Council, present: list[CouncilMember], on:
     for member in council.members.all():
         member.present = member.pk in present_ids
         member.save(update_fields=["present", "updated_at"])
+    if not council.meeting_open or council.meeting_date is None:
+        council.meeting_date = on or timezone.localdate()
+    if start is not None or not council.meeting_open or council.meeting_start is None:
+        council.meeting_start = start or _minute(timezone.localtime().time())
     council.meeting_open = True
-    council.meeting_date = on or timezone.localdate()
-    council.save(update_fields=["meeting_open", "meeting_date", "updated_at"])
+    council.save(update_fields=["meeting_open", "meeting_date", "meeting_start", "updated_at"])
     audit.record(actor=by, action=AuditAction.CHANGE, obj=council, changes={"present": [None, len(present_ids)]})
     return council
 
 
 @transaction.atomic
-def close_meeting(*, by: Any, council: Council) -> Council:
+def close_meeting(*, by: Any, council: Council, end: dt.time | None = None) -> Council:
+    """Close the meeting at `end`, which cannot be before the hour it opened at; not given, the present hour if the
+    meeting opened today (closed on a later day without an hour, the minutes show none)."""
     access.require(access.can_manage_round(by, council.round))
-    council.meeting_open, council.meeting_closed = False, True
-    council.save(update_fields=["meeting_open", "meeting_closed", "updated_at"])
+    if end is None and council.meeting_date == timezone.localdate():
+        end = _minute(timezone.localtime().time())
+    if end is not None and council.meeting_start is not None and end < council.meeting_start:
+        raise ValidationError(
+            {
+                "meeting_end": [
+                    _("The meeting cannot end before it started (%(start)s).")
+                    % {"start": council.meeting_start.strftime("%H:%M")}
+                ]
+            }
+        )
+    council.meeting_open, council.meeting_closed, council.meeting_end = False, True, end
+    council.save(update_fields=["meeting_open", "meeting_closed", "meeting_end", "updated_at"])
     audit.record(actor=by, action=AuditAction.CHANGE, obj=council, changes={"meeting_closed": [False, True]})
     return council
+
+
+def _minute(moment: dt.time) -> dt.time:
+    return moment.replace(second=0, microsecond=0)
 
 
 def council_for(dossier: Dossier) -> Council:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.accounts.permissions import visible_or_404
-from ocop.backoffice.council_forms import AttendanceForm, CouncilForm, RoundDatesForm, RoundForm
+from ocop.backoffice.council_forms import AttendanceForm, CloseMeetingForm, CouncilForm, RoundDatesForm, RoundForm
 from ocop.backoffice.forms import ConfirmForm
 from ocop.backoffice.views.common import Request, form_messages, run_form
 from ocop.evaluation import access, package, scoring
@@ -144,7 +144,13 @@ def council_create(request: Request, pk: int) -> HttpResponse:
         round_,
         form,
         lambda data: scoring.set_up_council(
-            by=request.user, round_=round_, name=data["name"], decision=data["decision"], members=form.members()
+            by=request.user,
+            round_=round_,
+            name=data["name"],
+            decision=data["decision"],
+            decision_date=data["decision_date"],
+            meeting_place=data["meeting_place"],
+            members=form.members(),
         ),
         _("Council set up."),
     )
@@ -158,7 +164,9 @@ def meeting_open(request: Request, pk: int) -> HttpResponse:
         request,
         round_,
         AttendanceForm(request.POST, members=council.members.all()),
-        lambda data: scoring.open_meeting(by=request.user, council=council, present=list(data["present"])),
+        lambda data: scoring.open_meeting(
+            by=request.user, council=council, present=list(data["present"]), start=data["meeting_start"]
+        ),
         _("Meeting opened: members may score."),
     )
 
@@ -170,8 +178,8 @@ def meeting_close(request: Request, pk: int) -> HttpResponse:
     return _act(
         request,
         round_,
-        ConfirmForm(request.POST),
-        lambda _d: scoring.close_meeting(by=request.user, council=council),
+        CloseMeetingForm(request.POST),
+        lambda data: scoring.close_meeting(by=request.user, council=council, end=data["meeting_end"]),
         _("Meeting closed."),
     )
 

@@ -63,8 +63,14 @@ class CouncilRules(RuleFields, TimeStampedModel):
 class Council(RuleFields, TimeStampedModel):
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="councils", verbose_name=_("round"))
     name = models.CharField(_("name"), max_length=255)
-    decision = models.CharField(_("founding decision"), max_length=120, blank=True)
+    decision = models.CharField(_("founding decision"), max_length=120, blank=True)  # its number, "123/QĐ-UBND"
+    decision_date = models.DateField(_("date of the founding decision"), null=True, blank=True)
+    meeting_place = models.CharField(_("meeting place"), max_length=255, blank=True)
     meeting_date = models.DateField(_("meeting date"), null=True, blank=True)
+    # The minutes' hours: the opening of the meeting (attendance) and its closing, each typed or the moment it was
+    # recorded.
+    meeting_start = models.TimeField(_("meeting started at"), null=True, blank=True)
+    meeting_end = models.TimeField(_("meeting ended at"), null=True, blank=True)
     meeting_open = models.BooleanField(_("meeting open"), default=False)
     meeting_closed = models.BooleanField(_("meeting closed"), default=False)
 

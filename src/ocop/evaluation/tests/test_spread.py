@@ -171,12 +171,12 @@ def test_accepting_the_totals_computes_the_result_from_every_sheet_and_prints_it
     assert office.body == "Thành viên thứ bảy có căn cứ riêng về thị trường xuất khẩu."
     assert not Notification.objects.filter(user=chair, key=f"spread-closed:{dossier.pk}").exists()
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(minutes_pdf(council))).pages).split())
-    assert "Sau 2 vòng chấm lại do chênh lệch, Chủ tịch hội đồng kết thúc rà soát." in text
-    assert "Đợt: 1/2025 · Thành phố Hà Nội" in text  # the year is not a number with a thousands separator
+    assert "Sau 2 lần chấm lại do chênh lệch, Chủ tịch Hội đồng quyết định." in text
+    assert "kỳ đánh giá 1/2025 của Thành phố Hà Nội" in text  # the year is not a number with a thousands separator
     assert (
-        "Rà soát chênh lệch do Chủ tịch hội đồng kết thúc 1. Bánh cốm: sau 2 vòng chấm lại, tổng điểm chênh lệch 19 "
-        "điểm: chấp nhận nguyên các tổng điểm. Giải trình: Thành viên thứ bảy có căn cứ riêng về thị trường xuất khẩu. "
-        "(người ghi nhận: Nguyễn Văn Chủ Tịch)"
+        "IV. RÀ SOÁT CHÊNH LỆCH ĐIỂM DO CHỦ TỊCH HỘI ĐỒNG KẾT THÚC 1. Bánh cốm: sau 2 lần chấm lại, tổng điểm chênh "
+        "lệch 19 điểm; Hội đồng giữ nguyên tổng điểm. Giải trình: Thành viên thứ bảy có căn cứ riêng về thị trường "
+        "xuất khẩu. (người ghi nhận: Nguyễn Văn Chủ Tịch)."
     ) in text, text
 
 
@@ -201,7 +201,7 @@ def test_excluding_a_sheet_computes_the_result_from_the_others(scene):
     assert "loại phiếu chấm của Trần Thị Khắt Khe (81 điểm). Lý do: Chấm không theo minh chứng trong hồ sơ" in text, (
         text
     )
-    assert "99,67 5★ 6 thành viên" in text
+    assert "99,67 5 sao 6 thành viên" in text
 
 
 def test_a_disqualifying_option_by_one_member_goes_to_the_chair_not_back_to_the_council(scene):
