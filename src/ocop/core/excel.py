@@ -21,8 +21,8 @@ from ocop.core.xlsx import ExcelError, RawSheet, read_workbook
 from ocop.core.xlsxstyle import Kind, TitleBlock, write_table
 
 __all__ = [
-    "ExcelError", "Kind", "Sheet", "SheetSpec", "TitleBlock", "cell_text", "csv_cell", "looks_like_formula", "read_book",
-    "read_sheet", "safe_cell", "sheet_of", "write_sheets", "write_workbook",
+    "ExcelError", "Kind", "Sheet", "SheetSpec", "TitleBlock", "cell_text", "csv_cell", "looks_like_formula",
+    "read_book", "read_sheet", "safe_cell", "sheet_of", "write_sheets", "write_workbook",
 ]  # fmt: skip
 
 # What a spreadsheet program takes for the start of a formula (OWASP's list for CSV injection).

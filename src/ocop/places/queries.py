@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ocop.core.text import fold
+from ocop.places.issuers import issuer_for
 from ocop.places.models import Commune, Province
 
 CENTRAL_CODE = "TW"
@@ -25,8 +26,9 @@ def central_level() -> Province:
 
 
 def issuing_body(province_id: int | None = None, commune_id: int | None = None) -> str:
-    """The body a workbook is issued by, as its title block names it: the commune's or the province's People's
-    Committee, the ministry for the central level; the programme itself when no one unit is named."""
+    """The body a workbook is issued by, as its title block names it: the commune's People's Committee, the
+    province's issuing body (places.issuers: its settings, else its People's Committee, the ministry for the central
+    level); the programme itself when no one unit is named."""
     if commune_id is not None:
         commune = Commune.objects.filter(pk=commune_id).values_list("name", flat=True).first()
         if commune:
@@ -34,4 +36,4 @@ def issuing_body(province_id: int | None = None, commune_id: int | None = None) 
     province = Province.objects.filter(pk=province_id).first() if province_id is not None else None
     if province is None:
         return _("One Commune One Product programme (OCOP)")
-    return province.name if province.central else f"Ủy ban nhân dân {province.name}"
+    return issuer_for(province).name  # the province's settings, else its People's Committee (the ministry)

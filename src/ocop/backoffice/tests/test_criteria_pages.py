@@ -111,7 +111,7 @@ def test_a_broken_workbook_is_refused_with_its_row_and_nothing_is_saved(world):
     demo = _demo()
     new = replace(demo, version=replace(demo.version, code="148/2023-HN"), sets=demo.sets[:1])
     wb = load_workbook(io.BytesIO(criteria_workbook(new)))
-    wb["Tiêu chí"]["P4"] = 2  # the best option of line A1.1 drops from 3 to 2 points
+    wb["Tiêu chí"]["P8"] = 2  # the best option of line A1.1 drops from 3 to 2 points (below the title block)
     out = io.BytesIO()
     wb.save(out)
     before = CriteriaVersion.objects.count()

@@ -30,8 +30,9 @@ def _grow(world, n):
         ("backoffice:product_list", 11),
         ("backoffice:document_list", 6),
         ("backoffice:dashboard", 15),
-        ("backoffice:producer_export", 4),
-        ("backoffice:product_export", 5),
+        # The exports: two of them for their title block's issuing body (the province, its settings).
+        ("backoffice:producer_export", 6),
+        ("backoffice:product_export", 7),
     ],
 )
 def test_query_count_is_flat(world, name, expected):

@@ -144,8 +144,8 @@ def test_export_writes_formula_like_names_as_text(world):
     client = client_for(world.users["coordinator"])
     response = client.get(reverse("backoffice:producer_export"), {"q": "hyperlink"})
     ws = load_workbook(io.BytesIO(response.content)).active
-    assert ws["C2"].value == '=HYPERLINK("http://x")'
-    assert ws["C2"].data_type == "s"
+    assert ws["C6"].value == '=HYPERLINK("http://x")'  # below the title block and the header
+    assert (ws["C6"].data_type, ws["C6"].quotePrefix) == ("s", True)
 
 
 def test_language_switch_to_english(world):

@@ -99,6 +99,8 @@ def test_import_dry_run_then_commit(db):
 
 
 def _broken_workbook(edit) -> io.BytesIO:
+    """The workbook with `edit` made to its cells: each sheet's table starts below the title block (issuing body,
+    name, date made, a blank row), its header on row 5 and its first row on row 6."""
     wb = load_workbook(_workbook(_renamed()))
     edit(wb)
     out = io.BytesIO()
@@ -112,12 +114,12 @@ def test_a_part_that_does_not_sum_is_refused_with_its_row(db):
 
     def lower_first_line(wb):
         ws = wb["Tiêu chí"]
-        ws["P4"] = 2  # the best option of line A1.1 in set 1-01 drops from 3 to 2 points
+        ws["P8"] = 2  # the best option of line A1.1 in set 1-01 drops from 3 to 2 points
 
     report = run_criteria_import(_broken_workbook(lower_first_line), user=admin, commit=True)
     assert [(e.row, e.column, e.message) for e in report.errors] == [
-        (2, "Tiêu chí", "Nhóm “Tổ chức sản xuất” tối đa 16 điểm, nhưng các tiêu chí đạt 15 điểm."),
-        (2, "Tiêu chí", "Phần A phải đạt đúng 40 điểm; các phương án cao nhất chỉ đạt 39 điểm."),
+        (6, "Tiêu chí", "Nhóm “Tổ chức sản xuất” tối đa 16 điểm, nhưng các tiêu chí đạt 15 điểm."),
+        (6, "Tiêu chí", "Phần A phải đạt đúng 40 điểm; các phương án cao nhất chỉ đạt 39 điểm."),
     ]
     assert report.committed is False
     assert not CriteriaVersion.objects.filter(code="148/2023-HN").exists()
@@ -128,15 +130,15 @@ def test_bad_cells_are_named_by_row_and_column(db):
 
     def spoil(wb):
         ws = wb["Tiêu chí"]
-        ws["P3"] = "ba"
-        ws["F5"] = "D"
-        wb["Phiên bản"]["E2"] = "31/02/2024"
+        ws["P7"] = "ba"
+        ws["F9"] = "D"
+        wb["Phiên bản"]["E6"] = "31/02/2024"
 
     report = run_criteria_import(_broken_workbook(spoil), user=admin, commit=False)
     assert [(e.row, e.column, e.message) for e in report.errors[:3]] == [
-        (2, "Hiệu lực từ", "Cần một ngày dạng dd/mm/yyyy."),
-        (3, "Điểm", "Cần một số nguyên, không phải “ba”."),
-        (5, "Phần", "Ghi A, B hoặc C."),
+        (6, "Hiệu lực từ", "Cần một ngày dạng dd/mm/yyyy."),
+        (7, "Điểm", "Cần một số nguyên, không phải “ba”."),
+        (9, "Phần", "Ghi A, B hoặc C."),
     ]
 
 
@@ -156,7 +158,7 @@ def test_the_import_command(db, tmp_path):
     call_command("import", "criteria", str(path), "--commit")
     assert CriteriaVersion.objects.filter(code="148/2023-HN").exists()
     bad = tmp_path / "bad.xlsx"
-    bad.write_bytes(_broken_workbook(lambda wb: wb["Tiêu chí"].__setitem__("P4", 2)).getvalue())
+    bad.write_bytes(_broken_workbook(lambda wb: wb["Tiêu chí"].__setitem__("P8", 2)).getvalue())
     with pytest.raises(CommandError):
         call_command("import", "criteria", str(bad))
 
@@ -197,15 +199,15 @@ def test_the_command_says_why_a_coordinator_may_not_import_criteria(db, tmp_path
 
 def test_hidden_characters_are_refused_by_cell(db):
     def hide(wb):
-        wb["Phiên bản"]["B2"] = "Bộ tiêu chí \u202eGIẢ MẠO\u202c của tỉnh khác"
-        wb["Tiêu chí"]["J2"] = "Tiêu chí \u200bcó ký tự ẩn"
-        wb["Tiêu chí"]["A3"] = "1-01\u200b"
+        wb["Phiên bản"]["B6"] = "Bộ tiêu chí \u202eGIẢ MẠO\u202c của tỉnh khác"
+        wb["Tiêu chí"]["J6"] = "Tiêu chí \u200bcó ký tự ẩn"
+        wb["Tiêu chí"]["A7"] = "1-01\u200b"
 
     report = run_criteria_import(_broken_workbook(hide), user=make_user(Role.SYSTEM_ADMIN), commit=True)
     assert [(e.row, e.column, e.message) for e in report.errors] == [
-        (2, "Tên", "Ô có một ký tự điều khiển vô hình (U+202E): hãy xóa ký tự đó."),
-        (2, "Tiêu chí", "Ô có một ký tự điều khiển vô hình (U+200B): hãy xóa ký tự đó."),
-        (3, "Mã bộ", "Ô có một ký tự điều khiển vô hình (U+200B): hãy xóa ký tự đó."),
+        (6, "Tên", "Ô có một ký tự điều khiển vô hình (U+202E): hãy xóa ký tự đó."),
+        (6, "Tiêu chí", "Ô có một ký tự điều khiển vô hình (U+200B): hãy xóa ký tự đó."),
+        (7, "Mã bộ", "Ô có một ký tự điều khiển vô hình (U+200B): hãy xóa ký tự đó."),
     ]
     assert report.committed is False
     assert not CriteriaVersion.objects.filter(code="148/2023-HN").exists()
@@ -215,8 +217,8 @@ def test_text_is_stored_as_every_import_stores_it(db):
     nfd = unicodedata.normalize("NFD", "Bộ tiêu chí   thử nghiệm")
 
     def decompose(wb):
-        wb["Phiên bản"]["B2"] = nfd
-        wb["Tiêu chí"]["J2"] = unicodedata.normalize("NFD", "Có   kế hoạch sản xuất")
+        wb["Phiên bản"]["B6"] = nfd
+        wb["Tiêu chí"]["J6"] = unicodedata.normalize("NFD", "Có   kế hoạch sản xuất")
 
     report = run_criteria_import(_broken_workbook(decompose), user=make_user(Role.SYSTEM_ADMIN), commit=True)
     assert (report.errors, report.committed) == ([], True)

@@ -68,8 +68,9 @@ def _day(value):
 
 def test_the_yearly_workbook(scene, django_assert_num_queries):
     done, s = [], _scope()
-    # One a sheet, two for the summary (products, registered records), one for the issuing body's name.
-    with django_assert_num_queries(12):
+    # One a sheet, two for the summary (products, registered records), two for the issuing body (the province, its
+    # settings).
+    with django_assert_num_queries(13):
         data = workbook.build(s, dt.date(2026, 1, 1), dt.date(2026, 12, 31), False, lambda d, t: done.append((d, t)))
     assert done == [(n, 10) for n in range(1, 11)]
     book = load_workbook(io.BytesIO(data), read_only=True)
@@ -99,7 +100,7 @@ def test_the_yearly_workbook(scene, django_assert_num_queries):
 
 def test_periods_before_july_2025_add_the_former_districts(scene, django_assert_num_queries):
     s = _scope()
-    with django_assert_num_queries(14):  # the one of the yearly workbook, and the former districts' two
+    with django_assert_num_queries(15):  # those of the yearly workbook, and the former districts' two
         data = workbook.build(s, dt.date(2025, 1, 1), dt.date(2025, 6, 30), False, None)
     sheets = _sheets(data)
     assert "Theo huyện cũ" in sheets

@@ -1,0 +1,102 @@
+"""A workbook as core.excel writes it, opened and printed by LibreOffice (see office.py: a vi-VN profile), and its
+styling as openpyxl reads it back."""
+
+import datetime as dt
+import io
+
+from django.utils import translation
+from openpyxl import load_workbook
+
+from ocop.core.excel import Kind, TitleBlock, read_sheet, write_sheets
+from ocop.core.tests.office import assert_readable, open_in_libreoffice
+from ocop.core.xlsxstyle import MAX_WIDTH, MIN_WIDTH, SAMPLE_ROWS
+
+LONG_NAME = (
+    "Hợp tác xã Nông nghiệp và Dịch vụ Chè Ba Trại: chè búp sao tay đặc sản vùng đồi Ba Vì, thành phố Hà Nội, "
+    "đóng hộp quà tặng"
+)
+HEADERS = ["Mã sản phẩm", "Tên sản phẩm", "Ngày cấp", "Doanh thu", "Lượt khách", "Tỷ lệ"]
+KINDS = [Kind.ID, None, None, Kind.MONEY, None, Kind.PERCENT]
+ROWS = [
+    [1234, LONG_NAME, dt.date(2026, 12, 4), 201_234_567, 12_500, 0.125],
+    [56, '=HYPERLINK("http://x")', dt.date(2026, 1, 9), 0, 7, 1],
+]
+BLOCK = TitleBlock(issuer="Ủy ban nhân dân Thành phố Hà Nội", name="Báo cáo kết quả thực hiện Chương trình OCOP",
+                   period="01/01/2026 – 31/12/2026", made_on=dt.date(2026, 12, 4))  # fmt: skip
+
+
+def _book() -> bytes:
+    with translation.override("vi"):
+        return write_sheets([("Cấp mới", HEADERS, ROWS, KINDS), ("Tổng hợp", ["Chỉ tiêu", "Giá trị"], [["Sản phẩm", 3]])],
+                            block=BLOCK)  # fmt: skip
+
+
+def test_the_sheet_is_styled_for_reading_and_printing():
+    ws = load_workbook(io.BytesIO(_book()))["Cấp mới"]
+    assert [ws.cell(row=r, column=1).value for r in range(1, 7)] == [
+        "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "Báo cáo kết quả thực hiện Chương trình OCOP",
+        "Kỳ báo cáo: 01/01/2026 – 31/12/2026", "Ngày lập: 04/12/2026", None, "Mã sản phẩm",
+    ]  # fmt: skip
+    assert (ws["A1"].font.b, ws["A2"].font.b, ws["A2"].font.sz, ws["A3"].font.b) == (True, True, 14, False)
+    assert (ws.freeze_panes, ws.auto_filter.ref, ws.print_title_rows) == ("A7", "A6:F8", "$6:$6")
+    setup = ws.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert [ws.cell(row=7, column=c).number_format for c in range(1, 7)] == [
+        "0", "General", "dd/mm/yyyy", '#,##0" ₫"', "#,##0", "0.0%"
+    ]  # fmt: skip
+    # A date cell (read back as a naive datetime: Excel has no time zones), the amount a number.
+    assert (ws["C7"].value.date(), ws["C7"].data_type, ws["D7"].value, ws["D7"].data_type) == (
+        dt.date(2026, 12, 4), "d", 201_234_567, "n"
+    )  # fmt: skip
+    assert all(ws.cell(row=6, column=c).font.b and ws.cell(row=6, column=c).alignment.wrap_text for c in range(1, 7))
+    widths = [ws.column_dimensions[letter].width for letter in "ABCDEF"]
+    # The header's length, the longest text (up to 60: longer wraps), "04/12/2026", "201,234,567 ₫", "12,500", at least 8.
+    assert widths == [13, MAX_WIDTH, 12, 15, 12, MIN_WIDTH]
+    assert (ws["B7"].alignment.wrap_text, bool(ws["C7"].alignment.wrap_text)) == (True, False)  # past 60: wraps
+    # Text a spreadsheet would run stays text, quoted, as before the styling.
+    assert (ws["B8"].value, ws["B8"].data_type, ws["B8"].quotePrefix) == ('=HYPERLINK("http://x")', "s", True)
+
+
+def test_libreoffice_shows_every_value_whole_and_prints_a4_landscape(tmp_path):
+    printed = open_in_libreoffice(_book(), tmp_path)
+    assert printed.csv["Cấp mới"].splitlines() == [
+        "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI,,,,,",
+        "Báo cáo kết quả thực hiện Chương trình OCOP,,,,,",
+        "Kỳ báo cáo: 01/01/2026 – 31/12/2026,,,,,",
+        "Ngày lập: 04/12/2026,,,,,",
+        ",,,,,",
+        "Mã sản phẩm,Tên sản phẩm,Ngày cấp,Doanh thu,Lượt khách,Tỷ lệ",
+        f'1234,"{LONG_NAME}",04/12/2026,201.234.567 ₫,12.500,"12,5%"',
+        '56,"=HYPERLINK(""http://x"")",09/01/2026,0 ₫,7,"100,0%"',
+    ]
+    assert printed.csv["Tổng hợp"].splitlines()[5:] == ["Chỉ tiêu,Giá trị", "Sản phẩm,3"]
+    assert_readable(printed)
+    text = printed.pdf_text
+    for shown in ("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "Ngày lập: 04/12/2026", "04/12/2026", "201.234.567 ₫", "12.500",
+                  LONG_NAME, "Sản phẩm 3"):  # fmt: skip
+        assert shown in text, shown
+    assert len(printed.pdf.pages) == 2  # a page a sheet: fitted to the width, the long name wrapped
+
+
+def test_widths_come_from_the_first_rows_and_every_row_is_written():
+    many = ([n, "x" * (70 if n > SAMPLE_ROWS else 10)] for n in range(1, SAMPLE_ROWS + 501))
+    ws = load_workbook(io.BytesIO(write_sheets([("Dài", ["Số", "Ghi chú"], many)])))["Dài"]
+    assert (ws.column_dimensions["B"].width, ws.max_row) == (12, SAMPLE_ROWS + 501)  # no title: the header is row 1
+
+
+def test_a_narrow_table_is_widened_to_hold_its_title():
+    ws = load_workbook(
+        io.BytesIO(write_sheets([("Tổng hợp", ["Chỉ tiêu", "Giá trị"], [["Sản phẩm", 3]])], block=BLOCK))
+    )
+    widths = [ws.active.column_dimensions[letter].width for letter in "AB"]
+    # 10 and 9 by their text; the first widened so that "Báo cáo kết quả thực hiện Chương trình OCOP" (43 characters)
+    # fits above the table.
+    assert widths == [36, 9]
+
+
+def test_the_title_block_does_not_hide_the_header_from_an_import():
+    rows = read_sheet(io.BytesIO(_book()), required=["Tên sản phẩm", "Doanh thu"], name="Cấp mới").rows
+    assert [(n, r["Tên sản phẩm"], r["Doanh thu"]) for n, r in rows] == [
+        (7, LONG_NAME, 201_234_567), (8, '=HYPERLINK("http://x")', 0)
+    ]  # fmt: skip
