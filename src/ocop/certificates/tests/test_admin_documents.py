@@ -120,8 +120,8 @@ def test_the_written_expiry_notice_comes_from_the_standing_office_with_its_signe
     assert lines[:11] == [
         "ỦY BAN NHÂN DÂN",
         "THÀNH PHỐ HÀ NỘI",
-        "VĂN PHÒNG ĐIỀU",
-        "PHỐI NÔNG THÔN MỚI",
+        "VĂN PHÒNG ĐIỀU PHỐI",
+        "NÔNG THÔN MỚI",
         "THÀNH PHỐ HÀ NỘI",
         "Số: 01-2026-00001/TB-VPĐP",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
