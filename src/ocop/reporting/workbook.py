@@ -5,7 +5,7 @@ certificates in the period, outlets and centres, trade promotion and inspections
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db.models import Count, Q
@@ -139,7 +139,7 @@ class Report:
         rows = self._certificates(*fields).filter(self.in_period("issued_on")).order_by("issued_on", "number")
         head = [_("Certificate number"), _("Product"), _("Producer"), _("Commune"), _("Stars"), _("Issued on"),
                 _("Valid until")]  # fmt: skip
-        return _("New certificates"), head, (_stars_cell(r, 4) for r in rows)
+        return _("New certificates"), head, (_stars_cell(r, 4) for r in rows.iterator(chunk_size=2000))
 
     def revoked(self) -> SheetRows:
         fields = ("number", "product__name", "producer__name", "stars", "potential_five", "status_since",
@@ -147,7 +147,11 @@ class Report:
         rows = self._certificates(*fields).filter(self.in_period("status_since"), status=Status.REVOKED)
         head = [_("Certificate number"), _("Product"), _("Producer"), _("Stars"), _("Revoked on"),
                 _("Revocation decision"), _("Reason")]  # fmt: skip
-        return _("Revoked certificates"), head, (_stars_cell(r, 3) for r in rows.order_by("status_since", "number"))
+        return (
+            _("Revoked certificates"),
+            head,
+            (_stars_cell(r, 3) for r in rows.order_by("status_since", "number").iterator(chunk_size=2000)),
+        )
 
     def outlets(self) -> SheetRows:
         qs = stats.with_shelf(stats.recognised_outlets(self.s), self.s.today).order_by("kind", "code")
@@ -196,16 +200,21 @@ class Report:
 def build(
     s: stats.Scope, starts_on: dt.date, ends_on: dt.date, legacy: bool, progress: Callable[[int, int], None] | None
 ) -> bytes:
-    """The workbook's bytes. `progress(done, total)` is called after each sheet."""
+    """The workbook's bytes. `progress(done, total)` is called after each sheet is written."""
     report = Report(s, starts_on, ends_on, legacy)
     parts = report.parts()
     sheets: list[SheetSpec] = []
+
+    def written(rows: Iterable[Sequence[Any]], number: int) -> Iterator[Sequence[Any]]:
+        """The sheet's rows as the writer takes them, one at a time (never all of them held); then its progress."""
+        yield from rows
+        if progress is not None:
+            progress(number, len(parts))
+
     with translation.override("vi"):
         for number, part in enumerate(parts, start=1):
             title, head, rows, *kinds = part()
-            sheets.append((title, head, list(rows), kinds[0] if kinds else None))
-            if progress is not None:
-                progress(number, len(parts))
+            sheets.append((title, head, written(rows, number), kinds[0] if kinds else None))
         block = TitleBlock(
             issuer=issuing_body(s.province_id, s.commune_id),
             name=_("Report on the OCOP programme"),
