@@ -149,6 +149,12 @@ def test_on_a_phone_the_map_is_in_the_first_screen_above_the_list(page: Page, li
     assert box["height"] >= 844 * 0.4
     assert box["y"] + box["height"] <= 844  # the whole map in the first screen
     assert listing["y"] >= box["y"] + box["height"]  # the list below it
+    # The one shop is fitted at zoom 15: its name and address show whole, inside the narrow map, above the pin.
+    label = page.locator(".shop-label")
+    expect(label).to_be_visible()
+    shown = label.bounding_box()
+    assert shown is not None
+    assert box["x"] <= shown["x"] and shown["x"] + shown["width"] <= box["x"] + box["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
     assert serious_violations(page) == []
 

@@ -99,7 +99,7 @@
       var m = L.marker([c[1], c[0]], { icon: icon, title: f.properties.name, keyboard: true });
       m.bindPopup(function () { return popup(f.properties); });
       // Shown from street zoom on (the map-street class): the pin's name and address, with or without tiles.
-      m.bindTooltip(label(f.properties), { permanent: true, direction: "auto", offset: [10, 0], className: "shop-label" });
+      m.bindTooltip(label(f.properties), { permanent: true, direction: "top", offset: [0, -10], className: "shop-label" });
       byId[f.id] = m;
       markers.push(m);
     });
