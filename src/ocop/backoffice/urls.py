@@ -114,6 +114,7 @@ urlpatterns = [
     path("inspections/new/", supervision.inspection_schedule, name="inspection_schedule"),
     path("inspections/<id:pk>/", supervision.inspection_detail, name="inspection_detail"),
     path("inspections/<id:pk>/record/", supervision.inspection_record, name="inspection_record"),
+    path("inspections/<id:pk>/record.pdf", supervision.inspection_record_pdf, name="inspection_record_pdf"),
     path("inspections/<id:pk>/photos/", supervision.photo_add, name="inspection_photo_add"),
     path("inspections/<id:pk>/photos/<id:photo_pk>/", supervision.photo_file, name="inspection_photo"),
     path("inspections/<id:pk>/findings/<id:finding_pk>/fix/", supervision.finding_fix, name="finding_fix"),

@@ -115,6 +115,8 @@ CASES: list[Case] = [
         lambda s: Inspection.objects.filter(planned_on=dt.date(2026, 3, 16)).exists(),
     ),
     ("inspection_detail", DONE, GET, None, DONE_READ, None),
+    ("inspection_record_pdf", DONE, GET, None, DONE_READ, None),  # the record: as the inspection is seen
+    ("inspection_record_pdf", PLANNED, GET, None, [L, 404, 404, 404, 404, 404, 404, 404, 404], None),  # none yet
     ("inspection_detail", PLANNED, GET, None, [L, 200, 200, 200, 404, 404, 404, 200, 404], None),
     (
         "inspection_record",
@@ -174,6 +176,7 @@ def test_supervision_role_matrix(sv, role, name, kwargs, method, data, expected,
 INSPECTOR_CASES: list[tuple[str, Any, str, Any, tuple[Any, Any], Any]] = [
     ("inspection_list", lambda s: {}, GET, None, (200, 200), None),
     ("inspection_detail", PLANNED, GET, None, (200, 404), None),
+    ("inspection_record_pdf", DONE, GET, None, (200, 404), None),
     (
         "inspection_record",
         PLANNED,

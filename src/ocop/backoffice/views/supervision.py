@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from ocop.places.models import Province
 from ocop.supervision import access, risk, services
 from ocop.supervision.enums import CheckArea, CheckResult, FindingState, InspectionState, SanctionKind, Severity
 from ocop.supervision.models import Finding, Inspection
+from ocop.supervision.record import record_pdf
 
 
 def _province(request: Request) -> Province | None:
@@ -212,6 +213,18 @@ def inspection_record(request: Request, pk: int) -> HttpResponse:
         return _detail(request, inspection, form)
     messages.success(request, _("Inspection recorded."))
     return redirect("backoffice:inspection_detail", pk=inspection.pk)
+
+
+@login_required
+def inspection_record_pdf(request: Request, pk: int) -> HttpResponse:
+    """The inspection record (biên bản kiểm tra) of a recorded inspection, for whoever sees the inspection; a planned
+    one has no record yet (404)."""
+    inspection = access.get_inspection_for_user(request.user, pk)
+    if inspection.state != InspectionState.DONE:
+        raise Http404
+    response = HttpResponse(record_pdf(inspection), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-kiem-tra-{inspection.pk}.pdf"'
+    return response
 
 
 @login_required
