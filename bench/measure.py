@@ -11,6 +11,19 @@ import sys
 import time
 
 
+def _peak_kb() -> int:
+    """This process's own peak RSS: VmHWM belongs to the memory of this program; ru_maxrss keeps, across exec, the
+    peak of the parent that forked it (the bench, after generating its data) when that one is higher."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def main() -> None:
     import django
 
@@ -55,7 +68,7 @@ def main() -> None:
             outcome = {"summary": f"refused: {exc}"}
         outcome["reader_mb"] = stats.get("peak_kb", 0) / 1024
     outcome["seconds"] = time.perf_counter() - started
-    outcome["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    outcome["peak_mb"] = _peak_kb() / 1024
     print(json.dumps(outcome, ensure_ascii=False))
 
 

@@ -11,11 +11,17 @@ from ocop.reporting.tests.conftest import scene  # noqa: F401
 
 BASE = "https://ocop.example.vn"
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
+SCENE_DAY = dt.datetime(2026, 11, 29, 9, tzinfo=dt.UTC)  # 16:00 in Hà Nội
 
 
-def test_the_dcat_catalogue_parses_into_exact_triples(scene, client, settings):  # noqa: F811
-    settings.OCOP_PUBLIC_BASE_URL = BASE + "/"
+def _build(time_machine):
+    time_machine.move_to(SCENE_DAY, tick=False)  # the scene's clock, stopped: generated_at is exact
     opendata.write_register()
+
+
+def test_the_dcat_catalogue_parses_into_exact_triples(scene, client, settings, time_machine):  # noqa: F811
+    settings.OCOP_PUBLIC_BASE_URL = BASE + "/"
+    _build(time_machine)
     response = client.get("/open-data/dcat.json")
     assert (response.status_code, response["Content-Type"]) == (200, "application/ld+json")
     graph = Graph().parse(data=response.content, format="json-ld")
@@ -49,8 +55,8 @@ def test_the_dcat_catalogue_parses_into_exact_triples(scene, client, settings): 
     assert "127.0.0.1" not in response.content.decode()
 
 
-def test_the_sales_points_geojson_holds_each_recognised_outlet(scene, client):  # noqa: F811
-    opendata.write_register()
+def test_the_sales_points_geojson_holds_each_recognised_outlet(scene, client, time_machine):  # noqa: F811
+    _build(time_machine)
     response = client.get("/open-data/sales-points.geojson")
     assert (response.status_code, response["Content-Type"]) == (200, "application/geo+json")
     data = json.loads(b"".join(response.streaming_content))
@@ -68,8 +74,8 @@ def test_the_sales_points_geojson_holds_each_recognised_outlet(scene, client):  
     }  # fmt: skip
 
 
-def test_the_page_lists_the_three_datasets_with_their_schemas(scene, client):  # noqa: F811
-    opendata.write_register()
+def test_the_page_lists_the_three_datasets_with_their_schemas(scene, client, time_machine):  # noqa: F811
+    _build(time_machine)
     body = client.get("/open-data/").content.decode()
     for link in ('id="csv"', 'href="/open-data/certificates.schema.json" id="schema"', 'id="products-csv"',
                  'href="/open-data/products.schema.json"', 'href="/open-data/sales-points.geojson" id="geojson"',
