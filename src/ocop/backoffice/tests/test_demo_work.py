@@ -122,3 +122,18 @@ def test_the_demo_dates_its_past_and_tells_its_producers_apart(demo, db):
     assert [n for n, k in names.items() if k > 1] == []
     assert [n for n, k in Counter(Product.objects.values_list("name", flat=True)).items() if k > 1] == []
     assert not ProductPack.objects.filter(product__product_set__code__in=("1-02", "5-01"), name="Hộp")
+
+
+def test_the_demos_decisions_are_signed_by_the_issuing_bodies_it_sets_up(demo, db):
+    from ocop.certificates.models import Decision
+    from ocop.places.issuers import issuer_for
+    from ocop.places.queries import central_level
+    from ocop.testing import province
+
+    assert issuer_for(province()).sign.name == "Nguyễn Mạnh Quyền"
+    assert issuer_for(central_level()).sign.title == "THỨ TRƯỞNG"
+    last_years = Decision.objects.filter(round__year=demo.year - 1)  # from published rounds
+    assert sorted(last_years.values_list("issuing_body", "signer_authority", "signer_title")) == [
+        ("Bộ Nông nghiệp và Môi trường", "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG"),
+        ("Ủy ban nhân dân thành phố Hà Nội", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+    ]
