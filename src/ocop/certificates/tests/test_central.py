@@ -238,3 +238,23 @@ def test_a_province_recognises_its_referral_at_4_stars_as_potential_5_only_until
     _score(nation, FOUR_STARS)  # the central council: 4 stars, which the province then recognises
     item = services.add_item(by=nation.hanoi, decision=decision, product=nation.product, stars=4)
     assert (item.potential_five, item.result.dossier.round.level, item.stars_reason) == (False, "central", "")
+
+
+def test_the_ministrys_decision_and_its_certificate_carry_the_ministrys_heading_and_signer(nation):
+    from ocop.certificates import pdf
+    from ocop.places.demo import DEMO_BODIES
+    from ocop.places.models import IssuingBody
+    from ocop.testing import non_admin_fonts, pdf_text
+
+    IssuingBody.objects.create(province=central_level(), **DEMO_BODIES["central"])
+    cert = _ministry_certificate(nation)
+
+    data = pdf.decision_pdf(cert.decision)
+    lines = pdf_text(data).splitlines()
+    assert lines[:5] == ["BỘ NÔNG NGHIỆP", "VÀ MÔI TRƯỜNG", "Số: 1187/QĐ-BNNMT", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                         "Độc lập - Tự do - Hạnh phúc"]  # fmt: skip
+    assert "Hà Nội, ngày 02 tháng 3 năm 2026" in lines
+    start = lines.index("- Lưu: VT.") + 1
+    assert lines[start : start + 3] == ["KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "Trần Văn Bình"]
+    assert non_admin_fonts(data) == set()
+    assert pdf_text(pdf.certificate_pdf(cert)).splitlines()[-3:] == ["KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "Trần Văn Bình"]
