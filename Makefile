@@ -25,7 +25,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Browser-side packages (package.json): jsQR, served to browsers without BarcodeDetector, and axe-core for the tests.
+# Packages from npm (package.json): jsQR, served to browsers without BarcodeDetector, axe-core for the tests, and
+# Tinos, the face of the PDFs on a server without Times New Roman (docs/documents.md).
 NODE_STAMP := node_modules/.installed
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "Installing npm from Debian's packages"; \
