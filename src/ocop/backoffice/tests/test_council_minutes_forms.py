@@ -60,14 +60,20 @@ def test_the_council_form_names_the_decision_date_and_the_place(scene, time_mach
 
 def test_the_council_keeps_its_decision_and_meeting_place(scene, time_machine):
     time_machine.move_to(NOW)
+    client = client_for(scene.coordinator)
+    form = client.get(reverse("backoffice:round_detail", args=[scene.round.pk])).content.decode()
+    for label in ("Số quyết định thành lập", "Ngày quyết định thành lập", "Địa điểm họp"):
+        assert f"<label>{label} <input" in form
     data = _council_data(scene, decision="1675/QĐ-UBND", decision_date="20/11/2026", meeting_place="Phòng họp số 2")
-    assert _post(client_for(scene.coordinator), "council_create", scene.round.pk, data).status_code == 302
+    assert _post(client, "council_create", scene.round.pk, data).status_code == 302
     council = Council.objects.get()
     assert (council.decision, council.decision_date, council.meeting_place) == (
         "1675/QĐ-UBND",
         dt.date(2026, 11, 20),
         "Phòng họp số 2",
     )
+    page = client.get(reverse("backoffice:round_detail", args=[scene.round.pk])).content.decode()
+    assert "Hội đồng 2026</strong> · Quyết định thành lập 1675/QĐ-UBND ngày 20/11/2026 · Phòng họp số 2 ·" in page
 
 
 def test_the_meeting_hours_are_typed_or_the_present_hour_and_refused_by_name(scene, time_machine):
