@@ -65,7 +65,8 @@ class Issuer:
         return Heading(parent=self.name, name=self.office_name)
 
     def number_line(self, number: str, kind: str = "QĐ", *, office: bool = False) -> str:
-        """ "1187/QĐ-UBND"; a number that already carries its symbol ("TW-2026-1") is printed as it is."""
+        """The number with the kind and symbol of the document: "1187" → "1187/QĐ-UBND" ("12", "TB", office=True
+        → "12/TB-VPĐP"); a number that already has them ("1187/QĐ-UBND") is printed as it is."""
         symbol = self.office_symbol if office else self.symbol
         if not number or "/" in number or not symbol:
             return number
@@ -90,14 +91,11 @@ def default_issuer(province: Province) -> Issuer:
     )  # fmt: skip
 
 
+EDITABLE = tuple(f.name for f in dataclass_fields(Issuer))  # the settings row's fields of the same names
+
+
 def issuer_from(row: IssuingBody) -> Issuer:
-    return Issuer(
-        parent=row.parent, name=row.name, symbol=row.symbol, place=row.place,
-        signer_authority=row.signer_authority, signer_title=row.signer_title, signer_name=row.signer_name,
-        office_name=row.office_name, office_symbol=row.office_symbol,
-        office_signer_authority=row.office_signer_authority, office_signer_title=row.office_signer_title,
-        office_signer_name=row.office_signer_name,
-    )  # fmt: skip
+    return Issuer(**{name: getattr(row, name) for name in EDITABLE})
 
 
 def issuer_for(province: Province) -> Issuer:
@@ -106,24 +104,25 @@ def issuer_for(province: Province) -> Issuer:
     return issuer_from(row) if row is not None else default_issuer(province)
 
 
-EDITABLE = tuple(f.name for f in dataclass_fields(Issuer))
-
-
 @transaction.atomic
 def save_issuing_body(*, by: Any, province: Province, values: dict[str, str]) -> IssuingBody:
     """Record the issuing body of a province's documents (the caller has checked that `by` is its coordinator:
     roles live above this app). Values arrive clean from a form; the row is made on the first save. Side effects:
     an audit entry with what changed. New documents print these values; issued ones keep their own."""
-    row = IssuingBody.objects.select_for_update().filter(province=province).first()
-    before = audit.snapshot(row, EDITABLE) if row is not None else {}
-    if row is None:
-        row = IssuingBody(province=province)
-    for name in EDITABLE:
-        setattr(row, name, values.get(name, "").strip())
-    row.full_clean()
+    clean = {name: values.get(name, "").strip() for name in EDITABLE}
+    IssuingBody(province=province, **clean).full_clean(validate_unique=False)  # refused before anything is written
+    row, created = IssuingBody.objects.get_or_create(province=province, defaults=clean)  # two first saves: one row
+    if created:
+        audit.record(
+            actor=by, action=AuditAction.CREATE, obj=row, changes=audit.diff({}, audit.snapshot(row, EDITABLE))
+        )
+        return row
+    row = IssuingBody.objects.select_for_update().get(pk=row.pk)
+    before = audit.snapshot(row, EDITABLE)
+    for name, value in clean.items():
+        setattr(row, name, value)
     row.save()
     changes = audit.diff(before, audit.snapshot(row, EDITABLE))
     if changes:
-        action = AuditAction.CHANGE if before else AuditAction.CREATE
-        audit.record(actor=by, action=action, obj=row, changes=changes)
+        audit.record(actor=by, action=AuditAction.CHANGE, obj=row, changes=changes)
     return row

@@ -45,7 +45,16 @@ def test_the_form_starts_from_the_defaults_and_saves_the_signer(coordinator):
     )  # fmt: skip
     assert issuer_for(province()).sign.name == "Nguyễn Mạnh Quyền"
     entry = AuditEntry.objects.get(object_id=str(row.pk), content_type__model="issuingbody")
-    assert entry.changes["signer_name"] == [None, "Nguyễn Mạnh Quyền"]
+    assert (entry.action, entry.changes["signer_name"]) == ("create", [None, "Nguyễn Mạnh Quyền"])
+
+    # A new vice-chairman signs from now on: the same row, the change audited.
+    assert client.get(URL).context["form"]["signer_name"].value() == "Nguyễn Mạnh Quyền"
+    assert client.post(URL, {**VALUES, "signer_name": "Hà Minh Hải"}).status_code == 302
+    assert IssuingBody.objects.get().signer_name == "Hà Minh Hải"
+    entries = AuditEntry.objects.filter(object_id=str(row.pk), content_type__model="issuingbody").order_by("pk")
+    assert [(e.action, e.changes) for e in entries][1:] == [
+        ("change", {"signer_name": ["Nguyễn Mạnh Quyền", "Hà Minh Hải"]})
+    ]
 
 
 def test_missing_and_malformed_values_are_refused_naming_the_field_in_vietnamese(coordinator):
