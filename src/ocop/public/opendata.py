@@ -7,6 +7,7 @@ first build it answers 503 with a page saying the files are being prepared."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import Any
 
@@ -39,8 +40,8 @@ def index(request: HttpRequest) -> HttpResponse:
     if meta is None:
         return _preparing(request)
     return render(request, "public/opendata.html", {
-        "meta": meta, "license": LICENSE, "certificate_columns": CERTIFICATE_COLUMNS,
-        "product_columns": PRODUCT_COLUMNS,
+        "meta": meta, "generated": dt.datetime.fromisoformat(meta["generated_at"]), "license": LICENSE,
+        "certificate_columns": CERTIFICATE_COLUMNS, "product_columns": PRODUCT_COLUMNS,
     })  # fmt: skip
 
 

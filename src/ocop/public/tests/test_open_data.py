@@ -81,7 +81,7 @@ def test_the_page_lists_the_three_datasets_with_their_schemas(scene, client, tim
                  'href="/open-data/products.schema.json"', 'href="/open-data/sales-points.geojson" id="geojson"',
                  'href="/open-data/dcat.json" id="dcat"'):  # fmt: skip
         assert link in body
-    assert "Cập nhật lần cuối: 2026-11-29T16:00:00+07:00" in body
+    assert "Cập nhật lần cuối: 29/11/2026 16:00" in body
     # the scene: four certificates (one revoked), three products in force, one recognised sales point
     assert "4 giấy chứng nhận" in body and "3 sản phẩm" in body and "1 điểm bán" in body
     assert "<code>commune_code</code></td><td>Mã xã/phường/đặc khu" in body
