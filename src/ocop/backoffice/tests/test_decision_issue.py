@@ -111,3 +111,19 @@ def test_a_signer_left_empty_is_the_issuing_bodys_shown_before_confirming_and_ke
     assert (issued.signer_authority, issued.signer_title, issued.signer) == (
         "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Mạnh Quyền"
     )  # fmt: skip
+
+
+def test_the_draft_page_offers_the_issuing_bodys_signer_as_the_default(draft):
+    from ocop.places.demo import DEMO_BODIES
+    from ocop.places.issuers import save_issuing_body
+
+    world, decision = draft
+    client = client_for(world.users["coordinator"])
+    url = reverse("backoffice:decision_detail", args=[decision.pk])
+    field = './/input[@name="signer"]'
+    assert lxml.html.fromstring(client.get(url).content.decode()).find(field).get("placeholder") is None  # no name set
+
+    save_issuing_body(by=None, province=province(), values=DEMO_BODIES["01"])
+
+    page = lxml.html.fromstring(client.get(url).content.decode())
+    assert page.find(field).get("placeholder") == "Nguyễn Mạnh Quyền"

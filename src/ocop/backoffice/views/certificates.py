@@ -117,7 +117,9 @@ def _decision_page(request: Request, decision: Decision, q: str, status: int = 2
         request,
         "backoffice/certificates/decision.html",
         {"decision": decision, "items": items, "can_manage": can_manage, "matches": matches, "q": q,
-         "stars": services.STARS_BY_LEVEL[IssuingLevel(decision.level)], "can_make_pdfs": may_manage},
+         "stars": services.STARS_BY_LEVEL[IssuingLevel(decision.level)], "can_make_pdfs": may_manage,
+         # Left empty, the signer is the issuing body's (its settings): shown as the field's placeholder.
+         "default_sign": services.signature_on_issue(decision, "") if can_manage else None},
         status=status,
     )  # fmt: skip
 
