@@ -236,8 +236,10 @@ def _styled(
             if isinstance(made, Cell):  # text a spreadsheet would run as a formula: keep its protection
                 made.alignment = Alignment(wrap_text=wrap, vertical="top")
                 out.append(made)
-            else:
-                out.append(styles.cell(value, TEXT_FORMAT if kind == Kind.ID else "General", wrap=wrap))
+            elif wrap:
+                out.append(styles.cell(value, TEXT_FORMAT if kind == Kind.ID else "General", wrap=True))
+            else:  # text that fits needs no style: a plain value is written several times faster than a cell
+                out.append(value)
         elif isinstance(value, bool):
             out.append(value)
         elif isinstance(value, dt.datetime):
