@@ -91,9 +91,12 @@ def make_checkpoint(*, body: Province) -> Checkpoint | None:
     run twice, or two decisions' hooks racing, make one). Side effects: a Checkpoint row; the body's key is made on
     first use (signing.active_key). No audit entry: nobody asks for it, and the row is itself public."""
     LogHead.objects.get_or_create(pk=1)
-    head = LogHead.objects.select_for_update().get(pk=1)  # one checkpoint maker at a time, and no append in between
-    if head.seq == 0:
+    if not LogHead.objects.filter(pk=1, seq__gt=0).exists():
         return None
+    # The locks in the order issuing a decision takes them, the body's key and then the log's head: the other order
+    # deadlocks with a decision issued at the same moment (PostgreSQL detects it and fails one of them).
+    key, private = signing.active_key(body)
+    head = LogHead.objects.select_for_update().get(pk=1)  # one checkpoint maker at a time, and no append in between
     now = timezone.now().replace(microsecond=0)
     last = Checkpoint.objects.filter(body=body).order_by("-at", "-id").first()
     if (
@@ -102,7 +105,6 @@ def make_checkpoint(*, body: Province) -> Checkpoint | None:
         and timezone.localdate(last.at) == timezone.localdate(now)
     ):
         return None
-    key, private = signing.active_key(body)
     text = signed_text(body=body.code, seq=head.seq, hash=head.hash, at=stamp(now))
     signature = signing.b64(private.sign(text.encode("utf-8")))
     return Checkpoint.objects.create(
