@@ -21,14 +21,19 @@ from ocop.certificates.signing import payload
 from ocop.core.pdf import pages_as_pdfs, render_document
 from ocop.core.processes import die_with_parent
 from ocop.core.text import place_date
-from ocop.places.issuers import Heading, Sign
+from ocop.places.issuers import Heading, Sign, issuer_for
 
 CHUNK = 25  # pages laid out together: the set-up cost is shared, memory stays bounded
 
 
 def _place(decision: Any) -> str:
-    """Where a document of the issuing body is signed: the province's seat, or Hà Nội for the ministry."""
-    return "Hà Nội" if decision.level == "ministry" else decision.province.short_name
+    """Where a document of the issuing body is signed: Hà Nội for the ministry, a former district's decision at the
+    province's seat, else the place set in the province's issuing body settings."""
+    if decision.level == "ministry":
+        return "Hà Nội"
+    if decision.legacy_district_id:
+        return str(decision.province.short_name)
+    return issuer_for(decision.province).place
 
 
 def qr_text(cert: Certificate) -> str:
