@@ -60,8 +60,8 @@ demo: migrate
 run: demo
 	$(OCOP) collectstatic --no-input -v0
 	@echo "Serving on http://$(HOST):$(PORT); QR codes and links point to $$OCOP_PUBLIC_BASE_URL"
-	@echo "Background worker: started (log in var/worker.log)"
-	@$(OCOP) db_worker --no-reload > var/worker.log 2>&1 & echo $$! > var/worker.pid
+	@echo "Background worker: started (log in var/worker.log; started again after a database error: docs/deployment.md)"
+	@$(OCOP) worker --no-reload > var/worker.log 2>&1 & echo $$! > var/worker.pid
 	@trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT; $(OCOP) runserver --noreload $(HOST):$(PORT)
 
 lint: setup
