@@ -23,15 +23,23 @@ from ocop.registry.models import Product, ProductPack
 OPERATOR_FIELDS = ("operator", "operator_name")
 
 
+class CoordinateField(fields.FloatField):
+    """A latitude or longitude, shown to 6 decimals (a tenth of a metre): 105.852, not the stored float's
+    105.85199999999999. What is typed is kept as typed."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return round(value, 6) if isinstance(value, float) else value
+
+
 class OutletForm(PlainLabels, fields.NamedErrors, forms.ModelForm):  # type: ignore[type-arg]
     """The outlet's details. The commune is one of the province's; latitude, longitude and floor area are numbers
     written with a comma or a point."""
 
     commune = CommuneChoiceField(queryset=Commune.objects.none(), label=_("commune"))
-    latitude = fields.FloatField(
+    latitude = CoordinateField(
         label=_("latitude"), required=False, help_text=_("Leave empty to use the commune's centre.")
     )
-    longitude = fields.FloatField(label=_("longitude"), required=False)
+    longitude = CoordinateField(label=_("longitude"), required=False)
     floor_area = fields.DecimalField(label=_("floor area (m²)"), required=False, max_digits=9, decimal_places=1)
 
     class Meta:

@@ -3,22 +3,25 @@ transparency log's signed checkpoints, and a DCAT catalogue (JSON-LD) describing
 
 A request never builds a file (reporting.opendata): it serves the last complete one, with a strong ETag and
 Last-Modified (304 to a reader who has it), and queues a rebuild when the files are missing or behind. Before the
-first build it answers 503 with a page saying the files are being prepared."""
+first build it answers 503 with a page saying the files are being prepared. Every address answers HEAD as GET
+(link checkers and harvesters ask it), without the body."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ocop.reporting import opendata
 from ocop.reporting.opendata_sets import CERTIFICATE_COLUMNS, PRODUCT_COLUMNS
@@ -34,7 +37,7 @@ def _preparing(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     meta = opendata.ensure(opendata.current())
     if meta is None:
@@ -45,19 +48,25 @@ def index(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
-@require_GET
+@require_safe
 def download(request: HttpRequest, name: str) -> HttpResponseBase:
     """One of the files, as last built: opened once, and its ETag and date read from the file that is sent."""
     if name not in opendata.FILES:
         raise Http404
     try:
         fh = opendata.file_path(name).open("rb")
-    except FileNotFoundError:
-        opendata.ensure(None)
+    except FileNotFoundError:  # before the first build, or a dataset newer than the last build (an upgrade)
+        opendata.ensure(opendata.current(), missing=True)
         return _preparing(request)
     opendata.ensure(opendata.current())
     st = os.fstat(fh.fileno())
-    response = FileResponse(fh, content_type=opendata.FILES[name])
+    response: HttpResponseBase
+    if request.method == "HEAD":  # the headers of the file, none of its bytes
+        fh.close()
+        response = HttpResponse(content_type=opendata.FILES[name])
+        response["Content-Length"] = str(st.st_size)
+    else:
+        response = FileResponse(fh, content_type=opendata.FILES[name])
     response["Content-Disposition"] = f'inline; filename="ocop-{name}"'
     response["Cache-Control"] = "no-cache"  # kept, but checked each time: the ETag answers 304 while it holds
     response["ETag"] = f'"{st.st_ino:x}-{st.st_mtime_ns:x}-{st.st_size:x}"'  # a new file is a new inode and date
@@ -68,7 +77,7 @@ def download(request: HttpRequest, name: str) -> HttpResponseBase:
         last_modified=int(st.st_mtime),
         response=response,  # type: ignore[arg-type]  # a FileResponse is answered like any other
     )
-    if answer is not response:
+    if answer is not response and not fh.closed:
         fh.close()
     return answer or response
 
@@ -83,7 +92,8 @@ CONTEXT = {
     "dcat:downloadURL": {"@type": "@id"}, "dcat:accessURL": {"@type": "@id"}, "dcat:landingPage": {"@type": "@id"},
     "dcat:mediaType": {"@type": "@id"}, "dct:license": {"@type": "@id"}, "dct:conformsTo": {"@type": "@id"},
     "dct:spatial": {"@type": "@id"}, "dct:accrualPeriodicity": {"@type": "@id"}, "foaf:homepage": {"@type": "@id"},
-    "vcard:hasURL": {"@type": "@id"}, "dct:modified": {"@type": "xsd:dateTime"}, "dct:issued": {"@type": "xsd:date"},
+    "vcard:hasURL": {"@type": "@id"}, "dct:relation": {"@type": "@id"},
+    "dct:modified": {"@type": "xsd:dateTime"}, "dct:issued": {"@type": "xsd:date"},
     "dcat:byteSize": {"@type": "xsd:nonNegativeInteger"},
 }  # fmt: skip
 MEDIA = "https://www.iana.org/assignments/media-types/"
@@ -91,9 +101,12 @@ VIETNAM = "http://publications.europa.eu/resource/authority/country/VNM"
 CONTINUOUS = "http://purl.org/cld/freq/continuous"
 
 
-@require_GET
+@require_safe
 def dcat(request: HttpRequest) -> HttpResponse:
-    """The three datasets described with DCAT in JSON-LD, every address from OCOP_PUBLIC_BASE_URL."""
+    """The datasets described with DCAT in JSON-LD, every address from OCOP_PUBLIC_BASE_URL. Only the CSV tables
+    conform to the Table Schemas (dct:conformsTo), which are not distributions themselves; the JSON files are
+    {"items": [...]} documents. The signed checkpoints are a dataset of their own, related to the register.
+    A strong ETag (of the body) and Last-Modified (when the files were made): 304 to a harvester who has it."""
     meta = opendata.ensure(opendata.current())
     if meta is None:
         return _preparing(request)
@@ -115,14 +128,14 @@ def dcat(request: HttpRequest) -> HttpResponse:
         return out
 
     def dataset(key: str, vi: str, en: str, about_vi: str, about_en: str, files: list[dict[str, Any]],
-                keywords: list[str]) -> dict[str, Any]:  # fmt: skip
+                keywords: list[str], **more: Any) -> dict[str, Any]:  # fmt: skip
         return {
             "@id": f"{page}#{key}", "@type": "dcat:Dataset", "dct:identifier": key, "dct:title": _vi_en(vi, en),
             "dct:description": _vi_en(about_vi, about_en), "dct:publisher": {"@id": publisher["@id"]},
             "dcat:contactPoint": contact, "dct:license": LICENSE, "dct:issued": meta.get("first_day", meta["day"]),
             "dct:modified": meta["generated_at"], "dct:spatial": VIETNAM, "dct:accrualPeriodicity": CONTINUOUS,
             "dcat:landingPage": page, "dcat:keyword": ["OCOP", "Mỗi xã một sản phẩm", *keywords],
-            "dcat:distribution": files,
+            "dcat:distribution": files, **more,
         }  # fmt: skip
 
     publisher = {"@id": f"{base}/#publisher", "@type": "foaf:Organization",
@@ -137,13 +150,22 @@ def dcat(request: HttpRequest) -> HttpResponse:
         "from 1 July 2025) with codes and names, stars, dates, today's status, decision and issuing body.",
         [distribution("certificates.csv", "CSV", "text/csv", "Bảng CSV (UTF-8)", "CSV table (UTF-8)",
                       "certificates.schema.json"),
-         distribution("certificates.json", "JSON", "application/json", "JSON", "JSON", "certificates.schema.json"),
-         distribution("certificates.schema.json", "JSON", "application/json", "Mô tả các cột (Table Schema)",
-                      "Column descriptions (Frictionless Table Schema)"),
-         distribution("checkpoints.json", "JSON", "application/json",
+         distribution("certificates.json", "JSON", "application/json", "JSON", "JSON")],
+        ["giấy chứng nhận", "certificates"],
+        **{"dct:relation": f"{page}#checkpoints"},
+    )  # fmt: skip
+    signed = dataset(
+        "checkpoints", "Các mốc kiểm chứng có ký số của nhật ký minh bạch",
+        "Signed checkpoints of the transparency log",
+        "Các mốc kiểm chứng có ký số của nhật ký minh bạch các giấy chứng nhận: ai cũng kiểm tra được danh sách giấy "
+        "chứng nhận không bị sửa lại về sau.",
+        "The signed checkpoints of the certificates' transparency log: anyone can check that the register was not "
+        "rewritten afterwards.",
+        [distribution("checkpoints.json", "JSON", "application/json",
                       "Các mốc kiểm chứng có ký số của nhật ký minh bạch",
                       "Signed checkpoints of the transparency log")],
-        ["giấy chứng nhận", "certificates"],
+        ["nhật ký minh bạch", "transparency log"],
+        **{"dct:relation": f"{page}#certificates"},
     )  # fmt: skip
     products = dataset(
         "products", "Danh mục sản phẩm OCOP đang còn hiệu lực", "Catalogue of OCOP products in force",
@@ -153,9 +175,7 @@ def dcat(request: HttpRequest) -> HttpResponse:
         "number, valid until and public page.",
         [distribution("products.csv", "CSV", "text/csv", "Bảng CSV (UTF-8)", "CSV table (UTF-8)",
                       "products.schema.json"),
-         distribution("products.json", "JSON", "application/json", "JSON", "JSON", "products.schema.json"),
-         distribution("products.schema.json", "JSON", "application/json", "Mô tả các cột (Table Schema)",
-                      "Column descriptions (Frictionless Table Schema)")],
+         distribution("products.json", "JSON", "application/json", "JSON", "JSON")],
         ["sản phẩm", "products"],
     )  # fmt: skip
     outlets = dataset(
@@ -178,8 +198,13 @@ def dcat(request: HttpRequest) -> HttpResponse:
         "dct:license": LICENSE,
         "dct:modified": meta["generated_at"],
         "foaf:homepage": page,
-        "dcat:dataset": [certificates, products, outlets],
+        "dcat:dataset": [certificates, products, outlets, signed],
     }  # fmt: skip
-    response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
-    response["Content-Type"] = "application/ld+json"
-    return response
+    content = json.dumps(body, ensure_ascii=False).encode()
+    etag = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+    modified = int(dt.datetime.fromisoformat(meta["generated_at"]).timestamp())
+    response = HttpResponse(content, content_type="application/ld+json")
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(modified)
+    response["Cache-Control"] = "no-cache"
+    return get_conditional_response(request, etag=etag, last_modified=modified, response=response) or response

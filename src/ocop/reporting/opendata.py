@@ -7,8 +7,10 @@ They are made on the task worker only, never inside a web request:
   every change of the burst joins (so a file follows a change within a minute, and 1,000 changes make one rebuild);
 - at each local midnight (statuses follow the date: `expiring`, `expired`), a rebuild every build queues for the
   next midnight, and `ocop build_open_data` from cron;
-- when a reader finds the files behind the log, the day or the last checkpoint (`stale`): a rebuild is queued and
-  the reader gets the files as they are.
+- when a reader finds the files behind the log, the day, the last checkpoint or the public address, or written by
+  an earlier version (`stale`): a rebuild is queued, unless one already is (a read: the common case writes nothing),
+  and the reader gets the files as they are. Queuing is best-effort: a database that refuses the write (SQLite's
+  write lock held past its timeout) is logged, never an error for the reader.
 
 Each file is written as a stream (row by row from a chunked iterator, the JSON array too) beside its final name and
 swapped in with os.replace, all of them after the last row: a reader always opens a complete file, the previous one
@@ -19,6 +21,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -27,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
@@ -37,6 +40,10 @@ from ocop.certificates.models import Checkpoint, LogHead
 from ocop.core.excel import FORMULA_PREFIXES, csv_cell
 from ocop.reporting import opendata_sets as sets
 
+log = logging.getLogger(__name__)
+# The version of the files' layout, in meta.json: files written by another version (other keys, other columns) are
+# stale, so an upgrade rebuilds them. Bump it with any change to the files or to meta.json's keys.
+FORMAT = 2
 DELAY = dt.timedelta(seconds=20)  # changes within this window share one rebuild; a rebuild of 300,000 takes < 30 s
 TASK_PATH = "ocop.reporting.opendata.refresh_register"
 FILES = {  # name: content type
@@ -64,11 +71,12 @@ def file_path(name: str) -> Path:
     return folder() / name
 
 
-def state() -> tuple[int, str, int]:
-    """What the files follow: the log's entry count, today's date (statuses), the last signed checkpoint."""
+def state() -> tuple[int, str, int, str]:
+    """What the files follow: the log's entry count, today's date (statuses), the last signed checkpoint and the
+    public address their links are made from (OCOP_PUBLIC_BASE_URL)."""
     head = LogHead.objects.filter(pk=1).values_list("seq", flat=True).first()
     last = Checkpoint.objects.order_by("-id").values_list("id", flat=True).first()
-    return head or 0, timezone.localdate().isoformat(), last or 0
+    return head or 0, timezone.localdate().isoformat(), last or 0, sets.base_url()
 
 
 def current() -> dict[str, Any] | None:
@@ -81,7 +89,10 @@ def current() -> dict[str, Any] | None:
 
 
 def stale(meta: dict[str, Any]) -> bool:
-    return (meta.get("log_seq"), meta.get("day"), meta.get("checkpoint_id")) != state()
+    """Files of another version, or behind what they follow."""
+    if meta.get("format") != FORMAT:
+        return True
+    return (meta.get("log_seq"), meta.get("day"), meta.get("checkpoint_id"), meta.get("base_url")) != state()
 
 
 # --- writing -------------------------------------------------------------------------------------------------------
@@ -175,7 +186,7 @@ def write_register(progress: Callable[[str], None] | None = None) -> dict[str, A
 
 
 def _write_register(progress: Callable[[str], None] | None) -> dict[str, Any]:
-    seq, day, checkpoint = state()
+    seq, day, checkpoint, base = state()
     today = dt.date.fromisoformat(day)
     generated = timezone.localtime().isoformat(timespec="seconds")
     head = {"generated_at": generated, "day": day, "log_seq": seq, "checkpoint_id": checkpoint}
@@ -197,6 +208,8 @@ def _write_register(progress: Callable[[str], None] | None) -> dict[str, Any]:
     first_day = (current() or {}).get("first_day", day)  # dct:issued of the DCAT: the first publication
     meta = {
         **head,
+        "format": FORMAT,
+        "base_url": base,
         "first_day": first_day,
         "count": count,
         "products": products,
@@ -243,10 +256,27 @@ def _schedule_midnight() -> None:
         refresh_register.using(run_after=midnight).enqueue()
 
 
-def ensure(meta: dict[str, Any] | None) -> dict[str, Any] | None:
-    """For a reader: the files as they are; a rebuild queued when there are none yet or they are behind."""
-    if (meta is None or stale(meta)) and not _tasks().filter(status="RUNNING").exists():
-        schedule_rebuild(dt.timedelta(0) if meta is None else DELAY)
+def ensure(meta: dict[str, Any] | None, *, missing: bool = False) -> dict[str, Any] | None:
+    """For a reader: the files as they are; a rebuild queued when there are none yet or they are behind (stale files
+    join the rebuild `DELAY` ahead; no files, or a file `missing` from fresh ones, queue one now).
+
+    Reads only, unless no rebuild is running or queued to run by then: then one is queued, best-effort (a database
+    that refuses the write is logged, and the reader still gets the last files)."""
+    if meta is not None and stale(meta):
+        delay = DELAY
+    elif meta is None or missing:
+        delay = dt.timedelta(0)
+    else:
+        return meta
+    _ready, never = _queued()
+    soon = Q(status="READY") & (Q(run_after__lte=timezone.now() + delay) | Q(run_after=never))
+    if _tasks().filter(Q(status="RUNNING") | soon).exists():  # one query, a read
+        return meta
+    try:
+        with transaction.atomic():  # a savepoint inside a transaction: a refused write leaves it usable
+            refresh_register.using(run_after=timezone.now() + delay).enqueue()
+    except DatabaseError as exc:
+        log.warning("open data: the rebuild of stale files could not be queued (%s); serving the last files", exc)
     return meta
 
 

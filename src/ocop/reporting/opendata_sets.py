@@ -16,6 +16,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from ocop.certificates import queries
+from ocop.certificates.enums import IssuingLevel
 from ocop.certificates.models import Certificate, Status
 from ocop.outlets.enums import OutletStatus
 from ocop.outlets.models import Outlet
@@ -23,6 +24,8 @@ from ocop.registry.models import Product
 
 CHUNK = 2000
 STATUSES = [s.value for s in Status]
+LEVELS = [level.value for level in IssuingLevel]
+DECIMALS = 6  # coordinates to a tenth of a metre, without the float noise of 105.85199999999999
 
 
 @dataclass(frozen=True)
@@ -32,10 +35,11 @@ class Column:
     description: str  # English
     type: str = "string"
     constraints: dict[str, Any] = field(default_factory=dict)
+    format: str = "default"  # "uri" for an address
 
     def schema(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "title": self.title, "description": self.description,
-                               "type": self.type, "format": "default"}  # fmt: skip
+                               "type": self.type, "format": self.format}  # fmt: skip
         if self.constraints:
             out["constraints"] = self.constraints
         return out
@@ -68,7 +72,14 @@ CERTIFICATE_COLUMNS = [
     Column("status", "Tình trạng hôm nay", "Status today: valid, expiring (valid, ending within 90 days), expired, "
            "suspended, revoked, superseded", "string", {"required": True, "enum": STATUSES}),
     Column("decision_number", "Số quyết định công nhận", "Number of the recognition decision", "string", REQUIRED),
-    Column("issuing_body", "Cơ quan ban hành", "Body that issued the decision", "string", REQUIRED),
+    Column("issuing_body", "Cơ quan ban hành", "Body that issued the decision, as written on it", "string",
+           REQUIRED),
+    Column("issuing_level", "Cấp ban hành", "Level of the issuing body: province (People's Committee), ministry "
+           "(Ministry of Agriculture and Environment), district (former district People's Committee, before July "
+           "2025)", "string", {"required": True, "enum": LEVELS}),
+    Column("issuing_province_code", "Mã tỉnh của cơ quan ban hành", "Province code of the issuing People's "
+           "Committee (of the former district's province for a district); empty for the ministry", "string",
+           {"pattern": "[0-9]{2}"}),
 ]  # fmt: skip
 
 PRODUCT_COLUMNS = [
@@ -82,9 +93,9 @@ PRODUCT_COLUMNS = [
     Column("commune_code", "Mã xã/phường/đặc khu", "Commune code (units from 1 July 2025)", "string", COMMUNE_CODE),
     Column("commune_name", "Xã/phường/đặc khu", "Commune name (units from 1 July 2025)", "string"),
     Column("stars", "Hạng sao", "Stars (3 to 5)", "integer", {"required": True, "minimum": 3, "maximum": 5}),
-    Column("certificate_number", "Số giấy chứng nhận", "Number of its certificate in force", "string"),
+    Column("certificate_number", "Số giấy chứng nhận", "Number of its certificate in force", "string", REQUIRED),
     Column("valid_until", "Hiệu lực đến", "Valid until (yyyy-mm-dd)", "date", REQUIRED),
-    Column("url", "Trang công khai", "Public page of the product", "string", {"required": True}),
+    Column("url", "Trang công khai", "Public page of the product", "string", REQUIRED, "uri"),
 ]  # fmt: skip
 
 
@@ -93,14 +104,15 @@ def table_schema(columns: list[Column], key: str) -> dict[str, Any]:
     return {"fields": [c.schema() for c in columns], "primaryKey": [key], "missingValues": [""]}
 
 
-def _base() -> str:
+def base_url() -> str:
+    """OCOP_PUBLIC_BASE_URL without its final slash: the files' links start with it."""
     return str(settings.OCOP_PUBLIC_BASE_URL).rstrip("/")
 
 
 def _url_of(name: str) -> str:
     """The public address of a page taking one argument, as a format string ("https://…/san-pham/{}/")."""
     marker = "999999999"
-    return _base() + reverse(name, args=[marker]).replace(marker, "{}")
+    return base_url() + reverse(name, args=[marker]).replace(marker, "{}")
 
 
 def _iso(day: dt.date | None) -> str:
@@ -112,18 +124,21 @@ def certificate_rows(today: dt.date) -> Iterator[dict[str, Any]]:
     values = qs.order_by("province__code", "year", "sequence", "id").values_list(  # type: ignore[misc]  # annotations
         "number", "code", "product_id", "certified_product", "product__name", "producer_id", "certified_producer",
         "producer__name", "province__code", "province__name", "commune__code", "commune__name", "stars", "issued_on",
-        "valid_until", "reader_status", "decision__number", "decision__issuing_body",
+        "valid_until", "reader_status", "decision__number", "decision__issuing_body", "decision__level",
+        "decision__province__code",
     )  # fmt: skip
     for row in values.iterator(chunk_size=CHUNK):
         (number, code, product_id, product, product_today, producer_id, producer, producer_today, province_code,
-         province, commune_code, commune, stars, issued_on, valid_until, status, decision, body) = row  # fmt: skip
+         province, commune_code, commune, stars, issued_on, valid_until, status, decision, body, level,
+         body_province) = row  # fmt: skip
         yield {
             "certificate_number": number, "certificate_code": code, "product_id": product_id,
             "product_name": product, "product_name_today": product_today, "producer_id": producer_id,
             "producer_name": producer, "producer_name_today": producer_today, "province_code": province_code,
             "province_name": province, "commune_code": commune_code or "", "commune_name": commune or "",
             "stars": stars, "issued_on": _iso(issued_on), "valid_until": _iso(valid_until), "status": status,
-            "decision_number": decision, "issuing_body": body,
+            "decision_number": decision, "issuing_body": body, "issuing_level": level,
+            "issuing_province_code": "" if level == IssuingLevel.MINISTRY else body_province,
         }  # fmt: skip
 
 
@@ -174,7 +189,7 @@ def outlet_features() -> Iterator[dict[str, Any]]:
         yield {
             "type": "Feature",
             "id": code,
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "geometry": {"type": "Point", "coordinates": [round(lon, DECIMALS), round(lat, DECIMALS)]},
             "properties": {
                 "code": code, "name": name, "kind": kind, "address": address, "approximate": approximate,
                 "province_code": province_code, "province_name": province, "commune_code": commune_code,

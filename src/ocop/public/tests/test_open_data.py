@@ -26,11 +26,12 @@ def test_the_dcat_catalogue_parses_into_exact_triples(scene, client, settings, t
     assert (response.status_code, response["Content-Type"]) == (200, "application/ld+json")
     graph = Graph().parse(data=response.content, format="json-ld")
     catalog, page = URIRef(f"{BASE}/open-data/dcat.json"), f"{BASE}/open-data/"
-    certificates, products, points = (URIRef(f"{page}#{key}") for key in ("certificates", "products", "sales-points"))
+    certificates, products, points, signed = (
+        URIRef(f"{page}#{key}") for key in ("certificates", "products", "sales-points", "checkpoints"))  # fmt: skip
     modified = Literal("2026-11-29T16:00:00+07:00", datatype=XSD.dateTime)
     assert (catalog, RDF.type, DCAT.Catalog) in graph
-    assert set(graph.objects(catalog, DCAT.dataset)) == {certificates, products, points}
-    for dataset in (certificates, products, points):
+    assert set(graph.objects(catalog, DCAT.dataset)) == {certificates, products, points, signed}
+    for dataset in (certificates, products, points, signed):
         assert (dataset, RDF.type, DCAT.Dataset) in graph
         assert (dataset, DCTERMS.license, CC_BY) in graph
         assert (dataset, DCTERMS.modified, modified) in graph
@@ -42,6 +43,20 @@ def test_the_dcat_catalogue_parses_into_exact_triples(scene, client, settings, t
     assert (csv, DCTERMS.conformsTo, URIRef(f"{BASE}/open-data/certificates.schema.json")) in graph
     assert (csv, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/text/csv")) in graph
     assert (csv, DCTERMS.license, CC_BY) in graph
+
+    # only the CSV tables conform to the Table Schemas; the schemas and the checkpoints are no distributions of them
+    def distributions(dataset):
+        return {str(d).removeprefix(page) for d in graph.objects(dataset, DCAT.distribution)}
+
+    assert (distributions(certificates), distributions(products), distributions(points), distributions(signed)) == (
+        {"#certificates.csv", "#certificates.json"}, {"#products.csv", "#products.json"}, {"#sales-points.geojson"},
+        {"#checkpoints.json"})  # fmt: skip
+    assert set(graph.subject_objects(DCTERMS.conformsTo)) == {
+        (csv, URIRef(f"{BASE}/open-data/certificates.schema.json")),
+        (URIRef(f"{page}#products.csv"), URIRef(f"{BASE}/open-data/products.schema.json")),
+    }
+    assert set(graph.subject_objects(DCTERMS.relation)) == {(certificates, signed), (signed, certificates)}
+    assert (URIRef(f"{page}#checkpoints.json"), DCAT.downloadURL, URIRef(f"{BASE}/open-data/checkpoints.json")) in graph
     geojson = URIRef(f"{page}#sales-points.geojson")
     assert (geojson, DCAT.downloadURL, URIRef(f"{BASE}/open-data/sales-points.geojson")) in graph
     assert (URIRef(f"{page}#products.csv"), DCAT.downloadURL, URIRef(f"{BASE}/open-data/products.csv")) in graph

@@ -58,7 +58,7 @@ def test_each_row_carries_codes_and_names_and_validates_against_its_schema(offic
         "producer_name_today": "HTX Gốm Bát Tràng", "province_code": "01", "province_name": "Thành phố Hà Nội",
         "commune_code": cert.commune.code, "commune_name": "Xã Bát Tràng", "stars": "4", "issued_on": "2025-11-20",
         "valid_until": "2028-11-20", "status": "valid", "decision_number": cert.decision.number,
-        "issuing_body": "Ủy ban nhân dân Thành phố Hà Nội",
+        "issuing_body": "Ủy ban nhân dân Thành phố Hà Nội", "issuing_level": "province", "issuing_province_code": "01",
     }]  # fmt: skip
     assert cert.commune.code == Commune.objects.get(name="Xã Bát Tràng").code and len(cert.commune.code) == 5
     schema = json.loads(b"".join(client.get("/open-data/certificates.schema.json").streaming_content))
@@ -88,6 +88,10 @@ def test_each_row_carries_codes_and_names_and_validates_against_its_schema(offic
         "url": f"http://127.0.0.1:8000/san-pham/{office.product.pk}/",
     }]  # fmt: skip
     product_schema = json.loads(opendata.file_path("products.schema.json").read_text())
+    fields = {f["name"]: f for f in product_schema["fields"]}
+    assert (fields["url"]["format"], fields["url"]["constraints"], fields["certificate_number"]["constraints"]) == (
+        "uri", {"required": True}, {"required": True})  # fmt: skip
+    assert schema["fields"][-2]["constraints"] == {"required": True, "enum": ["province", "ministry", "district"]}
     assert validate(_resource("products.csv", product_schema)).valid
 
 

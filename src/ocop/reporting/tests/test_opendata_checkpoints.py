@@ -46,7 +46,14 @@ def test_the_checkpoints_file_is_declared_in_the_dcat_and_linked_from_the_page(o
     make_checkpoint(body=province("01"))
     write_register()
     body = client.get("/open-data/dcat.json").json()
-    signed = body["dcat:dataset"][0]["dcat:distribution"][3]
+    register, signed_set = body["dcat:dataset"][0], body["dcat:dataset"][3]
+    # a dataset of its own, related to the register, never one of the register's distributions
+    assert (signed_set["@id"], signed_set["dct:relation"], register["dct:relation"]) == (
+        "http://127.0.0.1:8000/open-data/#checkpoints", "http://127.0.0.1:8000/open-data/#certificates",
+        "http://127.0.0.1:8000/open-data/#checkpoints")  # fmt: skip
+    assert [d["@id"] for d in register["dcat:distribution"]] == [
+        "http://127.0.0.1:8000/open-data/#certificates.csv", "http://127.0.0.1:8000/open-data/#certificates.json"]  # fmt: skip
+    (signed,) = signed_set["dcat:distribution"]
     assert (signed["dcat:downloadURL"], signed["dct:format"], signed["dcat:mediaType"]) == (
         "http://127.0.0.1:8000/open-data/checkpoints.json", "JSON",
         "https://www.iana.org/assignments/media-types/application/json")  # fmt: skip
