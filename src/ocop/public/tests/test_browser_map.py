@@ -176,3 +176,97 @@ def test_the_archipelago_labels_sit_over_the_archipelagos_at_every_zoom(page: Pa
         # was 47 px off at zoom 5 and hundreds at 7).
         assert abs(box["x"] + box["width"] / 2 - expected[0]) <= 2, (name, box, expected)
         assert abs(box["y"] + box["height"] / 2 - expected[1]) <= 2, (name, box, expected)
+
+
+def label_fits(page: Page, selector: str) -> dict[str, object]:
+    """What decides whether a label looks as site.css says (leaflet.css, loaded after it, styles every tooltip)."""
+    return page.locator(selector).evaluate(
+        "e => { const s = getComputedStyle(e); return {whiteSpace: s.whiteSpace, background: s.backgroundColor,"
+        " shadow: s.boxShadow, overflows: e.scrollWidth > e.clientWidth}; }"
+    )
+
+
+@pytest.mark.parametrize("address", ["/diem-ban/", "/"])
+def test_the_labels_keep_our_look_over_leaflets_tooltips(page: Page, live_server, shop, address):
+    """Leaflet's tooltip box (white, shadowed, nowrap) does not win over our labels, on the map page and on the home
+    page (which adds leaflet.css when its map comes into view): the archipelagos' names are bare text on the sea, and a
+    shop's name and address wrap inside its label (the address spilled 47 px out of it)."""
+    page.goto(f"{live_server.url}{address}")
+    page.locator("#map").scroll_into_view_if_needed()
+    expect(page.locator("#map")).to_have_attribute("data-ready", "1")
+    expect(page.locator("#map")).to_have_attribute("data-outline", "34")
+    zoom(page, *HOANG_SA, 6)
+    archipelago = label_fits(page, ".archipelago >> nth=0")
+    assert archipelago == {
+        "whiteSpace": "normal",
+        "background": "rgba(0, 0, 0, 0)",
+        "shadow": "none",
+        "overflows": False,
+    }
+    zoom(page, *SHOP, 16)
+    expect(page.locator(".shop-label")).to_be_visible()
+    shop_label = label_fits(page, ".shop-label")
+    assert shop_label == {
+        "whiteSpace": "normal", "background": "rgb(255, 255, 255)", "shadow": "rgba(0, 0, 0, 0.4) 0px 1px 3px 0px",
+        "overflows": False,
+    }  # fmt: skip
+    # Two lines, the name above the address, none of it past the box.
+    assert page.locator(".shop-label").evaluate("e => e.scrollWidth <= e.clientWidth && e.clientWidth <= 224")
+
+
+def test_on_a_phone_the_archipelago_labels_stay_whole_inside_the_map(page: Page, live_server, shop):
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_map(page, live_server)
+    zoom(page, 13.5, 110.0, 5)
+    box = page.locator("#map").bounding_box()
+    assert box is not None
+    for name in ("Quần đảo Hoàng Sa (Việt Nam)", "Quần đảo Trường Sa (Việt Nam)"):
+        label = page.locator(".archipelago", has_text=name).bounding_box()
+        assert label is not None
+        # Trường Sa's, on one line, ended 20 px past the map's right edge ("…Trường Sa (Việt Na").
+        assert box["x"] <= label["x"] and label["x"] + label["width"] <= box["x"] + box["width"], (name, label, box)
+        assert box["y"] <= label["y"] and label["y"] + label["height"] <= box["y"] + box["height"], (name, label, box)
+
+
+def map_top(page: Page) -> float:
+    return page.locator("#map").evaluate("e => e.getBoundingClientRect().top")
+
+
+def test_on_a_phone_a_shop_tapped_in_the_list_is_shown_on_the_map_scrolled_back_into_view(
+    page: Page, live_server, shop
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_map(page, live_server)
+    zoom(page, *SHOP, 9)
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    assert map_top(page) < 0  # the list below the map, the map scrolled out of the top
+    page.locator("#outlet-list li small").first.click()
+    expect(page.locator(".leaflet-popup")).to_be_visible()
+    expect(page.locator(".leaflet-popup")).to_contain_text("Điểm OCOP Bát Tràng")
+    assert 0 <= map_top(page) < 844
+
+
+def test_a_phone_held_sideways_shows_the_map_in_the_first_screen(page: Page, live_server, shop):
+    page.set_viewport_size({"width": 844, "height": 390})
+    open_map(page, live_server)
+    box = page.locator("#map").bounding_box()
+    listing = page.locator("#outlet-list").bounding_box()
+    assert box is not None and listing is not None
+    assert box["y"] < 390 * 0.5, box  # was 447: below the first screen, under the filters and the introduction
+    assert listing["y"] >= box["y"] + box["height"]  # the list below it
+
+
+@pytest.mark.parametrize("size", [(390, 844), (844, 390), (1280, 800)])
+def test_the_open_now_checkbox_sits_before_its_text(page: Page, live_server, shop, size):
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    open_map(page, live_server)
+    checkbox = page.locator("input[name=mo-cua]")
+    tick = checkbox.bounding_box()
+    words = checkbox.evaluate(
+        "e => { const r = document.createRange(); r.selectNodeContents(e.parentElement); r.setStartAfter(e);"
+        " const b = r.getBoundingClientRect(); return {x: b.x, y: b.y, height: b.height, text: r.toString().trim()}; }"
+    )
+    assert tick is not None
+    assert words["text"] == "Đang mở cửa"
+    assert tick["x"] + tick["width"] <= words["x"]  # before its text
+    assert tick["y"] < words["y"] + words["height"] and words["y"] < tick["y"] + tick["height"]  # on its line

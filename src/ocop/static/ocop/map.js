@@ -111,6 +111,8 @@
       li.addEventListener("click", function (event) {
         var m = byId[li.dataset.id];
         if (!m || event.target.closest("a")) { return; }
+        // On a phone the list is below the map: bring the map back up to show the shop (site.css's media query).
+        if (window.matchMedia("(max-width: 800px), (max-height: 500px)").matches) { el.scrollIntoView({ block: "start" }); }
         cluster.zoomToShowLayer(m, function () { m.openPopup(); });
       });
     });
