@@ -61,3 +61,11 @@ def test_the_sales_points_coordinates_are_written_to_six_decimals(scene, client,
     assert '"coordinates":[105.852,20.9744]' in text and "105.85199999999999" not in text
     (feature,) = json.loads(text)["features"]
     assert feature["geometry"] == {"type": "Point", "coordinates": [105.852, 20.9744]}
+
+
+def test_the_home_page_card_names_every_open_dataset(db, client):
+    body = client.get("/").content.decode()
+    assert (
+        "<span>Danh sách giấy chứng nhận, danh mục sản phẩm OCOP (CSV và JSON) và các điểm bán (GeoJSON), được tự do "
+        "sử dụng lại.</span>" in body
+    )

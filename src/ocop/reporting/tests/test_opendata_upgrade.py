@@ -20,9 +20,10 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 def _previous_version_meta():
-    """meta.json as the version before this one wrote it: no products, outlets nor format; products.csv unmade."""
+    """meta.json as the first version wrote it (no products, outlets, format nor base_url), and the files it made:
+    no products.csv, products.json, products.schema.json nor sales-points.geojson."""
     meta = json.loads(opendata.file_path("meta.json").read_text())
-    old = {key: meta[key] for key in ("generated_at", "day", "log_seq", "checkpoint_id", "first_day", "count")}
+    old = {key: meta[key] for key in ("generated_at", "day", "log_seq", "checkpoint_id", "count")}
     opendata.file_path("meta.json").write_text(json.dumps(old))
     for name in ("products.csv", "products.json", "products.schema.json", "sales-points.geojson"):
         opendata.file_path(name).unlink()
