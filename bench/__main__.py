@@ -41,6 +41,8 @@ def main() -> None:
     load_places()
     load_classification()
     call_command("load_criteria", verbosity=0)
+    # Pages are rendered as deployed (DEBUG off, hashed static names): the QR pages a history import refreshes too.
+    call_command("collectstatic", "--no-input", verbosity=0)
     which = sys.argv[1:] or ["import", "search", "log", "certificates", "outlets", "reports", "opendata"]
     if "import" in which:
         import_bench.run(OUT)

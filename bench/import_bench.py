@@ -25,9 +25,11 @@ HISTORY_ROWS = 5_000
 def _measure(*args: str) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter (bench/measure.py) and read its JSON line."""
     done = subprocess.run(  # noqa: S603  # our own module
-        [sys.executable, "-m", "bench.measure", *args], capture_output=True, text=True, check=True,
+        [sys.executable, "-m", "bench.measure", *args], capture_output=True, text=True, check=False,
         cwd=Path(__file__).resolve().parent.parent,
     )  # fmt: skip
+    if done.returncode != 0:  # say why: the measurement's own traceback, not only its exit status
+        raise SystemExit(f"bench.measure {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
