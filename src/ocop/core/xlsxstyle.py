@@ -14,6 +14,7 @@ style with the others of its column (one StyleArray each, no per-cell style look
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,7 +26,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -42,6 +44,14 @@ NUMBER_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.0%"
 ID_FORMAT = "0"
 TEXT_FORMAT = "@"
+FONT_NAME = DEFAULT_FONT.name  # Calibri, the workbook's default font: every styled font names it too
+LINE_HEIGHT = 15  # points, a line of 11-point text
+MAX_ROW_HEIGHT = 409  # points, the most Excel allows
+# Characters of a column's width that a wrapped line holds, as printed: a column's width counts Calibri's digits,
+# and LibreOffice without Calibri prints in the wider DejaVu Sans; the row's height is fitted to the wider font.
+WRAP_FILL = 0.8
+_THIN = Side(style="thin")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 class Kind(StrEnum):
@@ -143,18 +153,21 @@ class _Styles:
 
     def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
-        self._cache: dict[tuple[str, bool, bool], Any] = {}
+        self._cache: dict[tuple[str, bool, bool, bool], Any] = {}
 
     def cell(self, value: Any, number_format: str = "General", *, wrap: bool = False, bold: bool = False,
-             size: float | None = None) -> Any:  # fmt: skip
+             size: float | None = None, border: bool = True) -> Any:  # fmt: skip
+        """A styled cell; a table's cells are framed (`border`), the title block's not."""
         cell: Any = WriteOnlyCell(self.ws, value=value)
-        key = (number_format, wrap, bold) if size is None else None
+        key = (number_format, wrap, bold, border) if size is None else None
         style = self._cache.get(key) if key is not None else None
         if style is None:
             cell.number_format = number_format
             cell.alignment = Alignment(wrap_text=wrap, vertical="top")
+            if border:
+                cell.border = BORDER
             if bold or size:
-                cell.font = Font(bold=bold, size=size or 11)
+                cell.font = Font(name=FONT_NAME, bold=bold, size=size or 11)
             if key is not None:
                 self._cache[key] = cell._style  # openpyxl's own way to share a style
         else:
@@ -193,28 +206,55 @@ def write_table(
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     styles = _Styles(ws)
     for number, line in enumerate(lines):
-        ws.append([styles.cell(line, bold=number < 2, size=14 if number == 1 else None)])
+        ws.append([styles.cell(line, bold=number < 2, size=14 if number == 1 else None, border=False)])
     if lines:
         ws.append([])
-    ws.append([_header(ws, h, styles, safe) for h in headers])
+    _append(ws, header_row, [_header(ws, h, styles, safe) for h in headers], widths)
     count = 0
     for values in chain(sample, iterator):
-        ws.append(_styled(ws, values, column_kinds, widths, styles, safe))
         count += 1
+        _append(ws, header_row + count, _styled(ws, values, column_kinds, widths, styles, safe), widths)
     ws.auto_filter.ref = f"A{header_row}:{last_column}{header_row + max(count, 1)}"
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.print_options.gridLines = True
+    ws.print_options.gridLines = False  # the table's cells are framed instead, the title block is not
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """The lines `text` takes, wrapped at word boundaries in a column `width` characters wide (see WRAP_FILL)."""
+    fill = max(int((width - 2) * WRAP_FILL), 1)
+    return sum(max(len(textwrap.wrap(line, fill, break_on_hyphens=False)), 1) for line in text.splitlines() or [""])
+
+
+def row_height(cells: Sequence[Any], widths: Sequence[int]) -> float | None:
+    """The height (points) a row needs for its wrapped cells to show whole, None for one line: neither Excel nor
+    LibreOffice fits a row written without a height, so a long text would overlap the rows below it when printed."""
+    lines = 1
+    for index, made in enumerate(cells[: len(widths)]):
+        if isinstance(made, Cell) and made.alignment.wrap_text and isinstance(made.value, str):
+            lines = max(lines, wrapped_lines(made.value, widths[index]))
+    return min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT) if lines > 1 else None
+
+
+def _append(ws: Any, number: int, cells: list[Any], widths: Sequence[int]) -> None:
+    """Append row `number`, with the height its wrapped text needs (write-only: set before the row is written)."""
+    height = row_height(cells, widths)
+    if height is not None:
+        ws.row_dimensions[number].height = height
+    ws.append(cells)
+    if height is not None:  # written: not kept for the whole sheet
+        del ws.row_dimensions[number]
 
 
 def _header(ws: Any, text: Any, styles: _Styles, safe: Any) -> Any:
     made = safe(ws, str(text) if isinstance(text, Promise) else text)
     if isinstance(made, Cell):  # text a spreadsheet would run as a formula: keep its protection
         made.alignment = Alignment(wrap_text=True, vertical="top")
-        made.font = Font(bold=True)
+        made.font = Font(name=FONT_NAME, bold=True)
+        made.border = BORDER
         return made
     return styles.cell(made, wrap=True, bold=True)
 
@@ -224,24 +264,26 @@ def _styled(
 ) -> list[Any]:
     out: list[Any] = []
     for index, value in enumerate(row):
-        if index >= len(kinds) or value is None or value == "":
-            out.append(safe(ws, value) if index >= len(kinds) else None)
+        if index >= len(kinds):
+            out.append(safe(ws, value))
+            continue
+        kind = kinds[index]
+        if value is None or value == "":  # framed like the rest, formatted for a figure typed in later
+            out.append(styles.cell(None, _FORMATS.get(kind, "General") if kind is not None else "General"))
             continue
         if isinstance(value, Promise):
             value = str(value)
-        kind = kinds[index]
         if isinstance(value, str):
             made = safe(ws, value)
             wrap = _text_width(value) + 2 > widths[index]
             if isinstance(made, Cell):  # text a spreadsheet would run as a formula: keep its protection
                 made.alignment = Alignment(wrap_text=wrap, vertical="top")
+                made.border = BORDER
                 out.append(made)
-            elif wrap:
-                out.append(styles.cell(value, TEXT_FORMAT if kind == Kind.ID else "General", wrap=True))
-            else:  # text that fits needs no style: a plain value is written several times faster than a cell
-                out.append(value)
+            else:
+                out.append(styles.cell(value, TEXT_FORMAT if kind == Kind.ID else "General", wrap=wrap))
         elif isinstance(value, bool):
-            out.append(value)
+            out.append(styles.cell(value))
         elif isinstance(value, dt.datetime):
             out.append(styles.cell(timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value)
                                    else value, DATETIME_FORMAT))  # fmt: skip
@@ -255,5 +297,6 @@ def _styled(
                 fmt = INT_FORMAT if whole else NUMBER_FORMAT
             out.append(styles.cell(value, fmt))
         else:
-            out.append(safe(ws, value))
+            made = safe(ws, value)
+            out.append(styles.cell(made) if not isinstance(made, Cell) else made)
     return out

@@ -3,13 +3,25 @@ styling as openpyxl reads it back."""
 
 import datetime as dt
 import io
+import textwrap
+from typing import Any
 
 from django.utils import translation
 from openpyxl import load_workbook
+from openpyxl.cell import WriteOnlyCell
 
 from ocop.core.excel import Kind, TitleBlock, read_sheet, write_sheets
 from ocop.core.tests.office import assert_readable, open_in_libreoffice
-from ocop.core.xlsxstyle import MAX_WIDTH, MIN_WIDTH, SAMPLE_ROWS
+from ocop.core.xlsxstyle import (
+    LINE_HEIGHT,
+    MAX_ROW_HEIGHT,
+    MAX_WIDTH,
+    MIN_WIDTH,
+    SAMPLE_ROWS,
+    WRAP_FILL,
+    row_height,
+    wrapped_lines,
+)
 
 LONG_NAME = (
     "Hợp tác xã Nông nghiệp và Dịch vụ Chè Ba Trại: chè búp sao tay đặc sản vùng đồi Ba Vì, thành phố Hà Nội, "
@@ -100,3 +112,55 @@ def test_the_title_block_does_not_hide_the_header_from_an_import():
     assert [(n, r["Tên sản phẩm"], r["Doanh thu"]) for n, r in rows] == [
         (7, LONG_NAME, 201_234_567), (8, '=HYPERLINK("http://x")', 0)
     ]  # fmt: skip
+
+
+# A product's description of 400 characters, then the next product: the description's row is as high as its wrapped
+# lines, so on paper its last words come above the next name, not over it.
+DESCRIPTION = ("Chè búp được hái tay vào sáng sớm, sao trên chảo gang bằng lửa củi theo cách truyền thống của vùng đồi "
+               "Ba Vì; " * 4)[:391] + " CUỐICÙNG"  # fmt: skip
+NEXT = "Thường Tín ZZZ"
+
+
+def _described() -> bytes:
+    rows = [["Chè Ba Vì", DESCRIPTION, 3], [NEXT, "Gốm men lam", 4]]
+    with translation.override("vi"):
+        return write_sheets([("Sản phẩm", ["Tên sản phẩm", "Mô tả", "Hạng sao"], rows)], block=BLOCK)
+
+
+def test_a_row_is_as_high_as_its_wrapped_text():
+    ws = load_workbook(io.BytesIO(_described()))["Sản phẩm"]
+    assert (len(DESCRIPTION), ws.column_dimensions["B"].width) == (400, MAX_WIDTH)
+    lines = wrapped_lines(DESCRIPTION, MAX_WIDTH)
+    assert lines == len(textwrap.wrap(DESCRIPTION, int((MAX_WIDTH - 2) * WRAP_FILL), break_on_hyphens=False)) == 9
+    assert (ws.row_dimensions[7].height, ws.row_dimensions[7].customHeight) == (lines * LINE_HEIGHT, True)
+    assert ws.row_dimensions[8].height is None  # one line: the default height
+    assert wrapped_lines("một\nhai\n\nbốn", 20) == 4  # each line of the text counts, an empty one too
+    assert row_height([WriteOnlyCell(ws, "x " * 5000)], [MAX_WIDTH]) == MAX_ROW_HEIGHT  # Excel's most
+
+
+def _lines_on_paper(reader: Any) -> list[tuple[float, str]]:
+    """Each run of text on the first page with its height on the page (y from the bottom)."""
+    found: list[tuple[float, str]] = []
+    reader.pages[0].extract_text(visitor_text=lambda text, cm, tm, *_: found.append((tm[5] * cm[3] + cm[5], text)))
+    return [(y, text) for y, text in found if text.strip()]
+
+
+def test_libreoffice_prints_the_next_row_below_a_long_wrapped_text(tmp_path):
+    printed = open_in_libreoffice(_described(), tmp_path)
+    runs = _lines_on_paper(printed.pdf)
+    last = [y for y, text in runs if "CUỐICÙNG" in text]
+    name = [y for y, text in runs if NEXT in text]
+    assert len(last) == 1 and len(name) == 1, runs
+    assert last[0] - name[0] >= LINE_HEIGHT / 2  # the description's last line well above the next product's name
+    assert "CUỐICÙNG" in printed.pdf_text and "Gốm men lam" in printed.pdf_text
+
+
+def test_one_font_no_grid_lines_the_table_framed():
+    ws = load_workbook(io.BytesIO(_book()))["Cấp mới"]
+    # Title, header and body in the workbook's one font (LibreOffice printed an unnamed bold font in a serif).
+    assert {ws[c].font.name for c in ("A1", "A2", "A3", "A6", "B6", "A7", "B7", "C7", "B8")} == {"Calibri"}
+    assert ws.print_options.gridLines is False
+    table = [ws.cell(row=r, column=c) for r in range(6, 9) for c in range(1, 7)]
+    assert all(cell.border.left.style == cell.border.right.style == cell.border.top.style == cell.border.bottom.style
+               == "thin" for cell in table)  # fmt: skip
+    assert all(ws.cell(row=r, column=1).border.left.style is None for r in range(1, 6))  # the title block unframed
