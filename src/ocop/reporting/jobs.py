@@ -53,7 +53,7 @@ def run_report(run: ReportRun) -> None:
     scope = stats.Scope(run.province_id, run.commune_id, workbook.as_of(run.ends_on))
     try:
         data = workbook.build(scope, run.starts_on, run.ends_on, run.legacy, progress)
-        run.file.save(f"bao-cao-ocop-{run.starts_on:%Y%m%d}-{run.ends_on:%Y%m%d}.xlsx", ContentFile(data), save=False)
+        run.file.save(run.download_name, ContentFile(data), save=False)
     except Exception:
         ReportRun.objects.filter(pk=run.pk).update(state=RunState.FAILED)
         raise

@@ -44,6 +44,13 @@ class ReportRun(TimeStampedModel):
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 
+    @property
+    def download_name(self) -> str:
+        """The file's name as downloaded: bao-cao-ocop-<from>-<to>[-<commune code>].xlsx, the same for every report
+        of one period (the stored file's name gets a storage suffix when one of that name exists)."""
+        commune = f"-{self.commune.code}" if self.commune_id and self.commune else ""
+        return f"bao-cao-ocop-{self.starts_on:%Y%m%d}-{self.ends_on:%Y%m%d}{commune}.xlsx"
+
 
 class Generation(models.Model):
     """A counter bumped after every change that moves a dashboard figure (certificates, shelves, sales, inspections):

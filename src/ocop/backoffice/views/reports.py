@@ -54,4 +54,4 @@ def report_file(request: Request, pk: int) -> FileResponse:
     run = access.get_run_for_user(request.user, pk)
     if run.state != RunState.DONE or not run.file:
         raise Http404
-    return FileResponse(run.file.open("rb"), as_attachment=True, filename=(run.file.name or "").rsplit("/", 1)[-1])
+    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.download_name)
