@@ -420,7 +420,7 @@ def criteria_workbook(catalogue: CatalogueSpec) -> bytes:
         v.code, v.name, v.decision, {"official": "chính thức", "unverified": "bản chép chưa kiểm chứng",
         "demo": "minh hoạ"}[v.provenance], v.in_force_from or "", v.in_force_until or "", v.parts["A"], v.parts["B"],
         v.parts["C"],
-        *[str(v.thresholds[s]) for s in (2, 3, 4, 5)], v.note,
+        *[v.thresholds[s] for s in (2, 3, 4, 5)], v.note,  # numbers (Decimal), not text
     ]  # fmt: skip
     rows: list[list[Any]] = []
     for s in catalogue.sets:

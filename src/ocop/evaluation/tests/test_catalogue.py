@@ -240,3 +240,16 @@ def test_a_version_a_round_uses_cannot_be_replaced_and_the_dry_run_says_so(scene
     assert [(e.row, e.message) for e in report.errors] == [(2, message)]
     assert report.committed is False
     assert (CriteriaVersion.objects.get(code="DEMO-148").pk, demo.sets.count()) == (demo.pk, 27)
+
+
+def test_the_thresholds_are_written_as_numbers_and_read_back(db):
+    ws = load_workbook(_workbook(_renamed()))["Phiên bản"]
+    header = next(r for r in range(1, 21) if ws.cell(row=r, column=1).value == "Mã phiên bản")
+    cells = [ws.cell(row=header + 1, column=c) for c in range(10, 14)]
+    assert [ws.cell(row=header, column=c).value for c in range(10, 14)] == ["2 sao từ", "3 sao từ", "4 sao từ",
+                                                                             "5 sao từ"]  # fmt: skip
+    assert [(c.value, c.data_type, c.number_format) for c in cells] == [
+        (30, "n", "#,##0"), (50, "n", "#,##0"), (70, "n", "#,##0"), (90, "n", "#,##0")
+    ]  # fmt: skip
+    parsed, errors = read_criteria(_workbook(_renamed()))
+    assert (errors, parsed.version.thresholds) == ([], {2: 30, 3: 50, 4: 70, 5: 90})
