@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -11,7 +12,7 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -137,6 +138,28 @@ def decision_sign(decision: Decision) -> Sign:
     return Sign(authority, title, decision.signer)
 
 
+def authority_line(sign: Sign, body: str) -> str:
+    """The line naming who decides, above "Căn cứ…" (Decree 30): a decision signed on the chair's (minister's) behalf
+    ("KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH") or by the chair himself is the chair's: "CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ
+    NỘI", "BỘ TRƯỞNG BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"; one signed for the collective ("TM. ỦY BAN NHÂN DÂN") is the
+    body's: "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI"."""
+    body = body.upper()
+    first = (sign.authority.strip().splitlines() or [""])[0].strip().upper()
+    if first.startswith("TM."):
+        return body
+    if first.startswith(("KT.", "TL.", "TUQ.")):
+        return f"{first.split('.', 1)[1].strip()} {body}"
+    holder = first or sign.title.strip().upper()  # "CHỦ TỊCH" signing in his own name
+    return f"{holder} {body}" if holder else body
+
+
+def local_government_law(signed_on: dt.date) -> str:
+    """The Law on the Organisation of Local Government in force on the day: the 2025 law (72/2025/QH15) from 1 July
+    2025, the 2015 law before."""
+    day = "16 tháng 6 năm 2025" if signed_on >= dt.date(2025, 7, 1) else "19 tháng 6 năm 2015"
+    return f"Căn cứ Luật Tổ chức chính quyền địa phương ngày {day};"
+
+
 def _signed_place_date(decision: Decision) -> str:
     if decision.signed_on is None:  # a draft: the date is written when it is signed
         return f"{_place(decision)}, ngày     tháng     năm     "
@@ -164,7 +187,7 @@ def decision_pdf(decision: Decision) -> bytes:
     organisation = (
         "Căn cứ Nghị định quy định chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của Bộ Nông nghiệp và Môi trường;"
         if ministry
-        else "Căn cứ Luật Tổ chức chính quyền địa phương;"
+        else local_government_law(decision.signed_on or timezone.localdate())
     )
     basis = [organisation, *BASIS[decision.legal_basis]]
     if decision.round_id:
@@ -195,6 +218,7 @@ def decision_pdf(decision: Decision) -> bytes:
             "number_line": decision.number,
             "place_date": _signed_place_date(decision),
             "sign": decision_sign(decision),
+            "authority": authority_line(decision_sign(decision), decision.issuing_body),
             "recipients": recipients,
         },
     )

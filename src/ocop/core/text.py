@@ -205,7 +205,7 @@ def balanced_lines(text: str, width: int = 24) -> list[str]:
     it reads: "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI" → ["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ NỘI"], the way the name of an
     issuing body is set above the document number (the column's own wrapping gave "... DÂN THÀNH" / "PHỐ HÀ NỘI").
     Each good break (_GOOD_BREAKS) counts as 6 characters fewer on the longest line; ties go to the longer first
-    line (names read top-heavy)."""
+    line (names read top-heavy). A last line of one short word ("OCOP") is never chosen when another split exists."""
     words = text.split()
     if len(text) <= width or len(words) < 2:
         return [text] if text else []
@@ -217,7 +217,8 @@ def balanced_lines(text: str, width: int = 24) -> list[str]:
         good = sum(
             (" ".join(words[cut:]) + " ").startswith(_GOOD_BREAKS) or words[cut - 1].endswith(",") for cut in cuts
         )
-        return max(map(len, lines)) - 6 * good, [-len(line) for line in lines]
+        widow = " " not in lines[-1] and len(lines[-1]) <= 6  # a short word alone on the last line
+        return max(map(len, lines)) - 6 * good + 100 * widow, [-len(line) for line in lines]
 
     cuts = min(itertools.combinations(range(1, len(words)), count - 1), key=score)
     return [" ".join(words[a:b]) for a, b in itertools.pairwise((0, *cuts, len(words)))]

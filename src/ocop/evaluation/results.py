@@ -26,7 +26,7 @@ from ocop.evaluation.models import (
 )
 from ocop.evaluation.rules import STARS
 from ocop.evaluation.scoring import excluded_members, latest_sheets
-from ocop.places.issuers import Heading, Sign, issuer_for
+from ocop.places.issuers import Heading, Sign, kept_issuer
 
 
 @dataclass
@@ -182,7 +182,7 @@ def minutes_context(council: Council) -> dict[str, Any]:
     present, absent = attendance(council, members, excluded_by_row)
     chair = next((m for m in members if m.role == MemberRole.CHAIR), None)
     secretary = next((m for m in members if m.role == MemberRole.SECRETARY), None)
-    issuer = issuer_for(council.round.province)
+    issuer = kept_issuer(council.issuer, council.round.province)  # as when the meeting was held
     return {
         "council": council,
         "round": council.round,

@@ -48,6 +48,7 @@ from ocop.evaluation.rules import (
     quorum_met,
     score_sheet,
 )
+from ocop.places.issuers import issuer_snapshot
 from ocop.registry.models import Producer, ProducerMember
 
 S = DossierState
@@ -183,7 +184,9 @@ def open_meeting(
     if start is not None or not council.meeting_open or council.meeting_start is None:
         council.meeting_start = start or _minute(timezone.localtime().time())
     council.meeting_open = True
-    council.save(update_fields=["meeting_open", "meeting_date", "meeting_start", "updated_at"])
+    if not council.issuer:  # the body, place and signer the minutes keep, as they were when the meeting opened
+        council.issuer = issuer_snapshot(council.round.province)
+    council.save(update_fields=["meeting_open", "meeting_date", "meeting_start", "issuer", "updated_at"])
     audit.record(actor=by, action=AuditAction.CHANGE, obj=council, changes={"present": [None, len(present_ids)]})
     return council
 
@@ -205,7 +208,9 @@ def close_meeting(*, by: Any, council: Council, end: dt.time | None = None) -> C
             }
         )
     council.meeting_open, council.meeting_closed, council.meeting_end = False, True, end
-    council.save(update_fields=["meeting_open", "meeting_closed", "meeting_end", "updated_at"])
+    if not council.issuer:  # a meeting opened before the snapshot was kept
+        council.issuer = issuer_snapshot(council.round.province)
+    council.save(update_fields=["meeting_open", "meeting_closed", "meeting_end", "issuer", "updated_at"])
     audit.record(actor=by, action=AuditAction.CHANGE, obj=council, changes={"meeting_closed": [False, True]})
     return council
 

@@ -6,7 +6,7 @@ own."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
@@ -102,6 +102,20 @@ def issuer_for(province: Province) -> Issuer:
     """The issuing body of a province's documents: its settings, else the defaults (never an error)."""
     row = IssuingBody.objects.filter(province=province).first()
     return issuer_from(row) if row is not None else default_issuer(province)
+
+
+def issuer_snapshot(province: Province) -> dict[str, str]:
+    """The issuing body as it is now, to keep on a past event (a meeting held, an inspection recorded)."""
+    return asdict(issuer_for(province))
+
+
+def kept_issuer(snapshot: dict[str, str] | None, province: Province) -> Issuer:
+    """The issuing body an event kept (`issuer_snapshot`), else, for events before snapshots were kept, the current
+    settings. Keys missing from an older snapshot are taken from the current settings."""
+    current = issuer_for(province)
+    if not snapshot:
+        return current
+    return Issuer(**{name: str(snapshot.get(name, getattr(current, name))) for name in EDITABLE})
 
 
 @transaction.atomic

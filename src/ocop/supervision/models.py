@@ -62,6 +62,8 @@ class Inspection(TimeStampedModel):
     )
     done_on = models.DateField(_("inspected on"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    # The issuing body (ocop.places.issuers.Issuer as a dict) when the inspection was recorded: the record keeps it.
+    issuer = models.JSONField(_("issuing body at the inspection"), default=dict, blank=True, editable=False)
     reasons = models.CharField(_("why chosen"), max_length=200, blank=True)  # RiskReason values, comma-separated
     report = models.ForeignKey(
         ConsumerReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="inspections",

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from ocop.core.pdf import render_pdf
 from ocop.core.text import blank_number, place_date
-from ocop.places.issuers import Sign, issuer_for
+from ocop.places.issuers import Sign, kept_issuer
 from ocop.supervision.enums import CheckResult
 from ocop.supervision.models import Inspection
 
@@ -78,7 +78,7 @@ def team(inspection: Inspection) -> list[str]:
 
 
 def record_context(inspection: Inspection) -> dict[str, Any]:
-    issuer = issuer_for(inspection.province)
+    issuer = kept_issuer(inspection.issuer, inspection.province)  # as when the inspection was recorded
     party = inspected_party(inspection)
     head = _head(inspection)
     checks = list(inspection.checks.all())

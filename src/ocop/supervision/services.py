@@ -23,6 +23,7 @@ from ocop.core import audit
 from ocop.core.models import AuditAction
 from ocop.core.uploads import IMAGE_TYPES, check_upload
 from ocop.outlets.models import Outlet
+from ocop.places.issuers import issuer_snapshot
 from ocop.places.models import Province
 from ocop.registry.models import Producer, Product
 from ocop.supervision import access
@@ -213,6 +214,7 @@ def record(
         if checks[a][0] == CheckResult.FINDING
     ]
     inspection.state, inspection.done_on, inspection.summary = InspectionState.DONE, done_on, summary.strip()
+    inspection.issuer = issuer_snapshot(inspection.province)  # the record keeps the body, place and signer of today
     if inspection.inspector_id is None and isinstance(by, User):
         inspection.inspector = by
     inspection.save()

@@ -56,8 +56,8 @@ def test_the_decision_carries_heading_summary_articles_and_the_signer_from_the_s
         *HEADING,
         "QUYẾT ĐỊNH",
         "Về việc công nhận sản phẩm đạt chuẩn OCOP",
-        "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI",
-        "Căn cứ Luật Tổ chức chính quyền địa phương;",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI",  # signed KT. CHỦ TỊCH: the chair decides
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;",
     ]
     closing = lines.index("Nơi nhận:")
     assert lines[closing - 2 : closing + 8] == [

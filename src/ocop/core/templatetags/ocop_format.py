@@ -34,3 +34,9 @@ def year(value: int | str | None) -> str:
 def heading_lines(value: str | None) -> list[str]:
     """An issuing body's name in capitals, as balanced lines for the heading of a document (core.text)."""
     return balanced_lines((value or "").upper())
+
+
+@register.filter
+def no_stop(value: str | None) -> str:
+    """A sentence without its closing full stop, for a template that adds its own: "Hàng giả." → "Hàng giả"."""
+    return (value or "").strip().rstrip(".").rstrip()

@@ -73,6 +73,8 @@ class Council(RuleFields, TimeStampedModel):
     meeting_end = models.TimeField(_("meeting ended at"), null=True, blank=True)
     meeting_open = models.BooleanField(_("meeting open"), default=False)
     meeting_closed = models.BooleanField(_("meeting closed"), default=False)
+    # The issuing body (ocop.places.issuers.Issuer as a dict) when the meeting opened: the minutes keep it.
+    issuer = models.JSONField(_("issuing body at the meeting"), default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["round", "name"]
