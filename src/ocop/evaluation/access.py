@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from ocop.accounts.models import Role, User
-from ocop.accounts.permissions import NOTHING, require, scope_of, visible_or_404
-from ocop.evaluation.enums import DossierState, RoundLevel
+from ocop.accounts.permissions import NOTHING, record_id, require, scope_of, visible_or_404
+from ocop.evaluation.enums import DossierState, MemberRole, RoundLevel
 from ocop.evaluation.models import Council, CouncilMember, CriteriaVersion, CriterionLine, Dossier, Round
 from ocop.places.models import Commune, Province
 from ocop.registry import access as registry_access
@@ -144,6 +145,36 @@ def _is_coordinator_for(user: Any, province_id: int) -> bool:
 def can_manage_round(user: Any, round_: Round) -> bool:
     """Set up rounds and councils, review dossiers, publish results: the province's coordinator (OCOP office)."""
     return _is_coordinator_for(user, round_.province_id)
+
+
+MINUTES_SIGNERS = (MemberRole.CHAIR, MemberRole.SECRETARY)  # the two who sign the council's minutes
+
+
+def can_read_minutes(user: Any, council: Council) -> bool:
+    """The council's minutes: the round's office, and the two who sign them (the council's chair and secretary).
+    The other members sign nothing and are not given them (the round's page does not show them the minutes)."""
+    if can_manage_round(user, council.round):
+        return True
+    seat = seat_of(user, council)
+    return seat is not None and seat.role in MINUTES_SIGNERS
+
+
+def council_for_minutes(user: Any, round_pk: Any) -> Council:
+    """The round's council whose minutes the user downloads: its chair and secretary (whether or not the round is
+    in their scope), else the round's office. A round not visible, or without a council → 404; visible but not
+    allowed → 403."""
+    council = Council.objects.filter(round_id=record_id(round_pk)).select_related("round__province").first()
+    if (
+        council is not None
+        and user.is_authenticated
+        and council.members.filter(user=user, role__in=MINUTES_SIGNERS).exists()
+    ):
+        return council
+    get_round_for_user(user, round_pk)  # not visible → 404
+    if council is None:
+        raise Http404
+    require(can_read_minutes(user, council))
+    return council
 
 
 def can_read_referral_package(user: Any, dossier: Dossier) -> bool:

@@ -173,7 +173,14 @@ def minutes_context(council: Council) -> dict[str, Any]:
     ):
         excluded = excluded_members(council, result.dossier)
         excluded_by_row.append(set(excluded))
-        rows.append({"result": result, "excluded": [m for m in members if m.pk in excluded]})
+        # The secretary does not score: never excluded. Each exclusion with its own reason, in Vietnamese (the
+        # minutes render under the Vietnamese translation).
+        rows.append(
+            {
+                "result": result,
+                "excluded": [(str(m), str(excluded[m.pk])) for m in members if m.scores and m.pk in excluded],
+            }
+        )
     closures = list(
         SpreadClosure.objects.filter(council=council, dossier__result__isnull=False)
         .select_related("dossier__product", "sheet__member__user", "by")

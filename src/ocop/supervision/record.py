@@ -5,6 +5,7 @@ sanctions, and both sides' signatures kept with the last lines."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,8 +74,15 @@ def team(inspection: Inspection) -> list[str]:
     head = _head(inspection)
     lines = [f"{head} – Trưởng đoàn"] if head else []
     if inspection.plan is not None:
-        lines += [line.strip(" -–;") for line in inspection.plan.team.splitlines() if line.strip(" -–;")]
+        lines += plan_team(inspection.plan.team)
     return lines
+
+
+def plan_team(text: str) -> list[str]:
+    """The plan's team as typed, one member a line: by lines and semicolons, or, typed on one line, by commas
+    ("Sở Nông nghiệp và Môi trường, Sở Công Thương, Sở Y tế"); a line's role ("– Thành viên") kept as typed."""
+    parts = re.split(r"[\n;]", text) if "\n" in text.strip() or ";" in text else text.split(",")
+    return [part.strip(" -–;,\r\t") for part in parts if part.strip(" -–;,\r\t")]
 
 
 def record_context(inspection: Inspection) -> dict[str, Any]:

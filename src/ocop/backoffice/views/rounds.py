@@ -82,6 +82,7 @@ def round_detail(request: Request, pk: int, status: int = 200, council_form: Cou
             "council": council,
             "members": list(council.members.all()) if council else [],
             "can_manage": can_manage,
+            "can_read_minutes": council is not None and access.can_read_minutes(request.user, council),
             "council_form": council_form
             or (
                 CouncilForm(
@@ -233,7 +234,7 @@ def package_response(result: Result) -> HttpResponse:
 
 @login_required
 def minutes(request: Request, pk: int) -> HttpResponse:
-    council = _managed_council(request, pk)
+    council = access.council_for_minutes(request.user, pk)
     response = HttpResponse(minutes_pdf(council), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bien-ban-{council.round.year}-{council.round.number}.pdf"'
     return response

@@ -20,7 +20,7 @@ from ocop.supervision.tests.conftest import Team, all_ok, planned
 from ocop.testing import make_user, non_admin_fonts, pdf_fonts, pdf_text, province
 
 
-def _recorded(team: Team, summary: str = ""):
+def _recorded(team: Team, summary: str = "", plan_team: str = "Lê Thị Hà – Sở Công Thương\n- Phạm Văn Tra – Sở Y tế;"):
     team.inspector.full_name = "Trần Văn Kiểm"
     team.inspector.save(update_fields=["full_name"])
     producer = team.office.producer
@@ -30,7 +30,7 @@ def _recorded(team: Team, summary: str = ""):
     plan = services.create_plan(
         by=team.office.coordinator, province=province(), title="Kiểm tra sản phẩm OCOP quý I/2026",
         starts_on=dt.date(2026, 3, 1), ends_on=dt.date(2026, 3, 31),
-        team="Lê Thị Hà – Sở Công Thương\n- Phạm Văn Tra – Sở Y tế;",
+        team=plan_team,
     )  # fmt: skip
     inspection = planned(team, plan=plan, product=team.cert.product)
     return services.record(
@@ -134,3 +134,25 @@ def test_an_outlets_record_names_its_contact_and_an_inspection_in_order_says_so(
     assert "Đại diện: Đỗ Thị Bán." in lines
     assert "Cơ sở đáp ứng yêu cầu ở tất cả các nội dung kiểm tra." in lines
     assert "Không có nội dung phải khắc phục." in lines
+
+
+@pytest.mark.parametrize(
+    "plan_team",
+    [
+        "Sở Nông nghiệp và Môi trường, Sở Công Thương, Sở Y tế, Công an thành phố",  # the demo's plan: one line
+        "Sở Nông nghiệp và Môi trường; Sở Công Thương; Sở Y tế; Công an thành phố",
+        "- Sở Nông nghiệp và Môi trường\n- Sở Công Thương\r\n- Sở Y tế\n\n- Công an thành phố;",
+    ],
+)
+def test_the_plans_team_is_one_member_a_line_however_it_was_typed(team, plan_team):
+    lines = pdf_text(record_pdf(_recorded(team, plan_team=plan_team))).splitlines()
+    start = lines.index("1. Đoàn kiểm tra:")
+    assert lines[start : start + 6] == [
+        "1. Đoàn kiểm tra:",
+        "- Trần Văn Kiểm – Trưởng đoàn;",
+        "- Sở Nông nghiệp và Môi trường;",
+        "- Sở Công Thương;",
+        "- Sở Y tế;",
+        "- Công an thành phố;",
+    ]
+    assert lines[start + 6].startswith("2. Cơ sở được kiểm tra: HTX Gốm Bát Tràng")
