@@ -19,14 +19,25 @@ from ocop.accounts.models import Role
 from ocop.accounts.permissions import scope_of
 from ocop.core import audit
 from ocop.core.cells import whole_digits
-from ocop.core.excel import Kind, TitleBlock, cell_text, write_workbook
+from ocop.core.excel import ExcelError, Kind, TitleBlock, cell_text, read_sheet, write_workbook
 from ocop.core.models import AuditAction
+from ocop.core.text import fold
 from ocop.outlets import access, rules
 from ocop.outlets.models import Outlet, SalesRecord, StockItem
 from ocop.outlets.signals import sales_recorded
 from ocop.places.queries import issuing_body
 from ocop.registry.access import products_visible_to
-from ocop.registry.importing import CREATE, ERROR, UNCHANGED, UPDATE, Importer, ImportReport, Plan, RowIssue
+from ocop.registry.importing import (
+    CREATE,
+    ERROR,
+    UNCHANGED,
+    UPDATE,
+    Importer,
+    ImportReport,
+    Plan,
+    RowIssue,
+    total_row,
+)
 from ocop.registry.models import ProducerMember, Product
 
 COLUMNS = [
@@ -35,8 +46,11 @@ COLUMNS = [
     ("product", "Mã sản phẩm"),
     ("name", "Tên sản phẩm"),
     ("quantity", "Số lượng"),
-    ("revenue", "Doanh thu (đồng)"),
+    ("revenue", "Doanh thu (₫)"),
 ]
+# The revenue's heading before 12/2026 (its cells then showed ₫ under "đồng"): sheets filled in since still import.
+OLD_REVENUE = "Doanh thu (đồng)"
+SHEET = "Doanh số"
 REQUIRED = ["outlet", "month", "product", "quantity", "revenue"]
 MONTH = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$", re.ASCII)
 
@@ -285,7 +299,7 @@ SHEET_KINDS = [None, None, Kind.ID, None, Kind.NUMBER, Kind.MONEY]
 
 def sales_template() -> bytes:
     return write_workbook(
-        title="Doanh so",
+        title=SHEET,
         headers=[t for _n, t in COLUMNS],
         rows=[["01-DB-00001", "03/2026", "123", "Tên sản phẩm (để đối chiếu, không bắt buộc)", 40, 2_400_000]],
         kinds=SHEET_KINDS,
@@ -298,15 +312,13 @@ def _quantity_cell(quantity: Decimal) -> int | Decimal:
 
 
 def outlet_sheet(outlet: Outlet, month: dt.date) -> bytes:
-    """A month's sheet for one outlet: a row per product on its shelf, with what is recorded so far."""
-    recorded = {r.product_id: r for r in SalesRecord.objects.filter(outlet=outlet, month=month.replace(day=1))}
-    items = StockItem.objects.filter(outlet=outlet, removed_on__isnull=True, product__isnull=False).select_related(
-        "product"
-    )
+    """A month's sheet for one outlet: a row per product on its shelf at some point of that month (the ones the
+    import takes for the month), with what is recorded so far; a product put on the shelf later is not listed."""
+    month = month.replace(day=1)
+    recorded = {r.product_id: r for r in SalesRecord.objects.filter(outlet=outlet, month=month)}
+    stocked = {product for _outlet, product in _stocked({outlet.pk}, month)}
     rows = []
-    for item in items.order_by("product__name"):
-        product = item.product
-        assert product is not None
+    for product in Product.objects.filter(pk__in=stocked | set(recorded)).order_by("name", "pk"):
         done = recorded.get(product.pk)
         rows.append(
             [outlet.code, month.strftime("%m/%Y"), str(product.pk), product.name,
@@ -317,7 +329,7 @@ def outlet_sheet(outlet: Outlet, month: dt.date) -> bytes:
         name=_("Monthly sales of %(outlet)s") % {"outlet": f"{outlet.code} {outlet.name}"},
         period=f"{month:%m/%Y}",
     )
-    return write_workbook(title="Doanh so", headers=[t for _n, t in COLUMNS], rows=rows, kinds=SHEET_KINDS,
+    return write_workbook(title=SHEET, headers=[t for _n, t in COLUMNS], rows=rows, kinds=SHEET_KINDS,
                           block=block)  # fmt: skip
 
 
@@ -329,6 +341,25 @@ class SalesImporter(Importer):
     result_kind = "sales"
     columns = COLUMNS
     required = [dict(COLUMNS)[c] for c in REQUIRED]
+
+    def read(self, source: IO[bytes] | str) -> list[tuple[int, dict[str, Any]]]:
+        """The data rows, by the revenue's heading of now or of before (OLD_REVENUE); a row with neither quantity
+        nor revenue is skipped silently (nothing sold, nothing to report: the month's sheet lists every product on
+        the shelf), as is a total row under the table (named in the report)."""
+        revenue = self.title["revenue"]
+        titles = [t for _n, t in self.columns]
+        sheet = read_sheet(source, required=[t for t in self.required if t != revenue], columns=[*titles, OLD_REVENUE])
+        if not {fold(revenue), fold(OLD_REVENUE)} & {fold(h) for h in sheet.headers}:
+            raise ExcelError(_("Missing column(s): %(columns)s.") % {"columns": revenue})
+        by_title = {title: name for name, title in self.columns} | {OLD_REVENUE: "revenue"}
+        rows = []
+        for n, r in sheet.rows:
+            values = {by_title[k]: v for k, v in r.items() if k in by_title}
+            if total := total_row(r):
+                self.skipped.append([n, total])
+            elif cell_text(values.get("quantity")) or cell_text(values.get("revenue")):
+                rows.append((n, values))
+        return rows
 
     def plan_rows(self, report: ImportReport, rows: list[tuple[int, dict[str, Any]]]) -> list[Plan]:
         if not can_import_sales(self.user):

@@ -175,7 +175,7 @@ def test_sales_import_from_the_prefilled_sheet(shop, shelf):
     rows = [r for _n, r in read_sheet(io.BytesIO(sheet), required=HEADERS).rows]
     assert rows == [
         {"Mã điểm bán": shop.outlet.code, "Tháng (MM/YYYY)": "10/2026", "Mã sản phẩm": str(shop.product.pk),
-         "Tên sản phẩm": "Bình gốm men lam", "Số lượng": None, "Doanh thu (đồng)": None}
+         "Tên sản phẩm": "Bình gốm men lam", "Số lượng": None, "Doanh thu (₫)": None}
     ]  # fmt: skip
     filled = workbook([[shop.outlet.code, "10/2026", str(shop.product.pk), "", "40", "2.400.000"],
                        [shop.outlet.code.lower(), "11/2026", shop.product.pk, "", 5, 300000]])  # fmt: skip
@@ -228,7 +228,7 @@ def test_a_sales_import_refuses_numbers_the_columns_cannot_hold_before_saving(sh
     ])  # fmt: skip
     report = run_import("sales", filled, user=shop.operator, commit=True)
     assert [(e.row, e.column, e.message) for e in report.errors] == [
-        (2, "Doanh thu (đồng)", "Doanh thu phải nhỏ hơn 1.000.000.000.000 đồng."),
+        (2, "Doanh thu (₫)", "Doanh thu phải nhỏ hơn 1.000.000.000.000 đồng."),
         (3, "Số lượng", "Số lượng phải nhỏ hơn 10.000.000.000."),
         (4, "Số lượng", "Số lượng phải là số."),
         (5, "Tháng (MM/YYYY)", "Ghi tháng dạng MM/YYYY, ví dụ 03/2026."),
@@ -243,3 +243,47 @@ def test_another_provinces_officer_cannot_import_into_this_outlet(shop, shelf):
     assert [e.message for e in report.errors] == [
         f"Không có điểm bán mã “{shop.outlet.code}”, hoặc không thuộc quyền của bạn."
     ]
+
+
+def test_a_past_months_sheet_lists_what_was_on_the_shelf_and_imports_unchanged(shop, shelf, second):
+    from openpyxl import load_workbook
+
+    from ocop.core.xlsxstyle import MONEY_FORMAT, NUMBER_FORMAT
+
+    late = make_product(producer=shop.product.producer, name="Chén trà mới")
+    certify(shop.coordinator, late)
+    stock.add_stock(by=shop.operator, outlet=shop.outlet, product=late, since=dt.date(2026, 11, 10))
+    sales.record_sales(by=shop.operator, outlet=shop.outlet, month=dt.date(2026, 10, 1),
+                       entries=[Entry(shop.product.pk, "40", "2400000")])  # fmt: skip
+    sheet = sales.outlet_sheet(shop.outlet, dt.date(2026, 10, 1))
+    wb = load_workbook(io.BytesIO(sheet))
+    assert wb.sheetnames == ["Doanh số"]
+    ws = wb.active
+    header = next(r for r in range(1, 21) if ws.cell(row=r, column=1).value == "Mã điểm bán")
+    assert [c.value for c in ws[header]] == HEADERS == ["Mã điểm bán", "Tháng (MM/YYYY)", "Mã sản phẩm",
+                                                         "Tên sản phẩm", "Số lượng", "Doanh thu (₫)"]  # fmt: skip
+    listed = {ws.cell(row=r, column=4).value: r for r in range(header + 1, ws.max_row + 1)}
+    # "Chén trà mới" came on the shelf in November: not on October's sheet (the import would refuse it).
+    assert sorted(listed) == ["Bình gốm men lam", "Ấm chén men rạn"]
+    sold, blank = listed["Bình gốm men lam"], listed["Ấm chén men rạn"]
+    assert [ws.cell(row=sold, column=c).value for c in (5, 6)] == [40, 2_400_000]
+    # The blank cells are formatted for the figures typed in later, as the filled ones.
+    assert [(ws.cell(row=blank, column=c).value, ws.cell(row=blank, column=c).number_format) for c in (5, 6)] == [
+        (None, NUMBER_FORMAT), (None, MONEY_FORMAT)
+    ]  # fmt: skip
+    # Imported as downloaded: the blank row (nothing sold) skipped silently, the filled one unchanged.
+    report = sales.run_sales_import(io.BytesIO(sheet), user=shop.operator, commit=True)
+    assert (report.errors, report.total, report.unchanged, report.created, report.committed) == ([], 1, 1, 0, True)
+
+
+def test_a_sheet_with_the_former_revenue_heading_still_imports(shop, shelf):
+    old = [*HEADERS[:-1], sales.OLD_REVENUE]
+    filled = io.BytesIO(write_workbook(title="Doanh so", headers=old,
+                                       rows=[[shop.outlet.code, "10/2026", str(shop.product.pk), "", 5, 300000]]))  # fmt: skip
+    report = sales.run_sales_import(filled, user=shop.operator, commit=True)
+    assert (report.errors, report.created) == ([], 1)
+    assert SalesRecord.objects.get().revenue == 300_000
+    missing = io.BytesIO(write_workbook(title="x", headers=HEADERS[:-1],
+                                        rows=[[shop.outlet.code, "10/2026", str(shop.product.pk), "", 5]]))  # fmt: skip
+    report = sales.run_sales_import(missing, user=shop.operator, commit=False)
+    assert [e.message for e in report.errors] == ["Thiếu cột: Doanh thu (₫)."]

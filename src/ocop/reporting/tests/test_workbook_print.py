@@ -47,10 +47,10 @@ WRITERS = {
     ]),
     "producers": (lambda scene: export_producers(Producer.objects.order_by("pk"), issuer="Ủy ban nhân dân Xã Bát Tràng"),
                   "Chủ thể", ["ỦY BAN NHÂN DÂN XÃ BÁT TRÀNG", "Danh sách chủ thể", "HTX Gốm Bát Tràng"]),
-    "outlet sheet": (lambda scene: outlet_sheet(scene.outlet, dt.date(2026, 9, 1)), "Doanh so", [
+    "outlet sheet": (lambda scene: outlet_sheet(scene.outlet, dt.date(2026, 9, 1)), "Doanh số", [
         "Kỳ báo cáo: 09/2026", "09/2026", "Bình gốm men lam,10,12.500.000 ₫",
     ]),
-    "sales template": (lambda scene: sales_template(), "Doanh so", ["Mẫu nhập dữ liệu: doanh số hằng tháng",
+    "sales template": (lambda scene: sales_template(), "Doanh số", ["Mẫu nhập dữ liệu: doanh số hằng tháng",
                                                                      "40,2.400.000 ₫"]),
     "producers template": (lambda scene: template_workbook("producers"), "Chủ thể", ["HTX Nông nghiệp Ví dụ"]),
     "products template": (lambda scene: template_workbook("products"), "Danh mục bộ sản phẩm", [
