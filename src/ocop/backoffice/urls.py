@@ -104,6 +104,7 @@ urlpatterns = [
     path("certificates/batch/<id:pk>/", certificates.pdf_batch, name="pdf_batch"),
     path("certificates/batch/<id:pk>/rerun/", certificates.pdf_batch_rerun, name="pdf_batch_rerun"),
     path("certificates/<id:pk>/certificate.pdf", certificates.certificate_pdf, name="certificate_pdf"),
+    path("certificates/<id:pk>/notice.pdf", certificates.certificate_notice_pdf, name="certificate_notice_pdf"),
     path("certificates/", certificates.certificate_list, name="certificate_list"),
     path("consumer-reports/", certificates.report_list, name="report_list"),
     path("consumer-reports/<id:pk>/handled/", certificates.report_handled, name="report_handled"),

@@ -63,6 +63,22 @@ def _emails(users: list[User], extra: str) -> list[str]:
     return sorted({u.email for u in users if u.email} | ({extra} if extra else set()))
 
 
+def written_notice_due(cert: Certificate, today: dt.date) -> bool:
+    """Whether the written notice may be downloaded: a certificate neither revoked nor superseded, within
+    OCOP_WRITTEN_NOTICE_DAYS of its end or past it."""
+    if cert.status in (Status.REVOKED, Status.SUPERSEDED):
+        return False
+    return (cert.valid_until - today).days <= settings.OCOP_WRITTEN_NOTICE_DAYS
+
+
+def producer_address(cert: Certificate) -> str:
+    """The producer's full address for "Kính gửi": its address, commune and province ("Thôn 5, Xã Suối Hai, Thành
+    phố Hà Nội")."""
+    producer = cert.producer
+    parts = [producer.address, producer.commune.name if producer.commune else "", producer.province.name]
+    return ", ".join(part for part in parts if part)
+
+
 def written_notice(cert: Certificate, today: dt.date) -> bytes:
     """The written notice to the producer as a PDF: from the standing OCOP office of the body that issued the
     certificate, signed by its head (Decree 30/2020/NĐ-CP layout, names from the issuing body's settings)."""
@@ -73,6 +89,7 @@ def written_notice(cert: Certificate, today: dt.date) -> bytes:
         "certificates/expiry_notice_pdf.html",
         {
             "c": cert,
+            "address": producer_address(cert),
             "days_left": (cert.valid_until - today).days,
             "after": cert.valid_until + dt.timedelta(days=1),
             "issuer": issuer.office_heading,

@@ -161,6 +161,9 @@ CASES: list[Case] = [
     ("certificate_list", lambda c: {}, GET, None, ALL, None),
     ("certificate_detail", CERT, GET, None, CERT_READ, None),
     ("certificate_pdf", CERT, GET, None, CERT_READ, None),
+    # Years before its end the certificate has no written notice, for anyone (the roles near the end:
+    # test_certificate_notice_download).
+    ("certificate_notice_pdf", CERT, GET, None, [L, 404, 404, 404, 404, 404, 404, 404, 404], None),
     (
         "certificate_action",
         lambda c: {"pk": c.cert.pk, "action": "suspend"},

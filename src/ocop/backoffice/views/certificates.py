@@ -36,7 +36,7 @@ from ocop.backoffice.views.common import (
     run_form,
 )
 from ocop.backoffice.views.renames import flags as rename_flags
-from ocop.certificates import access, jobs, pdf, queries, reports, rules, services
+from ocop.certificates import access, jobs, notices, pdf, queries, reports, rules, services
 from ocop.certificates.enums import DecisionState, IssuingLevel, Status
 from ocop.certificates.models import BatchState, Certificate, Decision
 from ocop.certificates.signing import payload
@@ -257,6 +257,7 @@ def _certificate_page(request: Request, cert: Certificate, status: int = 200) ->
             "history": history(cert),
             "current_name": queries.current_name(cert.certified_product, cert.product.name),  # type: ignore[attr-defined]
             "packs": queries.packs_of(cert),
+            "notice_due": notices.written_notice_due(cert, timezone.localdate()),
             **rename_flags(request.user, cert.product),
         },
         status=status,
@@ -309,6 +310,19 @@ def certificate_pdf(request: Request, pk: int) -> HttpResponse:
         type(cert).objects.filter(pk=cert.pk).update(pdf=cert.pdf.name)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="giay-chung-nhan-{cert.number}.pdf"'
+    return response
+
+
+@login_required
+def certificate_notice_pdf(request: Request, pk: int) -> HttpResponse:
+    """The written expiry notice to the producer as a PDF, for whoever may see the certificate, once it is within
+    OCOP_WRITTEN_NOTICE_DAYS of its end or has expired (before that there is no notice: 404)."""
+    cert = access.get_certificate_for_user(request.user, pk)
+    today = timezone.localdate()
+    if not notices.written_notice_due(cert, today):
+        raise Http404
+    response = HttpResponse(notices.written_notice(cert, today), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="thong-bao-het-hieu-luc-{cert.number}.pdf"'
     return response
 
 

@@ -130,7 +130,7 @@ def test_the_written_expiry_notice_comes_from_the_standing_office_with_its_signe
         "THÔNG BÁO",
         "Về việc giấy chứng nhận sản phẩm OCOP sắp hết hiệu lực",
     ]
-    assert "Kính gửi: HTX Gốm Bát Tràng." in lines
+    assert "Kính gửi: HTX Gốm Bát Tràng, Xã Bát Tràng, Thành phố Hà Nội." in lines  # the full address
     assert lines[-6:] == [
         "Nơi nhận:",
         "- Như trên;",
