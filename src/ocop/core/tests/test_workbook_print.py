@@ -138,7 +138,7 @@ def test_a_row_is_as_high_as_its_wrapped_text():
     assert row_height([WriteOnlyCell(ws, "x " * 5000)], [MAX_WIDTH]) == MAX_ROW_HEIGHT  # Excel's most
 
 
-def _lines_on_paper(reader: Any) -> list[tuple[float, str]]:
+def lines_on_paper(reader: Any) -> list[tuple[float, str]]:
     """Each run of text on the first page with its height on the page (y from the bottom)."""
     found: list[tuple[float, str]] = []
     reader.pages[0].extract_text(visitor_text=lambda text, cm, tm, *_: found.append((tm[5] * cm[3] + cm[5], text)))
@@ -147,7 +147,7 @@ def _lines_on_paper(reader: Any) -> list[tuple[float, str]]:
 
 def test_libreoffice_prints_the_next_row_below_a_long_wrapped_text(tmp_path):
     printed = open_in_libreoffice(_described(), tmp_path)
-    runs = _lines_on_paper(printed.pdf)
+    runs = lines_on_paper(printed.pdf)
     last = [y for y, text in runs if "CUỐICÙNG" in text]
     name = [y for y, text in runs if NEXT in text]
     assert len(last) == 1 and len(name) == 1, runs

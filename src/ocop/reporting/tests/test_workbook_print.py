@@ -4,12 +4,16 @@ shows as ### or in exponent notation, dates read dd/mm/yyyy, money 201.234.567 �
 is A4 landscape."""
 
 import datetime as dt
+import io
 from csv import reader
 
 import pytest
+from openpyxl import load_workbook
 
 from ocop.certificates.history import history_template
 from ocop.core.tests.office import assert_readable, open_in_libreoffice
+from ocop.core.tests.test_workbook_print import DESCRIPTION, NEXT, lines_on_paper
+from ocop.core.xlsxstyle import LINE_HEIGHT, MAX_WIDTH, wrapped_lines
 from ocop.evaluation.criteria_import import criteria_template
 from ocop.outlets.sales import outlet_sheet, sales_template
 from ocop.promotion import services as promotion
@@ -72,3 +76,21 @@ def test_libreoffice_shows_and_prints_every_workbook_whole(writer, scene, tmp_pa
         assert value in csv, (value, csv[:2000])
         for cell in next(reader([value])):  # on paper, cell by cell (a wrapped cell's lines come after its row)
             assert cell in text, cell
+
+
+def test_the_product_exports_long_description_does_not_run_over_the_next_product(scene, tmp_path):
+    # Two products alone in the export: a description of 400 characters, then the next product's name.
+    tea = Producer.objects.get(name="Hộ Chè Ba Vì")
+    described = make_product(producer=tea, name="Chè Ba Vì mô tả dài", description=DESCRIPTION)
+    following = make_product(producer=tea, name=NEXT)
+    data = export_products(Product.objects.filter(pk__in=[described.pk, following.pk]).order_by("pk"))
+    ws = load_workbook(io.BytesIO(data))["Sản phẩm"]
+    header = next(r for r in range(1, 21) if ws.cell(row=r, column=2).value == "ID chủ thể")
+    column = next(c.column_letter for c in ws[header] if c.value == "Mô tả")
+    assert (ws[f"{column}{header + 1}"].value, ws.column_dimensions[column].width) == (DESCRIPTION, MAX_WIDTH)
+    assert ws.row_dimensions[header + 1].height == wrapped_lines(DESCRIPTION, MAX_WIDTH) * LINE_HEIGHT == 135
+    runs = lines_on_paper(open_in_libreoffice(data, tmp_path).pdf)
+    last = [y for y, text in runs if "CUỐICÙNG" in text]
+    name = [y for y, text in runs if NEXT in text]
+    assert len(last) == 1 and len(name) == 1, runs
+    assert last[0] - name[0] >= LINE_HEIGHT / 2  # the description's last line above the next product's name
