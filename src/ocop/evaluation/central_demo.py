@@ -22,7 +22,14 @@ from ocop.evaluation.models import CriteriaVersion, Dossier, Round
 from ocop.places.queries import central_level
 
 MINISTRY_USERS = [
-    ("ministry", "Trần Thanh Nam", Role.PROVINCE_COORDINATOR, None, ""),
+    # The ministry's OCOP office keeps the council's record, as the province's does (its secretary).
+    (
+        "ministry",
+        "Trần Thanh Nam",
+        Role.PROVINCE_COORDINATOR,
+        MemberRole.SECRETARY,
+        "Văn phòng Điều phối NTM Trung ương",
+    ),
     ("tw1", "Hoàng Văn Trung", Role.COUNCIL_MEMBER, MemberRole.CHAIR, "Bộ Nông nghiệp và Môi trường"),
     ("tw2", "Nguyễn Thị Ương", Role.COUNCIL_MEMBER, MemberRole.VICE_CHAIR, "Văn phòng Điều phối NTM Trung ương"),
     ("tw3", "Lê Văn Chất", Role.COUNCIL_MEMBER, MemberRole.MEMBER, "Bộ Công Thương"),

@@ -33,10 +33,11 @@ def referral_package(result: Result) -> bytes:
     vault, numbered as the summary lists them."""
     dossier = result.dossier
     evidence = list(dossier.evidence.select_related("document", "line"))
-    files = [
-        (_file_name(i, e.document.title or e.document.get_kind_display(), e.document.original_name), e)
-        for i, e in enumerate(evidence, start=1)
-    ]
+    with translation.override("vi"):  # the kind's Vietnamese label names the file, as the summary lists it
+        files = [
+            (_file_name(i, e.document.title or str(e.document.get_kind_display()), e.document.original_name), e)
+            for i, e in enumerate(evidence, start=1)
+        ]
     spec = sheet_spec(dossier.criteria_set)
     lines = [
         (line, Decimal(result.line_means.get(line.code, "0")), part)

@@ -268,6 +268,7 @@ def _documents(producer: Producer, index: int, today: dt.date, actor: User) -> i
     added = 0
     first_product = producer.products.order_by("id").first()
     specs = [
+        # Numbers as such papers carry them: the enterprise code, the certificate's and the laboratory's numbers.
         (DocumentKind.BUSINESS_REGISTRATION, None, "Sở Tài chính Hà Nội", -2000, None),
         # Every fourth producer's food-safety certificate has expired; every seventh expires within 30 days.
         (
@@ -279,9 +280,16 @@ def _documents(producer: Producer, index: int, today: dt.date, actor: User) -> i
         ),
         (DocumentKind.TEST_REPORT, first_product, "Trung tâm Kiểm nghiệm", -200, 165),
     ]
+    numbers = {
+        DocumentKind.BUSINESS_REGISTRATION: f"0108{index:06d}",
+        DocumentKind.FOOD_SAFETY: f"{index:03d}/{today.year - 3}/ATTP-CNĐK",
+        DocumentKind.TEST_REPORT: f"{120 + index:03d}/KQ-TTKN",
+    }
     for kind, product, issuer, issued, expires in specs:
+        number = numbers[kind]
         pdf = tiny_pdf([f"{kind.label}", producer.name, f"So {index}-{kind.value}"])
-        if Document.objects.filter(producer=producer, number=f"{index:03d}/{kind.value}").exists():
+        # Once per producer and kind (the food-safety number carries a year: a run in another year finds it too).
+        if Document.objects.filter(producer=producer, kind=kind, original_name=f"{kind.value}.pdf").exists():
             continue
         services.add_document(
             producer=producer,
@@ -290,7 +298,7 @@ def _documents(producer: Producer, index: int, today: dt.date, actor: User) -> i
             original_name=f"{kind.value}.pdf",
             kind=kind,
             product=product,
-            number=f"{index:03d}/{kind.value}",
+            number=number,
             issuer=issuer,
             issued_on=today + dt.timedelta(days=issued),
             expires_on=today + dt.timedelta(days=expires) if expires is not None else None,

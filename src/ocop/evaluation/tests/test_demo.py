@@ -1,4 +1,7 @@
 import datetime as dt
+import io
+import re
+import zipfile
 from collections import Counter
 
 from django.db.models import Count
@@ -7,7 +10,10 @@ from django.utils import timezone
 from ocop.accounts.models import Notification
 from ocop.evaluation.demo import build_evaluation_demo
 from ocop.evaluation.models import Council, Dossier, Result, Round, ScoreSheet, Transition
+from ocop.evaluation.package import referral_package
+from ocop.evaluation.results import minutes_pdf
 from ocop.registry.demo import build_demo
+from ocop.testing import pdf_text
 
 
 def test_the_demo_rounds_are_last_years_published_and_this_years_open_with_every_state(db):
@@ -74,4 +80,21 @@ def test_the_demo_rounds_are_last_years_published_and_this_years_open_with_every
     )
     # Last year's results are old news, not "new results".
     assert not Result.objects.filter(dossier__round__year=last, updated_at__date__gte=today - dt.timedelta(days=30))
+    # The minutes: the province's secretary (the coordinator, who reviewed the dossiers) is never listed as
+    # excluded; the central council's secretary is the ministry's office, who signs its minutes.
+    text = " ".join(pdf_text(minutes_pdf(council)).split())
+    assert "Thư ký: Nguyễn Văn Điều Phối." in text and "xung đột lợi ích" not in text
+    assert "không chấm" not in text  # no demo member is excluded from a dossier he scores
+    central = Council.objects.get(round__year=last, round__level="central")
+    assert list(central.members.filter(role="secretary").values_list("user__username", flat=True)) == ["ministry"]
+    text = " ".join(pdf_text(minutes_pdf(central)).split())
+    assert "Thư ký: Trần Thanh Nam." in text and "THƯ KÝ Trần Thanh Nam TM. HỘI ĐỒNG" in text
+    # The referral's documents read as papers do: the kind's label, a real number, its date and issuer.
+    referral = Result.objects.get(council=council, referral=True)
+    bundle = zipfile.ZipFile(io.BytesIO(referral_package(referral)))
+    summary = " ".join(pdf_text(bundle.read("00-phieu-tong-hop.pdf")).split())
+    assert "test_report" not in summary and "business_registration" not in summary
+    assert re.search(
+        r"Phiếu kết quả kiểm nghiệm số 1\d\d/KQ-TTKN ngày \d\d/\d\d/\d{4} của Trung tâm Kiểm nghiệm", summary
+    )
     assert build_evaluation_demo(today=today) == 0
