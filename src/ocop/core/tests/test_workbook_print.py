@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import translation
 from openpyxl import load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment
 
 from ocop.core.excel import Kind, TitleBlock, read_sheet, write_sheets
 from ocop.core.tests.office import assert_readable, open_in_libreoffice
@@ -135,7 +136,10 @@ def test_a_row_is_as_high_as_its_wrapped_text():
     assert (ws.row_dimensions[7].height, ws.row_dimensions[7].customHeight) == (lines * LINE_HEIGHT, True)
     assert ws.row_dimensions[8].height is None  # one line: the default height
     assert wrapped_lines("một\nhai\n\nbốn", 20) == 4  # each line of the text counts, an empty one too
-    assert row_height([WriteOnlyCell(ws, "x " * 5000)], [MAX_WIDTH]) == MAX_ROW_HEIGHT  # Excel's most
+    long = WriteOnlyCell(ws, "x " * 5000)
+    assert row_height([long], [MAX_WIDTH]) is None  # not wrapped: one line, cut at the cell's edge
+    long.alignment = Alignment(wrap_text=True, vertical="top")
+    assert row_height([long], [MAX_WIDTH]) == MAX_ROW_HEIGHT  # Excel's most
 
 
 def lines_on_paper(reader: Any) -> list[tuple[float, str]]:
