@@ -71,7 +71,7 @@ def test_the_minutes_the_package_and_the_decision_print_the_year(scene, time_mac
         scoring.submit_sheet(by=user, dossier=dossier, choices=BEST)
     scoring.publish_results(by=scene.coordinator, council=council)
     minutes = _text(minutes_pdf(council))
-    assert "Đợt: 1/2025 · Thành phố Hà Nội" in minutes and "2.025" not in minutes
+    assert "kỳ đánh giá 1/2025 của Thành phố Hà Nội" in minutes and "2.025" not in minutes  # the minutes' Căn cứ
 
     client = client_for(scene.coordinator)
     url = reverse("backoffice:referral_package", kwargs={"pk": scene.round.pk, "dossier_pk": dossier.pk})
