@@ -33,7 +33,7 @@ from ocop.certificates.checkpoints import daily_checkpoint
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate, DocumentNotice, ExpiryNotice
 from ocop.core.pdf import render_pdf
-from ocop.core.text import place_date
+from ocop.core.text import blank_number, place_date
 from ocop.evaluation.notices import remind_deadlines
 from ocop.places.issuers import issuer_for
 from ocop.registry.models import Document
@@ -93,7 +93,7 @@ def written_notice(cert: Certificate, today: dt.date) -> bytes:
             "days_left": (cert.valid_until - today).days,
             "after": cert.valid_until + dt.timedelta(days=1),
             "issuer": issuer.office_heading,
-            "number_line": f"{cert.number}/TB-{issuer.office_symbol or 'OCOP'}",
+            "number_line": blank_number(f"TB-{issuer.office_symbol or 'OCOP'}"),  # the office numbers its notices
             "place_date": place_date(issuer.place, today),
             "sign": issuer.office_sign,
             "recipients": recipients,

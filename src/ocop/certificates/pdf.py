@@ -16,6 +16,8 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from ocop.certificates.enums import IssuingLevel
+from ocop.certificates.history import issuing_body
 from ocop.certificates.models import Certificate, Decision
 from ocop.certificates.queries import names_as_certified
 from ocop.certificates.signing import payload
@@ -28,12 +30,12 @@ CHUNK = 25  # pages laid out together: the set-up cost is shared, memory stays b
 
 
 def _place(decision: Any) -> str:
-    """Where a document of the issuing body is signed: Hà Nội for the ministry, a former district's decision at the
-    province's seat, else the place set in the province's issuing body settings."""
+    """Where a document of the issuing body is signed: Hà Nội for the ministry, a former district's decision in the
+    district ("Gia Lâm"), else the place set in the province's issuing body settings."""
     if decision.level == "ministry":
         return "Hà Nội"
     if decision.legacy_district_id:
-        return str(decision.province.short_name)
+        return str(decision.legacy_district.short_name)
     return issuer_for(decision.province).place
 
 
@@ -184,10 +186,11 @@ def decision_pdf(decision: Decision) -> bytes:
     for c in items:
         by_stars[c.stars] = by_stars.get(c.stars, 0) + 1
     ministry = decision.level == "ministry"
+    signed_on = decision.signed_on or timezone.localdate()  # a draft: as if signed today
     organisation = (
         "Căn cứ Nghị định quy định chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của Bộ Nông nghiệp và Môi trường;"
         if ministry
-        else local_government_law(decision.signed_on or timezone.localdate())
+        else local_government_law(signed_on)
     )
     basis = [organisation, *BASIS[decision.legal_basis]]
     if decision.round_id:
@@ -204,7 +207,8 @@ def decision_pdf(decision: Decision) -> bytes:
     recipients = (
         ["Như Điều 3", "Ủy ban nhân dân các tỉnh, thành phố có sản phẩm tại Điều 1"]
         if ministry
-        else ["Như Điều 3", "Bộ Nông nghiệp và Môi trường (để báo cáo)"]
+        # The ministry of the day: MARD before 1 March 2025.
+        else ["Như Điều 3", f"{issuing_body(IssuingLevel.MINISTRY, signed_on, '', '')} (để báo cáo)"]
     )
     html = render_to_string(
         "certificates/decision_pdf.html",

@@ -8,11 +8,11 @@ import pytest
 from pypdf import PdfReader
 
 from ocop.certificates import pdf, services
-from ocop.certificates.models import Decision
+from ocop.certificates.models import Certificate, Decision
 from ocop.certificates.notices import written_notice
 from ocop.evaluation.testing import council_result
 from ocop.places.demo import DEMO_BODIES
-from ocop.places.models import IssuingBody
+from ocop.places.models import IssuingBody, LegacyDistrict, LegacyProvince
 from ocop.testing import make_product, non_admin_fonts, pdf_text, province
 
 HEADING = [
@@ -123,7 +123,7 @@ def test_the_written_expiry_notice_comes_from_the_standing_office_with_its_signe
         "VĂN PHÒNG ĐIỀU PHỐI",
         "NÔNG THÔN MỚI",
         "THÀNH PHỐ HÀ NỘI",
-        "Số: 01-2026-00001/TB-VPĐP",
+        "Số: /TB-VPĐP",  # the office numbers its notices by hand, not with the certificate's number
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         "Hà Nội, ngày 05 tháng 12 năm 2028",
@@ -131,6 +131,7 @@ def test_the_written_expiry_notice_comes_from_the_standing_office_with_its_signe
         "Về việc giấy chứng nhận sản phẩm OCOP sắp hết hiệu lực",
     ]
     assert "Kính gửi: HTX Gốm Bát Tràng, Xã Bát Tràng, Thành phố Hà Nội." in lines  # the full address
+    assert "36 tháng" not in pdf_text(data)  # the validity is the stored end date, shown in the table
     assert lines[-6:] == [
         "Nơi nhận:",
         "- Như trên;",
@@ -140,3 +141,54 @@ def test_the_written_expiry_notice_comes_from_the_standing_office_with_its_signe
         "Ngô Văn Ngọc",
     ]
     assert non_admin_fonts(data) == set()
+
+
+def test_the_certificate_prints_its_stored_end_date_not_a_fixed_36_months(office, hanoi, time_machine):
+    time_machine.move_to(dt.datetime(2026, 2, 5, 9, tzinfo=dt.UTC))
+    cert = _issued(office, n=1).certificates.get()
+    assert "Có giá trị đến hết ngày 04/02/2029." in pdf_text(pdf.certificate_pdf(cert)).splitlines()
+
+    # Entered from history with the end date of the list (signed 31/12/2023, valid until 01/01/2026): that date,
+    # with no "36 tháng" that would not match it.
+    Certificate.objects.filter(pk=cert.pk).update(issued_on=dt.date(2023, 12, 31), valid_until=dt.date(2026, 1, 1))
+    text = pdf_text(pdf.certificate_pdf(Certificate.objects.get(pk=cert.pk)))
+    assert "Có giá trị đến hết ngày 01/01/2026." in text.splitlines() and "36 tháng" not in text
+
+
+def test_a_decision_signed_before_march_2025_reports_to_the_ministry_of_its_day(office, hanoi, time_machine):
+    time_machine.move_to(dt.datetime(2026, 2, 5, 9, tzinfo=dt.UTC))
+    decision = _issued(office, n=1)
+
+    Decision.objects.filter(pk=decision.pk).update(signed_on=dt.date(2025, 2, 28))
+    lines = pdf_text(pdf.decision_pdf(Decision.objects.get(pk=decision.pk))).splitlines()
+    closing = lines.index("Nơi nhận:")
+    assert lines[closing : closing + 5] == [
+        "Nơi nhận:",
+        "- Như Điều 3;",
+        "- Bộ Nông nghiệp và Phát triển nông thôn (để báo",
+        "cáo);",
+        "- Lưu: VT.",
+    ]  # fmt: skip (the narrow column wraps the longer name)
+
+    Decision.objects.filter(pk=decision.pk).update(signed_on=dt.date(2025, 3, 1))
+    lines = pdf_text(pdf.decision_pdf(Decision.objects.get(pk=decision.pk))).splitlines()
+    assert "- Bộ Nông nghiệp và Môi trường (để báo cáo);" in lines
+
+
+def test_a_former_districts_decision_is_dated_in_the_district(office, hanoi, time_machine):
+    time_machine.move_to(dt.datetime(2026, 2, 5, 9, tzinfo=dt.UTC))
+    decision = _issued(office, n=1)
+    old = LegacyProvince.objects.get(code="01")  # Hà Nội before 1 July 2025
+    gia_lam, _ = LegacyDistrict.objects.get_or_create(
+        code="018", defaults={"province": old, "name": "Huyện Gia Lâm", "short_name": "Gia Lâm"}
+    )
+    Decision.objects.filter(pk=decision.pk).update(
+        legacy_district=gia_lam, issuing_body="Ủy ban nhân dân huyện Gia Lâm", signed_on=dt.date(2024, 5, 6)
+    )
+    decision = Decision.objects.get(pk=decision.pk)
+
+    assert "Gia Lâm, ngày 06 tháng 5 năm 2024" in pdf_text(pdf.decision_pdf(decision)).splitlines()
+    cert = decision.certificates.get()
+    Certificate.objects.filter(pk=cert.pk).update(issued_on=dt.date(2024, 5, 6))
+    lines = pdf_text(pdf.certificate_pdf(Certificate.objects.get(pk=cert.pk))).splitlines()
+    assert lines[-4] == "Gia Lâm, ngày 06 tháng 5 năm 2024"

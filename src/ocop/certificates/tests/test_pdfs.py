@@ -44,7 +44,7 @@ def test_a_certificate_pdf_in_vietnamese_with_its_qr(office, time_machine):
     assert "GIẤY CHỨNG NHẬN" in text and "SẢN PHẨM OCOP ĐẠT 3 SAO" in text
     assert "Bình gốm men lam" in text and "HTX Gốm Bát Tràng" in text
     assert "Quyết định số 125/QĐ-UBND ngày 10/01/2026" in text
-    assert "Có giá trị 36 tháng, đến ngày 10/01/2029." in text
+    assert "Có giá trị đến hết ngày 10/01/2029." in text
     assert f"Kiểm tra: {cert.code}" in text
     cert.refresh_from_db()
     assert cert.pdf.name == "certificates/2026/01-2026-00001.pdf"  # made once, then kept
