@@ -47,6 +47,8 @@ def referral_package(result: Result) -> bytes:
         for line in group.lines
     ]
     issuer = issuer_for(dossier.round.province)
+    # Dated when the referral was made (the result that referred it was recorded), however late it is rebuilt.
+    referred_on = timezone.localdate(result.created_at) if result.created_at else timezone.localdate()
     with translation.override("vi"):  # an administrative document, in Vietnamese whatever the page's language
         summary = render_pdf(
             render_to_string(
@@ -59,7 +61,7 @@ def referral_package(result: Result) -> bytes:
                     "lines": lines,
                     "issuer": issuer,
                     "number_line": blank_number(issuer.symbol),
-                    "place_date": place_date(issuer.place, timezone.localdate()),
+                    "place_date": place_date(issuer.place, referred_on),
                     "decision_number": decision_number(result.council),
                     "ministry": MINISTRY,
                     "recipients": [f"{MINISTRY} ({CENTRAL_OFFICE})", issuer.office_name],

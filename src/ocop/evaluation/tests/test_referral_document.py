@@ -74,3 +74,13 @@ def test_without_settings_the_summary_is_signed_for_the_peoples_committee_withou
     lines = pdf_text(bundle.read("00-phieu-tong-hop.pdf")).splitlines()
     assert lines[:2] == ["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ NỘI"]
     assert lines[-4:-1] == ["- Lưu: VT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+
+
+def test_the_summary_is_dated_when_the_referral_was_made_not_when_the_package_is_rebuilt(scene, time_machine):
+    time_machine.move_to(dt.datetime(2026, 12, 4, 9, tzinfo=dt.UTC))
+    result, _council = _referred(scene)
+
+    time_machine.move_to(dt.datetime(2027, 1, 15, 9, tzinfo=dt.UTC))  # downloaded again six weeks later
+    bundle = zipfile.ZipFile(io.BytesIO(referral_package(result)))
+    lines = pdf_text(bundle.read("00-phieu-tong-hop.pdf")).splitlines()
+    assert lines[5] == "Hà Nội, ngày 04 tháng 12 năm 2026"
