@@ -131,7 +131,13 @@ def test_the_written_expiry_notice_comes_from_the_standing_office_with_its_signe
         "Về việc giấy chứng nhận sản phẩm OCOP sắp hết hiệu lực",
     ]
     assert "Kính gửi: HTX Gốm Bát Tràng, Xã Bát Tràng, Thành phố Hà Nội." in lines  # the full address
-    assert "36 tháng" not in pdf_text(data)  # the validity is the stored end date, shown in the table
+    text = pdf_text(data)
+    assert "36 tháng" not in text  # the validity is the stored end date
+    body = text[text.index("Giấy chứng nhận sản phẩm đạt chuẩn") : text.index("Sản phẩm")].replace("\n", " ")
+    assert body == (
+        "Giấy chứng nhận sản phẩm đạt chuẩn OCOP dưới đây có giá trị đến hết ngày 04/02/2029 và sẽ hết hiệu lực sau "
+        "61 ngày: "
+    )
     assert lines[-6:] == [
         "Nơi nhận:",
         "- Như trên;",
