@@ -9,5 +9,8 @@ class PublicConfig(AppConfig):
 
     def ready(self) -> None:
         from ocop.public import handlers
+        from ocop.public.links import public_path
+        from ocop.reporting.opendata_sets import set_public_paths
 
         handlers.connect()
+        set_public_paths(public_path)  # the open data's links to the product and outlet pages

@@ -7,13 +7,12 @@ Each tabular dataset has its columns described once (`Column`); its Frictionless
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
-from django.urls import reverse
 
 from ocop.certificates import queries
 from ocop.certificates.enums import IssuingLevel
@@ -109,10 +108,21 @@ def base_url() -> str:
     return str(settings.OCOP_PUBLIC_BASE_URL).rstrip("/")
 
 
-def _url_of(name: str) -> str:
-    """The public address of a page taking one argument, as a format string ("https://…/san-pham/{}/")."""
-    marker = "999999999"
-    return base_url() + reverse(name, args=[marker]).replace(marker, "{}")
+# The public pages' paths by kind ("product", "outlet") as format strings ("/san-pham/{}/"), told by the public app
+# at start (its AppConfig.ready): the domain never holds a URL name (core/tests/test_no_urls_below_interfaces.py).
+_public_paths: Callable[[str], str] | None = None
+
+
+def set_public_paths(paths: Callable[[str], str]) -> None:
+    global _public_paths
+    _public_paths = paths
+
+
+def _url_of(kind: str) -> str:
+    """The public address of a kind's page, as a format string ("https://…/san-pham/{}/")."""
+    if _public_paths is None:
+        raise RuntimeError("The public app is not installed: open data has no page to link to.")
+    return base_url() + _public_paths(kind)
 
 
 def _iso(day: dt.date | None) -> str:
@@ -152,7 +162,7 @@ def product_rows(today: dt.date) -> Iterator[dict[str, Any]]:
         "id", "name", "producer_id", "producer__name", "province__code", "province__name", "commune__code",
         "commune__name", "ocop_stars", "certificate", "ocop_until",
     )  # fmt: skip
-    page = _url_of("catalogue_product")
+    page = _url_of("product")
     for row in values.iterator(chunk_size=CHUNK):
         (pk, name, producer_id, producer, province_code, province, commune_code, commune, stars, number,
          until) = row  # fmt: skip
@@ -183,7 +193,7 @@ def outlet_features() -> Iterator[dict[str, Any]]:
             "commune__name",
         )
     )
-    page = _url_of("outlet_page")
+    page = _url_of("outlet")
     for row in values.iterator(chunk_size=CHUNK):
         code, name, kind, address, lat, lon, approximate, province_code, province, commune_code, commune = row
         yield {
