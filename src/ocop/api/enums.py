@@ -25,7 +25,7 @@ class OutletStatus(str, Enum):
     CLOSED = "closed"
 
 
-class ReaderStatus(str, Enum):
+class CertificateStatus(str, Enum):
     """A certificate's status as a reader sees it today: valid, expiring (valid, ending soon), expired, suspended,
     revoked, superseded; only valid and expiring let the product be presented as OCOP"""
 
