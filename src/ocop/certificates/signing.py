@@ -1,18 +1,23 @@
 """Ed25519 signatures over certificates, so that a QR can be checked offline with the province's public key.
 
 The QR payload is the page address with the signed claim in its fragment (never sent to the server):
-``<OCOP_PUBLIC_BASE_URL>/v/<code>#<key id>.<claim, base64url>.<signature, base64url>``.
+``<OCOP_PUBLIC_BASE_URL>/v/<code>#<key id>.<claim, base64url>.<signature, base64url>``. A pack with a GTIN may
+carry the same fragment after its GS1 Digital Link, ``<OCOP_PUBLIC_BASE_URL>/01/<GTIN-14>#…`` (public.gs1 resolves it).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
+import json
 import os
 import secrets
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -20,10 +25,14 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.translation import gettext as _
+from joserfc import jws
+from joserfc.errors import JoseError
+from joserfc.jwk import OKPKey
 
-from ocop.certificates.models import SigningKey
+from ocop.certificates.models import Certificate, SigningKey
 from ocop.certificates.rules import Claim
 from ocop.places.models import Province
+from ocop.registry.validators import gtin14, gtin_problem
 
 
 def b64(data: bytes) -> str:
@@ -83,6 +92,58 @@ def signer(province: Province) -> Callable[[Claim], tuple[str, str]]:
     return sign_one
 
 
+JWS_ALG = "EdDSA"  # RFC 8037, which every JOSE library knows; RFC 9864 prefers "Ed25519", which few know yet
+JWS_TYPE = "ocop-claim+jwt"
+# joserfc warns (SecurityWarning) on each use of "EdDSA" because of RFC 9864: the algorithm is the same Ed25519.
+warnings.filterwarnings("ignore", message="EdDSA is deprecated via RFC 9864")
+
+
+def claim_document(claim: Claim, *, issuer: str, producer: str, packs: list[dict[str, str]]) -> dict[str, Any]:
+    """The JWS payload: the OCOP1 claim's fields by name, with the issuing body (a province's code, TW for the
+    ministry), the producer as certified and the packs carrying the mark as issued (docs/api.md lists them)."""
+    return {
+        "number": claim.number,
+        "code": claim.code,
+        "product": claim.product,
+        "producer": producer,
+        "stars": claim.stars,
+        "issued_on": claim.issued_on.isoformat(),
+        "valid_until": claim.valid_until.isoformat(),
+        "issuer": issuer,
+        "packs": [{"name": p["name"], "size": p["size"], "gtin": p["gtin"]} for p in packs],
+    }
+
+
+def jwk(key: SigningKey) -> dict[str, Any]:
+    """A published key as a JWK (RFC 8037: OKP, Ed25519), with whether it still signs new certificates ("active":
+    a retired key stays listed so that what it signed still verifies)."""
+    return {
+        "kty": "OKP", "crv": "Ed25519", "x": key.public_key, "kid": key.key_id, "use": "sig", "alg": JWS_ALG,
+        "active": key.active,
+    }  # fmt: skip
+
+
+def jws_signer() -> Callable[[Certificate, str], str]:
+    """A function giving a signed certificate's claim as a compact JWS, signed with the key that signed its OCOP1
+    claim (`key_id`), given the producer's name as certified. Keys are read once each. Ed25519 is deterministic:
+    signing a certificate again gives the same JWS."""
+    keys: dict[str, tuple[str, OKPKey]] = {}
+
+    def sign_one(cert: Certificate, producer: str) -> str:
+        if cert.key_id not in keys:
+            key = SigningKey.objects.select_related("province").get(key_id=cert.key_id)
+            private = OKPKey.import_key(_load_private(key), {"kid": key.key_id})
+            keys[cert.key_id] = (key.province.code, private)
+        issuer, private = keys[cert.key_id]
+        packs = cert.issued_packs if cert.issued_packs is not None else []
+        document = claim_document(Claim.parse(cert.claim), issuer=issuer, producer=producer, packs=packs)
+        body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        header = {"alg": JWS_ALG, "kid": cert.key_id, "typ": JWS_TYPE}
+        return jws.serialize_compact(header, body, private, algorithms=[JWS_ALG])
+
+    return sign_one
+
+
 def payload(*, base_url: str, code: str, claim_text: str, key_id: str, signature: str) -> str:
     """The QR's text: the check page, and after "#" the signed claim for offline checks. A certificate entered from
     history was never signed: its QR is the page alone."""
@@ -90,6 +151,21 @@ def payload(*, base_url: str, code: str, claim_text: str, key_id: str, signature
     if not signature:
         return page
     return page + "#" + ".".join([key_id, b64(claim_text.encode("utf-8")), signature])
+
+
+def digital_link_payload(*, base_url: str, gtin: str, code: str, claim_text: str, key_id: str, signature: str) -> str:
+    """A pack's QR in the GS1 Digital Link form: ``<base>/01/<GTIN-14>`` (a point-of-sale scanner reads the GTIN),
+    and after "#" the certificate's same signed claim as its own QR carries. `gtin` is a valid GTIN-8/12/13/14."""
+    fragment = payload(base_url=base_url, code=code, claim_text=claim_text, key_id=key_id, signature=signature)
+    _page, hash_, signed = fragment.partition("#")
+    return f"{base_url.rstrip('/')}/01/{gtin14(gtin)}" + hash_ + signed
+
+
+def _digital_link(address: str) -> bool:
+    """Whether a QR's address is a pack's GS1 Digital Link (``…/01/<GTIN-14>``, perhaps with further qualifiers)."""
+    _base, found, rest = address.partition("/01/")
+    gtin = rest.split("/", 1)[0].split("?", 1)[0]
+    return bool(found) and len(gtin) == 14 and gtin_problem(gtin) is None
 
 
 @dataclass(frozen=True)
@@ -105,7 +181,7 @@ def verify_payload(text: str, public_keys: dict[str, str]) -> Verification:
     text = text.strip()
     address, _hash, fragment = text.partition("#")
     parts = fragment.split(".")
-    if "/v/" not in address or len(parts) != 3:
+    if ("/v/" not in address and not _digital_link(address)) or len(parts) != 3:
         return Verification(False, _("This is not an OCOP Hub certificate QR."))
     key_id, claim_part, signature_part = parts
     try:
@@ -122,7 +198,8 @@ def verify_payload(text: str, public_keys: dict[str, str]) -> Verification:
         Ed25519PublicKey.from_public_bytes(unb64(public)).verify(signature, claim_text.encode("utf-8"))
     except (InvalidSignature, ValueError):
         return Verification(False, _("The signature does not match: this QR was altered or forged."), claim, key_id)
-    code = address.rstrip("/").rsplit("/v/", 1)[1]
+    # A pack's Digital Link names the GTIN, which the claim does not: only the certificate's own address is compared.
+    code = address.rstrip("/").rsplit("/v/", 1)[1] if "/v/" in address else claim.code
     if code != claim.code:
         return Verification(
             False, _("The address in the QR does not match the signed certificate code."), claim, key_id

@@ -88,16 +88,29 @@ def gtin_check_digit(body: str) -> str:
     return str((10 - total % 10) % 10)
 
 
+def gtin_problem(value: str) -> str | None:
+    """Why `value` is not a GTIN: "format" (not 8, 12, 13 or 14 ASCII digits; str.isdigit() also takes "²", which
+    int() then refuses), "check_digit" (a wrong GS1 check digit), or None (a GTIN)."""
+    if not (value.isascii() and value.isdecimal()) or len(value) not in (8, 12, 13, 14):
+        return "format"
+    return "check_digit" if gtin_check_digit(value[:-1]) != value[-1] else None
+
+
+def gtin14(value: str) -> str:
+    """A GTIN as GS1 Digital Link writes it: 14 digits (a GTIN-8, -12 or -13 padded with zeros on the left)."""
+    return value.zfill(14)
+
+
 def validate_gtin(value: str) -> None:
-    """GTIN-8/12/13/14 with a correct GS1 check digit; ASCII digits only (str.isdigit() also takes "²", which
-    int() then refuses)."""
+    """GTIN-8/12/13/14 with a correct GS1 check digit; ASCII digits only."""
     if not value:
         return
-    if not (value.isascii() and value.isdecimal()) or len(value) not in (8, 12, 13, 14):
+    problem = gtin_problem(value)
+    if problem == "format":
         raise ValidationError(
             _("Barcode “%(value)s” must have 8, 12, 13 or 14 digits."), params={"value": value}, code="invalid"
         )
-    if gtin_check_digit(value[:-1]) != value[-1]:
+    if problem == "check_digit":
         raise ValidationError(
             _("Barcode “%(value)s” has a wrong check digit."), params={"value": value}, code="invalid"
         )
