@@ -15,6 +15,7 @@ urlpatterns = [
     path("v/<str:code>/report", verify.report_problem, name="report_problem"),
     path("kiem-tra/", verify.offline_check, name="offline_check"),
     path("kiem-tra/sw.js", verify.service_worker, name="offline_check_worker"),
+    path(".well-known/jwks.json", verify.jwks, name="jwks"),
     path("san-pham/", catalogue.catalogue, name="catalogue"),
     path("san-pham/<id:pk>/", catalogue.product_page, name="catalogue_product"),
     path("san-pham/<id:pk>/anh/<id:photo_pk>", catalogue.product_photo, name="catalogue_photo"),

@@ -400,7 +400,7 @@ def issue_decision(
     decision.save()
     first = bump(decision.province_id, signed_on.year, len(items))
     until = rules.valid_until(signed_on)
-    sign = signing.signer(decision.province)
+    sign, sign_jws = signing.signer(decision.province), signing.jws_signer()
     # The ministry's certificates are numbered in its own series (TW-<year>-<seq>) and belong to the product's
     # province, whose figures count them.
     central = decision.province.central
@@ -432,6 +432,8 @@ def issue_decision(
         packs = list(item.packs.all())
         # The packs as they stood at issue: the registry's rows may change or go later.
         cert.issued_packs = [{"name": p.name, "size": p.size, "gtin": p.gtin} for p in packs]
+        if cert.signature:  # the same claim as a compact JWS, with the same key (docs/api.md)
+            cert.jws = sign_jws(cert, producer=product.producer.name, packs=cert.issued_packs)
         cert.save()
         cert.packs.set(packs)
         log.append(event=LogEvent.ISSUED, certificate=cert, data=log_data(cert, decision=number))

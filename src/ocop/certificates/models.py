@@ -122,6 +122,9 @@ class Certificate(TimeStampedModel):
     claim = models.TextField(_("signed statement"), blank=True)
     key_id = models.CharField(max_length=16, blank=True)
     signature = models.CharField(max_length=100, blank=True)
+    # The same claim as a compact JWS (EdDSA, kid = key_id, signed with the same key; certificates.signing.jws_signer),
+    # for any JOSE library. Empty for a certificate never signed, and for one signed before JWS until `ocop sign_jws`.
+    jws = models.TextField(_("signed statement (JWS)"), blank=True, editable=False)
     # The packs carrying the mark as they stood at issue ([{"name", "size", "gtin"}]): `packs` links the registry's
     # rows, which a producer may remove later. Null for a certificate without the copy (its `packs` are read).
     issued_packs = models.JSONField(_("packs carrying the mark, as issued"), null=True, blank=True, editable=False)

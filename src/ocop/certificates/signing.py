@@ -29,6 +29,7 @@ from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
 
+from ocop.certificates import queries
 from ocop.certificates.models import Certificate, SigningKey
 from ocop.certificates.rules import Claim
 from ocop.places.models import Province
@@ -123,25 +124,60 @@ def jwk(key: SigningKey) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def jws_signer() -> Callable[[Certificate, str], str]:
+def published_jwks() -> tuple[dict[str, Any], dt.datetime | None]:
+    """Every published key as a JWK Set (RFC 7517), retired ones too, and when the set last changed."""
+    keys = list(SigningKey.objects.order_by("province__code", "created_at", "key_id"))
+    return {"keys": [jwk(k) for k in keys]}, max((k.updated_at for k in keys), default=None)
+
+
+def jws_signer() -> Callable[..., str]:
     """A function giving a signed certificate's claim as a compact JWS, signed with the key that signed its OCOP1
-    claim (`key_id`), given the producer's name as certified. Keys are read once each. Ed25519 is deterministic:
-    signing a certificate again gives the same JWS."""
+    claim (`key_id`), given the producer's name and the packs as certified. Keys are read once each. Ed25519 is
+    deterministic: signing a certificate again gives the same JWS."""
     keys: dict[str, tuple[str, OKPKey]] = {}
 
-    def sign_one(cert: Certificate, producer: str) -> str:
+    def sign_one(cert: Certificate, *, producer: str, packs: list[dict[str, str]]) -> str:
         if cert.key_id not in keys:
             key = SigningKey.objects.select_related("province").get(key_id=cert.key_id)
             private = OKPKey.import_key(_load_private(key), {"kid": key.key_id})
             keys[cert.key_id] = (key.province.code, private)
         issuer, private = keys[cert.key_id]
-        packs = cert.issued_packs if cert.issued_packs is not None else []
         document = claim_document(Claim.parse(cert.claim), issuer=issuer, producer=producer, packs=packs)
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         header = {"alg": JWS_ALG, "kid": cert.key_id, "typ": JWS_TYPE}
         return jws.serialize_compact(header, body, private, algorithms=[JWS_ALG])
 
     return sign_one
+
+
+@dataclass(frozen=True)
+class JwsFill:
+    signed: int
+    missing_keys: list[str]
+
+
+def fill_missing_jws(batch: int = 200) -> JwsFill:
+    """Sign as a JWS every certificate signed before JWS existed (an OCOP1 signature, no JWS), with the key that
+    signed it, the names and packs as certified. Idempotent; run by `ocop sign_jws` after the upgrade (not in a
+    migration: it reads the private keys). A key whose private half is missing is named, its certificates left."""
+    sign_one, missing = jws_signer(), set()
+    todo = Certificate.objects.filter(jws="").exclude(signature="")
+    rows = queries.with_certified_names(todo).prefetch_related("packs").order_by("pk")
+    signed, last = 0, 0
+    while chunk := list(rows.filter(pk__gt=last).exclude(key_id__in=missing)[:batch]):
+        for cert in chunk:
+            last = cert.pk
+            try:
+                token = sign_one(
+                    cert,
+                    producer=cert.certified_producer,
+                    packs=queries.packs_of(cert),  # type: ignore[attr-defined]
+                )
+            except ImproperlyConfigured:
+                missing.add(cert.key_id)
+                continue
+            signed += Certificate.objects.filter(pk=cert.pk, jws="").update(jws=token)
+    return JwsFill(signed, sorted(missing))
 
 
 def payload(*, base_url: str, code: str, claim_text: str, key_id: str, signature: str) -> str:
@@ -177,9 +213,15 @@ class Verification:
 
 
 def verify_payload(text: str, public_keys: dict[str, str]) -> Verification:
-    """Check a scanned payload against published public keys (key id → base64url); no database, no network."""
+    """Check a scanned payload against published public keys (key id → base64url); no database, no network. The
+    payload is the QR's OCOP1 form (<address>#<key>.<claim>.<signature>), a compact JWS, or an address whose
+    fragment is a compact JWS."""
     text = text.strip()
     address, _hash, fragment = text.partition("#")
+    if not fragment and _jws_header(address) is not None:
+        return _verify_jws(address, "", public_keys)
+    if _jws_header(fragment) is not None:
+        return _verify_jws(fragment, address, public_keys)
     parts = fragment.split(".")
     if ("/v/" not in address and not _digital_link(address)) or len(parts) != 3:
         return Verification(False, _("This is not an OCOP Hub certificate QR."))
@@ -205,6 +247,65 @@ def verify_payload(text: str, public_keys: dict[str, str]) -> Verification:
             False, _("The address in the QR does not match the signed certificate code."), claim, key_id
         )
     return Verification(True, _("Authentic: issued and signed by the OCOP office."), claim, key_id)
+
+
+def _jws_header(text: str) -> dict[str, Any] | None:
+    """The protected header of what looks like a compact JWS (three base64url parts, the first a JSON object naming
+    an "alg"), else None. An OCOP1 fragment starts with a key id, which never decodes to JSON."""
+    parts = text.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        header = json.loads(unb64(parts[0]))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+    return header if isinstance(header, dict) and "alg" in header else None
+
+
+def _claim_of(document: Any) -> Claim:
+    """The claim in a JWS payload (claim_document), or ValueError when a field is missing or of the wrong type."""
+    if not isinstance(document, dict):
+        raise ValueError("the payload is not a JSON object")
+    texts = [document.get(name) for name in ("number", "code", "product", "issued_on", "valid_until")]
+    stars = document.get("stars")
+    if not all(isinstance(t, str) for t in texts) or not isinstance(stars, int) or isinstance(stars, bool):
+        raise ValueError("a claim field is missing or not of its type")
+    number, code, product, issued_on, valid_until = texts
+    return Claim(number, code, product, stars, dt.date.fromisoformat(issued_on), dt.date.fromisoformat(valid_until))
+
+
+def _verify_jws(token: str, address: str, public_keys: dict[str, str]) -> Verification:
+    """The JWS form, checked with joserfc; the same verdicts and messages as the OCOP1 form."""
+    if address and "/v/" not in address and not _digital_link(address):
+        return Verification(False, _("This is not an OCOP Hub certificate QR."))
+    header = _jws_header(token) or {}
+    key_id = header.get("kid")
+    try:
+        claim = _claim_of(json.loads(unb64(token.split(".")[1])))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return Verification(False, _("The QR is damaged or altered: its signed part cannot be read."))
+    if not isinstance(key_id, str) or key_id not in public_keys:
+        return Verification(False, _("The QR is signed with key %(key)s, which no province has published.") % {
+            "key": str(key_id)[:16]}, claim, str(key_id or ""))  # fmt: skip
+    try:
+        public = OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "x": public_keys[key_id]})
+        jws.deserialize_compact(token, public, algorithms=[JWS_ALG])
+    except (JoseError, ValueError):
+        return Verification(False, _("The signature does not match: this QR was altered or forged."), claim, key_id)
+    # A pack's Digital Link names the GTIN, not the certificate: as in the OCOP1 form, only /v/<code> is compared.
+    if "/v/" in address and address.rstrip("/").rsplit("/v/", 1)[1] != claim.code:
+        return Verification(
+            False, _("The address in the QR does not match the signed certificate code."), claim, key_id
+        )
+    return Verification(True, _("Authentic: issued and signed by the OCOP office."), claim, key_id)
+
+
+def certificate_jws(code: str) -> tuple[str, str, str] | None:
+    """(code, key id, JWS) of the certificate behind a QR code (read case-insensitively); None when there is no
+    such certificate or it has no JWS (entered from history, never signed; or signed before, until `ocop sign_jws`).
+    Certificates are public: no access rule applies."""
+    row = Certificate.objects.filter(code=code.strip().upper()).exclude(jws="").values_list("code", "key_id", "jws")
+    return row.first()
 
 
 def published_keys() -> dict[str, str]:

@@ -15,13 +15,15 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 
 from ocop.certificates import queries, reports
 from ocop.certificates.enums import ReportKind
-from ocop.certificates.signing import published_keys
+from ocop.certificates.signing import published_jwks, published_keys
 from ocop.core.clientip import client_ip
 from ocop.public import scanpage
 
@@ -133,4 +135,26 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = page
     response["Cache-Control"] = "no-cache"
+    return response
+
+
+JWKS_MAX_AGE = 300  # seconds; a verifier meeting an unknown kid fetches the set again (a body's first key is new)
+
+
+@require_GET
+def jwks(request: HttpRequest) -> HttpResponse:
+    """/.well-known/jwks.json: the issuing bodies' signing keys as a JWK Set, for checking a certificate's JWS with
+    any JOSE library. Retired keys stay, marked "active": false, so that what they signed still verifies."""
+    document, changed = published_jwks()
+    body = json.dumps(document, separators=(",", ":")).encode("ascii")
+    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    modified = changed.timestamp() if changed is not None else None
+    response = get_conditional_response(request, etag=etag, last_modified=modified)
+    if response is None:
+        response = HttpResponse(body, content_type="application/jwk-set+json")
+    response["ETag"] = etag
+    if modified is not None:
+        response["Last-Modified"] = http_date(modified)
+    response["Cache-Control"] = f"public, max-age={JWKS_MAX_AGE}"
+    response["Access-Control-Allow-Origin"] = "*"  # a verifier's web page may fetch it
     return response

@@ -1,4 +1,4 @@
-"""`ocop verify-qr <payload>`: check a scanned QR's signature against the provinces' public keys, offline."""
+"""`ocop verify-qr <payload>`: check a scanned QR's signature (OCOP1 or JWS) against the published keys, offline."""
 
 from __future__ import annotations
 
@@ -15,17 +15,25 @@ class Command(BaseCommand):
     help = "Check an OCOP certificate QR payload (the scanned text) offline; exit status 1 when it fails."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("payload", help="the text in the QR: <base url>/v/<code>#<key>.<claim>.<signature>")
+        parser.add_argument(
+            "payload",
+            help="the text in the QR (<base url>/v/<code>#<key>.<claim>.<signature>), a certificate's compact JWS, "
+            "or an address with the JWS after '#'",
+        )
         parser.add_argument(
             "--keys",
-            help="a JSON file of public keys as served by /api/v1/keys (default: the keys in this installation)",
+            help="a JSON file of public keys as served by /api/v1/keys or /.well-known/jwks.json (default: the keys "
+            "in this installation)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["keys"]:
             try:
                 rows = json.loads(Path(options["keys"]).read_text(encoding="utf-8"))
-                keys = {row["key_id"]: row["public_key"] for row in rows}
+                if isinstance(rows, dict):  # a JWKS: {"keys": [{"kty": "OKP", "crv": "Ed25519", "kid", "x"}]}
+                    keys = {row["kid"]: row["x"] for row in rows["keys"] if row.get("crv") == "Ed25519"}
+                else:
+                    keys = {row["key_id"]: row["public_key"] for row in rows}
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 raise CommandError(f"Cannot read the keys file: {exc}") from exc
         else:
