@@ -146,3 +146,50 @@ def test_the_offline_check_accepts_a_real_qr_and_rejects_a_tampered_one(
     page.get_by_role("button", name="Kiểm tra chữ ký").click()
     expect(result).to_have_attribute("data-ok", "false")
     expect(result).to_contain_text("Chữ ký không khớp: mã QR này đã bị sửa hoặc làm giả.")
+
+
+def test_the_offline_check_accepts_a_certificates_jws_and_rejects_a_tampered_one(
+    page: Page,
+    live_server,
+    reference_data,
+    office,  # noqa: F811
+    time_machine,
+):
+    """The JWS form (issue 18): pasted alone or after the certificate's address, checked in the page with WebCrypto."""
+    import json
+
+    time_machine.move_to(dt.datetime(2026, 1, 12, 9, tzinfo=dt.UTC), tick=True)
+    cert = issue(office, stars=3)
+    address = qr_text(cert).split("#")[0]
+    page.goto(f"{live_server.url}/kiem-tra/")
+    page.context.set_offline(True)  # the keys are in the page: no network from here on
+    result = page.locator("#offline-result")
+
+    def check(text: str) -> None:
+        page.get_by_label("Nội dung mã QR").fill(text)
+        page.get_by_role("button", name="Kiểm tra chữ ký").click()
+
+    line = f"{cert.number} · Bình gốm men lam · 3★ · 20/11/2025 – 20/11/2028"
+    for text in (cert.jws, f"{address}#{cert.jws}"):
+        check(text)
+        expect(result).to_have_attribute("data-ok", "true")
+        expect(result).to_contain_text("Xác thực: do cơ quan OCOP cấp và ký số.")
+        expect(result).to_contain_text(line)
+    header, body, signature = cert.jws.split(".")
+
+    def b64(value: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value, ensure_ascii=False).encode()).rstrip(b"=").decode()
+
+    claim = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    refusals = {
+        f"{header}.{b64({**claim, 'stars': 5})}.{signature}": "Chữ ký không khớp: mã QR này đã bị sửa hoặc làm giả.",
+        f"{b64({'alg': 'none', 'kid': cert.key_id})}.{body}.": "Chữ ký không khớp: mã QR này đã bị sửa hoặc làm giả.",
+        f"{b64({'alg': 'EdDSA', 'kid': '99zzzzzz'})}.{body}.{signature}": (
+            "Mã QR được ký bằng khoá 99zzzzzz, khoá này không do tỉnh nào công bố."
+        ),
+        f"{address.rsplit('/v/', 1)[0]}/v/ABCDEFGHJK#{cert.jws}": "Địa chỉ trong mã QR không khớp với mã giấy chứng nhận đã ký.",
+    }
+    for text, reason in refusals.items():
+        check(text)
+        expect(result).to_have_attribute("data-ok", "false")
+        expect(result).to_contain_text(reason)
