@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -172,3 +174,48 @@ class EmailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_kind_display()}"
+
+
+class TokenScope(models.TextChoices):
+    """What an API token may do: read only (GET), or also write (POST, PUT, PATCH, DELETE) as its user may."""
+
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
+class TokenStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+class ApiToken(models.Model):
+    """A personal API token: another system calls the API as this user, with the user's roles, within the token's
+    scope. The text given once is `ocop_<prefix>_<secret>`; the public prefix finds the row and is shown in lists,
+    and only the secret's SHA-256 is kept (ocop.accounts.tokens), so the database cannot give the token back."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("scope"), max_length=8, choices=TokenScope.choices, default=TokenScope.READ)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} (ocop_{self.prefix}_…)"
+
+    def status(self, now: dt.datetime | None = None) -> TokenStatus:
+        """Revoked, expired (at its expiry time or later), or active."""
+        if self.revoked_at is not None:
+            return TokenStatus.REVOKED
+        if self.expires_at is not None and self.expires_at <= (now or timezone.now()):
+            return TokenStatus.EXPIRED
+        return TokenStatus.ACTIVE

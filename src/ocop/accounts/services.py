@@ -1,13 +1,28 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ocop.accounts.mail import absolute_link, send_notice_emails
-from ocop.accounts.models import EmailOptOut, NoticeKind, Notification, Role, RoleAssignment, Target, User, kind_of
-from ocop.accounts.permissions import forget_scope
+from ocop.accounts.models import (
+    ApiToken,
+    EmailOptOut,
+    NoticeKind,
+    Notification,
+    Role,
+    RoleAssignment,
+    Target,
+    TokenScope,
+    User,
+    kind_of,
+)
+from ocop.accounts.permissions import forget_scope, require, scope_of
+from ocop.accounts.tokens import NewToken, new_secret, secret_hash
 from ocop.core import audit
 from ocop.core.models import AuditAction
 from ocop.places.models import Commune, Province
@@ -155,3 +170,76 @@ def mark_read(user: User, pks: Iterable[int] | None = None) -> int:
     if pks is not None:
         qs = qs.filter(pk__in=list(pks))
     return qs.update(read_at=timezone.now())
+
+
+TOKEN_DAYS_MAX = 3650  # ten years; no number of days: a token that does not expire
+
+
+def _may_manage_tokens_of(by: User | None, user: User) -> bool:
+    """A user manages their own tokens; the administrator and the command line (no acting user) anyone's."""
+    return by is None or by.pk == user.pk or scope_of(by).is_admin
+
+
+@transaction.atomic
+def create_api_token(
+    *, user: User, name: str, scope: TokenScope, days: int | None = None, by: User | None = None
+) -> NewToken:
+    """A personal API token for `user`, acting with the user's roles within `scope`, valid `days` days from now (no
+    expiry when None). Returns the row and its text, which is shown once and never stored (only the secret's hash).
+    Side effects: the token row, one audit entry (name, scope, expiry; never the secret)."""
+    require(_may_manage_tokens_of(by, user))
+    name = name.strip()
+    errors: dict[str, str] = {}
+    if not user.is_active:
+        errors["user"] = _("The account %(username)s is switched off: it cannot have an API token.") % {
+            "username": user.username
+        }
+    if not name:
+        errors["name"] = _("Give the token a name (which system uses it).")
+    elif len(name) > 100:
+        errors["name"] = _("At most %(n)s characters.") % {"n": 100}
+    if days is not None and not 1 <= days <= TOKEN_DAYS_MAX:
+        errors["days"] = _("Valid for 1 to %(max)s days, or leave it empty for a token that does not expire.") % {
+            "max": TOKEN_DAYS_MAX
+        }
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    prefix, secret, text = new_secret()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        scope=TokenScope(scope),
+        prefix=prefix,
+        secret_hash=secret_hash(secret),
+        expires_at=now + dt.timedelta(days=days) if days is not None else None,
+        created_at=now,
+    )
+    audit.record(
+        actor=by,
+        action=AuditAction.CREATE,
+        obj=token,
+        changes={
+            "user": [None, user.username],
+            "name": [None, name],
+            "scope": [None, token.scope],
+            "prefix": [None, prefix],
+            "expires_at": [None, token.expires_at.isoformat() if token.expires_at else None],
+        },
+    )
+    return NewToken(token, text)
+
+
+@transaction.atomic
+def revoke_api_token(*, token: ApiToken, by: User | None = None) -> ApiToken:
+    """Revoke a token now: every later call with it is refused (401). Revoking a revoked token changes nothing.
+    Side effects: the token's revocation time, one audit entry."""
+    require(_may_manage_tokens_of(by, token.user))
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        return token
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(actor=by, action=AuditAction.CHANGE, obj=token,
+                 changes={"revoked_at": [None, token.revoked_at.isoformat()]})  # fmt: skip
+    return token

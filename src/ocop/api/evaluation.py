@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Schema
-from ninja.security import django_auth
 
+from ocop.api.auth import api_auth
 from ocop.api.errors import ApiRouter
 from ocop.api.params import Code, Id, PageNumber, PathCode, PathId
 from ocop.api.text import LongText
@@ -18,7 +18,7 @@ from ocop.evaluation.catalogue import sheet_spec
 from ocop.evaluation.models import CriteriaSet, CriteriaVersion, Dossier, Result, Round
 from ocop.evaluation.rules import OptionSpec
 
-router = ApiRouter(tags=["evaluation"], auth=django_auth)
+router = ApiRouter(tags=["evaluation"], auth=api_auth)
 PAGE_SIZE = 50
 
 

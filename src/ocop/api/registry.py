@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema, Status
-from ninja.security import django_auth
 
+from ocop.api.auth import api_auth
 from ocop.api.errors import ApiRouter
 from ocop.api.params import Code, Id, PageNumber, PathId, Words
 from ocop.api.text import LongText, Text
@@ -19,7 +19,7 @@ from ocop.registry.duplicates import similar_products
 from ocop.registry.models import Producer, Product, ProductSet
 from ocop.registry.queries import product_listing, product_rows
 
-router = ApiRouter(tags=["registry"], auth=django_auth)
+router = ApiRouter(tags=["registry"], auth=api_auth)
 PAGE_SIZE = 50
 
 ProducerKindIn = Literal["enterprise", "cooperative", "cooperative_group", "household_business", "other"]

@@ -16,6 +16,7 @@ from ninja.operation import Operation
 from ninja.errors import ValidationError as NinjaValidationError
 
 from ocop.api import certificates, evaluation, outlets, places, registry, transparency
+from ocop.api.auth import TokenRefused
 from ocop.api.errors import error_body, schema_errors, service_errors
 
 class OcopApi(NinjaAPI):
@@ -76,7 +77,16 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, _("Log in first."))
+    response = _error(request, 401, _("Log in, or send an API token: Authorization: Bearer <token>."))
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(TokenRefused)
+def on_token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
+    response = _error(request, exc.status, exc.detail)
+    response["WWW-Authenticate"] = exc.challenge
+    return response
 
 
 @api.exception_handler(Http404)

@@ -87,6 +87,12 @@ def _issuing_body(scope: Scope) -> bool:  # views.issuers.coordinated: the provi
     return bool(scope.provinces_for(Role.PROVINCE_COORDINATOR))
 
 
+def _api_tokens(scope: Scope) -> bool:
+    """Personal API tokens: every signed-in user may manage theirs (the page is open to all); the menu offers them to
+    the roles whose work other systems take up (coordinators and the ministry, commerce officers, sales points)."""
+    return scope.has(Role.PROVINCE_COORDINATOR) or scope.has(Role.COMMERCE_OFFICER) or scope.has(Role.OUTLET_OPERATOR)
+
+
 def _statistics(scope: Scope) -> bool:  # reporting_access.statistics_scope answers 403 to anyone else
     return _any(scope, reporting_access.READERS)
 
@@ -94,7 +100,7 @@ def _statistics(scope: Scope) -> bool:  # reporting_access.statistics_scope answ
 # What the central level uses: its rounds (the central round, the referrals), the dossiers it receives, the
 # criteria its council scores on, the certificates of its 5-star decisions, its notices.
 CENTRAL_ENTRIES = frozenset(
-    {"dashboard", "dossiers", "rounds", "criteria", "certificates", "notifications", "issuing_body"}
+    {"dashboard", "dossiers", "rounds", "criteria", "certificates", "notifications", "issuing_body", "api_tokens"}
 )
 
 
@@ -121,6 +127,7 @@ ENTRIES = (
     Entry("statistics", _("Statistics"), "backoffice:statistics", _statistics),
     Entry("issuing_body", _("Issuing body"), "backoffice:issuing_body", _issuing_body),
     Entry("notifications", _("Notifications"), "backoffice:notification_list", _everyone),
+    Entry("api_tokens", _("API tokens"), "backoffice:token_list", _api_tokens),
 )
 
 

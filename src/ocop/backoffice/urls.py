@@ -24,6 +24,7 @@ from ocop.backoffice.views import (
     spread,
     statistics,
     supervision,
+    tokens,
     trainings,
 )
 
@@ -122,6 +123,8 @@ urlpatterns = [
     path("inspections/<id:pk>/sanctions/", supervision.sanction_add, name="sanction_add"),
     path("notifications/", notifications.notification_list, name="notification_list"),
     path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),
+    path("api-tokens/", tokens.token_list, name="token_list"),
+    path("api-tokens/<id:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("statistics/", statistics.statistics, name="statistics"),
     path("statistics/reports/", reports.report_start, name="periodic_report_start"),
     path("statistics/reports/<id:pk>/", reports.report_run, name="periodic_report"),

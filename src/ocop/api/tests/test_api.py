@@ -39,7 +39,11 @@ def test_healthz(client, db):
 
 def test_registry_needs_login(client, db):
     response = client.get("/api/v1/products")
-    assert (response.status_code, response.json()) == (401, {"detail": "Hãy đăng nhập trước.", "code": "unauthorized"})
+    assert (response.status_code, response.json()) == (
+        401,
+        {"detail": "Hãy đăng nhập, hoặc gửi mã truy cập API: Authorization: Bearer <mã>.", "code": "unauthorized"},
+    )
+    assert response["WWW-Authenticate"] == "Bearer"
 
 
 def test_product_list_filters_search_and_pages(world):
