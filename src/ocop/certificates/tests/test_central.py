@@ -2,6 +2,7 @@
 decision certifies in its own series with its own key; a province follows its own referrals and nothing else."""
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ from ocop.accounts.models import Notification, Role
 from ocop.accounts.services import grant_role
 from ocop.certificates import access, services
 from ocop.certificates.models import Certificate, Decision
-from ocop.certificates.signing import payload, published_keys, verify_payload
+from ocop.certificates.signing import payload, published_keys, unb64, verify_payload
 from ocop.conftest import client_for
 from ocop.evaluation import access as evaluation_access
 from ocop.evaluation import central, scoring
@@ -125,6 +126,9 @@ def test_the_ministry_certifies_in_its_own_series_with_its_own_key(nation):
     text = payload(base_url="https://ocop.example/", code=cert.code, claim_text=cert.claim, key_id=cert.key_id,
                    signature=cert.signature)  # fmt: skip
     assert verify_payload(text, {cert.key_id: keys[cert.key_id]}).ok
+    # Its JWS names the ministry as the issuing body and verifies with the ministry's key alone.
+    assert verify_payload(cert.jws, {cert.key_id: keys[cert.key_id]}).ok
+    assert json.loads(unb64(cert.jws.split(".")[1]))["issuer"] == "TW"
     assert not verify_payload(text, {k: v for k, v in keys.items() if not k.startswith("TW")}).ok
     api = client_for(None).get("/api/v1/keys").json()
     assert cert.key_id in [k["key_id"] for k in api]
