@@ -15,8 +15,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from ocop.certificates.enums import Status
-from ocop.certificates.models import Certificate, LogEntry
+from ocop.certificates.enums import DecisionState, Status
+from ocop.certificates.models import Certificate, Decision, LogEntry
 from ocop.certificates.rules import reader_status, shows_as_ocop
 
 
@@ -187,3 +187,9 @@ def scan_row(code: str) -> dict[str, Any] | None:
         return None
     row = _dated(dict(zip(SCAN_FIELDS, found, strict=True)))
     return _finish([row], timezone.localdate())[0]
+
+
+def published_decisions() -> QuerySet[Decision]:
+    """Recognition decisions as published legal documents, open to anyone: the issued ones (a draft is the office's
+    work, read through `access.decisions_visible_to`)."""
+    return Decision.objects.filter(state=DecisionState.ISSUED)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import NOTHING, scope_of, visible_or_404
@@ -48,6 +48,20 @@ def commune_targets_visible_to(user: Any) -> QuerySet[Target]:
     if not scope.communes:
         return Target.objects.filter(NOTHING)
     return Target.objects.filter(commune_id__in=scope.communes)
+
+
+def targets_visible_to(user: Any) -> QuerySet[Target]:
+    """Every target the user reads: all those of the plans read whole (`plans_visible_to`), and a commune officer's
+    part, the targets set for their own communes (`commune_targets_visible_to`)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Target.objects.all()
+    q = NOTHING
+    if provinces := scope.provinces_for(*READERS):
+        q |= Q(plan__province_id__in=provinces)
+    if scope.communes:
+        q |= Q(commune_id__in=scope.communes)
+    return Target.objects.filter(q)
 
 
 def target_communes(plan: Plan) -> QuerySet[Commune]:
