@@ -15,7 +15,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.operation import Operation
 from ninja.errors import ValidationError as NinjaValidationError
 
-from ocop.api import certificates, evaluation, outlets, places, registry, transparency
+from ocop.api import certificates, decisions, evaluation, outlets, places, planning, registry, supervision, transparency
 from ocop.api.auth import TokenRefused
 from ocop.api.errors import error_body, schema_errors, service_errors
 
@@ -39,6 +39,9 @@ api.add_router("/", evaluation.router)
 api.add_router("/", certificates.router)
 api.add_router("/", outlets.router)
 api.add_router("/", transparency.router)
+api.add_router("/", planning.router)
+api.add_router("/", supervision.router)
+api.add_router("/", decisions.router)
 
 
 def _error(request: HttpRequest, status: int, detail: str | list[dict[str, str]]) -> HttpResponse:
