@@ -44,6 +44,9 @@ OCOP_PUBLIC_BASE_URL = envstr("OCOP_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 OCOP_KEYS_DIR = Path(envstr("OCOP_KEYS_DIR", str(DATA_DIR / "keys"))).resolve()
 # A certificate shows "expiring soon" this many days before its last day (the legal notice is due 30 days before).
 OCOP_EXPIRY_WARN_DAYS = envint("OCOP_EXPIRY_WARN_DAYS", "90")
+# Webhooks may go to http:// and to loopback/private/link-local addresses (tests with a local receiver, a closed
+# network); off, they go only to https:// on public addresses (docs/api.md, "Webhooks").
+OCOP_WEBHOOKS_ALLOW_PRIVATE = envbool("OCOP_WEBHOOKS_ALLOW_PRIVATE", "false")
 # The daily watch's notice windows (days before a certificate or document ends) and, from how many days before, the
 # written notice goes with them as a PDF (the rules ask for it at least 30 days before).
 OCOP_EXPIRY_NOTICE_DAYS = envints("OCOP_EXPIRY_NOTICE_DAYS", "90,60,30")
@@ -121,6 +124,7 @@ INSTALLED_APPS = [
     "ocop.supervision",
     "ocop.planning",
     "ocop.reporting",
+    "ocop.webhooks",
     "ocop.backoffice",
     "ocop.public",
     "ocop.api",

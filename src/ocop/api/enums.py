@@ -167,3 +167,29 @@ class LegalBasis(str, Enum):
     D1048 = "1048"
     D148 = "148"
     D148_1489 = "148+1489"
+
+
+class WebhookEvent(str, Enum):
+    """An event a webhook subscription receives: certificate.issued, certificate.suspended, certificate.lifted (its
+    suspension lifted), certificate.revoked, certificate.superseded, certificate.expiring (30 days before its end),
+    product.renamed, outlet.recognised, outlet.withdrawn (a sales point's recognition suspended or ended)"""
+
+    CERTIFICATE_ISSUED = "certificate.issued"
+    CERTIFICATE_SUSPENDED = "certificate.suspended"
+    CERTIFICATE_LIFTED = "certificate.lifted"
+    CERTIFICATE_REVOKED = "certificate.revoked"
+    CERTIFICATE_SUPERSEDED = "certificate.superseded"
+    CERTIFICATE_EXPIRING = "certificate.expiring"
+    PRODUCT_RENAMED = "product.renamed"
+    OUTLET_RECOGNISED = "outlet.recognised"
+    OUTLET_WITHDRAWN = "outlet.withdrawn"
+
+
+class DeliveryStatus(str, Enum):
+    """A webhook delivery: pending (to be sent), delivered (a 2xx answer), failed (to be tried again at
+    next_attempt_at), given_up (after the last attempt; it may still be re-sent)"""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    GIVEN_UP = "given_up"
