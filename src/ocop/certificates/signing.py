@@ -160,19 +160,16 @@ def fill_missing_jws(batch: int = 200) -> JwsFill:
     """Sign as a JWS every certificate signed before JWS existed (an OCOP1 signature, no JWS), with the key that
     signed it, the names and packs as certified. Idempotent; run by `ocop sign_jws` after the upgrade (not in a
     migration: it reads the private keys). A key whose private half is missing is named, its certificates left."""
-    sign_one, missing = jws_signer(), set()
+    sign_one, missing = jws_signer(), set[str]()
     todo = Certificate.objects.filter(jws="").exclude(signature="")
     rows = queries.with_certified_names(todo).prefetch_related("packs").order_by("pk")
     signed, last = 0, 0
     while chunk := list(rows.filter(pk__gt=last).exclude(key_id__in=missing)[:batch]):
         for cert in chunk:
             last = cert.pk
+            producer = cert.certified_producer  # type: ignore[attr-defined]  # with_certified_names
             try:
-                token = sign_one(
-                    cert,
-                    producer=cert.certified_producer,
-                    packs=queries.packs_of(cert),  # type: ignore[attr-defined]
-                )
+                token = sign_one(cert, producer=producer, packs=queries.packs_of(cert))
             except ImproperlyConfigured:
                 missing.add(cert.key_id)
                 continue
@@ -270,7 +267,7 @@ def _claim_of(document: Any) -> Claim:
     stars = document.get("stars")
     if not all(isinstance(t, str) for t in texts) or not isinstance(stars, int) or isinstance(stars, bool):
         raise ValueError("a claim field is missing or not of its type")
-    number, code, product, issued_on, valid_until = texts
+    number, code, product, issued_on, valid_until = (str(t) for t in texts)
     return Claim(number, code, product, stars, dt.date.fromisoformat(issued_on), dt.date.fromisoformat(valid_until))
 
 
