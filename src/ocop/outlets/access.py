@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from ocop.accounts.models import Role, User
 from ocop.accounts.permissions import NOTHING, visible_or_404
@@ -12,6 +13,7 @@ from ocop.accounts.permissions import require as require  # the gateway's one re
 from ocop.accounts.permissions import scope_of as scope_of
 from ocop.certificates.models import Certificate
 from ocop.core.collation import vi
+from ocop.outlets.enums import OutletStatus
 from ocop.outlets.models import Assessment, Operator, OperatorMember, Outlet, OutletFile, StockItem
 from ocop.places.models import Commune
 from ocop.registry.access import products_visible_to
@@ -67,6 +69,21 @@ def outlets_visible_to(user: Any) -> QuerySet[Outlet]:
 
 def get_outlet_for_user(user: Any, pk: Any) -> Outlet:
     return visible_or_404(outlets_visible_to(user).select_related("province", "commune", "operator"), pk)
+
+
+def get_outlet_by_code(user: Any, code: str, *, public: bool = False) -> Outlet:
+    """An outlet by its code among those the user sees in the back office; with `public`, also any recognised outlet
+    (its page and its OCOP shelf are public on the site). Else 404."""
+    visible = Q(pk__in=outlets_visible_to(user).values("pk"))
+    found = (
+        Outlet.objects.filter(code=code.strip().upper())
+        .filter(visible | Q(status=OutletStatus.RECOGNISED) if public else visible)
+        .select_related("province", "commune")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
 
 
 def get_stock_item(outlet: Outlet, pk: Any) -> StockItem:

@@ -8,10 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from ocop.certificates.enums import Status
+from ocop.certificates.models import Certificate
 from ocop.certificates.queries import status_q
+from ocop.core.collation import vi
 from ocop.core.phones import phone_display, tel_uri
 from ocop.core.text import fold
 from ocop.outlets import rules
@@ -67,6 +70,26 @@ def shelf(outlet: Outlet, today: dt.date | None = None) -> list[StockItem]:
     for item in items:
         item.ocop_today = item.product_id in current  # type: ignore[attr-defined]
     return items
+
+
+def ocop_shelf(outlet: Outlet, *, lapsed: bool = False, today: dt.date | None = None) -> QuerySet[StockItem]:
+    """The certified products on the outlet's shelf, as its public page lists them: those whose certificate is valid
+    today, by stars then name; with `lapsed` (what the outlet's keepers see), also those whose certificate has
+    stopped being valid, still to be taken off. Each line carries `certificate_code`, its product's latest
+    certificate's code (the product's `ocop_*` fields copy that certificate's status, stars and last day)."""
+    latest = (
+        Certificate.objects.filter(product_id=OuterRef("product_id"))
+        .exclude(status=Status.SUPERSEDED)
+        .order_by("-issued_on", "-pk")
+    )
+    lines = StockItem.objects.filter(outlet=outlet, product__isnull=False, removed_on__isnull=True)
+    if not lapsed:
+        lines = lines.filter(valid_line_q(today))
+    return (
+        lines.select_related("product__producer")
+        .annotate(certificate_code=Subquery(latest.values("code")[:1]))
+        .order_by(F("product__ocop_stars").desc(nulls_last=True), vi("product__name"), "pk")
+    )
 
 
 def stockists(product_id: int, today: dt.date | None = None) -> QuerySet[Outlet]:

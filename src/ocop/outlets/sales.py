@@ -266,6 +266,13 @@ def records_visible_to(user: Any) -> models.QuerySet[SalesRecord]:
     return SalesRecord.objects.filter(q)
 
 
+def records_of(user: Any, outlet: Outlet) -> models.QuerySet[SalesRecord]:
+    """The outlet's sales rows `user` reads (an outlet got through the gateway), by the rule of `producers_shown`."""
+    shown = producers_shown(user, outlet)
+    rows = SalesRecord.objects.filter(outlet=outlet)
+    return rows if shown is None else rows.filter(producer_id__in=shown)
+
+
 @transaction.atomic
 def record_sales(*, by: Any, outlet: Outlet, month: dt.date, entries: list[Entry]) -> int:
     """Record (or correct) a month's sales of the outlet's products. Every row is checked first; nothing is written

@@ -51,6 +51,15 @@ def get_booth(event: Event, pk: Any) -> Booth:
     return visible_or_404(Booth.objects.filter(event=event).select_related("event"), pk)
 
 
+def booths_shown(user: Any, event: Event) -> QuerySet[Booth]:
+    """The booths of an event the user sees (got through `get_event_for_user`) whose outcome they read: all of them
+    for its organisers and the commune's officers, a producer's own otherwise."""
+    booths = Booth.objects.filter(event=event)
+    if can_manage(user, event.province_id) or scope_of(user).communes:
+        return booths
+    return booths.filter(producer__members__user=user)
+
+
 def communes_for(province_id: int) -> QuerySet[Commune]:
     """The communes an event or a training of the province may be held in."""
     return Commune.objects.filter(province_id=province_id).order_by(vi("short_name"))

@@ -72,10 +72,7 @@ def event_create(request: Request) -> HttpResponse:
 def event_detail(request: Request, pk: int) -> HttpResponse:
     event = access.get_event_for_user(request.user, pk)
     can_manage = access.can_manage(request.user, event.province_id)
-    booths = event.booths.select_related("producer").prefetch_related("products")
-    scope = access.scope_of(request.user)
-    if not (can_manage or scope.communes):
-        booths = booths.filter(producer__members__user=request.user)
+    booths = access.booths_shown(request.user, event).select_related("producer").prefetch_related("products")
     producers = []
     if can_manage and (words := request.GET.get("producer", "").strip()):
         from ocop.core.text import fold
