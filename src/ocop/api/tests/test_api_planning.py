@@ -91,6 +91,10 @@ def test_plans_are_listed_with_filters(plans):
         }
     ]
     assert client.get("/api/v1/plans?province=31").json()["count"] == 0
+    bad = client.get("/api/v1/plans?year=1900")
+    assert (bad.status_code, bad.json()) == (
+        422, {"detail": [{"field": "year", "message": "Giá trị quá nhỏ."}], "code": "invalid"}
+    )  # fmt: skip
 
 
 def test_outsiders_see_no_plan(plans):
