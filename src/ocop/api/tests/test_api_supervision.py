@@ -3,9 +3,10 @@
 import datetime as dt
 
 import pytest
+from django.test import Client
 
-from ocop.accounts.models import Role
-from ocop.accounts.services import system_user
+from ocop.accounts.models import Role, TokenScope
+from ocop.accounts.services import create_api_token, system_user
 from ocop.api import enums
 from ocop.certificates.enums import ReportKind
 from ocop.certificates.reports import client_key, mark_handled, report_problem
@@ -208,3 +209,15 @@ def test_consumer_report_list_query_count(team, django_assert_num_queries):  # n
     _report(team, code="ZZZ999")
     with django_assert_num_queries(6):
         assert client.get("/api/v1/consumer-reports").json()["count"] == 3
+
+
+def test_a_systems_token_reads_as_its_user(team):  # noqa: F811
+    """Another system (the province's inspection software) with a read token of the inspector: no session, no CSRF."""
+    done = inspected(team)
+    token = create_api_token(user=team.inspector, name="Phần mềm thanh tra", scope=TokenScope.READ).text
+    client = Client()
+    items = client.get("/api/v1/inspections", HTTP_AUTHORIZATION=f"Bearer {token}").json()["items"]
+    assert [i["id"] for i in items] == [done.pk]
+    stranger = create_api_token(user=team.stranger, name="Tỉnh khác", scope=TokenScope.READ).text
+    answer = client.get(f"/api/v1/inspections/{done.pk}", HTTP_AUTHORIZATION=f"Bearer {stranger}")
+    assert (answer.status_code, answer.json()) == (404, NOT_FOUND)
