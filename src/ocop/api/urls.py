@@ -16,7 +16,7 @@ from ninja.operation import Operation
 from ninja.errors import ValidationError as NinjaValidationError
 
 from ocop.api import certificates, decisions, evaluation, outlets, places, planning, registry, supervision, transparency
-from ocop.api import promotion, reports, sales, shelves
+from ocop.api import promotion, reports, sales, shelves, webhooks
 from ocop.api.auth import TokenRefused
 from ocop.api.errors import error_body, schema_errors, service_errors
 
@@ -47,6 +47,7 @@ api.add_router("/", shelves.router)
 api.add_router("/", sales.router)
 api.add_router("/", promotion.router)
 api.add_router("/", reports.router)
+api.add_router("/", webhooks.router)
 
 
 def _error(request: HttpRequest, status: int, detail: str | list[dict[str, str]]) -> HttpResponse:

@@ -25,6 +25,7 @@ from ocop.planning import access as planning_access
 from ocop.registry import access as registry_access
 from ocop.reporting import access as reporting_access
 from ocop.supervision import access as supervision_access
+from ocop.webhooks import access as webhook_access
 
 
 def _any(scope: Scope, roles: tuple[Role, ...], *, communes: bool = True, own: tuple[Role, ...] = ()) -> bool:
@@ -101,7 +102,7 @@ def _statistics(scope: Scope) -> bool:  # reporting_access.statistics_scope answ
 # criteria its council scores on, the certificates of its 5-star decisions, its notices.
 CENTRAL_ENTRIES = frozenset(
     {"dashboard", "dossiers", "rounds", "criteria", "certificates", "notifications", "issuing_body", "api_tokens"}
-)
+) | {"webhooks"}  # the ministry's subscriptions hear every province
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ ENTRIES = (
     Entry("issuing_body", _("Issuing body"), "backoffice:issuing_body", _issuing_body),
     Entry("notifications", _("Notifications"), "backoffice:notification_list", _everyone),
     Entry("api_tokens", _("API tokens"), "backoffice:token_list", _api_tokens),
+    Entry("webhooks", _("Webhooks"), "backoffice:webhook_list", webhook_access.subscribes),
 )
 
 

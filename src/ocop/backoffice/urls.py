@@ -26,6 +26,7 @@ from ocop.backoffice.views import (
     supervision,
     tokens,
     trainings,
+    webhooks,
 )
 
 app_name = "backoffice"
@@ -158,6 +159,14 @@ urlpatterns = [
     path("trainings/", trainings.training_list, name="training_list"),
     path("trainings/new/", trainings.training_create, name="training_create"),
     path("trainings/<id:pk>/", trainings.training_detail, name="training_detail"),
+    path("webhooks/", webhooks.webhook_list, name="webhook_list"),
+    path("webhooks/new/", webhooks.webhook_create, name="webhook_create"),
+    path("webhooks/<id:pk>/", webhooks.webhook_detail, name="webhook_detail"),
+    path("webhooks/<id:pk>/edit/", webhooks.webhook_edit, name="webhook_edit"),
+    path("webhooks/<id:pk>/toggle/", webhooks.webhook_toggle, name="webhook_toggle"),
+    path("webhooks/<id:pk>/secret/", webhooks.webhook_rotate, name="webhook_rotate"),
+    path("webhooks/<id:pk>/delete/", webhooks.webhook_delete, name="webhook_delete"),
+    path("webhooks/<id:pk>/deliveries/<id:delivery_pk>/resend/", webhooks.delivery_resend, name="delivery_resend"),
     path("imports/<str:kind>/", imports.import_start, name="import_start"),
     path("imports/<str:kind>/template.xlsx", imports.import_template, name="import_template"),
     path("imports/job/<id:pk>/", imports.import_job, name="import_job"),

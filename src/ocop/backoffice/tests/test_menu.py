@@ -17,12 +17,14 @@ OFFICE = ["dashboard", "producers", "products", "documents", "dossiers", "rounds
 COORDINATOR = [*OFFICE[:-1], "issuing_body", "notifications"]
 # Personal API tokens are offered to the roles whose work other systems take up (the page is open to everyone).
 TOKENS = ["api_tokens"]
+# Webhooks: the offices and the sales points (shop chains) may subscribe (ocop.webhooks.access).
+WEBHOOKS = ["webhooks"]
 EXPECTED = {
-    "coordinator": [*COORDINATOR, *TOKENS],
-    "commerce": [*OFFICE, *TOKENS],
-    "commune": OFFICE,
-    "admin": [*OFFICE, *TOKENS],
-    "charlie": [*COORDINATOR, *TOKENS],
+    "coordinator": [*COORDINATOR, *TOKENS, *WEBHOOKS],
+    "commerce": [*OFFICE, *TOKENS, *WEBHOOKS],
+    "commune": [*OFFICE, *WEBHOOKS],
+    "admin": [*OFFICE, *TOKENS, *WEBHOOKS],
+    "charlie": [*COORDINATOR, *TOKENS, *WEBHOOKS],
     "council": ["dashboard", "producers", "products", "dossiers", "rounds", "criteria", "notifications"],
     "producer": [
         "dashboard",
@@ -36,8 +38,8 @@ EXPECTED = {
         "inspections",
         "notifications",
     ],
-    "outlet": ["dashboard", "outlets", "inspections", "notifications", *TOKENS],
-    "inspector": ["dashboard", "certificates", "inspections", "statistics", "notifications"],
+    "outlet": ["dashboard", "outlets", "inspections", "notifications", *TOKENS, *WEBHOOKS],
+    "inspector": ["dashboard", "certificates", "inspections", "statistics", "notifications", *WEBHOOKS],
 }
 
 

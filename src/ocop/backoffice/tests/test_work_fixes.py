@@ -71,7 +71,7 @@ def test_the_ministry_has_its_own_menu_and_home_and_every_link_answers(world):
     page = client.get(reverse("backoffice:dashboard"))
     links = page.context["back_office_menu"]
     assert [link.key for link in links] == ["dashboard", "dossiers", "rounds", "criteria", "certificates",
-                                            "issuing_body", "notifications", "api_tokens"]  # fmt: skip
+                                            "issuing_body", "notifications", "api_tokens", "webhooks"]  # fmt: skip
     for link in links:
         assert client.get(link.url).status_code == 200, link.url
     html = page.content.decode()
@@ -89,7 +89,7 @@ def test_the_ministry_has_its_own_menu_and_home_and_every_link_answers(world):
     assert [link.key for link in links] == ["dashboard", "dossiers", "rounds", "criteria", "notifications"]
     assert [member_client.get(link.url).status_code for link in links] == [200] * 5
     # A province coordinator keeps the whole menu.
-    assert len(menu_for(world.users["coordinator"])) == 15
+    assert len(menu_for(world.users["coordinator"])) == 16
 
 
 def test_homes_without_figures_open_on_the_work_then_the_role(world):

@@ -8,6 +8,8 @@ import hashlib
 import hmac
 import json
 import socket
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django_tasks_db.models import DBTaskResult
@@ -44,10 +46,20 @@ def run(capture) -> int:
 
 
 def verifies(secret: str, headers: dict[str, str], body: bytes) -> bool:
-    """A receiver's check, as docs/api.md shows it."""
+    """A receiver's check."""
     timestamp = headers["X-OCOP-Timestamp"]
     expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(headers["X-OCOP-Signature"], f"v1={expected}")
+
+
+def documented_check() -> Any:
+    """The receiver's check as docs/api.md ("Webhooks") shows it, run as written."""
+    text = (Path(__file__).resolve().parents[4] / "docs" / "api.md").read_text(encoding="utf-8")
+    start = text.index("```python\nimport hashlib, hmac, time")
+    code = text[start + len("```python\n") : text.index("```", start + 3)]
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # noqa: S102  # our own documentation
+    return namespace["verified"]
 
 
 def test_a_suspension_reaches_the_receiver_once_signed(scene, receiver, django_capture_on_commit_callbacks):
@@ -82,6 +94,8 @@ def test_a_suspension_reaches_the_receiver_once_signed(scene, receiver, django_c
     assert got.headers["X-OCOP-Timestamp"] == str(int(NOW.timestamp()))
     assert verifies(sub.secret, got.headers, got.body)
     assert not verifies("whsec_other", got.headers, got.body)
+    assert documented_check()(sub.secret, got.headers, got.body)
+    assert not documented_check()(sub.secret, got.headers, got.body + b" ")
     assert (delivery.status, delivery.attempts, delivery.response_status, delivery.response_excerpt) == (
         "delivered",
         1,

@@ -121,7 +121,11 @@ def test_the_30_days_notice_is_sent_once_per_certificate(subscribers, office, ti
     assert events.sweep_expiring() == 1
     event = Event.objects.get()
     assert (event.type, event.subject_id, event.key, event.data["days_left"]) == (
-        "certificate.expiring", cert.pk, f"certificate.expiring:{cert.pk}", 30)
+        "certificate.expiring",
+        cert.pk,
+        f"certificate.expiring:{cert.pk}",
+        30,
+    )
     assert events.sweep_expiring() == 0  # never twice
     call_command("webhooks_sweep", stdout=__import__("io").StringIO())
     assert Event.objects.count() == 1
