@@ -6,18 +6,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
-from ocop.accounts.models import ApiToken, Role, TokenScope, TokenStatus
-from ocop.accounts.services import create_api_token, revoke_api_token
+from ocop.accounts.models import ApiToken, Role, TokenScope, TokenStatus, User
+from ocop.accounts.services import create_api_token, create_user, grant_role, revoke_api_token
 from ocop.accounts.tokens import authenticate
 from ocop.core.models import AuditEntry
-from ocop.testing import make_user
+from ocop.places.models import Province
 
 T0 = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
+_seq = iter(range(1, 1000))
+
+
+def make_user(role: Role, *, username: str = "") -> User:
+    """A user with one province-wide role in Hà Nội (ocop.testing's helper sits above this app)."""
+    user = create_user(username=username or f"tokenuser{next(_seq)}", password="x")
+    grant_role(user=user, role=role, province=None if role == Role.SYSTEM_ADMIN else Province.objects.get(code="01"))
+    return user
 
 
 def _columns(token: ApiToken) -> list[str]:
@@ -53,7 +62,7 @@ def test_only_the_hash_of_the_secret_is_stored_and_the_text_authenticates(db, ti
 
 def test_bad_input_names_the_field_and_writes_nothing(db):
     user = make_user(Role.PROVINCE_COORDINATOR)
-    cases = [
+    cases: list[tuple[dict[str, Any], dict[str, list[str]]]] = [
         ({"name": "   "}, {"name": ["Hãy đặt tên cho mã (hệ thống nào dùng mã này)."]}),
         ({"name": "x" * 101}, {"name": ["Tối đa 100 ký tự."]}),
         ({"days": 0}, {"days": ["Thời hạn từ 1 đến 3650 ngày, hoặc để trống nếu mã không hết hạn."]}),
@@ -61,7 +70,7 @@ def test_bad_input_names_the_field_and_writes_nothing(db):
     ]
     for change, errors in cases:
         with pytest.raises(ValidationError) as caught:
-            create_api_token(user=user, **{"name": "Cổng", "scope": TokenScope.READ, **change})
+            create_api_token(user=user, **({"name": "Cổng", "scope": TokenScope.READ} | change))
         assert caught.value.message_dict == errors
     user.is_active = False
     with pytest.raises(ValidationError) as caught:

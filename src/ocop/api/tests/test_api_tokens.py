@@ -24,7 +24,7 @@ T0 = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
 
 
 def bearer(text: str) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {text}"}
+    return {"Authorization": f"Bearer {text}"}
 
 
 def token_for(user, scope=TokenScope.WRITE, days=None) -> str:
@@ -44,18 +44,18 @@ def product_body(world) -> dict:
 def test_a_token_reads_and_writes_as_its_user_without_csrf(world):
     text = token_for(world.users["coordinator"])
     client = Client(enforce_csrf_checks=True)  # no cookie at all: the header alone
-    listing = client.get("/api/v1/products", **bearer(text))
+    listing = client.get("/api/v1/products", headers=bearer(text))
     assert listing.status_code == 200
     assert [item["id"] for item in listing.json()["items"]] == [world.product.pk]
     created = client.post(
-        "/api/v1/products", json.dumps(product_body(world)), content_type="application/json", **bearer(text)
+        "/api/v1/products", json.dumps(product_body(world)), content_type="application/json", headers=bearer(text)
     )
     assert created.status_code == 201, created.content
     product = Product.objects.get(pk=created.json()["id"])
     assert (product.name, product.producer_id) == ("Bình gốm men lam", world.producer.pk)
     changed = client.patch(
         f"/api/v1/products/{product.pk}", json.dumps({"status": "paused"}), content_type="application/json",
-        **bearer(text),
+        headers=bearer(text),
     )  # fmt: skip
     assert (changed.status_code, changed.json()["status"]) == (200, "paused")
 
@@ -63,7 +63,7 @@ def test_a_token_reads_and_writes_as_its_user_without_csrf(world):
 def test_a_read_only_token_reads_but_may_not_write(world):
     text = token_for(world.users["coordinator"], scope=TokenScope.READ)
     client = Client(enforce_csrf_checks=True)
-    assert client.get(f"/api/v1/products/{world.product.pk}", **bearer(text)).status_code == 200
+    assert client.get(f"/api/v1/products/{world.product.pk}", headers=bearer(text)).status_code == 200
     before = Product.objects.count()
     for method, path in [
         ("post", "/api/v1/products"),
@@ -71,7 +71,7 @@ def test_a_read_only_token_reads_but_may_not_write(world):
         ("post", "/api/v1/producers"),
     ]:
         response = getattr(client, method)(
-            path, json.dumps(product_body(world)), content_type="application/json", **bearer(text)
+            path, json.dumps(product_body(world)), content_type="application/json", headers=bearer(text)
         )
         assert (response.status_code, response.json()) == (403, READ_ONLY), path
         assert response["WWW-Authenticate"] == 'Bearer error="insufficient_scope", scope="write"'
@@ -101,18 +101,18 @@ def test_a_wrong_expired_or_revoked_token_is_a_401_not_the_session(world, time_m
         revoked.text,
     ]
     for text in wrong:
-        response = session.get("/api/v1/products", **bearer(text))
+        response = session.get("/api/v1/products", headers=bearer(text))
         assert (response.status_code, response.json()) == (401, INVALID), repr(text)
         assert response["WWW-Authenticate"] == 'Bearer error="invalid_token"'
-    assert session.get("/api/v1/products", **bearer(expiring)).status_code == 200
+    assert session.get("/api/v1/products", headers=bearer(expiring)).status_code == 200
     time_machine.move_to(T0 + dt.timedelta(days=30), tick=False)  # its expiry: no longer valid
-    response = Client().get("/api/v1/products", **bearer(expiring))
+    response = Client().get("/api/v1/products", headers=bearer(expiring))
     assert (response.status_code, response.json()) == (401, INVALID)
-    assert Client().get("/api/v1/products", **bearer(good)).status_code == 200
+    assert Client().get("/api/v1/products", headers=bearer(good)).status_code == 200
     # An account switched off: its tokens stop at once.
     user.is_active = False
     user.save(update_fields=["is_active"])
-    response = Client().get("/api/v1/products", **bearer(good))
+    response = Client().get("/api/v1/products", headers=bearer(good))
     assert (response.status_code, response.json()) == (401, INVALID)
 
 
@@ -128,7 +128,8 @@ def test_no_credentials_is_a_401_that_names_both_ways_in(db):
 def test_open_operations_answer_with_or_without_a_token(world):
     good = token_for(world.users["producer"], scope=TokenScope.READ)
     answers = [
-        Client().get("/api/v1/provinces", **headers).status_code for headers in ({}, bearer(good), bearer("ocop_wrong"))
+        Client().get("/api/v1/provinces", headers=headers).status_code
+        for headers in ({}, bearer(good), bearer("ocop_wrong"))
     ]
     assert answers == [200, 200, 200]
 
@@ -137,14 +138,14 @@ def test_a_producers_token_sees_only_its_own_products(world):
     other = make_product(producer=make_producer(commune_name="Bát Tràng"), name="Nón lá")
     text = token_for(world.users["producer"], scope=TokenScope.READ)
     client = Client()
-    listing = client.get("/api/v1/products", **bearer(text)).json()
+    listing = client.get("/api/v1/products", headers=bearer(text)).json()
     assert [item["id"] for item in listing["items"]] == [world.product.pk]
-    assert client.get(f"/api/v1/products/{other.pk}", **bearer(text)).status_code == 404
+    assert client.get(f"/api/v1/products/{other.pk}", headers=bearer(text)).status_code == 404
     outsider = token_for(world.users["charlie"])
-    assert client.get(f"/api/v1/products/{world.product.pk}", **bearer(outsider)).status_code == 404
+    assert client.get(f"/api/v1/products/{world.product.pk}", headers=bearer(outsider)).status_code == 404
     response = client.patch(
         f"/api/v1/products/{world.product.pk}", json.dumps({"name": "Đổi"}), content_type="application/json",
-        **bearer(outsider),
+        headers=bearer(outsider),
     )  # fmt: skip
     assert response.status_code == 404
 
@@ -157,22 +158,22 @@ def test_the_last_use_is_recorded_at_most_once_a_minute(world, time_machine, dja
     assert new.token.last_used_at is None
     # The token's row with its user (1), its last use (1), the user's roles (1), the producer (1).
     with django_assert_num_queries(4):
-        assert client.get(path, **bearer(new.text)).status_code == 200
+        assert client.get(path, headers=bearer(new.text)).status_code == 200
     new.token.refresh_from_db()
     assert new.token.last_used_at == T0
     time_machine.move_to(T0 + dt.timedelta(seconds=59), tick=False)
     with django_assert_num_queries(3):  # within the minute: no write
-        assert client.get(path, **bearer(new.text)).status_code == 200
+        assert client.get(path, headers=bearer(new.text)).status_code == 200
     new.token.refresh_from_db()
     assert new.token.last_used_at == T0
     time_machine.move_to(T0 + dt.timedelta(seconds=60), tick=False)
-    assert client.get(path, **bearer(new.text)).status_code == 200
+    assert client.get(path, headers=bearer(new.text)).status_code == 200
     new.token.refresh_from_db()
     assert new.token.last_used_at == T0 + dt.timedelta(seconds=60)
     # A refused call records nothing.
     revoke_api_token(token=new.token)
     time_machine.move_to(T0 + dt.timedelta(hours=1), tick=False)
-    assert client.get(path, **bearer(new.text)).status_code == 401
+    assert client.get(path, headers=bearer(new.text)).status_code == 401
     assert ApiToken.objects.get(pk=new.token.pk).last_used_at == T0 + dt.timedelta(seconds=60)
 
 
