@@ -46,7 +46,9 @@ def oversight_once(once: Once, world_once: World) -> Oversight:
         planning.set_target(by=coordinator, plan=plan, indicator="rated_3_stars", value=2, commune=commune("Bát Tràng"))
         done = supervision.schedule(by=coordinator, province=province(), planned_on=dt.date(2026, 3, 2),
                                     producer=world.producer)  # fmt: skip
-        checks = {a: ((CheckResult.FINDING, "") if a == CheckArea.LABELS else (CheckResult.OK, "")) for a in CheckArea}
+        checks: dict[str, tuple[str, str]] = {
+            a: ((CheckResult.FINDING, "") if a == CheckArea.LABELS else (CheckResult.OK, "")) for a in CheckArea
+        }
         supervision.record(by=coordinator, inspection=done, done_on=dt.date(2026, 3, 2), checks=checks,
                            findings={CheckArea.LABELS: supervision.FindingInput("Nhãn thiếu", "minor",
                                                                                 dt.date(2026, 4, 1))})  # fmt: skip
