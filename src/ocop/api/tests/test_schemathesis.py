@@ -1,4 +1,5 @@
-"""schemathesis against the API in-process (WSGI), as anonymous, a province coordinator and a producer: generated
+"""schemathesis against the API in-process (WSGI), as anonymous, a province coordinator and a producer (by their
+session cookie), and a coordinator by an API token (the Bearer header alone, read-and-write and read-only): generated
 requests (valid and invalid) to every operation, then the stateful phase (sequences following the links it infers),
 must meet no server error and no answer that the OpenAPI document does not declare (status, content type, schema).
 Bounded and derandomised: the same requests on every run, a few minutes at most on one core."""
@@ -23,6 +24,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from ocop.accounts.models import ApiToken, TokenScope
+from ocop.accounts.services import create_api_token
 from ocop.conftest import client_for
 
 CHECKS = [
@@ -53,6 +56,12 @@ def _credentials(user: Any) -> dict[str, Any]:
     token = get_random_string(32)
     session = client_for(user).cookies["sessionid"].value
     return {"cookies": {"sessionid": session, "csrftoken": token}, "headers": {"X-CSRFToken": token}}
+
+
+def _bearer(user: Any, scope: TokenScope) -> dict[str, Any]:
+    """A personal API token of `user` in the Authorization header, and no cookie: how another system calls."""
+    text = create_api_token(user=user, name="schemathesis", scope=scope).text
+    return {"cookies": {}, "headers": {"Authorization": f"Bearer {text}"}}
 
 
 @pytest.fixture
@@ -118,6 +127,21 @@ def test_producer(api_schema, producer):
     _fuzz(api_schema, producer)
 
 
+def _token_was_accepted() -> bool:
+    """The calls were made as the token's user (its last use recorded), not all refused as unauthenticated."""
+    return ApiToken.objects.get(name="schemathesis").last_used_at is not None
+
+
+def test_coordinator_by_token(api_schema, world):
+    _fuzz(api_schema, _bearer(world.users["coordinator"], TokenScope.WRITE))
+    assert _token_was_accepted()
+
+
+def test_coordinator_by_read_only_token(api_schema, world):
+    _fuzz(api_schema, _bearer(world.users["coordinator"], TokenScope.READ))
+    assert _token_was_accepted()
+
+
 def _stateful(schema: Any, credentials: dict[str, Any]) -> None:
     """Sequences of calls following the links schemathesis infers (an id in a list leads to its record, a created
     record to its reading and its change)."""
@@ -139,3 +163,8 @@ def test_stateful_as_coordinator(api_schema, coordinator):
 
 def test_stateful_as_producer(api_schema, producer):
     _stateful(api_schema, producer)
+
+
+def test_stateful_as_coordinator_by_token(api_schema, world):
+    _stateful(api_schema, _bearer(world.users["coordinator"], TokenScope.WRITE))
+    assert _token_was_accepted()
