@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from ocop.api.urls import urls as api_urls
-from ocop.public import catalogue, opendata, outlets, verify
+from ocop.public import catalogue, gs1, opendata, outlets, verify
 from ocop.public import views as public_views
 
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("v/<str:code>", verify.verify, name="verify"),
     path("v/<str:code>/report", verify.report_problem, name="report_problem"),
     path("kiem-tra/", verify.offline_check, name="offline_check"),
+    # A pack's GS1 Digital Link; key qualifiers after the GTIN (/10/<lot>, /21/<serial>) are accepted and ignored.
+    re_path(r"^01/(?P<gtin>[^/]+)(?:/(?P<qualifiers>.*))?$", gs1.resolve, name="gs1_resolve"),
     path("kiem-tra/sw.js", verify.service_worker, name="offline_check_worker"),
     path(".well-known/jwks.json", verify.jwks, name="jwks"),
     path("san-pham/", catalogue.catalogue, name="catalogue"),

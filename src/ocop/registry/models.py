@@ -281,6 +281,8 @@ class ProductPack(TimeStampedModel):
 
     class Meta:
         ordering = ["product", "id"]
+        # The GS1 Digital Link resolver (/01/<GTIN>) finds packs by barcode.
+        indexes = [models.Index(fields=["gtin"], name="pack_gtin")]
         verbose_name = _("pack")
         verbose_name_plural = _("packs")
 
