@@ -78,7 +78,7 @@ def get_subscription_for_user(user: Any, pk: Any) -> Subscription:
 
 
 def deliveries_of(subscription: Subscription) -> QuerySet[Delivery]:
-    return subscription.deliveries.select_related("event").order_by("-created_at", "-id")
+    return subscription.deliveries.select_related("event", "subscription").order_by("-created_at", "-id")
 
 
 def get_delivery_for_user(user: Any, subscription_pk: Any, pk: Any) -> Delivery:

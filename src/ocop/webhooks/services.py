@@ -69,7 +69,8 @@ def update_subscription(
     *, by: Any, subscription: Subscription, name: str | None = None, url: str | None = None,
     events: Iterable[str] | None = None, active: bool | None = None,
 ) -> Subscription:  # fmt: skip
-    """Change what is given (None: unchanged). Deactivated, it receives nothing until turned on again."""
+    """Change what is given (None: unchanged). Turned off, it receives no new event and sends nothing; turned on
+    again, the deliveries still waiting are sent. Side effects: their tasks after commit."""
     sub = access.get_subscription_for_user(by, subscription.pk)
     access.require(access.can_subscribe(by))
     clean = _checked(name=name, url=url, events=events)
@@ -81,6 +82,13 @@ def update_subscription(
     if changes:
         sub.save()
         audit.record(actor=by, action=AuditAction.CHANGE, obj=sub, changes=changes)
+    if "active" in changes and sub.active:  # what waited while it was off is sent now (or at its retry time)
+        from ocop.webhooks.delivery import queue
+
+        now = timezone.now()
+        waiting = sub.deliveries.filter(status__in=Delivery.RUNNING_STATES, lease_owner="")
+        for pk, when in waiting.values_list("pk", "next_attempt_at"):
+            queue(pk, max(when or now, now))
     return sub
 
 
@@ -112,6 +120,8 @@ def redeliver(*, by: Any, delivery: Delivery) -> Delivery:
     row = Delivery.objects.select_for_update().get(pk=found.pk)
     if row.lease_owner:
         raise ValidationError(_("This delivery is being sent right now; try again in a minute."))
+    if not found.subscription.active:
+        raise ValidationError(_("The subscription is turned off: turn it on to send its deliveries."))
     now = timezone.now()
     row.status, row.next_attempt_at = DeliveryStatus.PENDING, now
     row.save(update_fields=["status", "next_attempt_at", "updated_at"])

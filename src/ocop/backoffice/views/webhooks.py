@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.backoffice.forms import ConfirmForm
-from ocop.backoffice.views.common import Request, paginate, run_form
+from ocop.backoffice.views.common import Request, form_messages, paginate, run_form
 from ocop.backoffice.webhook_forms import SubscriptionForm
 from ocop.webhooks import access, services
 from ocop.webhooks.enums import DeliveryStatus
@@ -108,9 +108,10 @@ def webhook_delete(request: Request, pk: int) -> HttpResponse:
 @require_POST
 def delivery_resend(request: Request, pk: int, delivery_pk: int) -> HttpResponse:
     delivery = access.get_delivery_for_user(request.user, pk, delivery_pk)
-    done = run_form(ConfirmForm(request.POST), lambda _data: services.redeliver(by=request.user, delivery=delivery))
+    form = ConfirmForm(request.POST)
+    done = run_form(form, lambda _data: services.redeliver(by=request.user, delivery=delivery))
     if done.ok:
         messages.success(request, _("Delivery %(id)s will be sent again now.") % {"id": delivery.pk})
     else:
-        messages.error(request, _("This delivery is being sent right now; try again in a minute."))
+        form_messages(request, form)
     return redirect("backoffice:webhook_detail", pk=pk)

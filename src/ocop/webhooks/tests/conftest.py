@@ -31,6 +31,7 @@ class Receiver:
     url: str
     received: list[Received] = field(default_factory=list)
     codes: list[int] = field(default_factory=list)  # the answers to give, in order; 200 when none is left
+    hold: threading.Event | None = None  # set: the first request gets no answer until it is set (a slow receiver)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -38,12 +39,17 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         receiver: Receiver = self.server.receiver  # type: ignore[attr-defined]
         receiver.received.append(Received(self.path, dict(self.headers.items()), body))
+        if receiver.hold is not None and len(receiver.received) == 1:
+            receiver.hold.wait(timeout=60)
         code = receiver.codes.pop(0) if receiver.codes else 200
         answer = b"x" * 5000 if code >= 500 else b'{"ok":true}'
-        self.send_response(code)
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
+        try:
+            self.send_response(code)
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+        except OSError:
+            pass  # the sender is gone (a killed worker)
 
     def log_message(self, *args: Any) -> None:
         pass

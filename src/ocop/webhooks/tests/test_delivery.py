@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django_tasks_db.models import DBTaskResult
 
 from ocop.certificates import services as certificates
@@ -203,3 +204,22 @@ def test_a_deactivated_subscription_gets_nothing(scene, receiver, django_capture
     suspend(office, cert, django_capture_on_commit_callbacks)
     assert Delivery.objects.count() == 0
     assert run(django_capture_on_commit_callbacks) == 0
+
+
+def test_what_waited_while_the_subscription_was_off_is_sent_when_it_is_on_again(
+    scene, receiver, django_capture_on_commit_callbacks
+):
+    office, cert, sub = scene
+    suspend(office, cert, django_capture_on_commit_callbacks)
+    services.update_subscription(by=office.coordinator, subscription=sub, active=False)
+    assert run(django_capture_on_commit_callbacks) == 1  # the task finds the subscription off: nothing is sent
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts, receiver.received) == ("pending", 0, [])
+    with pytest.raises(ValidationError) as refused:
+        services.redeliver(by=office.coordinator, delivery=delivery)
+    assert refused.value.messages == ["Đăng ký đang tắt: hãy bật lên để gửi các lần gửi của nó."]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_subscription(by=office.coordinator, subscription=sub, active=True)
+    assert run(django_capture_on_commit_callbacks) == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, len(receiver.received)) == ("delivered", 1, 1)

@@ -136,7 +136,7 @@ def test_the_30_days_notice_is_sent_once_per_certificate(subscribers, office, ti
     assert Delivery.objects.filter(subscription__name="chain").count() == 2
 
 
-def test_the_sweep_runs_at_each_midnight_on_the_worker(subscribers, django_capture_on_commit_callbacks):
+def test_the_sweep_runs_at_each_midnight_on_the_worker(subscribers, time_machine, django_capture_on_commit_callbacks):
     from django_tasks_db.models import DBTaskResult
 
     from ocop.testing import run_queued_tasks
@@ -146,6 +146,10 @@ def test_the_sweep_runs_at_each_midnight_on_the_worker(subscribers, django_captu
     queued = DBTaskResult.objects.filter(task_path=events.SWEEP_TASK, status="READY")
     assert list(queued.values_list("run_after", flat=True)) == [dt.datetime(2026, 3, 2, 17, 0, tzinfo=dt.UTC)]
     assert run_queued_tasks(events.SWEEP_TASK) == 0  # not midnight yet
+    time_machine.move_to(dt.datetime(2026, 3, 2, 17, 0, tzinfo=dt.UTC), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_queued_tasks(events.SWEEP_TASK) == 1  # midnight: the sweep runs and queues the next one
+    assert list(queued.values_list("run_after", flat=True)) == [dt.datetime(2026, 3, 3, 17, 0, tzinfo=dt.UTC)]
 
 
 def test_bad_subscriptions_are_refused_naming_the_field(office, settings):
