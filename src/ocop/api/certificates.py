@@ -3,28 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Schema
 
+from ocop.api import caching
+from ocop.api.caching import cached
+from ocop.api.enums import CertificateStatus, CertificateStatusFilter, LogEvent
 from ocop.api.errors import ApiRouter
-from ocop.api.params import MAX_ID, Code, PageNumber, PathCode
+from ocop.api.pagination import Page, PageQuery, paginate
+from ocop.api.params import MAX_ID, Code, PathCode
 from ocop.certificates import log, queries
 from ocop.certificates.models import Certificate, LogHead, SigningKey
 from ocop.certificates.rules import shows_as_ocop
 
 router = ApiRouter(tags=["certificates"])
-PAGE_SIZE = 50
 
 
 class CertificateOut(Schema):
     code: str
     number: str
-    status: str = Field(
-        description="what a reader sees today: valid, expiring, expired, suspended, revoked, superseded"
-    )
+    status: CertificateStatus = Field(description="what a reader sees today")
     ocop: bool = Field(description="true when the product may be presented as an OCOP product today")
     stars: int
     product: str = Field(description="the product's name as certified (as it stood at issue)")
@@ -46,18 +47,15 @@ class CertificateOut(Schema):
     url: str
 
 
-class CertificatePage(Schema):
-    count: int
-    items: list[CertificateOut]
+class CertificatePage(Page[CertificateOut]): ...
 
 
-class CertificateFilters(Schema):
-    status: Literal["current", "valid", "expiring", "expired", "suspended", "revoked", "superseded"] | None = Field(
+class CertificateFilters(PageQuery):
+    status: CertificateStatusFilter | None = Field(
         None, description="current = valid or expiring (an OCOP product today); default: all"
     )
     stars: int | None = Field(None, ge=3, le=5)
     province: Code | None = Field(None, description="province code, e.g. 01 for Hà Nội")
-    page: PageNumber = 1
 
 
 def _out(request: HttpRequest, c: Certificate) -> dict[str, Any]:
@@ -86,33 +84,42 @@ def _out(request: HttpRequest, c: Certificate) -> dict[str, Any]:
     }
 
 
-def _listing() -> QuerySet[Certificate]:
+def _listing(qs: QuerySet[Certificate]) -> QuerySet[Certificate]:
     return (
-        queries.with_certified_names(queries.with_status(Certificate.objects.all()))
+        queries.with_certified_names(queries.with_status(qs))
         .select_related("product", "producer", "commune", "province", "decision")
         .prefetch_related("packs")
     )
 
 
-@router.get("/certificates", response=CertificatePage, summary="The register of certificates")
+@router.get(
+    "/certificates", response={200: CertificatePage, 304: None}, summary="The register of certificates, newest first"
+)
+@cached(caching.STATUS)
 def list_certificates(request: HttpRequest, filters: Query[CertificateFilters]) -> dict[str, Any]:
-    qs = _listing()
+    qs = Certificate.objects.all()
     if filters.status:
-        qs = qs.filter(queries.status_q(filters.status))
+        qs = qs.filter(queries.status_q(filters.status.value))
     if filters.stars:
         qs = qs.filter(stars=filters.stars)
     if filters.province:
         qs = qs.filter(province__code=filters.province)
-    qs = qs.order_by("-issued_on", "number")
-    start = (filters.page - 1) * PAGE_SIZE
-    return {"count": qs.count(), "items": [_out(request, c) for c in qs[start : start + PAGE_SIZE]]}
+    # What a reader sees of a certificate changes with it, its product's and its producer's names.
+    stamps = qs.aggregate(Max("updated_at"), Max("product__updated_at"), Max("producer__updated_at")).values()
+    caching.modified(request, *stamps, daily=True)
+    rows = _listing(qs).order_by("-issued_on", "number")
+    return paginate(request, rows, filters, lambda c: _out(request, c))
 
 
-@router.get("/certificates/{code}", response=CertificateOut, summary="One certificate by the code in its QR")
+@router.get(
+    "/certificates/{code}", response={200: CertificateOut, 304: None}, summary="One certificate by the code in its QR"
+)
+@cached(caching.STATUS)
 def get_certificate(request: HttpRequest, code: PathCode) -> dict[str, Any]:
     cert = queries.by_code(code)
     if cert is None:
         raise Http404
+    caching.modified(request, cert.updated_at, cert.product.updated_at, cert.producer.updated_at, daily=True)
     return _out(request, cert)
 
 
@@ -123,18 +130,24 @@ class KeyOut(Schema):
     active: bool
 
 
-@router.get("/keys", response=list[KeyOut], summary="The provinces' public keys for checking QR signatures offline")
+@router.get(
+    "/keys",
+    response={200: list[KeyOut], 304: None},
+    summary="The provinces' public keys for checking QR signatures offline (a short list: a key or two a province)",
+)
+@cached(caching.STATUS)
 def keys(request: HttpRequest) -> list[dict[str, Any]]:
+    rows = list(SigningKey.objects.select_related("province").order_by("province__code", "created_at", "id"))
+    caching.modified(request, *(k.updated_at for k in rows))
     return [
-        {"province": k.province.code, "key_id": k.key_id, "public_key": k.public_key, "active": k.active}
-        for k in SigningKey.objects.select_related("province").order_by("province__code", "created_at")
+        {"province": k.province.code, "key_id": k.key_id, "public_key": k.public_key, "active": k.active} for k in rows
     ]
 
 
 class LogEntryOut(Schema):
     seq: int
     at: str
-    event: str
+    event: LogEvent
     certificate: str
     data: dict[str, Any]
     prev_hash: str

@@ -1,14 +1,18 @@
 """The enums of the API, each ONE named schema of the OpenAPI document: an operation that takes or returns one of
 them uses the class here, never a new inline list of values (a generated client then has one type for it).
 
-Each mirrors the domain's TextChoices value for value (ocop.api.tests.test_api_enums checks they agree)."""
+Each is a StrEnum (its members are their values: `str(ProducerKind.ENTERPRISE) == "enterprise"`), its docstring
+names its values for the document's readers, and it mirrors the domain's TextChoices value for value:
+ocop.api.tests.test_api_conventions checks that they agree (add the new enum's twin to its MIRRORS) and that the
+document holds no inline list of values."""
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
+from typing import Any
 
 
-class OutletKind(str, Enum):
+class OutletKind(StrEnum):
     """sales_point (OCOP introduction and sales point), design_centre (creative design and promotion centre), other"""
 
     SALES_POINT = "sales_point"
@@ -16,7 +20,7 @@ class OutletKind(str, Enum):
     OTHER = "other"
 
 
-class OutletStatus(str, Enum):
+class OutletStatus(StrEnum):
     """proposed, recognised (by a decision: public on the map), suspended, closed"""
 
     PROPOSED = "proposed"
@@ -25,7 +29,7 @@ class OutletStatus(str, Enum):
     CLOSED = "closed"
 
 
-class CertificateStatus(str, Enum):
+class CertificateStatus(StrEnum):
     """A certificate's status as a reader sees it today: valid, expiring (valid, ending soon), expired, suspended,
     revoked, superseded; only valid and expiring let the product be presented as OCOP"""
 
@@ -37,7 +41,7 @@ class CertificateStatus(str, Enum):
     SUPERSEDED = "superseded"
 
 
-class EventKind(str, Enum):
+class EventKind(StrEnum):
     """fair, exhibition, livestream, online_market"""
 
     FAIR = "fair"
@@ -46,7 +50,7 @@ class EventKind(str, Enum):
     ONLINE_MARKET = "online_market"
 
 
-class ReportState(str, Enum):
+class ReportState(StrEnum):
     """A periodic report's run: queued (waiting for the task worker), running, done (the workbook may be
     downloaded), failed"""
 
@@ -56,10 +60,15 @@ class ReportState(str, Enum):
     FAILED = "failed"
 
 
+def plain(data: dict[str, Any]) -> dict[str, Any]:
+    """A request body's fields with each enum member as its value, as services and the database take them."""
+    return {k: v.value if isinstance(v, Enum) else v for k, v in data.items()}
+
+
 # Plans, supervision and recognition decisions (ocop.api.planning, .supervision, .decisions).
 
 
-class PlanIndicator(str, Enum):
+class PlanIndicator(StrEnum):
     """An indicator of the yearly plans, counted from the records (never typed in): rated_3_stars,
     referred_5_stars, potential_5_stars, recognised_5_stars, sales_points, design_centres, rerecognitions_due,
     rerecognitions_done, inspections_done, fairs, trainings_held, people_trained"""
@@ -78,14 +87,14 @@ class PlanIndicator(str, Enum):
     PEOPLE_TRAINED = "people_trained"
 
 
-class InspectionState(str, Enum):
+class InspectionState(StrEnum):
     """planned (on the calendar), done (inspected: its checklist and findings recorded)"""
 
     PLANNED = "planned"
     DONE = "done"
 
 
-class CheckArea(str, Enum):
+class CheckArea(StrEnum):
     """What an inspection checks: still_producing, raw_materials, production_conditions, food_safety,
     declared_standard, labels, traceability, ocop_mark, intellectual_property"""
 
@@ -100,7 +109,7 @@ class CheckArea(str, Enum):
     INTELLECTUAL_PROPERTY = "intellectual_property"
 
 
-class CheckResult(str, Enum):
+class CheckResult(StrEnum):
     """ok (in order), finding (not in order), na (does not apply)"""
 
     OK = "ok"
@@ -108,7 +117,7 @@ class CheckResult(str, Enum):
     NOT_APPLICABLE = "na"
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """A finding's severity: minor, major, serious"""
 
     MINOR = "minor"
@@ -116,7 +125,7 @@ class Severity(str, Enum):
     SERIOUS = "serious"
 
 
-class FindingState(str, Enum):
+class FindingState(StrEnum):
     """open (a fix requested by its date), fixed, escalated (to a sanction)"""
 
     OPEN = "open"
@@ -124,7 +133,7 @@ class FindingState(str, Enum):
     ESCALATED = "escalated"
 
 
-class SanctionKind(str, Enum):
+class SanctionKind(StrEnum):
     """warning, suspension (of the certificate), revocation_proposal (a proposal to revoke the certificate)"""
 
     WARNING = "warning"
@@ -132,7 +141,7 @@ class SanctionKind(str, Enum):
     REVOCATION_PROPOSAL = "revocation_proposal"
 
 
-class RiskReason(str, Enum):
+class RiskReason(StrEnum):
     """Why an inspection's subject was chosen: expiring (certificate expiring soon), reported (consumer reports),
     past_findings, never_inspected"""
 
@@ -142,7 +151,7 @@ class RiskReason(str, Enum):
     NEVER_INSPECTED = "never_inspected"
 
 
-class ConsumerReportKind(str, Enum):
+class ConsumerReportKind(StrEnum):
     """What a consumer reported from the scan page: fake (the label looks fake), expired (expired or revoked but
     still sold as OCOP), other"""
 
@@ -151,7 +160,7 @@ class ConsumerReportKind(str, Enum):
     OTHER = "other"
 
 
-class IssuingLevel(str, Enum):
+class IssuingLevel(StrEnum):
     """Who issued a recognition decision: province (People's Committee), ministry (Agriculture and Environment, the
     5 stars), district (a district People's Committee, before July 2025)"""
 
@@ -160,7 +169,7 @@ class IssuingLevel(str, Enum):
     DISTRICT = "district"
 
 
-class LegalBasis(str, Enum):
+class LegalBasis(StrEnum):
     """The decision the recognition rests on: 1048 (Decision 1048/QĐ-TTg, 2019), 148 (Decision 148/QĐ-TTg, 2023),
     148+1489 (Decision 148/QĐ-TTg as amended by Decision 1489/QĐ-TTg, from 6 July 2025)"""
 
@@ -169,7 +178,140 @@ class LegalBasis(str, Enum):
     D148_1489 = "148+1489"
 
 
-class WebhookEvent(str, Enum):
+# Certificates, places, the registry and evaluation (ocop.api.certificates, .places, .registry, .evaluation), and
+# the errors of every operation (ocop.api.errors).
+
+
+class CertificateStatusFilter(StrEnum):
+    """A status to list certificates by: current (valid or expiring: an OCOP product today), valid, expiring,
+    expired, suspended, revoked, superseded"""
+
+    CURRENT = "current"
+    VALID = "valid"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+
+
+class LogEvent(StrEnum):
+    """An entry of the transparency log: issued, suspended, lifted (a suspension), revoked, superseded, imported
+    (entered from a recognition list)"""
+
+    ISSUED = "issued"
+    SUSPENDED = "suspended"
+    LIFTED = "lifted"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+    IMPORTED = "imported"
+
+
+class CommuneKind(StrEnum):
+    """xa (commune), phuong (ward), dac_khu (special zone)"""
+
+    COMMUNE = "xa"
+    WARD = "phuong"
+    SPECIAL_ZONE = "dac_khu"
+
+
+class ProducerKind(StrEnum):
+    """enterprise, cooperative, cooperative_group, household_business, other"""
+
+    ENTERPRISE = "enterprise"
+    COOPERATIVE = "cooperative"
+    COOPERATIVE_GROUP = "cooperative_group"
+    HOUSEHOLD_BUSINESS = "household_business"
+    OTHER = "other"
+
+
+class ProductStatus(StrEnum):
+    """active (in production), paused, discontinued"""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    DISCONTINUED = "discontinued"
+
+
+class DataFlag(StrEnum):
+    """What a record entered from an incomplete list still lacks: no_identifier (no tax code), district_only (a
+    former district only), no_commune (commune not determined), no_set (product set not determined)"""
+
+    NO_IDENTIFIER = "no_identifier"
+    DISTRICT_ONLY = "district_only"
+    NO_COMMUNE = "no_commune"
+    NO_SET = "no_set"
+
+
+class Provenance(StrEnum):
+    """Where a criteria version's text comes from: official (the official text), unverified (a transcription not
+    yet checked), demo (not the official text)"""
+
+    OFFICIAL = "official"
+    UNVERIFIED = "unverified"
+    DEMO = "demo"
+
+
+class Part(StrEnum):
+    """A part of the score sheet: A (product and community strength), B (marketing capacity), C (product quality)"""
+
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class RoundLevel(StrEnum):
+    """An evaluation round's level: district (before July 2025), province, central"""
+
+    DISTRICT = "district"
+    PROVINCE = "province"
+    CENTRAL = "central"
+
+
+class DossierKind(StrEnum):
+    """new (recognition), rerecognition, upgrade"""
+
+    NEW = "new"
+    RERECOGNITION = "rerecognition"
+    UPGRADE = "upgrade"
+
+
+class DossierState(StrEnum):
+    """draft, submitted (to the commune), commune_checked, proposed (to the province), returned (to the producer),
+    under_review (advisory review), ready (for the council), scored, published (its result)"""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    COMMUNE_CHECKED = "commune_checked"
+    PROPOSED = "proposed"
+    RETURNED = "returned"
+    UNDER_REVIEW = "under_review"
+    READY = "ready"
+    SCORED = "scored"
+    PUBLISHED = "published"
+
+
+class SheetState(StrEnum):
+    """A council member's score sheet: draft, submitted"""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class ErrorCode(StrEnum):
+    """The machine word of an error answer: bad_request (400: the body is not JSON), unauthorized (401), forbidden
+    (403), not_found (404), method_not_allowed (405), invalid (422: a field's value), error (any other status)"""
+
+    BAD_REQUEST = "bad_request"
+    UNAUTHORIZED = "unauthorized"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    INVALID = "invalid"
+    ERROR = "error"
+
+
+class WebhookEvent(StrEnum):
     """An event a webhook subscription receives: certificate.issued, certificate.suspended, certificate.lifted (its
     suspension lifted), certificate.revoked, certificate.superseded, certificate.expiring (30 days before its end),
     product.renamed, outlet.recognised, outlet.withdrawn (a sales point's recognition suspended or ended)"""
@@ -185,7 +327,7 @@ class WebhookEvent(str, Enum):
     OUTLET_WITHDRAWN = "outlet.withdrawn"
 
 
-class DeliveryStatus(str, Enum):
+class DeliveryStatus(StrEnum):
     """A webhook delivery: pending (to be sent), delivered (a 2xx answer), failed (to be tried again at
     next_attempt_at), given_up (after the last attempt; it may still be re-sent)"""
 

@@ -8,22 +8,24 @@ handlers in ocop.api.urls answer with them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.constants import NOT_SET
 
+from ocop.api.enums import ErrorCode
 from ocop.core.text import control_character_message
 
-ErrorCode = Literal["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "invalid", "error"]
+# The statuses every operation declares, each with its code; a 405 (a method the path does not take) is answered
+# in the same shape by ocop.api.urls, before any operation runs.
 CODES: dict[int, ErrorCode] = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    422: "invalid",
+    400: ErrorCode.BAD_REQUEST,
+    401: ErrorCode.UNAUTHORIZED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+    422: ErrorCode.INVALID,
 }
 
 
@@ -36,19 +38,23 @@ class FieldError(Schema):
 
 class ErrorOut(Schema):
     detail: str | list[FieldError] = Field(description="what went wrong: a sentence, or (422) each field's message")
-    code: ErrorCode = Field(
-        description="bad_request (400: the body is not JSON), unauthorized (401), forbidden (403), not_found (404), "
-        "method_not_allowed (405), invalid (422: a field's value)"
-    )
+    code: ErrorCode
 
 
 def error_body(status: int, detail: str | list[dict[str, str]]) -> dict[str, Any]:
-    code = "method_not_allowed" if status == 405 else CODES.get(status, "error")
-    return {"detail": detail, "code": code}
+    code = ErrorCode.METHOD_NOT_ALLOWED if status == 405 else CODES.get(status, ErrorCode.ERROR)
+    return {"detail": detail, "code": code.value}
+
+
+MEDIA_TYPE = "x-ocop-media-type"
 
 
 class ApiRouter(Router):
-    """ninja's Router, with the error responses declared on every operation it holds."""
+    """ninja's Router, with the error responses declared on every operation it holds.
+
+    An operation answering in another media type than application/json declares it with
+    `openapi_extra={MEDIA_TYPE: "application/geo+json"}`: with_media_types then declares its 2xx answers so in the
+    OpenAPI document (instead of application/json)."""
 
     def add_api_operation(self, path: str, methods: list[str], view_func: Callable[..., Any], **kwargs: Any) -> None:
         response = kwargs.pop("response", NOT_SET)
@@ -57,6 +63,20 @@ class ApiRouter(Router):
         ok = response if isinstance(response, dict) else {200: response}
         errors = {frozenset(c for c in CODES if c not in ok): ErrorOut}
         super().add_api_operation(path, methods, view_func, response={**ok, **errors}, **kwargs)
+
+
+def with_media_types(document: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document with each operation's `media_type` (ApiRouter) applied to its 2xx answers."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            media_type = operation.pop(MEDIA_TYPE, None)
+            if media_type is None:
+                continue
+            for status, answer in operation.get("responses", {}).items():
+                content = answer.get("content", {})
+                if str(status).startswith("2") and "application/json" in content:
+                    answer["content"] = {media_type: content["application/json"]}
+    return document
 
 
 def service_errors(exc: ValidationError) -> list[dict[str, str]]:

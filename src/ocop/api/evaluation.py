@@ -5,21 +5,24 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Schema
 
+from ocop.api import caching
 from ocop.api.auth import api_auth
+from ocop.api.caching import cached
+from ocop.api.enums import DossierKind, DossierState, Part, Provenance, RoundLevel, SheetState
 from ocop.api.errors import ApiRouter
-from ocop.api.params import Code, Id, PageNumber, PathCode, PathId
+from ocop.api.pagination import Page, PageQuery, paginate
+from ocop.api.params import Id, PathCode, PathId
 from ocop.api.text import LongText
 from ocop.evaluation import access, scoring
 from ocop.evaluation.catalogue import sheet_spec
-from ocop.evaluation.models import CriteriaSet, CriteriaVersion, Dossier, Result, Round
+from ocop.evaluation.models import CriteriaSet, CriteriaVersion, Dossier, Result
 from ocop.evaluation.rules import OptionSpec
 
 router = ApiRouter(tags=["evaluation"], auth=api_auth)
-PAGE_SIZE = 50
 
 
 class VersionOut(Schema):
@@ -27,7 +30,7 @@ class VersionOut(Schema):
     code: str
     name: str
     decision: str
-    provenance: str
+    provenance: Provenance
     parts: dict[str, int]
     thresholds: dict[int, Decimal]
     in_force_from: Any = None
@@ -61,7 +64,7 @@ class LineOut(Schema):
 
 
 class GroupOut(Schema):
-    part: str
+    part: Part
     name: str
     max_points: int | None
     lines: list[LineOut]
@@ -77,7 +80,7 @@ class RoundOut(Schema):
     id: int
     year: int
     number: int
-    level: str
+    level: RoundLevel
     province_code: str = Field(alias="province.code")
     criteria_version: str = Field(alias="criteria_version.code")
     submission_deadline: Any = None
@@ -91,19 +94,19 @@ class DossierOut(Schema):
     product_name: str = Field(alias="product.name")
     producer_name: str = Field(alias="product.producer.name")
     product_set: str = Field(alias="criteria_set.code")
-    kind: str
-    state: str
+    kind: DossierKind
+    state: DossierState
 
 
-class DossierPage(Schema):
-    count: int
-    items: list[DossierOut]
+class RoundPage(Page[RoundOut]): ...
 
 
-class DossierFilters(Schema):
+class DossierPage(Page[DossierOut]): ...
+
+
+class DossierFilters(PageQuery):
     round: Id | None = None
-    state: Code | None = None
-    page: PageNumber = 1
+    state: DossierState | None = None
 
 
 class ResultOut(Schema):
@@ -129,25 +132,43 @@ class ScoreIn(Schema):
 
 class ScoreOut(Schema):
     revision: int
-    state: str
+    state: SheetState
     total: Decimal | None
-    dossier_state: str
+    dossier_state: DossierState
 
 
-@router.get("/criteria", response=list[VersionOut], summary="Criteria versions")
+# The criteria are public reference data (the decisions' text): open to everyone, a few versions of a few dozen
+# product sets each, served whole and cached (ocop.api.caching).
+
+
+@router.get(
+    "/criteria",
+    response={200: list[VersionOut], 304: None},
+    summary="Criteria versions, the latest in force first",
+    auth=None,
+)
+@cached(caching.REFERENCE)
 def list_versions(request: HttpRequest) -> list[dict[str, Any]]:
     fields = ("id", "code", "name", "decision", "provenance", "in_force_from", "in_force_until")
-    return [
-        {**{f: getattr(v, f) for f in fields}, "parts": v.parts, "thresholds": v.thresholds}
-        for v in CriteriaVersion.objects.all()
-    ]
+    versions = list(CriteriaVersion.objects.order_by("-in_force_from", "code", "id"))
+    caching.modified(request, *(v.updated_at for v in versions))
+    return [{**{f: getattr(v, f) for f in fields}, "parts": v.parts, "thresholds": v.thresholds} for v in versions]
 
 
-@router.get("/criteria/{version_id}/sets", response=list[SetOut], summary="Product sets of a criteria version")
+@router.get(
+    "/criteria/{version_id}/sets",
+    response={200: list[SetOut], 304: None},
+    summary="Product sets of a criteria version",
+    auth=None,
+)
+@cached(caching.REFERENCE)
 def list_sets(request: HttpRequest, version_id: PathId) -> list[dict[str, Any]]:
-    sets = CriteriaSet.objects.filter(version_id=version_id)
-    if not CriteriaVersion.objects.filter(pk=version_id).exists():
+    version = CriteriaVersion.objects.filter(pk=version_id).first()
+    if version is None:
         raise Http404
+    sets = CriteriaSet.objects.filter(version=version).order_by("position", "code", "id")
+    stamps = sets.aggregate(Max("updated_at"), Max("groups__updated_at")).values()
+    caching.modified(request, version.updated_at, *stamps)
     with_sheet = set(sets.filter(groups__isnull=False).values_list("pk", flat=True))
     return [
         {
@@ -161,11 +182,20 @@ def list_sets(request: HttpRequest, version_id: PathId) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/criteria/{version_id}/sets/{set_code}", response=SheetOut, summary="The score sheet of a product set")
+@router.get(
+    "/criteria/{version_id}/sets/{set_code}",
+    response={200: SheetOut, 304: None},
+    summary="The score sheet of a product set",
+    auth=None,
+)
+@cached(caching.REFERENCE)
 def get_sheet(request: HttpRequest, version_id: PathId, set_code: PathCode) -> dict[str, Any]:
     criteria_set = CriteriaSet.objects.filter(version_id=version_id, code=set_code).first()
     if criteria_set is None:
         raise Http404
+    parts = ("updated_at", "groups__updated_at", "groups__lines__updated_at", "groups__lines__options__updated_at")
+    stamps = CriteriaSet.objects.filter(pk=criteria_set.pk).aggregate(*(Max(p) for p in parts)).values()
+    caching.modified(request, *stamps)
     sheet = sheet_spec(criteria_set)
     return {
         "code": sheet.code,
@@ -203,9 +233,10 @@ def _option(index: int, option: OptionSpec) -> dict[str, Any]:
     }
 
 
-@router.get("/rounds", response=list[RoundOut], summary="Evaluation rounds visible to you")
-def list_rounds(request: HttpRequest) -> QuerySet[Round]:
-    return access.rounds_visible_to(request.user).select_related("province", "criteria_version")
+@router.get("/rounds", response=RoundPage, summary="Evaluation rounds visible to you, the latest first")
+def list_rounds(request: HttpRequest, filters: Query[PageQuery]) -> dict[str, Any]:
+    qs = access.rounds_visible_to(request.user).select_related("province", "criteria_version")
+    return paginate(request, qs.order_by("-year", "-number", "id"), filters)
 
 
 @router.get("/dossiers", response=DossierPage, summary="Dossiers visible to you")
@@ -214,10 +245,8 @@ def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]) -> dict[
     if filters.round:
         qs = qs.filter(round_id=filters.round)
     if filters.state:
-        qs = qs.filter(state=filters.state)
-    qs = qs.order_by("-created_at", "-id")
-    start = (filters.page - 1) * PAGE_SIZE
-    return {"count": qs.count(), "items": list(qs[start : start + PAGE_SIZE])}
+        qs = qs.filter(state=filters.state.value)
+    return paginate(request, qs.order_by("-created_at", "-id"), filters)
 
 
 @router.get("/dossiers/{dossier_id}", response=DossierOut, summary="One dossier")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -9,8 +10,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema, Status
 
 from ocop.api.auth import api_auth
+from ocop.api.enums import DataFlag, ProducerKind, ProductStatus, plain
 from ocop.api.errors import ApiRouter
-from ocop.api.params import Code, Id, PageNumber, PathId, Words
+from ocop.api.pagination import Page, PageQuery, paginate
+from ocop.api.params import Code, Id, PathId, Words
 from ocop.api.text import LongText, Text
 from ocop.core.search import RankedSearch
 from ocop.places.models import Commune
@@ -20,15 +23,11 @@ from ocop.registry.models import Producer, Product, ProductSet
 from ocop.registry.queries import product_listing, product_rows
 
 router = ApiRouter(tags=["registry"], auth=api_auth)
-PAGE_SIZE = 50
-
-ProducerKindIn = Literal["enterprise", "cooperative", "cooperative_group", "household_business", "other"]
-StatusIn = Literal["active", "paused", "discontinued"]
 
 
 class ProducerOut(Schema):
     id: int
-    kind: str
+    kind: ProducerKind
     name: str
     identifier: str
     legal_representative: str
@@ -38,13 +37,13 @@ class ProducerOut(Schema):
     commune_code: str | None = Field(None, alias="commune.code")
     commune_name: str | None = Field(None, alias="commune.name")
     province_code: str = Field(alias="province.code")
-    data_flags: list[str]
+    data_flags: list[DataFlag]
     women_led: bool
     ethnic_minority: bool
 
 
 class ProducerIn(Schema):
-    kind: ProducerKindIn
+    kind: ProducerKind
     name: Text = Field(max_length=255)
     identifier: Text = Field("", max_length=32)
     legal_representative: Text = Field("", max_length=200)
@@ -57,7 +56,7 @@ class ProducerIn(Schema):
 
 
 class ProducerPatch(Schema):
-    kind: ProducerKindIn | None = None
+    kind: ProducerKind | None = None
     name: Text | None = Field(None, max_length=255)
     identifier: Text | None = Field(None, max_length=32)
     legal_representative: Text | None = Field(None, max_length=200)
@@ -93,10 +92,10 @@ class ProductOut(Schema):
     commune_code: str | None = Field(None, alias="commune.code")
     commune_name: str | None = Field(None, alias="commune.name")
     province_code: str = Field(alias="province.code")
-    data_flags: list[str]
+    data_flags: list[DataFlag]
     description: str
     story: str
-    status: str
+    status: ProductStatus
     packs: list[PackOut]
 
 
@@ -118,7 +117,7 @@ class ProductIn(Schema):
     commune_code: Text = Field(max_length=8)
     description: LongText = ""
     story: LongText = ""
-    status: StatusIn = "active"
+    status: ProductStatus = ProductStatus.ACTIVE
     packs: list[PackIn] = []
 
 
@@ -128,40 +127,32 @@ class ProductPatch(Schema):
     commune_code: Text | None = Field(None, max_length=8)
     description: LongText | None = None
     story: LongText | None = None
-    status: StatusIn | None = None
+    status: ProductStatus | None = None
 
 
-class Page(Schema):
-    count: int
+class ProducerPage(Page[ProducerOut]): ...
 
 
-class ProducerPage(Page):
-    items: list[ProducerOut]
+class ProductPage(Page[ProductOut]): ...
 
 
-class ProductPage(Page):
-    items: list[ProductOut]
-
-
-class ProducerFilters(Schema):
-    q: Words | None = None
+class ProducerFilters(PageQuery):
+    q: Words | None = Field(None, description="words of the name, tax code or address (marks optional)")
     province: Code | None = None
     commune: Code | None = None
-    kind: ProducerKindIn | None = None
-    page: PageNumber = 1
+    kind: ProducerKind | None = None
 
 
-class ProductFilters(Schema):
-    q: Words | None = None
+class ProductFilters(PageQuery):
+    q: Words | None = Field(None, description="words of the name (marks optional)")
     province: Code | None = None
     commune: Code | None = None
     group: Code | None = None
-    page: PageNumber = 1
 
 
-def _page(qs: RankedSearch[Any], page: int) -> dict[str, Any]:
-    start = (page - 1) * PAGE_SIZE
-    return {"count": qs.count(), "items": list(qs[start : start + PAGE_SIZE])}
+def _page(request: HttpRequest, rows: RankedSearch[Any], filters: PageQuery) -> dict[str, Any]:
+    """A page of a ranked search: by rank, then folded name, then id, with words; by folded name and id without."""
+    return paginate(request, cast(Sequence[Any], rows), filters, count=rows.count())
 
 
 def _refuse_nulls(data: dict[str, Any]) -> None:
@@ -193,8 +184,11 @@ def list_producers(request: HttpRequest, filters: Query[ProducerFilters]) -> dic
     if filters.commune:
         qs = qs.filter(commune__code=filters.commune)
     if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    return _page(RankedSearch(qs, filters.q, select=("province", "commune", "legacy_district")), filters.page)
+        qs = qs.filter(kind=filters.kind.value)
+    ranked = RankedSearch(
+        qs.order_by("search_text", "id"), filters.q, select=("province", "commune", "legacy_district")
+    )
+    return _page(request, ranked, filters)
 
 
 @router.get("/producers/{producer_id}", response=ProducerOut)
@@ -204,7 +198,7 @@ def get_producer(request: HttpRequest, producer_id: PathId) -> Producer:
 
 @router.post("/producers", response={201: ProducerOut})
 def create_producer(request: HttpRequest, payload: ProducerIn) -> Status[Producer]:
-    data = payload.dict()
+    data = plain(payload.dict())
     data["commune"] = _commune(data.pop("commune_code"))
     return Status(201, services.create_producer(by=request.user, **data))
 
@@ -212,7 +206,7 @@ def create_producer(request: HttpRequest, payload: ProducerIn) -> Status[Produce
 @router.patch("/producers/{producer_id}", response=ProducerOut)
 def update_producer(request: HttpRequest, producer_id: PathId, payload: ProducerPatch) -> Producer:
     producer = access.get_producer_for_user(request.user, producer_id, write=True)
-    data = payload.dict(exclude_unset=True)
+    data = plain(payload.dict(exclude_unset=True))
     if "commune_code" in data:
         data["commune"] = _commune(data.pop("commune_code") or "")
     _refuse_nulls(data)
@@ -232,7 +226,7 @@ def list_products(request: HttpRequest, filters: Query[ProductFilters]) -> dict[
         qs = qs.filter(commune__code=filters.commune)
     if filters.group:
         qs = qs.filter(group__code=filters.group)
-    return _page(product_listing(qs, filters.q), filters.page)
+    return _page(request, product_listing(qs.order_by("search_text", "id"), filters.q), filters)
 
 
 @router.get("/products/{product_id}", response=ProductOut)
@@ -243,7 +237,7 @@ def get_product(request: HttpRequest, product_id: PathId) -> Product:
 
 @router.post("/products", response={201: ProductCreated})
 def create_product(request: HttpRequest, payload: ProductIn) -> Status[Product]:
-    data = payload.dict()
+    data = plain(payload.dict())
     producer = access.producers_visible_to(request.user).filter(pk=data.pop("producer_id")).first()
     if producer is None:
         raise ValidationError({"producer_id": [_("No such producer.")]})
@@ -266,7 +260,7 @@ def create_product(request: HttpRequest, payload: ProductIn) -> Status[Product]:
 @router.patch("/products/{product_id}", response=ProductOut)
 def update_product(request: HttpRequest, product_id: PathId, payload: ProductPatch) -> Product:
     product = access.get_product_for_user(request.user, product_id, write=True)
-    data = payload.dict(exclude_unset=True)
+    data = plain(payload.dict(exclude_unset=True))
     _refuse_nulls(data)
     if "product_set_code" in data:
         data["product_set"] = _product_set(data.pop("product_set_code"))

@@ -9,12 +9,12 @@ from django.http import HttpRequest
 from ninja import Field, Query, Schema
 
 from ocop.api.errors import ApiRouter
-from ocop.api.params import Code, PageNumber
+from ocop.api.pagination import Page, PageQuery, paginate
+from ocop.api.params import Code
 from ocop.certificates import checkpoints
 from ocop.certificates.models import Checkpoint
 
 router = ApiRouter(tags=["certificates"])
-PAGE_SIZE = 50
 
 
 class CheckpointOut(Schema):
@@ -27,14 +27,11 @@ class CheckpointOut(Schema):
     signed_text: str = Field(description="OCOP-CHECKPOINT|v1|<body>|<seq>|<hash>|<at>")
 
 
-class CheckpointPage(Schema):
-    count: int
-    items: list[CheckpointOut]
+class CheckpointPage(Page[CheckpointOut]): ...
 
 
-class CheckpointFilters(Schema):
+class CheckpointFilters(PageQuery):
     body: Code | None = Field(None, description="only this body's checkpoints: a province code, or TW")
-    page: PageNumber = 1
 
 
 @router.get(
@@ -44,5 +41,4 @@ def list_checkpoints(request: HttpRequest, filters: Query[CheckpointFilters]) ->
     qs = Checkpoint.objects.select_related("body").order_by("-at", "-id")
     if filters.body:
         qs = qs.filter(body__code=filters.body)
-    start = (filters.page - 1) * PAGE_SIZE
-    return {"count": qs.count(), "items": [checkpoints.saved(c).as_dict() for c in qs[start : start + PAGE_SIZE]]}
+    return paginate(request, qs, filters, lambda c: checkpoints.saved(c).as_dict())

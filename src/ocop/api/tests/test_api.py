@@ -6,6 +6,8 @@ from ocop.conftest import client_for
 from ocop.registry.models import Producer, Product
 from ocop.testing import make_producer, make_product
 
+EMPTY = {"count": 0, "next": None, "previous": None, "items": []}
+
 
 def test_openapi_document(client, db):
     response = client.get("/api/v1/openapi.json")
@@ -62,7 +64,7 @@ def test_product_list_filters_search_and_pages(world):
     )
     assert client.get("/api/v1/products", {"q": "duong"}).json()["count"] == 1
     assert client.get("/api/v1/products", {"commune": producer.commune.code}).json()["count"] == 2
-    assert client.get("/api/v1/products", {"province": "31"}).json() == {"count": 0, "items": []}
+    assert client.get("/api/v1/products", {"province": "31"}).json() == EMPTY
     assert client.get("/api/v1/products", {"page": 2}).json()["items"] == []
     bad = client.get("/api/v1/products", {"page": "x"})
     assert bad.status_code == 422
@@ -71,7 +73,7 @@ def test_product_list_filters_search_and_pages(world):
 
 def test_outsider_sees_nothing_and_cannot_write(world):
     charlie = client_for(world.users["charlie"])
-    assert charlie.get("/api/v1/producers").json() == {"count": 0, "items": []}
+    assert charlie.get("/api/v1/producers").json() == EMPTY
     assert charlie.get(f"/api/v1/producers/{world.producer.pk}").status_code == 404
     assert charlie.get(f"/api/v1/products/{world.product.pk}").status_code == 404
     response = charlie.patch(

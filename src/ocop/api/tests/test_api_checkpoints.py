@@ -25,6 +25,8 @@ def test_the_checkpoints_are_served_newest_first_with_the_text_they_sign(office,
     body = client.get(URL).json()  # no login
     assert body == {
         "count": 2,
+        "next": None,
+        "previous": None,
         "items": [
             {"seq": 2, "hash": head, "at": "2026-01-11T09:00:00Z", "body": "01", "key_id": second.key_id,
              "signature": second.signature, "signed_text": f"OCOP-CHECKPOINT|v1|01|2|{head}|2026-01-11T09:00:00Z"},
@@ -33,7 +35,7 @@ def test_the_checkpoints_are_served_newest_first_with_the_text_they_sign(office,
              "signed_text": f"OCOP-CHECKPOINT|v1|01|1|{first.hash}|2026-01-10T09:00:00Z"},
         ],
     }  # fmt: skip
-    assert client.get(f"{URL}?body=TW").json() == {"count": 0, "items": []}
+    assert client.get(f"{URL}?body=TW").json() == {"count": 0, "next": None, "previous": None, "items": []}
     assert client.get(f"{URL}?page=0").status_code == 422
     assert URL in client.get("/api/v1/openapi.json").json()["paths"]
 
@@ -47,6 +49,7 @@ def test_the_checkpoints_come_in_pages_of_50(office, client, time_machine):  # n
         make_checkpoint(body=hanoi)
     first, second = client.get(URL).json(), client.get(f"{URL}?page=2").json()
     assert (first["count"], len(first["items"]), first["items"][0]["at"]) == (51, 50, "2026-03-01T09:00:00Z")
+    assert (first["next"], second["previous"]) == (f"http://testserver{URL}?page=2", f"http://testserver{URL}?page=1")
     assert [i["at"] for i in second["items"]] == ["2026-01-10T09:00:00Z"]
 
 

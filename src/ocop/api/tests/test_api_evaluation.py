@@ -37,7 +37,12 @@ def test_criteria_versions_and_a_sheet(scene):  # noqa: F811
 def test_dossiers_are_scoped(scene):  # noqa: F811
     dossier = ready_dossier(scene)
     assert client_for(scene.owner).get("/api/v1/dossiers").json()["count"] == 1
-    assert client_for(scene.charlie).get("/api/v1/dossiers").json() == {"count": 0, "items": []}
+    assert client_for(scene.charlie).get("/api/v1/dossiers").json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "items": [],
+    }
     assert client_for(scene.charlie).get(f"/api/v1/dossiers/{dossier.pk}").status_code == 404
     assert client_for(None).get("/api/v1/dossiers").status_code == 401
     detail = client_for(scene.owner).get(f"/api/v1/dossiers/{dossier.pk}").json()

@@ -79,9 +79,9 @@ CASES = [
     ("get", lambda a: "/api/v1/keys", None, PUBLIC),
     ("get", lambda a: "/api/v1/transparency-log?after=0&limit=10", None, PUBLIC),
     ("get", lambda a: "/api/v1/transparency-log/checkpoints", None, PUBLIC),
-    ("get", lambda a: "/api/v1/criteria", None, SIGNED_IN),
-    ("get", lambda a: f"/api/v1/criteria/{a.version.pk}/sets", None, SIGNED_IN),
-    ("get", lambda a: f"/api/v1/criteria/{a.version.pk}/sets/{a.set_code}", None, SIGNED_IN),
+    ("get", lambda a: "/api/v1/criteria", None, PUBLIC),  # the criteria are public reference data
+    ("get", lambda a: f"/api/v1/criteria/{a.version.pk}/sets", None, PUBLIC),
+    ("get", lambda a: f"/api/v1/criteria/{a.version.pk}/sets/{a.set_code}", None, PUBLIC),
     ("get", lambda a: "/api/v1/rounds", None, SIGNED_IN),
     ("get", lambda a: f"/api/v1/dossiers?round={a.round.pk}", None, SIGNED_IN),
     ("get", lambda a: f"/api/v1/dossiers/{a.ready.pk}", None, DOSSIER),
