@@ -18,7 +18,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ocop.api import certificates, decisions, evaluation, outlets, places, planning, registry, supervision, transparency
 from ocop.api import promotion, reports, sales, shelves, webhooks
 from ocop.api.auth import TokenRefused
-from ocop.api.errors import error_body, schema_errors, service_errors
+from ocop.api.errors import error_body, schema_errors, service_errors, with_media_types
 
 class OcopApi(NinjaAPI):
     """The API, with each operation's id its function's name (`list_certificates`, `create_product`): what a
@@ -26,6 +26,9 @@ class OcopApi(NinjaAPI):
 
     def get_openapi_operation_id(self, operation: Operation) -> str:
         return operation.view_func.__name__
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return with_media_types(super().get_openapi_schema(**kwargs))
 
 
 api = OcopApi(
