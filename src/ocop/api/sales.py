@@ -80,7 +80,9 @@ class SalesLineIn(Schema):
 
 class SalesMonthIn(Schema):
     lines: list[SalesLineIn] = Field(
-        max_length=2000, description="a line per product sold; a product named twice is refused"
+        min_length=1,
+        max_length=2000,
+        description="a line per product sold (1 to 2,000); a product named twice is refused",
     )
 
 

@@ -13,7 +13,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Schema
 
+from ocop.api import caching
 from ocop.api.auth import api_auth
+from ocop.api.caching import cached
 from ocop.api.enums import CertificateStatus, OutletKind, OutletStatus
 from ocop.api.errors import ApiRouter
 from ocop.api.pagination import Page, PageQuery, paginate
@@ -109,22 +111,28 @@ def _detail(outlet: Outlet) -> dict[str, Any]:
     }
 
 
+# Public answers carry an ETag (no Last-Modified: `open_now` and a shelf's statuses change without a row changing)
+# and `public, no-cache`, as the certificates do: a CDN checks again each time, so a suspension never shows late.
+
+
 @router.get(
     "/outlets/{code}",
-    response=OutletDetailOut,
+    response={200: OutletDetailOut, 304: None},
     auth=public_or_user,
     summary="One outlet by its code (a recognised one: open to everyone)",
 )
+@cached(caching.STATUS)
 def get_outlet(request: HttpRequest, code: PathCode) -> dict[str, Any]:
     return _detail(access.get_outlet_by_code(request.user, code, public=True))
 
 
 @router.get(
     "/outlets/{code}/shelf",
-    response=ShelfPage,
+    response={200: ShelfPage, 304: None},
     auth=public_or_user,
     summary="The OCOP products on an outlet's shelf today",
 )
+@cached(caching.STATUS)
 def get_outlet_shelf(request: HttpRequest, code: PathCode, filters: Query[PageQuery]) -> dict[str, Any]:
     """By stars, then name. Everyone sees the lines whose certificate is valid today, as the outlet's public page
     lists them; the outlet's operator and the officers who manage it also see those whose certificate has lapsed."""

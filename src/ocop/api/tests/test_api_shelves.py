@@ -99,3 +99,17 @@ def test_the_shelf_in_pages_by_stars_then_name(shop, django_assert_num_queries):
     assert first["next"] == f"http://testserver/api/v1/outlets/{shop.outlet.code}/shelf?page_size=2&page=2"
     second = anon.get(first["next"]).json()
     assert ([i["product"] for i in second["items"]], second["next"]) == (["Bình gốm"], None)
+
+
+def test_public_answers_are_checked_again_each_time(shop):  # noqa: F811
+    anon = client_for(None)
+    url = f"/api/v1/outlets/{shop.outlet.code}/shelf"
+    first = anon.get(url)
+    assert (first["Cache-Control"], "Last-Modified" in first) == ("public, no-cache", False)
+    again = anon.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (again.status_code, again.content) == (304, b"")
+    stock.remove_stock(by=shop.w.users["commerce"], item=shop.outlet.stock.get(product=shop.w.product))
+    changed = anon.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (changed.status_code, changed.json()["count"]) == (200, 0)
+    signed_in = client_for(shop.w.users["commerce"]).get(f"/api/v1/outlets/{shop.outlet.code}")
+    assert signed_in["Cache-Control"] == "private, no-cache"
