@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from ocop.api import certificates, decisions, evaluation, outlets, places, planning, registry, supervision, transparency
 from ocop.api import promotion, reports, sales, shelves, webhooks
+from ocop.api import proofs
 from ocop.api.auth import TokenRefused
 from ocop.api.errors import error_body, schema_errors, service_errors, with_media_types
 
@@ -43,6 +44,7 @@ api.add_router("/", evaluation.router)
 api.add_router("/", certificates.router)
 api.add_router("/", outlets.router)
 api.add_router("/", transparency.router)
+api.add_router("/", proofs.router)
 api.add_router("/", planning.router)
 api.add_router("/", supervision.router)
 api.add_router("/", decisions.router)

@@ -138,7 +138,9 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
-JWKS_MAX_AGE = 300  # seconds; a verifier meeting an unknown kid fetches the set again (a body's first key is new)
+# As /api/v1/keys (api.caching.STATUS): a CDN may keep the set but asks again each time (a cheap 304 while nothing
+# changed), so a new or retired key never shows late.
+JWKS_CACHE = "public, no-cache"
 
 
 @require_GET
@@ -148,13 +150,13 @@ def jwks(request: HttpRequest) -> HttpResponse:
     document, changed = published_jwks()
     body = json.dumps(document, separators=(",", ":")).encode("ascii")
     etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-    modified = changed.timestamp() if changed is not None else None
+    modified = int(changed.timestamp()) if changed is not None else None
     response = get_conditional_response(request, etag=etag, last_modified=modified)
     if response is None:
         response = HttpResponse(body, content_type="application/jwk-set+json")
     response["ETag"] = etag
     if modified is not None:
         response["Last-Modified"] = http_date(modified)
-    response["Cache-Control"] = f"public, max-age={JWKS_MAX_AGE}"
+    response["Cache-Control"] = JWKS_CACHE
     response["Access-Control-Allow-Origin"] = "*"  # a verifier's web page may fetch it
     return response
