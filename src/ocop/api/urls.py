@@ -12,14 +12,29 @@ from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
-from ninja.operation import Operation
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.operation import Operation
 
-from ocop.api import certificates, decisions, evaluation, outlets, places, planning, registry, supervision, transparency
-from ocop.api import promotion, reports, sales, shelves, webhooks
-from ocop.api import proofs
+from ocop.api import (
+    certificates,
+    decisions,
+    evaluation,
+    outlets,
+    places,
+    planning,
+    promotion,
+    proofs,
+    registry,
+    reports,
+    sales,
+    shelves,
+    supervision,
+    transparency,
+    webhooks,
+)
 from ocop.api.auth import TokenRefused
 from ocop.api.errors import error_body, schema_errors, service_errors, with_media_types
+
 
 class OcopApi(NinjaAPI):
     """The API, with each operation's id its function's name (`list_certificates`, `create_product`): what a
