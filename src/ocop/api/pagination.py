@@ -18,7 +18,7 @@ so that walking the pages returns every row once. Use it as:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
@@ -30,15 +30,13 @@ MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
 PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE, description=f"items a page, 1 to {MAX_PAGE_SIZE}")]
 
-T = TypeVar("T")
-
 
 class PageQuery(Schema):
     page: PageNumber = 1
     page_size: PageSize = DEFAULT_PAGE_SIZE
 
 
-class Page(Schema, Generic[T]):
+class Page[T](Schema):
     count: int = Field(description="items in the whole list, across its pages")
     next: str | None = Field(description="the next page's absolute URL, or null on the last page")
     previous: str | None = Field(description="the previous page's absolute URL, or null on the first page")

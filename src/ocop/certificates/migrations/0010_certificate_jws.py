@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certificates', '0009_decision_signer_title'),
+        ("certificates", "0009_decision_signer_title"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='certificate',
-            name='jws',
-            field=models.TextField(blank=True, editable=False, verbose_name='signed statement (JWS)'),
+            model_name="certificate",
+            name="jws",
+            field=models.TextField(blank=True, editable=False, verbose_name="signed statement (JWS)"),
         ),
     ]
