@@ -7,6 +7,8 @@ handlers in ocop.api.urls answer with them.
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -90,6 +92,17 @@ def service_errors(exc: ValidationError) -> list[dict[str, str]]:
     return [{"field": "", "message": str(m)} for m in exc.messages]
 
 
+# A value as pydantic writes it in an enum or literal error's ctx["expected"] ("'planned', 'done' or 'x'"): a
+# Python literal (a quoted string, a number, True/False/None); what lies between them is pydantic's English.
+_LITERAL = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|True|False|None""")
+
+
+def allowed_values(ctx: dict[str, Any]) -> list[str]:
+    """The values an enum (`enum`) or a Literal (`literal_error`) allows, from pydantic's ctx["expected"]: both
+    give only that English sentence ("'planned', 'done' or 'x'", no list), so its literals are read back."""
+    return [str(ast.literal_eval(m[0])) for m in _LITERAL.finditer(str(ctx.get("expected", "")))]
+
+
 def _message(error: dict[str, Any], field: str = "") -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
@@ -97,7 +110,7 @@ def _message(error: dict[str, Any], field: str = "") -> str:
         return control_character_message(field=field, char=ctx.get("char", ""))
     if kind == "missing":
         return _("This field is required.")
-    if kind in ("int_parsing", "int_type"):
+    if kind in ("int_parsing", "int_type", "int_from_float"):
         return _("Enter a whole number.")
     if kind in ("bool_parsing", "bool_type"):
         return _("Enter true or false.")
@@ -106,7 +119,7 @@ def _message(error: dict[str, Any], field: str = "") -> str:
     if kind == "string_too_long":
         return _("At most %(n)s characters.") % {"n": ctx.get("max_length")}
     if kind in ("literal_error", "enum"):
-        return _("Not one of the allowed values: %(values)s.") % {"values": ctx.get("expected", "")}
+        return _("Not one of the allowed values: %(values)s.") % {"values": ", ".join(allowed_values(ctx))}
     if kind in ("json_invalid", "model_attributes_type", "dict_type", "model_type"):
         return _("The request body is not valid JSON of the expected shape.")
     if kind in ("greater_than_equal", "greater_than"):

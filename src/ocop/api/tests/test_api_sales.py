@@ -119,7 +119,7 @@ def test_a_bad_body_names_the_line_and_writes_nothing(shop):  # noqa: F811
         ({"lines": [good, good, {**good, "quantity": -1}]}, "lines.2.quantity", "Giá trị quá nhỏ."),
         ({"lines": [{**good, "quantity": "5"}]}, "lines.0.quantity", "Giá trị không hợp lệ."),
         ({"lines": [{**good, "revenue": 10**12}]}, "lines.0.revenue", "Giá trị quá lớn: tối đa là 999999999999."),
-        ({"lines": [{**good, "revenue": 1.5}]}, "lines.0.revenue", "Giá trị không hợp lệ."),
+        ({"lines": [{**good, "revenue": 1.5}]}, "lines.0.revenue", "Hãy nhập một số nguyên."),
         ({"lines": [{"product_id": shop.w.product.pk, "revenue": 1}]}, "lines.0.quantity", "Trường này là bắt buộc."),
         ({"lines": []}, "lines", "Giá trị không hợp lệ."),
         ({"lines": [good, good]}, "lines.1.product_id", f"Sản phẩm {shop.w.product.pk} xuất hiện hai lần cho cùng điểm bán và tháng."),

@@ -123,7 +123,7 @@ def test_inspections_are_listed_with_filters(team):  # noqa: F811
     bad = client.get("/api/v1/inspections?state=lost")
     assert (bad.status_code, bad.json()) == (
         422,
-        {"detail": [{"field": "state", "message": "Không thuộc các giá trị cho phép: 'planned' or 'done'."}],
+        {"detail": [{"field": "state", "message": "Không thuộc các giá trị cho phép: planned, done."}],
          "code": "invalid"},
     )  # fmt: skip
 

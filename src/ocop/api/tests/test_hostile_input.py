@@ -22,8 +22,8 @@ ID_LIMIT = TOO_LARGE.format(n="999999999999999999")
 
 
 STATES = (
-    "Không thuộc các giá trị cho phép: 'draft', 'submitted', 'commune_checked', 'proposed', 'returned', "
-    "'under_review', 'ready', 'scored' or 'published'."
+    "Không thuộc các giá trị cho phép: draft, submitted, commune_checked, proposed, returned, under_review, ready, "
+    "scored, published."
 )
 
 
