@@ -4,6 +4,9 @@ An issued decision is a published legal document: the certificates it created ar
 the QR page, the open data name its number and issuing body), so its number, date, issuing body, signer and the
 certificates it lists are read without logging in, as certificates are (`ocop.certificates.queries.
 published_decisions`). A draft is the office's work and is not in the API: it is a 404 like an unknown id.
+
+Both reads carry an ETag and a Last-Modified and answer 304 (ocop.api.caching) under the status policy (public,
+no-cache): a decision lists its certificates' statuses, which a cache must never show older than their change.
 """
 
 from __future__ import annotations
@@ -11,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Max, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Schema
 
+from ocop.api import caching
+from ocop.api.caching import cached
 from ocop.api.enums import CertificateStatus, IssuingLevel, LegalBasis
 from ocop.api.errors import ApiRouter
 from ocop.api.pagination import Page, PageQuery, paginate
@@ -103,7 +108,10 @@ def _decision(d: Decision) -> dict[str, Any]:
     }
 
 
-@router.get("/decisions", response=DecisionPage, summary="Issued recognition decisions, the latest first")
+@router.get(
+    "/decisions", response={200: DecisionPage, 304: None}, summary="Issued recognition decisions, the latest first"
+)
+@cached(caching.STATUS)
 def list_decisions(request: HttpRequest, filters: Query[DecisionFilters]) -> dict[str, Any]:
     qs = _listing()
     if filters.year is not None:
@@ -112,6 +120,8 @@ def list_decisions(request: HttpRequest, filters: Query[DecisionFilters]) -> dic
         qs = qs.filter(province__code=filters.province)
     if filters.level:
         qs = qs.filter(level=filters.level.value)
+    # What the list shows is the decisions' own (their certificates are made when they are issued).
+    caching.modified(request, qs.aggregate(Max("updated_at"))["updated_at__max"])
     return paginate(request, qs.order_by(F("signed_on").desc(nulls_last=True), "-id"), filters, _decision)
 
 
@@ -131,14 +141,17 @@ def _certificate(c: Certificate) -> dict[str, Any]:
 
 
 @router.get(
-    "/decisions/{decision_id}", response=DecisionDetailOut, summary="An issued decision with the certificates it lists"
+    "/decisions/{decision_id}",
+    response={200: DecisionDetailOut, 304: None},
+    summary="An issued decision with the certificates it lists",
 )
+@cached(caching.STATUS)
 def get_decision(request: HttpRequest, decision_id: PathId) -> dict[str, Any]:
     decision = _listing().filter(pk=decision_id).first()
     if decision is None:
         raise Http404
-    certificates = queries.with_certified_names(queries.with_status(decision.certificates.all()))
-    return {
-        **_decision(decision),
-        "certificates": [_certificate(c) for c in certificates.order_by("item__position", "item_id")],
-    }
+    rows = queries.with_certified_names(queries.with_status(decision.certificates.all()))
+    certificates = list(rows.order_by("item__position", "item_id"))
+    # Their statuses change with them (a suspension) and with the date (expiring, expired); the names are as issued.
+    caching.modified(request, decision.updated_at, *(c.updated_at for c in certificates), daily=True)
+    return {**_decision(decision), "certificates": [_certificate(c) for c in certificates]}

@@ -1,6 +1,7 @@
 """Recognition decisions in the API: issued ones are public documents, drafts are not in it."""
 
 import datetime as dt
+import hashlib
 
 import pytest
 
@@ -110,11 +111,11 @@ def test_a_draft_is_not_found(office, today):  # noqa: F811
 def test_decision_list_query_count(office, today, django_assert_num_queries):  # noqa: F811
     client = client_for(None)
     _decision(office, "Chè búp")
-    with django_assert_num_queries(2):  # the count, the page with each decision's certificates counted
+    with django_assert_num_queries(3):  # Last-Modified, the count, the page with each one's certificates counted
         assert client.get("/api/v1/decisions").json()["count"] == 1
     _decision(office, "Mật ong", number="121/QĐ-UBND")
     _decision(office, "Miến dong", "Gạo nếp", number="122/QĐ-UBND")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert client.get("/api/v1/decisions").json()["count"] == 3
 
 
@@ -124,3 +125,58 @@ def test_decision_query_count(office, today, django_assert_num_queries):  # noqa
     for decision in (one, three):
         with django_assert_num_queries(2):  # the decision, its certificates
             client_for(None).get(f"/api/v1/decisions/{decision.pk}")
+
+
+def _headers(response):
+    return {h: response.get(h) for h in ("ETag", "Last-Modified", "Cache-Control")}
+
+
+def _etag(response):
+    return '"' + hashlib.blake2b(response.content, digest_size=16).hexdigest() + '"'
+
+
+def test_decisions_carry_validators_and_a_status_change_shows_at_once(office, time_machine):  # noqa: F811
+    """A decision lists its certificates' statuses: public, no-cache (a CDN checks again each time), 304 by either
+    validator, and a suspension changes the one (not the list, which shows no status)."""
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC), tick=False)
+    decision, (first_cert, _second) = _decision(office, "Chè búp", "Mật ong rừng")
+    client = client_for(None)
+    answers = {}
+    for url in ("/api/v1/decisions", f"/api/v1/decisions/{decision.pk}", "/api/v1/decisions?year=2025"):
+        first = client.get(url)
+        assert (first.status_code, _headers(first)) == (
+            200,
+            {
+                "ETag": _etag(first),
+                "Last-Modified": "Mon, 02 Mar 2026 09:00:00 GMT",
+                "Cache-Control": "public, no-cache",
+            },
+        )
+        again = client.get(url, headers={"If-None-Match": first["ETag"]})
+        assert (again.status_code, again.content, _headers(again)) == (304, b"", _headers(first))
+        since = client.get(url, headers={"If-Modified-Since": "Mon, 02 Mar 2026 09:00:00 GMT"})
+        assert (since.status_code, since.content) == (304, b"")
+        assert client.get(url, headers={"If-Modified-Since": "Mon, 02 Mar 2026 08:59:59 GMT"}).status_code == 200
+        private = client_for(office.coordinator).get(url)
+        assert (private.status_code, private["Cache-Control"], private["ETag"]) == (
+            200,
+            "private, no-cache",
+            _etag(private),
+        )
+        answers[url] = first
+
+    time_machine.move_to(dt.datetime(2026, 3, 2, 11, tzinfo=dt.UTC), tick=False)
+    services.suspend(by=office.coordinator, certificate=first_cert, reason="Nhãn sai quy định")
+    one = f"/api/v1/decisions/{decision.pk}"
+    changed = client.get(one, headers={"If-None-Match": answers[one]["ETag"]})
+    assert (changed.status_code, [c["status"] for c in changed.json()["certificates"]]) == (200, ["suspended", "valid"])
+    assert _headers(changed) == {
+        "ETag": _etag(changed),
+        "Last-Modified": "Mon, 02 Mar 2026 11:00:00 GMT",
+        "Cache-Control": "public, no-cache",
+    }
+    assert changed["ETag"] != answers[one]["ETag"]
+    listed = client.get("/api/v1/decisions", headers={"If-None-Match": answers["/api/v1/decisions"]["ETag"]})
+    assert (listed.status_code, listed.content) == (304, b"")
+    missing = client.get("/api/v1/decisions/999999")
+    assert (missing.status_code, missing.has_header("ETag"), missing.has_header("Last-Modified")) == (404, False, False)
