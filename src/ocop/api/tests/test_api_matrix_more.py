@@ -1,5 +1,5 @@
 """Role × action over the certificate, transparency and evaluation endpoints, with the outsider (charlie) refused:
-the register, keys and log are public; criteria are for any signed-in user; rounds and dossiers follow the
+the register, keys, JWS and log are public; criteria are for any signed-in user; rounds and dossiers follow the
 evaluation gateway; only a seated council member scores."""
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ CASES = [
     ("get", lambda a: "/api/v1/certificates?status=current", None, PUBLIC),
     ("get", lambda a: f"/api/v1/certificates/{a.cert.code}", None, PUBLIC),
     ("get", lambda a: "/api/v1/keys", None, PUBLIC),
+    ("get", lambda a: f"/api/v1/certificates/{a.cert.code}/jws", None, PUBLIC),  # its signed statement, as open
     ("get", lambda a: "/api/v1/transparency-log?after=0&limit=10", None, PUBLIC),
     ("get", lambda a: "/api/v1/transparency-log/checkpoints", None, PUBLIC),
     ("get", lambda a: "/api/v1/criteria", None, PUBLIC),  # the criteria are public reference data
