@@ -98,15 +98,17 @@ def _listing(qs: QuerySet[Certificate]) -> QuerySet[Certificate]:
 @cached(caching.STATUS)
 def list_certificates(request: HttpRequest, filters: Query[CertificateFilters]) -> dict[str, Any]:
     qs = Certificate.objects.all()
-    if filters.status:
-        qs = qs.filter(queries.status_q(filters.status.value))
     if filters.stars:
         qs = qs.filter(stars=filters.stars)
     if filters.province:
         qs = qs.filter(province__code=filters.province)
-    # What a reader sees of a certificate changes with it, its product's and its producer's names.
+    # What a reader sees of a certificate changes with it, its product's and its producer's names. Stamped before
+    # the status filter: a certificate suspended (or revoked) leaves `?status=current`, and the list without it is
+    # newer than the latest row still in it (else If-Modified-Since would keep the suspended one listed as current).
     stamps = qs.aggregate(Max("updated_at"), Max("product__updated_at"), Max("producer__updated_at")).values()
     caching.modified(request, *stamps, daily=True)
+    if filters.status:
+        qs = qs.filter(queries.status_q(filters.status.value))
     rows = _listing(qs).order_by("-issued_on", "number")
     return paginate(request, rows, filters, lambda c: _out(request, c))
 

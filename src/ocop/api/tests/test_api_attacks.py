@@ -1,0 +1,58 @@
+"""What a hostile partner system or a low-role insider tried against the API, and what it must get: each test is an
+attack found to work once (or a near miss worth keeping), with the answer the API gives now."""
+
+import datetime as dt
+
+import pytest
+
+from ocop.certificates import services
+from ocop.certificates.tests.conftest import issue, office  # noqa: F401
+from ocop.testing import make_product
+
+NOON = dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC)  # 16:00 in Hà Nội
+
+
+@pytest.fixture
+def noon(time_machine):
+    time_machine.move_to(NOON, tick=False)
+
+
+def test_a_suspension_is_not_hidden_from_a_cache_asking_if_modified_since(
+    noon,
+    office,  # noqa: F811
+    client,
+    time_machine,
+):
+    """`?status=current` once listed a suspended certificate as current to a cache revalidating with
+    If-Modified-Since: the suspended row left the filtered rows, so their latest `updated_at` stayed as it was and
+    the answer was 304. The stamp now covers the certificates the status filter chooses from."""
+    kept = issue(office)
+    time_machine.move_to(NOON + dt.timedelta(hours=1), tick=False)
+    other = make_product(producer=office.producer, name="Bình gốm men rạn")
+    suspended = issue(office, product=other, number="2/QĐ-UBND")
+    url = "/api/v1/certificates?status=current"
+    first = client.get(url)
+    assert [c["code"] for c in first.json()["items"]] == [kept.code, suspended.code]  # same day, by number
+    assert first["Last-Modified"] == "Sat, 10 Jan 2026 10:00:00 GMT"
+
+    time_machine.move_to(NOON + dt.timedelta(hours=2), tick=False)
+    services.suspend(by=office.coordinator, certificate=suspended, reason="Nhãn sai quy định")
+    again = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert again.status_code == 200
+    assert [c["code"] for c in again.json()["items"]] == [kept.code]
+    assert again["Last-Modified"] == "Sat, 10 Jan 2026 11:00:00 GMT"
+    assert client.get(url, headers={"If-Modified-Since": again["Last-Modified"]}).status_code == 304
+
+
+@pytest.mark.parametrize("status", ["current", "suspended"])
+def test_the_status_filter_keeps_its_304_while_nothing_changes(
+    noon,
+    office,  # noqa: F811
+    client,
+    status,
+):
+    issue(office)
+    url = f"/api/v1/certificates?status={status}"
+    first = client.get(url)
+    assert (first.status_code, first["Last-Modified"]) == (200, "Sat, 10 Jan 2026 09:00:00 GMT")
+    assert client.get(url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 304
