@@ -9,9 +9,10 @@ class CertificatesConfig(AppConfig):
 
     def ready(self) -> None:
         from ocop.accounts.models import Target
-        from ocop.certificates import checkpoints
+        from ocop.certificates import checkpoints, jws_jobs
         from ocop.certificates.access import can_manage_any
         from ocop.certificates.history import HistoryImporter, history_template
+        from ocop.core import worker_jobs
         from ocop.registry.imports import OtherImport, register_import
 
         register_import(
@@ -25,3 +26,4 @@ class CertificatesConfig(AppConfig):
             ),
         )
         checkpoints.connect()  # each issued decision signs the log's new head
+        worker_jobs.at_start(jws_jobs.queue_now)  # certificates signed before the JWS form get theirs

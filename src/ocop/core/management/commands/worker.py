@@ -7,7 +7,10 @@ transaction (SQLite: another write held longer than the busy timeout), a lock ti
 e-mails then silently stop. Here the same Worker object is run again after such an error, once its connections are
 closed, after a pause doubling from FIRST_PAUSE up to MAX_PAUSE. SIGTERM and SIGINT stop it as they stop the
 library's worker (after the task under way, or at once while it waits). Any other exception still stops it: the
-service manager (systemd's Restart=always) is the outer guard."""
+service manager (systemd's Restart=always) is the outer guard.
+
+Before taking tasks (and after each new start) it runs the apps' start-up jobs (core.worker_jobs: e.g. the JWS of
+certificates signed before it existed, queued now and then each midnight)."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from django.db import OperationalError, connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Worker, logger
 
+from ocop.core import worker_jobs
 from ocop.core.management.commands.db_worker import Command as DbWorkerCommand
 
 FIRST_PAUSE = 1.0  # seconds before the first new start after a database error
@@ -33,6 +37,7 @@ class SteadyWorker(Worker):
         while True:
             started = time.monotonic()
             try:
+                worker_jobs.run_at_start()  # the apps' start-up jobs (quick, idempotent), again after an error
                 super().run()
                 return  # --batch done, --max-tasks reached, or asked to stop
             except OperationalError as error:
@@ -48,6 +53,11 @@ class SteadyWorker(Worker):
 
 class Command(DbWorkerCommand):
     help = "Run the background worker, started again after a database error (locked database, lost connection)"
+
+    def configure_logging(self, verbosity: int) -> None:
+        """The start-up jobs' and their tasks' lines (core.worker_jobs.log) shown as the worker's own."""
+        super().configure_logging(verbosity)
+        worker_jobs.log.setLevel(logger.level)
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.reap(options.get("verbosity", 1))
