@@ -50,7 +50,16 @@ class OcopApi(NinjaAPI):
 api = OcopApi(
     title="OCOP Hub API",
     version="1",
-    description=("Administrative units, producers, products, their evaluation and certificates in the OCOP programme."),
+    description=(
+        "The OCOP programme's data for the systems around it: administrative units, producers and products, their "
+        "evaluation, certificates and recognition decisions, plans and targets, inspections and consumer reports, "
+        "outlets with their shelves and monthly sales, events and trainings, periodic reports and status webhooks. "
+        "Public reads need no login; everything else takes a personal token in `Authorization: Bearer <token>`; "
+        "lists come in pages (`page`, `page_size` ≤ 200, `next`/`previous` links) and every error is "
+        "`{detail, code}`. Certificates' signing keys are also published as a JWKS at `/.well-known/jwks.json`, "
+        "a pack's GS1 Digital Link resolves at `/01/<GTIN>`, and docs/api.md shows a token, a webhook and a JWS "
+        "check in a few lines each."
+    ),
     urls_namespace="api",
 )
 api.add_router("/", places.router)
