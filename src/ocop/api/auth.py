@@ -41,6 +41,14 @@ class BearerToken(HttpBearer):
         "It acts with its user's roles; a read-only token may only read (GET)."
     )
 
+    def __call__(self, request: HttpRequest) -> Any:
+        # ninja's HttpBearer.__call__, without its DEBUG log of an Authorization header of another scheme ("Token
+        # <text>", "Bearer<TAB><text>"): that log line printed the whole header, a token's secret with it.
+        scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != self.openapi_scheme:
+            return None
+        return self.authenticate(request, token)
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = authenticate(token)
         if found is None:

@@ -2,12 +2,15 @@
 attack found to work once (or a near miss worth keeping), with the answer the API gives now."""
 
 import datetime as dt
+import logging
 
 import pytest
 
+from ocop.accounts.models import Role, TokenScope
+from ocop.accounts.services import create_api_token
 from ocop.certificates import services
 from ocop.certificates.tests.conftest import issue, office  # noqa: F401
-from ocop.testing import make_product
+from ocop.testing import make_product, make_user
 
 NOON = dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC)  # 16:00 in Hà Nội
 
@@ -56,3 +59,18 @@ def test_the_status_filter_keeps_its_304_while_nothing_changes(
     first = client.get(url)
     assert (first.status_code, first["Last-Modified"]) == (200, "Sat, 10 Jan 2026 09:00:00 GMT")
     assert client.get(url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 304
+
+
+@pytest.mark.parametrize("header", ["Token {text}", "Bearer\t{text}", "Basic {text}"])
+def test_a_token_sent_with_another_scheme_is_not_written_to_the_log(db, client, caplog, settings, header):
+    """Under DEBUG, django-ninja logged the whole header of another scheme ("Unexpected auth - 'Token ocop_…'"), the
+    token's secret with it. The header is still refused (no fallback: there is no session either)."""
+    settings.DEBUG = True
+    user = make_user(Role.PROVINCE_COORDINATOR)
+    text = create_api_token(user=user, name="Sàn thương mại", scope=TokenScope.READ).text
+    with caplog.at_level(logging.DEBUG):
+        answer = client.get("/api/v1/producers", headers={"Authorization": header.format(text=text)})
+    assert (answer.status_code, answer.json()["code"]) == (401, "unauthorized")
+    assert [r.getMessage() for r in caplog.records if text.split("_")[2] in r.getMessage()] == []
+    lower = client.get("/api/v1/producers", headers={"Authorization": f"bearer {text}"})
+    assert (lower.status_code, lower.json()["count"]) == (200, 0)
