@@ -45,6 +45,7 @@ def cm_once(once: Once, world_once: World) -> Cm:
     world = world_once
     with once.building(at=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)):
         coordinator = world.users["coordinator"]
+        ProductPack.objects.create(product=world.product, name="Hộp 1 bình", size="30 cm", gtin="8930000000019")
         cert = certify(coordinator, world.product)
         second = make_product(producer=world.producer)
         pack = ProductPack.objects.create(product=second, name="Hộp 2 bình", size="2 x 30 cm")
@@ -161,6 +162,18 @@ CASES: list[Case] = [
     ("certificate_list", lambda c: {}, GET, None, ALL, None),
     ("certificate_detail", CERT, GET, None, CERT_READ, None),
     ("certificate_pdf", CERT, GET, None, CERT_READ, None),
+    # A pack's GS1 Digital Link QR (its barcode as issued): whoever reads the certificate downloads it.
+    ("certificate_pack_qr", lambda c: {**CERT(c), "gtin": "8930000000019", "kind": "svg"}, GET, None, CERT_READ, None),
+    ("certificate_pack_qr", lambda c: {**CERT(c), "gtin": "08930000000019", "kind": "png"}, GET, None, CERT_READ, None),
+    # A barcode that is none of the certificate's packs is no page, for anyone.
+    (
+        "certificate_pack_qr",
+        lambda c: {**CERT(c), "gtin": "8930000000026", "kind": "svg"},
+        GET,
+        None,
+        [L, 404, 404, 404, 404, 404, 404, 404, 404],
+        None,
+    ),
     # Years before its end the certificate has no written notice, for anyone (the roles near the end:
     # test_certificate_notice_download).
     ("certificate_notice_pdf", CERT, GET, None, [L, 404, 404, 404, 404, 404, 404, 404, 404], None),
