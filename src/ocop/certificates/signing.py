@@ -254,7 +254,7 @@ def _jws_header(text: str) -> dict[str, Any] | None:
         return None
     try:
         header = json.loads(unb64(parts[0]))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[…" deep
         return None
     return header if isinstance(header, dict) and "alg" in header else None
 
@@ -279,7 +279,7 @@ def _verify_jws(token: str, address: str, public_keys: dict[str, str]) -> Verifi
     key_id = header.get("kid")
     try:
         claim = _claim_of(json.loads(unb64(token.split(".")[1])))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):
         return Verification(False, _("The QR is damaged or altered: its signed part cannot be read."))
     if not isinstance(key_id, str) or key_id not in public_keys:
         return Verification(False, _("The QR is signed with key %(key)s, which no province has published.") % {

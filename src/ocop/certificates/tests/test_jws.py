@@ -141,3 +141,45 @@ def test_sign_jws_fills_a_certificate_signed_before_with_the_same_jws(office, ti
         f"Private key(s) missing from OCOP_KEYS_DIR, their certificates left without JWS: {cert.key_id}"
     )
     assert Certificate.objects.get(pk=cert.pk).jws == ""
+
+
+def test_deeply_nested_json_in_a_jws_is_refused_not_a_crash(office, time_machine):
+    """json.loads raises RecursionError (not ValueError) on "[[[[…" thousands deep: a verdict, not a traceback."""
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    cert = _issue_with_packs(office)
+    header, _body, signature = cert.jws.split(".")
+    deep = _b64(b"[" * 100_000)
+    cases = {
+        f"{deep}.a.b": "Đây không phải mã QR giấy chứng nhận của OCOP Hub.",  # not a JWS header: not ours
+        f"{_b64(b'{"alg":' + b'[' * 100_000)}.a.b": "Đây không phải mã QR giấy chứng nhận của OCOP Hub.",
+        f"{header}.{deep}.{signature}": "Mã QR bị hỏng hoặc bị sửa: không đọc được phần ký số.",
+        f"{SITE}/v/{cert.code}#{header}.{deep}.{signature}": "Mã QR bị hỏng hoặc bị sửa: không đọc được phần ký số.",
+    }
+    for text, reason in cases.items():
+        result = verify_payload(text, published_keys())
+        assert (result.ok, result.reason, result.claim) == (False, reason, None), text[:40]
+    with pytest.raises(CommandError) as refused:
+        _verify_qr(f"{header}.{deep}.{signature}")
+    assert str(refused.value) == "Mã QR bị hỏng hoặc bị sửa: không đọc được phần ký số."
+
+
+def test_verify_qr_names_a_keys_file_it_cannot_read(office, time_machine, tmp_path):
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    cert = _issue_with_packs(office)
+    not_text = "Cannot read the keys file: a key id or public key is not a string"
+    cases = {
+        '{"keys": "abc"}': "Cannot read the keys file: AttributeError(\"'str' object has no attribute 'get'\")",
+        '{"keys": [{"kid": "01a1b2c3", "crv": "Ed25519", "x": 123}]}': not_text,
+        '{"keys": [{"kid": ["01a1b2c3"], "crv": "Ed25519", "x": "abc"}]}': not_text,
+        '[{"key_id": "01a1b2c3", "public_key": ["abc"]}]': not_text,
+        '{"nokeys": []}': "Cannot read the keys file: KeyError('keys')",
+        "[" * 100_000: "Cannot read the keys file: RecursionError('maximum recursion depth exceeded while decoding a "
+        "JSON array from a unicode string')",
+    }
+    keys_file = tmp_path / "keys.json"
+    for text, message in cases.items():
+        keys_file.write_text(text)
+        for qr in (cert.jws, f"{SITE}/v/{cert.code}#{cert.jws}"):
+            with pytest.raises(CommandError) as refused:
+                _verify_qr(qr, "--keys", str(keys_file))
+            assert str(refused.value) == message, text[:40]

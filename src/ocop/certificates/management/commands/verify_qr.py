@@ -27,17 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["keys"]:
-            try:
-                rows = json.loads(Path(options["keys"]).read_text(encoding="utf-8"))
-                if isinstance(rows, dict):  # a JWKS: {"keys": [{"kty": "OKP", "crv": "Ed25519", "kid", "x"}]}
-                    keys = {row["kid"]: row["x"] for row in rows["keys"] if row.get("crv") == "Ed25519"}
-                else:
-                    keys = {row["key_id"]: row["public_key"] for row in rows}
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                raise CommandError(f"Cannot read the keys file: {exc}") from exc
-        else:
-            keys = published_keys()
+        keys = _read_keys(Path(options["keys"])) if options["keys"] else published_keys()
         result = verify_payload(options["payload"], keys)
         if result.claim is not None:
             c = result.claim
@@ -47,3 +37,19 @@ class Command(BaseCommand):
         if not result.ok:
             raise CommandError(result.reason)
         self.stdout.write(self.style.SUCCESS(result.reason))
+
+
+def _read_keys(path: Path) -> dict[str, str]:
+    """Key id → public key (base64url) from a file as /api/v1/keys serves it (a list of {"key_id", "public_key"}) or
+    as /.well-known/jwks.json does (a JWK Set, its Ed25519 keys); CommandError naming what is wrong otherwise."""
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(rows, dict):  # a JWKS: {"keys": [{"kty": "OKP", "crv": "Ed25519", "kid", "x"}]}
+            pairs = [(row["kid"], row["x"]) for row in rows["keys"] if row.get("crv") == "Ed25519"]
+        else:
+            pairs = [(row["key_id"], row["public_key"]) for row in rows]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise CommandError(f"Cannot read the keys file: {exc!r}") from exc
+    if not all(isinstance(kid, str) and isinstance(public, str) for kid, public in pairs):
+        raise CommandError("Cannot read the keys file: a key id or public key is not a string")
+    return dict(pairs)
