@@ -34,3 +34,18 @@ document.addEventListener("change", function (event) {
   sync();
   wide.addEventListener("change", sync);
 })();
+
+// A secret shown once (a new API token): its field selects itself for copying, and a Copy button, shown where the
+// browser may write the clipboard, copies it and says so.
+document.querySelectorAll("[data-copy]").forEach(function (button) {
+  const field = document.getElementById(button.dataset.copy);
+  if (!field) return;
+  field.addEventListener("focus", function () { field.select(); });
+  if (!navigator.clipboard) return;
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    navigator.clipboard.writeText(field.value).then(function () {
+      button.textContent = button.dataset.copied;
+    });
+  });
+});
