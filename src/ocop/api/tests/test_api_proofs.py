@@ -44,7 +44,7 @@ def test_a_certificates_jws_is_served_to_everyone_and_verifies_with_joserfc_alon
         "valid_until": "2028-11-20",
         "issuer": "01",
         "packs": [
-            {"name": "Hộp 1 bình", "size": "30 cm", "gtin": "8930000000017"},
+            {"name": "Hộp 1 bình", "size": "30 cm", "gtin": "8930000000019"},
             {"name": "Bộ 2 bình", "size": "", "gtin": ""},
         ],
     }

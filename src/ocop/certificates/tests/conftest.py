@@ -30,7 +30,7 @@ def office(db) -> Office:
     producer = make_producer(name="HTX Gốm Bát Tràng")
     product = make_product(producer=producer, name="Bình gốm men lam")
     packs = [
-        ProductPack.objects.create(product=product, name="Hộp 1 bình", size="30 cm", gtin="8930000000017"),
+        ProductPack.objects.create(product=product, name="Hộp 1 bình", size="30 cm", gtin="8930000000019"),
         ProductPack.objects.create(product=product, name="Bộ 2 bình"),
     ]
     return Office(

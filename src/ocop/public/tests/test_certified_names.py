@@ -52,7 +52,7 @@ def test_a_rename_after_issue_shows_beside_the_certified_name(
     assert "<title>Bình gốm men lam · " in body
     assert "Còn hiệu lực: sản phẩm OCOP 4 sao" in body
     assert "<dd>HTX Gốm Bát Tràng</dd>" in body and 'id="current-producer"' not in body
-    assert "<li>Hộp 1 bình · 30 cm · 8930000000017</li><li>Bộ 2 bình</li>" in body
+    assert "<li>Hộp 1 bình · 30 cm · 8930000000019</li><li>Bộ 2 bình</li>" in body
 
     # The stored copy that nginx serves was rewritten when the rename committed.
     copy = Path(settings.OCOP_PAGE_CACHE_DIR) / "v" / "2026-01-10" / f"{cert.code}.html"
@@ -136,7 +136,7 @@ def test_each_certificate_keeps_the_name_it_was_issued_under(office, client, tim
     assert _h1(client.get(f"/v/{second.code}").content.decode()) == NEW
 
 
-PACKS = "<li>Hộp 1 bình · 30 cm · 8930000000017</li><li>Bộ 2 bình</li>"
+PACKS = "<li>Hộp 1 bình · 30 cm · 8930000000019</li><li>Bộ 2 bình</li>"
 
 
 def _packs_after_removal(office, client, cert):  # noqa: F811
@@ -161,7 +161,7 @@ def test_certificates_issued_before_keep_the_packs_they_list(office, client, tim
     migration = importlib.import_module("ocop.certificates.migrations.0007_certified_names")
     migration.keep_listed_packs(apps, None)
     assert Certificate.objects.get(pk=cert.pk).issued_packs == [
-        {"name": "Hộp 1 bình", "size": "30 cm", "gtin": "8930000000017"},
+        {"name": "Hộp 1 bình", "size": "30 cm", "gtin": "8930000000019"},
         {"name": "Bộ 2 bình", "size": "", "gtin": ""},
     ]
     assert _packs_after_removal(office, client, cert) == (True, ["Hộp 1 bình", "Bộ 2 bình"], True)
