@@ -190,3 +190,30 @@ def test_the_resolver_reads_the_database_once(boxed, client, django_assert_num_q
         assert client.get(f"/01/{GTIN14}?linkType=all").status_code == 200
     with django_assert_num_queries(0):
         assert client.get("/01/8930000000018").status_code == 404
+
+
+def test_hostile_paths_are_a_readable_not_found_never_an_error_or_markup(boxed, client):
+    """Digits of other scripts (str.isdigit takes them), a thousand digits, markup: a 404 page naming the barcode as
+    given (escaped, at most 40 characters); key qualifiers with slashes or encoded slashes still resolve."""
+    fmt = "Không phải mã vạch\n<small>“{}” không phải mã vạch (GTIN): mã GTIN gồm 8, 12, 13 hoặc 14 chữ số.</small>"
+    cases = {
+        "/01/%D9%A8%D9%A9%D9%A3%D9%A0%D9%A0%D9%A0%D9%A0%D9%A0%D9%A0%D9%A0%D9%A0%D9%A1%D9%A9": "٨٩٣٠٠٠٠٠٠٠٠١٩",
+        "/01/%EF%BC%98930000000019": "８930000000019",  # a full-width 8
+        "/01/" + "0" * 1000: "0" * 40,
+        "/01/%3Cscript%3Ealert(1)%3C%2Fscript%3E": "&lt;script&gt;alert(1)&lt;",  # %2F ends the GTIN, as "/" does
+        "/01/%22onmouseover=alert(1)%20x=%22": "&quot;onmouseover=alert(1) x=&quot;",
+    }
+    for path, shown in cases.items():
+        response = client.get(path)
+        body = response.content.decode()
+        assert (response.status_code, response["Cache-Control"]) == (404, "no-cache"), path
+        assert fmt.format(shown) in body, path
+        assert "<script" not in body and "alert(1)<" not in body
+    for path in (f"/01/{GTIN14}/10/LOT/2026/21/A%2FB", f"/01/{GTIN14}/10/%2F%2Fevil.example", f"/01/{GTIN14}%2F10%2Fx"):
+        response = client.get(path)
+        assert (response.status_code, response["Location"]) == (307, f"/v/{boxed.cert.code}"), path
+    # linkType is only compared, never written back: a CR LF in it changes nothing.
+    response = client.get(f"/01/{GTIN14}?linkType=%0D%0AX-Injected:%201")
+    assert (response.status_code, response["Location"], response.has_header("X-Injected")) == (
+        307, f"/v/{boxed.cert.code}", False
+    )  # fmt: skip
