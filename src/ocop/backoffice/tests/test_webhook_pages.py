@@ -152,3 +152,37 @@ def test_the_deliveries_query_count(
         certificates.suspend(by=scene.coordinator, certificate=scene.cert, reason="Lại vi phạm")
     with django_assert_num_queries(7):
         assert scene.client.get(url).context["page"].paginator.count == 3
+
+
+def test_the_pages_words_and_their_guards(scene, receiver, django_capture_on_commit_callbacks):  # noqa: F811
+    """Found by an integrator: the events named as the certificate page names them (đình chỉ, gỡ đình chỉ), a
+    delivered delivery said so plainly, a secret with its Copy button, and the two buttons that break a receiver (a
+    new secret, removing the subscription) asking first; the deliveries table scrolls in its own box on a phone."""
+    form = scene.client.get(NEW).content.decode()
+    assert "giấy chứng nhận bị đình chỉ</label>" in form and "giấy chứng nhận được gỡ đình chỉ</label>" in form
+    made = scene.client.post(
+        NEW, {"name": "Sàn TMĐT", "url": receiver.url, "events": ["certificate.suspended"], "active": "on"}
+    ).content.decode()
+    assert (
+        '<p class="copy-field"><code id="webhook-secret">' in made
+        and '<button type="button" data-copy="webhook-secret" data-copied="Đã sao chép" hidden>Sao chép</button>'
+        in made
+    )
+    sub = Subscription.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        certificates.suspend(by=scene.coordinator, certificate=scene.cert, reason="Vi phạm")
+    with django_capture_on_commit_callbacks(execute=True):
+        run_queued_tasks(SEND)
+    delivery = Delivery.objects.get()
+    page = scene.client.get(reverse("backoffice:webhook_detail", args=[sub.pk])).content.decode()
+    row = page.split(f'id="delivery-{delivery.pk}"')[1].split("</tr>")[0]
+    assert "<td>đã gửi thành công</td>" in row and "đã gửi thành công 02/03/2026 09:30:00" in row
+    assert '<div class="scroll"><table class="table" id="deliveries">' in page
+    assert (
+        'data-confirm="Tạo khóa ký mới? Khóa hiện tại thôi dùng được ngay cho các lần gửi tiếp theo: hãy đưa khóa mới '
+        'cho hệ thống nhận.">Tạo khóa ký mới</button>'
+    ) in page
+    assert (
+        'data-confirm="Bỏ đăng ký này? Sẽ không gửi gì tới địa chỉ này nữa, và các lần gửi của nó cũng bị xóa theo.">'
+        "Bỏ</button>"
+    ) in page

@@ -35,16 +35,16 @@ document.addEventListener("change", function (event) {
   wide.addEventListener("change", sync);
 })();
 
-// A secret shown once (a new API token): its field selects itself for copying, and a Copy button, shown where the
-// browser may write the clipboard, copies it and says so.
+// A secret shown once (a new API token, a webhook's signing secret): a field selects itself for copying, and a Copy
+// button, shown where the browser may write the clipboard, copies the field's value (or the element's text).
 document.querySelectorAll("[data-copy]").forEach(function (button) {
   const field = document.getElementById(button.dataset.copy);
   if (!field) return;
-  field.addEventListener("focus", function () { field.select(); });
+  if ("select" in field) field.addEventListener("focus", function () { field.select(); });
   if (!navigator.clipboard) return;
   button.hidden = false;
   button.addEventListener("click", function () {
-    navigator.clipboard.writeText(field.value).then(function () {
+    navigator.clipboard.writeText("value" in field ? field.value : field.textContent).then(function () {
       button.textContent = button.dataset.copied;
     });
   });
