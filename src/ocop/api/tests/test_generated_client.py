@@ -138,3 +138,10 @@ def test_reports_a_month_of_sales(generated, wsgi, shop):  # noqa: F811
     assert refused.status_code == 422
     assert [(e.field, e.message) for e in refused.parsed.detail] == [("lines.0.quantity", "Giá trị quá nhỏ.")]
     assert SalesRecord.objects.get(pk=december.pk).revenue == 900_000
+
+
+def test_the_documented_configuration_is_the_one_tested():
+    """docs/api.md's "A generated client" shows this module's configuration, word for word."""
+    docs = (Path(__file__).parents[4] / "docs" / "api.md").read_text()
+    section = docs.split("## A generated client", 1)[1]
+    assert section.split("```yaml\n", 1)[1].split("```", 1)[0] == CONFIG
