@@ -96,7 +96,7 @@ ITEM_COLUMNS = "id created_at updated_at decision_id product_id stars potential_
 CERTIFICATE_COLUMNS = (
     "id created_at updated_at item_id decision_id product_id producer_id province_id commune_id number series year "
     "sequence stars potential_five issued_on valid_until code status status_reason status_since revocation_decision "
-    "pdf claim key_id signature"
+    "pdf claim key_id signature jws"
 )
 
 
@@ -147,7 +147,7 @@ def _generate() -> _Log:
                     certs.append((
                         cert_id, now, now, item_id, decision.pk, pid, producer_id, hanoi.pk, commune_id, number, "LB",
                         day.year, sequence, stars, False, _db(day), _db(until), code, status, "", _db(day), "", "",
-                        "(bench)", "bench", "-",
+                        "(bench)", "bench", "-", "",
                     ))  # fmt: skip
                     data = {"code": code, "product": name, "producer": producer, "stars": stars,
                             "issued_on": day.isoformat(), "valid_until": until.isoformat()}  # fmt: skip
