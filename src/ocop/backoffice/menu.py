@@ -90,8 +90,10 @@ def _issuing_body(scope: Scope) -> bool:  # views.issuers.coordinated: the provi
 
 def _api_tokens(scope: Scope) -> bool:
     """Personal API tokens: every signed-in user may manage theirs (the page is open to all); the menu offers them to
-    the roles whose work other systems take up (coordinators and the ministry, commerce officers, sales points)."""
-    return scope.has(Role.PROVINCE_COORDINATOR) or scope.has(Role.COMMERCE_OFFICER) or scope.has(Role.OUTLET_OPERATOR)
+    the roles whose work other systems take up, the audience of the webhooks: the offices (coordinators and the
+    ministry, commerce officers, inspectors, commune officers: docs/api.md's plan targets, inspections, consumers'
+    reports and periodic reports are theirs), administrators and sales points."""
+    return webhook_access.subscribes(scope)
 
 
 def _statistics(scope: Scope) -> bool:  # reporting_access.statistics_scope answers 403 to anyone else

@@ -15,14 +15,15 @@ OFFICE = ["dashboard", "producers", "products", "documents", "dossiers", "rounds
           "outlets", "inspections", "plans", "statistics", "notifications"]  # fmt: skip
 # A coordinator also sets their province's issuing body (who its documents come from and who signs them).
 COORDINATOR = [*OFFICE[:-1], "issuing_body", "notifications"]
-# Personal API tokens are offered to the roles whose work other systems take up (the page is open to everyone).
+# Personal API tokens are offered to the roles whose work other systems take up, the webhooks' audience (the page is
+# open to everyone).
 TOKENS = ["api_tokens"]
 # Webhooks: the offices and the sales points (shop chains) may subscribe (ocop.webhooks.access).
 WEBHOOKS = ["webhooks"]
 EXPECTED = {
     "coordinator": [*COORDINATOR, *TOKENS, *WEBHOOKS],
     "commerce": [*OFFICE, *TOKENS, *WEBHOOKS],
-    "commune": [*OFFICE, *WEBHOOKS],
+    "commune": [*OFFICE, *TOKENS, *WEBHOOKS],
     "admin": [*OFFICE, *TOKENS, *WEBHOOKS],
     "charlie": [*COORDINATOR, *TOKENS, *WEBHOOKS],
     "council": ["dashboard", "producers", "products", "dossiers", "rounds", "criteria", "notifications"],
@@ -39,7 +40,7 @@ EXPECTED = {
         "notifications",
     ],
     "outlet": ["dashboard", "outlets", "inspections", "notifications", *TOKENS, *WEBHOOKS],
-    "inspector": ["dashboard", "certificates", "inspections", "statistics", "notifications", *WEBHOOKS],
+    "inspector": ["dashboard", "certificates", "inspections", "statistics", "notifications", *TOKENS, *WEBHOOKS],
 }
 
 
