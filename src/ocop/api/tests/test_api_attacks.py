@@ -5,12 +5,13 @@ import datetime as dt
 import logging
 
 import pytest
+from django.test import Client
 
-from ocop.accounts.models import Role, TokenScope
+from ocop.accounts.models import ApiToken, Role, TokenScope
 from ocop.accounts.services import create_api_token
 from ocop.certificates import services
 from ocop.certificates.tests.conftest import issue, office  # noqa: F401
-from ocop.testing import make_product, make_user
+from ocop.testing import PASSWORD, make_product, make_user
 
 NOON = dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC)  # 16:00 in Hà Nội
 
@@ -74,3 +75,28 @@ def test_a_token_sent_with_another_scheme_is_not_written_to_the_log(db, client, 
     assert [r.getMessage() for r in caplog.records if text.split("_")[2] in r.getMessage()] == []
     lower = client.get("/api/v1/producers", headers={"Authorization": f"bearer {text}"})
     assert (lower.status_code, lower.json()["count"]) == (200, 0)
+
+
+def test_a_cross_site_form_cannot_make_a_token(db):
+    """A page elsewhere posting the back office's token form with the user's cookie: refused for its missing CSRF
+    token, and no token made; the same form with it makes one, shown on a page no cache keeps."""
+    user = make_user(Role.OUTLET_OPERATOR)
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.login(username=user.username, password=PASSWORD)
+    forged = browser.post(
+        "/bo/api-tokens/", {"name": "Kẻ gian", "scope": "write", "days": ""}, secure=True,
+        headers={"Origin": "https://evil.example", "Referer": "https://evil.example/"},
+    )  # fmt: skip
+    assert forged.status_code == 403
+    assert ApiToken.objects.count() == 0
+    page = browser.get("/bo/api-tokens/", secure=True)
+    made = browser.post(
+        "/bo/api-tokens/", {"name": "Chuỗi siêu thị", "scope": "write", "days": "30",
+                            "csrfmiddlewaretoken": page.cookies["csrftoken"].value},
+        secure=True, headers={"Referer": "https://testserver/bo/api-tokens/"},
+    )  # fmt: skip
+    assert made.status_code == 200
+    assert made["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
+    token = ApiToken.objects.get()
+    assert (token.user, token.name, token.scope) == (user, "Chuỗi siêu thị", "write")
+    assert f"ocop_{token.prefix}_".encode() in made.content
