@@ -43,6 +43,9 @@ def test_an_operator_on_a_phone_makes_copies_and_revokes_a_token(page: Page, liv
     row = page.locator(f'tr[data-token="{token.prefix}"]')
     expect(row).to_contain_text("Chuỗi siêu thị X")
     expect(row).to_contain_text("Đang hiệu lực")
+    expect(page.locator("#tokens th")).to_have_text(
+        ["Tên", "Mã", "Phạm vi", "Ngày tạo", "Hết hạn", "Dùng lần cuối", "Trạng thái", ""]
+    )
     assert page.evaluate("document.documentElement.scrollWidth") == 390  # the table scrolls in its own box
     assert serious_violations(page) == []
     row.get_by_role("link", name="Thu hồi").click()
