@@ -237,6 +237,8 @@ def verify_payload(text: str, public_keys: dict[str, str]) -> Verification:
         Ed25519PublicKey.from_public_bytes(unb64(public)).verify(signature, claim_text.encode("utf-8"))
     except (InvalidSignature, ValueError):
         return Verification(False, _("The signature does not match: this QR was altered or forged."), claim, key_id)
+    if not _signed_by_its_body(key_id, claim.number):
+        return _other_body(key_id, claim)
     # A pack's Digital Link names the GTIN, which the claim does not: only the certificate's own address is compared.
     code = address.rstrip("/").rsplit("/v/", 1)[1] if "/v/" in address else claim.code
     if code != claim.code:
@@ -244,6 +246,21 @@ def verify_payload(text: str, public_keys: dict[str, str]) -> Verification:
             False, _("The address in the QR does not match the signed certificate code."), claim, key_id
         )
     return Verification(True, _("Authentic: issued and signed by the OCOP office."), claim, key_id)
+
+
+def _signed_by_its_body(key_id: str, number: str, document: dict[str, Any] | None = None) -> bool:
+    """Whether the key belongs to the body that issued the certificate: a key id starts with its body's code (a
+    province's, or TW; active_key adds six hex digits), as the certificate number does (01-2025-00001), and a JWS
+    payload's "issuer", when it has one, is that code. A body's key signing another body's certificate (another
+    province's number, the ministry's 5 stars) is a forgery by whoever holds that key."""
+    body = key_id[:-6]
+    return bool(body) and number.startswith(body + "-") and (document or {}).get("issuer", body) == body
+
+
+def _other_body(key_id: str, claim: Claim) -> Verification:
+    reason = _("The QR is signed with key %(key)s, which is not the key of the body that issued certificate "
+               "%(number)s: it is forged.") % {"key": key_id[:16], "number": claim.number[:40]}  # fmt: skip
+    return Verification(False, reason, claim, key_id)
 
 
 def _jws_header(text: str) -> dict[str, Any] | None:
@@ -278,7 +295,8 @@ def _verify_jws(token: str, address: str, public_keys: dict[str, str]) -> Verifi
     header = _jws_header(token) or {}
     key_id = header.get("kid")
     try:
-        claim = _claim_of(json.loads(unb64(token.split(".")[1])))
+        document = json.loads(unb64(token.split(".")[1]))
+        claim = _claim_of(document)
     except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):
         return Verification(False, _("The QR is damaged or altered: its signed part cannot be read."))
     if not isinstance(key_id, str) or key_id not in public_keys:
@@ -289,6 +307,8 @@ def _verify_jws(token: str, address: str, public_keys: dict[str, str]) -> Verifi
         jws.deserialize_compact(token, public, algorithms=[JWS_ALG])
     except (JoseError, ValueError):
         return Verification(False, _("The signature does not match: this QR was altered or forged."), claim, key_id)
+    if not _signed_by_its_body(key_id, claim.number, document):
+        return _other_body(key_id, claim)
     # A pack's Digital Link names the GTIN, not the certificate: as in the OCOP1 form, only /v/<code> is compared.
     if "/v/" in address and address.rstrip("/").rsplit("/v/", 1)[1] != claim.code:
         return Verification(

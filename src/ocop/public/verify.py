@@ -93,6 +93,10 @@ def offline_check(request: HttpRequest) -> HttpResponse:
         "unknown_key": _("The QR is signed with key %(key)s, which no province has published."),
         "forged": _("The signature does not match: this QR was altered or forged."),
         "mismatch": _("The address in the QR does not match the signed certificate code."),
+        "other_body": _(
+            "The QR is signed with key %(key)s, which is not the key of the body that issued certificate %(number)s: "
+            "it is forged."
+        ),
         "unsigned": _(
             "An OCOP Hub code, but without a digital signature (a certificate imported from paper records): open the "
             "link when online to see its status."

@@ -8,10 +8,13 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from joserfc import jws
+from joserfc.jwk import OKPKey
 
-from ocop.certificates import services
+from ocop.certificates import services, signing
 from ocop.certificates.enums import IssuingLevel
 from ocop.certificates.models import Certificate, SigningKey
+from ocop.certificates.rules import Claim
 from ocop.certificates.signing import payload, published_jwks, published_keys, verify_payload
 from ocop.evaluation.testing import council_result
 from ocop.testing import province
@@ -60,7 +63,7 @@ def test_a_certificate_is_issued_with_its_claim_as_a_jws_signed_with_the_same_ke
         "valid_until": "2028-11-20",
         "issuer": "01",
         "packs": [
-            {"name": "Hộp 1 bình", "size": "30 cm", "gtin": "8930000000017"},
+            {"name": "Hộp 1 bình", "size": "30 cm", "gtin": "8930000000019"},
             {"name": "Bộ 2 bình", "size": "", "gtin": ""},
         ],
     }
@@ -183,3 +186,50 @@ def test_verify_qr_names_a_keys_file_it_cannot_read(office, time_machine, tmp_pa
             with pytest.raises(CommandError) as refused:
                 _verify_qr(qr, "--keys", str(keys_file))
             assert str(refused.value) == message, text[:40]
+
+
+def test_a_bodys_key_signing_another_bodys_certificate_is_refused(office, time_machine):
+    """Whoever holds a province's private key can sign any text: a claim numbered as another province's, or as the
+    ministry's 5 stars, or a JWS naming another issuer, signed with it, is a forgery (both forms, CLI and page)."""
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    cert = _issue_with_packs(office)
+    key = SigningKey.objects.get(key_id=cert.key_id)
+    private = OKPKey.import_key(signing._load_private(key), {"kid": key.key_id})
+    header, body, _signature = cert.jws.split(".")
+    keys = published_keys()
+
+    def ocop1(number: str) -> str:
+        claim = Claim(number, cert.code, "Bình gốm men lam", 5, dt.date(2025, 11, 20), dt.date(2028, 11, 20))
+        key_id, signature = signing.sign(province(), claim)
+        return payload(base_url=SITE, code=cert.code, claim_text=claim.text(), key_id=key_id, signature=signature)
+
+    def signed_jws(**changes: object) -> str:
+        document = json.dumps({**_json(body), **changes}, ensure_ascii=False).encode()
+        return jws.serialize_compact(_json(header), document, private, algorithms=["EdDSA"])
+
+    def other(number: str) -> str:
+        return (
+            f"Mã QR được ký bằng khoá {cert.key_id}, không phải khoá của cơ quan đã cấp giấy chứng nhận {number}: "
+            "mã này là giả."
+        )
+
+    cases = {
+        ocop1("31-2025-00001"): other("31-2025-00001"),  # Hải Phòng's number, Hà Nội's key
+        ocop1("TW-2025-00001"): other("TW-2025-00001"),  # the ministry's 5 stars
+        ocop1("011-2025-00001"): other("011-2025-00001"),
+        signed_jws(number="TW-2025-00001", issuer="TW", stars=5): other("TW-2025-00001"),
+        signed_jws(issuer="TW"): other("01-2025-00001"),  # the number is Hà Nội's, the issuer named is not
+        signed_jws(issuer=["01"]): other("01-2025-00001"),
+    }
+    for text, reason in cases.items():
+        result = verify_payload(text, keys)
+        assert (result.ok, result.reason) == (False, reason), text
+    with pytest.raises(CommandError) as refused:
+        _verify_qr(ocop1("TW-2025-00001"))
+    assert str(refused.value) == other("TW-2025-00001")
+    # The same key over its own body's numbers, and a JWS without "issuer", stay authentic.
+    assert verify_payload(ocop1("01-2025-00009"), keys).ok
+    assert verify_payload(signed_jws(issuer=None), keys).ok is False  # "issuer": null is not the body
+    no_issuer = {k: v for k, v in _json(body).items() if k != "issuer"}
+    bare = jws.serialize_compact(_json(header), json.dumps(no_issuer).encode(), private, algorithms=["EdDSA"])
+    assert verify_payload(bare, keys).ok

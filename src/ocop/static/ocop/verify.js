@@ -66,6 +66,18 @@
     }
   }
 
+  // A key signs only its own body's certificates: its id is the body's code (a province's, or TW) and six hex digits,
+  // and the certificate number starts with that code (01-2025-00001), as a JWS's "issuer" is (signing.py).
+  function ownBody(kid, number, issuer) {
+    const body = kid.slice(0, -6);
+    return body !== "" && number.indexOf(body + "-") === 0 && (issuer === undefined || issuer === body);
+  }
+
+  function otherBody(kid, claim) {
+    const reason = msgs.other_body.replace("%(key)s", kid.slice(0, 16)).replace("%(number)s", claim.number.slice(0, 40));
+    return { ok: false, reason: reason, claim: claim };
+  }
+
   // The verdict once the signature is good: the address must be the certificate's (or a pack's Digital Link) on the
   // official site. A bare JWS has no address: nothing more to compare.
   function placed(address, claim) {
@@ -84,9 +96,10 @@
     if (address && address.indexOf("/v/") < 0 && !digitalLink(address)) return { ok: false, reason: msgs.not_ours };
     const parts = token.split(".");
     const header = jwsHeader(token);
-    let claim;
+    let claim, issuer;
     try {
       const d = JSON.parse(text(parts[1]));
+      issuer = Object.prototype.hasOwnProperty.call(d, "issuer") ? d.issuer : undefined;
       const fields = [d.number, d.code, d.product, d.issued_on, d.valid_until];
       if (!fields.every(function (f) { return typeof f === "string"; }) || !Number.isInteger(d.stars)) throw new Error();
       claim = { number: d.number, code: d.code, product: d.product, stars: d.stars, from: d.issued_on, until: d.valid_until };
@@ -106,6 +119,7 @@
     if (header.alg !== "EdDSA" || !(await signed(pub, signature, parts[0] + "." + parts[1]))) {
       return { ok: false, reason: msgs.forged, claim: claim };
     }
+    if (!ownBody(kid, claim.number, issuer)) return otherBody(kid, claim);
     return placed(address, claim);
   }
 
@@ -138,6 +152,7 @@
     const pub = Object.prototype.hasOwnProperty.call(keys, parts[0]) ? keys[parts[0]] : null;
     if (!pub) return { ok: false, reason: msgs.unknown_key.replace("%(key)s", parts[0].slice(0, 16)), claim: claim };
     if (!(await signed(pub, signature, claimText))) return { ok: false, reason: msgs.forged, claim: claim };
+    if (!ownBody(parts[0], claim.number)) return otherBody(parts[0], claim);
     return placed(address, claim);
   }
 
