@@ -40,6 +40,12 @@ class Subscription(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def event_names(self) -> list[tuple[str, str]]:
+        """The events asked for, each as (its code in the API and the bodies, its name for people), in the list's
+        order (a code no longer known keeps the code as its name)."""
+        labels = dict(EventType.choices)
+        return [(code, str(labels.get(code, code))) for code in self.events]
+
 
 class Event(models.Model):
     """Something that happened, once: every subscription that receives it gets a delivery of the same body.

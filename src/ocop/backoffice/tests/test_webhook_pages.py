@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from ocop.accounts.models import Role
 from ocop.certificates import services as certificates
@@ -177,6 +178,13 @@ def test_the_pages_words_and_their_guards(scene, receiver, django_capture_on_com
     page = scene.client.get(reverse("backoffice:webhook_detail", args=[sub.pk])).content.decode()
     row = page.split(f'id="delivery-{delivery.pk}"')[1].split("</tr>")[0]
     assert "<td>đã gửi thành công</td>" in row and "đã gửi thành công 02/03/2026 09:30:00" in row
+    # The events by name, with the code the bodies carry.
+    assert (
+        '<ul class="plain" id="webhook-events"><li>giấy chứng nhận bị đình chỉ <code>certificate.suspended</code></li>'
+        "</ul>"
+    ) in page
+    listing = scene.client.get(LIST).content.decode()
+    assert f"<td><code>{escape(receiver.url)}</code></td><td>giấy chứng nhận bị đình chỉ</td>" in listing
     assert '<div class="scroll"><table class="table" id="deliveries">' in page
     assert (
         'data-confirm="Tạo khóa ký mới? Khóa hiện tại thôi dùng được ngay cho các lần gửi tiếp theo: hãy đưa khóa mới '
