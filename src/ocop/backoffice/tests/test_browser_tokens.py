@@ -14,7 +14,7 @@ from ocop.testing_axe import serious_violations
 pytestmark = pytest.mark.browser
 
 
-def test_an_operator_on_a_phone_makes_copies_and_revokes_a_token(page: Page, live_server, world):
+def test_an_operator_on_a_phone_makes_copies_and_revokes_a_token(page: Page, live_server, reference_data, world):
     page.set_viewport_size({"width": 390, "height": 844})
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     log_in(page, live_server, "outlet")
@@ -54,3 +54,35 @@ def test_an_operator_on_a_phone_makes_copies_and_revokes_a_token(page: Page, liv
     expect(page.locator(f'tr[data-token="{token.prefix}"]')).to_contain_text("Đã thu hồi")
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_a_commune_officer_on_a_phone_subscribes_and_copies_the_signing_secret(
+    page: Page, live_server, reference_data, world
+):
+    """The webhook's secret, shown once, fits the phone (a long word wraps) and its Copy button copies it exactly;
+    removing the subscription asks first."""
+    from ocop.webhooks.models import Subscription
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    log_in(page, live_server, "communeofficer")
+    page.locator("summary.menu-button").click()
+    page.locator('.main-nav a[data-menu="webhooks"]').click()
+    page.get_by_role("link", name="Đăng ký mới").click()
+    page.get_by_label("Tên", exact=True).fill("Cổng thông tin xã")
+    page.get_by_label("Địa chỉ nhận (URL)").fill("https://93.184.216.34/hook")
+    page.get_by_label("giấy chứng nhận bị đình chỉ").check()
+    page.get_by_role("button", name="Lưu").click()
+    secret = Subscription.objects.get().secret
+    expect(page.locator("#webhook-secret")).to_have_text(secret)
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    page.get_by_role("button", name="Sao chép").click()
+    expect(page.get_by_role("button", name="Đã sao chép")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == secret
+    page.get_by_role("link", name="Đến trang đăng ký").click()
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Bỏ", exact=True).click()
+    expect(page.locator("#webhook-events")).to_be_visible()
+    assert asked == ["Bỏ đăng ký này? Sẽ không gửi gì tới địa chỉ này nữa, và các lần gửi của nó cũng bị xóa theo."]
+    assert Subscription.objects.count() == 1  # dismissed: nothing removed
