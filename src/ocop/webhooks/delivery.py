@@ -10,13 +10,16 @@ one), with a 10 s timeout; at most EXCERPT_MAX bytes of the answer are read and 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import http.client
 import json
 import socket
 import ssl
+import threading
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
@@ -27,6 +30,9 @@ from ocop.webhooks.enums import DeliveryStatus
 from ocop.webhooks.models import EXCERPT_MAX, Delivery
 
 TIMEOUT = 10.0  # seconds, to connect and for each read
+# Seconds for the whole exchange (TLS handshake, request, the answer's headers and excerpt): a receiver that trickles
+# its answer a byte at a time passes each read's TIMEOUT, and would hold the worker for hours without this.
+SEND_SECONDS = 30.0  # OCOP_WEBHOOKS_SEND_SECONDS
 # After the 1st, 2nd, ... failed attempt, the next one waits this long; after the last, the delivery is given up.
 BACKOFF = (
     dt.timedelta(minutes=1),
@@ -57,7 +63,11 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+        # The handshake after self.sock is set, so that the deadline (post) can cut a receiver trickling it too.
+        self.sock = self._context.wrap_socket(  # type: ignore[attr-defined]
+            sock, server_hostname=self.host, do_handshake_on_connect=False
+        )
+        self.sock.do_handshake()
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
@@ -77,13 +87,32 @@ def post(url: str, headers: dict[str, str], body: bytes) -> tuple[int, str]:
     target = targets.resolve(url)
     pinned = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
     connection: http.client.HTTPConnection = pinned(target)
+    seconds = float(getattr(settings, "OCOP_WEBHOOKS_SEND_SECONDS", SEND_SECONDS))
+    cut = threading.Event()
+
+    def cut_off() -> None:  # at the deadline, from a timer thread: the blocked read returns, the send fails
+        cut.set()
+        if connection.sock is not None:
+            with contextlib.suppress(OSError):
+                connection.sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(seconds, cut_off)
+    timer.daemon = True
+    timer.start()
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         response = connection.getresponse()
         excerpt = response.read(EXCERPT_MAX)
-        return response.status, excerpt.decode("utf-8", errors="replace")
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        if cut.is_set():
+            raise TimeoutError(f"no whole answer within {seconds:g} s") from exc
+        raise
     finally:
+        timer.cancel()
         connection.close()
+    if cut.is_set():  # an answer cut short is not an answer
+        raise TimeoutError(f"no whole answer within {seconds:g} s")
+    return response.status, excerpt.decode("utf-8", errors="replace")
 
 
 def headers_for(delivery: Delivery, body: bytes, now: dt.datetime) -> dict[str, str]:

@@ -36,10 +36,22 @@ def allow_private() -> bool:
     return bool(getattr(settings, "OCOP_WEBHOOKS_ALLOW_PRIVATE", False))
 
 
+# IPv6 forms that carry an IPv4 address in their last 32 bits, which a network may route to that IPv4 address:
+# IPv4-compatible (::a.b.c.d), IPv4-translated (SIIT), the well-known NAT64 prefix. Judged by the IPv4 address.
+_CARRYING_IPV4 = tuple(ipaddress.ip_network(n) for n in ("::/96", "::ffff:0:0:0/96", "64:ff9b::/96"))
+# Networks Python calls global that reach a private network: local-use NAT64 (RFC 8215), site-local (deprecated).
+_LOCAL_IPV6 = tuple(ipaddress.ip_network(n) for n in ("64:ff9b:1::/48", "fec0::/10"))
+
+
 def _public(ip: str) -> bool:
-    address = ipaddress.ip_address(ip.split("%", 1)[0])
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(ip.split("%", 1)[0])
+    if isinstance(address, ipaddress.IPv6Address):
+        if any(address in n for n in _LOCAL_IPV6):
+            return False
+        if address.ipv4_mapped is not None or address.sixtofour is not None:  # ::ffff:a.b.c.d, 2002:a.b.c.d::/48
+            address = address.ipv4_mapped or address.sixtofour  # type: ignore[assignment]
+        elif any(address in n for n in _CARRYING_IPV4):
+            address = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return address.is_global and not address.is_multicast
 
 
@@ -52,6 +64,8 @@ def parse(url: str) -> tuple[str, str, int, str]:
         port = parts.port
     except ValueError:
         raise Refused(_("Endpoint URL: enter an address starting with https://.")) from None
+    if port == 0:  # (a port 0 was taken for the scheme's own)
+        raise Refused(_("Endpoint URL: enter an address starting with https://."))
     schemes = ("https", "http") if allow_private() else ("https",)
     if parts.scheme not in schemes:
         raise Refused(_("Endpoint URL: the address must start with https://."))
