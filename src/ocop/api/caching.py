@@ -10,7 +10,9 @@ sends them back (If-None-Match, or If-Modified-Since without it), as Django's co
   status, which a CDN may keep but must check again each time, so that a status never shows older than its change
   (the QR page's rule, public.verify); REFERENCE ("public, max-age=300") for reference data that changes rarely
   (provinces, communes, criteria). A request with a user (a session cookie or a token) gets PRIVATE: shared
-  caches keep nothing of it.
+  caches keep nothing of it. Every answer (200 or 304) carries `Vary: Authorization, Cookie` (LocaleMiddleware
+  adds Accept-Language after it), so a shared cache never serves an anonymous copy to a token or a session, nor
+  the reverse.
 
 Use: `@cached(STATUS)` under the operation's `@router.get(...)`, and declare `response={200: X, 304: None}`.
 """
@@ -26,7 +28,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from ninja.decorators import decorate_view
 
@@ -50,7 +52,7 @@ def modified(request: HttpRequest, *stamps: dt.datetime | None, daily: bool = Fa
 
 def _with_user(request: HttpRequest) -> bool:
     """A request that may carry a user: a token, or a session cookie. Told from the headers alone (no query, and the
-    session is not read, so an anonymous answer does not vary on cookies); a stale cookie only costs shared caching."""
+    session is not read); a stale cookie only costs shared caching."""
     return "HTTP_AUTHORIZATION" in request.META or settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
@@ -70,6 +72,7 @@ def cached(policy: str) -> Callable[[F], F]:
             if stamp is not None:
                 response["Last-Modified"] = http_date(stamp.timestamp())
             response["Cache-Control"] = PRIVATE if _with_user(request) else policy
+            patch_vary_headers(response, ("Authorization", "Cookie"))  # before the 304, which copies it
             answer = get_conditional_response(
                 request,
                 etag=etag,

@@ -5,6 +5,8 @@ import hashlib
 
 import pytest
 
+from ocop.accounts.models import TokenScope
+from ocop.accounts.services import create_api_token
 from ocop.certificates import services
 from ocop.certificates.tests.conftest import issue, office  # noqa: F401
 from ocop.conftest import client_for
@@ -127,6 +129,21 @@ def test_an_answer_to_a_user_is_private(cert, office, client, path):  # noqa: F8
     assert response["ETag"] == _etag(response)
     token = client.get(url, headers={"Authorization": "Bearer ocop_abc_def"})  # a token (not needed here)
     assert (token.status_code, token["Cache-Control"]) == (200, "private, no-cache")
+
+
+def test_an_answer_varies_on_the_credentials_whoever_asks(cert, office, client):  # noqa: F811
+    """A shared cache keys each copy on Authorization and Cookie: an anonymous copy never reaches a token's call,
+    nor the reverse; LocaleMiddleware's Accept-Language stays."""
+    url = f"/api/v1/certificates/{cert.code}"
+    token = create_api_token(user=office.coordinator, name="Sàn thương mại", scope=TokenScope.READ, days=None).text
+    vary = "Authorization, Cookie, Accept-Language"
+    anonymous = client.get(url)
+    assert (anonymous.status_code, anonymous["Cache-Control"], anonymous["Vary"]) == (200, "public, no-cache", vary)
+    with_token = client.get(url, headers={"Authorization": f"Bearer {token}"})
+    assert (with_token.status_code, with_token["Cache-Control"], with_token["Vary"]) == (200, "private, no-cache", vary)
+    again = client.get(url, headers={"Authorization": f"Bearer {token}", "If-None-Match": with_token["ETag"]})
+    assert (again.status_code, again["Vary"]) == (304, vary)
+    assert client_for(office.coordinator).get(url)["Vary"] == vary  # a session
 
 
 def test_errors_carry_no_validators(db, client):
