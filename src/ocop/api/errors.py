@@ -103,6 +103,15 @@ def allowed_values(ctx: dict[str, Any]) -> list[str]:
     return [str(ast.literal_eval(m[0])) for m in _LITERAL.finditer(str(ctx.get("expected", "")))]
 
 
+def _too_short(field: str, least: Any) -> str:
+    """What a list too short misses, said for the lists the API takes (the back office's words where it has them)."""
+    if field == "lines":  # api.sales: a month's report
+        return _("Send at least one sales line.")
+    if field == "events":  # api.webhooks: as the subscription form says it (webhooks.services)
+        return _("Events: choose at least one event.")
+    return _("At least %(n)s items.") % {"n": least}
+
+
 def _message(error: dict[str, Any], field: str = "") -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
@@ -118,6 +127,10 @@ def _message(error: dict[str, Any], field: str = "") -> str:
         return _("Enter text.")
     if kind == "string_too_long":
         return _("At most %(n)s characters.") % {"n": ctx.get("max_length")}
+    if kind == "too_short":  # a list with fewer items than it needs (min_length): an empty one, in practice
+        return _too_short(field, ctx.get("min_length"))
+    if kind == "too_long":
+        return _("At most %(n)s items.") % {"n": ctx.get("max_length")}
     if kind in ("literal_error", "enum"):
         return _("Not one of the allowed values: %(values)s.") % {"values": ", ".join(allowed_values(ctx))}
     if kind in ("json_invalid", "model_attributes_type", "dict_type", "model_type"):

@@ -20,6 +20,7 @@ class Body(pydantic.BaseModel):
     state: State | None = None
     kind: Literal["a, b", "it's", 'say "or"', 3] | None = None
     revenue: int | None = None
+    tags: list[str] | None = pydantic.Field(None, min_length=2, max_length=3)
 
 
 def _errors(data):
@@ -51,3 +52,9 @@ def test_a_fractional_number_for_a_whole_one_is_named_so():
         with pytest.raises(pydantic.ValidationError) as caught:
             errors({"revenue": 2.25})
         assert schema_errors(caught.value.errors()) == [{"field": "revenue", "message": "Enter a whole number."}]
+
+
+def test_a_list_too_short_or_too_long_says_how_many_items():
+    """The lists of the API name what is missing (test_api_sales, test_api_webhooks); any other says the count."""
+    assert _errors({"tags": ["a"]}) == [{"field": "tags", "message": "Tối thiểu 2 mục."}]
+    assert _errors({"tags": ["a", "b", "c", "d"]}) == [{"field": "tags", "message": "Tối đa 3 mục."}]

@@ -121,7 +121,8 @@ def test_a_bad_body_names_the_line_and_writes_nothing(shop):  # noqa: F811
         ({"lines": [{**good, "revenue": 10**12}]}, "lines.0.revenue", "Giá trị quá lớn: tối đa là 999999999999."),
         ({"lines": [{**good, "revenue": 1.5}]}, "lines.0.revenue", "Hãy nhập một số nguyên."),
         ({"lines": [{"product_id": shop.w.product.pk, "revenue": 1}]}, "lines.0.quantity", "Trường này là bắt buộc."),
-        ({"lines": []}, "lines", "Giá trị không hợp lệ."),
+        ({"lines": []}, "lines", "Hãy gửi ít nhất một dòng doanh số."),
+        ({"lines": [good] * 2001}, "lines", "Tối đa 2000 mục."),
         ({"lines": [good, good]}, "lines.1.product_id", f"Sản phẩm {shop.w.product.pk} xuất hiện hai lần cho cùng điểm bán và tháng."),
         (
             {"lines": [good, {**good, "product_id": shop.w.product.pk + 10_000}]},
