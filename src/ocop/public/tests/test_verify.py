@@ -7,6 +7,7 @@ from ocop.certificates import services
 from ocop.certificates.models import ConsumerReport
 from ocop.certificates.tests.conftest import issue, office  # noqa: F401
 from ocop.public import scanpage
+from ocop.registry.models import Producer, Product, ProductPack
 from ocop.testing import make_product
 
 
@@ -141,3 +142,23 @@ def test_the_days_copies_are_built_ahead_without_overwriting_newer_ones(office, 
     call_command("build_scan_pages")
     assert (folder / f"{a.code}.html").read_text() == "newer"
     assert "EXPIRED: no longer an OCOP product" in (folder / f"{b.code}.html").read_text()
+
+
+def test_the_offline_checks_paste_box_takes_the_longest_jws_with_room_to_spare(office, client, time_machine):  # noqa: F811
+    """A megabyte pasted froze the page for half a minute: the box takes 32,768 characters, well above what a
+    certificate gives with 20 packs, every name at its longest (an address and its JWS: 8,320 characters)."""
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    words = "Hộp quà Tết gốm Bát Tràng men lam vẽ tay cao cấp "
+    Product.objects.filter(pk=office.product.pk).update(name=(words * 6)[:255].strip())
+    Producer.objects.filter(pk=office.product.producer_id).update(name=(words * 6)[:255].strip())
+    ProductPack.objects.filter(product=office.product).delete()
+    for n in range(20):
+        ProductPack.objects.create(
+            product=office.product, name=f"{n:02} {words * 3}"[:120].strip(), size=(words * 2)[:60].strip()
+        )
+    office.product.refresh_from_db()
+    cert = issue(office)
+    pasted = f"https://ocop.hanoi.gov.vn/v/{cert.code}#{cert.jws}"
+    assert (len(cert.issued_packs), len(pasted)) == (20, 8320)
+    page = client.get("/kiem-tra/").content.decode()
+    assert '<textarea id="payload" name="payload" rows="4" maxlength="32768" required></textarea>' in page
