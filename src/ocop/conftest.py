@@ -18,6 +18,8 @@ from ocop.places.loader import load_places
 from ocop.registry import services
 from ocop.registry.reference import load_classification
 from ocop.testing import PASSWORD, commune, make_document, make_producer, make_product, make_user
+from ocop.testing_s3 import s3_server as s3_server  # the S3 emulator and a bucket per test
+from ocop.testing_s3 import s3_storage as s3_storage
 
 ROLES = ["anon", "coordinator", "commerce", "commune", "council", "producer", "outlet", "admin", "charlie"]
 

@@ -13,7 +13,19 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 # Every environment variable is read through these: a bad value stops start-up naming the variable (ocop.core.env).
-from ocop.core.env import BadEnvironment, envbool, envint, envints, envlist, envmap, envnetworks, envstr, envtiles
+from ocop.core.env import (
+    BadEnvironment,
+    envbool,
+    envint,
+    envints,
+    envlist,
+    envmap,
+    envnetworks,
+    envstorage,
+    envstr,
+    envtiles,
+)
+from ocop.core.storage_settings import file_storages
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -131,6 +143,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ocop.core.dbrouter.ReplicaMiddleware",  # which database the request reads from (removes itself without a replica)
+    "ocop.public.fastpath.ScanPageMiddleware",  # the QR page's short chain, no session or CSRF (see its docstring)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -192,6 +206,22 @@ elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
     _db.setdefault("OPTIONS", {})
     _db["OPTIONS"]["options"] = (_db["OPTIONS"].get("options", "") + " -c jit=off").strip()
 DATABASES = {"default": _db}
+# A PostgreSQL replica for read-only public traffic (ocop.core.dbrouter says which requests), when set. In tests it
+# is a mirror of the test database (TEST MIRROR), as Django's testing of replicas advises.
+if _replica_url := envstr("DATABASE_REPLICA_URL", "").strip():
+    try:
+        _replica = dj_database_url.parse(_replica_url, conn_max_age=_db["CONN_MAX_AGE"])
+    except ValueError as exc:
+        raise BadEnvironment("DATABASE_REPLICA_URL", _replica_url, f"a database URL ({exc})") from None
+    _same = f"a database of DATABASE_URL's kind ({_db['ENGINE'].rsplit('.', 1)[-1]})"
+    if _replica["ENGINE"] != _db["ENGINE"]:
+        raise BadEnvironment("DATABASE_REPLICA_URL", _replica_url, _same)
+    _replica["OPTIONS"] = dict(_db.get("OPTIONS", {}))
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["ocop.core.dbrouter.ReplicaRouter"]
+# After a write (any POST, PUT, PATCH, DELETE), that browser reads from the primary for this many seconds.
+OCOP_REPLICA_PIN_SECONDS = envint("OCOP_REPLICA_PIN_SECONDS", "10", minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -239,8 +269,14 @@ MEDIA_ROOT = DATA_DIR / "files"
 MEDIA_URL = "/files/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# Every file goes through these (docs/deployment.md, "Files and object storage"): "default" holds the documents,
+# photos, PDFs, workbooks, import files and the open-data files (under opendata/), private, served only through views
+# that check access; "pages" the QR page copies, public, which nginx reads. Both are local folders (MEDIA_ROOT,
+# OCOP_PAGE_CACHE_DIR) unless OCOP_STORAGE_URL names an S3 bucket (ocop.core.env.envstorage): then the files live
+# there, the copies under its pages/ prefix, and no application server keeps a file of its own.
+OCOP_STORAGE = envstorage("OCOP_STORAGE_URL")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **file_storages(OCOP_STORAGE, memory_bytes=FILE_UPLOAD_MAX_MEMORY_SIZE),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING

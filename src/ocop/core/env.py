@@ -137,3 +137,86 @@ def envtiles(name: str, attribution_name: str) -> tuple[str, str]:
             f"{name} is set: the map shows it beneath the tiles",
         )  # fmt: skip
     return value, attribution
+
+
+STORAGE_QUERY = ("region", "secure", "addressing", "ca")
+
+
+def envstorage(name: str) -> dict[str, str | bool] | None:
+    return storage_url(name, envstr(name, ""))
+
+
+def storage_url(name: str, value: str) -> dict[str, str | bool] | None:
+    """Object storage for the files (docs/deployment.md, "Files and object storage"); unset or empty: None, the local
+    folder. `s3://ACCESS:SECRET@host:port/bucket?region=...&secure=false` names an S3-compatible service (MinIO, a
+    province's S3), `s3://bucket` a bucket at Amazon S3; a path after the bucket is a prefix every name is kept under.
+    The key pair may be left out of the URL: django-storages and boto3 then read AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY, or the credentials file named by AWS_SHARED_CREDENTIALS_FILE. Characters such as / + @ : in
+    the secret are written percent-encoded (%2F %2B %40 %3A). Query: region (e.g. us-east-1), secure (https, the
+    default, or secure=false for http), addressing (path, the default with a host; virtual), ca (a CA bundle file to
+    trust, or ca=false to check no certificate: a test installation only). Returns django-storages' S3Storage options
+    (only those the URL sets, so that the others keep django-storages' defaults and its AWS_* lookups)."""
+    import re
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    value = value.strip()
+    if not value:
+        return None
+    expected = (
+        "s3://ACCESS:SECRET@host:port/bucket?region=...&secure=false (an S3-compatible service) or s3://bucket "
+        "(Amazon S3, keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+    )
+    shown = re.sub(r"^(\w+://[^:@/]*:)[^/]*@", r"\1***@", value)  # the message never shows the secret
+
+    def bad(why: str) -> BadEnvironment:
+        return BadEnvironment(name, shown, f"{expected}; {why}")
+
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise bad(f"the URL cannot be read ({exc})") from None
+    if parts.scheme != "s3":
+        raise bad("the scheme must be s3://")
+    host = parts.hostname or ""
+    segments = [s for s in parts.path.split("/") if s]
+    endpoint_host, bucket, prefix = (host, segments[0], segments[1:]) if segments else ("", host, [])
+    if not endpoint_host and port is not None:
+        raise bad("a port needs a host and a bucket: s3://host:port/bucket")
+    if not (
+        3 <= len(bucket) <= 63
+        and all(c.isascii() and (c.islower() or c.isdigit() or c in ".-") for c in bucket)
+        and bucket[0].isalnum()
+        and bucket[-1].isalnum()
+    ):
+        raise bad(f"{bucket!r} is no bucket name (3 to 63 lower-case letters, digits, dots and hyphens)")
+    if any(s in {".", ".."} for s in prefix) or parts.fragment:
+        raise bad("no . or .. in the prefix after the bucket, and no #")
+    if bool(parts.username) != bool(parts.password):
+        raise bad("give both the access key and the secret (ACCESS:SECRET@), or neither")
+    query: dict[str, str] = {}
+    for key, item in parse_qsl(parts.query, keep_blank_values=True):
+        if key not in STORAGE_QUERY:
+            raise bad(f"unknown parameter {key!r} (known: {', '.join(STORAGE_QUERY)})")
+        query[key] = item.strip()
+    secure = query.get("secure", "true").lower()
+    if secure not in TRUE | FALSE or not secure:
+        raise bad("secure=true or secure=false")
+    addressing = query.get("addressing", "path" if endpoint_host else "")
+    if addressing not in {"path", "virtual", ""}:
+        raise bad("addressing=path or addressing=virtual")
+    options: dict[str, str | bool] = {"bucket_name": bucket, "location": "/".join(prefix)}
+    options["use_ssl"] = secure in TRUE
+    if endpoint_host:
+        netloc = f"[{endpoint_host}]" if ":" in endpoint_host else endpoint_host
+        scheme = "https" if secure in TRUE else "http"
+        options["endpoint_url"] = f"{scheme}://{netloc}" + (f":{port}" if port is not None else "")
+    if addressing:
+        options["addressing_style"] = addressing
+    if query.get("region"):
+        options["region_name"] = query["region"]
+    if query.get("ca"):
+        options["verify"] = False if query["ca"].lower() in FALSE else query["ca"]
+    if parts.username and parts.password:
+        options["access_key"], options["secret_key"] = unquote(parts.username), unquote(parts.password)
+    return options
