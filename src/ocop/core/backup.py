@@ -4,13 +4,16 @@ A backup is a folder (docs/deployment.md, "Backup and restore"):
 
 - `database.sqlite3` (SQLite, copied with SQLite's online backup API, consistent while the application writes) or
   `database.pgdump` (PostgreSQL, `pg_dump --format=custom` inside an exported REPEATABLE READ snapshot);
-- `files/`: MEDIA_ROOT (uploaded files, generated PDFs, open-data files); `keys/`: OCOP_KEYS_DIR (the provinces'
-  private signing keys), unless it lies inside MEDIA_ROOT;
+- `files/`: the files of the "default" storage (uploaded files, generated PDFs, workbooks, open-data files): MEDIA_ROOT,
+  or, when OCOP_STORAGE_URL names a bucket, its objects read through the storage (all but the QR pages under pages/);
+  `keys/`: OCOP_KEYS_DIR (the provinces' private signing keys), unless it lies inside MEDIA_ROOT;
 - `manifest.json`, written last: when it was made, the database vendor, the last migration of each app, the rows of
   every table (counted in the dump itself, so they agree with it) and the SHA-256 of every other file.
 
-A restore checks every checksum before it touches anything. Stored QR pages (OCOP_PAGE_CACHE_DIR) and collected static
+A restore checks every checksum before it touches anything. Stored QR pages (the "pages" storage) and collected static
 files are made again from the database and the code, so they are not in a backup; a restore removes the stored pages.
+The files go back the same way they came: into MEDIA_ROOT, or uploaded into the bucket (whose objects not in the
+backup are removed), so a backup of a one-machine installation restores into one on object storage, and back.
 """
 
 from __future__ import annotations
@@ -29,9 +32,13 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from ocop.core.storage import stored_names, upload
+from ocop.core.storage_settings import PAGES
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -55,13 +62,65 @@ class Census:
 
 
 def data_folders() -> list[tuple[str, Path]]:
-    """The folders a backup copies, by their name inside the backup."""
+    """The local folders a backup copies as they are, by their name inside the backup: MEDIA_ROOT, unless the files
+    are in a bucket (`in_bucket`: then `copy_stored_files` reads them), and OCOP_KEYS_DIR unless inside MEDIA_ROOT."""
     media = Path(settings.MEDIA_ROOT).resolve()
     keys = Path(settings.OCOP_KEYS_DIR).resolve()
-    folders = [("files", media)]
-    if not keys.is_relative_to(media):
+    folders = [] if in_bucket() else [("files", media)]
+    if in_bucket() or not keys.is_relative_to(media):
         folders.append(("keys", keys))
     return folders
+
+
+# ---- the files in a bucket --------------------------------------------------------------------------------------
+
+
+def in_bucket() -> bool:
+    """The files are in object storage (OCOP_STORAGE_URL), not in MEDIA_ROOT."""
+    return not isinstance(storages["default"], FileSystemStorage)
+
+
+def bucket_address() -> str:
+    """The bucket the files are in, as s3://bucket/prefix (no endpoint, no key): where a backup's files came from."""
+    where = storages["default"]
+    return "s3://" + "/".join(p for p in (getattr(where, "bucket_name", ""), getattr(where, "location", "")) if p)
+
+
+def _backed_up(name: str) -> bool:
+    return not name.startswith(f"{PAGES}/")  # the QR pages share the bucket; they are made again, never backed up
+
+
+def copy_stored_files(target: Path) -> int:
+    """Every file of the bucket but the QR pages, read through the storage into `target`; returns how many."""
+    where = storages["default"]
+    target.mkdir()
+    count = 0
+    for name in stored_names(where):
+        if not _backed_up(name):
+            continue
+        path = target / name
+        if not path.resolve().is_relative_to(target.resolve()):
+            raise BackupError(_("The stored file %(file)s has a name outside the folder.") % {"file": name})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with where.open(name, "rb") as fh, path.open("wb") as out:
+            shutil.copyfileobj(fh, out, CHUNK)
+        count += 1
+    return count
+
+
+def put_stored_files(source: Path) -> None:
+    """Make the bucket hold exactly the files of `source` (a backup's checked files/): each uploaded under its own
+    name, then every other object but the QR pages removed."""
+    where: Storage = storages["default"]
+    kept = set()
+    for path in files_under(source) if source.is_dir() else []:
+        name = path.relative_to(source).as_posix()
+        with path.open("rb") as fh:
+            upload(where, name, fh)
+        kept.add(name)
+    for name in stored_names(where):
+        if name not in kept and _backed_up(name):
+            where.delete(name)
 
 
 def sha256(path: Path) -> str:
@@ -294,7 +353,11 @@ def replace_folder(source: Path, target: Path) -> None:
 
 def clear_page_cache() -> None:
     """The stored QR pages may show a state newer than the restored database; requests make them again."""
-    if settings.OCOP_PAGE_CACHE_DIR and Path(settings.OCOP_PAGE_CACHE_DIR).is_dir():
+    pages = storages["pages"]
+    if not isinstance(pages, FileSystemStorage):
+        for name in stored_names(pages):
+            pages.delete(name)
+    elif settings.OCOP_PAGE_CACHE_DIR and Path(settings.OCOP_PAGE_CACHE_DIR).is_dir():
         empty_folder(Path(settings.OCOP_PAGE_CACHE_DIR))
 
 

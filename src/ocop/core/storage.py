@@ -1,15 +1,19 @@
 """Storages of our own: static files as deployed (hashed names and compressed copies, whitenoise), and the QR page
-copies on a local disk. The files themselves go through Django's STORAGES (settings.py): "default" and "pages"."""
+copies on a local disk; and what every storage lacks: a file replaced whole, and opened with its version's stamp.
+The files themselves go through Django's STORAGES (settings.py): "default" and "pages", a local folder or a bucket."""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
-from django.core.files.storage import FileSystemStorage
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage
 from django.utils.functional import cached_property
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
@@ -41,18 +45,88 @@ class PageStorage(FileSystemStorage):
             self.__dict__.pop("location", None)
 
     def _save(self, name: str, content: Any) -> str:
-        full_path = self.path(name)
-        folder = os.path.dirname(full_path)
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                for chunk in content.chunks():
-                    fh.write(chunk if isinstance(chunk, bytes) else chunk.encode())
-            os.chmod(tmp, self.file_permissions_mode or 0o644)  # nginx reads the copies
-            os.replace(tmp, full_path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        fd, tmp = spool(self, name)
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in content.chunks():
+                fh.write(chunk if isinstance(chunk, bytes) else chunk.encode())
+        replace(self, name, tmp)
         return str(name).replace("\\", "/")
+
+
+# ---- a file replaced whole, whatever the storage ----------------------------------------------------------------
+
+
+def spool(storage: Storage, name: str) -> tuple[int, str]:
+    """A new temporary file (descriptor, path) to write the next content of `name` into, then given to `replace`:
+    beside `name` on a local disk (renamed over it), else in the system's temporary folder (then uploaded)."""
+    if isinstance(storage, FileSystemStorage):
+        folder, base = os.path.split(storage.path(name))
+        os.makedirs(folder, exist_ok=True)
+        return tempfile.mkstemp(dir=folder, prefix=f".{base}-")
+    return tempfile.mkstemp(prefix="ocop-spool-")
+
+
+def replace(storage: Storage, name: str, spooled: str, *, mode: int = 0o644) -> None:
+    """The temporary file `spooled` (from `spool`, closed) put in place as `name`, replacing the last content at
+    once: a reader gets the old file or the new one, never half of one (a rename on a local disk; one object's put in
+    a bucket, which S3 makes visible whole). `spooled` is gone afterwards, whatever happens."""
+    try:
+        if isinstance(storage, FileSystemStorage):
+            os.chmod(spooled, mode)
+            os.replace(spooled, storage.path(name))
+            return
+        with open(spooled, "rb") as fh:
+            upload(storage, name, fh)
+    finally:
+        if os.path.exists(spooled):
+            os.unlink(spooled)
+
+
+def stored_names(storage: Storage) -> Iterator[str]:
+    """Every file's name in a storage, sorted: a local folder walked, a bucket listed (a thousand names a request)."""
+    if isinstance(storage, FileSystemStorage):
+        root = storage.path("")
+        if not os.path.isdir(root):
+            return
+        found = []
+        for folder, _dirs, files in os.walk(root):
+            found += [os.path.relpath(os.path.join(folder, f), root).replace(os.sep, "/") for f in files]
+        yield from sorted(found)
+        return
+    location = str(getattr(storage, "location", "")).strip("/")
+    prefix = f"{location}/" if location else ""
+    objects = storage.bucket.objects.filter(Prefix=prefix)  # type: ignore[attr-defined]  # django-storages' S3
+    yield from sorted(obj.key[len(prefix) :] for obj in objects)
+
+
+def upload(storage: Storage, name: str, content: IO[bytes]) -> None:
+    """`content` put into a bucket as exactly `name` (one object, whole), replacing any: Storage._save, where save()
+    would choose a free name beside it."""
+    storage._save(name, File(content))  # type: ignore[attr-defined]  # every storage has it (Django's API to implement)
+
+
+def discard(spooled: str) -> None:
+    """A file from `spool` given up (the writing failed): removed, if still there."""
+    if os.path.exists(spooled):
+        os.unlink(spooled)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What identifies one version of a stored file: its size, when it was written and a tag that changes with it."""
+
+    size: int
+    modified: float  # seconds since the epoch
+    tag: str
+
+
+def open_stamped(storage: Storage, name: str) -> tuple[File, Stamp]:
+    """`name` opened for reading, with the stamp of the version opened (on a local disk, of the very file opened
+    even if it is replaced meanwhile; in a bucket, of the object as asked, its ETag). FileNotFoundError if none."""
+    fh = storage.open(name, "rb")
+    if isinstance(storage, FileSystemStorage):
+        st = os.fstat(fh.fileno())
+        return fh, Stamp(st.st_size, st.st_mtime, f"{st.st_ino:x}-{st.st_mtime_ns:x}-{st.st_size:x}")
+    obj = fh.obj  # type: ignore[attr-defined]  # django-storages' S3File: the object, loaded on opening
+    etag = str(obj.e_tag).strip('"')
+    return fh, Stamp(int(obj.content_length), obj.last_modified.timestamp(), f"{etag}-{obj.content_length:x}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 S3 = "storages.backends.s3.S3Storage"
+PAGES = "pages"  # in a bucket, the QR page copies are kept under this prefix (public: nginx reads them)
 
 
 def file_storages(s3: dict[str, Any] | None, *, memory_bytes: int) -> dict[str, dict[str, Any]]:
@@ -29,7 +30,7 @@ def file_storages(s3: dict[str, Any] | None, *, memory_bytes: int) -> dict[str, 
             "BACKEND": S3,
             "OPTIONS": {
                 **common,
-                "location": f"{prefix}/pages" if prefix else "pages",
+                "location": f"{prefix}/{PAGES}" if prefix else PAGES,
                 "file_overwrite": True,  # a copy is replaced in place: a put is atomic per object
                 "querystring_auth": False,  # public: nginx reads pages/* (docs/deployment.md)
             },

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.base import File as DjangoFile
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -329,6 +329,10 @@ def file_response(file: DjangoFile, *, content_type: str, filename: str = "") ->
         extension = EXTENSION_OF.get(content_type)
         stem = filename.rsplit(".", 1)[0] if "." in filename else filename
         filename = f"{stem}.{extension}" if extension else filename
-    response = FileResponse(file.open("rb"), content_type=content_type, as_attachment=not inline, filename=filename)
+    try:
+        opened = file.open("rb")  # from the "default" storage: a local file, or a bucket's object (spooled)
+    except FileNotFoundError:  # its row is there, its file is not (lost with a disk, removed by hand): not found
+        raise Http404 from None
+    response = FileResponse(opened, content_type=content_type, as_attachment=not inline, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from ocop.core.storage import open_stamped
 from ocop.reporting import opendata
 from ocop.reporting.opendata_sets import CERTIFICATE_COLUMNS, PRODUCT_COLUMNS
 
@@ -54,27 +54,26 @@ def download(request: HttpRequest, name: str) -> HttpResponseBase:
     if name not in opendata.FILES:
         raise Http404
     try:
-        fh = opendata.file_path(name).open("rb")
+        fh, stamp = open_stamped(opendata.storage(), opendata.stored_name(name))
     except FileNotFoundError:  # before the first build, or a dataset newer than the last build (an upgrade)
         opendata.ensure(opendata.current(), missing=True)
         return _preparing(request)
     opendata.ensure(opendata.current())
-    st = os.fstat(fh.fileno())
     response: HttpResponseBase
     if request.method == "HEAD":  # the headers of the file, none of its bytes
         fh.close()
         response = HttpResponse(content_type=opendata.FILES[name])
-        response["Content-Length"] = str(st.st_size)
+        response["Content-Length"] = str(stamp.size)
     else:
         response = FileResponse(fh, content_type=opendata.FILES[name])
     response["Content-Disposition"] = f'inline; filename="ocop-{name}"'
     response["Cache-Control"] = "no-cache"  # kept, but checked each time: the ETag answers 304 while it holds
-    response["ETag"] = f'"{st.st_ino:x}-{st.st_mtime_ns:x}-{st.st_size:x}"'  # a new file is a new inode and date
-    response["Last-Modified"] = http_date(st.st_mtime)
+    response["ETag"] = f'"{stamp.tag}"'  # a new file is a new tag (inode and date; a bucket's own ETag)
+    response["Last-Modified"] = http_date(stamp.modified)
     answer = get_conditional_response(
         request,
         etag=response["ETag"],
-        last_modified=int(st.st_mtime),
+        last_modified=int(stamp.modified),
         response=response,  # type: ignore[arg-type]  # a FileResponse is answered like any other
     )
     if answer is not response and not fh.closed:
@@ -117,12 +116,11 @@ def dcat(request: HttpRequest) -> HttpResponse:
         return base + reverse("open_data_file", args=[name])
 
     def distribution(name: str, fmt: str, media: str, vi: str, en: str, schema: str = "") -> dict[str, Any]:
-        path = opendata.file_path(name)
         out = {"@id": f"{page}#{name}", "@type": "dcat:Distribution", "dct:title": _vi_en(vi, en),
                "dcat:downloadURL": url(name), "dcat:accessURL": page, "dcat:mediaType": MEDIA + media,
                "dct:format": fmt, "dct:license": LICENSE, "dct:modified": meta["generated_at"]}  # fmt: skip
-        if path.exists():
-            out["dcat:byteSize"] = path.stat().st_size
+        if name in meta.get("sizes", {}):  # as built, from meta.json: the storage is not asked
+            out["dcat:byteSize"] = meta["sizes"][name]
         if schema:
             out["dct:conformsTo"] = url(schema)
         return out

@@ -12,9 +12,11 @@ They are made on the task worker only, never inside a web request:
   and the reader gets the files as they are. Queuing is best-effort: a database that refuses the write (SQLite's
   write lock held past its timeout) is logged, never an error for the reader.
 
-Each file is written as a stream (row by row from a chunked iterator, the JSON array too) beside its final name and
-swapped in with os.replace, all of them after the last row: a reader always opens a complete file, the previous one
-until the new one is whole. meta.json, swapped in last, describes the set."""
+The files are kept in the "default" storage under opendata/ (a local folder, or the bucket of OCOP_STORAGE_URL).
+Each is written as a stream (row by row from a chunked iterator, the JSON array too) to a temporary file, and all of
+them are put in place after the last row (ocop.core.storage.replace: renamed over the last on a local disk, one put
+each in a bucket): a reader always opens a complete file, the previous one until the new one is whole. meta.json, put
+in place last, describes the set, with each file's size."""
 
 from __future__ import annotations
 
@@ -23,13 +25,11 @@ import datetime as dt
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.tasks import task
@@ -38,12 +38,13 @@ from django.utils import timezone
 from ocop.certificates import checkpoints
 from ocop.certificates.models import Checkpoint, LogHead
 from ocop.core.excel import FORMULA_PREFIXES, csv_cell
+from ocop.core.storage import discard, replace, spool
 from ocop.reporting import opendata_sets as sets
 
 log = logging.getLogger(__name__)
 # The version of the files' layout, in meta.json: files written by another version (other keys, other columns) are
 # stale, so an upgrade rebuilds them. Bump it with any change to the files or to meta.json's keys.
-FORMAT = 2
+FORMAT = 3  # 3: meta.json tells each file's size (a bucket is not asked for them)
 DELAY = dt.timedelta(seconds=20)  # changes within this window share one rebuild; a rebuild of 300,000 takes < 30 s
 TASK_PATH = "ocop.reporting.opendata.refresh_register"
 FILES = {  # name: content type
@@ -61,14 +62,19 @@ STARTS = frozenset(FORMULA_PREFIXES)  # one character each
 assert all(len(p) == 1 for p in FORMULA_PREFIXES)
 
 
-def folder() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "opendata"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def storage() -> Storage:
+    """Where the files are: the "default" storage, under opendata/ (a local folder, or a bucket)."""
+    return storages["default"]
 
 
-def file_path(name: str) -> Path:
-    return folder() / name
+def stored_name(name: str) -> str:
+    return f"opendata/{name}"
+
+
+def read(name: str) -> bytes:
+    """One file's bytes as last built (FileNotFoundError before)."""
+    with storage().open(stored_name(name), "rb") as fh:
+        return bytes(fh.read())
 
 
 def state() -> tuple[int, str, int, str]:
@@ -82,7 +88,7 @@ def state() -> tuple[int, str, int, str]:
 def current() -> dict[str, Any] | None:
     """The description of the last complete set of files, or None before the first build. Never builds."""
     try:
-        meta: dict[str, Any] = json.loads(file_path("meta.json").read_text(encoding="utf-8"))
+        meta: dict[str, Any] = json.loads(read("meta.json"))
     except (OSError, ValueError):
         return None
     return meta
@@ -99,28 +105,32 @@ def stale(meta: dict[str, Any]) -> bool:
 
 
 @contextmanager
-def _writing(names: list[str], encodings: dict[str, str]) -> Iterator[dict[str, IO[str]]]:
-    """Temporary files beside `names`, swapped in together when the block ends without an error, else removed."""
-    base = folder()
+def _writing(
+    names: list[str], encodings: dict[str, str], sizes: dict[str, int] | None = None
+) -> Iterator[dict[str, IO[str]]]:
+    """Temporary files for `names`, put in place together when the block ends without an error, else removed
+    (ocop.core.storage: beside the files on a local disk, renamed over them; uploaded to a bucket, one put each).
+    Their sizes in bytes go into `sizes`, if given."""
+    where = storage()
     opened: dict[str, tuple[IO[str], str]] = {}
     try:
         for name in names:
-            fd, tmp = tempfile.mkstemp(dir=base, prefix=f".{name}-")
+            fd, tmp = spool(where, stored_name(name))
             fh: IO[str] = os.fdopen(fd, "w", encoding=encodings.get(name, "utf-8"), newline="", buffering=BUFFER)
             opened[name] = (fh, tmp)
         yield {name: handle for name, (handle, _tmp) in opened.items()}
-        for done, _tmp in opened.values():
+        for name, (done, _tmp) in opened.items():
             done.flush()
             os.fsync(done.fileno())
+            if sizes is not None:
+                sizes[name] = os.fstat(done.fileno()).st_size
             done.close()
         for name, (_fh, tmp) in opened.items():
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, base / name)  # readers see the old file or the new one, never half of one
+            replace(where, stored_name(name), tmp)  # readers see the old file or the new one, never half of one
     finally:
         for left, tmp in opened.values():
             left.close()
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+            discard(tmp)
 
 
 _dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder for every row
@@ -191,7 +201,8 @@ def _write_register(progress: Callable[[str], None] | None) -> dict[str, Any]:
     generated = timezone.localtime().isoformat(timespec="seconds")
     head = {"generated_at": generated, "day": day, "log_seq": seq, "checkpoint_id": checkpoint}
     names = list(FILES)
-    with _writing(names, {"certificates.csv": "utf-8-sig", "products.csv": "utf-8-sig"}) as out:
+    sizes: dict[str, int] = {}
+    with _writing(names, {"certificates.csv": "utf-8-sig", "products.csv": "utf-8-sig"}, sizes) as out:
         count = _table(out, "certificates", head, sets.CERTIFICATE_COLUMNS, sets.certificate_rows(today))
         if progress:
             progress("certificates")
@@ -215,6 +226,7 @@ def _write_register(progress: Callable[[str], None] | None) -> dict[str, Any]:
         "products": products,
         "outlets": outlets,
         "checkpoints": len(marks),
+        "sizes": sizes,
     }
     with _writing(["meta.json"], {}) as out:
         out["meta.json"].write(json.dumps(meta))

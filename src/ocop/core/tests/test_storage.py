@@ -143,7 +143,7 @@ def test_in_a_bucket_files_are_private_and_pages_under_pages(s3_storage, tmp_pat
     assert first == "documents/a.pdf" and second != first and second.startswith("documents/a_")
     pages.save("v/2026-12-05/ABC.html", ContentFile(b"<p>old</p>"))
     pages.save("v/2026-12-05/ABC.html", ContentFile(b"<p>new</p>"))
-    assert s3_storage.keys() == sorted([first, second, "pages/v/2026-12-05/ABC.html"])
+    assert s3_storage.names() == sorted([first, second, "pages/v/2026-12-05/ABC.html"])
     assert s3_storage.read("pages/v/2026-12-05/ABC.html") == b"<p>new</p>"
     with default.open(second, "rb") as fh:
         assert fh.read() == b"%PDF-2"

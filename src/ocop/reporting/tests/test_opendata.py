@@ -5,7 +5,9 @@ import csv
 import datetime as dt
 import io
 import json
+from pathlib import Path
 
+from django.conf import settings
 from django_tasks_db.models import DBTaskResult
 from frictionless import Resource, Schema, validate
 
@@ -38,7 +40,12 @@ def _worker():
 
 def _resource(name, schema):
     """The file as frictionless reads it (a path inside its base directory) against the schema's descriptor."""
-    return Resource(path=name, basepath=str(opendata.folder()), schema=Schema.from_descriptor(schema))
+    return Resource(path=name, basepath=str(_folder()), schema=Schema.from_descriptor(schema))
+
+
+def _folder():
+    """Where the files are in the tests: the local folder under MEDIA_ROOT."""
+    return Path(settings.MEDIA_ROOT) / "opendata"
 
 
 def _built(office):  # noqa: F811
@@ -76,7 +83,7 @@ def test_each_row_carries_codes_and_names_and_validates_against_its_schema(offic
         (row,) = list(table.row_stream)
     assert (row["province_code"], row["commune_code"], row["product_id"], row["stars"], row["issued_on"]) == (
         "01", cert.commune.code, office.product.pk, 4, dt.date(2025, 11, 20))  # fmt: skip
-    data = json.loads(opendata.file_path("certificates.json").read_text(encoding="utf-8"))
+    data = json.loads(opendata.read("certificates.json"))
     assert (data["count"], data["items"][0]) == (1, {**rows[0], "product_id": office.product.pk,
                                                      "producer_id": office.producer.pk, "stars": 4})  # fmt: skip
     products = _csv(client, "products.csv")
@@ -87,7 +94,7 @@ def test_each_row_carries_codes_and_names_and_validates_against_its_schema(offic
         "stars": "4", "certificate_number": "01-2025-00001", "valid_until": "2028-11-20",
         "url": f"http://127.0.0.1:8000/san-pham/{office.product.pk}/",
     }]  # fmt: skip
-    product_schema = json.loads(opendata.file_path("products.schema.json").read_text())
+    product_schema = json.loads(opendata.read("products.schema.json"))
     fields = {f["name"]: f for f in product_schema["fields"]}
     assert (fields["url"]["format"], fields["url"]["constraints"], fields["certificate_number"]["constraints"]) == (
         "uri", {"required": True}, {"required": True})  # fmt: skip
@@ -128,7 +135,7 @@ def test_a_status_change_never_rebuilds_inside_a_request(
 ):  # fmt: skip
     time_machine.move_to(NOON, tick=False)
     cert = _built(office)
-    path = opendata.file_path("certificates.csv")
+    path = _folder() / "certificates.csv"
     stamp, etag = path.stat().st_mtime_ns, client.get("/open-data/certificates.csv")["ETag"]
     with django_capture_on_commit_callbacks(execute=True):
         services.suspend(by=office.coordinator, certificate=cert, reason="Kiểm tra")
@@ -215,8 +222,8 @@ def test_the_cron_command_rebuilds_the_files_now(office, time_machine):  # noqa:
     out = io.StringIO()
     call_command("build_open_data", stdout=out)
     assert out.getvalue().startswith("1 certificate(s), 1 product(s), 0 sales point(s) written in ")
-    assert json.loads(opendata.file_path("meta.json").read_text())["count"] == 1
-    assert sorted(p.name for p in opendata.folder().iterdir()) == sorted([*opendata.FILES, "meta.json"])
+    assert json.loads(opendata.read("meta.json"))["count"] == 1
+    assert sorted(p.name for p in _folder().iterdir()) == sorted([*opendata.FILES, "meta.json"])  # no spool left
 
 
 def test_on_sqlite_the_rebuild_sets_the_memory_settings_aside_and_back(transactional_db, time_machine):

@@ -5,7 +5,9 @@ write when one already is."""
 import datetime as dt
 import json
 import logging
+from pathlib import Path
 
+from django.conf import settings
 from django.db import OperationalError, connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -22,11 +24,12 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 def _previous_version_meta():
     """meta.json as the first version wrote it (no products, outlets, format nor base_url), and the files it made:
     no products.csv, products.json, products.schema.json nor sales-points.geojson."""
-    meta = json.loads(opendata.file_path("meta.json").read_text())
+    meta = json.loads(opendata.read("meta.json"))
     old = {key: meta[key] for key in ("generated_at", "day", "log_seq", "checkpoint_id", "count")}
-    opendata.file_path("meta.json").write_text(json.dumps(old))
+    folder = Path(settings.MEDIA_ROOT) / "opendata"
+    (folder / "meta.json").write_text(json.dumps(old))
     for name in ("products.csv", "products.json", "products.schema.json", "sales-points.geojson"):
-        opendata.file_path(name).unlink()
+        (folder / name).unlink()
 
 
 def test_a_meta_of_the_previous_version_is_stale_and_the_page_still_renders(office, client, time_machine):  # noqa: F811

@@ -1,4 +1,5 @@
-"""`ocop backup DIR`: the database, the data folders (uploaded files, generated PDFs, signing keys) and a manifest of
+"""`ocop backup DIR`: the database, the data folders (uploaded files, generated PDFs, signing keys; the files read from
+the bucket when OCOP_STORAGE_URL names one) and a manifest of
 row counts and checksums, written into DIR (see ocop.core.backup). DIR is made, mode 0700: a backup holds personal data
 and private keys. A DIR that already holds anything is refused, whatever it holds: each backup gets a folder of its own
 (a dated name), so a backup never mixes with another or with a half-finished one."""
@@ -35,12 +36,15 @@ class Command(BaseCommand):
             self.stdout.write(_("Copying the database (%(vendor)s)…") % {"vendor": vendor})
             dump = folder / backup.DUMPS[vendor]
             census = backup.dump_database(dump)
+            sources = {name: str(path) for name, path in folders}
+            if backup.in_bucket():  # the files in object storage, read through it (docs/deployment.md)
+                sources["files"] = backup.bucket_address()
+                self.stdout.write(_("Copying the files from %(where)s…") % {"where": sources["files"]})
+                backup.copy_stored_files(folder / "files")
             for name, source in folders:
                 self.stdout.write(_("Copying the data folder %(path)s…") % {"path": source})
                 backup.copy_folder(source, folder / name)
-            manifest = backup.write_manifest(
-                folder, vendor_name=vendor, census=census, sources={name: str(path) for name, path in folders}
-            )
+            manifest = backup.write_manifest(folder, vendor_name=vendor, census=census, sources=sources)
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(

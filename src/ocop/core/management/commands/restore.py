@@ -3,7 +3,8 @@
 In this order: every file of the backup is checked against the manifest's SHA-256 (a damaged, missing or unlisted file
 stops the restore, named, before anything is touched); a database with any row in the project's tables is refused
 unless --force; the database is replaced (SQLite: the online backup API into the configured file; PostgreSQL:
-`pg_restore --clean --if-exists --no-owner` in one transaction), then the data folders (signing keys included), and the
+`pg_restore --clean --if-exists --no-owner` in one transaction), then the files (into MEDIA_ROOT, or uploaded into the
+bucket of OCOP_STORAGE_URL) and the data folders (signing keys included), and the
 stored QR pages are removed; the row counts are compared with the manifest's, and `ocop verify-log` is run. Exit
 status 1 when anything differs. Stop the application and the worker first."""
 
@@ -61,6 +62,9 @@ class Command(BaseCommand):
             backup.restore_database(folder / manifest["database"])
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from exc
+        if backup.in_bucket():
+            self.stdout.write(_("Restoring the files into %(where)s…") % {"where": backup.bucket_address()})
+            backup.put_stored_files(folder / "files")
         for name, target in backup.data_folders():
             self.stdout.write(_("Restoring the data folder %(path)s…") % {"path": target})
             backup.replace_folder(folder / name, target)
