@@ -78,8 +78,7 @@ def replace(storage: Storage, name: str, spooled: str, *, mode: int = 0o644) -> 
         with open(spooled, "rb") as fh:
             upload(storage, name, fh)
     finally:
-        if os.path.exists(spooled):
-            os.unlink(spooled)
+        discard(spooled)
 
 
 def stored_names(storage: Storage) -> Iterator[str]:
@@ -96,7 +95,7 @@ def stored_names(storage: Storage) -> Iterator[str]:
     location = str(getattr(storage, "location", "")).strip("/")
     prefix = f"{location}/" if location else ""
     objects = storage.bucket.objects.filter(Prefix=prefix)  # type: ignore[attr-defined]  # django-storages' S3
-    yield from sorted(obj.key[len(prefix) :] for obj in objects)
+    yield from sorted(obj.key[len(prefix) :] for obj in objects if not obj.key.endswith("/"))  # no folder markers
 
 
 def upload(storage: Storage, name: str, content: IO[bytes]) -> None:
