@@ -1,10 +1,10 @@
 """Diacritic-insensitive, ranked search over a folded `search_text` column.
 
 Every searchable table has a `search_text` column filled with `fold(...)`. On SQLite an FTS5 index
-(external content, kept in step by triggers) answers word-prefix queries; on PostgreSQL a pg_trgm GIN
-index serves the same word-prefix regular expressions. Both are created by `ensure_search_indexes`,
-run after every `migrate`: SQLite drops a table's triggers when Django rebuilds the table in a later
-migration, so they are re-created (and the index rebuilt) whenever they are missing.
+(external content, kept in step by triggers) answers word-prefix queries; on PostgreSQL a GIN index on the
+column's words as a tsvector (`PG_WORDS`) answers the same prefix queries (`'word':*`). Both are created by
+`ensure_search_indexes`, run after every `migrate`: SQLite drops a table's triggers when Django rebuilds the
+table in a later migration, so they are re-created (and the index rebuilt) whenever they are missing.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import Case, IntegerField, Max, Q, Value, When
+from django.db.models import BooleanField, Case, IntegerField, Max, Q, Value, When
 from django.db.models.expressions import RawSQL
 
 from ocop.core.text import fold_tokens
@@ -71,10 +71,49 @@ def ensure_search_indexes(using: str = "default", **_: Any) -> None:
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
             for table in SEARCH_TABLES:
                 if table in conn.introspection.table_names(cursor):
+                    _pg_binary_order(cursor, table)
+                    # Trigrams serve `search_text LIKE '%words%'` (outlets, documents); the words index the search.
                     cursor.execute(
                         f"CREATE INDEX IF NOT EXISTS {table}_search_trgm ON {table} "
                         "USING gin (search_text gin_trgm_ops)"
                     )
+                    # fastupdate off: rows go straight into the index, not into a pending list that every search
+                    # would scan until the next vacuum (a bulk import left 375 pending pages, 25 ms a search).
+                    cursor.execute(
+                        f"CREATE INDEX IF NOT EXISTS {table}_search_words ON {table} "
+                        f"USING gin ({PG_WORDS.format(column='search_text')}) WITH (fastupdate = off)"
+                    )
+
+
+def _pg_binary_order(cursor: Any, table: str) -> None:
+    """search_text sorts byte by byte, as on SQLite, whatever the database's locale: an en_US or ICU collation
+    would rank "ab c" after "abb" (spaces weigh nothing there) and put "banhda" inside the range of rows opening
+    with "banh da". Re-applied after every migrate, since Django's ALTER of the column would drop the collation."""
+    cursor.execute(
+        "SELECT format_type(a.atttypid, a.atttypmod), c.collname FROM pg_attribute a "
+        "LEFT JOIN pg_collation c ON c.oid = a.attcollation WHERE a.attrelid = %s::regclass AND a.attname = %s",
+        [table, "search_text"],
+    )
+    row = cursor.fetchone()
+    if row is not None and row[1] != "C":
+        cursor.execute(f'ALTER TABLE {table} ALTER COLUMN search_text TYPE {row[0]} COLLATE "C"')
+
+
+# On PostgreSQL the words of search_text as a tsvector, split on its single spaces: to_tsvector's parser would
+# split some words differently from `fold_tokens` ("1e5x" is a number "1e5" then a word "x" to it, so "x" would
+# find it). The query side is a tsquery literal of quoted prefixes, which no parser touches either.
+PG_WORDS = "array_to_tsvector(array_remove(string_to_array({column}, ' '), ''))"
+
+
+def _tsquery(tokens: list[str]) -> str:
+    """Every token as a word prefix: 'banh':* & 'da':* (tokens are [0-9a-z]+, nothing to escape)."""
+    return " & ".join(f"'{t}':*" for t in tokens)
+
+
+def _pg_match(model: type[models.Model], tokens: list[str]) -> RawSQL:
+    column = f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name('search_text')}"
+    # The table and column names are ours; the user's words travel as a bound parameter.
+    return RawSQL(f"{PG_WORDS.format(column=column)} @@ %s::tsquery", [_tsquery(tokens)], output_field=BooleanField())  # noqa: S611
 
 
 def _matching[M: models.Model](qs: models.QuerySet[M], tokens: list[str]) -> models.QuerySet[M]:
@@ -84,9 +123,7 @@ def _matching[M: models.Model](qs: models.QuerySet[M], tokens: list[str]) -> mod
         # The table name is ours; the user's words travel as a bound parameter.
         fts = RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [_fts_match(tokens)])  # noqa: S611
         return qs.filter(pk__in=fts)
-    for token in tokens:
-        qs = qs.filter(search_text__regex=rf"\m{token}")
-    return qs
+    return qs.filter(_pg_match(qs.model, tokens))
 
 
 def _fts_match(tokens: list[str]) -> str:
@@ -120,10 +157,11 @@ class RankedSearch[M: models.Model]:
     """The rows of `search(qs, q)` as a lazy sequence for a paginated list: `count()` and slices.
 
     Each page is two steps: the page's ids in rank order, then those rows with their related rows
-    (`select`, `prefetch`), so the ranking never drags wide joined rows through a sort. On SQLite the
-    ids come from a small plan of our own (docs/decisions.md, "Search speed"): the rows opening with
-    the query from a range of the search_text index, the rest either by walking that index (many
-    matches) or by sorting the matches (few); an unfiltered count comes straight from the FTS index.
+    (`select`, `prefetch`, `only`), so the ranking never drags wide joined rows through a sort. The ids
+    come from a small plan of our own (docs/decisions.md, "Search speed"): the rows opening with the query
+    from a range of the search_text index, then the rest; on SQLite either by walking that index (many
+    matches) or by sorting the matches (few), on PostgreSQL as its planner chooses ("Search on
+    PostgreSQL"). On SQLite an unfiltered count comes straight from the FTS index.
     """
 
     def __init__(
@@ -132,41 +170,48 @@ class RankedSearch[M: models.Model]:
         q: str | None,
         *,
         select: Sequence[str] = (),
-        prefetch: Sequence[str] = (),
+        prefetch: Sequence[str | models.Prefetch] = (),
+        only: Sequence[str] = (),
         walk_limit: int = WALK_LIMIT,
     ) -> None:
         self._qs = qs
         self._walk_limit = walk_limit
         self._tokens = fold_tokens(q)
-        self._select, self._prefetch = select, prefetch
+        self._select, self._prefetch, self._only = select, prefetch, only
         self._count: int | None = None
         self._at_least = 0  # a capped count that hit its cap: the exact count is at least this
         self._opening_count: int | None = None
-        self._fast = bool(self._tokens) and connection.vendor == "sqlite" and _walk_index(qs.model) is not None
+        # The two-tier page plan (`_ids`) needs the index on search_text; SQLite also counts from its FTS table.
+        self._fast = bool(self._tokens) and _walk_index(qs.model) is not None
+        self._fts = self._fast and connection.vendor == "sqlite"
         self._ordered = search(qs, q) if self._tokens else qs
 
     def count(self) -> int:
         if self._count is None:
-            if self._fast and not self._qs.query.where:
+            if self._fts and not self._qs.query.where:
                 table = self._qs.model._meta.db_table
                 with connection.cursor() as cursor:
                     cursor.execute(
                         f"SELECT count(*) FROM {table}_fts WHERE {table}_fts MATCH %s", [_fts_match(self._tokens)]
                     )
                     self._count = int(cursor.fetchone()[0])
+            elif self._fts:  # driven from the FTS index, each match joined to its row: faster than `id IN (...)`
+                self._count = _fts_capped_count(self._qs.order_by(), self._tokens, None)
+            elif self._tokens:
+                self._count = _matching(self._qs.order_by(), self._tokens).count()
             else:
-                self._count = self._ordered.count()
+                self._count = self._qs.count()
         return self._count
 
     def capped_count(self, cap: int) -> int:
         """The count, up to `cap`: exact below it, `cap` when there are at least that many (the catalogue shows
         "1,000+" then), which spares counting every match of a common word under a filter."""
-        if self._count is None and self._fast and not self._qs.query.where:
+        if self._count is None and self._fts and not self._qs.query.where:
             self.count()  # straight from the FTS index: cheap
         if self._count is not None:
             return min(self._count, cap)
         plain = self._qs.order_by()
-        if self._fast:
+        if self._fts:
             found = _fts_capped_count(plain, self._tokens, cap)
         else:
             found = (_matching(plain, self._tokens) if self._tokens else plain).values("pk")[:cap].count()
@@ -186,7 +231,9 @@ class RankedSearch[M: models.Model]:
         if stop <= start:
             return []
         ids = self._ids(start, stop) if self._fast else list(self._ordered.values_list("pk", flat=True)[start:stop])
-        rows = self._qs.model._default_manager.filter(pk__in=ids)
+        rows = self._qs.model._default_manager.filter(pk__in=ids).order_by()  # put in rank order below
+        if self._only:
+            rows = rows.only(*self._only)
         if self._select:
             rows = rows.select_related(*self._select)
         if self._prefetch:
@@ -219,6 +266,8 @@ class RankedSearch[M: models.Model]:
                 .values_list("pk", flat=True)
             )
             lo, hi = max(0, start - first), stop - first
+            if not self._fts:  # PostgreSQL's planner chooses between walking the index and sorting by itself
+                return ids + list(rest[lo:hi])
             total = self._count if self._count is not None else (self._at_least or self.count())
             remaining = total - first
             highest = self._qs.model._default_manager.aggregate(m=Max("pk"))["m"] or 0
@@ -237,9 +286,9 @@ def _walk_index(model: type[models.Model]) -> str | None:
     return None
 
 
-def _fts_capped_count(qs: models.QuerySet[Any], tokens: list[str], cap: int) -> int:
-    """Count matches up to `cap`, driving from the FTS index (rowid order) so that it stops at the cap instead of
-    collecting every match first, as `pk IN (FTS rows)` would."""
+def _fts_capped_count(qs: models.QuerySet[Any], tokens: list[str], cap: int | None) -> int:
+    """Count matches up to `cap` (all of them when None), driving from the FTS index (rowid order) so that it stops at
+    the cap instead of collecting every match first, as `pk IN (FTS rows)` would."""
     sql, params = qs.values("pk").query.get_compiler(using=qs.db).as_sql()
     table = qs.model._meta.db_table
     quoted = connection.ops.quote_name(table)
@@ -249,7 +298,8 @@ def _fts_capped_count(qs: models.QuerySet[Any], tokens: list[str], cap: int) -> 
     # The MATCH opens the WHERE clause, so its parameter comes first (a plain SELECT has none before WHERE).
     sql = sql.replace(" WHERE ", f" WHERE {match} AND ", 1) if " WHERE " in sql else f"{sql} WHERE {match}"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT {int(cap)})", [_fts_match(tokens), *params])
+        limit = "" if cap is None else f" LIMIT {int(cap)}"
+        cursor.execute(f"SELECT count(*) FROM ({sql}{limit})", [_fts_match(tokens), *params])
         return int(cursor.fetchone()[0])
 
 
