@@ -1,7 +1,7 @@
 """The files in object storage (OCOP_STORAGE_URL; an S3 emulator, moto's server, stands for MinIO or a province's S3):
 uploads, downloads through the views that check access, the certificates' PDFs made by the worker, the open-data
-files, an import from a stored workbook, and a backup and restore, all through the bucket: nothing is written under
-MEDIA_ROOT (each test ends by checking that the folder was never made)."""
+files, an import from a stored workbook, the report workbooks, a backup and restore, all through the bucket: nothing
+is written under MEDIA_ROOT (each test ends by checking that the folder was never made)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ from ocop.registry.importing import Choices
 from ocop.registry.jobs import queue_import, start_import
 from ocop.registry.models import Document, ImportMode, ImportStatus, IncompleteRows, Producer
 from ocop.registry.tests.test_jobs import producers_workbook, run_worker
-from ocop.reporting import opendata
-from ocop.testing import make_document, make_user, pdf_bytes
+from ocop.reporting import jobs, opendata
+from ocop.reporting.tests.conftest import scene  # noqa: F401
+from ocop.testing import make_document, make_user, pdf_bytes, province
 
 
 def nothing_local(tmp_path: Path) -> bool:
@@ -166,4 +167,24 @@ def test_a_backup_reads_the_bucket_and_a_restore_puts_it_back_as_it_was(
     assert {f"files/{n}": hashlib.sha256(s3_storage.read(n)).hexdigest() for n in s3_storage.names()} == files
     with Document.objects.get(pk=document.pk).file.open("rb") as fh:
         assert fh.read() == (tmp_path / "backup" / "files" / document.file.name).read_bytes()
+    assert nothing_local(tmp_path)
+
+
+def test_two_report_workbooks_of_one_period_are_stored_apart_in_the_bucket_and_download(
+    s3_storage, scene, tmp_path  # noqa: F811
+):  # fmt: skip
+    runs = [
+        jobs.start_report(by=scene.coordinator, province=province(), starts_on=dt.date(2026, 1, 1),
+                          ends_on=dt.date(2026, 12, 31))
+        for _ in range(2)
+    ]  # fmt: skip
+    for made in runs:
+        jobs.run_report(made)
+        made.refresh_from_db()
+    assert runs[0].file.name != runs[1].file.name  # never overwritten: the second gets a name of its own
+    assert s3_storage.names("reports/") == sorted(made.file.name for made in runs)
+    for made in runs:
+        response = client_for(scene.coordinator).get(reverse("backoffice:periodic_report_file", args=[made.pk]))
+        assert response["Content-Disposition"] == 'attachment; filename="bao-cao-ocop-20260101-20261231.xlsx"'
+        assert b"".join(response.streaming_content) == s3_storage.read(made.file.name)
     assert nothing_local(tmp_path)
