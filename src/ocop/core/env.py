@@ -166,10 +166,16 @@ def storage_url(name: str, value: str) -> dict[str, str | bool] | None:
         "s3://ACCESS:SECRET@host:port/bucket?region=...&secure=false (an S3-compatible service) or s3://bucket "
         "(Amazon S3, keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
     )
-    shown = re.sub(r"^(\w+://[^:@/]*:)[^/]*@", r"\1***@", value)  # the message never shows the secret
+    # The message never shows the secret: it runs from the ':' after the access key to the '@' before the host, and
+    # may hold an unencoded / (as generated secrets do), ? or #, which would leave it in the path or the query.
+    secret = re.match(r"^\w+://[^:@/?#]*:([^?#]*@|[^/]*@)", value)
+    shown = value[: secret.start(1)] + "***@" + value[secret.end(1) :] if secret else value
 
     def bad(why: str) -> BadEnvironment:
         return BadEnvironment(name, shown, f"{expected}; {why}")
+
+    if secret and any(c in secret.group(1) for c in "/?#"):
+        raise bad("write / ? # in the secret percent-encoded (%2F %3F %23)")
 
     try:
         parts = urlsplit(value)
@@ -192,6 +198,8 @@ def storage_url(name: str, value: str) -> dict[str, str | bool] | None:
         raise bad(f"{bucket!r} is no bucket name (3 to 63 lower-case letters, digits, dots and hyphens)")
     if any(s in {".", ".."} for s in prefix) or parts.fragment:
         raise bad("no . or .. in the prefix after the bucket, and no #")
+    if parts.username is not None and not host:
+        raise bad("a host (or, at Amazon S3, the bucket) after the @")
     if bool(parts.username) != bool(parts.password):
         raise bad("give both the access key and the secret (ACCESS:SECRET@), or neither")
     query: dict[str, str] = {}

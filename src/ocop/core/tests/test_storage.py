@@ -34,6 +34,8 @@ def test_a_minio_url_gives_the_endpoint_the_keys_and_the_bucket():
         "access_key": "ocop-app",
         "secret_key": "p/a+ss@word",
     }
+    assert storage_url("X", "s3://k:p@ss:w@minio/ocop")["secret_key"] == "p@ss:w"  # type: ignore[index]  # @ : as is
+    assert storage_url("X", "s3://minio:9000/ocop/a?ca=/etc/ocop/ca@2.pem")["verify"] == "/etc/ocop/ca@2.pem"  # type: ignore[index]
 
 
 def test_amazon_a_prefix_a_ca_bundle_and_the_keys_from_elsewhere(monkeypatch):
@@ -76,6 +78,17 @@ def test_amazon_a_prefix_a_ca_bundle_and_the_keys_from_elsewhere(monkeypatch):
         ("s3://key:s3cr3t@minio/ocop?acl=public-read", "s3://key:***@minio/ocop?acl=public-read",
          "unknown parameter 'acl' (known: region, secure, addressing, ca)"),
         ("s3://minio/ocop?addressing=dns", "s3://minio/ocop?addressing=dns", "addressing=path or addressing=virtual"),
+        # a secret as generated, with / (or ? #) not percent-encoded: it was shown whole, or its start in urllib's
+        # message ("Port could not be cast to integer value as 's3cr3t'") or in the bucket's name
+        ("s3://key:s3cr3t/Xy+z@minio:9000/ocop", "s3://key:***@minio:9000/ocop",
+         "write / ? # in the secret percent-encoded (%2F %3F %23)"),
+        ("s3://key:1/s3cr3t@minio/ocop?secure=false", "s3://key:***@minio/ocop?secure=false",
+         "write / ? # in the secret percent-encoded (%2F %3F %23)"),
+        ("s3://key:s3cr3t?x@minio/ocop", "s3://key:***@minio/ocop",
+         "write / ? # in the secret percent-encoded (%2F %3F %23)"),
+        ("s3://key:s3cr3t#x@minio/ocop", "s3://key:***@minio/ocop",
+         "write / ? # in the secret percent-encoded (%2F %3F %23)"),
+        ("s3://key:s3cr3t@/ocop", "s3://key:***@/ocop", "a host (or, at Amazon S3, the bucket) after the @"),
     ],
 )  # fmt: skip
 def test_a_malformed_url_names_the_variable_and_hides_the_secret(monkeypatch, value, shown, why):
