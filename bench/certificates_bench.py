@@ -1,9 +1,12 @@
 """Certificates at scale: the QR page served for real beside nginx, catalogue search, and 400 certificate PDFs.
 
 1. `/v/<code>` with 100,000 certificates, served as docs/deployment.md says (gunicorn, 2 workers, gthread with
-   keep-alive; persistent database connections where the database allows them), loaded with wrk from the same box,
-   beside nginx serving a static file of the same size in the same run. Prints req/s, p50/p99 and the ratio
-   (goal: ratio ≥ 0.25, p99 < 20 ms).
+   keep-alive; persistent database connections where the database allows them), loaded with wrk from the same box:
+   - the application alone (a miss, the path every scan takes after a change) beside a plain Django view reading
+     one row with the site's full middleware (bench.qr_app), alternated twice in the same run, the best of each
+     (goal: ratio ≥ 1.0, p99 < 50 ms);
+   - as deployed (deploy/nginx.conf serving the day's stored copies) beside nginx serving a static file of the same
+     size in the same run (goal: ratio ≥ 0.8, p99 < 5 ms; the old goal was 0.25).
 2. The public catalogue's search over 100,000 certified products: p50/p95 (goal p95 ≤ 20 ms).
 3. 400 certificate PDFs, as the batch task makes them: total seconds (goal ≤ 60 s on this 2-core machine).
 """
@@ -36,6 +39,7 @@ def _generate() -> None:
     from ocop.registry.models import Product
 
     hanoi = Province.objects.get(code="01")
+    signing.create_key(hanoi)  # as `ocop signing_keys create 01` does (kept if made already)
     sign = signing.signer(hanoi)
     products = list(
         Product.objects.order_by("id").values_list("id", "name", "producer_id", "commune_id")[:CERTIFICATES]
@@ -102,12 +106,12 @@ def _wait(port: int) -> None:
     raise RuntimeError(f"nothing listens on {port}")
 
 
-def gunicorn(port: int) -> subprocess.Popen[bytes]:
+def gunicorn(port: int, app: str = "ocop.wsgi") -> subprocess.Popen[bytes]:
     """The application as docs/deployment.md serves it: 2 workers, gthread with keep-alive, persistent connections."""
     env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECRET_KEY": "bench-" + "x" * 50,
            "CONN_MAX_AGE": "60", "OCOP_SSL_REDIRECT": "false"}  # fmt: skip  # the bench speaks plain HTTP
     return subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "ocop.wsgi", "-w", "2", "-k", "gthread", "--threads", "4",
+        [sys.executable, "-m", "gunicorn", app, "-w", "2", "-k", "gthread", "--threads", "4",
          "--keep-alive", "5", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
         env=env, cwd=Path(__file__).resolve().parent.parent,
     )  # fmt: skip
@@ -164,8 +168,20 @@ def _production_conf(front_port: int, app_port: int) -> str:
     return "\n".join(line for line in text.splitlines() if "limit_req" not in line and "# https" not in line)
 
 
+def _best(runs: list[dict[str, float]]) -> dict[str, float]:
+    return max(runs, key=lambda r: r["rps"])
+
+
+def _line(label: str, r: dict[str, float]) -> str:
+    errors = f", non-2xx {r['errors']:.0f}" if r["errors"] else ""
+    return f"qr page: {label}: {r['rps']:,.0f} req/s, p50 {r['p50']:.2f} ms, p99 {r['p99']:.2f} ms{errors}"
+
+
 def _qr_page(out: Path) -> None:
     import urllib.request
+
+    from django.conf import settings
+    from django.db import connection
 
     from ocop.certificates.models import Certificate
 
@@ -175,14 +191,23 @@ def _qr_page(out: Path) -> None:
     codes = list(Certificate.objects.order_by("?").values_list("code", flat=True)[:5000])
     codes_file = out / "codes.txt"
     codes_file.write_text("\n".join(codes) + "\n")
+    pages = Path(settings.OCOP_PAGE_CACHE_DIR)
     app_port, front_port, static_port = _free_port(), _free_port(), _free_port()
-    server = gunicorn(app_port)
+    server = gunicorn(app_port, "bench.qr_app")
     try:
         _wait(app_port)
-        with urllib.request.urlopen(f"http://127.0.0.1:{app_port}/v/{codes[0]}") as response:
+        app_url = f"http://127.0.0.1:{app_port}"
+        with urllib.request.urlopen(f"{app_url}/v/{codes[0]}") as response:  # noqa: S310  # our own http URL
             page = response.read()
-        cold = _wrk(f"http://127.0.0.1:{app_port}", "/v/", codes_file, out)  # every request to the application
-        shutil.rmtree(Path(os.environ["OCOP_DATA_DIR"]) / "pages", ignore_errors=True)
+        with urllib.request.urlopen(f"{app_url}/bench/plain/{codes[0]}") as response:  # noqa: S310
+            response.read()
+        misses: list[dict[str, float]] = []
+        plains: list[dict[str, float]] = []
+        for _round in range(2):  # alternated, so that both see the same neighbours on this shared machine
+            plains.append(_wrk(app_url, "/bench/plain/", codes_file, out))
+            shutil.rmtree(pages, ignore_errors=True)  # every request a miss that also stores its copy
+            misses.append(_wrk(app_url, "/v/", codes_file, out))
+        shutil.rmtree(pages, ignore_errors=True)
         from ocop.public.scanpage import build_day
 
         started = time.perf_counter()
@@ -190,6 +215,7 @@ def _qr_page(out: Path) -> None:
         build_seconds = time.perf_counter() - started
         front, _front_root = _nginx(out, "front", _production_conf(front_port, app_port))
         static_root = Path(tempfile.mkdtemp(prefix="static-", dir=out))
+        static_root.chmod(0o755)  # nginx's workers read it (mkdtemp makes it 0700: every answer was a 403)
         (static_root / "page.html").write_bytes(page)  # a static file of the same size as the page
         (static_root / "codes.txt").write_text("page.html\n")
         plain, _root = _nginx(out, "static", "worker_processes 2; events { worker_connections 1024; }\n"
@@ -198,30 +224,33 @@ def _qr_page(out: Path) -> None:
         try:
             _wait(front_port)
             _wait(static_port)
-            app = _wrk(f"http://127.0.0.1:{front_port}", "/v/", codes_file, out)
+            deployed = _wrk(f"http://127.0.0.1:{front_port}", "/v/", codes_file, out)
             static = _wrk(f"http://127.0.0.1:{static_port}", "/", static_root / "codes.txt", out)
         finally:
             for process in (front, plain):
                 process.terminate()
                 process.wait()
-        stored = sum(1 for _ in (Path(os.environ["OCOP_DATA_DIR"]) / "pages").rglob("*.html"))
+        stored = sum(1 for _ in pages.rglob("*.html"))
     finally:
         server.terminate()
         server.wait()
-    print(f"qr page: /v/<code> over {Certificate.objects.count():,} certificates, {len(page):,} bytes of HTML+CSS, "
-          f"5,000 random codes; wrk -t2 -c16 -d10s from the same box")  # fmt: skip
-    print(f"qr page: application alone (gunicorn 2 workers, gthread, keep-alive): {cold['rps']:,.0f} req/s, "
-          f"p50 {cold['p50']:.2f} ms, p99 {cold['p99']:.2f} ms")  # fmt: skip
+    miss, base = _best(misses), _best(plains)
+    version = ".".join(str(n) for n in connection.get_database_version())
+    print(f"qr page: on {connection.display_name} {version}; /v/<code> over {Certificate.objects.count():,} "
+          f"certificates, {len(page):,} bytes of HTML+CSS, 5,000 random codes; wrk -t2 -c16 -d10s")  # fmt: skip
+    for n, (m, b) in enumerate(zip(misses, plains, strict=True), 1):
+        print(f"qr page: round {n}: miss {m['rps']:,.0f} req/s (p99 {m['p99']:.2f} ms), plain view "
+              f"{b['rps']:,.0f} req/s (p99 {b['p99']:.2f} ms)")  # fmt: skip
+    print(_line("application alone, a miss (gunicorn 2 workers, gthread, keep-alive), best of 2", miss))
+    print(_line("a plain Django view reading one row, full middleware, same server, best of 2", base))
+    print(f"qr page: ratio miss / plain view {miss['rps'] / base['rps']:.2f} (goal ≥ 1.0), "
+          f"p99 {miss['p99']:.2f} ms (goal < 50 ms)")  # fmt: skip
     print(f"qr page: the day's copies (ocop build_scan_pages, run nightly): {built:,} pages in {build_seconds:.0f} s")
-    print(
-        f"qr page: as deployed (deploy/nginx.conf in front serving the day's copies, misses to gunicorn): "
-        f"{app['rps']:,.0f} req/s, p50 {app['p50']:.2f} ms, p99 {app['p99']:.2f} ms, non-2xx {app['errors']:.0f}, "
-        f"{stored:,} copies"
-    )
-    print(f"qr page: nginx serving a static file of the same size: {static['rps']:,.0f} req/s, "
-          f"p50 {static['p50']:.2f} ms, p99 {static['p99']:.2f} ms")  # fmt: skip
-    print(f"qr page: ratio as deployed / static nginx {app['rps'] / static['rps']:.3f} (goal ≥ 0.25), "
-          f"p99 {app['p99']:.2f} ms (goal < 20 ms)")  # fmt: skip
+    print(_line("as deployed (deploy/nginx.conf in front serving the day's copies, misses to gunicorn)", deployed)
+          + f", {stored:,} copies")  # fmt: skip
+    print(_line("nginx serving a static file of the same size", static))
+    print(f"qr page: ratio as deployed / static nginx {deployed['rps'] / static['rps']:.3f} (goal ≥ 0.8; "
+          f"the old goal 0.25), p99 {deployed['p99']:.2f} ms (goal < 5 ms)")  # fmt: skip
 
 
 def _catalogue() -> None:
@@ -277,7 +306,7 @@ def run(out: Path) -> None:
     if Product.objects.count() < CERTIFICATES:
         from bench.search_bench import _generate as generate_products
 
-        generate_products()
+        generate_products(CERTIFICATES)
     if Certificate.objects.count() < CERTIFICATES:
         started = time.perf_counter()
         _generate()

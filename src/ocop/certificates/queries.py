@@ -8,8 +8,9 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db import connections, router
+from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
+from django.db.models import Case, CharField, Expression, F, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -115,7 +116,7 @@ SCAN_FIELDS = {
     "issuing_body": "decision__issuing_body", "new_number": "superseded_by__number",
     "new_stars": "superseded_by__stars", "product_id": "product_id", "potential_five": "potential_five",
     "historical": "decision__historical", "approximate": "decision__date_approximate",
-    "issued_packs": "issued_packs",
+    "issued_packs": "issued_packs", "linked_packs": "linked_packs",
 }  # fmt: skip
 DATES = ("issued_on", "valid_until", "status_since", "decision_on")
 
@@ -130,63 +131,113 @@ def _dated(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+class LinkedPacks(Expression):
+    """The packs a certificate links, as the text of a JSON array in the database's own dialect, for a certificate
+    without its copy of the packs as issued (NULL for one with it): read in the same query as the row."""
+
+    output_field = TextField()
+
+    def _parts(self) -> dict[str, str]:
+        through = Certificate.packs.through._meta
+        pack = through.get_field("productpack").related_model._meta  # type: ignore[union-attr]
+        return {
+            "cert": Certificate._meta.db_table, "through": through.db_table, "pack": pack.db_table,
+            "cert_id": through.get_field("certificate").column, "pack_id": through.get_field("productpack").column,
+        }  # fmt: skip
+
+    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        t = self._parts()
+        return (
+            f'CASE WHEN "{t["cert"]}"."issued_packs" IS NULL THEN (SELECT json_group_array(json_object('
+            f"'name', p.name, 'size', p.size, 'gtin', p.gtin)) FROM (SELECT pp.name, pp.size, pp.gtin "
+            f'FROM "{t["through"]}" cp JOIN "{t["pack"]}" pp ON pp.id = cp."{t["pack_id"]}" '
+            f'WHERE cp."{t["cert_id"]}" = "{t["cert"]}"."id" ORDER BY pp.id) p) END',
+            (),
+        )
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:  # PostgreSQL
+        t = self._parts()
+        return (
+            f'CASE WHEN "{t["cert"]}"."issued_packs" IS NULL THEN (SELECT json_agg(json_build_object('
+            f"'name', pp.name, 'size', pp.size, 'gtin', pp.gtin) ORDER BY pp.id)::text "
+            f'FROM "{t["through"]}" cp JOIN "{t["pack"]}" pp ON pp.id = cp."{t["pack_id"]}" '
+            f'WHERE cp."{t["cert_id"]}" = "{t["cert"]}"."id") END',
+            (),
+        )
+
+
+def scan_values(qs: QuerySet[Certificate], *extra: str) -> QuerySet[Certificate, dict[str, Any]]:
+    """The rows of SCAN_FIELDS (and the caller's `extra` annotations), packs and certified names included: one query."""
+    return with_certified_names(qs).annotate(linked_packs=LinkedPacks()).values(*SCAN_FIELDS.values(), *extra)
+
+
 def scan_rows(qs: QuerySet[Certificate], today: dt.date | None = None) -> list[dict[str, Any]]:
-    """What the QR page shows, as plain rows (the status computed here). Packs are shown only for certificates that
-    are OCOP today: as issued, or (a certificate without that copy) with a second query of the packs it links."""
+    """What the QR page shows, as plain rows (the status computed here), in one query. Packs are shown only for
+    certificates that are OCOP today: as issued, or (a certificate without that copy) the packs it links."""
     today = today or timezone.localdate()
-    values = with_certified_names(qs).values(*SCAN_FIELDS.values())
-    rows = [{key: row[field] for key, field in SCAN_FIELDS.items()} for row in values]
-    return _finish([_dated(row) for row in rows], today)
+    return [finish_row({key: row[field] for key, field in SCAN_FIELDS.items()}, today) for row in scan_values(qs)]
 
 
-def _finish(rows: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
-    current: dict[int, dict[str, Any]] = {}  # OCOP today and without a copy of its packs: the packs it links are read
-    for row in rows:
-        # The page names the product and producer as certified; a later name shows beside them ("tên hiện tại").
-        row["current_name"] = current_name(row["product"], row.pop("live_product"))
-        row["current_producer"] = current_name(row["producer"], row.pop("live_producer"))
-        row["status"] = reader_status(row["stored_status"], row["valid_until"], today, settings.OCOP_EXPIRY_WARN_DAYS)
-        issued = row.pop("issued_packs")
-        issued = json.loads(issued) if isinstance(issued, str) else issued  # a raw cursor gives the JSON's text
-        ocop = shows_as_ocop(row["status"])
-        row["packs"] = list(issued or []) if ocop else []
-        if ocop and issued is None:
-            current[row["pk"]] = row
-    if current:
-        through = Certificate.packs.through.objects.filter(certificate_id__in=current)
-        for cert_id, name, size, gtin in through.values_list(
-            "certificate_id", "productpack__name", "productpack__size", "productpack__gtin"
-        ).order_by("productpack__id"):
-            current[cert_id]["packs"].append({"name": name, "size": size, "gtin": gtin})
-    return rows
+def finish_row(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    """A row of `scan_values` (by SCAN_FIELDS' keys, from a raw cursor or from the ORM) as the page reads it."""
+    row = _dated(row)
+    # The page names the product and producer as certified; a later name shows beside them ("tên hiện tại").
+    row["current_name"] = current_name(row["product"], row.pop("live_product"))
+    row["current_producer"] = current_name(row["producer"], row.pop("live_producer"))
+    row["status"] = reader_status(row["stored_status"], row["valid_until"], today, settings.OCOP_EXPIRY_WARN_DAYS)
+    issued, linked = row.pop("issued_packs"), row.pop("linked_packs")
+    packs = issued if issued is not None else linked
+    packs = json.loads(packs) if isinstance(packs, str) else packs  # a raw cursor gives the JSON's text
+    row["packs"] = list(packs or []) if shows_as_ocop(row["status"]) else []
+    return row
 
 
 CODE = "\x00code"  # stands for the code in the compiled query; no other parameter of it can be this
 
 
-@lru_cache(maxsize=2)
-def _by_code_sql(vendor: str) -> tuple[str, tuple[Any, ...]]:
-    """The page's query, compiled once per process: it is the hottest path of the public site. Its parameters are
-    the code and the keys read from the log's first entry."""
-    qs = with_certified_names(Certificate.objects.filter(code=CODE)).values(*SCAN_FIELDS.values())
-    sql, params = qs.query.sql_with_params()
+def compile_by_code(qs: QuerySet[Any], alias: str) -> tuple[str, tuple[Any, ...]]:
+    """`qs` (filtered on code=CODE) compiled for `alias`, to run with the code put in: the QR page's query is the
+    hottest path of the public site, so it is compiled once per process (and day, when it depends on it). On SQLite
+    its parameters are named: Django's cursor then fills in their names instead of running a regular expression over
+    the whole query at each call (half of the query's cost)."""
+    sql, params = qs.query.get_compiler(alias).as_sql()
     assert list(params).count(CODE) == 1
+    if connections[alias].vendor == "sqlite":
+        numbers = iter(range(len(params)))
+        sql = FORMAT_QMARK_REGEX.sub(lambda _match: f"%(p{next(numbers)})s", sql)
     return str(sql), tuple(params)
+
+
+@lru_cache(maxsize=4)
+def _by_code_sql(alias: str) -> tuple[str, tuple[Any, ...]]:
+    return compile_by_code(scan_values(Certificate.objects.filter(code=CODE)), alias)
+
+
+def clean_code(code: str) -> str:
+    """A code as stored (read case-insensitively), or "" when it cannot be one."""
+    code = code.strip().upper()
+    return code if len(code) <= 16 else ""
+
+
+def fetch_by_code(sql: str, params: tuple[Any, ...], alias: str, code: str) -> tuple[Any, ...] | None:
+    values = [code if p == CODE else p for p in params]
+    with connections[alias].cursor() as cursor:
+        if connections[alias].vendor == "sqlite":
+            cursor.execute(sql, {f"p{n}": value for n, value in enumerate(values)})
+        else:
+            cursor.execute(sql, values)
+        return cursor.fetchone()  # type: ignore[no-any-return]
 
 
 def scan_row(code: str) -> dict[str, Any] | None:
     """The QR page's row for a code (codes are read case-insensitively), or None."""
-    code = code.strip().upper()
-    if not code or len(code) > 16:
+    if not (code := clean_code(code)):
         return None
-    sql, params = _by_code_sql(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [code if p == CODE else p for p in params])
-        found = cursor.fetchone()
+    alias = router.db_for_read(Certificate) or "default"
+    found = fetch_by_code(*_by_code_sql(alias), alias, code)
     if found is None:
         return None
-    row = _dated(dict(zip(SCAN_FIELDS, found, strict=True)))
-    return _finish([row], timezone.localdate())[0]
+    return finish_row(dict(zip(SCAN_FIELDS, found, strict=True)), timezone.localdate())
 
 
 def published_decisions() -> QuerySet[Decision]:

@@ -1,9 +1,13 @@
 """The page behind the QR, rendered once per certificate and day, and its stored copies.
 
 The page is the same for everyone (Vietnamese, with English beside it), so a copy can be served by nginx without
-asking the application (docs/deployment.md): copies live under OCOP_PAGE_CACHE_DIR/v/<day>/<code>.html, one folder
-per day, so a certificate that expires at midnight is simply not found in the new day's folder. A change of status
+asking the application (docs/deployment.md): copies are kept in the "pages" storage (settings.STORAGES: the folder
+OCOP_PAGE_CACHE_DIR, or the bucket's pages/ prefix with object storage) under v/<day>/<code>.html, one folder per
+day, so a certificate that expires at midnight is simply not found in the new day's folder. A change of status
 rewrites that certificate's copy when the change commits (see `refresh`), before the officer's page even returns.
+
+A miss (no copy yet) is answered from one query (`page_row`: the certificate, its certified names, its packs and how
+many outlets stock it) and the page's fixed text, rendered once per process (`render_page`).
 """
 
 from __future__ import annotations
@@ -11,28 +15,39 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import html
 import os
-import shutil
-import tempfile
+import secrets
+from contextlib import nullcontext
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.db import router
+from django.db.models import Func, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
+from django.utils.csp import build_policy
 from django.utils.translation import gettext as _
 
 from ocop.certificates import queries
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate
 from ocop.certificates.rules import shows_as_ocop
-from ocop.outlets.queries import stockist_counts
+from ocop.outlets.enums import OutletStatus
+from ocop.outlets.models import StockItem
+from ocop.outlets.queries import stockist_counts, valid_line_q
 
 CSS = (Path(__file__).parent / "templates" / "public" / "verify.css").read_text(encoding="utf-8").strip()
 CSS_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii") + "'"
 CSP = {"default-src": ["'none'"], "style-src": [CSS_HASH], "img-src": ["'self'"], "form-action": ["'self'"],
        "frame-ancestors": ["'none'"]}  # fmt: skip
+CSP_HEADER = build_policy(CSP)  # the header, built once (the view sets it: the middleware then leaves it)
 # The same policy inside the page, so that a copy served by nginx carries it too.
 META_CSP = f"default-src 'none'; style-src {CSS_HASH}; img-src 'self'; form-action 'self'"
 
@@ -70,66 +85,211 @@ def stockists(rows: list[dict[str, Any]], day: dt.date) -> dict[int, int]:
     return stockist_counts(products, day) if products else {}
 
 
+def _dmy(day: dt.date | None) -> str:
+    """As the template's date filter "d/m/Y" writes it."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}" if day else ""
+
+
 def render_page(cert: dict[str, Any] | None, code: str, day: dt.date, counts: dict[int, int] | None = None) -> bytes:
     """The page for a row of `queries.scan_rows` as of `day`; None: the "not certified" page. `counts`: outlets
-    stocking each product (computed here when not given)."""
+    stocking each product (computed here when not given).
+
+    The template (every label in Vietnamese and English, the styles) is rendered once per process for each shape of
+    page: which parts it has (a current name, packs, the outlets' count, the stars...), with a numbered slot for
+    each of the certificate's values; a page is that cached fragment with the values put in its slots, escaped as
+    the template escapes them. So the page is exactly what the template gives, at a fraction of its cost."""
+    values: list[str] = []
+    shape: list[object] = []
+
+    def slot(value: Any) -> Any:
+        """A value as the template sees it: a slot's token; an empty one as itself (the template tests it)."""
+        if not value:
+            shape.append(value)
+            return value
+        shape.append(True)
+        values.append(str(value))
+        return f"\x00{len(values) - 1}\x00"
+
+    report, outlet_map = _urls(get_script_prefix())
     context: dict[str, object] = {
-        "css": CSS, "meta_csp": META_CSP, "code": code, "day": day,
-        "report_url": reverse("report_problem", args=[code]),
+        "css": CSS, "meta_csp": META_CSP, "code": slot(code), "day": slot(_dmy(day)),
+        "report_url": slot(report.format(code) if code.isascii() and code.isalnum() else reverse(REPORT, args=[code])),
     }  # fmt: skip
+    outlets = 0
     if cert is not None and shows_as_ocop(cert["status"]):
         counts = counts if counts is not None else stockists([cert], day)
-        if n := counts.get(cert["product_id"], 0):
-            context |= {"outlets": n, "outlets_url": f"{reverse('outlet_map')}?san-pham={cert['product_id']}"}
+        if outlets := counts.get(cert["product_id"], 0):
+            context |= {"outlets": outlets, "outlets_url": slot(f"{outlet_map}?san-pham={cert['product_id']}")}
     with translation.override("en"):
         english = _verdict(cert, day) if cert else ("", "")
-    with translation.override("vi"):
+    with translation.override("vi") if translation.get_language() != "vi" else nullcontext():
+        controls: tuple[object, ...] = (outlets,)
         if cert is not None:
             headline, detail = _verdict(cert, day)
+            flags = {k: bool(cert[k]) for k in ("potential_five", "approximate", "historical")}
+            c = {k: slot(cert[k]) for k in NAMES} | flags | {"stars": cert["stars"]}
+            c |= {k: slot(_dmy(cert[k])) for k in ("valid_until", "issued_on", "decision_on")}
+            c |= {"issued_year": slot(cert["issued_on"] and cert["issued_on"].year)}
+            c |= {"decision_year": slot(cert["decision_on"] and cert["decision_on"].year)}
+            c["packs"] = [{k: slot(p[k]) for k in ("name", "size", "gtin")} for p in cert["packs"]]
+            ocop = shows_as_ocop(cert["status"])
             context |= {
-                "c": cert, "status": cert["status"], "ocop": shows_as_ocop(cert["status"]), "headline": headline,
-                "detail": detail, "headline_en": english[0], "detail_en": english[1], "star_marks": "★" * cert["stars"],
+                "c": c, "status": slot(cert["status"]), "ocop": ocop, "headline": slot(headline),
+                "detail": slot(detail), "headline_en": slot(english[0]), "detail_en": slot(english[1]),
+                "star_marks": slot("★" * cert["stars"]),
             }  # fmt: skip
-        return render_to_string("public/verify.html", context).encode("utf-8")
+            controls += (ocop, cert["stars"], *flags.values())
+        key = (tuple(shape), controls)
+        if (fragment := _FRAGMENTS.get(key)) is None:
+            fragment = _fragment(render_to_string("public/verify.html", context))
+            if len(_FRAGMENTS) >= 4096:  # a bound (a few dozen shapes are usual)
+                _FRAGMENTS.clear()
+            _FRAGMENTS[key] = fragment
+    texts, slots = fragment
+    escaped = [html.escape(v) for v in values]  # as the template's autoescape (django.utils.html.escape) does
+    parts = [texts[0]]
+    for n, text in zip(slots, texts[1:], strict=True):
+        parts += (escaped[n], text)
+    return "".join(parts).encode("utf-8")
+
+
+REPORT = "report_problem"
+
+
+@lru_cache(maxsize=8)
+def _urls(script_prefix: str) -> tuple[str, str]:
+    """The report form's address with "{}" for the code, and the outlet map's (by the script prefix they start with)."""
+    head, tail = reverse(REPORT, args=["0"]).rsplit("/0/", 1)
+    return f"{head.replace('{', '{{').replace('}', '}}')}/{{}}/{tail}", reverse("outlet_map")
+
+
+NAMES = ("product", "current_name", "producer", "current_producer", "commune", "province", "number", "decision",
+         "issuing_body")  # fmt: skip
+# The page's template rendered with slots, by shape: the texts between the slots, and each slot's value number.
+_FRAGMENTS: dict[tuple[object, ...], tuple[list[str], list[int]]] = {}
+
+
+def _fragment(rendered: str) -> tuple[list[str], list[int]]:
+    parts = rendered.split("\x00")
+    return parts[0::2], [int(n) for n in parts[1::2]]
+
+
+# ---- the miss: one query -------------------------------------------------------------------------
+
+
+def _stockists(day: dt.date) -> Coalesce:
+    """`stockist_counts` for the row's product, as a subquery of the page's query."""
+    lines = StockItem.objects.filter(
+        valid_line_q(day), product_id=OuterRef("product_id"), outlet__status=OutletStatus.RECOGNISED
+    )
+    distinct = Func("outlet_id", template="COUNT(DISTINCT %(expressions)s)", output_field=IntegerField())
+    return Coalesce(Subquery(lines.order_by().annotate(n=distinct).values("n")[:1]), 0)  # no ORDER BY: one count
+
+
+@lru_cache(maxsize=8)
+def _page_sql(alias: str, day: dt.date) -> tuple[str, tuple[Any, ...]]:
+    qs = Certificate.objects.filter(code=queries.CODE).annotate(outlets=_stockists(day))
+    return queries.compile_by_code(queries.scan_values(qs, "outlets"), alias)
+
+
+def page_row(code: str, day: dt.date) -> tuple[dict[str, Any] | None, dict[int, int]]:
+    """What `render_page` needs for a code on `day`, in one query: its row (None: no such certificate) and the count
+    of outlets stocking its product (as `stockists` counts them)."""
+    if not (code := queries.clean_code(code)):
+        return None, {}
+    alias = router.db_for_read(Certificate) or "default"
+    found = queries.fetch_by_code(*_page_sql(alias, day), alias, code)
+    if found is None:
+        return None, {}
+    row = dict(zip([*queries.SCAN_FIELDS, "outlets"], found, strict=True))
+    outlets = row.pop("outlets")
+    row = queries.finish_row(row, day)
+    return row, ({row["product_id"]: outlets} if shows_as_ocop(row["status"]) and outlets else {})
 
 
 # ---- stored copies --------------------------------------------------------------------------------
+# Through the "pages" storage, so that they land where nginx reads them: the local folder, or the bucket. On a local
+# disk (a storage with paths) a request's copy is linked in place, which never replaces a copy that `refresh` wrote
+# meanwhile; in a bucket it is put when absent (a check then a put: a request that read the row just before a change
+# and stores just after its refresh could put the old page back, a window of milliseconds that the next change or
+# the next day closes).
 
 
-def _folder(day: dt.date) -> Path | None:
-    if not settings.OCOP_PAGE_CACHE_DIR:
-        return None
-    return Path(settings.OCOP_PAGE_CACHE_DIR) / "v" / day.isoformat()
+def _storage() -> Storage | None:
+    """The "pages" storage; None on a local disk without OCOP_PAGE_CACHE_DIR (no copies kept)."""
+    storage = storages["pages"]
+    return storage if settings.OCOP_PAGE_CACHE_DIR or not isinstance(storage, FileSystemStorage) else None
 
 
-def _prune(root: Path, day: dt.date) -> None:
-    """Remove the folders of days before yesterday (a request of the day before may still be in flight)."""
+def _page_file(body: bytes) -> ContentFile[bytes]:
+    page = ContentFile(body)
+    page.content_type = "text/html; charset=utf-8"  # type: ignore[attr-defined]  # what a bucket serves it as
+    return page
+
+
+def _name(day: dt.date, code: str) -> str:
+    return f"v/{day.isoformat()}/{code}.html"
+
+
+def _days(storage: Storage) -> list[str]:
+    try:
+        return sorted(storage.listdir("v")[0])
+    except FileNotFoundError:
+        return []
+
+
+def prune(storage: Storage, day: dt.date) -> None:
+    """Remove the copies of days before yesterday (a request of the day before may still be in flight)."""
     oldest = (day - dt.timedelta(days=1)).isoformat()
-    for child in root.iterdir():
-        if child.is_dir() and child.name < oldest:
-            shutil.rmtree(child, ignore_errors=True)
+    for old in (d for d in _days(storage) if d < oldest):
+        for name in storage.listdir(f"v/{old}")[1]:
+            storage.delete(f"v/{old}/{name}")
+        storage.delete(f"v/{old}")  # the folder on a local disk (an object store has none)
 
 
-def _temp(folder: Path, body: bytes) -> str:
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(body)
-    os.chmod(tmp, 0o644)
-    return tmp
+_pruned: set[tuple[str, str, str, dt.date]] = set()
+
+
+def _prune_once(storage: Storage, day: dt.date) -> None:
+    """On a process's first copy of the day (the nightly `build_scan_pages` prunes too, just after midnight)."""
+    key = (type(storage).__name__, getattr(storage, "bucket_name", ""), str(getattr(storage, "location", "")), day)
+    if key not in _pruned:
+        _pruned.add(key)
+        prune(storage, day)
 
 
 def store_if_absent(code: str, body: bytes, day: dt.date) -> None:
     """Keep the page a request made, unless a copy is already there: a copy written by `refresh` (after a change)
-    always wins over one that a request rendered just before the change."""
-    folder = _folder(day)
-    if folder is None:
+    always wins over one that a request rendered just before the change. `code`: a certificate's own (letters and
+    digits)."""
+    storage = _storage()
+    if storage is None:
         return
-    if not folder.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        _prune(folder.parent, day)
-    tmp = _temp(folder, body)
+    _prune_once(storage, day)
+    if not isinstance(storage, FileSystemStorage):
+        if not storage.exists(name := _name(day, code)):
+            storage.save(name, _page_file(body))
+        return
+    # On every miss: the storage's own path() and a temporary file from tempfile cost more than the page's render.
+    folder = os.path.join(storage.location, "v", day.isoformat())
+    target = os.path.join(folder, f"{code}.html")
+    if os.path.exists(target):
+        return
+    tmp = os.path.join(folder, f".tmp-{secrets.token_hex(8)}")
     try:
-        os.link(tmp, folder / f"{code}.html")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileNotFoundError:  # the day's first copy
+        os.makedirs(folder, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        try:
+            os.fchmod(fd, 0o644)  # nginx reads the copies, whatever the umask
+            view = memoryview(body)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        os.link(tmp, target)  # in place whole, and never over a copy already there
     except FileExistsError:
         pass
     finally:
@@ -138,30 +298,28 @@ def store_if_absent(code: str, body: bytes, day: dt.date) -> None:
 
 def refresh(certificate_ids: list[int]) -> None:
     """After a change commits: rewrite today's copies of these certificates and drop any of a later day."""
-    day = timezone.localdate()
-    folder = _folder(day)
-    if folder is None:
+    storage = _storage()
+    if storage is None:
         return
-    folder.mkdir(parents=True, exist_ok=True)
+    day = timezone.localdate()
     rows = queries.scan_rows(Certificate.objects.filter(pk__in=certificate_ids), day)
     counts = stockists(rows, day)
-    later_days = [f for f in folder.parent.iterdir() if f.is_dir() and f.name > folder.name]
+    later_days = [d for d in _days(storage) if d > day.isoformat()]
     for cert in rows:
         code = cert["code"]
-        os.replace(_temp(folder, render_page(cert, code, day, counts)), folder / f"{code}.html")
+        storage.save(_name(day, code), _page_file(render_page(cert, code, day, counts)))  # in place, atomically
         for later in later_days:
-            (later / f"{code}.html").unlink(missing_ok=True)
+            storage.delete(f"v/{later}/{code}.html")
 
 
 def build_day(day: dt.date | None = None, batch: int = 1000) -> int:
     """Make the day's copies of every certificate's page ahead of the scans (run just after midnight, e.g. by cron:
     `ocop build_scan_pages`). A copy already there (written by a change or a request) is kept. Returns the count."""
     day = day or timezone.localdate()
-    folder = _folder(day)
-    if folder is None:
+    storage = _storage()
+    if storage is None:
         return 0
-    folder.mkdir(parents=True, exist_ok=True)
-    _prune(folder.parent, day)
+    prune(storage, day)
     ids = list(Certificate.objects.order_by("id").values_list("id", flat=True))
     made = 0
     for start in range(0, len(ids), batch):

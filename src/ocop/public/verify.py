@@ -16,12 +16,13 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django.utils.csp import CSP
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 
-from ocop.certificates import queries, reports
+from ocop.certificates import reports
 from ocop.certificates.enums import ReportKind
 from ocop.certificates.signing import published_jwks, published_keys
 from ocop.core.clientip import client_ip
@@ -34,11 +35,12 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Whether the stars are valid today, in Vietnamese with English beside it. A status change shows on the very
     next request: the page may be stored but must be revalidated (ETag over the certificate's last change and the
     day). In production nginx serves the day's stored copy (docs/deployment.md); this view makes it on a miss."""
-    cert = queries.scan_row(code)
     day = timezone.localdate()
+    cert, counts = scanpage.page_row(code, day)
     if cert is None:
         response = HttpResponse(scanpage.render_page(None, code[:40], day), status=404)
         response["Cache-Control"] = "no-cache"
+        response[CSP.HEADER_ENFORCE] = scanpage.CSP_HEADER
         return response
     # A rename of the product or its producer changes the page ("tên hiện tại") but not the certificate's row.
     names = zlib.crc32(f"{cert['current_name'] or ''}|{cert['current_producer'] or ''}".encode())
@@ -46,12 +48,13 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
-        body = scanpage.render_page(cert, cert["code"], day)
+        body = scanpage.render_page(cert, cert["code"], day, counts)
         if code == cert["code"]:
             scanpage.store_if_absent(cert["code"], body, day)
         response = HttpResponse(body)
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"
+    response[CSP.HEADER_ENFORCE] = scanpage.CSP_HEADER
     return response
 
 
