@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from ocop.certificates.demo import build_certificates_demo, build_history_demo
+from ocop.core.bulk import analyze
 from ocop.evaluation.central_demo import MINISTRY_USERS, build_central_demo, central_dossiers
 from ocop.evaluation.demo import COUNCIL, build_evaluation_demo
 from ocop.outlets.demo import build_outlets_demo
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Supervision: {inspections} inspections, consumers' reports.")
         plans = build_planning_demo(today=today)
         self.stdout.write(f"Plans: {plans} yearly plans of Hà Nội with their targets.")
+        analyze()  # PostgreSQL's planner counts the rows just loaded (core.bulk.analyze)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, full_name, role in USERS:
             self.stdout.write(f"  {username:<12} {role.label}  ({full_name})")

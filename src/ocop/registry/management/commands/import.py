@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ocop.accounts.models import User
 from ocop.accounts.services import system_user
+from ocop.core.bulk import analyze
 from ocop.core.cells import whole_digits
 from ocop.places.models import Commune
 from ocop.registry.importing import ERROR, REVIEW, Choices
@@ -75,6 +76,8 @@ class Command(BaseCommand):
                     if row in choice.rows:
                         choices.places[choice.words] = commune_id
         report = run(choices, commit=options["commit"])
+        if report.committed:
+            analyze()  # PostgreSQL's planner counts the rows just saved (core.bulk.analyze)
         for issue in report.errors:
             where = f"row {issue.row}" if issue.row else "file"
             self.stdout.write(
