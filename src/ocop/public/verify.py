@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import zlib
 from typing import Any
 
@@ -28,6 +29,8 @@ from ocop.certificates.signing import published_jwks, published_keys
 from ocop.core.clientip import client_ip
 from ocop.public import scanpage
 
+logger = logging.getLogger(__name__)
+
 
 @require_GET
 @csp_override(scanpage.CSP)
@@ -50,7 +53,10 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     else:
         body = scanpage.render_page(cert, cert["code"], day, counts)
         if code == cert["code"]:
-            scanpage.store_if_absent(cert["code"], body, day)
+            try:
+                scanpage.store_if_absent(cert["code"], body, day)
+            except Exception:  # a copy is a saving (disk or bucket), not the answer: the page goes out
+                logger.exception("QR page %s: its copy could not be stored", cert["code"])
         response = HttpResponse(body)
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"

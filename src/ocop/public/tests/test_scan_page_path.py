@@ -147,3 +147,12 @@ def test_the_copies_go_to_the_buckets_pages_prefix_and_old_days_are_pruned_there
     assert s3_storage.names() == sorted(f"pages/v/2026-01-12/{c.code}.html" for c in (cert, other))
     assert "TẠM ĐÌNH CHỈ" in s3_storage.read(f"pages/v/2026-01-12/{cert.code}.html").decode()
     assert s3_storage.names("files") == s3_storage.names("opendata") == []  # nothing of the pages elsewhere
+
+
+def test_a_copy_that_cannot_be_stored_still_answers_the_page(office, client, time_machine, settings, tmp_path):  # noqa: F811
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    cert = issue(office)
+    (tmp_path / "a-file").write_text("not a folder")
+    settings.OCOP_PAGE_CACHE_DIR = str(tmp_path / "a-file" / "pages")  # no folder can be made there
+    response = client.get(f"/v/{cert.code}")
+    assert response.status_code == 200 and 'data-status="valid"' in response.content.decode()
