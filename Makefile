@@ -15,7 +15,8 @@ help:
 	@echo "make run    set up, load places and demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   everything CI runs (lint, migrations check, tests on SQLite, and PostgreSQL when DATABASE_URL is set or CI=true)"
 	@echo "make lint   ruff, ruff format --check, import-linter, mypy"
-	@echo "make bench  benchmarks (prints figures)"
+	@echo "make bench  benchmarks on SQLite (prints figures; BENCH_OUT: the folder, bench/out by default)"
+	@echo "make bench-pg  the same on PostgreSQL: drops and creates the database ocop_bench on 127.0.0.1:5432 (BENCH_DATABASE_URL)"
 	@echo "make demo   (re)load demo data into the SQLite database"
 
 $(STAMP): pyproject.toml
@@ -73,13 +74,21 @@ lint: setup
 test: setup
 	bash .ci/test
 
-bench: setup
+bench-tools:
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "Installing wrk and nginx from Debian's packages"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null; }
+
+bench: setup bench-tools
+	$(BIN)/python -m bench
+
+# The same benchmarks on PostgreSQL, in a database of their own that each run drops and creates afresh (the national
+# bench in another, its name with "_national"); it says so when no PostgreSQL answers.
+bench-pg: export BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ocop_bench
+bench-pg: setup bench-tools
 	$(BIN)/python -m bench
 
 # What the application takes as its public address (QR codes, links in e-mails) under `make run`.
 base-url: setup
 	@DEBUG=true $(OCOP) shell -v0 -c "from django.conf import settings; print(settings.OCOP_PUBLIC_BASE_URL)"
 
-.PHONY: base-url help setup messages migrate demo run lint test bench
+.PHONY: base-url help setup messages migrate demo run lint test bench bench-tools bench-pg

@@ -237,6 +237,7 @@ def run(out: Path) -> None:
     from django.db import connection
 
     from ocop.certificates.models import Certificate, Checkpoint, LogEntry
+    from ocop.core.bulk import analyze
     from ocop.registry.models import Product
 
     started = time.perf_counter()
@@ -248,9 +249,7 @@ def run(out: Path) -> None:
     last_checkpoint = Checkpoint.objects.order_by("-id").values_list("id", flat=True).first() or 0
     log = _generate()
     path = _checkpoints(log, out)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze(sqlite=True)  # as after any bulk load
     print(f"log: {Certificate.objects.count():,} certificates and {LogEntry.objects.count():,} log entries "
           f"({log.seq - log.start:,} of them generated in {time.perf_counter() - started - products:.0f} s), "
           f"{len(log.marks):,} checkpoints, on {connection.vendor}")  # fmt: skip
