@@ -35,6 +35,7 @@ def _generate() -> None:
 
     from ocop.certificates import rules, signing
     from ocop.certificates.models import Certificate, CertificateCounter, Decision, DecisionItem
+    from ocop.core.bulk import analyze
     from ocop.places.models import Province
     from ocop.registry.models import Product
 
@@ -86,8 +87,7 @@ def _generate() -> None:
             "UPDATE registry_product SET ocop_status = c.status, ocop_stars = c.stars, ocop_until = c.valid_until "
             "FROM certificates_certificate c WHERE c.product_id = registry_product.id"
         )
-        if connection.vendor == "sqlite":
-            cursor.execute("ANALYZE")
+    analyze(sqlite=True)  # as after any bulk load
 
 
 def _free_port() -> int:
