@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 
 TRUE = frozenset({"1", "true", "yes", "on"})
 FALSE = frozenset({"0", "false", "no", "off", ""})
@@ -18,11 +19,23 @@ class BadEnvironment(SystemExit):
     """A malformed environment variable; its text is the message shown to whoever starts the application."""
 
     def __init__(self, name: str, value: str | None, expected: str) -> None:
+        value = None if value is None else without_secret(value)  # DATABASE_URL, OCOP_STORAGE_URL...: no password
         self.name, self.value = name, value
         if value is None:
             super().__init__(f"Environment variable {name} is not set: expected {expected}.")
         else:
             super().__init__(f"Bad environment variable {name}={value!r}: expected {expected}.")
+
+
+# A URL's user:secret@, the secret running up to the '@' before the host, even holding an unencoded / (as generated
+# secrets do), ? or #, which would leave it in the path or the query.
+URL_SECRET = re.compile(r"^[\w+.-]+://[^:@/?#]*:([^?#]*@|[^/]*@)")
+
+
+def without_secret(value: str) -> str:
+    """`value` as it may be shown (a message, a log): the secret of a URL's user:secret@ as ***."""
+    found = URL_SECRET.match(value)
+    return value[: found.start(1)] + "***@" + value[found.end(1) :] if found else value
 
 
 def envstr(name: str, default: str) -> str:
@@ -156,7 +169,6 @@ def storage_url(name: str, value: str) -> dict[str, str | bool] | None:
     default, or secure=false for http), addressing (path, the default with a host; virtual), ca (a CA bundle file to
     trust, or ca=false to check no certificate: a test installation only). Returns django-storages' S3Storage options
     (only those the URL sets, so that the others keep django-storages' defaults and its AWS_* lookups)."""
-    import re
     from urllib.parse import parse_qsl, unquote, urlsplit
 
     value = value.strip()
@@ -166,10 +178,8 @@ def storage_url(name: str, value: str) -> dict[str, str | bool] | None:
         "s3://ACCESS:SECRET@host:port/bucket?region=...&secure=false (an S3-compatible service) or s3://bucket "
         "(Amazon S3, keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
     )
-    # The message never shows the secret: it runs from the ':' after the access key to the '@' before the host, and
-    # may hold an unencoded / (as generated secrets do), ? or #, which would leave it in the path or the query.
-    secret = re.match(r"^\w+://[^:@/?#]*:([^?#]*@|[^/]*@)", value)
-    shown = value[: secret.start(1)] + "***@" + value[secret.end(1) :] if secret else value
+    secret = URL_SECRET.match(value)
+    shown = without_secret(value)  # the message never shows the secret
 
     def bad(why: str) -> BadEnvironment:
         return BadEnvironment(name, shown, f"{expected}; {why}")

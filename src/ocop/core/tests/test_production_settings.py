@@ -107,6 +107,22 @@ def test_a_malformed_list_names_the_variable(tmp_path):
     )
 
 
+def test_a_malformed_database_url_never_shows_its_password(tmp_path):
+    # Passwords with / : @ left unencoded; the second URL names a replica of another kind than the database.
+    cases = [
+        ("DATABASE_URL", "postgres://ocop:pa/ss:w0rd@db.tinh.gov.vn:99999/ocop", "postgres://ocop:***@db.tinh.gov.vn:"
+         "99999/ocop", "a database URL (This string is not a valid url, possibly because some of its parts is not "
+         "properly urllib.parse.quote()'ed.)"),
+        ("DATABASE_REPLICA_URL", "mysql://ocop:pa:ss@w0rd@db-2.tinh.gov.vn/ocop", "mysql://ocop:***@db-2.tinh.gov.vn"
+         "/ocop", "a database of DATABASE_URL's kind (sqlite3)"),
+    ]  # fmt: skip
+    for name, value, shown, expected in cases:
+        result = ocop({**documented_environment(tmp_path), name: value}, "check")
+        assert (result.returncode, result.stdout) == (1, "")
+        assert result.stderr == f"Bad environment variable {name}={shown!r}: expected {expected}.\n"
+        assert "w0rd" not in result.stderr
+
+
 def test_https_behind_nginx_redirects_plain_http_and_sends_hsts(db, client, settings):
     settings.SECURE_SSL_REDIRECT = True  # production's value; the tests keep it off
     plain = client.get("/san-pham/?q=gom")
