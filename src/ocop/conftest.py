@@ -17,7 +17,7 @@ from ocop.evaluation.catalogue import load_reference_criteria
 from ocop.places.loader import load_places
 from ocop.registry import services
 from ocop.registry.reference import load_classification
-from ocop.testing import PASSWORD, commune, make_document, make_producer, make_product, make_user
+from ocop.testing import PASSWORD, commune, make_document, make_producer, make_product, make_user, signing_keys
 from ocop.testing_s3 import s3_server as s3_server  # the S3 emulator and a bucket per test
 from ocop.testing_s3 import s3_storage as s3_storage
 
@@ -50,6 +50,7 @@ def build_world() -> World:
     from ocop.registry.parking import park_rows
     from ocop.testing import PNG_BYTES
 
+    signing_keys("01", "TW")  # Hà Nội's and the ministry's keys, as `ocop signing_keys create` makes them
     producer = make_producer(commune_name="Bát Tràng")
     empty = make_producer(commune_name="Bát Tràng")
     product = make_product(producer=producer, packs=[{"name": "Hộp", "size": "1 kg", "gtin": ""}])

@@ -106,17 +106,19 @@ def worker_env(data_dir: Any, **extra: str) -> dict[str, str]:
     return env
 
 
-def start_worker(data_dir: Any, **extra: str) -> Any:
-    """A real `ocop db_worker` process (kill -9 it to test a crash)."""
+def start_worker(data_dir: Any, log_to: Any = None, command: str = "db_worker", **extra: str) -> Any:
+    """A real `ocop db_worker` process (kill -9 it to test a crash), or `command="worker"`: `ocop worker`, as
+    deployed; its output to the file `log_to` if given (a long run would fill an unread pipe), else a pipe."""
     import subprocess
     import sys
     from pathlib import Path
 
-    command = [str(Path(sys.executable).with_name("ocop")), "db_worker", "--no-reload", "--no-startup-delay",
-               "--interval", "0.2"]  # fmt: skip
+    args = [str(Path(sys.executable).with_name("ocop")), command, "--no-reload", "--no-startup-delay",
+            "--interval", "0.2"]  # fmt: skip
     return subprocess.Popen(  # noqa: S603  # our own command
-        command, env=worker_env(data_dir, **extra), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+        args, env=worker_env(data_dir, **extra), stdout=open(log_to, "w") if log_to else subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
 
 
 def wait_for(check: Any, *, timeout: float = 60.0, what: str = "") -> Any:
@@ -166,3 +168,13 @@ def run_queued_tasks(task_path: str = "") -> int:
 
 
 NOTICE_EMAILS = "ocop.accounts.mail.send_notice_emails"  # the task that e-mails a notice
+
+
+def signing_keys(*codes: str) -> None:
+    """Make the bodies' signing keys as an administrator does (`ocop signing_keys create`; bodies that have one keep
+    it): the private halves under the test's OCOP_KEYS_DIR. Issuing a decision needs its body's key."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("signing_keys", "create", *codes, stdout=io.StringIO())

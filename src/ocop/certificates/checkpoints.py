@@ -88,8 +88,8 @@ def published() -> list[Saved]:
 def make_checkpoint(*, body: Province) -> Checkpoint | None:
     """Sign the log's head with the body's active key. Returns the new checkpoint, or None when there is nothing new
     to sign: an empty log, or a head unchanged since the body's last checkpoint of the same day (so the daily watch
-    run twice, or two decisions' hooks racing, make one). Side effects: a Checkpoint row; the body's key is made on
-    first use (signing.active_key). No audit entry: nobody asks for it, and the row is itself public."""
+    run twice, or two decisions' hooks racing, make one). Side effects: a Checkpoint row. The body's key must exist
+    (signing.active_key; MissingSigningKey without one). No audit entry: nobody asks, and the row is itself public."""
     LogHead.objects.get_or_create(pk=1)
     if not LogHead.objects.filter(pk=1, seq__gt=0).exists():
         return None
@@ -113,8 +113,13 @@ def make_checkpoint(*, body: Province) -> Checkpoint | None:
 
 
 def daily_checkpoint() -> Checkpoint | None:
-    """The daily watch's checkpoint, signed with the installation's province key (OCOP_DEFAULT_PROVINCE)."""
-    return make_checkpoint(body=Province.objects.get(code=settings.OCOP_DEFAULT_PROVINCE))
+    """The daily watch's checkpoint, signed with the installation's province key (OCOP_DEFAULT_PROVINCE). Without
+    that key (`ocop signing_keys create` not run) none is signed, logged as an error: the watch's notices still go."""
+    try:
+        return make_checkpoint(body=Province.objects.get(code=settings.OCOP_DEFAULT_PROVINCE))
+    except signing.MissingSigningKey as exc:
+        logger.error("The daily log checkpoint was not signed: %s", exc.message)
+        return None
 
 
 def _decision_issued(sender: Any, certificate_ids: list[int], event: str, **kwargs: Any) -> None:

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -362,6 +362,8 @@ def _refusals(
         year=signed_on.year, number=number,
     ).exists():  # fmt: skip
         errors["number"] = [_("Decision %(number)s already exists.") % {"number": number}]
+    if not decision.historical and (no_key := signing.key_refusal(decision.province)) is not None:
+        errors[NON_FIELD_ERRORS] = [no_key]  # keys are made by `ocop signing_keys create`, not by this request
     items = list(decision.items.select_related("product__producer__commune", "product__commune", "result"))
     if not items:
         errors["items"] = [_("The decision lists no product.")]
@@ -400,7 +402,9 @@ def issue_decision(
     decision.save()
     first = bump(decision.province_id, signed_on.year, len(items))
     until = rules.valid_until(signed_on)
-    sign, sign_jws = signing.signer(decision.province), signing.jws_signer()
+    # A missing key raises MissingSigningKey (a ValidationError) here, and the whole issue rolls back.
+    sign = None if decision.historical else signing.signer(decision.province)
+    sign_jws = signing.jws_signer()
     # The ministry's certificates are numbered in its own series (TW-<year>-<seq>) and belong to the product's
     # province, whose figures count them.
     central = decision.province.central
@@ -425,7 +429,7 @@ def issue_decision(
             code=rules.new_code(),
             status_since=signed_on,
         )
-        if not decision.historical:  # a decision entered from history was never signed here
+        if sign is not None:  # a decision entered from history (no signer) was never signed here
             claim = rules.Claim(cert.number, cert.code, product.name, cert.stars, signed_on, until)
             cert.claim = claim.text()
             cert.key_id, cert.signature = sign(claim)

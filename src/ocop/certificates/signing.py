@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from joserfc import jws
@@ -32,6 +33,7 @@ from joserfc.jwk import OKPKey
 from ocop.certificates import queries
 from ocop.certificates.models import Certificate, SigningKey
 from ocop.certificates.rules import Claim
+from ocop.core.env import envstr
 from ocop.places.models import Province
 from ocop.registry.validators import gtin14, gtin_problem
 
@@ -44,38 +46,123 @@ def unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _keys_dir() -> Path:
-    path = Path(settings.OCOP_KEYS_DIR)
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+KEY_ENV_PREFIX = "OCOP_SIGNING_KEY_"
 
 
-def _load_private(key: SigningKey) -> Ed25519PrivateKey:
-    path = _keys_dir() / f"{key.key_id}.key"
+class MissingSigningKey(ValidationError):
+    """A body's signing key is not there: no active key at all, or its private half is neither in OCOP_KEYS_DIR nor
+    in the environment. Raised inside the writing transaction (issuing a decision, a checkpoint), which rolls back:
+    keys are made by `ocop signing_keys create`, never by a web request."""
+
+    def __init__(self, message: str, *, code: str, key_id: str = "") -> None:
+        super().__init__(message, code="signing_key")
+        self.body_code, self.key_id = code, key_id
+
+
+def key_file(key_id: str) -> Path:
+    return Path(settings.OCOP_KEYS_DIR) / f"{key_id}.key"
+
+
+def _private_text(key_id: str) -> str | None:
+    """The private half as stored: OCOP_SIGNING_KEY_<key id> in the environment first (a secret store's variables),
+    else the file <key id>.key in OCOP_KEYS_DIR (a secret store's folder, mounted read-only). None when neither."""
+    text = envstr(KEY_ENV_PREFIX + key_id, "").strip()
+    if text:
+        return text
     try:
-        raw = unb64(path.read_text(encoding="ascii").strip())
-    except FileNotFoundError as exc:
-        raise ImproperlyConfigured(
-            f"The private signing key {key.key_id} is missing from {path.parent} (OCOP_KEYS_DIR). Restore it from "
-            "the backup, or retire the key in the admin so that a new one is made."
-        ) from exc
-    return Ed25519PrivateKey.from_private_bytes(raw)
+        return key_file(key_id).read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return None
+
+
+def read_private(text: str) -> Ed25519PrivateKey:
+    """A private key as written by `ocop signing_keys create` (base64url of the 32 raw bytes) or as a PEM PKCS#8
+    "PRIVATE KEY" (`openssl genpkey -algorithm ed25519`); ValueError otherwise."""
+    if text.startswith("-----BEGIN"):
+        key = serialization.load_pem_private_key(text.encode("ascii"), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError("not an Ed25519 private key")
+        return key
+    try:
+        return Ed25519PrivateKey.from_private_bytes(unb64(text))
+    except binascii.Error as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _refusal(key: SigningKey | None, body: Province) -> MissingSigningKey:
+    command = f"ocop signing_keys create {body.code}"
+    if key is None:
+        message = _("%(body)s has no signing key yet, so nothing was issued or signed. An administrator creates it "
+                    "on the server with the command: %(command)s") % {
+            "body": body.name, "command": command}  # fmt: skip
+        return MissingSigningKey(message, code=body.code)
+    message = _("The private half of signing key %(key)s (%(body)s) is neither in OCOP_KEYS_DIR nor in %(env)s, so "
+                "nothing was issued or signed. An administrator restores it from the backup, or makes a new key with "
+                "the command: %(command)s --rotate") % {
+        "key": key.key_id, "body": body.name, "env": KEY_ENV_PREFIX + key.key_id, "command": command}  # fmt: skip
+    return MissingSigningKey(message, code=body.code, key_id=key.key_id)
+
+
+def load_private(key: SigningKey) -> Ed25519PrivateKey:
+    text = _private_text(key.key_id)
+    if text is None:
+        raise _refusal(key, key.province)
+    try:
+        private = read_private(text)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"The private signing key {key.key_id} cannot be read: {exc}") from exc
+    if b64(private.public_key().public_bytes_raw()) != key.public_key:
+        raise ImproperlyConfigured(f"The private signing key {key.key_id} is not the half of its published key.")
+    return private
+
+
+def key_refusal(province: Province) -> str | None:
+    """Why the province could not sign now (its message), or None: checked before a decision is confirmed."""
+    try:
+        _usable(SigningKey.objects.filter(province=province, active=True).first(), province)
+    except MissingSigningKey as exc:
+        return str(exc.message)
+    return None
+
+
+def _usable(key: SigningKey | None, province: Province) -> tuple[SigningKey, Ed25519PrivateKey]:
+    if key is None:
+        raise _refusal(None, province)
+    key.province = province
+    return key, load_private(key)
 
 
 @transaction.atomic
 def active_key(province: Province) -> tuple[SigningKey, Ed25519PrivateKey]:
-    """The province's active key, made on first use (the private half written to OCOP_KEYS_DIR, mode 0600)."""
-    key = SigningKey.objects.select_for_update().filter(province=province, active=True).first()
-    if key is not None:
-        return key, _load_private(key)
+    """The province's active key (its row locked) and its private half; MissingSigningKey when there is none or the
+    private half cannot be found. Never makes one: `ocop signing_keys create` does (create_key)."""
+    return _usable(SigningKey.objects.select_for_update().filter(province=province, active=True).first(), province)
+
+
+@transaction.atomic
+def create_key(province: Province, *, write_file: bool = True, rotate: bool = False) -> tuple[SigningKey, str] | None:
+    """Make the province's signing key: the public half published (a SigningKey row), the private half written to
+    OCOP_KEYS_DIR/<key id>.key (mode 0600) or, `write_file=False`, only returned, for a secret store's variable
+    OCOP_SIGNING_KEY_<key id>. Returns (key, private text), or None when the province has an active key already
+    and `rotate` is not asked (then the active key is retired, still published, and a new one made). Called by the
+    `ocop signing_keys` command and `ocop demo`, never by a web request."""
+    current = SigningKey.objects.select_for_update().filter(province=province, active=True)
+    if current.exists() and not rotate:
+        return None
+    for old in current:
+        old.active = False
+        old.save(update_fields=["active", "updated_at"])
     private = Ed25519PrivateKey.generate()
-    key_id = f"{province.code}{secrets.token_hex(3)}"
-    path = _keys_dir() / f"{key_id}.key"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(b64(private.private_bytes_raw()))
+    key_id, text = f"{province.code}{secrets.token_hex(3)}", b64(private.private_bytes_raw())
     public = b64(private.public_key().public_bytes_raw())
-    return SigningKey.objects.create(province=province, key_id=key_id, public_key=public), private
+    key = SigningKey.objects.create(province=province, key_id=key_id, public_key=public)
+    if write_file:
+        path = key_file(key_id)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(text)
+    return key, text
 
 
 def sign(province: Province, claim: Claim) -> tuple[str, str]:
@@ -139,7 +226,7 @@ def jws_signer() -> Callable[..., str]:
     def sign_one(cert: Certificate, *, producer: str, packs: list[dict[str, str]]) -> str:
         if cert.key_id not in keys:
             key = SigningKey.objects.select_related("province").get(key_id=cert.key_id)
-            private = OKPKey.import_key(_load_private(key), {"kid": key.key_id})
+            private = OKPKey.import_key(load_private(key), {"kid": key.key_id})
             keys[cert.key_id] = (key.province.code, private)
         issuer, private = keys[cert.key_id]
         document = claim_document(Claim.parse(cert.claim), issuer=issuer, producer=producer, packs=packs)
@@ -170,7 +257,7 @@ def fill_missing_jws(batch: int = 200) -> JwsFill:
             producer = cert.certified_producer  # type: ignore[attr-defined]  # with_certified_names
             try:
                 token = sign_one(cert, producer=producer, packs=queries.packs_of(cert))
-            except ImproperlyConfigured:
+            except MissingSigningKey:
                 missing.add(cert.key_id)
                 continue
             signed += Certificate.objects.filter(pk=cert.pk, jws="").update(jws=token)

@@ -13,7 +13,7 @@ from ocop.certificates import services
 from ocop.certificates.enums import IssuingLevel
 from ocop.evaluation.testing import council_result
 from ocop.registry.models import ProductPack
-from ocop.testing import make_producer, make_product, make_user, province
+from ocop.testing import make_producer, make_product, make_user, province, signing_keys
 
 
 @dataclass
@@ -27,6 +27,7 @@ class Office:
 
 @pytest.fixture
 def office(db) -> Office:
+    signing_keys("01")  # Hà Nội's key, made as an administrator does (tests of the ministry's add "TW")
     producer = make_producer(name="HTX Gốm Bát Tràng")
     product = make_product(producer=producer, name="Bình gốm men lam")
     packs = [

@@ -24,7 +24,7 @@ from ocop.evaluation.enums import DossierState, MemberRole, RoundLevel
 from ocop.evaluation.models import CriteriaVersion, Dossier
 from ocop.evaluation.testing import council_result
 from ocop.places.queries import central_level
-from ocop.testing import commune, make_producer, make_product, make_user, ministry_user
+from ocop.testing import commune, make_producer, make_product, make_user, ministry_user, signing_keys
 
 
 @dataclass
@@ -41,6 +41,7 @@ class Nation:
 @pytest.fixture
 def nation(db, time_machine) -> Nation:
     time_machine.move_to(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC))
+    signing_keys("01", "TW")
     hanoi = make_user(Role.PROVINCE_COORDINATOR, username="coordinator")
     other_office = make_user(Role.PROVINCE_COORDINATOR, username="haiphong", province_code="31")
     product = make_product(producer=make_producer(name="HTX Gốm Bát Tràng"), name="Bình gốm men lam")

@@ -22,7 +22,7 @@ from ocop.certificates.signing import unb64
 from ocop.certificates.tests.conftest import Run, issue, verify_log
 from ocop.evaluation.testing import council_result
 from ocop.places.queries import central_level
-from ocop.testing import ministry_user, province
+from ocop.testing import ministry_user, province, signing_keys
 
 NOON = dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC)  # 16:00 in Hà Nội
 
@@ -77,6 +77,7 @@ def test_each_decision_signs_the_new_head_with_its_bodys_key(office, time_machin
     time_machine.move_to(NOON, tick=False)
     with django_capture_on_commit_callbacks(execute=True):
         first = issue(office, stars=4)
+    signing_keys("TW")
     ministry = ministry_user()
     decision = services.draft_decision(by=ministry, province=central_level(), level=IssuingLevel.MINISTRY)
     council_result(office.product, 5, central=True)

@@ -194,7 +194,7 @@ def test_a_bodys_key_signing_another_bodys_certificate_is_refused(office, time_m
     time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
     cert = _issue_with_packs(office)
     key = SigningKey.objects.get(key_id=cert.key_id)
-    private = OKPKey.import_key(signing._load_private(key), {"kid": key.key_id})
+    private = OKPKey.import_key(signing.load_private(key), {"kid": key.key_id})
     header, body, _signature = cert.jws.split(".")
     keys = published_keys()
 

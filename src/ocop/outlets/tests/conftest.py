@@ -15,7 +15,7 @@ from ocop.outlets.checklists import load_checklists
 from ocop.outlets.enums import LocationType, OutletKind
 from ocop.places.queries import central_level
 from ocop.registry.models import ProductPack
-from ocop.testing import commune, make_producer, make_product, make_user, ministry_user, province
+from ocop.testing import commune, make_producer, make_product, make_user, ministry_user, province, signing_keys
 
 
 @dataclass
@@ -32,6 +32,7 @@ class Shop:
 
 
 def certify(coordinator: Any, product: Any, *, on: dt.date = dt.date(2025, 11, 20), stars: int = 4) -> Any:
+    signing_keys("01", "TW")
     if stars == 5:  # the ministry recognises 5 stars, after its central council
         coordinator = ministry_user()
         decision = certificates.draft_decision(by=coordinator, province=central_level(), level=IssuingLevel.MINISTRY)

@@ -38,7 +38,7 @@ def test_a_provinces_key_over_another_bodys_certificate_is_a_forgery_in_the_brow
         base_url=base, code=cert.code, claim_text=ministry.text(), key_id=key_id, signature=signature
     )
     key = SigningKey.objects.get(key_id=cert.key_id)
-    private = OKPKey.import_key(signing._load_private(key), {"kid": key.key_id})
+    private = OKPKey.import_key(signing.load_private(key), {"kid": key.key_id})
     header = {"alg": "EdDSA", "kid": cert.key_id, "typ": "ocop-claim+jwt"}
     document = {"number": cert.number, "code": cert.code, "product": "Bình gốm men lam", "producer": "", "stars": 3,
                 "issued_on": "2025-11-20", "valid_until": "2028-11-20", "issuer": "TW", "packs": []}  # fmt: skip

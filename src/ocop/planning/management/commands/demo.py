@@ -1,5 +1,7 @@
 from typing import Any
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -20,6 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
+        # The signing keys of the bodies the demo issues for (Hà Nội, the ministry) and of the daily checkpoint: made
+        # here, by a command, as on a real installation (docs/deployment.md, Signing keys).
+        codes = dict.fromkeys(["01", "TW", settings.OCOP_DEFAULT_PROVINCE])
+        call_command("signing_keys", "create", *codes, stdout=self.stdout)
         self.stdout.write(f"Issuing bodies and their signers: {build_issuers_demo()} added (Hà Nội, the ministry).")
         report = build_demo(today=today)
         self.stdout.write(
