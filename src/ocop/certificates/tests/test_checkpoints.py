@@ -48,6 +48,7 @@ def test_a_checkpoint_signs_the_head_once_a_day_and_again_when_it_moves(office, 
     assert make_checkpoint(body=hanoi).seq == 1  # a new day: the unchanged head signed afresh
     services.suspend(by=office.coordinator, certificate=cert, reason="Nhãn sai")
     assert make_checkpoint(body=hanoi).seq == 2  # the head moved: signed again the same day
+    signing_keys("31")
     assert make_checkpoint(body=province("31")).seq == 2  # another body's checkpoints are its own
     assert _rows() == [("01", 1, NOON), ("01", 1, NOON + dt.timedelta(hours=8)), ("01", 2, NOON + dt.timedelta(
         hours=8)), ("31", 2, NOON + dt.timedelta(hours=8))]  # fmt: skip
@@ -57,6 +58,7 @@ def test_the_daily_watch_signs_the_head_with_the_installations_key(office, time_
     time_machine.move_to(NOON, tick=False)
     issue(office)
     settings.OCOP_DEFAULT_PROVINCE = "31"
+    signing_keys("31")  # the installation's key, made as an administrator does
     assert run_watch().checkpoint == 1
     assert run_watch().checkpoint is None  # twice the same day: one checkpoint
     time_machine.move_to(NOON + dt.timedelta(days=1), tick=False)
