@@ -43,7 +43,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     if cert is None:
         response = HttpResponse(scanpage.render_page(None, code[:40], day), status=404)
         response["Cache-Control"] = "no-cache"
-        response[CSP.HEADER_ENFORCE] = scanpage.CSP_HEADER
+        response[CSP.HEADER_ENFORCE.value] = scanpage.CSP_HEADER  # a str: wsgiref refuses the enum
         return response
     # A rename of the product or its producer changes the page ("tên hiện tại") but not the certificate's row.
     names = zlib.crc32(f"{cert['current_name'] or ''}|{cert['current_producer'] or ''}".encode())
@@ -60,7 +60,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         response = HttpResponse(body)
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"
-    response[CSP.HEADER_ENFORCE] = scanpage.CSP_HEADER
+    response[CSP.HEADER_ENFORCE.value] = scanpage.CSP_HEADER  # a str: wsgiref refuses the enum
     return response
 
 
