@@ -264,3 +264,21 @@ class SalesRecord(TimeStampedModel):
         indexes = [models.Index(fields=["producer", "month"]), models.Index(fields=["month"])]
         verbose_name = _("sales record")
         verbose_name_plural = _("sales records")
+
+
+class SalesMonth(models.Model):
+    """An outlet's month: the sums of its sales rows, kept by the sales services (`outlets.sales_months`) in the
+    transaction that writes the rows, so the dashboards read a province's months from a row per outlet instead of
+    one per product. `ocop verify_sales` checks that each equals the sum of its rows."""
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    rows = models.PositiveIntegerField(default=0)
+    quantity = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    revenue = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["outlet", "month"], name="one_sales_month_per_outlet")]
+
+    def __str__(self) -> str:
+        return f"{self.outlet_id} {self.month:%m/%Y}"

@@ -22,7 +22,7 @@ from ocop.core.cells import whole_digits
 from ocop.core.excel import ExcelError, Kind, TitleBlock, cell_text, read_sheet, write_workbook
 from ocop.core.models import AuditAction
 from ocop.core.text import fold
-from ocop.outlets import access, rules
+from ocop.outlets import access, rules, sales_months
 from ocop.outlets.models import Outlet, SalesRecord, StockItem
 from ocop.outlets.signals import sales_recorded
 from ocop.places.queries import issuing_body
@@ -226,7 +226,9 @@ def _check_month(month: dt.date) -> None:
         raise ValidationError(_("%(month)s has not begun yet.") % {"month": month.strftime("%m/%Y")})
 
 
+@transaction.atomic
 def _save(built: list[SalesRecord], by: Any) -> int:
+    """Write the rows (a month's row of a product replaced), and their outlets' monthly sums with them."""
     for record in built:
         record.entered_by = by if getattr(by, "pk", None) else None
     SalesRecord.objects.bulk_create(
@@ -235,6 +237,7 @@ def _save(built: list[SalesRecord], by: Any) -> int:
         unique_fields=["outlet", "month", "product"],
         update_fields=["quantity", "revenue", "entered_by", "updated_at"],
     )
+    sales_months.keep((r.outlet_id, r.month) for r in built)
     transaction.on_commit(lambda: sales_recorded.send(sender=SalesRecord))
     return len(built)
 

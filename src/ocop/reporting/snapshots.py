@@ -40,10 +40,11 @@ def _key(s: stats.Scope) -> str:
 
 def compute(s: stats.Scope) -> dict[str, Any]:
     """Every figure of the dashboard as plain data (the labels are looked up when the page is drawn)."""
-    stars = stats.by_stars(s)
-    groups = stats.by_group(s)
+    counted = stats.certified(s)  # one pass over the day's certificates for the stars, groups, communes, expiring
+    stars = stats.by_stars(s, counted)
+    groups = stats.by_group(s, counted)
     sales = stats.sales_by_month(s)
-    communes = stats.by_commune(s)
+    communes = stats.by_commune(s, None if s.commune_id else counted)
     plan = Plan.objects.filter(province_id=s.province_id, year__lte=s.today.year).order_by("-year").first()
     months = [m.strftime("%m/%Y") for m, _r, _q in sales]
     code = communes[0].commune.province.code if communes else ""
@@ -67,7 +68,7 @@ def compute(s: stats.Scope) -> dict[str, Any]:
         "registered": [registered.producers, registered.products],
         "groups": [[g, n] for g, n in groups],
         "producers": [[r.kind, r.producers, r.women_led, r.ethnic_minority] for r in stats.producers_by_kind(s)],
-        "expiring": stats.expiring(s),
+        "expiring": stats.expiring(s, counted),
         "outlets": [[r.kind, r.outlets, r.mean_share] for r in stats.outlets(s)],
         "sales": [[label, r, q] for label, (_m, r, q) in zip(months, sales, strict=True)],
         "open_findings": stats.open_findings(s),

@@ -1,5 +1,7 @@
 """The figures of the dashboards and of the periodic workbook, computed from the records for a province (or one of
-its communes) as of a day: one query per figure, so both read the same numbers.
+its communes) as of a day: one query per figure, so both read the same numbers; the stars, groups, communes and
+expiring certificates are sums of one pass over the day's certificates (`certified`), which a page reads once. Sales
+come from the outlets' monthly sums that the sales services keep with the rows (`outlets.sales_months`).
 
 Every figure is the state at the end of the scope's day, from the records' own dates and history: certificates
 valid that day by their history (`certificates.asof`), outlets recognised by then and not suspended or closed by
@@ -20,7 +22,7 @@ from ocop.certificates import asof
 from ocop.certificates.models import Certificate
 from ocop.core.collation import vi
 from ocop.outlets.enums import OutletKind
-from ocop.outlets.models import Outlet, SalesRecord
+from ocop.outlets.models import Outlet, SalesMonth
 from ocop.outlets.queries import recognised_on_q
 from ocop.places.models import Commune, Province
 from ocop.registry.enums import ProducerKind
@@ -71,20 +73,42 @@ def level(stars: int | None, potential: bool) -> int | str:
     return POTENTIAL if potential else stars or 0
 
 
-def by_stars(s: Scope) -> dict[int | str, int]:
-    """OCOP products by stars, the province's "potential 5-star" recognitions apart (as reports count them)."""
-    counts = ocop_certificates(s).aggregate(**{f"n{k}": Count("pk", filter=q) for k, q in LEVEL_Q.items()})
-    return {k: counts[f"n{k}"] for k in LEVELS}
+@dataclass(frozen=True)
+class Certified:
+    """The day's OCOP products counted in one pass over its certificates, by stars and potential 5★, product group
+    (name, position), commune, and whether the certificate ends within OCOP_EXPIRY_WARN_DAYS: the star, group,
+    commune and expiry figures are sums of these rows (a page reads them once, not once a figure)."""
+
+    rows: list[tuple[int, bool, str | None, int | None, int | None, int, int]]  # ..., commune, products, ending
+
+    def total(self, key: Any) -> dict[Any, int]:
+        sums: dict[Any, int] = {}
+        for row in self.rows:
+            sums[key(row)] = sums.get(key(row), 0) + row[5]
+        return sums
 
 
-def by_group(s: Scope) -> list[tuple[str, int]]:
+def certified(s: Scope) -> Certified:
+    warn = s.today + dt.timedelta(days=settings.OCOP_EXPIRY_WARN_DAYS)
     rows = (
         ocop_certificates(s)
-        .values_list("product__group__name", "product__group__position")
-        .annotate(n=PRODUCTS)
-        .order_by("product__group__position")
+        .values_list("stars", "potential_five", "product__group__name", "product__group__position", "commune_id")
+        .annotate(n=PRODUCTS, ending=Count("pk", filter=Q(valid_until__lte=warn)))
+        .order_by()
     )
-    return [(name or str(_("group not determined")), n) for name, _pos, n in rows]
+    return Certified(list(rows))
+
+
+def by_stars(s: Scope, counted: Certified | None = None) -> dict[int | str, int]:
+    """OCOP products by stars, the province's "potential 5-star" recognitions apart (as reports count them)."""
+    sums = (counted or certified(s)).total(lambda r: level(r[0], r[1]))
+    return {k: sums.get(k, 0) for k in LEVELS}
+
+
+def by_group(s: Scope, counted: Certified | None = None) -> list[tuple[str, int]]:
+    """OCOP products by product group, in the groups' order (a product without a group last)."""
+    sums = (counted or certified(s)).total(lambda r: (r[3] is None, r[3], r[2]))
+    return [(name or str(_("group not determined")), n) for (_none, _pos, name), n in sorted(sums.items())]
 
 
 @dataclass(frozen=True)
@@ -109,10 +133,9 @@ def producers_by_kind(s: Scope) -> list[ProducerRow]:
     return [ProducerRow(k, ProducerKind(k).label, *rows.get(k, (0, 0, 0))) for k in ProducerKind.values]
 
 
-def expiring(s: Scope) -> int:
+def expiring(s: Scope, counted: Certified | None = None) -> int:
     """Certificates valid on the day that end within the next OCOP_EXPIRY_WARN_DAYS (90) days."""
-    warn = s.today + dt.timedelta(days=settings.OCOP_EXPIRY_WARN_DAYS)
-    return ocop_certificates(s).filter(valid_until__lte=warn).count()
+    return sum(r[6] for r in (counted or certified(s)).rows)
 
 
 @dataclass(frozen=True)
@@ -177,11 +200,12 @@ def outlets(s: Scope) -> list[OutletRow]:
 
 
 def sales_by_month(s: Scope, months: int = 12) -> list[tuple[dt.date, int, int]]:
-    """(month, revenue ₫, quantity) for the last `months` months up to the day's month."""
+    """(month, revenue ₫, quantity) for the last `months` months up to the day's month: the outlets' monthly sums,
+    which the sales services keep with the rows (`outlets.sales_months`), of the outlets in the scope now."""
     first = (s.today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
     where = Q(outlet__commune_id=s.commune_id) if s.commune_id else Q(outlet__province_id=s.province_id)
     rows = (
-        SalesRecord.objects.filter(where, month__gte=first, month__lte=s.today)
+        SalesMonth.objects.filter(where, month__gte=first, month__lte=s.today)
         .values_list("month")
         .annotate(revenue=Sum("revenue"), quantity=Sum("quantity"))
         .order_by("month")
@@ -222,10 +246,10 @@ class CommuneRow:
     products: int
 
 
-def by_commune(s: Scope) -> list[CommuneRow]:
-    """OCOP products per commune of the province (communes without any included, for the map)."""
-    province = ocop_certificates(Scope(s.province_id, None, s.today))
-    counts = dict(province.values_list("commune_id").annotate(n=PRODUCTS).order_by())
+def by_commune(s: Scope, counted: Certified | None = None) -> list[CommuneRow]:
+    """OCOP products per commune of the province (communes without any included, for the map). `counted`: the
+    province's, never one commune's."""
+    counts = (counted or certified(Scope(s.province_id, None, s.today))).total(lambda r: r[4])
     communes = (
         Commune.objects.filter(province_id=s.province_id)
         .select_related("province")  # the map draws the province's outline by its code

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, Q
@@ -76,11 +77,16 @@ class Report:
     def __init__(self, s: stats.Scope, starts_on: dt.date, ends_on: dt.date, legacy: bool) -> None:
         self.s, self.starts_on, self.ends_on, self.legacy = s, starts_on, ends_on, legacy
 
+    @cached_property
+    def certified(self) -> stats.Certified:
+        """The day's products counted once for the summary, stars and groups sheets."""
+        return stats.certified(self.s)
+
     def in_period(self, field: str) -> Q:
         return Q(**{f"{field}__gte": self.starts_on, f"{field}__lte": self.ends_on})
 
     def summary(self) -> SheetRows:
-        stars = stats.by_stars(self.s)
+        stars = stats.by_stars(self.s, self.certified)
         day = f"{self.s.today:%d/%m/%Y}"
         rows: list[list[Any]] = [[_("OCOP products on %(day)s") % {"day": day}, sum(stars.values())]]
         rows += [[_("of which %(stars)s") % {"stars": stats.star_label(k)}, v] for k, v in stars.items()]
@@ -90,12 +96,12 @@ class Report:
         return _("Summary"), [_("Indicator"), _("Value")], rows
 
     def stars(self) -> SheetRows:
-        stars = stats.by_stars(self.s)
+        stars = stats.by_stars(self.s, self.certified)
         return _("By stars"), [_("Stars"), _("Products")], [*([stats.star_label(k), v] for k, v in stars.items()),
                                                              [_("Total"), sum(stars.values())]]  # fmt: skip
 
     def groups(self) -> SheetRows:
-        groups = stats.by_group(self.s)
+        groups = stats.by_group(self.s, self.certified)
         return _("By group"), [_("Product group"), _("Products")], [*groups, (_("Total"), sum(n for _g, n in groups))]
 
     def units(self) -> SheetRows:

@@ -12,7 +12,7 @@ from ocop.accounts.services import create_api_token
 from ocop.api.tests.shop_scene import shop, shop_once  # noqa: F401  # the fixtures
 from ocop.conftest import client_for
 from ocop.outlets import stock
-from ocop.outlets.models import SalesRecord
+from ocop.outlets.models import SalesMonth, SalesRecord
 from ocop.outlets.sales import Entry, record_sales
 from ocop.outlets.tests.conftest import certify
 from ocop.testing import make_producer, make_product
@@ -104,6 +104,9 @@ def test_a_chain_reports_a_month_and_reports_it_again(shop):  # noqa: F811
     assert _put(client, url, corrected, HTTP_AUTHORIZATION=f"Bearer {token}").json()["revenue"] == 960_000
     december = SalesRecord.objects.get(outlet=shop.outlet, month=dt.date(2026, 12, 1))
     assert (december.quantity, december.revenue, december.entered_by) == (8, 960_000, shop.w.users["outlet"])
+    # The outlet's monthly sums, which the dashboards read, were kept by the same service.
+    kept = SalesMonth.objects.filter(outlet=shop.outlet, month=dt.date(2026, 12, 1))
+    assert list(kept.values_list("rows", "quantity", "revenue")) == [(1, 8, 960_000)]
     reader = create_api_token(user=shop.w.users["outlet"], name="Đọc", scope=TokenScope.READ).text
     refused = _put(client, url, body, HTTP_AUTHORIZATION=f"Bearer {reader}")
     assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")

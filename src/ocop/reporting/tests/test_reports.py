@@ -20,6 +20,10 @@ def _scope(**kw):
     return stats.Scope(province().pk, kw.get("commune"), dt.date(2026, 11, 29))
 
 
+def _scope_on(day):
+    return stats.Scope(province().pk, None, day)
+
+
 def test_the_dashboard_figures(scene, django_assert_num_queries):
     s = _scope()
     group = ProductGroup.objects.get(sets__code="1-12").name
@@ -38,6 +42,8 @@ def test_the_dashboard_figures(scene, django_assert_num_queries):
             ("sales_point", 1, 50.0), ("design_centre", 0, None), ("other", 0, None)]  # fmt: skip
     with django_assert_num_queries(1):
         assert stats.sales_by_month(s) == [(dt.date(2026, 9, 1), 12_500_000, 10), (dt.date(2026, 10, 1), 8_000_000, 10)]
+    # The outlets' monthly sums the sales service kept; a past day's months stop at its own.
+    assert stats.sales_by_month(_scope_on(dt.date(2026, 9, 30))) == [(dt.date(2026, 9, 1), 12_500_000, 10)]
     with django_assert_num_queries(1):
         assert stats.open_findings(s) == 1
     assert stats.inspections_done(s, 2026) == 1
@@ -68,9 +74,9 @@ def _day(value):
 
 def test_the_yearly_workbook(scene, django_assert_num_queries):
     done, s = [], _scope()
-    # One a sheet, two for the summary (products, registered records), two for the issuing body (the province, its
-    # settings).
-    with django_assert_num_queries(13):
+    # One a sheet, two for the summary (the day's products, counted once for the stars and groups sheets too, and the
+    # registered records), none for those two sheets, two for the issuing body (the province, its settings).
+    with django_assert_num_queries(11):
         data = workbook.build(s, dt.date(2026, 1, 1), dt.date(2026, 12, 31), False, lambda d, t: done.append((d, t)))
     assert done == [(n, 10) for n in range(1, 11)]
     book = load_workbook(io.BytesIO(data), read_only=True)
@@ -100,7 +106,7 @@ def test_the_yearly_workbook(scene, django_assert_num_queries):
 
 def test_periods_before_july_2025_add_the_former_districts(scene, django_assert_num_queries):
     s = _scope()
-    with django_assert_num_queries(15):  # those of the yearly workbook, and the former districts' two
+    with django_assert_num_queries(13):  # those of the yearly workbook, and the former districts' two
         data = workbook.build(s, dt.date(2025, 1, 1), dt.date(2025, 6, 30), False, None)
     sheets = _sheets(data)
     assert "Theo huyện cũ" in sheets
@@ -142,7 +148,9 @@ def test_the_dashboard_reads_a_snapshot_recounted_after_each_change(scene, djang
     from ocop.testing import make_producer, make_product
 
     s = _scope()
-    with django_assert_num_queries(12):  # one a figure, two for the communes' map, one for the plan
+    # One for the day's products (stars, groups, communes and expiring alike), one each for the other figures, one
+    # for the communes of the map, one for the plan.
+    with django_assert_num_queries(9):
         snapshots.compute(s)
     first = snapshots.figures(s)
     assert (first["total"], first["stars"], first["expiring"]) == (3, [[3, 1], [4, 1], ["potential", 0], [5, 1]], 1)
