@@ -208,6 +208,7 @@ def _checkpoints(log: _Log, out: Path) -> Path:
     from ocop.places.models import Province
 
     hanoi = Province.objects.get(code="01")
+    signing.create_key(hanoi)  # as `ocop signing_keys create 01` does (kept if made already)
     key, private = signing.active_key(hanoi)
     rows = []
     for seq, digest, at in log.marks:
