@@ -11,6 +11,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+import logging
 import os
 import secrets
 import warnings
@@ -23,7 +24,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from joserfc import jws
@@ -36,6 +37,8 @@ from ocop.certificates.rules import Claim
 from ocop.core.env import envstr
 from ocop.places.models import Province
 from ocop.registry.validators import gtin14, gtin_problem
+
+logger = logging.getLogger(__name__)
 
 
 def b64(data: bytes) -> str:
@@ -103,16 +106,29 @@ def _refusal(key: SigningKey | None, body: Province) -> MissingSigningKey:
     return MissingSigningKey(message, code=body.code, key_id=key.key_id)
 
 
+def _unusable(key: SigningKey, why: str) -> MissingSigningKey:
+    """A private half that is there but cannot sign (not a key, or not the half of the published key): refused like a
+    missing one, in Vietnamese, naming both places it is read from; the reason goes to the log, not to the page."""
+    logger.error("The private signing key %s cannot be used: %s", key.key_id, why)
+    body = key.province
+    message = _("The private half of signing key %(key)s (%(body)s) found in %(env)s or in OCOP_KEYS_DIR is not a "
+                "usable key, or not the half of the published key, so nothing was issued or signed. An administrator "
+                "puts the right key back from the backup, or makes a new key with the command: %(command)s --rotate"
+                ) % {"key": key.key_id, "body": body.name, "env": KEY_ENV_PREFIX + key.key_id,
+                     "command": f"ocop signing_keys create {body.code}"}  # fmt: skip
+    return MissingSigningKey(message, code=body.code, key_id=key.key_id)
+
+
 def load_private(key: SigningKey) -> Ed25519PrivateKey:
     text = _private_text(key.key_id)
     if text is None:
         raise _refusal(key, key.province)
     try:
         private = read_private(text)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"The private signing key {key.key_id} cannot be read: {exc}") from exc
+    except (ValueError, TypeError) as exc:  # TypeError: a PEM key with a password
+        raise _unusable(key, f"cannot be read: {exc}") from exc
     if b64(private.public_key().public_bytes_raw()) != key.public_key:
-        raise ImproperlyConfigured(f"The private signing key {key.key_id} is not the half of its published key.")
+        raise _unusable(key, "not the half of its published key")
     return private
 
 

@@ -11,7 +11,7 @@ import logging
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -26,6 +26,11 @@ from ocop.testing import make_producer, make_product, make_user, province, signi
 
 NO_KEY = ("Thành phố Hà Nội chưa có khóa ký nên chưa có gì được ban hành hay ký. Quản trị viên hãy tạo khóa trên máy "
           "chủ bằng lệnh: ocop signing_keys create 01")  # fmt: skip
+UNUSABLE = (
+    "Nửa bí mật của khóa ký %s (Thành phố Hà Nội) tìm thấy trong OCOP_SIGNING_KEY_%s hoặc OCOP_KEYS_DIR không phải "
+    "là khóa dùng được, hoặc không khớp với khóa đã công bố, nên chưa có gì được ban hành hay ký. Quản trị viên "
+    "hãy đặt lại đúng khóa từ bản sao lưu, hoặc tạo khóa mới bằng lệnh: ocop signing_keys create 01 --rotate"
+)
 CLAIM = Claim("01-2026-00001", "ABCD2345", "Bình gốm", 4, dt.date(2026, 3, 2), dt.date(2029, 3, 2))
 
 
@@ -106,9 +111,16 @@ def test_a_pem_key_is_read_and_a_key_not_matching_its_published_half_is_refused(
     pem = other.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                               serialization.NoEncryption()).decode()  # fmt: skip
     monkeypatch.setenv(f"OCOP_SIGNING_KEY_{key.key_id}", pem)
-    with pytest.raises(ImproperlyConfigured) as wrong:
+    with pytest.raises(signing.MissingSigningKey) as wrong:
         signing.load_private(key)
-    assert str(wrong.value) == f"The private signing key {key.key_id} is not the half of its published key."
+    assert wrong.value.messages == [UNUSABLE % (key.key_id, key.key_id)]
+    for garbage in ("garbage", "khóa", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"):
+        monkeypatch.setenv(f"OCOP_SIGNING_KEY_{key.key_id}", garbage)
+        with pytest.raises(signing.MissingSigningKey) as unreadable:
+            signing.load_private(key)
+        assert unreadable.value.messages == [UNUSABLE % (key.key_id, key.key_id)]
+        assert signing.key_refusal(key.province) == UNUSABLE % (key.key_id, key.key_id)
+    monkeypatch.setenv(f"OCOP_SIGNING_KEY_{key.key_id}", pem)
     SigningKey.objects.filter(pk=key.pk).update(public_key=signing.b64(other.public_key().public_bytes_raw()))
     key.refresh_from_db()
     assert signing.load_private(key).private_bytes_raw() == other.private_bytes_raw()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ocop.certificates import signing
@@ -72,7 +71,7 @@ class Command(BaseCommand):
             try:
                 signing.load_private(key)
                 here = "private half readable"
-            except (signing.MissingSigningKey, ImproperlyConfigured) as exc:
+            except signing.MissingSigningKey as exc:
                 here = f"PRIVATE HALF MISSING OR BAD ({exc.__class__.__name__})"
             state = "active" if key.active else "retired"
             self.stdout.write(f"{key.province.code}\t{key.key_id}\t{state}\t{here}")
