@@ -17,7 +17,7 @@ from ocop.accounts.permissions import require as require  # the gateway's one re
 from ocop.core.cells import whole_digits
 from ocop.core.collation import vi
 from ocop.places.models import Commune, Province
-from ocop.reporting import stats
+from ocop.reporting import snapshots, stats
 from ocop.reporting.models import ReportRun
 
 READERS = (Role.PROVINCE_COORDINATOR, Role.COMMERCE_OFFICER, Role.INSPECTOR)
@@ -55,12 +55,25 @@ def get_run_for_user(user: Any, pk: Any) -> ReportRun:
     return visible_or_404(runs_visible_to(user).select_related("province", "commune"), pk)
 
 
+def reads_nation(user: Any) -> bool:
+    """The national dashboard (every province summed): administrators and the central level's offices."""
+    scope = scope_of(user)
+    provinces = scope.provinces_for(*READERS)
+    return scope.is_admin or (bool(provinces) and Province.objects.filter(pk__in=provinces, central=True).exists())
+
+
 def statistics_scope(user: Any, province_code: str = "", commune: str = "") -> stats.Scope:
     """The province the user reads (admins: the one with `province_code`, the default province otherwise) and, with
-    `commune` (an id), one of its communes. A commune officer reads their own commune only; other roles nothing."""
+    `commune` (an id), one of its communes. A commune officer reads their own commune only; other roles nothing.
+    The central level's code (or a ministry office's own scope) is the whole country, for `reads_nation` only."""
     scope = scope_of(user)
     commune_id = whole_digits(commune)
     provinces = sorted(scope.provinces_for(*READERS))
+    central = Province.objects.filter(central=True).values_list("pk", "code").first()
+    if central and (province_code == central[1] or (not scope.is_admin and central[0] in provinces)):
+        if not reads_nation(user):
+            raise PermissionDenied
+        return snapshots.national(central[0], timezone.localdate())
     if scope.is_admin:
         province = Province.objects.filter(code=province_code or settings.OCOP_DEFAULT_PROVINCE).first()
         province_id = province.pk if province else 0

@@ -19,6 +19,7 @@ from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ocop.places.models import Province
 from ocop.planning.indicators import league
 from ocop.planning.models import Plan
 from ocop.reporting import charts, stats
@@ -35,7 +36,18 @@ def bump() -> None:
 
 
 def _key(s: stats.Scope) -> str:
+    # The national dashboard is keyed by the central level's row: that level holds no products or outlets of its own,
+    # so its row has no other dashboard (access.statistics_scope makes every scope of it national).
     return f"{s.province_id}:{s.commune_id or '-'}:{s.today.isoformat()}"
+
+
+def national(central_id: int, today: dt.date) -> stats.Scope:
+    """The whole country's scope on the day. Its figures are counted like a province's without the province filter,
+    not summed from the provinces' snapshots: one pass of each query stays as fast as a large province's recount
+    (summing would recount all 34 provinces' snapshots on a first load) and stays true by construction (the same
+    queries; distinct producers holding products in two provinces counted once; the mean shelf shares are means over
+    all outlets, which sums of the provinces' means are not)."""
+    return stats.Scope(central_id, None, today, national=True)
 
 
 def compute(s: stats.Scope) -> dict[str, Any]:
@@ -44,8 +56,12 @@ def compute(s: stats.Scope) -> dict[str, Any]:
     stars = stats.by_stars(s, counted)
     groups = stats.by_group(s, counted)
     sales = stats.sales_by_month(s)
-    communes = stats.by_commune(s, None if s.commune_id else counted)
-    plan = Plan.objects.filter(province_id=s.province_id, year__lte=s.today.year).order_by("-year").first()
+    communes = [] if s.national else stats.by_commune(s, None if s.commune_id else counted)
+    plan = (
+        None
+        if s.national
+        else Plan.objects.filter(province_id=s.province_id, year__lte=s.today.year).order_by("-year").first()
+    )
     months = [m.strftime("%m/%Y") for m, _r, _q in sales]
     code = communes[0].commune.province.code if communes else ""
     with translation.override("vi"):
@@ -59,7 +75,9 @@ def compute(s: stats.Scope) -> dict[str, Any]:
                 [m.strftime("%m/%y") for m, _r, _q in sales],  # "12/25" fits under its point; the table has 12/2025
                 [round(r / 1_000_000) for _m, r, _q in sales],
             ),
-            "map": "" if s.commune_id else charts.commune_map(_("OCOP products by commune"), communes, code),
+            "map": ""
+            if s.commune_id or s.national
+            else charts.commune_map(_("OCOP products by commune"), communes, code),
         }
     registered = stats.registered(s)
     return {
@@ -79,6 +97,7 @@ def compute(s: stats.Scope) -> dict[str, Any]:
             [row.commune.name, row.percent, [[i.code, target, done] for i, target, done in row.lines]]
             for row in (league(plan) if plan and not s.commune_id else [])
         ],
+        "provinces": [list(row) for row in stats.by_province(s)] if s.national else [],
         "charts": chart,
     }
 
@@ -102,9 +121,12 @@ def refresh(today: dt.date | None = None) -> int:
     current = generation()
     stale = Snapshot.objects.filter(key__endswith=f":{today.isoformat()}", generation__lt=current)
     done = 0
+    central = Province.objects.filter(central=True).values_list("pk", flat=True).first()
     for key in stale.values_list("key", flat=True)[:50]:
         province, commune, _day = key.split(":")
-        s = stats.Scope(int(province), None if commune == "-" else int(commune), today)
+        s = stats.Scope(
+            int(province), None if commune == "-" else int(commune), today, national=int(province) == central
+        )
         Snapshot.objects.filter(key=key).update(generation=current, data=compute(s))
         done += 1
     old = Snapshot.objects.filter(computed_at__lt=timezone.now() - dt.timedelta(days=2))

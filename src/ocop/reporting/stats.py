@@ -44,8 +44,11 @@ class Scope:
     province_id: int
     commune_id: int | None = None
     today: dt.date = dt.date.min
+    national: bool = False  # the whole country (province_id: the central level's row, which keys its snapshot)
 
     def where(self, commune_field: str = "commune", province_field: str | None = None) -> Q:
+        if self.national:
+            return Q()
         if self.commune_id:
             return Q(**{f"{commune_field}_id": self.commune_id})
         return Q(**{province_field or "province_id": self.province_id})
@@ -148,9 +151,11 @@ def registered(s: Scope) -> Registered:
     """Producers and products registered by the day: entered by then, or holding a certificate issued by then (a
     record entered from a recognition list is entered years after its certificate)."""
     end = asof.day_end(s.today)
-    certified = Certificate.objects.filter(province_id=s.province_id, issued_on__lte=s.today)
+    certified = Certificate.objects.filter(Q() if s.national else Q(province_id=s.province_id), issued_on__lte=s.today)
     producers = Producer.objects.filter(Q(created_at__lt=end) | Q(pk__in=certified.values("producer_id")), s.where())
     products = Product.objects.filter(Q(created_at__lt=end) | Q(pk__in=certified.values("product_id")), s.where())
+    if s.national:
+        return Registered(producers.count(), products.count())
 
     def counted(qs: QuerySet[Any]) -> Subquery:
         return Subquery(qs.order_by().values("province_id").annotate(n=Count("pk")).values("n")[:1])
@@ -203,7 +208,7 @@ def sales_by_month(s: Scope, months: int = 12) -> list[tuple[dt.date, int, int]]
     """(month, revenue ₫, quantity) for the last `months` months up to the day's month: the outlets' monthly sums,
     which the sales services keep with the rows (`outlets.sales_months`), of the outlets in the scope now."""
     first = (s.today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
-    where = Q(outlet__commune_id=s.commune_id) if s.commune_id else Q(outlet__province_id=s.province_id)
+    where = s.where("outlet__commune", "outlet__province_id")
     rows = (
         SalesMonth.objects.filter(where, month__gte=first, month__lte=s.today)
         .values_list("month")
@@ -218,7 +223,7 @@ def open_findings(s: Scope) -> int:
     where = (
         Q(inspection__producer__commune_id=s.commune_id) | Q(inspection__outlet__commune_id=s.commune_id)
         if s.commune_id
-        else Q(inspection__province_id=s.province_id)
+        else s.where(province_field="inspection__province_id")
     )
     sanctioned = Sanction.objects.filter(finding_id=OuterRef("pk"), decided_on__lte=s.today)
     still_open = (
@@ -230,11 +235,7 @@ def open_findings(s: Scope) -> int:
 
 
 def inspections_done(s: Scope, year: int) -> int:
-    where = (
-        Q(producer__commune_id=s.commune_id) | Q(outlet__commune_id=s.commune_id)
-        if s.commune_id
-        else Q(province_id=s.province_id)
-    )
+    where = Q(producer__commune_id=s.commune_id) | Q(outlet__commune_id=s.commune_id) if s.commune_id else s.where()
     return Inspection.objects.filter(
         where, state=InspectionState.DONE, done_on__year=year, done_on__lte=s.today
     ).count()
@@ -257,3 +258,13 @@ def by_commune(s: Scope, counted: Certified | None = None) -> list[CommuneRow]:
         .order_by(vi("short_name"), "pk")  # Vietnamese order ("Cầu Giấy" before "Chương Mỹ"), as the places lists
     )
     return [CommuneRow(c, counts.get(c.pk, 0)) for c in communes]
+
+
+def by_province(s: Scope) -> list[tuple[str, str, int]]:
+    """(code, name, OCOP products) of every province on the day, for the national dashboard: one grouped pass (the
+    ministry's 5-star certificates count in their product's province, as on the provinces' dashboards)."""
+    counts = dict(ocop_certificates(s).values_list("province_id").annotate(n=PRODUCTS).order_by())
+    provinces = (
+        Province.objects.filter(central=False).order_by(vi("short_name"), "pk").values_list("pk", "code", "name")
+    )
+    return [(code, name, counts.get(pk, 0)) for pk, code, name in provinces]

@@ -1,10 +1,12 @@
 """The province's dashboard (and each commune's): totals by stars, group and producer type, expiring certificates,
 outlets and their OCOP share, sales by month, open findings, a map of communes and the league table of communes
 against their targets. Every chart has its numbers in a table. With ?nam=<year>, a past year's dashboard: every
-figure as it stood at the end of that year."""
+figure as it stood at the end of that year. The ministry's offices (and administrators, with ?tinh=<the central level's
+code>) see the national dashboard: the same figures for the whole country, with the products of each province."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
@@ -13,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ocop.accounts.permissions import scope_of
 from ocop.backoffice.views.common import Request
 from ocop.core.cells import whole_digits
 from ocop.outlets.enums import OutletKind
@@ -43,7 +46,7 @@ def statistics(request: Request) -> HttpResponse:
     if isinstance(year, str):
         return render(request, "backoffice/report_refused.html", {"errors": [year]}, status=400)
     if year < s.today.year:  # a past year: as it stood at the end of its last day
-        s = stats.Scope(s.province_id, s.commune_id, dt.date(year, 12, 31))
+        s = dataclasses.replace(s, today=dt.date(year, 12, 31))
     data = snapshots.figures(s)
     return render(
         request,
@@ -61,6 +64,8 @@ def statistics(request: Request) -> HttpResponse:
                 for name, percent, lines in data["league"]
             ],
             "scope": s,
+            "nation": Province.objects.filter(central=True).first() if access.reads_nation(request.user) else None,
+            "admin": scope_of(request.user).is_admin,
             "province": Province.objects.get(pk=s.province_id),
             "commune": Commune.objects.get(pk=s.commune_id) if s.commune_id else None,
             "chart": data["charts"],
