@@ -154,6 +154,7 @@ MIDDLEWARE = [
     "ocop.core.middleware.TextInputMiddleware",  # after the CSRF check: see its docstring
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ocop.core.middleware.StorageFaultMiddleware",  # a bucket out of reach: 503 with a message, not a 500
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -276,7 +277,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 # there, the copies under its pages/ prefix, and no application server keeps a file of its own.
 OCOP_STORAGE = envstorage("OCOP_STORAGE_URL")
 STORAGES = {
-    **file_storages(OCOP_STORAGE, memory_bytes=FILE_UPLOAD_MAX_MEMORY_SIZE),
+    **file_storages(
+        OCOP_STORAGE,
+        memory_bytes=FILE_UPLOAD_MAX_MEMORY_SIZE,
+        # seconds a request to the bucket may wait for an answer (a hung bucket fails fast, not after minutes)
+        timeout_seconds=envint("OCOP_STORAGE_TIMEOUT_SECONDS", "30", minimum=1),
+    ),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING

@@ -15,6 +15,7 @@ alone: its schemas check queries and paths themselves and answer 422 in its JSON
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +23,9 @@ from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from ocop.core.storage_faults import storage_fault
 from ocop.core.text import control_character, control_character_message, normalize_text, scrub_text
 
 _WRITES = frozenset({"POST", "PUT", "PATCH"})
@@ -118,3 +121,25 @@ class TextInputMiddleware:
         # A context "messages" takes precedence over the context processor's: the queued ones (a success from an
         # earlier page, say) stay queued for the next page.
         return render(request, "errors/error.html", {"status": 400, "messages": [message]}, status=400)
+
+
+class StorageFaultMiddleware:
+    """A request that fails on the files' storage being out of reach (a hung or missing bucket, refused keys:
+    ocop.core.storage_faults) answers 503 with a Vietnamese message, the error logged; nothing else is touched (a
+    view's transaction is rolled back before this runs)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not storage_fault(exception):
+            return None
+        logging.getLogger("ocop.storage").error(
+            "File storage unreachable on %s %s", request.method, request.path, exc_info=exception
+        )
+        text = _("The file storage cannot be reached for the moment; please try again later.")
+        message = Message(constants.ERROR, text)
+        return render(request, "errors/error.html", {"status": 503, "messages": [message]}, status=503)

@@ -31,6 +31,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from ocop.core.storage_faults import check_bucket
+
 __all__ = ["DOCUMENT_TYPES", "IMAGE_TYPES", "CheckedUpload", "check_upload", "file_response"]
 
 IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png"}
@@ -332,6 +334,7 @@ def file_response(file: DjangoFile, *, content_type: str, filename: str = "") ->
     try:
         opened = file.open("rb")  # from the "default" storage: a local file, or a bucket's object (spooled)
     except FileNotFoundError:  # its row is there, its file is not (lost with a disk, removed by hand): not found
+        check_bucket(getattr(file, "storage", None))  # unless the bucket itself is gone or refuses us: a 503
         raise Http404 from None
     response = FileResponse(opened, content_type=content_type, as_attachment=not inline, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"

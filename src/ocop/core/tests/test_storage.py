@@ -116,6 +116,8 @@ def test_start_up_stops_on_a_malformed_url(tmp_path):
 def test_the_storages_an_url_makes_are_private_but_for_the_pages():
     options = storage_url("OCOP_STORAGE_URL", "s3://k:s@minio:9000/ocop/tinh?secure=false")
     made = file_storages(options, memory_bytes=5_242_880)
+    configs = [made[alias]["OPTIONS"].pop("client_config") for alias in ("default", "pages")]
+    assert configs[0] is configs[1] and configs[0].read_timeout == 30  # backoffice test_storage_faults checks it
     common = {
         "bucket_name": "ocop", "use_ssl": False, "endpoint_url": "http://minio:9000", "addressing_style": "path",
         "access_key": "k", "secret_key": "s", "default_acl": None, "max_memory_size": 5_242_880,
