@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db import connections
 from django.db.backends.signals import connection_created
 from django.db.models import fields as model_fields
@@ -15,8 +16,10 @@ class CoreConfig(AppConfig):
         from ocop.core import converters
         from ocop.core.collation import register_sqlite
         from ocop.core.search import ensure_search_indexes
+        from ocop.core.storage_faults import bucket_check
 
         converters.register()  # `<id:pk>` in the URL confs
+        checks.register(bucket_check, "ocop_storage", deploy=True)  # OCOP_STORAGE_URL's bucket reachable
 
         # The empty choice of every select Django builds (a model field's choices, a ModelChoiceField): Django 6.1
         # offers "- Select an option -", untranslated in Vietnamese; ours, once for all.

@@ -45,3 +45,30 @@ def check_bucket(storage: Any) -> None:
                 {**exc.response, "Error": {**exc.response.get("Error", {}), "Code": "NoSuchBucket"}}, "HeadBucket"
             ) from exc
         raise
+
+
+def bucket_check(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """`ocop check --deploy`: a warning when OCOP_STORAGE_URL names a bucket this server cannot reach or use (a
+    deploy check only: no other command waits on the bucket)."""
+    from django.conf import settings
+    from django.core import checks
+    from django.core.files.storage import storages
+
+    if getattr(settings, "OCOP_STORAGE", None) is None:
+        return []
+    storage = storages["default"]
+    try:
+        check_bucket(storage)
+    except Exception as exc:
+        if not storage_fault(exc):
+            raise
+        return [
+            checks.Warning(
+                f"The bucket {getattr(storage, 'bucket_name', '')!r} of OCOP_STORAGE_URL cannot be reached or used: "
+                f"{exc}",
+                hint="Check the bucket exists, the endpoint answers and the access key may read and write it "
+                "(docs/deployment.md, Files and object storage).",
+                id="ocop.W101",
+            )
+        ]
+    return []

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
+from django.core import checks
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -109,3 +110,16 @@ def test_a_gone_bucket_is_an_outage_not_a_missing_file(s3_storage, world):
     answer = upload(world, "ATTP-GONE")
     assert (answer.status_code, MESSAGE in answer.content.decode()) == (503, True)
     assert (Document.objects.count(), Document.objects.filter(number="ATTP-GONE").exists()) == (before, False)
+
+
+def test_the_deploy_check_warns_when_the_bucket_is_gone(s3_storage, settings):
+    def run() -> list[tuple[str, str]]:
+        found = checks.run_checks(tags=["ocop_storage"], include_deployment_checks=True)
+        return [(message.id, message.msg.split(": ", 1)[0]) for message in found]
+
+    assert run() == []
+    s3_storage.client.delete_bucket(Bucket=s3_storage.name)
+    assert run() == [("ocop.W101", f"The bucket {s3_storage.name!r} of OCOP_STORAGE_URL cannot be reached or used")]
+    assert checks.run_checks(tags=["ocop_storage"]) == []  # a deploy check: no other command asks the bucket
+    settings.OCOP_STORAGE = None
+    assert checks.run_checks(tags=["ocop_storage"], include_deployment_checks=True) == []  # the local folder
