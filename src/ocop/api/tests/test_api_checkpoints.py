@@ -8,7 +8,7 @@ from ocop.certificates import services
 from ocop.certificates.checkpoints import make_checkpoint
 from ocop.certificates.models import Checkpoint, LogEntry
 from ocop.certificates.tests.conftest import issue, office  # noqa: F401
-from ocop.testing import province
+from ocop.testing import province, signing_keys
 
 NOON = dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC)
 URL = "/api/v1/transparency-log/checkpoints"
@@ -63,6 +63,7 @@ def test_the_checkpoints_list_takes_two_queries_whatever_its_length(
 ):
     time_machine.move_to(NOON, tick=False)
     issue(office)
+    signing_keys("01", "31", "TW")  # each body signs its own checkpoints with its own key
     for body in ("01", "31", "TW")[:n]:
         make_checkpoint(body=province(body))
     assert Checkpoint.objects.count() == n

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from ocop.certificates.models import Certificate, SigningKey
 from ocop.certificates.tests.conftest import issue, office  # noqa: F401
+from ocop.testing import signing_keys
 
 
 @pytest.fixture
@@ -77,8 +78,11 @@ def test_the_jwks_lists_every_key_retired_ones_too_with_cache_headers(
     django_assert_num_queries,
 ):
     retired = SigningKey.objects.get(key_id=cert.key_id)
-    SigningKey.objects.filter(pk=retired.pk).update(active=False)
+    # made by the fixture at the real date; dated before the new one, as it would be in use
+    SigningKey.objects.filter(pk=retired.pk).update(active=False, created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    retired.refresh_from_db()
     time_machine.move_to(dt.datetime(2026, 1, 11, 9, tzinfo=dt.UTC))
+    signing_keys("01")  # a new key, made as an administrator does: the application never makes one
     newer = issue(office, stars=3, on=dt.date(2026, 1, 5))  # signed with a new key
     with django_assert_num_queries(1):
         answer = client.get("/.well-known/jwks.json")
