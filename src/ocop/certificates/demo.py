@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from ocop.accounts.models import Notification, Target, User
-from ocop.certificates import rules, services
+from ocop.certificates import rules, services, signing
 from ocop.certificates.enums import IssuingLevel
 from ocop.certificates.models import Certificate, Decision
 from ocop.certificates.rules import add_months
@@ -20,6 +20,7 @@ from ocop.evaluation.demo_dates import at
 from ocop.evaluation.enums import RoundLevel
 from ocop.evaluation.models import Result, Round
 from ocop.places.models import LegacyDistrict, Province
+from ocop.places.queries import central_level
 from ocop.registry.importing import ImportReport
 from ocop.registry.models import Product
 
@@ -77,6 +78,10 @@ def build_certificates_demo(*, today: dt.date) -> CertificatesDemo:
     report = CertificatesDemo()
     if Decision.objects.filter(province=hanoi).exists():
         return report
+    # The demo's issuing bodies sign with their own keys: made here, as `ocop demo` (which runs this) makes them; a
+    # body that has one keeps it. The demo is built from the command line, never by a web request.
+    for body in (hanoi, central_level()):
+        signing.create_key(body)
     coordinator = User.objects.get(username="coordinator")
     made: list[Certificate] = []
     last = today.year - 1

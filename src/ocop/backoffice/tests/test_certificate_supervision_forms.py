@@ -15,7 +15,7 @@ from ocop.outlets.tests.conftest import recognised, register
 from ocop.supervision import services
 from ocop.supervision.enums import CheckArea, CheckResult
 from ocop.supervision.models import Inspection, InspectionPlan, Sanction
-from ocop.testing import commune, make_producer, make_product, province
+from ocop.testing import commune, make_producer, make_product, province, signing_keys
 
 
 def _done(w, **subject):
@@ -56,6 +56,7 @@ def test_a_sanction_naming_another_provinces_certificate_is_refused_on_the_page(
     w = outlet_scene
     charlie = w.users["charlie"]
     foreign = make_product(producer=make_producer(name="HTX Hải Phòng", commune=commune("Lê Chân", "31")))
+    signing_keys("31")  # Hải Phòng's key, made as an administrator does
     decision = certificates.draft_decision(by=charlie, province=province("31"))
     council_result(foreign, 3)
     certificates.add_item(by=charlie, decision=decision, product=foreign, stars=3)

@@ -23,7 +23,7 @@ from ocop.outlets import services as outlets
 from ocop.outlets import stock
 from ocop.outlets.checklists import load_checklists
 from ocop.outlets.tests.conftest import pass_assessment, register
-from ocop.testing import NOTICE_EMAILS, make_user, run_queued_tasks
+from ocop.testing import NOTICE_EMAILS, make_user, run_queued_tasks, signing_keys
 
 TZ = dt.timezone(dt.timedelta(hours=7))
 
@@ -44,6 +44,7 @@ def test_a_whole_cycle_tells_each_actor_once_in_app_and_by_email(  # one story, 
 ):
     from ocop.accounts.models import Role
 
+    signing_keys("01")  # Hà Nội's key, made as an administrator does before its first decision
     capture = django_capture_on_commit_callbacks
     secretary = make_user(Role.COUNCIL_MEMBER, username="secretary")
     officer = make_user(Role.COMMERCE_OFFICER, username="commerce")

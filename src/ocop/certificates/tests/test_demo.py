@@ -10,10 +10,12 @@ from ocop.certificates.models import Certificate, Decision
 from ocop.evaluation.central_demo import build_central_demo
 from ocop.evaluation.demo import build_evaluation_demo
 from ocop.registry.demo import build_demo
+from ocop.testing import signing_keys
 
 
 def test_the_demo_issues_decisions_with_certificates_in_every_status(db):
     build_demo(producers=30)
+    signing_keys("01", "TW")  # as `ocop demo` makes them before the decisions
     today = timezone.localdate()
     build_evaluation_demo(today=today)
     assert build_central_demo(today=today) == 0  # the provincial demo has built both years' central rounds

@@ -11,10 +11,12 @@ from ocop.outlets import queries
 from ocop.outlets.demo import build_outlets_demo
 from ocop.outlets.models import Assessment, Outlet, SalesRecord
 from ocop.registry.demo import build_demo
+from ocop.testing import signing_keys
 
 
 def test_the_demo_has_outlets_centres_shelves_sales_and_events(db):
     build_demo(producers=30)
+    signing_keys("01", "TW")  # as `ocop demo` makes them before the decisions
     today = timezone.localdate()
     build_evaluation_demo(today=today)
     build_central_demo(today=today)
