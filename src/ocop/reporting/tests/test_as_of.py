@@ -182,7 +182,9 @@ def test_the_2019_dashboard_and_plan_agree_with_the_workbook(years, django_asser
     assert "31/12/2019" in page
     # The past year is kept as a snapshot, read from one row on the next load.
     assert Snapshot.objects.filter(key=f"{province().pk}:-:2019-12-31").count() == 1
-    with django_assert_num_queries(7):  # session, user, scope, generation, snapshot, province, the menu's work
+    # session, user, scope, generation, snapshot, province, the menu's work, and the central level's row and whether
+    # the reader may see the whole country (the national dashboard's link)
+    with django_assert_num_queries(9):
         client.get(reverse("backoffice:statistics"), {"nam": "2019"})
     this_year = client.get(reverse("backoffice:statistics")).content.decode()
     assert 'data-count="ocop-products">5<' in this_year
