@@ -14,10 +14,11 @@ from ocop.supervision import services
 from ocop.supervision.enums import CheckArea, CheckResult, FindingState
 from ocop.supervision.models import CheckLine, Finding, Inspection, InspectionPlan, Sanction
 from ocop.supervision.tests.conftest import all_ok, inspected, planned
-from ocop.testing import commune, make_producer, make_product, province
+from ocop.testing import commune, make_producer, make_product, province, signing_keys
 
 
 def _certificate_of(coordinator, product, code="01"):
+    signing_keys(code)  # the body's key, made as an administrator does (a body with one keeps it)
     decision = certificate_services.draft_decision(by=coordinator, province=province(code), level=IssuingLevel.PROVINCE)
     council_result(product, 3)
     certificate_services.add_item(by=coordinator, decision=decision, product=product, stars=3)
