@@ -207,4 +207,6 @@ def test_supervision_pages_count_flat(inspected):
                         checks=dict.fromkeys(CheckArea, (CheckResult.OK, "")), findings={})  # fmt: skip
     recognised(inspected)
     assert [_count(client, url) for url in urls] == before
-    assert before == [13, 10, 7, 5, 6]  # statistics: session, user, scope, province, generation, snapshot, menu
+    # statistics: session, user, scope, province, generation, snapshot, menu, the central level's row and whether the
+    # reader may see the whole country (the national dashboard's link)
+    assert before == [13, 10, 9, 5, 6]

@@ -22,7 +22,7 @@ from ocop.evaluation.results import minutes_pdf
 from ocop.evaluation.testing import council_result
 from ocop.evaluation.tests.conftest import BEST, council_of, ready_dossier
 from ocop.evaluation.tests.conftest import scene as scene  # the fixture
-from ocop.testing import make_product, province
+from ocop.testing import make_product, province, signing_keys
 
 SRC = Path(__file__).resolve().parents[2]
 
@@ -65,6 +65,7 @@ def test_the_round_page_titles_the_round_with_its_year(scene, language, title):
 
 def test_the_minutes_the_package_and_the_decision_print_the_year(scene, time_machine):
     time_machine.move_to(dt.datetime(2025, 12, 1, 9, tzinfo=dt.UTC))
+    signing_keys("01")  # Hà Nội's key, made as an administrator does before its first decision
     dossier = ready_dossier(scene)
     council = council_of(scene)
     for user in scene.members:
