@@ -18,13 +18,14 @@ from ocop.evaluation.enums import MemberRole
 from ocop.evaluation.models import CriteriaVersion, Dossier
 from ocop.evaluation.testing import council_result
 from ocop.places.queries import central_level
-from ocop.testing import make_producer, make_product, make_user, ministry_user
+from ocop.testing import make_producer, make_product, make_user, ministry_user, signing_keys
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def referral(reference_data):
+    signing_keys("TW")  # the ministry's key, made as an administrator does before its first decision
     make_user(Role.PROVINCE_COORDINATOR, username="dieuphoi")
     product = make_product(producer=make_producer(name="HTX Gốm Bát Tràng"), name="Bình gốm men lam")
     council_result(product, 5)  # Hà Nội's council: 93 points, referred to the central round

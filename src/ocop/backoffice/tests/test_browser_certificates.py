@@ -14,12 +14,14 @@ from ocop.certificates.tests.conftest import issue, office  # noqa: F401
 from ocop.evaluation import scoring
 from ocop.evaluation.demo import FOUR_STARS
 from ocop.evaluation.tests.conftest import council_of, ready_dossier, scene  # noqa: F401
+from ocop.testing import signing_keys
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def published(reference_data, scene):  # noqa: F811
+    signing_keys("01")  # Hà Nội's key, made as an administrator does before its first decision
     dossier = ready_dossier(scene)
     council = council_of(scene)
     for user in scene.members:

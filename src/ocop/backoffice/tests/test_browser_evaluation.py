@@ -15,7 +15,7 @@ from ocop.evaluation.enums import MemberRole
 from ocop.evaluation.models import CriteriaVersion, Dossier, Result, ScoreSheet
 from ocop.registry import services
 from ocop.registry.enums import DocumentKind
-from ocop.testing import PASSWORD, make_document, make_producer, make_product, make_user, province
+from ocop.testing import PASSWORD, make_document, make_producer, make_product, make_user, province, signing_keys
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +26,7 @@ HARSH = {**GOOD, "B4.2": 0, "C6.3": 0, "C7.5": 0, "A2.3": 0}
 
 @pytest.fixture
 def stage(reference_data):
+    signing_keys("01")  # Hà Nội's key, made as an administrator does before its first decision
     coordinator = make_user(Role.PROVINCE_COORDINATOR, username="dieuphoi")
     make_user(Role.COMMUNE_OFFICER, username="canboxa", communes=("Bát Tràng",))
     owner = make_user(Role.PRODUCER, username="chuthe")
