@@ -12,21 +12,30 @@ from typing import IO, Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.cell import get_column_letter, range_boundaries
+from xlsxwriter.workbook import Workbook
 
 from ocop.core.text import fold
 from ocop.core.xlsx import ExcelError, RawSheet, read_workbook
-from ocop.core.xlsxstyle import Kind, TitleBlock, write_table
+from ocop.core.xlsxstyle import FORMULA_PREFIXES, Formats, Kind, TitleBlock, looks_like_formula, write_table
 
 __all__ = [
-    "ExcelError", "Kind", "Sheet", "SheetSpec", "TitleBlock", "cell_text", "csv_cell", "looks_like_formula",
-    "read_book", "read_sheet", "safe_cell", "sheet_of", "write_sheets", "write_workbook",
+    "FORMULA_PREFIXES",
+    "ExcelError",
+    "Kind",
+    "Sheet",
+    "SheetSpec",
+    "TitleBlock",
+    "cell_text",
+    "csv_cell",
+    "looks_like_formula",
+    "read_book",
+    "read_sheet",
+    "sheet_of",
+    "write_sheets",
+    "write_workbook",
 ]  # fmt: skip
 
-# What a spreadsheet program takes for the start of a formula (OWASP's list for CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Published lists often open with a title block (ministry, date, title); the headings are looked for this far down.
 HEADER_SEARCH_ROWS = 20
 
@@ -223,11 +232,6 @@ def _check_merged(merged: Sequence[str], headers: list[str], *, row: int) -> Non
             )
 
 
-def looks_like_formula(value: Any) -> bool:
-    """Text a spreadsheet program would run as a formula (or a DDE command) if it met it raw."""
-    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
-
-
 def csv_cell(value: Any) -> Any:
     """A CSV value no spreadsheet program will run as a formula: text opening with one of FORMULA_PREFIXES gets a
     leading apostrophe, which Excel and LibreOffice show as text and do not evaluate. Every CSV the project writes
@@ -235,21 +239,6 @@ def csv_cell(value: Any) -> Any:
     if isinstance(value, Promise):
         value = str(value)
     return "'" + value if looks_like_formula(value) else value
-
-
-def safe_cell(ws: Any, value: Any) -> Any:
-    """A cell that Excel will never read as a formula (CSV/formula injection): such text is written with the string
-    type forced (openpyxl would otherwise store "=…" as a formula) and Excel's quote prefix; lazy translations become
-    text. Plain values go in as they are (a write-only sheet takes them directly, much faster than a cell object
-    each)."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if not looks_like_formula(value):
-        return value
-    cell = WriteOnlyCell(ws, value=value)
-    cell.data_type = "s"
-    cell.quotePrefix = True
-    return cell
 
 
 def write_workbook(
@@ -268,12 +257,28 @@ def write_sheets(sheets: Sequence[SheetSpec], *, block: TitleBlock | None = None
     """A workbook of several sheets, each (title, column titles, rows) or (title, column titles, rows, kinds), styled
     for reading and printing by core.xlsxstyle: `block` is the title block above each sheet's table (the importers
     find the header row below it), `kinds` what some columns hold (money, ids…; other columns by their values)."""
-    wb = Workbook(write_only=True)
+    out = io.BytesIO()
+    # constant_memory: one row held at a time (the rest in a temporary file until the book is closed).
+    book = Workbook(out, {"constant_memory": True})
+    formats = Formats(book)
+    used: set[str] = set()
     for spec in sheets:
         title, headers, rows = spec[:3]
         kinds = spec[3] if len(spec) > 3 else None  # type: ignore[misc]
-        ws = wb.create_sheet(title=title[:31])
-        write_table(ws, headers, rows, kinds=kinds, title=block, cell=safe_cell)
-    out = io.BytesIO()
-    wb.save(out)
+        ws = book.add_worksheet(_sheet_name(title, used))
+        write_table(ws, formats, headers, rows, kinds=kinds, title=block)
+    book.close()
     return out.getvalue()
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    """`title` as a sheet's name: 31 characters at most, without the characters Excel refuses, unique within the book
+    (ignoring case: "Sản phẩm (2)" after a second "Sản phẩm")."""
+    base = "".join("_" if ch in "[]:*?/\\" else ch for ch in title).strip("'")[:31] or "Sheet"
+    name, number = base, 1
+    while name.casefold() in used:
+        number += 1
+        suffix = f" ({number})"
+        name = base[: 31 - len(suffix)] + suffix
+    used.add(name.casefold())
+    return name
