@@ -46,7 +46,8 @@ QUERIES = [
 ]
 
 
-def _generate(count: int) -> None:
+def _generate(count: int = 100_000) -> None:
+    """`count` products with their producers, in Hà Nội (the other benches, run alone, take the default)."""
     from bench.data import SETS, load_rows, next_id, product_names, reset_ids
     from ocop.core.text import fold
     from ocop.places.models import Commune
