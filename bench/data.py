@@ -180,3 +180,28 @@ def reset_ids(*models: type[Model]) -> None:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), list(models)):
             cursor.execute(sql)
+
+
+def page_loads(
+    client: Any, url: str, *, recounts: int = 3, warm: int = 20, shows: str = ""
+) -> tuple[list[float], list[float]]:
+    """Milliseconds of `client` loading a dashboard `url` (which must answer 200, holding `shows`): after a warm-up,
+    `recounts` loads each just after a change (the generation bumped: the page recounts its figures, as before the
+    background recount has run), then `warm` loads from the snapshot, sorted. Returns (recounted, warm)."""
+    import time
+
+    from ocop.reporting.snapshots import bump
+
+    def load() -> float:
+        started = time.perf_counter()
+        response = client.get(url, secure=True)  # secure: as behind nginx's TLS (production redirects plain HTTP)
+        assert response.status_code == 200, response.status_code
+        assert shows in response.content.decode(), shows
+        return (time.perf_counter() - started) * 1000
+
+    load()
+    recounted = []
+    for _ in range(recounts):
+        bump()
+        recounted.append(load())
+    return recounted, sorted(load() for _ in range(warm))

@@ -415,20 +415,10 @@ def generate() -> str:
 
 def _dashboard(label: str, client: Any, scope: Any) -> None:
     """`/bo/statistics/` as `client`'s user sees it: from the day's snapshot, and recounted after a change."""
-    from ocop.reporting.snapshots import bump, figures
+    from bench.data import page_loads
+    from ocop.reporting.snapshots import figures
 
-    def load() -> float:
-        started = time.perf_counter()
-        status = client.get("/bo/statistics/", secure=True).status_code
-        assert status == 200, status
-        return (time.perf_counter() - started) * 1000
-
-    load()
-    recounted = []
-    for _ in range(RECOUNTS):  # a change was just made and the background recount has not run yet
-        bump()
-        recounted.append(load())
-    warm = sorted(load() for _ in range(20))
+    recounted, warm = page_loads(client, "/bo/statistics/", recounts=RECOUNTS)
     shown = figures(scope)
     print(f"national: dashboard of {label} ({shown['total']:,} OCOP products, {shown['registered'][1]:,} registered, "
           f"{sum(r[1] for r in shown['outlets']):,} outlets): from the snapshot p50 {statistics.median(warm):.0f} ms, "

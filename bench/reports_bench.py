@@ -200,29 +200,17 @@ def _dashboard() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from bench.data import page_loads
     from ocop.accounts.models import Role
     from ocop.accounts.services import create_user, grant_role
     from ocop.places.models import Province
-    from ocop.reporting.snapshots import bump
 
     call_command("collectstatic", "--noinput", verbosity=0)
     user = create_user(username="bench-dashboard", password="bench-password-1")  # noqa: S106
     grant_role(user=user, role=Role.PROVINCE_COORDINATOR, province=Province.objects.get(code="01"))
     client = Client()  # its requests say secure: as behind nginx's TLS (production redirects plain HTTP)
     client.force_login(user)
-
-    def load() -> float:
-        started = time.perf_counter()
-        status = client.get("/bo/statistics/", secure=True).status_code
-        assert status == 200, status
-        return (time.perf_counter() - started) * 1000
-
-    load()
-    cold = []
-    for _ in range(3):  # a change was just made and the background recount has not run yet: the page counts itself
-        bump()
-        cold.append(load())
-    warm = sorted(load() for _ in range(20))
+    cold, warm = page_loads(client, "/bo/statistics/")  # recounted after a change, then from the snapshot
     with CaptureQueriesContext(connection) as ctx:
         response = client.get("/bo/statistics/", secure=True)
     print(f"dashboard: /bo/statistics/ for Hà Nội, {len(response.content):,} bytes, {len(ctx.captured_queries)} "
@@ -271,24 +259,12 @@ def _past_dashboard(client: Any) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    from bench.data import page_loads
     from ocop.certificates import asof
-    from ocop.reporting.snapshots import bump
 
     year = timezone.localdate().year - 4
     url = f"/bo/statistics/?nam={year}"
-
-    def load() -> float:
-        started = time.perf_counter()
-        response = client.get(url, secure=True)
-        assert response.status_code == 200 and f"31/12/{year}" in response.content.decode()
-        return (time.perf_counter() - started) * 1000
-
-    load()
-    recounted = []
-    for _ in range(3):
-        bump()
-        recounted.append(load())
-    warm = sorted(load() for _ in range(20))
+    recounted, warm = page_loads(client, url, shows=f"31/12/{year}")
     with CaptureQueriesContext(connection) as ctx:
         client.get(url, secure=True)
     valid = asof.valid_on(dt.date(year, 12, 31)).count()
