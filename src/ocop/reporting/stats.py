@@ -26,7 +26,7 @@ from ocop.outlets.models import Outlet, SalesMonth
 from ocop.outlets.queries import recognised_on_q
 from ocop.places.models import Commune, Province
 from ocop.registry.enums import ProducerKind
-from ocop.registry.models import Producer, Product
+from ocop.registry.models import Producer, Product, ProductGroup
 from ocop.supervision.enums import FindingState, InspectionState
 from ocop.supervision.models import Finding, Inspection, Sanction
 
@@ -79,23 +79,26 @@ def level(stars: int | None, potential: bool) -> int | str:
 @dataclass(frozen=True)
 class Certified:
     """The day's OCOP products counted in one pass over its certificates, by stars and potential 5★, product group
-    (name, position), commune, and whether the certificate ends within OCOP_EXPIRY_WARN_DAYS: the star, group,
-    commune and expiry figures are sums of these rows (a page reads them once, not once a figure)."""
+    (its id), commune, and whether the certificate ends within OCOP_EXPIRY_WARN_DAYS: the star, group, commune and
+    expiry figures are sums of these rows (a page reads them once, not once a figure)."""
 
-    rows: list[tuple[int, bool, str | None, int | None, int | None, int, int]]  # ..., commune, products, ending
+    rows: list[tuple[int, bool, int | None, int | None, int, int]]  # stars, potential, group, commune, products, ending
 
     def total(self, key: Any) -> dict[Any, int]:
         sums: dict[Any, int] = {}
         for row in self.rows:
-            sums[key(row)] = sums.get(key(row), 0) + row[5]
+            sums[key(row)] = sums.get(key(row), 0) + row[4]
         return sums
 
 
 def certified(s: Scope) -> Certified:
     warn = s.today + dt.timedelta(days=settings.OCOP_EXPIRY_WARN_DAYS)
+    # Grouped by the group's id (its name and position are read by `by_group`, from a handful of rows): the rows
+    # sorted for the grouping are narrower, which took a third off on both databases (PostgreSQL sorted them on disk
+    # with the two text columns). Read in the grouped query instead, they were grouped by too, and twice as slow.
     rows = (
         ocop_certificates(s)
-        .values_list("stars", "potential_five", "product__group__name", "product__group__position", "commune_id")
+        .values_list("stars", "potential_five", "product__group_id", "commune_id")
         .annotate(n=PRODUCTS, ending=Count("pk", filter=Q(valid_until__lte=warn)))
         .order_by()
     )
@@ -110,8 +113,12 @@ def by_stars(s: Scope, counted: Certified | None = None) -> dict[int | str, int]
 
 def by_group(s: Scope, counted: Certified | None = None) -> list[tuple[str, int]]:
     """OCOP products by product group, in the groups' order (a product without a group last)."""
-    sums = (counted or certified(s)).total(lambda r: (r[3] is None, r[3], r[2]))
-    return [(name or str(_("group not determined")), n) for (_none, _pos, name), n in sorted(sums.items())]
+    sums = (counted or certified(s)).total(lambda r: r[2])
+    groups = {pk: (position, name) for pk, position, name in
+              ProductGroup.objects.filter(pk__in=[pk for pk in sums if pk is not None])
+              .values_list("pk", "position", "name")}  # fmt: skip
+    ordered = sorted(sums.items(), key=lambda item: (item[0] is None, *groups.get(item[0], (0, ""))))
+    return [(groups[pk][1] if pk is not None else str(_("group not determined")), n) for pk, n in ordered]
 
 
 @dataclass(frozen=True)
@@ -138,7 +145,7 @@ def producers_by_kind(s: Scope) -> list[ProducerRow]:
 
 def expiring(s: Scope, counted: Certified | None = None) -> int:
     """Certificates valid on the day that end within the next OCOP_EXPIRY_WARN_DAYS (90) days."""
-    return sum(r[6] for r in (counted or certified(s)).rows)
+    return sum(r[5] for r in (counted or certified(s)).rows)
 
 
 @dataclass(frozen=True)
@@ -250,7 +257,7 @@ class CommuneRow:
 def by_commune(s: Scope, counted: Certified | None = None) -> list[CommuneRow]:
     """OCOP products per commune of the province (communes without any included, for the map). `counted`: the
     province's, never one commune's."""
-    counts = (counted or certified(Scope(s.province_id, None, s.today))).total(lambda r: r[4])
+    counts = (counted or certified(Scope(s.province_id, None, s.today))).total(lambda r: r[3])
     communes = (
         Commune.objects.filter(province_id=s.province_id)
         .select_related("province")  # the map draws the province's outline by its code

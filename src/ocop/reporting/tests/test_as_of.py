@@ -161,9 +161,9 @@ def test_the_december_2019_workbook_reads_what_was_true_then(years):
 def test_the_2019_dashboard_and_plan_agree_with_the_workbook(years, django_assert_num_queries):
     coordinator, plan = years
     s = stats.Scope(province().pk, None, END_2019)
-    # One for the day's products (stars, groups, communes and expiring alike), one each for the other figures, one
-    # for the communes of the map, two for the plan and its league.
-    with django_assert_num_queries(10):
+    # One for the day's products (stars, groups, communes and expiring alike) and one for their groups' names, one
+    # each for the other figures, one for the communes of the map, two for the plan and its league.
+    with django_assert_num_queries(11):
         data = snapshots.compute(s)
     assert (data["stars"], data["total"], data["registered"]) == (
         [[3, 11], [4, 13], ["potential", 2], [5, 0]], 26, [27, 27]

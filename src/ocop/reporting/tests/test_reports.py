@@ -29,7 +29,7 @@ def test_the_dashboard_figures(scene, django_assert_num_queries):
     group = ProductGroup.objects.get(sets__code="1-12").name
     with django_assert_num_queries(1):
         assert stats.by_stars(s) == {3: 1, 4: 1, "potential": 0, 5: 1}
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the day's products by group id, then the groups' names
         assert stats.by_group(s) == [(group, 3)]
     with django_assert_num_queries(1):
         rows = [(r.kind, r.producers, r.women_led, r.ethnic_minority) for r in stats.producers_by_kind(s)]
@@ -75,8 +75,9 @@ def _day(value):
 def test_the_yearly_workbook(scene, django_assert_num_queries):
     done, s = [], _scope()
     # One a sheet, two for the summary (the day's products, counted once for the stars and groups sheets too, and the
-    # registered records), none for those two sheets, two for the issuing body (the province, its settings).
-    with django_assert_num_queries(11):
+    # registered records), none for the stars sheet and one for the groups' names, two for the issuing body (the
+    # province, its settings).
+    with django_assert_num_queries(12):
         data = workbook.build(s, dt.date(2026, 1, 1), dt.date(2026, 12, 31), False, lambda d, t: done.append((d, t)))
     assert done == [(n, 10) for n in range(1, 11)]
     book = load_workbook(io.BytesIO(data), read_only=True)
@@ -106,7 +107,7 @@ def test_the_yearly_workbook(scene, django_assert_num_queries):
 
 def test_periods_before_july_2025_add_the_former_districts(scene, django_assert_num_queries):
     s = _scope()
-    with django_assert_num_queries(13):  # those of the yearly workbook, and the former districts' two
+    with django_assert_num_queries(14):  # those of the yearly workbook, and the former districts' two
         data = workbook.build(s, dt.date(2025, 1, 1), dt.date(2025, 6, 30), False, None)
     sheets = _sheets(data)
     assert "Theo huyện cũ" in sheets
@@ -148,9 +149,9 @@ def test_the_dashboard_reads_a_snapshot_recounted_after_each_change(scene, djang
     from ocop.testing import make_producer, make_product
 
     s = _scope()
-    # One for the day's products (stars, groups, communes and expiring alike), one each for the other figures, one
-    # for the communes of the map, one for the plan.
-    with django_assert_num_queries(9):
+    # One for the day's products (stars, groups, communes and expiring alike) and one for their groups' names, one
+    # each for the other figures, one for the communes of the map, one for the plan.
+    with django_assert_num_queries(10):
         snapshots.compute(s)
     first = snapshots.figures(s)
     assert (first["total"], first["stars"], first["expiring"]) == (3, [[3, 1], [4, 1], ["potential", 0], [5, 1]], 1)
