@@ -26,14 +26,27 @@ def test_read_sheet_numbers_rows_from_two_and_skips_empty_rows():
     assert list(sheet.rows) == [(2, {"x": "a", "y": None}), (4, {"x": "b", "y": 2})]
 
 
-def test_read_sheet_reads_a_path_and_leaves_no_copy_of_a_stream(tmp_path):
+def test_read_sheet_reads_a_path_and_leaves_no_copy_of_a_stream(tmp_path, monkeypatch):
     import tempfile
-    from pathlib import Path
 
     data = write_workbook(title="T", headers=["Tên", "Ghi chú"], rows=[["a", "b"]])
     path = tmp_path / "a.xlsx"
     path.write_bytes(data)
     assert list(read_sheet(str(path), required=["tên"], columns=["tên"]).rows) == [(2, {"tên": "a"})]
-    before = set(Path(tempfile.gettempdir()).glob("ocop-import-*"))
+    # The stream's copy goes to a temporary folder of this test's own (the shared /tmp also holds the copies of a
+    # suite running beside this one, on the other database).
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
+    made: list[str] = []
+    original = tempfile.NamedTemporaryFile
+
+    def watched(*args, **kwargs):
+        handle = original(*args, **kwargs)
+        made.append(handle.name)
+        return handle
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", watched)
     assert list(read_sheet(io.BytesIO(data), required=["Tên"]).rows) == [(2, {"Tên": "a", "Ghi chú": "b"})]
-    assert set(Path(tempfile.gettempdir()).glob("ocop-import-*")) == before
+    assert [name.rsplit("/", 1)[0] for name in made] == [str(spool)]  # a copy was made there...
+    assert list(spool.iterdir()) == []  # ...and is gone
