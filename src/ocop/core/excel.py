@@ -259,7 +259,9 @@ def write_sheets(sheets: Sequence[SheetSpec], *, block: TitleBlock | None = None
     find the header row below it), `kinds` what some columns hold (money, ids…; other columns by their values)."""
     out = io.BytesIO()
     # constant_memory: one row held at a time (the rest in a temporary file until the book is closed).
-    book = Workbook(out, {"constant_memory": True})
+    # nan_inf_to_errors: a number that is not one is written as #NUM! or #DIV/0!, as Excel shows it, instead of
+    # stopping the whole workbook (XlsxWriter refuses NaN and infinity otherwise).
+    book = Workbook(out, {"constant_memory": True, "nan_inf_to_errors": True})
     formats = Formats(book)
     used: set[str] = set()
     for spec in sheets:

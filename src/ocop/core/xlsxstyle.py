@@ -246,7 +246,7 @@ def _write_row(ws: Worksheet, number: int, row: Sequence[Any], kinds: Sequence[K
             value = str(value)
         kind = kinds[index] if index < len(kinds) else None
         if index >= len(kinds):
-            _write_plain(ws, number, index, value)
+            _write_plain(ws, number, index, value, formats)
         elif value is None or value == "":  # framed like the rest, formatted for a figure typed in later
             ws.write_blank(number, index, None, formats.get(_FORMATS.get(kind, "General") if kind else "General"))
         elif isinstance(value, str):
@@ -259,8 +259,7 @@ def _write_row(ws: Worksheet, number: int, row: Sequence[Any], kinds: Sequence[K
         elif isinstance(value, bool):
             ws.write_boolean(number, index, value, formats.get())
         elif isinstance(value, dt.datetime):
-            naive = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-            ws.write_datetime(number, index, naive, formats.get(DATETIME_FORMAT))
+            ws.write_datetime(number, index, _local(value), formats.get(DATETIME_FORMAT))
         elif isinstance(value, dt.date):
             ws.write_datetime(number, index, value, formats.get(DATE_FORMAT))
         elif isinstance(value, int | float | Decimal):
@@ -276,15 +275,22 @@ def _write_row(ws: Worksheet, number: int, row: Sequence[Any], kinds: Sequence[K
         ws.set_row(number, height)
 
 
-def _write_plain(ws: Worksheet, row: int, column: int, value: Any) -> None:
-    """A cell past the table's columns: by its type, text always as text."""
+def _write_plain(ws: Worksheet, row: int, column: int, value: Any, formats: Formats) -> None:
+    """A cell past the table's columns, unframed: by its type (a date shown as one), text always as text."""
     if value is None:
         return
     if isinstance(value, bool):
         ws.write_boolean(row, column, value)
     elif isinstance(value, int | float | Decimal):
         ws.write_number(row, column, value)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(row, column, _local(value), formats.get(DATETIME_FORMAT, border=False))
     elif isinstance(value, dt.date):
-        ws.write_datetime(row, column, value.replace(tzinfo=None) if isinstance(value, dt.datetime) else value)
+        ws.write_datetime(row, column, value, formats.get(DATE_FORMAT, border=False))
     else:
-        ws.write_string(row, column, str(value))
+        ws.write_string(row, column, str(value), formats.get(border=False, quote=looks_like_formula(str(value))))
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    """A moment as the installation's wall clock shows it: Excel has no time zones."""
+    return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value

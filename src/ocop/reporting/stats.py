@@ -114,10 +114,14 @@ def by_stars(s: Scope, counted: Certified | None = None) -> dict[int | str, int]
 def by_group(s: Scope, counted: Certified | None = None) -> list[tuple[str, int]]:
     """OCOP products by product group, in the groups' order (a product without a group last)."""
     sums = (counted or certified(s)).total(lambda r: r[2])
-    groups = {pk: (position, name) for pk, position, name in
+    groups: dict[int | None, tuple[int, str]] = {pk: (position, name) for pk, position, name in
               ProductGroup.objects.filter(pk__in=[pk for pk in sums if pk is not None])
               .values_list("pk", "position", "name")}  # fmt: skip
-    ordered = sorted(sums.items(), key=lambda item: (item[0] is None, *groups.get(item[0], (0, ""))))
+    known: dict[int | None, int] = {}  # a group gone between the two reads counts as undetermined, never a crash
+    for pk, n in sums.items():
+        key = pk if pk in groups else None
+        known[key] = known.get(key, 0) + n
+    ordered = sorted(known.items(), key=lambda item: (item[0] is None, *groups.get(item[0], (0, ""))))
     return [(groups[pk][1] if pk is not None else str(_("group not determined")), n) for pk, n in ordered]
 
 

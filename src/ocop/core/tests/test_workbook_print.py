@@ -174,3 +174,18 @@ def test_one_font_no_grid_lines_the_table_framed():
     assert all(cell.border.left.style == cell.border.right.style == cell.border.top.style == cell.border.bottom.style
                == "thin" for cell in table)  # fmt: skip
     assert all(ws.cell(row=r, column=1).border.left.style is None for r in range(1, 6))  # the title block unframed
+
+
+def test_a_number_that_is_not_one_and_a_moment_past_the_headers_are_written_as_excel_shows_them():
+    from zoneinfo import ZoneInfo
+
+    # A NaN or an infinity stops no workbook: Excel's own error values, the rest of the row and sheet written.
+    # A moment in a cell past the headers reads as the installation's clock, as in the table's own columns.
+    moment = dt.datetime(2026, 12, 4, 2, 30, tzinfo=ZoneInfo("UTC"))  # 09:30 in Hà Nội
+    rows = [["a", float("nan"), 1, moment, "=1+1"], ["b", float("inf"), 2]]
+    ws = load_workbook(io.BytesIO(write_sheets([("Số", ["Tên", "Giá trị", "Số"], rows)])), data_only=True).active
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=2)] == [
+        ["a", "#NUM!", 1, dt.datetime(2026, 12, 4, 9, 30), "=1+1"],  # noqa: DTZ001  # Excel's wall clock
+        ["b", "#DIV/0!", 2, None, None],
+    ]
+    assert (ws["D2"].number_format, ws["E2"].data_type, ws["E2"].quotePrefix) == ("dd/mm/yyyy hh:mm", "s", True)

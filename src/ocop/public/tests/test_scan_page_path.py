@@ -156,3 +156,24 @@ def test_a_copy_that_cannot_be_stored_still_answers_the_page(office, client, tim
     settings.OCOP_PAGE_CACHE_DIR = str(tmp_path / "a-file" / "pages")  # no folder can be made there
     response = client.get(f"/v/{cert.code}")
     assert response.status_code == 200 and 'data-status="valid"' in response.content.decode()
+
+
+def test_on_postgresql_the_page_query_is_prepared_once_per_connection(office, client, time_machine):  # noqa: F811
+    """PostgreSQL planned the page's query at every scan (1.7 ms of planning for 0.3 ms of work): it is a prepared
+    statement on the connection, run again with each code. SQLite runs it as before (its own statement cache)."""
+    from django.db import connection
+
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    cert = issue(office)
+    for _ in range(7):
+        assert 'data-status="valid"' in client.get(f"/v/{cert.code}").content.decode()
+    assert client.get("/v/KHONGCO123").status_code == 404  # another code, the same statement
+    if connection.vendor != "postgresql":
+        assert connection.vendor == "sqlite"
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%certificates_certificate%"],
+        )
+        assert cursor.fetchall() == [(8,)]  # one statement, run eight times
