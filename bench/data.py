@@ -183,11 +183,12 @@ def reset_ids(*models: type[Model]) -> None:
 
 
 def page_loads(
-    client: Any, url: str, *, recounts: int = 3, warm: int = 20, shows: str = ""
+    client: Any, url: str, *, recounts: int = 3, warm: int = 20, shows: str = "", change: Any = None
 ) -> tuple[list[float], list[float]]:
     """Milliseconds of `client` loading a dashboard `url` (which must answer 200, holding `shows`): after a warm-up,
-    `recounts` loads each just after a change (the generation bumped: the page recounts its figures, as before the
-    background recount has run), then `warm` loads from the snapshot, sorted. Returns (recounted, warm)."""
+    `recounts` loads each just after a change (`change()`, by default the generation bumped alone: the page recounts
+    its figures, as before the background recount has run), then `warm` loads from the snapshot, sorted. Returns
+    (recounted, warm)."""
     import time
 
     from ocop.reporting.snapshots import bump
@@ -202,6 +203,29 @@ def page_loads(
     load()
     recounted = []
     for _ in range(recounts):
-        bump()
+        (change or bump)()
         recounted.append(load())
     return recounted, sorted(load() for _ in range(warm))
+
+
+def certificate_change(user: Any, province_code: str) -> Any:
+    """A change the dashboards recount after: each call suspends one of the province's valid certificates through the
+    service, or lifts it again (logged, signalled, the generation bumped, as an officer's change is). The bench data
+    wrote its log entries in bulk: the log's head row is set to its last entry first."""
+    from ocop.certificates import lifecycle
+    from ocop.certificates.models import Certificate, LogEntry, LogHead
+
+    last = LogEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    if last:
+        LogHead.objects.update_or_create(pk=1, defaults={"seq": last[0], "hash": last[1]})
+    cert = Certificate.objects.filter(status="valid", province__code=province_code).order_by("-issued_on").first()
+
+    def change() -> None:
+        assert cert is not None
+        cert.refresh_from_db()
+        if cert.status == "valid":
+            lifecycle.suspend(by=user, certificate=cert, reason="Kiểm tra đột xuất (bench)")
+        else:
+            lifecycle.lift(by=user, certificate=cert)
+
+    return change

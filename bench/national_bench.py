@@ -413,12 +413,13 @@ def generate() -> str:
     return f"{total}: {', '.join(parts)}"
 
 
-def _dashboard(label: str, client: Any, scope: Any) -> None:
-    """`/bo/statistics/` as `client`'s user sees it: from the day's snapshot, and recounted after a change."""
+def _dashboard(label: str, client: Any, scope: Any, change: Any) -> None:
+    """`/bo/statistics/` as `client`'s user sees it: from the day's snapshot, and recounted after a change (a
+    certificate suspended or lifted through the service)."""
     from bench.data import page_loads
     from ocop.reporting.snapshots import figures
 
-    recounted, warm = page_loads(client, "/bo/statistics/", recounts=RECOUNTS)
+    recounted, warm = page_loads(client, "/bo/statistics/", recounts=RECOUNTS, change=change)
     shown = figures(scope)
     print(f"national: dashboard of {label} ({shown['total']:,} OCOP products, {shown['registered'][1]:,} registered, "
           f"{sum(r[1] for r in shown['outlets']):,} outlets): from the snapshot p50 {statistics.median(warm):.0f} ms, "
@@ -430,6 +431,7 @@ def _dashboards() -> None:
     from django.test import Client
     from django.utils import timezone
 
+    from bench.data import certificate_change
     from ocop.accounts.models import Role
     from ocop.accounts.services import create_user, grant_role
     from ocop.places.models import Province
@@ -438,6 +440,9 @@ def _dashboards() -> None:
 
     today = timezone.localdate()
     national = 0
+    officer = create_user(username="national-changes", password="bench-password-1")  # noqa: S106
+    grant_role(user=officer, role=Role.PROVINCE_COORDINATOR, province=Province.objects.get(code="01"))
+    change = certificate_change(officer, "01")  # Hà Nội's: on both dashboards
     for username, province, label in (
         ("national-ministry", central_level(), "the ministry's OCOP office"),
         ("national-hanoi", Province.objects.get(code="01"), "Hà Nội's coordinator"),
@@ -447,7 +452,7 @@ def _dashboards() -> None:
         client = Client()  # its requests say secure: as behind nginx's TLS (production redirects plain HTTP)
         client.force_login(user)
         scope = access.statistics_scope(user)  # the ministry's: the whole country (keyed by the central level's row)
-        _dashboard(label, client, scope)
+        _dashboard(label, client, scope, change)
         national = national or (snapshots.figures(scope)["total"] if scope.national else 0)
     provinces = list(Province.objects.filter(central=False).values_list("pk", flat=True))
     started = time.perf_counter()

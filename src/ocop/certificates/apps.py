@@ -27,3 +27,9 @@ class CertificatesConfig(AppConfig):
         )
         checkpoints.connect()  # each issued decision signs the log's new head
         worker_jobs.at_start(jws_jobs.queue_now)  # certificates signed before the JWS form get theirs
+        from django.db.models.signals import post_save
+
+        from ocop.certificates.standing import product_saved
+        from ocop.registry.models import Product
+
+        post_save.connect(product_saved, sender=Product, dispatch_uid="certificates.standing.product_saved")

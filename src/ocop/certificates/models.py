@@ -10,7 +10,7 @@ from ocop.certificates.enums import DecisionState, IssuingLevel, LegalBasis, Log
 from ocop.core.models import LeasedJob, TimeStampedModel
 from ocop.evaluation.models import Result, Round
 from ocop.places.models import Commune, LegacyDistrict, Province
-from ocop.registry.models import Document, Producer, Product, ProductPack
+from ocop.registry.models import Document, Producer, Product, ProductGroup, ProductPack
 
 
 class Decision(TimeStampedModel):
@@ -340,3 +340,50 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq} {self.hash[:12]}"
+
+
+class Standing(models.Model):
+    """A certificate valid on the day `StandingDay` names, by its history (`asof.valid_on`), with what the day's
+    figures group it by: the day's OCOP products kept as rows, so a dashboard recount reads a narrow table in the
+    order it groups instead of three years of certificates and their log (certificates.standing keeps it true)."""
+
+    certificate = models.OneToOneField(Certificate, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    # Copies of the certificate's own fields, which no service changes after issue, and of its product's group (a
+    # product's save updates it); plain ids, so a removed product or commune never blocks anything here.
+    province = models.ForeignKey(Province, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    commune = models.ForeignKey(Commune, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    producer = models.ForeignKey(Producer, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    group = models.ForeignKey(
+        ProductGroup, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    stars = models.PositiveSmallIntegerField()
+    potential_five = models.BooleanField()
+    valid_until = models.DateField()
+
+    class Meta:
+        indexes = [
+            # In the order the dashboard groups the day's certificates: read in order, never sorted.
+            models.Index(
+                fields=["province", "stars", "potential_five", "group", "commune", "valid_until"],
+                name="standing_figures",
+            ),
+            models.Index(fields=["product"], name="standing_product"),
+            models.Index(fields=["province", "producer"], name="standing_producer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id}"
+
+
+class StandingDay(models.Model):
+    """The day the `Standing` rows hold (one row), and how far they have read: the log's last entry and the last
+    certificate id (one written past the log, as a bulk load does, is still counted)."""
+
+    day = models.DateField(null=True)
+    seq = models.PositiveBigIntegerField(default=0)
+    certificate_id = models.PositiveBigIntegerField(default=0)
+    built_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.day} #{self.seq}"

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.certificates import asof
-from ocop.certificates.models import Certificate
+from ocop.certificates import asof, standing
+from ocop.certificates.models import Certificate, Standing
 from ocop.core.collation import vi
 from ocop.outlets.enums import OutletKind
 from ocop.outlets.models import Outlet, SalesMonth
@@ -54,11 +55,19 @@ class Scope:
         return Q(**{province_field or "province_id": self.province_id})
 
 
-def ocop_certificates(s: Scope) -> QuerySet[Certificate]:
+def ocop_certificates(s: Scope) -> QuerySet[Any]:
     """The certificates that make products OCOP products on the day: valid that day by their own history, in the
     province (the ministry's 5-star certificates count in their product's province) or in the commune they were
-    issued for."""
-    return asof.valid_on(s.today, Certificate.objects.filter(s.where(province_field="province_id")))
+    issued for. Today's are read from the rows kept for the day (`certificates.standing`: the same certificates, with
+    the same lookups: stars, commune, product, producer), any other day's from the history."""
+    where = s.where(province_field="province_id")
+    kept = standing.on(s.today)
+    return kept.filter(where) if kept is not None else asof.valid_on(s.today, Certificate.objects.filter(where))
+
+
+def _group_field(qs: QuerySet[Any]) -> str:
+    """The product's group of a day's certificate: kept on today's rows, else read from its product."""
+    return "group_id" if qs.model is Standing else "product__group_id"
 
 
 # A product holds at most one certificate valid on a day (certificates.asof), so its certificates count products.
@@ -96,10 +105,12 @@ def certified(s: Scope) -> Certified:
     # Grouped by the group's id (its name and position are read by `by_group`, from a handful of rows): the rows
     # sorted for the grouping are narrower, which took a third off on both databases (PostgreSQL sorted them on disk
     # with the two text columns). Read in the grouped query instead, they were grouped by too, and twice as slow.
+    # Counted with COUNT(*) and a SUM, never COUNT(a column): SQLite then reads today's rows from their index alone
+    # (29 -> 11 ms for Hà Nội's 72,747).
+    day = ocop_certificates(s)
     rows = (
-        ocop_certificates(s)
-        .values_list("stars", "potential_five", "product__group_id", "commune_id")
-        .annotate(n=PRODUCTS, ending=Count("pk", filter=Q(valid_until__lte=warn)))
+        day.values_list("stars", "potential_five", _group_field(day), "commune_id")
+        .annotate(n=Count("*"), ending=Sum(Case(When(valid_until__lte=warn, then=1), default=0)))
         .order_by()
     )
     return Certified(list(rows))
@@ -163,8 +174,15 @@ def registered(s: Scope) -> Registered:
     record entered from a recognition list is entered years after its certificate)."""
     end = asof.day_end(s.today)
     certified = Certificate.objects.filter(Q() if s.national else Q(province_id=s.province_id), issued_on__lte=s.today)
-    producers = Producer.objects.filter(Q(created_at__lt=end) | Q(pk__in=certified.values("producer_id")), s.where())
-    products = Product.objects.filter(Q(created_at__lt=end) | Q(pk__in=certified.values("product_id")), s.where())
+
+    producers = Producer.objects.filter(s.where())
+    products = Product.objects.filter(s.where())
+    if s.today >= timezone.localdate():
+        # Today, every record there is was entered by now: two counts from the scope's index alone (reports bench:
+        # 15 -> 4 ms), without testing each record against the certificates.
+        return Registered(producers.count(), products.count())
+    producers = producers.filter(Q(created_at__lt=end) | Q(pk__in=certified.values("producer_id")))
+    products = products.filter(Q(created_at__lt=end) | Q(pk__in=certified.values("product_id")))
     if s.national:
         return Registered(producers.count(), products.count())
 
@@ -193,16 +211,17 @@ def recognised_outlets(s: Scope) -> QuerySet[Outlet]:
     return Outlet.objects.filter(s.where(province_field="province_id"), recognised_on_q(s.today))
 
 
-def with_shelf(qs: QuerySet[Outlet], day: dt.date) -> QuerySet[Outlet]:
+def with_shelf(qs: QuerySet[Outlet, Any], day: dt.date) -> QuerySet[Outlet, Any]:
     """Annotate `lines` (on the shelf on the day) and `ocop_lines` (of them, products holding a certificate valid
     that day, whatever their province)."""
     shelf = Q(stock__added_on__lte=day) & (Q(stock__removed_on__isnull=True) | Q(stock__removed_on__gt=day))
-    ocop = Q(stock__product_id__in=asof.valid_on(day).values("product_id"))
+    kept = standing.on(day)
+    ocop = Q(stock__product_id__in=(kept if kept is not None else asof.valid_on(day)).values("product_id"))
     return qs.annotate(lines=Count("stock", filter=shelf), ocop_lines=Count("stock", filter=shelf & ocop))
 
 
 def outlets(s: Scope) -> list[OutletRow]:
-    qs = with_shelf(recognised_outlets(s), s.today)
+    qs = with_shelf(recognised_outlets(s).values("pk", "kind"), s.today)  # grouped by these two alone: twice as fast
     shares: dict[str, list[float]] = {k: [] for k in OutletKind.values}
     counts = dict.fromkeys(OutletKind.values, 0)
     for kind, lines, ocop in qs.values_list("kind", "lines", "ocop_lines"):  # type: ignore[misc]

@@ -1,0 +1,156 @@
+"""Today's valid certificates kept as rows (`models.Standing`): the dashboards count the day's OCOP products from a
+narrow table read in the order they group it, instead of three years of certificates, their successors and the log
+(`asof.valid_on`, which stays the rule: every row here is a certificate it finds valid today, and only those).
+
+The rows are brought up to date by whoever reads them (`on`), from what changed since they were last read:
+
+- a new day: rebuilt from `asof.valid_on` (certificates expire, future-dated ones start, at midnight);
+- every certificate named by a log entry appended since (each issue, supersession, suspension, lift and revocation
+  is logged in the transaction that makes it, and appenders commit in the log's order: they hold its head row);
+- every certificate created since, logged or not (a bulk load, a fixture);
+- with each of those, the other certificates of its product (a successor supersedes its predecessor);
+- a product's group when the product is saved (`product_saved`).
+
+Anything else written past the services (an SQL edit of a certificate's status, a group changed by a bulk update) is
+found by `verify`, and undone by the nightly rebuild (`ocop standing`), which reports what it found different."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from ocop.certificates import asof
+from ocop.certificates.models import Certificate, LogEntry, Standing, StandingDay
+
+# The columns of a row, and where each comes from on a certificate.
+STORED = ("certificate_id", "province_id", "commune_id", "product_id", "producer_id", "group_id", "stars",
+          "potential_five", "valid_until")  # fmt: skip
+SOURCES = ("pk", "province_id", "commune_id", "product_id", "producer_id", "product__group_id", "stars",
+           "potential_five", "valid_until")  # fmt: skip
+REBUILD_PAST = 5_000  # certificates changed at once past which a rebuild is cheaper than one by one
+CHUNK = 500  # ids per statement (SQLite's and PostgreSQL's parameter limits are far above)
+
+
+def on(day: dt.date) -> QuerySet[Standing] | None:
+    """The rows of the certificates valid on `day`, up to date, when `day` is today; None for any other day (a past
+    day is counted from the history, `asof.valid_on`)."""
+    if day != timezone.localdate():
+        return None
+    refresh(day)
+    return Standing.objects.all()
+
+
+def _marks() -> tuple[int, int]:
+    """The log's last entry and the last certificate's id, as committed now."""
+    seq = LogEntry.objects.aggregate(m=Max("seq"))["m"] or 0
+    last = Certificate.objects.aggregate(m=Max("pk"))["m"] or 0
+    return seq, last
+
+
+def _fresh(day: dt.date) -> bool:
+    """Whether the rows hold `day` up to the log's and the certificates' last marks: one query of three index
+    lookups, what every reader pays when nothing changed."""
+    quote = connection.ops.quote_name
+    log, certificates, kept = (quote(m._meta.db_table) for m in (LogEntry, Certificate, StandingDay))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT k.day, k.seq = COALESCE((SELECT MAX(seq) FROM {log}), 0), "
+            f"k.certificate_id = COALESCE((SELECT MAX(id) FROM {certificates}), 0) FROM {kept} k WHERE k.id = 1"
+        )
+        row = cursor.fetchone()
+    return row is not None and str(row[0]) == day.isoformat() and bool(row[1]) and bool(row[2])
+
+
+def refresh(day: dt.date) -> None:
+    """Bring the rows to `day` and to the log's and the certificates' last marks: nothing to do when nothing changed;
+    else one writer at a time, under the day row's lock."""
+    if _fresh(day):
+        return
+    with transaction.atomic():
+        state, _created = StandingDay.objects.select_for_update().get_or_create(pk=1)
+        seq, last = _marks()  # read again under the lock: a writer before us may have brought them further
+        if (state.day, state.seq, state.certificate_id) == (day, seq, last):
+            return
+        if state.day != day:
+            _rebuild(day)
+        else:
+            logged = LogEntry.objects.filter(seq__gt=state.seq, seq__lte=seq)
+            created = Certificate.objects.filter(pk__gt=state.certificate_id, pk__lte=last)
+            changed = {*logged.values_list("certificate_id", flat=True), *created.values_list("pk", flat=True)}
+            if len(changed) > REBUILD_PAST:
+                _rebuild(day)
+            else:
+                _recount(day, changed)
+        StandingDay.objects.filter(pk=1).update(day=day, seq=seq, certificate_id=last, built_at=timezone.now())
+
+
+def _insert(qs: QuerySet[Certificate]) -> None:
+    """Insert the rows of `qs`'s certificates in one INSERT … SELECT (nothing passes through Python)."""
+    sql, params = qs.order_by().values_list(*SOURCES).query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in STORED)  # the columns are named as the fields' ids
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(Standing._meta.db_table)} ({columns}) {sql}", params)
+
+
+def _rebuild(day: dt.date) -> None:
+    Standing.objects.all().delete()
+    _insert(asof.valid_on(day))
+    if connection.vendor == "postgresql":
+        # As after any bulk load: the planner counts on the new rows, and the visibility map lets an index answer
+        # alone (without it, the producers figure read 74,747 rows of the table for 2,000 producers). VACUUM runs
+        # outside a transaction: once this one has committed.
+        transaction.on_commit(_vacuum)
+
+
+def _vacuum() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(Standing._meta.db_table)}")
+
+
+def _recount(day: dt.date, ids: set[int]) -> None:
+    """Decide again, by the history, whether each certificate of `ids` and the others of their products is valid."""
+    ids = set(ids)
+    products = set(Certificate.objects.filter(pk__in=ids).values_list("product_id", flat=True))
+    ids |= set(Standing.objects.filter(product_id__in=products).values_list("certificate_id", flat=True))
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
+        Standing.objects.filter(certificate_id__in=chunk).delete()
+        _insert(asof.valid_on(day, Certificate.objects.filter(pk__in=chunk)))
+
+
+def product_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """A product's group, as its rows count it (a product saved through any form, the admin included)."""
+    if not raw:
+        Standing.objects.filter(product_id=instance.pk).exclude(group_id=instance.group_id).update(
+            group_id=instance.group_id
+        )
+
+
+def verify(day: dt.date | None = None) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    """(rows missing, rows that should not be there) of today's kept rows against the history: both empty unless
+    something was written past the services since the rows were last brought up to date."""
+    day = day or timezone.localdate()
+    kept = StandingDay.objects.filter(pk=1).values_list("day", flat=True).first()
+    if kept != day:
+        return set(), set()  # nothing kept for the day yet: the first reader builds it from the history
+    refresh(day)
+    truth = set(asof.valid_on(day).order_by().values_list(*SOURCES))
+    stored = set(Standing.objects.values_list(*STORED))
+    return truth - stored, stored - truth
+
+
+def rebuild(day: dt.date | None = None) -> int:
+    """Rebuild the rows for `day` (today) from the history, as the nightly job does; returns how many."""
+    day = day or timezone.localdate()
+    with transaction.atomic():
+        StandingDay.objects.select_for_update().get_or_create(pk=1)
+        seq, last = _marks()
+        _rebuild(day)
+        StandingDay.objects.filter(pk=1).update(day=day, seq=seq, certificate_id=last, built_at=timezone.now())
+    return Standing.objects.count()

@@ -1,0 +1,120 @@
+"""Today's valid certificates kept as rows (certificates.standing): after every change the services make, on a new
+day, for a certificate written past the log, and for a product moved to another group, they hold exactly what the
+history says (asof.valid_on); what was written past everything is found and rebuilt by `ocop standing`."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Max
+
+from ocop.certificates import asof, services, standing
+from ocop.certificates.models import Certificate, Decision, DecisionItem, LogEntry, Standing, StandingDay
+from ocop.certificates.rules import valid_until
+from ocop.certificates.tests.conftest import issue
+from ocop.registry.models import ProductSet
+from ocop.testing import make_product, province
+
+DAY = dt.date(2026, 6, 1)
+
+
+def _at(time_machine, day: dt.date) -> None:
+    time_machine.move_to(dt.datetime(day.year, day.month, day.day, 3, tzinfo=dt.UTC), tick=False)
+
+
+def _kept(day: dt.date = DAY) -> list[str]:
+    kept = standing.on(day)
+    assert kept is not None
+    numbers = sorted(kept.values_list("certificate__number", flat=True))
+    assert numbers == sorted(asof.valid_on(day).values_list("number", flat=True))  # the history says the same
+    return numbers
+
+
+def test_the_rows_follow_each_change_the_services_make(office, time_machine):
+    _at(time_machine, DAY)
+    jar = make_product(producer=office.producer, name="Chén gốm")
+    first = issue(office, on=dt.date(2025, 11, 20))
+    second = issue(office, product=jar, stars=3, on=dt.date(2026, 5, 10))
+    assert standing.on(DAY + dt.timedelta(days=1)) is None  # only today is kept: any other day reads the history
+    assert not StandingDay.objects.exists()
+    assert _kept() == sorted([first.number, second.number])
+    row = Standing.objects.get(certificate=second)
+    assert (row.province_id, row.commune_id, row.product_id, row.producer_id, row.group_id, row.stars,
+            row.potential_five, row.valid_until) == (
+        second.province_id, second.commune_id, jar.pk, office.producer.pk, jar.group_id, 3, False,
+        dt.date(2029, 5, 10))  # fmt: skip
+    day = StandingDay.objects.get()
+    assert (day.day, day.seq, day.certificate_id) == (
+        DAY, LogEntry.objects.aggregate(m=Max("seq"))["m"], second.pk)  # fmt: skip
+
+    services.suspend(by=office.coordinator, certificate=first, reason="Kiểm tra chất lượng")
+    assert _kept() == [second.number]
+    services.lift(by=office.coordinator, certificate=first)
+    assert _kept() == sorted([first.number, second.number])
+    services.revoke(by=office.coordinator, certificate=second, decision_number="88/QĐ-UBND", revoked_on=DAY,
+                    reason="Ngừng sản xuất")  # fmt: skip
+    assert _kept() == [first.number]
+    newer = issue(office, stars=3, on=DAY)  # supersedes the first (4 stars)
+    assert _kept() == [newer.number]
+    assert Standing.objects.get().stars == 3
+
+
+def test_a_new_day_rebuilds_the_rows(office, time_machine):
+    _at(time_machine, DAY)
+    ending = issue(office, on=dt.date(2023, 6, 1))  # its last day is today
+    assert ending.valid_until == DAY
+    assert _kept() == [ending.number]
+    _at(time_machine, DAY + dt.timedelta(days=1))
+    assert _kept(DAY + dt.timedelta(days=1)) == []  # expired at midnight: no one acted
+    assert StandingDay.objects.get().day == DAY + dt.timedelta(days=1)
+
+
+def test_a_certificate_written_past_the_log_is_counted(office, time_machine):
+    """A bulk load (bench data, a restore's tail) writes certificates without a log entry: counted all the same."""
+    _at(time_machine, DAY)
+    first = issue(office, on=dt.date(2025, 11, 20))
+    assert _kept() == [first.number]
+    jar = make_product(producer=office.producer, name="Chén gốm")
+    decision = Decision.objects.create(province=province(), level="province", issuing_body="UBND", number="9/QĐ",
+                                       signed_on=dt.date(2026, 1, 5), state="issued", historical=True)  # fmt: skip
+    item = DecisionItem.objects.create(decision=decision, product=jar, stars=3, position=0)
+    bulk = Certificate.objects.create(
+        item=item, decision=decision, product=jar, producer=office.producer, province=province(), number="LS-1",
+        year=2026, sequence=9001, stars=3, issued_on=dt.date(2026, 1, 5), valid_until=valid_until(dt.date(2026, 1, 5)),
+        code="BULK00000001",
+    )  # fmt: skip
+    assert not LogEntry.objects.filter(certificate=bulk).exists()
+    assert _kept() == sorted([first.number, "LS-1"])
+
+
+def test_a_product_moved_to_another_group_counts_in_it(office, time_machine):
+    _at(time_machine, DAY)
+    cert = issue(office, on=dt.date(2025, 11, 20))
+    assert _kept() == [cert.number]
+    before = office.product.group_id
+    other = ProductSet.objects.exclude(group_id=before).order_by("pk").first()
+    office.product.product_set = other  # its group follows its set (registry.Product.save)
+    office.product.save()
+    assert Standing.objects.get().group_id == other.group_id != before
+    assert standing.verify(DAY) == (set(), set())
+
+
+def test_a_change_past_the_services_is_found_and_rebuilt(office, time_machine, capsys):
+    _at(time_machine, DAY)
+    cert = issue(office, on=dt.date(2025, 11, 20))
+    call_command("standing")
+    assert capsys.readouterr().out == "standing: 1 certificate(s) valid on 01/06/2026; 0 differed from the history\n"
+    call_command("standing", "--verify")
+    assert capsys.readouterr().out == "standing: the rows of 01/06/2026 agree with the history\n"
+    # An SQL edit: no service, no log entry.
+    Certificate.objects.filter(pk=cert.pk).update(status="revoked", status_since=dt.date(2026, 5, 1))
+    with pytest.raises(
+        CommandError, match=r"^1 certificate\(s\) counted differently from their history on 01/06/2026$"
+    ):
+        call_command("standing", "--verify")
+    assert capsys.readouterr().err == f"certificate #{cert.pk}: counted, not so by its history\n"
+    assert Standing.objects.count() == 1  # --verify writes nothing
+    call_command("standing")
+    out = capsys.readouterr()
+    assert out.out == "standing: 0 certificate(s) valid on 01/06/2026; 1 differed from the history\n"
+    assert _kept() == []
