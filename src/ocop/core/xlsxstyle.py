@@ -48,6 +48,8 @@ A4 = 9  # the paper size's code in the file format
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LINE_HEIGHT = 15  # points, a line of 11-point text
 MAX_ROW_HEIGHT = 409  # points, the most Excel allows
+CELL_CHARS = 32_767  # the most a cell holds: XlsxWriter cuts a longer text silently
+CUT = "… [cắt bớt]"  # what ends a text cut to fit: a reader sees it is not whole
 # Characters of a column's width that a wrapped line holds, as printed: a column's width counts Calibri's digits,
 # and LibreOffice without Calibri prints in the wider DejaVu Sans; the row's height is fitted to the wider font.
 WRAP_FILL = 0.8
@@ -175,6 +177,11 @@ class Formats:
         return made
 
 
+def fit(text: str) -> str:
+    """`text`, or its start and the `CUT` mark when it is longer than a cell holds."""
+    return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - len(CUT)] + CUT
+
+
 def looks_like_formula(value: Any) -> bool:
     """Text a spreadsheet program would run as a formula (or a DDE command) if it met it raw."""
     return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
@@ -253,7 +260,7 @@ def _write_row(ws: Worksheet, number: int, row: Sequence[Any], kinds: Sequence[K
             wrap = bold or _text_width(value) + 2 > widths[index]
             if wrap:
                 wrapped[index] = value
-            ws.write_string(number, index, value, formats.get(
+            ws.write_string(number, index, fit(value), formats.get(
                 TEXT_FORMAT if kind == Kind.ID else "General", wrap=wrap, bold=bold, quote=looks_like_formula(value)
             ))  # fmt: skip
         elif isinstance(value, bool):
@@ -269,7 +276,7 @@ def _write_row(ws: Worksheet, number: int, row: Sequence[Any], kinds: Sequence[K
                 fmt = INT_FORMAT if isinstance(value, int) or float(value).is_integer() else NUMBER_FORMAT
             ws.write_number(number, index, value, formats.get(fmt))
         else:
-            ws.write_string(number, index, str(value), formats.get(quote=looks_like_formula(str(value))))
+            ws.write_string(number, index, fit(str(value)), formats.get(quote=looks_like_formula(str(value))))
     height = row_height(wrapped, widths)
     if height is not None:
         ws.set_row(number, height)
@@ -288,7 +295,7 @@ def _write_plain(ws: Worksheet, row: int, column: int, value: Any, formats: Form
     elif isinstance(value, dt.date):
         ws.write_datetime(row, column, value, formats.get(DATE_FORMAT, border=False))
     else:
-        ws.write_string(row, column, str(value), formats.get(border=False, quote=looks_like_formula(str(value))))
+        ws.write_string(row, column, fit(str(value)), formats.get(border=False, quote=looks_like_formula(str(value))))
 
 
 def _local(value: dt.datetime) -> dt.datetime:

@@ -20,6 +20,15 @@ def test_formula_like_cells_are_written_as_text():
     assert ws["B4"].data_type == "n"
 
 
+def test_a_text_longer_than_a_cell_holds_is_cut_with_a_mark():
+    long = "Mô tả " * 8_000  # 48,000 characters: a cell holds 32,767
+    data = write_workbook(title="T", headers=["a", "b"], rows=[[long, "x" * 32_767]])
+    ws = load_workbook(io.BytesIO(data)).active
+    cut, whole = ws["A2"].value, ws["B2"].value
+    assert (len(cut), cut[-11:], cut[:-11]) == (32_767, "… [cắt bớt]", long[: 32_767 - 11])
+    assert whole == "x" * 32_767  # one that fits is written whole
+
+
 def test_read_sheet_numbers_rows_from_two_and_skips_empty_rows():
     data = write_workbook(title="T", headers=["x", "y"], rows=[[" a ", None], [None, None], ["b", 2]])
     sheet = read_sheet(io.BytesIO(data), required=["x"])
