@@ -27,9 +27,7 @@ class CertificatesConfig(AppConfig):
         )
         checkpoints.connect()  # each issued decision signs the log's new head
         worker_jobs.at_start(jws_jobs.queue_now)  # certificates signed before the JWS form get theirs
-        from django.db.models.signals import post_save
+        from ocop.certificates.standing import regroup
+        from ocop.registry.signals import groups_changed
 
-        from ocop.certificates.standing import product_saved
-        from ocop.registry.models import Product
-
-        post_save.connect(product_saved, sender=Product, dispatch_uid="certificates.standing.product_saved")
+        groups_changed.connect(regroup, dispatch_uid="certificates.standing.regroup")

@@ -9,7 +9,7 @@ The rows are brought up to date by whoever reads them (`on`), from what changed 
   is logged in the transaction that makes it, and appenders commit in the log's order: they hold its head row);
 - every certificate created since, logged or not (a bulk load, a fixture);
 - with each of those, the other certificates of its product (a successor supersedes its predecessor);
-- a product's group when the product is saved (`product_saved`).
+- a product's group when it moves to another (`regroup`, on registry's `groups_changed`, in the same transaction).
 
 Anything else written past the services (an SQL edit of a certificate's status, a group changed by a bulk update) is
 found by `verify`, and undone by the nightly rebuild (`ocop standing`), which reports what it found different."""
@@ -17,14 +17,20 @@ found by `verify`, and undone by the nightly rebuild (`ocop standing`), which re
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Max, QuerySet
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, transaction
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from ocop.certificates import asof
 from ocop.certificates.models import Certificate, LogEntry, Standing, StandingDay
+from ocop.registry.models import Product
+
+# Every read that decides what the rows hold is the primary's (a public request may read from a replica, which lags).
+PRIMARY = DEFAULT_DB_ALIAS
 
 # The columns of a row, and where each comes from on a certificate.
 STORED = ("certificate_id", "province_id", "commune_id", "product_id", "producer_id", "group_id", "stars",
@@ -37,17 +43,55 @@ CHUNK = 500  # ids per statement (SQLite's and PostgreSQL's parameter limits are
 
 def on(day: dt.date) -> QuerySet[Standing] | None:
     """The rows of the certificates valid on `day`, up to date, when `day` is today; None for any other day (a past
-    day is counted from the history, `asof.valid_on`)."""
+    day is counted from the history, `asof.valid_on`), and None when the rows are behind and another writer holds
+    them (a rebuild, a long import moving products between groups): the reader counts from the history then, rather
+    than wait."""
     if day != timezone.localdate():
         return None
-    refresh(day)
+    try:
+        refresh(day, wait=False)
+    except Busy:
+        return None
     return Standing.objects.all()
+
+
+class Busy(Exception):
+    """The rows are behind and another transaction holds them."""
+
+
+@contextmanager
+def _locked(wait: bool) -> Iterator[StandingDay]:
+    """A transaction holding the day row's lock (made on first use); with `wait=False`, Busy at once (PostgreSQL:
+    NOWAIT) or after a moment (SQLite: its one writer's lock, waited for a quarter of a second) when it is held."""
+    sqlite = connection.vendor == "sqlite" and not connection.in_atomic_block  # in a transaction, SQLite's lock is ours
+    waited = None
+    try:
+        if sqlite and not wait:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA busy_timeout")
+                waited = cursor.fetchone()[0]
+                cursor.execute("PRAGMA busy_timeout = 250")
+        with transaction.atomic():
+            yield StandingDay.objects.select_for_update(nowait=not wait).get_or_create(pk=1)[0]
+    except OperationalError as exc:
+        if wait or not _lock_error(exc):
+            raise
+        raise Busy from exc
+    finally:
+        if waited is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA busy_timeout = {int(waited)}")
+
+
+def _lock_error(exc: OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "could not obtain lock" in text
 
 
 def _marks() -> tuple[int, int]:
     """The log's last entry and the last certificate's id, as committed now."""
-    seq = LogEntry.objects.aggregate(m=Max("seq"))["m"] or 0
-    last = Certificate.objects.aggregate(m=Max("pk"))["m"] or 0
+    seq = LogEntry.objects.using(PRIMARY).aggregate(m=Max("seq"))["m"] or 0
+    last = Certificate.objects.using(PRIMARY).aggregate(m=Max("pk"))["m"] or 0
     return seq, last
 
 
@@ -65,21 +109,20 @@ def _fresh(day: dt.date) -> bool:
     return row is not None and str(row[0]) == day.isoformat() and bool(row[1]) and bool(row[2])
 
 
-def refresh(day: dt.date) -> None:
+def refresh(day: dt.date, wait: bool = True) -> None:
     """Bring the rows to `day` and to the log's and the certificates' last marks: nothing to do when nothing changed;
-    else one writer at a time, under the day row's lock."""
+    else one writer at a time, under the day row's lock (`wait=False`: Busy when another holds it)."""
     if _fresh(day):
         return
-    with transaction.atomic():
-        state, _created = StandingDay.objects.select_for_update().get_or_create(pk=1)
+    with _locked(wait) as state:
         seq, last = _marks()  # read again under the lock: a writer before us may have brought them further
         if (state.day, state.seq, state.certificate_id) == (day, seq, last):
             return
         if state.day != day:
             _rebuild(day)
         else:
-            logged = LogEntry.objects.filter(seq__gt=state.seq, seq__lte=seq)
-            created = Certificate.objects.filter(pk__gt=state.certificate_id, pk__lte=last)
+            logged = LogEntry.objects.using(PRIMARY).filter(seq__gt=state.seq, seq__lte=seq)
+            created = Certificate.objects.using(PRIMARY).filter(pk__gt=state.certificate_id, pk__lte=last)
             changed = {*logged.values_list("certificate_id", flat=True), *created.values_list("pk", flat=True)}
             if len(changed) > REBUILD_PAST:
                 _rebuild(day)
@@ -115,8 +158,8 @@ def _vacuum() -> None:
 def _recount(day: dt.date, ids: set[int]) -> None:
     """Decide again, by the history, whether each certificate of `ids` and the others of their products is valid."""
     ids = set(ids)
-    products = set(Certificate.objects.filter(pk__in=ids).values_list("product_id", flat=True))
-    ids |= set(Standing.objects.filter(product_id__in=products).values_list("certificate_id", flat=True))
+    products = set(Certificate.objects.using(PRIMARY).filter(pk__in=ids).values_list("product_id", flat=True))
+    ids |= set(Standing.objects.using(PRIMARY).filter(product_id__in=products).values_list("certificate_id", flat=True))
     ordered = sorted(ids)
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
@@ -124,12 +167,13 @@ def _recount(day: dt.date, ids: set[int]) -> None:
         _insert(asof.valid_on(day, Certificate.objects.filter(pk__in=chunk)))
 
 
-def product_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    """A product's group, as its rows count it (a product saved through any form, the admin included)."""
-    if not raw:
-        Standing.objects.filter(product_id=instance.pk).exclude(group_id=instance.group_id).update(
-            group_id=instance.group_id
-        )
+def regroup(sender: Any, product_ids: list[int], **kwargs: Any) -> None:
+    """Products moved to another group (registry's `groups_changed`, inside the moving transaction): their rows take
+    the group their products have now. Under the day row's lock, so that a rebuild running at the same moment either
+    reads the new group after this commits, or has committed its rows before this rewrites them."""
+    with _locked(wait=True):
+        group = Product.objects.filter(pk=OuterRef("product_id")).values("group_id")[:1]
+        Standing.objects.filter(product_id__in=product_ids).update(group_id=Subquery(group))
 
 
 def verify(day: dt.date | None = None) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
@@ -140,16 +184,15 @@ def verify(day: dt.date | None = None) -> tuple[set[tuple[Any, ...]], set[tuple[
     if kept != day:
         return set(), set()  # nothing kept for the day yet: the first reader builds it from the history
     refresh(day)
-    truth = set(asof.valid_on(day).order_by().values_list(*SOURCES))
-    stored = set(Standing.objects.values_list(*STORED))
+    truth = set(asof.valid_on(day, Certificate.objects.using(PRIMARY)).order_by().values_list(*SOURCES))
+    stored = set(Standing.objects.using(PRIMARY).values_list(*STORED))
     return truth - stored, stored - truth
 
 
 def rebuild(day: dt.date | None = None) -> int:
     """Rebuild the rows for `day` (today) from the history, as the nightly job does; returns how many."""
     day = day or timezone.localdate()
-    with transaction.atomic():
-        StandingDay.objects.select_for_update().get_or_create(pk=1)
+    with _locked(wait=True):
         seq, last = _marks()
         _rebuild(day)
         StandingDay.objects.filter(pk=1).update(day=day, seq=seq, certificate_id=last, built_at=timezone.now())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Collection
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -24,6 +25,7 @@ from ocop.registry.enums import (
     ProducerKind,
     ProductStatus,
 )
+from ocop.registry.signals import groups_changed
 
 EXPIRING_DAYS = 30
 
@@ -247,6 +249,8 @@ class Product(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    _saved_group_id: int | None
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.product_set_id is not None:
             loaded = self._state.fields_cache.get("product_set")
@@ -257,7 +261,18 @@ class Product(TimeStampedModel):
             )
             if kwargs.get("update_fields") is not None and "product_set" in kwargs["update_fields"]:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "group"}
+        moved = not self._state.adding and self.group_id != getattr(self, "_saved_group_id", self.group_id)
         super().save(*args, **kwargs)
+        self._saved_group_id = self.group_id
+        if moved:
+            groups_changed.send(sender=Product, product_ids=[self.pk])
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any) -> Product:
+        product = super().from_db(db, field_names, values, **kwargs)
+        if "group_id" in product.__dict__:  # the group as read (unless deferred): a save that moves it says so
+            product._saved_group_id = product.group_id
+        return product
 
     @property
     def place(self) -> str:

@@ -23,6 +23,7 @@ from ocop.registry.matching import Place, ProducerBook, ProductBook, producer_ke
 from ocop.registry.models import ParkReason, Producer, Product, ProductPack
 from ocop.registry.services import PRODUCT_FIELDS, product_search_text
 from ocop.registry.set_names import SetNames
+from ocop.registry.signals import groups_changed
 from ocop.registry.validators import normalize_identifier, validate_gtin
 
 PACK_NAME_MAX, PACK_SIZE_MAX = ProductPack.name.field.max_length or 0, ProductPack.size.field.max_length or 0
@@ -341,6 +342,8 @@ def save_products(importer: Any, plans: list[Plan]) -> None:
     if changed:
         save_changes(Product, changed)
         importer.audit_changes(changed, [p.obj for p in changed])
+        if moved := [p.obj.pk for p in changed if "group_id" in p.extra.get("changed", ())]:
+            groups_changed.send(sender=Product, product_ids=moved)
 
 
 def _pack_fits(plan: Plan, t: dict[str, str], name: str, product_name: str, size: str) -> None:

@@ -3,16 +3,25 @@ day, for a certificate written past the log, and for a product moved to another 
 history says (asof.valid_on); what was written past everything is found and rebuilt by `ocop standing`."""
 
 import datetime as dt
+import io
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.db.models import Max
+from django.utils import timezone
+from openpyxl import load_workbook
 
 from ocop.certificates import asof, services, standing
 from ocop.certificates.models import Certificate, Decision, DecisionItem, LogEntry, Standing, StandingDay
 from ocop.certificates.rules import valid_until
 from ocop.certificates.tests.conftest import issue
-from ocop.registry.models import ProductSet
+from ocop.core.excel import write_workbook
+from ocop.registry.columns import PRODUCT_COLUMNS
+from ocop.registry.exports import export_products
+from ocop.registry.imports import run_import
+from ocop.registry.models import Product, ProductSet
 from ocop.testing import make_product, province
 
 DAY = dt.date(2026, 6, 1)
@@ -93,10 +102,63 @@ def test_a_product_moved_to_another_group_counts_in_it(office, time_machine):
     assert _kept() == [cert.number]
     before = office.product.group_id
     other = ProductSet.objects.exclude(group_id=before).order_by("pk").first()
-    office.product.product_set = other  # its group follows its set (registry.Product.save)
-    office.product.save()
+    product = Product.objects.get(pk=office.product.pk)
+    product.product_set = other  # its group follows its set (registry.Product.save)
+    product.save()
     assert Standing.objects.get().group_id == other.group_id != before
     assert standing.verify(DAY) == (set(), set())
+
+
+def test_a_product_moved_by_an_import_counts_in_its_new_group(office, time_machine):
+    """An import writes its changes in bulk, past the model's save: the move is signalled all the same."""
+    _at(time_machine, DAY)
+    issue(office, on=dt.date(2025, 1, 10))
+    standing.on(DAY)
+    other = ProductSet.objects.exclude(group_id=office.product.group_id).order_by("pk").first()
+    headers = [t for _n, t in PRODUCT_COLUMNS]
+    sheet = load_workbook(io.BytesIO(export_products(Product.objects.filter(pk=office.product.pk)))).active
+    row = next([c.value for c in r] for r in sheet.iter_rows() if r[0].value == office.product.pk)
+    row[headers.index("Bộ sản phẩm")] = other.code
+    upload = io.BytesIO(write_workbook(title="x", headers=headers, rows=[row]))
+    report = run_import("products", upload, user=office.coordinator, commit=True)
+    assert report.summary().startswith("rows: 1 read, 0 created, 1 updated")
+    assert Product.objects.get(pk=office.product.pk).group_id == other.group_id
+    assert Standing.objects.get().group_id == other.group_id
+    assert standing.verify(DAY) == (set(), set())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_never_waits_for_a_writer_holding_the_rows(reference_data, office, time_machine):
+    """Rows behind while another transaction holds them (a rebuild, an import moving groups): the reader counts from
+    the history at once (SQLite: after a quarter of a second), with the same figures, and the rows catch up later."""
+    _at(time_machine, DAY)
+    first = issue(office, on=dt.date(2025, 11, 20))
+    standing.on(DAY)
+    services.suspend(by=office.coordinator, certificate=first, reason="Kiểm tra")  # the rows are now behind
+    held, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        try:
+            with transaction.atomic():
+                StandingDay.objects.filter(pk=1).update(built_at=timezone.now())  # the day row, and SQLite's lock
+                held.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert held.wait(30)
+        assert standing.on(DAY) is None  # the figures then count from the history (reporting.stats)
+        assert not asof.valid_on(DAY).exists()  # which has the suspension
+        assert Standing.objects.count() == 1  # the rows, behind, were left alone
+    finally:
+        release.set()
+        thread.join()
+    assert _kept() == []
+    services.lift(by=office.coordinator, certificate=first)
+    assert _kept() == [first.number]
 
 
 def test_a_change_past_the_services_is_found_and_rebuilt(office, time_machine, capsys):
