@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -221,17 +222,25 @@ def with_shelf(qs: QuerySet[Outlet, Any], day: dt.date) -> QuerySet[Outlet, Any]
 
 
 def outlets(s: Scope) -> list[OutletRow]:
-    qs = with_shelf(recognised_outlets(s).values("pk", "kind"), s.today)  # grouped by these two alone: twice as fast
-    shares: dict[str, list[float]] = {k: [] for k in OutletKind.values}
-    counts = dict.fromkeys(OutletKind.values, 0)
-    for kind, lines, ocop in qs.values_list("kind", "lines", "ocop_lines"):  # type: ignore[misc]
-        counts[kind] += 1
-        if lines:
-            shares[kind].append(100 * ocop / lines)
-    return [
-        OutletRow(k, OutletKind(k).label, counts[k], round(sum(shares[k]) / len(shares[k]), 1) if shares[k] else None)
-        for k in OutletKind.values
-    ]
+    """Recognised outlets by kind, with the mean OCOP share of the shelves of those that hold any: each outlet's shelf
+    counted in one grouped query (by its id and kind alone: Django grouped by all 30 columns, twice as slow), summed
+    by kind in the database around it, so 5,000 outlets come back as three rows."""
+    shelves = with_shelf(recognised_outlets(s).values("pk", "kind"), s.today)
+    per_outlet = shelves.values("kind", "lines", "ocop_lines")  # type: ignore[misc]  # the annotations
+    sql, params = per_outlet.query.sql_with_params()
+    with connections[per_outlet.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT kind, COUNT(*), SUM(CASE WHEN lines > 0 THEN 100.0 * ocop_lines / lines END), "
+            f"COUNT(CASE WHEN lines > 0 THEN 1 END) FROM ({sql}) shelves GROUP BY kind",
+            params,
+        )
+        rows = {kind: (n, shares, shelved) for kind, n, shares, shelved in cursor.fetchall()}
+    result = []
+    for kind in OutletKind.values:
+        n, shares, shelved = rows.get(kind, (0, None, 0))
+        mean = round(float(shares) / shelved, 1) if shelved else None
+        result.append(OutletRow(kind, OutletKind(kind).label, n, mean))
+    return result
 
 
 def sales_by_month(s: Scope, months: int = 12) -> list[tuple[dt.date, int, int]]:

@@ -73,6 +73,26 @@ def _day(value):
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+def test_the_outlets_mean_share_is_over_the_outlets_with_a_shelf(scene):
+    """The mean OCOP share of a kind is the mean of its outlets' shares, among those with anything on the shelf."""
+    from ocop.outlets import services as outlets
+    from ocop.outlets import stock
+    from ocop.outlets.tests.conftest import pass_assessment, register
+
+    second = register(scene.commerce, name="Điểm OCOP Bát Tràng 2")
+    pass_assessment(scene.commerce, second)
+    outlets.recognise(by=scene.commerce, outlet=second, number="6/QĐ-SCT", signed_on=dt.date(2026, 3, 1))
+    for product in (scene.certs["binh"].product, scene.certs["am"].product):
+        stock.add_stock(by=scene.commerce, outlet=second, product=product, since=dt.date(2026, 3, 1))
+    stock.add_stock(by=scene.commerce, outlet=second, label="Gạo quê", since=dt.date(2026, 3, 1))
+    empty = register(scene.commerce, name="Điểm OCOP Bát Tràng 3")
+    pass_assessment(scene.commerce, empty)
+    outlets.recognise(by=scene.commerce, outlet=empty, number="7/QĐ-SCT", signed_on=dt.date(2026, 3, 1))
+    rows = [(r.kind, r.outlets, r.mean_share) for r in stats.outlets(_scope())]
+    # 1 of 2 lines and 2 of 3 lines: (50 + 66.67) / 2; the third outlet's empty shelf has no share to average.
+    assert rows == [("sales_point", 3, 58.3), ("design_centre", 0, None), ("other", 0, None)]
+
+
 def test_the_yearly_workbook(scene, django_assert_num_queries):
     done, s = [], _scope()
     # One a sheet, two for the summary (the day's products, counted once for the stars and groups sheets too, and the
