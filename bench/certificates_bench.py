@@ -6,7 +6,8 @@
      one row with the site's full middleware (bench.qr_app), alternated twice in the same run, the best of each
      (goal: ratio ≥ 1.0, p99 < 50 ms);
    - as deployed (deploy/nginx.conf serving the day's stored copies) beside nginx serving a static file of the same
-     size in the same run (goal: ratio ≥ 0.8, p99 < 5 ms; the old goal was 0.25).
+     size, alternated twice in the same run, the best of each (goal: ratio ≥ 0.8, p99 < 5 ms; the old goal was
+     0.25).
 2. The public catalogue's search over 100,000 certified products: p50/p95 (goal p95 ≤ 20 ms).
 3. 400 certificate PDFs, as the batch task makes them: total seconds (goal ≤ 60 s on this 2-core machine).
 """
@@ -224,8 +225,12 @@ def _qr_page(out: Path) -> None:
         try:
             _wait(front_port)
             _wait(static_port)
-            deployed = _wrk(f"http://127.0.0.1:{front_port}", "/v/", codes_file, out)
-            static = _wrk(f"http://127.0.0.1:{static_port}", "/", static_root / "codes.txt", out)
+            served: list[dict[str, float]] = []
+            statics: list[dict[str, float]] = []
+            for _round in range(2):  # alternated too, the best of each, as the application's two above
+                served.append(_wrk(f"http://127.0.0.1:{front_port}", "/v/", codes_file, out))
+                statics.append(_wrk(f"http://127.0.0.1:{static_port}", "/", static_root / "codes.txt", out))
+            deployed, static = _best(served), _best(statics)
         finally:
             for process in (front, plain):
                 process.terminate()
@@ -246,9 +251,10 @@ def _qr_page(out: Path) -> None:
     print(f"qr page: ratio miss / plain view {miss['rps'] / base['rps']:.2f} (goal ≥ 1.0), "
           f"p99 {miss['p99']:.2f} ms (goal < 50 ms)")  # fmt: skip
     print(f"qr page: the day's copies (ocop build_scan_pages, run nightly): {built:,} pages in {build_seconds:.0f} s")
-    print(_line("as deployed (deploy/nginx.conf in front serving the day's copies, misses to gunicorn)", deployed)
+    print(_line("as deployed (deploy/nginx.conf in front serving the day's copies, misses to gunicorn), best of 2",
+                deployed)
           + f", {stored:,} copies")  # fmt: skip
-    print(_line("nginx serving a static file of the same size", static))
+    print(_line("nginx serving a static file of the same size, best of 2", static))
     print(f"qr page: ratio as deployed / static nginx {deployed['rps'] / static['rps']:.3f} (goal ≥ 0.8; "
           f"the old goal 0.25), p99 {deployed['p99']:.2f} ms (goal < 5 ms)")  # fmt: skip
 
