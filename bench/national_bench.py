@@ -7,8 +7,9 @@ rows. Loaded as a bulk load is (COPY on PostgreSQL, then ANALYZE); the generatio
 
 Then, each on the database named at the start:
 1. the dashboard (`/bo/statistics/`) of the ministry's OCOP office and of a province's coordinator (Hà Nội): from the
-   day's snapshot (p50/p95 of 20 loads) and recounted after a change (median of 3; goal ≤ 150 ms), and every
-   province's dashboard recounted, as the background recount does after a change once each was opened that day;
+   day's snapshot (p50/p95 of 20 loads) and recounted after a change (a Hà Nội certificate suspended or lifted
+   through the service; median of 3; goal ≤ 150 ms), and every province's dashboard recounted, as the background
+   recount does after a change once each was opened that day;
 2. the public catalogue's search (certificates_bench's measurement; goal p95 ≤ 20 ms);
 3. the open-data rebuild in a fresh interpreter (opendata_bench's: seconds and peak memory).
 """
