@@ -218,7 +218,11 @@ def certificate_change(user: Any, province_code: str) -> Any:
     last = LogEntry.objects.order_by("-seq").values_list("seq", "hash").first()
     if last:
         LogHead.objects.update_or_create(pk=1, defaults={"seq": last[0], "hash": last[1]})
-    cert = Certificate.objects.filter(status="valid", province__code=province_code).order_by("-issued_on").first()
+    cert = (  # one of the province's own decisions: the ministry's 5-star certificates are the ministry's to lift
+        Certificate.objects.filter(status="valid", province__code=province_code, decision__province__code=province_code)
+        .order_by("-issued_on")
+        .first()
+    )
 
     def change() -> None:
         assert cert is not None

@@ -272,6 +272,9 @@ class SalesMonth(models.Model):
     one per product. `ocop verify_sales` checks that each equals the sum of its rows."""
 
     outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="+")
+    # The outlet's province, which never changes (its commune must be one of the province's): a province's months
+    # are summed from this table and its index alone, without joining 5,000 outlets.
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
     month = models.DateField()  # the first day of the month
     rows = models.PositiveIntegerField(default=0)
     quantity = models.DecimalField(max_digits=20, decimal_places=2, default=0)
@@ -279,6 +282,9 @@ class SalesMonth(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["outlet", "month"], name="one_sales_month_per_outlet")]
+        indexes = [
+            models.Index(fields=["province", "month", "revenue", "quantity"], name="salesmonth_province_month")
+        ]
 
     def __str__(self) -> str:
         return f"{self.outlet_id} {self.month:%m/%Y}"

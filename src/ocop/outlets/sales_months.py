@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 
-from ocop.outlets.models import SalesMonth, SalesRecord
+from ocop.outlets.models import Outlet, SalesMonth, SalesRecord
 
 Sums = tuple[int, Decimal, int]  # rows, quantity, revenue
 BATCH = 5000
@@ -55,7 +55,10 @@ def keep(pairs: Iterable[tuple[int, dt.date]]) -> None:
     pairs = sorted(set(pairs))
     if not pairs:
         return
-    SalesMonth.objects.bulk_create([SalesMonth(outlet_id=o, month=m) for o, m in pairs], ignore_conflicts=True)
+    provinces = dict(Outlet.objects.filter(pk__in={o for o, _m in pairs}).values_list("pk", "province_id"))
+    SalesMonth.objects.bulk_create(
+        [SalesMonth(outlet_id=o, province_id=provinces[o], month=m) for o, m in pairs], ignore_conflicts=True
+    )
     which = _which(pairs)
     kept = {
         (o, m): pk
@@ -73,14 +76,16 @@ def keep(pairs: Iterable[tuple[int, dt.date]]) -> None:
     SalesMonth.objects.filter(pk__in=[pk for key, pk in kept.items() if key not in counted]).delete()
 
 
-def rebuild(records: Any = SalesRecord, months: Any = SalesMonth) -> int:
-    """Every outlet's months counted again from the rows; returns how many. `records` and `months` are the models
-    (a migration passes its own)."""
+def rebuild(records: Any = SalesRecord, months: Any = SalesMonth, outlets: Any = Outlet) -> int:
+    """Every outlet's months counted again from the rows; returns how many. `records`, `months` and `outlets` are the
+    models (a migration passes its own; `outlets=None` when its months have no province yet)."""
     months.objects.all().delete()
+    provinces = dict(outlets.objects.values_list("pk", "province_id")) if outlets is not None else {}
     made = 0
     batch: list[Any] = []
     for outlet_id, month, n, quantity, revenue in _sums(records.objects.all()):
-        batch.append(months(outlet_id=outlet_id, month=month, rows=n, quantity=quantity, revenue=revenue))
+        where = {"province_id": provinces[outlet_id]} if outlets is not None else {}
+        batch.append(months(outlet_id=outlet_id, month=month, rows=n, quantity=quantity, revenue=revenue, **where))
         if len(batch) == BATCH:
             months.objects.bulk_create(batch)
             made, batch = made + len(batch), []

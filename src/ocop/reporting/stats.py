@@ -247,7 +247,7 @@ def sales_by_month(s: Scope, months: int = 12) -> list[tuple[dt.date, int, int]]
     """(month, revenue ₫, quantity) for the last `months` months up to the day's month: the outlets' monthly sums,
     which the sales services keep with the rows (`outlets.sales_months`), of the outlets in the scope now."""
     first = (s.today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
-    where = s.where("outlet__commune", "outlet__province_id")
+    where = s.where("outlet__commune")  # a province's from the months' own province and its index
     rows = (
         SalesMonth.objects.filter(where, month__gte=first, month__lte=s.today)
         .values_list("month")

@@ -8,7 +8,7 @@ from ocop.outlets.sales_months import rebuild
 
 
 def count(apps, schema_editor):
-    rebuild(apps.get_model("outlets", "SalesRecord"), apps.get_model("outlets", "SalesMonth"))
+    rebuild(apps.get_model("outlets", "SalesRecord"), apps.get_model("outlets", "SalesMonth"), outlets=None)
 
 
 class Migration(migrations.Migration):
