@@ -282,9 +282,7 @@ class SalesMonth(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["outlet", "month"], name="one_sales_month_per_outlet")]
-        indexes = [
-            models.Index(fields=["province", "month", "revenue", "quantity"], name="salesmonth_province_month")
-        ]
+        indexes = [models.Index(fields=["province", "month", "revenue", "quantity"], name="salesmonth_province_month")]
 
     def __str__(self) -> str:
         return f"{self.outlet_id} {self.month:%m/%Y}"

@@ -27,7 +27,9 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="salesmonth",
             name="province",
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="places.province"),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="places.province"
+            ),
         ),
         migrations.AddIndex(
             model_name="salesmonth",
