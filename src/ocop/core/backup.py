@@ -10,8 +10,9 @@ A backup is a folder (docs/deployment.md, "Backup and restore"):
 - `manifest.json`, written last: when it was made, the database vendor, the last migration of each app, the rows of
   every table (counted in the dump itself, so they agree with it) and the SHA-256 of every other file.
 
-A restore checks every checksum before it touches anything. Stored QR pages (the "pages" storage) and collected static
-files are made again from the database and the code, so they are not in a backup; a restore removes the stored pages.
+A restore checks every checksum, and that it can write the data folders, before it touches anything. Stored QR pages
+(the "pages" storage) and collected static files are made again from the database and the code, so they are not in a
+backup; a restore removes the stored pages.
 The files go back the same way they came: into MEDIA_ROOT, or uploaded into the bucket (whose objects not in the
 backup are removed), so a backup of a one-machine installation restores into one on object storage, and back.
 """
@@ -70,6 +71,39 @@ def data_folders() -> list[tuple[str, Path]]:
     if in_bucket() or not keys.is_relative_to(media):
         folders.append(("keys", keys))
     return folders
+
+
+# The variable that sets each data folder, named when a restore cannot write the folder.
+FOLDER_VARIABLES = {"files": "OCOP_DATA_DIR", "keys": "OCOP_KEYS_DIR"}
+
+
+def check_writable_folders() -> None:
+    """Refuse a restore that could not replace a data folder (BackupError): a read-only one, such as signing keys
+    mounted read-only from a secret store, or a path that is not a folder. Called before the restore changes anything,
+    so that it does not stop half-way, after the database was replaced."""
+    for name, target in data_folders():
+        if not _writable_folder(target):
+            variable = FOLDER_VARIABLES[name]
+            raise BackupError(
+                _(
+                    "%(path)s (%(variable)s) is not a writable folder, and a restore replaces what it holds: point "
+                    "%(variable)s at a writable folder for the restore."
+                )
+                % {"path": target, "variable": variable}
+            )
+
+
+def _writable_folder(target: Path) -> bool:
+    """The folder and every folder under it can be emptied and written into; or, absent, it can be made."""
+    if not target.exists():
+        parent = target.parent
+        while not parent.exists():
+            parent = parent.parent
+        return parent.is_dir() and os.access(parent, os.W_OK | os.X_OK)
+    if not target.is_dir():
+        return False
+    folders = [target, *(p for p in target.rglob("*") if p.is_dir() and not p.is_symlink())]
+    return all(os.access(p, os.W_OK | os.X_OK) for p in folders)
 
 
 # ---- the files in a bucket --------------------------------------------------------------------------------------

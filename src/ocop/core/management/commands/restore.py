@@ -1,10 +1,11 @@
 """`ocop restore DIR [--force]`: put back a backup made by `ocop backup` (see ocop.core.backup).
 
 In this order: every file of the backup is checked against the manifest's SHA-256 (a damaged, missing or unlisted file
-stops the restore, named, before anything is touched); a database with any row in the project's tables is refused
-unless --force; the database is replaced (SQLite: the online backup API into the configured file; PostgreSQL:
-`pg_restore --clean --if-exists --no-owner` in one transaction), then the files (into MEDIA_ROOT, or uploaded into the
-bucket of OCOP_STORAGE_URL) and the data folders (signing keys included), and the
+stops the restore, named, before anything is touched), and so does a data folder it could not write (signing keys
+mounted read-only: OCOP_KEYS_DIR must point at a writable folder for the restore); a database with any row in the
+project's tables is refused unless --force; the database is replaced (SQLite: the online backup API into the
+configured file; PostgreSQL: `pg_restore --clean --if-exists --no-owner` in one transaction), then the files (into
+MEDIA_ROOT, or uploaded into the bucket of OCOP_STORAGE_URL) and the data folders (signing keys included), and the
 stored QR pages are removed; the row counts are compared with the manifest's, and `ocop verify-log` is run. Exit
 status 1 when anything differs. Stop the application and the worker first."""
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                     _("This is a backup of a %(backup)s database; the configured database is %(ours)s.")
                     % {"backup": manifest["vendor"], "ours": connection.vendor}
                 )
+            backup.check_writable_folders()  # not half-way, after the database was replaced
         except backup.BackupError as exc:
             raise CommandError(str(exc) + nothing) from exc
         self.stdout.write(
