@@ -6,7 +6,6 @@ connection outside a transaction."""
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 from typing import Any
 
@@ -74,17 +73,6 @@ def test_a_keys_path_that_is_not_a_folder_is_refused_before_anything_changes(mad
     keys.write_text("OCOP_SIGNING_KEY_01a1b2c3=private half\n")
     settings.OCOP_KEYS_DIR = keys
     refused(made, keys)
-
-
-def test_a_read_only_keys_folder_is_refused_before_anything_changes(made: Path) -> None:
-    keys = Path(settings.OCOP_KEYS_DIR)
-    keys.chmod(0o555)  # as a secret store mounts it
-    try:
-        if os.access(keys, os.W_OK):
-            pytest.skip("running as root, who writes into a 0555 folder: the test above covers the refusal")
-        refused(made, keys)
-    finally:
-        keys.chmod(0o700)
 
 
 def test_a_keys_folder_not_made_yet_is_writable_when_its_parent_is(tmp_path: Path, settings: Any) -> None:
