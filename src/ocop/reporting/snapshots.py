@@ -139,7 +139,16 @@ def refresh_snapshots() -> None:
     refresh()
 
 
+def _queue_refresh() -> None:
+    """Queue a recount unless one is queued and not yet started (it will read the newest generation when it runs):
+    a burst of changes, a demo's or an import's hundreds, shares one."""
+    from django_tasks_db.models import DBTaskResult
+
+    if not DBTaskResult.objects.filter(task_path=refresh_snapshots.module_path, status="READY").exists():
+        refresh_snapshots.enqueue()
+
+
 def changed() -> None:
     """Called by the handlers after a change that moves figures: a new generation, and a recount queued."""
     bump()
-    transaction.on_commit(refresh_snapshots.enqueue)
+    transaction.on_commit(_queue_refresh)

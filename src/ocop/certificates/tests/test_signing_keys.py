@@ -166,3 +166,16 @@ def test_the_command_refuses_an_unknown_body_or_none(db):
     assert SigningKey.objects.count() == 0
     _create("--all")
     assert SigningKey.objects.filter(province__code__in=["01", "TW", "31"]).count() == 3
+
+
+def test_a_database_without_its_places_is_told_to_load_them(db):
+    """`ocop migrate` then `ocop demo` (or a key) without `ocop load_places`: the message says what to run."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+
+    from ocop.places.models import Province
+
+    # As if none were loaded (rolled back after the test): no province codes, no province but the central level.
+    Province.objects.filter(central=False).update(central=True, code=Concat(Value("x"), "code"))
+    with pytest.raises(CommandError, match=r"^No such province or body: 01\. No provinces are loaded yet: run "):
+        _create("01")

@@ -165,18 +165,20 @@ def test_a_change_past_the_services_is_found_and_rebuilt(office, time_machine, c
     _at(time_machine, DAY)
     cert = issue(office, on=dt.date(2025, 11, 20))
     call_command("standing")
-    assert capsys.readouterr().out == "standing: 1 certificate(s) valid on 01/06/2026; 0 differed from the history\n"
+    assert capsys.readouterr().out == "standing: 1 giấy chứng nhận còn hiệu lực ngày 01/06/2026; 0 khác với lịch sử\n"
     call_command("standing", "--verify")
-    assert capsys.readouterr().out == "standing: the rows of 01/06/2026 agree with the history\n"
+    assert capsys.readouterr().out == "standing: các dòng của ngày 01/06/2026 khớp với lịch sử\n"
     # An SQL edit: no service, no log entry.
     Certificate.objects.filter(pk=cert.pk).update(status="revoked", status_since=dt.date(2026, 5, 1))
     with pytest.raises(
-        CommandError, match=r"^1 certificate\(s\) counted differently from their history on 01/06/2026$"
+        CommandError, match=r"^1 giấy chứng nhận được tính khác với lịch sử của chúng vào ngày 01/06/2026$"
     ):
         call_command("standing", "--verify")
-    assert capsys.readouterr().err == f"certificate #{cert.pk}: counted, not so by its history\n"
+    assert (
+        capsys.readouterr().err == f"giấy chứng nhận #{cert.pk}: được tính, nhưng theo lịch sử thì không còn hiệu lực\n"
+    )
     assert Standing.objects.count() == 1  # --verify writes nothing
     call_command("standing")
     out = capsys.readouterr()
-    assert out.out == "standing: 0 certificate(s) valid on 01/06/2026; 1 differed from the history\n"
+    assert out.out == "standing: 0 giấy chứng nhận còn hiệu lực ngày 01/06/2026; 1 khác với lịch sử\n"
     assert _kept() == []

@@ -195,6 +195,25 @@ def test_the_dashboard_reads_a_snapshot_recounted_after_each_change(scene, djang
         record_sales(by=scene.commerce, outlet=scene.outlet, month=dt.date(2026, 11, 1),
                      entries=[Entry(scene.certs["binh"].product_id, "5", "1.000.000")])  # fmt: skip
     assert snapshots.figures(s)["sales"][-1] == ["11/2026", 1_000_000, 5]
+    # A certified product moved to a set of another group (the product form's save): the groups follow at once.
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from ocop.registry.models import Product, ProductSet
+
+    binh = Product.objects.get(pk=scene.certs["binh"].product_id)
+    old_group = binh.group.name
+    other = ProductSet.objects.exclude(group_id=binh.group_id).order_by("group__position").first()
+    before = snapshots.generation()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        binh.product_set = other
+        binh.save()
+    assert snapshots.generation() == before + 1
+    # The four products were all food ("Miến dong" too); the vase now counts in its new group.
+    assert snapshots.figures(s)["groups"] == [[old_group, 3], [other.group.name, 1]]
+    # A burst of changes shares one queued recount: each queued one while none was waiting.
+    queued = DBTaskResult.objects.filter(task_path=snapshots.refresh_snapshots.module_path, status="READY")
+    assert queued.count() == 1
 
 
 def test_the_league_table_and_inspections_done_count_from_the_records(scene):

@@ -63,7 +63,9 @@ class Command(BaseCommand):
         found = {p.code: p for p in Province.objects.filter(code__in=[c.upper() for c in codes])}
         unknown = [c for c in codes if c.upper() not in found]
         if unknown:
-            raise CommandError(f"No such province or body: {', '.join(unknown)}.")
+            loaded = Province.objects.filter(central=False).exists()  # none: a database migrated but not loaded yet
+            hint = "" if loaded else " No provinces are loaded yet: run `ocop load_places` first (`make run` does)."
+            raise CommandError(f"No such province or body: {', '.join(unknown)}.{hint}")
         return [found[c.upper()] for c in codes]
 
     def _list(self) -> None:
