@@ -147,7 +147,7 @@ def _rebuild(day: dt.date) -> None:
         # As after any bulk load: the planner counts on the new rows, and the visibility map lets an index answer
         # alone (without it, the producers figure read 74,747 rows of the table for 2,000 producers). VACUUM runs
         # outside a transaction: once this one has committed.
-        transaction.on_commit(_vacuum)
+        transaction.on_commit(_vacuum, robust=True)  # best effort: a failed VACUUM is logged, autovacuum follows
 
 
 def _vacuum() -> None:

@@ -19,7 +19,6 @@ from django.urls import reverse
 from ocop.accounts.models import Role
 from ocop.certificates.models import Certificate
 from ocop.certificates.tests.conftest import issue, office  # noqa: F401
-from ocop.certificates.tests.test_backup import run
 from ocop.certificates.tests.test_pdfs import _decision
 from ocop.conftest import client_for
 from ocop.registry.importing import Choices
@@ -29,6 +28,7 @@ from ocop.registry.tests.test_jobs import producers_workbook, run_worker
 from ocop.reporting import jobs, opendata
 from ocop.reporting.tests.conftest import scene  # noqa: F401
 from ocop.testing import make_document, make_user, pdf_bytes, province
+from ocop.testing_commands import run_command
 
 
 def nothing_local(tmp_path: Path) -> bool:
@@ -145,7 +145,7 @@ def test_a_backup_reads_the_bucket_and_a_restore_puts_it_back_as_it_was(
     storages["pages"].save("v/2026-12-05/ABC.html", ContentFile(b"<p>page</p>"))  # made again, never backed up
     stored = s3_storage.names()
     assert "pages/v/2026-12-05/ABC.html" in stored
-    code, output = run("backup", str(tmp_path / "backup"))
+    code, output = run_command("backup", str(tmp_path / "backup"))
     assert code == 0, output
     assert f"Đang sao chép các tệp từ s3://{s3_storage.name}…" in output
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
@@ -160,7 +160,7 @@ def test_a_backup_reads_the_bucket_and_a_restore_puts_it_back_as_it_was(
     storages["default"].delete(document.file.name)
     s3_storage.client.put_object(Bucket=s3_storage.name, Key="documents/stray.pdf", Body=b"%PDF stray")
 
-    code, output = run("restore", str(tmp_path / "backup"), "--force")
+    code, output = run_command("restore", str(tmp_path / "backup"), "--force")
     assert code == 0, output
     assert f"Đang khôi phục các tệp vào s3://{s3_storage.name}…" in output
     assert s3_storage.names() == [name for name in stored if not name.startswith("pages/")]  # the pages removed

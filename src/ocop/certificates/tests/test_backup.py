@@ -5,14 +5,12 @@ process and must see committed data, and SQLite's backup API needs the connectio
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
@@ -20,18 +18,9 @@ from ocop.certificates.models import Certificate, LogEntry, SigningKey
 from ocop.certificates.tests.conftest import issue
 from ocop.registry.models import Document, Producer
 from ocop.testing import make_document, make_producer
+from ocop.testing_commands import run_command
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run(name: str, *args: str) -> tuple[int, str]:
-    """A command as a shell runs it: its exit status and everything it printed (the error last)."""
-    out = io.StringIO()
-    try:
-        call_command(name, *args, stdout=out, stderr=out)
-    except CommandError as exc:
-        return exc.returncode, out.getvalue() + str(exc)
-    return 0, out.getvalue()
 
 
 def digests(root: Path) -> dict[str, str]:
@@ -67,7 +56,7 @@ def made(reference_data: Any, office: Any, tmp_path: Path) -> dict[str, Any]:
     backed up into tmp_path/backup."""
     certificate = issue(office)
     document = make_document(producer=office.producer)
-    code, output = run("backup", str(tmp_path / "backup"))
+    code, output = run_command("backup", str(tmp_path / "backup"))
     assert code == 0, output
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
     return {"certificate": certificate, "document": document, "dir": tmp_path / "backup", "manifest": manifest}
@@ -99,7 +88,7 @@ def test_a_restore_brings_back_the_rows_files_and_keys_of_the_backup(made: dict[
     for key in keys.iterdir():
         key.unlink()
 
-    code, output = run("restore", str(folder), "--force")
+    code, output = run_command("restore", str(folder), "--force")
 
     assert code == 0, output
     assert counts(rows) == rows
@@ -130,20 +119,20 @@ def test_a_restore_refuses_a_database_with_data_and_a_damaged_backup_and_changes
     Path(made["document"].file.path).write_bytes(b"%PDF-1.4 rewritten")
     before = state()
 
-    code, output = run("restore", str(folder))
+    code, output = run_command("restore", str(folder))
     assert (code, state()) == (1, before)
     assert output.endswith("thêm --force để thay thế. Không có gì thay đổi.")
 
     # One byte changed in a stored file of the backup: refused before anything, naming the file, even with --force.
     damaged = folder / "files" / made["document"].file.name
     damaged.write_bytes(damaged.read_bytes() + b" ")
-    code, output = run("restore", str(folder), "--force")
+    code, output = run_command("restore", str(folder), "--force")
     assert (code, state()) == (1, before)
     assert output == (
         f"Bản sao lưu bị hỏng: tệp {damaged} không khớp mã kiểm tra (SHA-256) trong tệp kê khai. Không có gì thay đổi."
     )
 
     # A backup never goes into a folder that holds something.
-    code, output = run("backup", str(folder))
+    code, output = run_command("backup", str(folder))
     assert (code, output) == (1, f"Thư mục {folder} không trống: hãy chọn thư mục mới hoặc trống cho bản sao lưu.")
     assert json.loads((folder / "manifest.json").read_text()) == made["manifest"]

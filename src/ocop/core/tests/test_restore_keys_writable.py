@@ -5,28 +5,17 @@ connection outside a transaction."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import CommandError, call_command
 
 from ocop.core import backup
+from ocop.testing_commands import run_command
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run(name: str, *args: str) -> tuple[int, str]:
-    """A command as a shell runs it: its exit status and everything it printed (the error last)."""
-    out = io.StringIO()
-    try:
-        call_command(name, *args, stdout=out, stderr=out)
-    except CommandError as exc:
-        return exc.returncode, out.getvalue() + str(exc)
-    return 0, out.getvalue()
 
 
 def state() -> tuple[Any, ...]:
@@ -50,7 +39,7 @@ def made(tmp_path: Path) -> Path:
     (media / "note.txt").write_text("stored")
     keys.mkdir(mode=0o700)
     (keys / "01a1b2c3.key").write_text("private half")
-    code, output = run("backup", str(tmp_path / "backup"))
+    code, output = run_command("backup", str(tmp_path / "backup"))
     assert code == 0, output
     get_user_model().objects.create_user(username="sau-sao-luu")
     return tmp_path / "backup"
@@ -58,7 +47,7 @@ def made(tmp_path: Path) -> Path:
 
 def refused(folder: Path, keys: Path) -> None:
     before = state()
-    code, output = run("restore", str(folder), "--force")
+    code, output = run_command("restore", str(folder), "--force")
     assert (code, state()) == (1, before)
     assert output.endswith(
         f"{keys} (OCOP_KEYS_DIR) không phải là thư mục ghi được, mà lệnh khôi phục phải thay những gì trong đó: hãy "
