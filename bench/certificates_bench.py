@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from ocop import testing_nginx as nginx
+
 CERTIFICATES = 100_000
 PER_DECISION = 500
 
@@ -145,30 +147,6 @@ def _wrk(url: str, path_prefix: str, codes_file: Path, out: Path, seconds: int =
     return {"rps": rps, "p50": latency("50%"), "p99": latency("99%"), "errors": float(errors.group(1)) if errors else 0}
 
 
-def _nginx(out: Path, name: str, http_body: str) -> tuple[subprocess.Popen[bytes], Path]:
-    root = Path(tempfile.mkdtemp(prefix=f"nginx-{name}-", dir=out))
-    temps = " ".join(f"{k}_temp_path {root}/{k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    conf = root / "nginx.conf"
-    conf.write_text(f"pid {root}/nginx.pid; error_log {root}/error.log; daemon off;\n"
-                    + http_body.replace("http {", "http { " + temps, 1))  # fmt: skip
-    env = {**os.environ, "TZ": "Asia/Ho_Chi_Minh"}  # as deploy/nginx.conf asks: the copies' day is Vietnam's
-    return subprocess.Popen(["nginx", "-c", str(conf), "-p", str(root)], env=env), root  # noqa: S603, S607
-
-
-def _production_conf(front_port: int, app_port: int) -> str:
-    """deploy/nginx.conf as docs/deployment.md gives it, with this run's ports and folders."""
-    from django.conf import settings
-
-    text = (Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf").read_text()
-    text = text.replace("/srv/ocop/pages", str(settings.OCOP_PAGE_CACHE_DIR))
-    text = text.replace("/srv/ocop/static/", str(settings.STATIC_ROOT) + "/")
-    text = text.replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
-    text = text.replace("listen 80;", f"listen 127.0.0.1:{front_port};")
-    # One client, thousands of codes: the per-address limit on misses would turn the bench's misses into 503s.
-    # Plain HTTP: the TLS lines (marked "# https") are left out.
-    return "\n".join(line for line in text.splitlines() if "limit_req" not in line and "# https" not in line)
-
-
 def _best(runs: list[dict[str, float]]) -> dict[str, float]:
     return max(runs, key=lambda r: r["rps"])
 
@@ -222,12 +200,13 @@ def _qr_page(out: Path) -> None:
         started = time.perf_counter()
         built = build_day()  # the nightly `ocop build_scan_pages`
         build_seconds = time.perf_counter() - started
-        front, _front_root = _nginx(out, "front", _production_conf(front_port, app_port))
+        conf = nginx.deployed_conf(front_port, app_port, str(settings.OCOP_PAGE_CACHE_DIR), str(settings.STATIC_ROOT))
+        front = nginx.start(out, "front", conf)
         static_root = Path(tempfile.mkdtemp(prefix="static-", dir=out))
         static_root.chmod(0o755)  # nginx's workers read it (mkdtemp makes it 0700: every answer was a 403)
         (static_root / "page.html").write_bytes(page)  # a static file of the same size as the page
         (static_root / "codes.txt").write_text("page.html\n")
-        plain, _root = _nginx(out, "static", "worker_processes 2; events { worker_connections 1024; }\n"
+        plain = nginx.start(out, "static", "worker_processes 2; events { worker_connections 1024; }\n"
                               "http { access_log off; keepalive_requests 10000; types { text/html html; } "
                               f"server {{ listen 127.0.0.1:{static_port}; root {static_root}; }} }}")  # fmt: skip
         try:
