@@ -28,8 +28,10 @@ def start(folder: Path, name: str, conf: str) -> subprocess.Popen[bytes]:
     root = Path(tempfile.mkdtemp(prefix=f"nginx-{name}-", dir=folder))
     temps = " ".join(f"{k}_temp_path {root}/{k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     head = f"pid {root}/nginx.pid; error_log {root}/error.log; daemon off;\n"
-    if os.geteuid() == 0:  # its workers would run as nobody, who may not enter a test's temporary folders
-        head += "user root;\n"
+    # As root, nginx's workers would run as www-data, who may not enter a test's temporary folders; as another
+    # user they run as that user whatever the file says.
+    user = "user root;" if os.geteuid() == 0 else ""
+    conf = "\n".join(user if line.startswith("user ") else line for line in conf.splitlines())
     (root / "nginx.conf").write_text(head + conf.replace("http {", "http { " + temps, 1))
     env = {**os.environ, "TZ": "Asia/Ho_Chi_Minh"}
     return subprocess.Popen(["nginx", "-c", str(root / "nginx.conf"), "-p", str(root)], env=env)  # noqa: S603, S607

@@ -44,7 +44,7 @@ def certified_products(
         qs = qs.filter(province__code=province)
     if commune:
         qs = qs.filter(commune_id=commune)
-    return RankedSearch(qs.order_by("name", "id"), q or None, select=CATALOGUE_RELATED)
+    return RankedSearch(qs.order_by("name", "id"), q or None, select=CATALOGUE_RELATED, one_pass=True, part_words=True)
 
 
 def product_status(product: Product) -> str:

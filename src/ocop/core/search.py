@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import BooleanField, Case, IntegerField, Max, Q, Value, When
+from django.db.models import BooleanField, Case, Count, IntegerField, Max, Q, Value, When, Window
 from django.db.models.expressions import RawSQL
 
 from ocop.core.text import fold_tokens
@@ -24,6 +24,19 @@ SEARCH_TABLES: list[str] = []
 def register_search_table(table: str) -> None:
     if table not in SEARCH_TABLES:
         SEARCH_TABLES.append(table)
+
+
+# Words indexes over part of a table, on PostgreSQL: (table, index name, the rows' predicate in SQL). A search that
+# asks for PART_WORDS (RankedSearch's `part_words`) reads such an index when its filter implies the predicate: the
+# public catalogue searches the certified products, a third of the table, whose index is a third of the whole one.
+# PART_WORDS is PG_WORDS written another way (empty words dropped as NULLs), so that only these indexes are built on
+# it: the planner, whose estimates for word prefixes are rough, cannot prefer the whole table's index.
+PARTIAL_WORDS_INDEXES: list[tuple[str, str, str]] = []
+
+
+def register_partial_words_index(table: str, name: str, predicate: str) -> None:
+    if (table, name, predicate) not in PARTIAL_WORDS_INDEXES:
+        PARTIAL_WORDS_INDEXES.append((table, name, predicate))
 
 
 def _sqlite_fts(cursor: Any, table: str) -> None:
@@ -83,6 +96,12 @@ def ensure_search_indexes(using: str = "default", **_: Any) -> None:
                         f"CREATE INDEX IF NOT EXISTS {table}_search_words ON {table} "
                         f"USING gin ({PG_WORDS.format(column='search_text')}) WITH (fastupdate = off)"
                     )
+            for table, name, predicate in PARTIAL_WORDS_INDEXES:
+                if table in conn.introspection.table_names(cursor):
+                    cursor.execute(
+                        f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin "
+                        f"({PART_WORDS.format(column='search_text')}) WITH (fastupdate = off) WHERE {predicate}"
+                    )
 
 
 def _pg_binary_order(cursor: Any, table: str) -> None:
@@ -103,6 +122,7 @@ def _pg_binary_order(cursor: Any, table: str) -> None:
 # split some words differently from `fold_tokens` ("1e5x" is a number "1e5" then a word "x" to it, so "x" would
 # find it). The query side is a tsquery literal of quoted prefixes, which no parser touches either.
 PG_WORDS = "array_to_tsvector(array_remove(string_to_array({column}, ' '), ''))"
+PART_WORDS = "array_to_tsvector(array_remove(string_to_array({column}, ' ', ''), NULL))"
 
 
 def _tsquery(tokens: list[str]) -> str:
@@ -110,20 +130,20 @@ def _tsquery(tokens: list[str]) -> str:
     return " & ".join(f"'{t}':*" for t in tokens)
 
 
-def _pg_match(model: type[models.Model], tokens: list[str]) -> RawSQL:
+def _pg_match(model: type[models.Model], tokens: list[str], words: str = PG_WORDS) -> RawSQL:
     column = f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name('search_text')}"
     # The table and column names are ours; the user's words travel as a bound parameter.
-    return RawSQL(f"{PG_WORDS.format(column=column)} @@ %s::tsquery", [_tsquery(tokens)], output_field=BooleanField())  # noqa: S611
+    return RawSQL(f"{words.format(column=column)} @@ %s::tsquery", [_tsquery(tokens)], output_field=BooleanField())  # noqa: S611
 
 
-def _matching[M: models.Model](qs: models.QuerySet[M], tokens: list[str]) -> models.QuerySet[M]:
+def _matching[M: models.Model](qs: models.QuerySet[M], tokens: list[str], words: str = PG_WORDS) -> models.QuerySet[M]:
     """Rows whose every query word starts a word of search_text."""
     if connection.vendor == "sqlite":
         table = qs.model._meta.db_table
         # The table name is ours; the user's words travel as a bound parameter.
         fts = RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [_fts_match(tokens)])  # noqa: S611
         return qs.filter(pk__in=fts)
-    return qs.filter(_pg_match(qs.model, tokens))
+    return qs.filter(_pg_match(qs.model, tokens, words))
 
 
 def _fts_match(tokens: list[str]) -> str:
@@ -135,7 +155,7 @@ def _opening(phrase: str) -> Q:
     return Q(search_text__gte=phrase, search_text__lt=phrase + "\U0010ffff")
 
 
-def search[M: models.Model](qs: models.QuerySet[M], q: str | None) -> models.QuerySet[M]:
+def search[M: models.Model](qs: models.QuerySet[M], q: str | None, words: str = PG_WORDS) -> models.QuerySet[M]:
     """Filter `qs` to rows whose every query word starts a word of search_text; best matches first.
 
     Order: rows whose text opens with the query's words as typed ("banh da" → "Bánh đa nem"), then the
@@ -144,13 +164,19 @@ def search[M: models.Model](qs: models.QuerySet[M], q: str | None) -> models.Que
     tokens = fold_tokens(q)
     if not tokens:
         return qs
-    rank = Case(When(_opening(" ".join(tokens)), then=Value(0)), default=Value(1), output_field=IntegerField())
-    return _matching(qs, tokens).annotate(search_rank=rank).order_by("search_rank", "search_text", "pk")  # type: ignore[return-value]  # annotate widens the type
+    return _matching(qs, tokens, words).annotate(search_rank=_rank(tokens)).order_by("search_rank", "search_text", "pk")  # type: ignore[return-value]  # annotate widens the type
+
+
+def _rank(tokens: list[str]) -> Case:
+    """0 for a row whose text opens with the query's words as typed, 1 for the others."""
+    return Case(When(_opening(" ".join(tokens)), then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
 # A walk along the search_text index beats sorting every match when matches are dense: with one row in
 # k matching, a page of 20 needs about 20·k index entries. Beyond this many entries, sort instead.
 WALK_LIMIT = 20_000
+# A one-pass search keeps this many of its first ids: a few pages of a public list.
+ONE_PASS_HEAD = 96
 
 
 class RankedSearch[M: models.Model]:
@@ -173,8 +199,11 @@ class RankedSearch[M: models.Model]:
         prefetch: Sequence[str | models.Prefetch] = (),
         only: Sequence[str] = (),
         walk_limit: int = WALK_LIMIT,
+        one_pass: bool = False,
+        part_words: bool = False,
     ) -> None:
         self._qs = qs
+        self._words = PART_WORDS if part_words else PG_WORDS
         self._walk_limit = walk_limit
         self._tokens = fold_tokens(q)
         self._select, self._prefetch, self._only = select, prefetch, only
@@ -184,7 +213,11 @@ class RankedSearch[M: models.Model]:
         # The two-tier page plan (`_ids`) needs the index on search_text; SQLite also counts from its FTS table.
         self._fast = bool(self._tokens) and _walk_index(qs.model) is not None
         self._fts = self._fast and connection.vendor == "sqlite"
-        self._ordered = search(qs, q) if self._tokens else qs
+        self._ordered = search(qs, q, self._words) if self._tokens else qs
+        # PostgreSQL, a filtered search (the public catalogue): the count and the first ids from one scan of the
+        # matches (docs/decisions.md, "The catalogue in one pass"); the words index is the costly part of both.
+        self._one_pass = one_pass and bool(self._tokens) and connection.vendor == "postgresql"
+        self._head: list[Any] | None = None  # the first ids in rank order, from that scan
 
     def count(self) -> int:
         if self._count is None:
@@ -198,7 +231,7 @@ class RankedSearch[M: models.Model]:
             elif self._fts:  # driven from the FTS index, each match joined to its row: faster than `id IN (...)`
                 self._count = _fts_capped_count(self._qs.order_by(), self._tokens, None)
             elif self._tokens:
-                self._count = _matching(self._qs.order_by(), self._tokens).count()
+                self._count = _matching(self._qs.order_by(), self._tokens, self._words).count()
             else:
                 self._count = self._qs.count()
         return self._count
@@ -208,13 +241,15 @@ class RankedSearch[M: models.Model]:
         "1,000+" then), which spares counting every match of a common word under a filter."""
         if self._count is None and self._fts and not self._qs.query.where:
             self.count()  # straight from the FTS index: cheap
+        if self._count is None and self._one_pass:
+            self._scan_once()
         if self._count is not None:
             return min(self._count, cap)
         plain = self._qs.order_by()
         if self._fts:
             found = _fts_capped_count(plain, self._tokens, cap)
         else:
-            found = (_matching(plain, self._tokens) if self._tokens else plain).values("pk")[:cap].count()
+            found = (_matching(plain, self._tokens, self._words) if self._tokens else plain).values("pk")[:cap].count()
         if found < cap:
             self._count = found
         else:
@@ -230,7 +265,13 @@ class RankedSearch[M: models.Model]:
         start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
         if stop <= start:
             return []
-        ids = self._ids(start, stop) if self._fast else list(self._ordered.values_list("pk", flat=True)[start:stop])
+        head = self._head
+        if head is not None and (stop <= len(head) or len(head) == self._count):
+            ids = head[start:stop]
+        elif self._fast:
+            ids = self._ids(start, stop)
+        else:
+            ids = list(self._ordered.values_list("pk", flat=True)[start:stop])
         rows = self._qs.model._default_manager.filter(pk__in=ids).order_by()  # put in rank order below
         if self._only:
             rows = rows.only(*self._only)
@@ -240,6 +281,18 @@ class RankedSearch[M: models.Model]:
             rows = rows.prefetch_related(*self._prefetch)
         by_id = {row.pk: row for row in rows}
         return [by_id[i] for i in ids]
+
+    def _scan_once(self) -> None:
+        """The exact count and the first ONE_PASS_HEAD ids in rank order, in one query: COUNT(*) OVER () over the
+        matches, then the top of them sorted (the window is computed before ORDER BY and LIMIT)."""
+        rows = list(
+            _matching(self._qs.order_by(), self._tokens, self._words)
+            .annotate(search_rank=_rank(self._tokens), matches=Window(Count("pk")))
+            .order_by("search_rank", "search_text", "pk")
+            .values_list("pk", "matches")[:ONE_PASS_HEAD]
+        )
+        self._count = rows[0][1] if rows else 0
+        self._head = [pk for pk, _matches in rows]
 
     def _ids(self, start: int, stop: int) -> list[Any]:
         qs = self._qs.order_by()
@@ -260,7 +313,7 @@ class RankedSearch[M: models.Model]:
         first = self._opening_count or 0
         if stop > first:
             rest = (
-                _matching(qs, self._tokens)
+                _matching(qs, self._tokens, self._words)
                 .exclude(_opening(phrase))
                 .order_by("search_text", "pk")
                 .values_list("pk", flat=True)

@@ -5,8 +5,9 @@ the sales import all write through it) call `keep` in the transaction that write
 province's months from these sums, one row per outlet and month instead of one per product. A month's sums are
 recounted from its rows, never added to, so a correction replaces its figure as it replaces the row.
 
-`mismatches` compares every kept month with the sum of its rows (`ocop verify_sales`, which with `--repair` calls
-`rebuild`); `rebuild` counts them all again from the rows (the migration that made the table, and bulk loads)."""
+`mismatches` compares every kept month with the sum of its rows and its outlet's province (`ocop verify_sales`,
+which with `--repair` calls `rebuild`); `rebuild` counts them all again from the rows (the migration that made the
+table, and bulk loads)."""
 
 from __future__ import annotations
 
@@ -99,18 +100,21 @@ class Mismatch:
     month: dt.date
     kept: Sums | None  # None: no sums kept for a month that has rows
     counted: Sums | None  # None: sums kept for a month without rows
+    other_province: bool = False  # the sums are kept under a province that is not the outlet's
 
 
 def mismatches() -> list[Mismatch]:
-    """Every outlet month whose kept sums differ from the sum of its rows (none when the sums are true)."""
+    """Every outlet month whose kept sums differ from the sum of its rows, or that is kept under another province
+    than its outlet's (which the dashboards group by); none when the sums are true."""
     counted = {(o, m): (n, q, r) for o, m, n, q, r in _sums(SalesRecord.objects.all())}
+    provinces = dict(Outlet.objects.values_list("pk", "province_id"))
     found = []
-    for o, m, n, q, r in SalesMonth.objects.values_list("outlet_id", "month", "rows", "quantity", "revenue").iterator(
-        chunk_size=BATCH
-    ):
+    for o, m, n, q, r, province in SalesMonth.objects.values_list(
+        "outlet_id", "month", "rows", "quantity", "revenue", "province_id"
+    ).iterator(chunk_size=BATCH):
         kept = (n, Decimal(q).quantize(CENT), int(r))
         rows = counted.pop((o, m), None)
-        if rows != kept:
-            found.append(Mismatch(o, m, kept, rows))
+        if rows != kept or province != provinces.get(o):
+            found.append(Mismatch(o, m, kept, rows, other_province=province != provinces.get(o)))
     found += [Mismatch(o, m, None, rows) for (o, m), rows in counted.items()]
     return sorted(found, key=lambda x: (x.outlet_id, x.month))

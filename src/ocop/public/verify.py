@@ -21,7 +21,7 @@ from django.utils.csp import CSP
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from ocop.certificates import reports
 from ocop.certificates.enums import ReportKind
@@ -32,7 +32,7 @@ from ocop.public import scanpage
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@require_safe  # HEAD too: nginx answers HEAD from a stored copy, and sends a missing one here
 @csp_override(scanpage.CSP)
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Whether the stars are valid today, in Vietnamese with English beside it. A status change shows on the very

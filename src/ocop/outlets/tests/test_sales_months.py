@@ -126,3 +126,24 @@ def test_verify_sales_names_each_month_that_differs_and_repairs(shop, shelf, cap
     assert _months(shop.outlet) == [(dt.date(2026, 10, 1), 1, Decimal("7.00"), 650_000)]
     call_command("verify_sales")
     assert sales_months.mismatches() == []
+
+
+def test_verify_sales_names_a_month_kept_under_another_province(shop, shelf, capsys):
+    """The dashboards read a province's months by the province kept with them: one edited past the services is
+    found and put back by --repair."""
+    from ocop.places.models import Province
+
+    _load(shop, shelf)
+    sales_months.rebuild()
+    other = Province.objects.exclude(pk=shop.outlet.province_id).order_by("code").first()
+    SalesMonth.objects.filter(month=dt.date(2026, 10, 1)).update(province=other)  # written past the services
+    with pytest.raises(CommandError):
+        call_command("verify_sales")
+    assert capsys.readouterr().err.splitlines() == [
+        f"{shop.outlet.code} tháng 10/2026: tổng đang lưu: 1 dòng, số lượng 7,00, doanh thu 700.000 ₫; tổng các "
+        "dòng: 1 dòng, số lượng 7,00, doanh thu 700.000 ₫. Tổng này đang được lưu dưới một tỉnh khác với tỉnh của "
+        "điểm bán.",
+    ]
+    call_command("verify_sales", "--repair")
+    assert set(SalesMonth.objects.values_list("province_id", flat=True)) == {shop.outlet.province_id}
+    assert sales_months.mismatches() == []

@@ -154,3 +154,22 @@ def test_search_text_sorts_byte_by_byte(db):
                 "WHERE a.attrelid = 'registry_product'::regclass AND a.attname = 'search_text'"
             )
             assert cursor.fetchone() == ("C",)
+
+
+@pytest.mark.parametrize(("one_pass", "part_words"), [(True, False), (True, True), (False, True)])
+def test_one_pass_and_the_certified_words_find_what_the_rule_finds(shelf, monkeypatch, one_pass, part_words):
+    """PostgreSQL's one-pass plan (count and first ids from one scan) and its words index over certified products
+    (the public catalogue's) give the rule's rows in the rule's order, within the kept first ids and past them."""
+    from ocop.core import search as core_search
+
+    monkeypatch.setattr(core_search, "ONE_PASS_HEAD", 3)
+    Product.objects.exclude(name="Mắm 12abc").update(ocop_status="valid")  # one product never certified
+    certified = Product.objects.exclude(ocop_status="")
+    for q in ["banh", "banh d", "thai nguyen", "xanh", "lo 1e5x", "htx que", "mam", "khong co"]:
+        expected = [name for name in _rule(q) if name != "Mắm 12abc"]
+        results = RankedSearch(certified, q, one_pass=one_pass, part_words=part_words)
+        assert results.capped_count(100) == len(expected), q
+        assert [p.name for p in results[0:2] + results[2:30]] == expected, q
+        capped = RankedSearch(certified, q, one_pass=one_pass, part_words=part_words)
+        assert capped.capped_count(2) == min(2, len(expected)), q
+        assert [p.name for p in capped[0:2]] == expected[:2], q

@@ -1,5 +1,6 @@
 """`ocop verify_sales`: check that every outlet's monthly sums (what the dashboards read) equal the sum of its sales
-rows, naming each month that differs; `--repair` counts them all again from the rows.
+rows and are kept under its province, naming each month that differs; `--repair` counts them all again from the
+rows.
 
 Exit status: 0 all agree (or repaired), 1 a difference found. Without `--repair` it only reads."""
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _line(m: Mismatch, code: str) -> str:
-        return _("%(outlet)s %(month)s: kept sums: %(kept)s; sums of the rows: %(counted)s.") % {
+        line = _("%(outlet)s %(month)s: kept sums: %(kept)s; sums of the rows: %(counted)s.") % {
             "outlet": code, "month": f"{m.month:%m/%Y}", "kept": _sums(m.kept),
             "counted": _sums(m.counted)}  # fmt: skip
+        return line + (" " + _("They are kept under another province than the outlet's.") if m.other_province else "")
