@@ -17,7 +17,13 @@ from ocop.certificates.rules import reader_status
 from ocop.core.search import RankedSearch
 from ocop.registry.models import Product
 
-CATALOGUE_RELATED = ("producer", "product_set", "group", "province", "commune", "legacy_district")
+# What a catalogue card shows (public/catalogue.html, product_status): the name, stars and status, the producer, the
+# place. Fewer joined tables and columns: PostgreSQL plans a narrower join in a fraction of the time.
+CATALOGUE_RELATED = ("producer", "province", "commune", "legacy_district")
+CATALOGUE_FIELDS = (
+    "name", "ocop_status", "ocop_stars", "ocop_until", "producer__name", "province__name", "commune__name",
+    "legacy_district__name",
+)  # fmt: skip
 STATUSES = ("current", "expiring", "expired", "suspended", "revoked", "all")
 
 
@@ -44,7 +50,10 @@ def certified_products(
         qs = qs.filter(province__code=province)
     if commune:
         qs = qs.filter(commune_id=commune)
-    return RankedSearch(qs.order_by("name", "id"), q or None, select=CATALOGUE_RELATED, one_pass=True, part_words=True)
+    return RankedSearch(
+        qs.order_by("name", "id"), q or None, select=CATALOGUE_RELATED, only=CATALOGUE_FIELDS, one_pass=True,
+        part_words=True,
+    )  # fmt: skip
 
 
 def product_status(product: Product) -> str:
