@@ -36,9 +36,9 @@ def _generate() -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from bench.data import settle
     from ocop.certificates import rules, signing
     from ocop.certificates.models import Certificate, CertificateCounter, Decision, DecisionItem
-    from ocop.core.bulk import analyze
     from ocop.places.models import Province
     from ocop.registry.models import Product
 
@@ -90,7 +90,7 @@ def _generate() -> None:
             "UPDATE registry_product SET ocop_status = c.status, ocop_stars = c.stars, ocop_until = c.valid_until "
             "FROM certificates_certificate c WHERE c.product_id = registry_product.id"
         )
-    analyze(sqlite=True)  # as after any bulk load
+    settle()  # as a database stands after a bulk load
 
 
 def _free_port() -> int:

@@ -120,15 +120,15 @@ def _hostile(out: Path) -> list[tuple[str, Path]]:
 
 
 def run(out: Path) -> None:
+    from bench.data import settle
     from bench.search_bench import PRODUCTS
     from bench.search_bench import _generate as generate_products
-    from ocop.core.bulk import analyze
     from ocop.registry.models import Product
 
     if Product.objects.count() < PRODUCTS:
         started = time.perf_counter()
         generate_products()
-        analyze(sqlite=True)  # as after any bulk load
+        settle()  # as a database stands after a bulk load
         print(
             f"import: generated {Product.objects.count():,} existing products in {time.perf_counter() - started:.1f} s"
         )

@@ -237,8 +237,8 @@ def _run(*args: str) -> tuple[float, float, int, str]:
 def run(out: Path) -> None:
     from django.db import connection
 
+    from bench.data import settle
     from ocop.certificates.models import Certificate, Checkpoint, LogEntry
-    from ocop.core.bulk import analyze
     from ocop.registry.models import Product
 
     started = time.perf_counter()
@@ -250,7 +250,7 @@ def run(out: Path) -> None:
     last_checkpoint = Checkpoint.objects.order_by("-id").values_list("id", flat=True).first() or 0
     log = _generate()
     path = _checkpoints(log, out)
-    analyze(sqlite=True)  # as after any bulk load
+    settle()  # as a database stands after a bulk load
     print(f"log: {Certificate.objects.count():,} certificates and {LogEntry.objects.count():,} log entries "
           f"({log.seq - log.start:,} of them generated in {time.perf_counter() - started - products:.0f} s), "
           f"{len(log.marks):,} checkpoints, on {connection.vendor}")  # fmt: skip

@@ -31,9 +31,9 @@ def _generate(missing: int) -> None:
     from django.db import connection
     from django.db.models import Max
 
+    from bench.data import settle
     from ocop.certificates import rules
     from ocop.certificates.models import Certificate, Decision, DecisionItem, LogEntry
-    from ocop.core.bulk import analyze
     from ocop.places.models import Province
     from ocop.registry.models import Product
 
@@ -83,7 +83,7 @@ def _generate(missing: int) -> None:
             "(SELECT MAX(c.valid_until) FROM certificates_certificate c WHERE c.product_id = registry_product.id) "
             "WHERE id IN (SELECT product_id FROM certificates_certificate)"
         )
-    analyze(sqlite=True)  # as after any bulk load
+    settle()  # as a database stands after a bulk load
 
 
 def _measure_rebuild() -> subprocess.Popen[str]:

@@ -24,7 +24,7 @@ def _generate() -> None:
     from django.db.models import Q
     from django.utils import timezone
 
-    from ocop.core.bulk import analyze
+    from bench.data import settle
     from ocop.outlets.checklists import load_checklists
     from ocop.outlets.enums import LocationType, OutletKind, OutletStatus
     from ocop.outlets.models import Operator, Outlet, StockItem
@@ -67,7 +67,7 @@ def _generate() -> None:
     Outlet.objects.bulk_update(saved, ["map_feature"], batch_size=1000)
     lines = [StockItem(outlet=o, product_id=pid) for o in outlets for pid in rng.sample(current, SHELF)]
     StockItem.objects.bulk_create(lines, batch_size=2000)
-    analyze(sqlite=True)  # as after any bulk load
+    settle()  # as a database stands after a bulk load
 
 
 def _endpoint() -> None:

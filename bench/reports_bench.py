@@ -310,9 +310,9 @@ def _workbook() -> None:
 
 
 def run(out: Path) -> None:
-    from django.db import connection
 
     from bench import certificates_bench, outlets_bench
+    from bench.data import settle
     from ocop.certificates.models import Certificate, LogEntry
     from ocop.outlets import sales_months
     from ocop.outlets.models import Outlet, SalesRecord
@@ -333,9 +333,7 @@ def run(out: Path) -> None:
     if SalesRecord.objects.count() < SALES:
         _sales()
         sales_months.rebuild()  # a bulk load writes the rows past the services: their monthly sums counted after it
-    # As a bulk load ends (on PostgreSQL the visibility map too, for index-only scans).
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    settle()  # as a database stands after a bulk load (on PostgreSQL the visibility map too, for index-only scans)
     started_check = time.perf_counter()
     differ = len(sales_months.mismatches())
     print(f"reports on {database()}: the monthly sales sums checked against the rows in "

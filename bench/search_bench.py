@@ -152,9 +152,8 @@ def _measure(scope: str, listing: Callable[[str], Any], raw: Callable[[str], tup
 
 
 def run() -> None:
-    from django.db import connection
 
-    from bench.data import database
+    from bench.data import database, settle
     from ocop.accounts.models import Role, User
     from ocop.accounts.services import create_user, grant_role
     from ocop.places.models import Province
@@ -167,8 +166,7 @@ def run() -> None:
         started = time.perf_counter()
         _generate(missing)
         print(f"search: generated {missing:,} products in {time.perf_counter() - started:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # as after any bulk load
+    settle()  # as a database stands after a bulk load
     print(f"search: {Product.objects.count():,} products on {database()}")
     _measure("all products", lambda q: product_listing(Product.objects.all(), q), _raw(None))
     hanoi = Province.objects.get(code="01")
