@@ -19,7 +19,7 @@ from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ocop.places.models import Province
+from ocop.places.models import Commune, Province
 from ocop.planning.indicators import league
 from ocop.planning.models import Plan
 from ocop.reporting import charts, stats
@@ -63,24 +63,8 @@ def compute(s: stats.Scope) -> dict[str, Any]:
         else Plan.objects.filter(province_id=s.province_id, year__lte=s.today.year).order_by("-year").first()
     )
     months = [m.strftime("%m/%Y") for m, _r, _q in sales]
-    code = communes[0].commune.province.code if communes else ""
-    with translation.override("vi"):
-        chart = {
-            "stars": charts.bar(
-                _("OCOP products by stars"), [stats.star_label(k) for k in stars], list(stars.values())
-            ),
-            "groups": charts.horizontal(_("OCOP products by group"), [g for g, _n in groups], [n for _g, n in groups]),
-            "sales": charts.line(
-                _("Sales at outlets by month (million ₫)"),
-                [m.strftime("%m/%y") for m, _r, _q in sales],  # "12/25" fits under its point; the table has 12/2025
-                [round(r / 1_000_000) for _m, r, _q in sales],
-            ),
-            "map": ""
-            if s.commune_id or s.national
-            else charts.commune_map(_("OCOP products by commune"), communes, code),
-        }
     registered = stats.registered(s)
-    return {
+    data: dict[str, Any] = {
         "stars": [[k, v] for k, v in stars.items()],
         "total": sum(stars.values()),
         "registered": [registered.producers, registered.products],
@@ -98,8 +82,43 @@ def compute(s: stats.Scope) -> dict[str, Any]:
             for row in (league(plan) if plan and not s.commune_id else [])
         ],
         "provinces": [list(row) for row in stats.by_province(s)] if s.national else [],
-        "charts": chart,
     }
+    with translation.override(DRAWN_IN):
+        data["charts"] = {DRAWN_IN: draw(data, s, communes)}
+    return data
+
+
+# The charts are drawn into the snapshot in the interface's first language; another is drawn when a page asks for it.
+DRAWN_IN = "vi"
+
+
+def draw(data: dict[str, Any], s: stats.Scope, communes: list[stats.CommuneRow] | None = None) -> dict[str, str]:
+    """The dashboard's charts in the active language, from its figures (`compute`'s); the map's communes are read
+    again when not given."""
+    stars, groups, sales = data["stars"], data["groups"], data["sales"]
+    shown = "" if s.commune_id or s.national or not data["communes"] else _("OCOP products by commune")
+    if shown and communes is None:
+        counts = {pk: n for pk, _name, n in data["communes"]}
+        places = Commune.objects.filter(pk__in=counts).select_related("province").order_by("code")
+        communes = [stats.CommuneRow(c, counts[c.pk]) for c in places]
+    return {
+        "stars": charts.bar(
+            _("OCOP products by stars"), [stats.star_label(k) for k, _n in stars], [n for _k, n in stars]
+        ),
+        "groups": charts.horizontal(_("OCOP products by group"), [g for g, _n in groups], [n for _g, n in groups]),
+        "sales": charts.line(
+            _("Sales at outlets by month (million ₫)"),
+            [f"{label[:3]}{label[-2:]}" for label, _r, _q in sales],  # "12/25" fits under its point; the table: 12/2025
+            [round(r / 1_000_000) for _label, r, _q in sales],
+        ),
+        "map": charts.commune_map(shown, communes, communes[0].commune.province.code) if shown and communes else "",
+    }
+
+
+def drawn(data: dict[str, Any], s: stats.Scope) -> dict[str, str]:
+    """The charts in the page's language: the snapshot's, or drawn now for another language."""
+    kept: dict[str, dict[str, str]] = data.get("charts") or {}
+    return kept.get(translation.get_language() or DRAWN_IN) or draw(data, s)
 
 
 def figures(s: stats.Scope) -> dict[str, Any]:

@@ -68,6 +68,6 @@ def statistics(request: Request) -> HttpResponse:
             "admin": scope_of(request.user).is_admin,
             "province": Province.objects.get(pk=s.province_id),
             "commune": Commune.objects.get(pk=s.commune_id) if s.commune_id else None,
-            "chart": data["charts"],
+            "chart": snapshots.drawn(data, s),  # in the page's language
         },
     )

@@ -59,12 +59,12 @@ def test_the_commune_map_sizes_circles_by_area_on_the_provinces_outline():
 def test_the_dashboard_map_holds_the_scenes_communes(scene):
     s = stats.Scope(province().pk, None, scene.certs["binh"].issued_on.replace(year=2026, month=11, day=29))
     data = snapshots.compute(s)
-    svg = _svg(data["charts"]["map"])
+    svg = _svg(data["charts"]["vi"]["map"])
     counted = {c.find(f"{SVG}title").text for c in svg.iter(f"{SVG}circle") if c.get("data-count") not in (None, "0")}
     expected = {f"{name}: {n}" for _pk, name, n in data["communes"] if n}
     assert counted == expected and len(expected) == 2
     assert re.search(
-        r'<text[^>]*class="major">0</text>', base64.b64decode(data["charts"]["sales"].split(",")[1]).decode()
+        r'<text[^>]*class="major">0</text>', base64.b64decode(data["charts"]["vi"]["sales"].split(",")[1]).decode()
     )
 
 
@@ -86,5 +86,34 @@ def test_the_sales_lines_month_labels_are_written_whole():
 def test_the_dashboards_sales_chart_has_short_month_labels_and_its_table_the_whole_year(scene):
     data = snapshots.compute(stats.Scope(province().pk, None, scene.certs["binh"].issued_on.replace(year=2026, month=11,
                                                                                                      day=29)))  # fmt: skip
-    assert _x_labels(data["charts"]["sales"]) == ["09/26", "10/26"]
+    assert _x_labels(data["charts"]["vi"]["sales"]) == ["09/26", "10/26"]
     assert [label for label, _r, _q in data["sales"]] == ["09/2026", "10/2026"]
+
+
+def _title(uri: str) -> str:
+    return next(t.text for t in _svg(uri).iter(f"{SVG}text") if (t.get("class") or "").startswith("title"))
+
+
+def test_the_charts_speak_the_pages_language(scene):
+    """The snapshot keeps the charts drawn in Vietnamese; a page in English draws its own from the same figures, the
+    map's communes read again: the same circles, English words."""
+    from django.utils import translation
+
+    s = stats.Scope(province().pk, None, scene.certs["binh"].issued_on.replace(year=2026, month=11, day=29))
+    data = snapshots.compute(s)
+    assert list(data["charts"]) == ["vi"]
+    with translation.override("vi"):
+        assert snapshots.drawn(data, s) is data["charts"]["vi"]
+    with translation.override("en"):
+        english = snapshots.drawn(data, s)
+    titles = {k: _title(english[k]) for k in ("stars", "groups", "sales")}
+    assert titles == {"stars": "OCOP products by stars", "groups": "OCOP products by group",
+                      "sales": "Sales at outlets by month (million ₫)"}  # fmt: skip
+    assert _title(data["charts"]["vi"]["stars"]) == "Sản phẩm OCOP theo hạng sao"
+    assert _svg(english["map"]).find(f"{SVG}title").text == "OCOP products by commune"
+
+    def circles(uri: str) -> set[tuple[str | None, str | None]]:
+        return {(c.get("data-count"), c.get("r")) for c in _svg(uri).iter(f"{SVG}circle")}
+
+    assert circles(english["map"]) == circles(data["charts"]["vi"]["map"])
+    assert _x_labels(english["sales"]) == _x_labels(data["charts"]["vi"]["sales"]) == ["09/26", "10/26"]

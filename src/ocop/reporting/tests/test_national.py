@@ -65,7 +65,7 @@ def test_the_national_figures_are_the_provinces_summed(scene):
     assert data["outlets"][0] == ["sales_point", 1, 50.0]
     assert data["sales"] == [["09/2026", 12_500_000, 10], ["10/2026", 8_000_000, 10]]
     assert (data["open_findings"], data["inspections"]) == (1, 1)
-    assert (data["communes"], data["league"], data["charts"]["map"]) == ([], [], "")
+    assert (data["communes"], data["league"], data["charts"]["vi"]["map"]) == ([], [], "")
     rows = {code: n for code, _name, n in data["provinces"]}
     assert len(rows) == 34 and central.code not in rows
     assert {code: n for code, n in rows.items() if n} == {"01": 3, "79": 2}
