@@ -45,13 +45,33 @@ def _value(obj: models.Model, name: str) -> Any:
     return _plain(getattr(obj, name))
 
 
-def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+class Snapshot(dict[str, Any]):
+    """The values of a record's fields, and (`ids`, not stored) the ids its foreign keys held: a key recorded by its
+    id on one side ("#181", not loaded) and by its text on the other (loaded meanwhile) is no change."""
+
+    ids: dict[str, Any]
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> Snapshot:
     """The values of `fields` as JSON-friendly plain values (loaded foreign keys by their text)."""
-    return {name: _value(obj, name) for name in fields}
+    shot = Snapshot((name, _value(obj, name)) for name in fields)
+    shot.ids = {}
+    for name in shot:
+        field = obj._meta.get_field(name)
+        if field.is_relation and field.many_to_one:
+            shot.ids[name] = getattr(obj, field.attname)  # type: ignore[union-attr]
+    return shot
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
+    """The fields whose value changed, [before, after]; a foreign key whose id stayed is not one of them."""
+    ids_before: dict[str, Any] = getattr(before, "ids", {})
+    ids_after: dict[str, Any] = getattr(after, "ids", {})
+
+    def same_key(k: str) -> bool:
+        return k in ids_before and k in ids_after and ids_before[k] == ids_after[k]
+
+    return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k] and not same_key(k)}
 
 
 def actor_name(actor: Actor | None) -> str:

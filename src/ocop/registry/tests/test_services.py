@@ -171,3 +171,18 @@ def test_product_cannot_be_moved_to_a_producer_outside_scope(db):
     assert product.producer == mine
     services.update_product(product=product, by=officer, name="Tên mới")
     assert Product.objects.get(pk=product.pk).name == "Tên mới"
+
+
+def test_a_products_audit_names_only_what_changed_not_a_key_loaded_meanwhile(db):
+    """A product read without its producer is recorded with the producer's id ("#5"); saving loads the producer: the
+    same producer, so the change names the name alone. A real move to another producer is named by its text."""
+    officer = make_user(Role.COMMUNE_OFFICER, communes=("Bát Tràng",))
+    first = make_producer(name="HTX Gốm Bát Tràng")
+    second = make_producer(name="HTX Gốm Minh Long")
+    pk = make_product(producer=first, name="Bình gốm").pk
+    product = Product.objects.get(pk=pk)  # its producer not loaded
+    services.update_product(product=product, by=officer, name="Bình gốm men lam")
+    assert history(product).first().changes == {"name": ["Bình gốm", "Bình gốm men lam"]}
+    product = Product.objects.get(pk=pk)
+    services.update_product(product=product, by=officer, producer=second)
+    assert history(product).first().changes == {"producer": [f"#{first.pk}", "HTX Gốm Minh Long"]}
