@@ -267,8 +267,15 @@ def store_if_absent(code: str, body: bytes, day: dt.date) -> None:
         return
     _prune_once(storage, day)
     if not isinstance(storage, FileSystemStorage):
-        if not storage.exists(name := _name(day, code)):
-            storage.save(name, _page_file(body))
+        if storage.exists(name := _name(day, code)):
+            return
+        storage.save(name, _page_file(body))
+        # A bucket has no "put unless there": a change that committed between the check and the put had its copy
+        # rewritten first, and this older page has just replaced it. The row read again tells: a page that now reads
+        # otherwise is put again (a change committing after this read rewrites the copy itself, after this put).
+        cert, counts = page_row(code, day)
+        if cert is not None and (now := render_page(cert, code, day, counts)) != body:
+            storage.save(name, _page_file(now))
         return
     # On every miss: the storage's own path() and a temporary file from tempfile cost more than the page's render.
     folder = os.path.join(storage.location, "v", day.isoformat())

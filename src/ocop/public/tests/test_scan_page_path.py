@@ -154,6 +154,31 @@ def test_the_copies_go_to_the_buckets_pages_prefix_and_old_days_are_pruned_there
     assert s3_storage.names("files") == s3_storage.names("opendata") == []  # nothing of the pages elsewhere
 
 
+def test_a_page_rendered_before_a_change_never_stays_in_the_bucket(office, client, time_machine, s3_storage):  # noqa: F811
+    """A bucket cannot put "unless there": a scan that checked for the copy, then rendered, then put it after a
+    suspension committed (and after the suspension's own rewrite) would leave the valid page for the rest of the
+    day. The scan reads the row again after its put and puts the page as it now reads."""
+    from ocop.public import scanpage
+
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    cert = issue(office)
+    key = f"pages/v/2026-01-10/{cert.code}.html"
+    day = dt.date(2026, 1, 10)
+    row, counts = scanpage.page_row(cert.code, day)
+    valid = scanpage.render_page(row, cert.code, day, counts)  # what the scan rendered, before the change
+    services.suspend(by=office.coordinator, certificate=cert, reason="Nhãn sai")  # its rewrite not yet in the bucket
+    assert s3_storage.names() == []
+    scanpage.store_if_absent(cert.code, valid, day)  # the scan's put, after the change committed
+    assert (
+        "TẠM ĐÌNH CHỈ" in s3_storage.read(key).decode() and 'data-status="valid"' not in s3_storage.read(key).decode()
+    )
+    other = issue(office, product=make_product(producer=office.producer, name="Chén gốm"))
+    row, counts = scanpage.page_row(other.code, day)
+    page = scanpage.render_page(row, other.code, day, counts)
+    scanpage.store_if_absent(other.code, page, day)  # nothing changed: the page as rendered, put once
+    assert s3_storage.read(f"pages/v/2026-01-10/{other.code}.html") == page
+
+
 def test_a_copy_that_cannot_be_stored_still_answers_the_page(office, client, time_machine, settings, tmp_path):  # noqa: F811
     time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
     cert = issue(office)
