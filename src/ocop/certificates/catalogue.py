@@ -14,6 +14,7 @@ from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate
 from ocop.certificates.queries import status_q
 from ocop.certificates.rules import reader_status
+from ocop.core.collation import vi
 from ocop.core.search import RankedSearch
 from ocop.registry.models import Product
 
@@ -51,7 +52,7 @@ def certified_products(
     if commune:
         qs = qs.filter(commune_id=commune)
     return RankedSearch(
-        qs.order_by("name", "id"), q or None, select=CATALOGUE_RELATED, only=CATALOGUE_FIELDS, one_pass=True,
+        qs.order_by(vi("name"), "id"), q or None, select=CATALOGUE_RELATED, only=CATALOGUE_FIELDS, one_pass=True,
         part_words=True,
     )  # fmt: skip
 

@@ -55,6 +55,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     stars = _int(g.get("stars")) if g.get("stars") in ("3", "4", "5") else None
     province = g.get("province", "")
     commune = _int(g.get("commune"))
+    if commune and province and not Commune.objects.filter(pk=commune, province__code=province).exists():
+        commune = None  # a commune of another province (the province was changed since): no commune filter
     results = certified_products(
         q=g.get("q", "").strip()[:100], status=status, stars=stars, group=g.get("group", ""), province=province,
         commune=commune,

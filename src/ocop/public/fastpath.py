@@ -4,10 +4,10 @@ it skips what only a signed-in visitor or a form needs: sessions, CSRF, authenti
 htmx and the form-text middleware (`ocop.core.middleware`, whose only work on a read is to scrub query values the
 page never reads, and to refuse a control character in the path, which the pattern below never lets through).
 
-It runs first in MIDDLEWARE and hands a GET of `/v/<letters and digits>` to a chain of the site's own
+It runs first in MIDDLEWARE and hands a GET or HEAD of `/v/<letters and digits>` to a chain of the site's own
 security middleware (SecurityMiddleware, CommonMiddleware with its ALLOWED_HOSTS check, X-Frame-Options and the
 Content-Security-Policy, in MIDDLEWARE's order) around the view; everything else, and any other spelling of the
-path (a report form `/v/<code>/report`, a POST or HEAD, odd characters), takes the full chain as before. The page is the
+path (a report form `/v/<code>/report`, a POST, odd characters), takes the full chain as before. The page is the
 same for every reader (Vietnamese with English beside it), so it is rendered in Vietnamese whatever the browser
 asks and says so (Content-Language: vi), with no Vary on Accept-Language.
 """
@@ -59,6 +59,6 @@ class ScanPageMiddleware:
         self.short = short_chain()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method == "GET" and PATH.fullmatch(request.path_info):
+        if request.method in ("GET", "HEAD") and PATH.fullmatch(request.path_info):  # HEAD: GET's headers
             return self.short(request)  # type: ignore[no-any-return]  # Django types its chain loosely
         return self.get_response(request)

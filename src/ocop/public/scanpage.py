@@ -16,6 +16,7 @@ import base64
 import datetime as dt
 import hashlib
 import html
+import logging
 import os
 import secrets
 from contextlib import nullcontext
@@ -42,6 +43,8 @@ from ocop.certificates.rules import shows_as_ocop
 from ocop.outlets.enums import OutletStatus
 from ocop.outlets.models import StockItem
 from ocop.outlets.queries import stockist_counts, valid_line_q
+
+logger = logging.getLogger(__name__)
 
 CSS = (Path(__file__).parent / "templates" / "public" / "verify.css").read_text(encoding="utf-8").strip()
 CSS_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii") + "'"
@@ -192,12 +195,12 @@ def _page_sql(alias: str, day: dt.date) -> tuple[str, tuple[Any, ...]]:
     return queries.compile_by_code(queries.scan_values(qs, "outlets"), alias)
 
 
-def page_row(code: str, day: dt.date) -> tuple[dict[str, Any] | None, dict[int, int]]:
+def page_row(code: str, day: dt.date, alias: str | None = None) -> tuple[dict[str, Any] | None, dict[int, int]]:
     """What `render_page` needs for a code on `day`, in one query: its row (None: no such certificate) and the count
-    of outlets stocking its product (as `stockists` counts them)."""
+    of outlets stocking its product (as `stockists` counts them). From `alias`, else where the router reads."""
     if not (code := queries.clean_code(code)):
         return None, {}
-    alias = router.db_for_read(Certificate) or "default"
+    alias = alias or router.db_for_read(Certificate) or "default"
     found = queries.fetch_by_code(*_page_sql(alias, day), alias, code)
     if found is None:
         return None, {}
@@ -210,9 +213,9 @@ def page_row(code: str, day: dt.date) -> tuple[dict[str, Any] | None, dict[int, 
 # ---- stored copies --------------------------------------------------------------------------------
 # Through the "pages" storage, so that they land where nginx reads them: the local folder, or the bucket. On a local
 # disk (a storage with paths) a request's copy is linked in place, which never replaces a copy that `refresh` wrote
-# meanwhile; in a bucket it is put when absent (a check then a put: a request that read the row just before a change
-# and stores just after its refresh could put the old page back, a window of milliseconds that the next change or
-# the next day closes).
+# meanwhile; in a bucket it is put when absent, then the row is read again from the primary and the page put again
+# until it reads as put (a check then a put: a request that read the row just before a change could put the old page
+# over the change's own rewrite).
 
 
 def _storage() -> Storage | None:
@@ -258,6 +261,9 @@ def _prune_once(storage: Storage, day: dt.date) -> None:
         prune(storage, day)
 
 
+PUT_ATTEMPTS = 3
+
+
 def store_if_absent(code: str, body: bytes, day: dt.date) -> None:
     """Keep the page a request made, unless a copy is already there: a copy written by `refresh` (after a change)
     always wins over one that a request rendered just before the change. `code`: a certificate's own (letters and
@@ -269,13 +275,18 @@ def store_if_absent(code: str, body: bytes, day: dt.date) -> None:
     if not isinstance(storage, FileSystemStorage):
         if storage.exists(name := _name(day, code)):
             return
-        storage.save(name, _page_file(body))
         # A bucket has no "put unless there": a change that committed between the check and the put had its copy
-        # rewritten first, and this older page has just replaced it. The row read again tells: a page that now reads
-        # otherwise is put again (a change committing after this read rewrites the copy itself, after this put).
-        cert, counts = page_row(code, day)
-        if cert is not None and (now := render_page(cert, code, day, counts)) != body:
-            storage.save(name, _page_file(now))
+        # rewritten first, and this older page would replace it. After each put the row is read again, from the
+        # primary (a replica may not have the change yet): a page that now reads otherwise is put again. A change
+        # committing after the last read rewrites the copy itself, after this put.
+        for _attempt in range(PUT_ATTEMPTS):
+            storage.save(name, _page_file(body))
+            cert, counts = page_row(code, day, alias="default")
+            if cert is None or (now := render_page(cert, code, day, counts)) == body:
+                return
+            body = now
+        logger.warning("QR page %s: still changing after %s puts; its copy removed", code, PUT_ATTEMPTS)
+        storage.delete(name)  # the next scan stores it again (or the change's own rewrite does)
         return
     # On every miss: the storage's own path() and a temporary file from tempfile cost more than the page's render.
     folder = os.path.join(storage.location, "v", day.isoformat())

@@ -12,6 +12,7 @@ from html import escape
 from typing import Any
 
 import pygal
+from django.utils.translation import gettext as _
 from pygal.style import Style
 
 from ocop.places.shapes import ARCHIPELAGOS, SHAPES_FILE
@@ -26,6 +27,11 @@ OPTIONS: dict[str, Any] = {
     "style": STYLE, "js": [], "disable_xml_declaration": True, "width": 640, "height": 320, "show_legend": False,
     "print_values": True, "margin": 12,
 }  # fmt: skip
+
+
+def _options() -> dict[str, Any]:
+    """OPTIONS, and what a chart without figures says, in the active language (pygal's own is English)."""
+    return OPTIONS | {"no_data_text": str(_("No data"))}
 
 
 def _uri(chart: Any) -> str:
@@ -51,14 +57,14 @@ def _whole(values: Sequence[int | float | None]) -> dict[str, Any]:
 
 
 def bar(title: str, labels: Sequence[str], values: Sequence[int | float | None]) -> str:
-    chart = pygal.Bar(title=title, **(OPTIONS | _whole(values)))
+    chart = pygal.Bar(title=title, **(_options() | _whole(values)))
     chart.x_labels = [str(label) for label in labels]
     chart.add(title, list(values))
     return _uri(chart)
 
 
 def horizontal(title: str, labels: Sequence[str], values: Sequence[int]) -> str:
-    options = OPTIONS | _whole(values) | {"height": max(200, 36 * len(labels) + 60)}
+    options = _options() | _whole(values) | {"height": max(200, 36 * len(labels) + 60)}
     chart = pygal.HorizontalBar(title=title, **options)
     chart.x_labels = [str(label) for label in reversed(labels)]  # pygal draws from the bottom: keep the table's order
     chart.add(title, list(reversed(values)))
@@ -78,7 +84,7 @@ def line(title: str, labels: Sequence[str], values: Sequence[int]) -> str:
     options = {"print_values": False, "show_dots": True, "fill": True, "include_x_axis": True,
                "range": (0, -(-top // step) * step), "y_labels": list(range(0, top + step, step)),
                "truncate_label": -1, "x_labels_major_every": every, "show_minor_x_labels": every == 1}  # fmt: skip
-    chart = pygal.Line(title=title, **(OPTIONS | options))
+    chart = pygal.Line(title=title, **(_options() | options))
     chart.x_labels = [str(label) for label in labels]
     chart.add(title, list(values))
     return _uri(chart)

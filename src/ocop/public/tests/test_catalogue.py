@@ -130,3 +130,19 @@ def test_the_catalogue_search_reads_the_certified_products_words(office, client,
             plan = "\n".join(row[0] for row in cursor.fetchall())
             cursor.execute("RESET enable_seqscan")
         assert "product_certified_words" in plan and "registry_product_search_words" not in plan, plan
+
+
+def test_the_catalogue_is_in_vietnamese_order_and_drops_a_commune_of_another_province(office, client, time_machine):  # noqa: F811
+    """Cà before Chè, Đ right after D, Mạch before Miến (byte order put Đ last and Miến before Mạch); a commune left
+    from another province (the province was changed in the form) no longer filters."""
+    from ocop.places.models import Commune
+
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    for name in ["Miến dong", "Đèn tre", "Chè xanh", "Mạch nha", "Cà chua", "Dưa lê"]:
+        issue(office, product=make_product(producer=office.producer, name=name))
+    issue(office)
+    assert _names(client, "status=all") == [
+        "Bình gốm men lam", "Cà chua", "Chè xanh", "Dưa lê", "Đèn tre", "Mạch nha", "Miến dong",
+    ]  # fmt: skip
+    elsewhere = Commune.objects.exclude(province__code="01").order_by("code").first()
+    assert len(_names(client, f"province=01&commune={elsewhere.pk}&status=all")) == 7

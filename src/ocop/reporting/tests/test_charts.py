@@ -117,3 +117,12 @@ def test_the_charts_speak_the_pages_language(scene):
 
     assert circles(english["map"]) == circles(data["charts"]["vi"]["map"])
     assert _x_labels(english["sales"]) == _x_labels(data["charts"]["vi"]["sales"]) == ["09/26", "10/26"]
+
+
+def test_a_chart_without_figures_says_so_in_the_pages_language():
+    from django.utils import translation
+
+    for language, text in (("vi", "Chưa có số liệu"), ("en", "No data")):
+        with translation.override(language):
+            svg = base64.b64decode(charts.line("x", [], []).split(",")[1]).decode()
+        assert text in svg and ("No data" not in svg or language == "en")
