@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, models
-from django.db.models import BooleanField, Case, Count, IntegerField, Max, Q, Value, When, Window
+from django.db import connection, connections, models
+from django.db.models import BooleanField, Case, IntegerField, Max, Q, Value, When
 from django.db.models.expressions import RawSQL
 
 from ocop.core.text import fold_tokens
@@ -177,6 +177,8 @@ def _rank(tokens: list[str]) -> Case:
 WALK_LIMIT = 20_000
 # A one-pass search keeps this many of its first ids: a few pages of a public list.
 ONE_PASS_HEAD = 96
+# ... and reads this many matches at most (past them, the two-step plan).
+ONE_PASS_LIMIT = 2500
 
 
 class RankedSearch[M: models.Model]:
@@ -243,6 +245,9 @@ class RankedSearch[M: models.Model]:
             self.count()  # straight from the FTS index: cheap
         if self._count is None and self._one_pass:
             self._scan_once()
+            if self._count is None and cap <= ONE_PASS_LIMIT:  # more matches than the one pass reads: past the cap
+                self._at_least = cap
+                return cap
         if self._count is not None:
             return min(self._count, cap)
         plain = self._qs.order_by()
@@ -283,16 +288,27 @@ class RankedSearch[M: models.Model]:
         return [by_id[i] for i in ids]
 
     def _scan_once(self) -> None:
-        """The exact count and the first ONE_PASS_HEAD ids in rank order, in one query: COUNT(*) OVER () over the
-        matches, then the top of them sorted (the window is computed before ORDER BY and LIMIT)."""
-        rows = list(
+        """The exact count and the first ONE_PASS_HEAD ids in rank order, in one query, when the matches are at most
+        ONE_PASS_LIMIT: up to one more of them are read (in no order), counted (COUNT(*) OVER (), computed before
+        ORDER BY and LIMIT) and the first sorted. Past the limit nothing is kept: a short common word ("b") matches
+        tens of thousands of rows, which the capped count and the walked page read far fewer of."""
+        inner = (
             _matching(self._qs.order_by(), self._tokens, self._words)
-            .annotate(search_rank=_rank(self._tokens), matches=Window(Count("pk")))
-            .order_by("search_rank", "search_text", "pk")
-            .values_list("pk", "matches")[:ONE_PASS_HEAD]
+            .annotate(search_rank=_rank(self._tokens))
+            .values_list("pk", "search_rank", "search_text")[: ONE_PASS_LIMIT + 1]
         )
-        self._count = rows[0][1] if rows else 0
-        self._head = [pk for pk, _matches in rows]
+        sql, params = inner.query.get_compiler(using=inner.db).as_sql()
+        with connections[inner.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT m.pk, count(*) OVER () FROM ({sql}) AS m (pk, search_rank, search_text) "  # our SQL
+                f'ORDER BY m.search_rank, m.search_text COLLATE "C", m.pk LIMIT {int(ONE_PASS_HEAD)}',
+                params,
+            )
+            rows = cursor.fetchall()
+        matches = rows[0][1] if rows else 0
+        if matches <= ONE_PASS_LIMIT:
+            self._count = matches
+            self._head = [pk for pk, _matches in rows]
 
     def _ids(self, start: int, stop: int) -> list[Any]:
         qs = self._qs.order_by()

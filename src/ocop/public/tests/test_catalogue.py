@@ -119,7 +119,7 @@ def test_the_catalogue_search_reads_the_certified_products_words(office, client,
         assert _names(client, "q=gom") == ["Bình gốm men lam"]
     if connection.vendor == "postgresql":
         (scan,) = [q["sql"] for q in ctx.captured_queries if "@@" in q["sql"]]  # one query: count and ids
-        assert "COUNT(" in scan and "OVER ()" in scan
+        assert "count(*) OVER ()" in scan
         with connection.cursor() as cursor:
             # A test's table is tiny: a scan, or the index on status and last day, would always win. Without
             # them, the planner reads the certified products' words index only if the query's filter implies its

@@ -156,13 +156,17 @@ def test_search_text_sorts_byte_by_byte(db):
             assert cursor.fetchone() == ("C",)
 
 
-@pytest.mark.parametrize(("one_pass", "part_words"), [(True, False), (True, True), (False, True)])
-def test_one_pass_and_the_certified_words_find_what_the_rule_finds(shelf, monkeypatch, one_pass, part_words):
+@pytest.mark.parametrize(
+    ("one_pass", "part_words", "limit"), [(True, False, 2500), (True, True, 2500), (False, True, 2500), (True, True, 2)]
+)
+def test_one_pass_and_the_certified_words_find_what_the_rule_finds(shelf, monkeypatch, one_pass, part_words, limit):
     """PostgreSQL's one-pass plan (count and first ids from one scan) and its words index over certified products
-    (the public catalogue's) give the rule's rows in the rule's order, within the kept first ids and past them."""
+    (the public catalogue's) give the rule's rows in the rule's order, within the kept first ids and past them, and
+    past the matches one pass reads (limit 2: the two-step plan takes over)."""
     from ocop.core import search as core_search
 
     monkeypatch.setattr(core_search, "ONE_PASS_HEAD", 3)
+    monkeypatch.setattr(core_search, "ONE_PASS_LIMIT", limit)
     Product.objects.exclude(name="Mắm 12abc").update(ocop_status="valid")  # one product never certified
     certified = Product.objects.exclude(ocop_status="")
     for q in ["banh", "banh d", "thai nguyen", "xanh", "lo 1e5x", "htx que", "mam", "khong co"]:
