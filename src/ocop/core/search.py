@@ -285,7 +285,7 @@ class RankedSearch[M: models.Model]:
         if self._prefetch:
             rows = rows.prefetch_related(*self._prefetch)
         by_id = {row.pk: row for row in rows}
-        return [by_id[i] for i in ids]
+        return [by_id[i] for i in ids if i in by_id]  # a row deleted between the two reads is left out
 
     def _scan_once(self) -> None:
         """The exact count and the first ONE_PASS_HEAD ids in rank order, in one query, when the matches are at most

@@ -137,8 +137,12 @@ def test_verify_sales_names_a_month_kept_under_another_province(shop, shelf, cap
     sales_months.rebuild()
     other = Province.objects.exclude(pk=shop.outlet.province_id).order_by("code").first()
     SalesMonth.objects.filter(month=dt.date(2026, 10, 1)).update(province=other)  # written past the services
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError) as caught:
         call_command("verify_sales")
+    assert str(caught.value) == (
+        "1 tháng của điểm bán đang được lưu dưới một tỉnh khác với tỉnh của điểm bán; chạy `ocop verify_sales "
+        "--repair` để tính lại."
+    )
     assert capsys.readouterr().err.splitlines() == [
         f"{shop.outlet.code} tháng 10/2026: tổng đang lưu: 1 dòng, số lượng 7,00, doanh thu 700.000 ₫; tổng các "
         "dòng: 1 dòng, số lượng 7,00, doanh thu 700.000 ₫. Tổng này đang được lưu dưới một tỉnh khác với tỉnh của "

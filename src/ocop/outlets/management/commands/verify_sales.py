@@ -49,10 +49,14 @@ class Command(BaseCommand):
             ))  # fmt: skip
             return
         if found:
-            raise CommandError(
+            message = (
                 _("%(n)s outlet month(s) differ from the sum of their sales rows; `ocop verify_sales --repair` counts "
-                  "them again.") % {"n": len(found)}
+                  "them again.")
+                if any(m.kept != m.counted for m in found)
+                else _("%(n)s outlet month(s) are kept under another province than their outlet's; `ocop verify_sales "
+                       "--repair` counts them again.")
             )  # fmt: skip
+            raise CommandError(message % {"n": len(found)})
         self.stdout.write(self.style.SUCCESS(
             _("The monthly sales sums equal the sum of the rows: %(n)s outlet month(s).")
             % {"n": SalesMonth.objects.count()}
