@@ -21,16 +21,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from ocop.certificates import asof
 from ocop.certificates.models import Certificate, LogEntry, Standing, StandingDay
+from ocop.core.dbrouter import PRIMARY
 from ocop.registry.models import Product
 
-# Every read that decides what the rows hold is the primary's (a public request may read from a replica, which lags).
-PRIMARY = DEFAULT_DB_ALIAS
+# Every read that decides what the rows hold is the primary's (a public request may read from a replica, which lags):
+# PRIMARY (ocop.core.dbrouter).
 
 # The columns of a row, and where each comes from on a certificate.
 STORED = ("certificate_id", "province_id", "commune_id", "product_id", "producer_id", "group_id", "stars",

@@ -40,6 +40,7 @@ from ocop.certificates import queries
 from ocop.certificates.enums import Status
 from ocop.certificates.models import Certificate
 from ocop.certificates.rules import shows_as_ocop
+from ocop.core.dbrouter import PRIMARY
 from ocop.outlets.enums import OutletStatus
 from ocop.outlets.models import StockItem
 from ocop.outlets.queries import stockist_counts, valid_line_q
@@ -281,7 +282,7 @@ def store_if_absent(code: str, body: bytes, day: dt.date) -> None:
         # committing after the last read rewrites the copy itself, after this put.
         for _attempt in range(PUT_ATTEMPTS):
             storage.save(name, _page_file(body))
-            cert, counts = page_row(code, day, alias="default")
+            cert, counts = page_row(code, day, alias=PRIMARY)
             if cert is None or (now := render_page(cert, code, day, counts)) == body:
                 return
             body = now
