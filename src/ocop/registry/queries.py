@@ -37,4 +37,6 @@ def product_rows(qs: QuerySet[Product]) -> QuerySet[Product]:
 
 def product_listing(qs: QuerySet[Product], q: str | None = None) -> RankedSearch[Product]:
     """Products for a list page or an API page: ranked when `q` is given, fetched a page at a time."""
-    return RankedSearch(qs, q, select=PRODUCT_RELATED, prefetch=(PACKS,), only=PRODUCT_LIST_FIELDS)
+    return RankedSearch(
+        qs, q, select=PRODUCT_RELATED, prefetch=(PACKS,), only=PRODUCT_LIST_FIELDS, fixed_join_order=True
+    )

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.db import connection
 
 from ocop.conftest import client_for
 from ocop.registry.models import Producer, Product
@@ -180,7 +181,11 @@ def test_create_and_update_with_vietnamese_errors(world):
     assert Product.objects.get(pk=product_id).name == "Bình gốm men rạn"
 
 
-@pytest.mark.parametrize(("path", "expected"), [("/api/v1/producers", 6), ("/api/v1/products", 7)])
+# PostgreSQL: two more for the products, the SET and RESET around the page's rows (core.search.joins_as_written).
+PLANNED = 2 if connection.vendor == "postgresql" else 0
+
+
+@pytest.mark.parametrize(("path", "expected"), [("/api/v1/producers", 6), ("/api/v1/products", 7 + PLANNED)])
 def test_api_list_query_count_is_flat(world, path, expected, django_assert_num_queries):
     client = client_for(world.users["coordinator"])
     client.get(path)

@@ -16,6 +16,10 @@ def _count(client, url):
     return len(ctx.captured_queries)
 
 
+# PostgreSQL: two more for a product page, the SET and RESET around its rows (core.search.joins_as_written).
+PLANNED = 2 if connection.vendor == "postgresql" else 0
+
+
 def _grow(world, n):
     for _ in range(n):
         producer = make_producer(commune_name="Bát Tràng")
@@ -27,7 +31,7 @@ def _grow(world, n):
     ("name", "expected"),
     [
         ("backoffice:producer_list", 7),
-        ("backoffice:product_list", 11),
+        ("backoffice:product_list", 11 + PLANNED),
         ("backoffice:document_list", 6),
         ("backoffice:dashboard", 15),
         # The exports: two of them for their title block's issuing body (the province, its settings).

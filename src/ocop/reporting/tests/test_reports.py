@@ -85,12 +85,18 @@ def test_the_outlets_mean_share_is_over_the_outlets_with_a_shelf(scene):
     for product in (scene.certs["binh"].product, scene.certs["am"].product):
         stock.add_stock(by=scene.commerce, outlet=second, product=product, since=dt.date(2026, 3, 1))
     stock.add_stock(by=scene.commerce, outlet=second, label="Gạo quê", since=dt.date(2026, 3, 1))
+    gone = stock.add_stock(by=scene.commerce, outlet=second, label="Bánh tẻ", since=dt.date(2026, 3, 1))
+    stock.remove_stock(by=scene.commerce, item=gone)  # off the shelf today: not counted
     empty = register(scene.commerce, name="Điểm OCOP Bát Tràng 3")
     pass_assessment(scene.commerce, empty)
     outlets.recognise(by=scene.commerce, outlet=empty, number="7/QĐ-SCT", signed_on=dt.date(2026, 3, 1))
     rows = [(r.kind, r.outlets, r.mean_share) for r in stats.outlets(_scope())]
     # 1 of 2 lines and 2 of 3 lines: (50 + 66.67) / 2; the third outlet's empty shelf has no share to average.
     assert rows == [("sales_point", 3, 58.3), ("design_centre", 0, None), ("other", 0, None)]
+    # The workbook's outlets sheet counts each shelf by the same rule.
+    shelves = stats.with_shelf(stats.recognised_outlets(_scope()), _scope().today).order_by("name")
+    assert [(o.name, o.lines, o.ocop_lines) for o in shelves] == [
+        ("Điểm OCOP Bát Tràng", 2, 1), ("Điểm OCOP Bát Tràng 2", 3, 2), ("Điểm OCOP Bát Tràng 3", 0, 0)]  # fmt: skip
 
 
 def test_the_yearly_workbook(scene, django_assert_num_queries):
