@@ -447,9 +447,8 @@ def issue_decision(
         newer = current.filter(issued_on__gt=signed_on).order_by("-issued_on", "-pk").first()
         if newer is not None:  # a past decision entered late: the certificate issued since replaced it already
             set_status(cert, Status.SUPERSEDED, by=by, event=LogEvent.SUPERSEDED, superseded_by=newer,
+                        status_since=newer.issued_on,
                         reason=_("Replaced by certificate %(number)s.") % {"number": newer.number})  # fmt: skip
-            cert.status_since = newer.issued_on
-            Certificate.objects.filter(pk=cert.pk).update(status_since=newer.issued_on)
         for old in current.filter(issued_on__lte=signed_on) if newer is None else []:
             superseded.append(old.pk)
             set_status(old, Status.SUPERSEDED, by=by, event=LogEvent.SUPERSEDED, superseded_by=cert,

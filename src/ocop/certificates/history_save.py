@@ -100,6 +100,7 @@ def supersede_in_order(*, product_ids: set[int], by: Any) -> list[int]:
     log.append_many(
         [
             (LogEvent.SUPERSEDED, c, log_data(c, status=Status.SUPERSEDED, reason=c.status_reason,
+                                             status_since=c.status_since.isoformat(),  # type: ignore[union-attr]
                                              superseded_by=c.superseded_by.number))  # type: ignore[union-attr]
             for c in changed
         ]

@@ -43,6 +43,8 @@ def log_data(certificate: Certificate, **extra: Any) -> dict[str, Any]:
         "code": certificate.code,
         "product": certificate.product.name,
         "producer": certificate.producer.name,
+        "product_id": certificate.product_id,
+        "producer_id": certificate.producer_id,
         "stars": certificate.stars,
         "issued_on": certificate.issued_on.isoformat(),
         "valid_until": certificate.valid_until.isoformat(),
@@ -57,7 +59,7 @@ def set_status(cert: Certificate, status: Status, *, by: Any, event: LogEvent, r
         setattr(cert, key, value)
     cert.save()
     sync_product(cert)
-    extra = {"status": status, "reason": reason}
+    extra = {"status": status, "reason": reason, "status_since": cert.status_since.isoformat()}  # type: ignore[union-attr]  # set above
     if "superseded_by" in fields:
         extra["superseded_by"] = fields["superseded_by"].number
     if fields.get("revocation_decision"):

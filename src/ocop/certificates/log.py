@@ -202,6 +202,10 @@ STATUS_AFTER: dict[str, Status] = {
     LogEvent.SUPERSEDED: Status.SUPERSEDED,
 }
 COMPARED = ("code", "stars", "issued_on", "valid_until")
+# The events whose day is a decided fact, which the reports of a past period count from (`asof`): the revocation
+# decision's date, the successor's issue date. A suspension or a lift dates from the day it was logged (the entry's
+# own time says when).
+DATED_EVENTS = (LogEvent.REVOKED, LogEvent.SUPERSEDED)
 
 
 @dataclass(frozen=True)
@@ -219,15 +223,18 @@ def _last_entries() -> Iterator[tuple[int, str, Any]]:
 
 
 def replay() -> list[StateProblem]:
-    """Replay the log (each certificate's last entry carries its code, stars, dates and the status it left) and
-    compare the result with the certificates table: a row edited behind the application's back (stars raised, a
-    revoked certificate set valid again, a date moved) differs from what was logged when it changed. Both sides are
-    read in the order of certificate ids and walked together, so memory stays flat however long the log."""
+    """Replay the log (each certificate's last entry carries its code, product, producer, stars, dates and the status
+    it left, with the day a revocation or supersession dates from) and compare the result with the certificates
+    table: a row edited behind the application's back (stars raised, a revoked certificate set valid again, a date
+    moved, the certificate given to another product) differs from what was logged when it changed. Both sides are
+    read in the order of certificate ids and walked together, so memory stays flat however long the log. Entries
+    written before the log carried the product's and producer's ids and the status's day (December 2026) are
+    compared on the rest: they name the product by a name, which a rename may since have changed."""
     logged = _last_entries()
     pending = next(logged, None)
     problems: list[StateProblem] = []
-    fields = ("pk", "number", "status", *COMPARED)
-    for pk, number, status, *values in (
+    fields = ("pk", "number", "status", "status_since", "product_id", "producer_id", *COMPARED)
+    for pk, number, status, since, product_id, producer_id, *values in (
         Certificate.objects.order_by("pk").values_list(*fields).iterator(chunk_size=5000)
     ):
         while pending is not None and pending[0] < pk:  # an entry of a certificate no longer in the table
@@ -246,6 +253,19 @@ def replay() -> list[StateProblem]:
                 problems.append(StateProblem(number, _(
                     "Certificate %(number)s: %(field)s is %(table)s in the table but %(log)s in the log."
                 ) % {"number": number, "field": label, "table": table[name], "log": data.get(name, "—")}))  # fmt: skip
+        for key, table_id, label in (
+            ("product_id", product_id, _("product")),
+            ("producer_id", producer_id, _("producer")),
+        ):
+            if key in data and data[key] != table_id:
+                problems.append(StateProblem(number, _(
+                    "Certificate %(number)s: %(field)s is #%(table)s in the table but #%(log)s in the log."
+                ) % {"number": number, "field": label, "table": table_id, "log": data[key]}))  # fmt: skip
+        since_text = since.isoformat() if since else "—"
+        if event in DATED_EVENTS and "status_since" in data and data["status_since"] != since_text:
+            problems.append(StateProblem(number, _(
+                "Certificate %(number)s: its status dates from %(table)s in the table but from %(log)s in the log."
+            ) % {"number": number, "table": since_text, "log": data["status_since"]}))  # fmt: skip
         expected = STATUS_AFTER.get(event)  # an event no service writes leaves no status: reported, never a crash
         if status != expected:
             problems.append(StateProblem(number, _(

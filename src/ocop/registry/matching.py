@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
@@ -304,6 +305,11 @@ class LookAlikes:
         """A row of the file planned as a new record: later rows are compared with it too (it has no id yet)."""
         self.add(scope, None, _("row %(row)s: %(name)s") % {"row": plan.row, "name": name}, key)
 
+    def forget(self, scope: Any) -> None:
+        """Drop a scope's pool: its rows are all planned."""
+        self.raw.pop(scope, None)
+        self.pools.pop(scope, None)
+
     def find(self, scope: Any, key: str) -> list[list[Any]]:
         pools = self._pools(scope)
         signature = self._signature(key)
@@ -428,8 +434,13 @@ def _chunks(values: set[Any], size: int = 900) -> Iterator[list[Any]]:
 
 
 class ProductBook:
-    """Products of the producers an import touches, loaded once as plain rows (a province has a hundred thousand;
-    only the ones rows match become model instances), and the barcodes of the file that are already taken."""
+    """Products of the producers an import touches, loaded as plain rows (a province has a hundred thousand; only the
+    ones rows match become model instances), and the barcodes of the file that are already taken.
+
+    A product import loads its producers' products a batch of producers at a time (`load`), plans their rows and
+    drops them (`forget`), so memory holds one batch, not the province (docs/decisions.md, "Imports a province can
+    trust"); the history import gives its producers at once. Products named by id (an export's) and the products of
+    the file's barcodes stay loaded throughout."""
 
     def __init__(
         self, user: Any, producer_ids: set[int], product_ids: set[int], gtins: set[str], names: dict[int, str]
@@ -439,23 +450,54 @@ class ProductBook:
         self._tails = {pk: " " + fold(name) for pk, name in names.items()}
         self._rows: dict[int, tuple[Any, ...]] = {}
         self._objects: dict[int, Product] = {}
-        self._by_key: dict[tuple[int, str], list[int]] = defaultdict(list)
+        self._by_key: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))  # producer → key → ids
+        self._kept: set[int] = set()  # loaded for the whole import: named by id, or owning a barcode of the file
         self.alikes = LookAlikes()
         # The producers come from ProducerBook (the user's writable ones): their products are writable through them.
-        for chunk in _chunks(producer_ids):
-            for row in Product.objects.filter(producer_id__in=chunk).values_list(*PRODUCT_COMPARED, "search_text"):
-                self._add(row)
+        self.load(producer_ids)
         writable = access.products_writable_by(user)
         for chunk in _chunks(product_ids - set(self._rows)):  # ids from an export: only the user's own
-            for row in writable.filter(pk__in=chunk).values_list(*PRODUCT_COMPARED, "search_text"):
+            for row in writable.filter(pk__in=chunk).order_by("pk").values_list(*PRODUCT_COMPARED, "search_text"):
                 self._add(row)
+        self._kept.update(self._rows)
         self.gtin_owner: dict[str, tuple[int, str]] = {}  # barcode → (product id, product name), anywhere
         for chunk in _chunks(gtins):
             for gtin, pid, name in ProductPack.objects.filter(gtin__in=chunk).values_list(
                 "gtin", "product_id", "product__name"
             ):
                 self.gtin_owner[gtin] = (pid, name)
+        owners = {pid for pid, _name in self.gtin_owner.values()} - set(self._rows)
+        touched = set(names)  # an owner of another producer is loaded as it would be with its producer's batch
+        for chunk in _chunks(owners):
+            for row in (
+                Product.objects.filter(pk__in=chunk).order_by("pk").values_list(*PRODUCT_COMPARED, "search_text")
+            ):
+                if row[1] in touched:
+                    self._add(row)
+        self._kept.update(self._rows)
         self.planned: dict[tuple[Any, ...], Plan] = {}
+
+    def load(self, producer_ids: set[int] | list[int]) -> None:
+        """Load the products of these producers (those already loaded stay as they are)."""
+        for chunk in _chunks(set(producer_ids)):
+            # Unordered, so that the database reads the producers' products from its index on them (the model's
+            # order by name had SQLite walk every product of the table, once a batch); in id order here.
+            rows = (
+                Product.objects.filter(producer_id__in=chunk).order_by().values_list(*PRODUCT_COMPARED, "search_text")
+            )
+            for row in sorted(rows, key=itemgetter(0)):
+                if row[0] not in self._rows:
+                    self._add(row)
+
+    def forget(self, producer_ids: list[int]) -> None:
+        """Drop what was loaded for these producers, their rows all planned (what is kept throughout stays)."""
+        for producer_id in producer_ids:
+            for ids in self._by_key.pop(producer_id, {}).values():
+                for pk in ids:
+                    if pk not in self._kept:
+                        self._rows.pop(pk, None)
+                        self._objects.pop(pk, None)
+            self.alikes.forget(producer_id)
 
     def _add(self, row: tuple[Any, ...]) -> None:
         pk, producer_id, name, search_text = row[0], row[1], row[2], row[-1]
@@ -463,7 +505,7 @@ class ProductBook:
         key = search_text[: -len(tail)] if search_text.endswith(tail) and len(search_text) > len(tail) else ""
         key = key or product_key(name)  # a search text cut at 600 characters, or a producer renamed meanwhile
         self._rows[pk] = row
-        self._by_key[(producer_id, key)].append(pk)
+        self._by_key[producer_id][key].append(pk)
         self.alikes.add(producer_id, pk, name, key)
 
     def get(self, pk: int | None) -> Product | None:
@@ -480,7 +522,8 @@ class ProductBook:
         matches a row that now places it, and a row that names none matches the producer's only one of that name."""
         if producer_id is None:
             return []
-        same = [self._objects.get(pk) or self.get(pk) for pk in self._by_key.get((producer_id, product_key(name)), [])]
+        ids = self._by_key[producer_id].get(product_key(name), []) if producer_id in self._by_key else []
+        same = [self._objects.get(pk) or self.get(pk) for pk in ids]
         found = [p for p in same if p is not None]
         if commune_id is None:
             return found

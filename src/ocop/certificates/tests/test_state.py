@@ -73,3 +73,35 @@ def test_an_entry_rewritten_into_an_unknown_event_is_reported_not_a_crash(office
         (cert.number, f"Giấy chứng nhận {cert.number}: bảng ghi là còn hiệu lực nhưng mục cuối của nhật ký để lại là "
                       "forged."),
     ]  # fmt: skip
+
+
+def test_a_certificate_given_to_another_product_and_producer_is_caught_by_the_replay(office, time_machine):
+    from ocop.testing import make_producer, make_product
+
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    cert = issue(office, stars=4)
+    other = make_product(producer=make_producer(name="HTX Gốm Chu Đậu"), name="Bình gốm men lam")  # the same name
+    assert _problems() == []
+    Certificate.objects.filter(pk=cert.pk).update(product=other, producer=other.producer)
+    moved = [
+        f"Giấy chứng nhận {cert.number}: sản phẩm là #{other.pk} trong bảng nhưng là #{office.product.pk} trong nhật ký.",
+        f"Giấy chứng nhận {cert.number}: chủ thể là #{other.producer_id} trong bảng nhưng là #{office.producer.pk} "
+        "trong nhật ký.",
+    ]
+    assert _problems() == [(cert.number, m) for m in moved]
+    assert verify_log() == Run(1, SUMMARY.replace("có 1 điểm", "có 2 điểm"), moved)
+
+
+def test_a_revocation_moved_to_another_day_is_caught_by_the_replay(office, time_machine):
+    time_machine.move_to(dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC))
+    cert = issue(office, stars=3)
+    services.revoke(by=office.coordinator, certificate=cert, decision_number="12/QĐ-UBND",
+                    revoked_on=dt.date(2026, 1, 9), reason="Vi phạm nhãn")  # fmt: skip
+    assert LogEntry.objects.order_by("seq").last().data["status_since"] == "2026-01-09"
+    assert _problems() == []
+    # Dated a year later, the revocation would leave the certificate counted in 2026's figures.
+    Certificate.objects.filter(pk=cert.pk).update(status_since=dt.date(2027, 1, 9))
+    moved = (
+        f"Giấy chứng nhận {cert.number}: trạng thái tính từ 2027-01-09 trong bảng nhưng từ 2026-01-09 trong nhật ký."
+    )
+    assert _problems() == [(cert.number, moved)]
