@@ -23,7 +23,12 @@ def tiny_pdf(lines: list[str]) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(text) + text + b"endstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
+    return assemble(objects)
+
+
+def assemble(objects: list[bytes], version: bytes = b"1.4") -> bytes:
+    """A PDF file of these objects (numbered from 1, the catalog first), with its cross-reference table."""
+    out = bytearray(b"%PDF-" + version + b"\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))

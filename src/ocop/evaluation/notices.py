@@ -1,8 +1,8 @@
 """Who hears of each step of the dossier flow and of a spread review: the people who act next and the producer
 concerned. Submitted → the commune's officers; returned (with what to fix) → the producer; proposed → the province's
-OCOP office; ready → the council's members; scored → the office and the council's secretary; published (with the
-stars and the path to the next star) → the producer; three days before a round's submission deadline → producers
-whose dossier in it is still a draft or returned.
+OCOP office and the producer; ready → the council's members and the producer; scored → the office and the council's
+secretary; published (with the stars and the path to the next star) → the producer; three days before a round's
+submission deadline → producers whose dossier in it is still a draft or returned.
 
 Each notice goes through `accounts.services.notify` (in-app, and e-mail by the task worker), once per subject key:
 running a step twice repeats nothing, while a second submission after a return is a new subject (its key counts the
@@ -169,6 +169,18 @@ def dossier_proposed(*, dossier: Dossier, by: Any) -> None:
             target=Target.DOSSIER,
             target_id=dossier.pk,
         )
+        notify(
+            _but(producer_users(dossier.product.producer_id), by),
+            key=f"proposed:{dossier.pk}:{_moves(dossier, DossierState.PROPOSED)}:producer",
+            title=_("Dossier of %(product)s proposed to the province") % values,
+            body=_(
+                "The commune checked the dossier of %(product)s and proposed it to the province for round %(round)s. "
+                "The province's advisory team reviews it next and may visit the place of production."
+            )
+            % values,
+            target=Target.DOSSIER,
+            target_id=dossier.pk,
+        )
 
 
 def _sent_to_council(dossier: Dossier, council: Council) -> None:
@@ -188,11 +200,25 @@ def _sent_to_council(dossier: Dossier, council: Council) -> None:
 
 
 def dossier_ready(*, dossier: Dossier) -> None:
-    """The council's members score the dossier next (if the round's council is set up yet; see council_set_up)."""
+    """The council's members score the dossier next (if the round's council is set up yet; see council_set_up); the
+    producer hears that its dossier went to the council."""
     council = Council.objects.filter(round_id=dossier.round_id).order_by("id").first()
-    if council is not None:
-        with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE):
+        if council is not None:
             _sent_to_council(dossier, council)
+        values = _values(dossier)
+        notify(
+            producer_users(dossier.product.producer_id),
+            key=f"sent_to_council:{dossier.pk}:producer",
+            title=_("Dossier of %(product)s sent to the council") % values,
+            body=_(
+                "The advisory team handed the dossier of %(product)s (round %(round)s) to the council, which scores "
+                "it at its meeting. You will be told of the result when it is published."
+            )
+            % values,
+            target=Target.DOSSIER,
+            target_id=dossier.pk,
+        )
 
 
 def council_set_up(*, council: Council) -> None:

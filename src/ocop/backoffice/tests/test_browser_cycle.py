@@ -114,10 +114,10 @@ def test_each_actor_finds_the_next_step_in_its_work_queue_and_each_notice_arrive
     expect(page.locator("#batch-done")).to_be_visible()
     finished(page, live_server)
 
-    # The producer finds its new result in its queue and the three notices, each once.
+    # The producer finds its new result in its queue and the five notices of its dossier's way, each once.
     log_in(page, live_server, "chuthe")
     expect(page.locator("#work-list li")).to_contain_text(f"Kết quả mới: {PRODUCT} · 4 sao")
-    take(page, f"Kết quả mới: {PRODUCT}", {"dossiers": "1", "notifications": "3"})
+    take(page, f"Kết quả mới: {PRODUCT}", {"dossiers": "1", "notifications": "5"})
     expect(page.locator("#standing")).to_contain_text("đạt 4 sao")
     page.goto(f"{live_server.url}/bo/notifications/")
     expect(page.locator("#notifications > li strong")).to_have_text(
@@ -125,10 +125,12 @@ def test_each_actor_finds_the_next_step_in_its_work_queue_and_each_notice_arrive
             f"Giấy chứng nhận OCOP số 01-{today.year}-00001 của sản phẩm {PRODUCT} đã sẵn sàng",
             f"{PRODUCT} được công nhận sản phẩm OCOP 4 sao",
             f"{PRODUCT}: công bố kết quả đạt OCOP 4 sao",
+            f"Hồ sơ sản phẩm {PRODUCT} đã được chuyển hội đồng đánh giá",
+            f"Hồ sơ sản phẩm {PRODUCT} đã được xã đề xuất lên tỉnh",
         ]
     )
     # Reading the page marks nothing; the button does.
-    expect(page.locator('.main-nav a[data-menu="notifications"] .menu-count')).to_have_text("3(3 thông báo chưa đọc)")
+    expect(page.locator('.main-nav a[data-menu="notifications"] .menu-count')).to_have_text("5(5 thông báo chưa đọc)")
     page.get_by_role("button", name="Đánh dấu tất cả đã đọc").click()
     expect(page.locator('.main-nav a[data-menu="notifications"] .menu-count')).to_have_count(0)  # read now
 
@@ -137,7 +139,9 @@ def test_each_actor_finds_the_next_step_in_its_work_queue_and_each_notice_arrive
         ("canboxa", "submitted"),
         ("chuthe", "certificate_ready"),
         ("chuthe", "decision_issued"),
+        ("chuthe", "proposed"),
         ("chuthe", "result_published"),
+        ("chuthe", "sent_to_council"),
         ("dieuphoi", "proposed"),
         ("dieuphoi", "scoring_complete"),
         ("hoidong0", "sent_to_council"),

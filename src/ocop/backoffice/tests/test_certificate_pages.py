@@ -212,3 +212,16 @@ def test_a_malformed_revocation_date_is_named_and_nothing_changes(world, time_ma
     response = client.post(url, {"decision_number": "5/QĐ", "revoked_on": "31/02/2026", "reason": "Sai"}, follow=True)
     assert "Ngày quyết định thu hồi: “31/02/2026” không phải là ngày (dd/mm/yyyy)." in response.content.decode()
     assert Certificate.objects.get(pk=cert.pk).status == "valid"
+
+
+def test_a_province_drafting_a_ministry_decision_is_told_why_and_nothing_is_made(world):
+    """Only the ministry recognises 5 stars: a province coordinator's ministry-level draft (not from history) is
+    refused at the level, in Vietnamese, with a 400; no decision is made."""
+    before = Decision.objects.count()
+    client = client_for(world.users["coordinator"])
+    response = client.post(reverse("backoffice:decision_create"), {"province": province().pk, "level": "ministry"})
+    assert response.status_code == 400
+    assert "Chỉ Bộ công nhận 5 sao. Tỉnh nhập quyết định của Bộ đã ban hành trước đây từ lịch sử." in (
+        response.content.decode()
+    )
+    assert Decision.objects.count() == before

@@ -87,6 +87,9 @@ def test_a_whole_cycle_tells_each_actor_once_in_app_and_by_email(  # one story, 
     assert (returned.user, returned.target, returned.target_id) == (scene.owner, "dossier", dossier.pk)
     assert returned.title == "Hồ sơ sản phẩm Bánh cốm bị trả lại: đề nghị bổ sung và nộp lại"
     assert returned.body.endswith("Nội dung cần bổ sung:\n- Nhãn: Thiếu hạn sử dụng\nGhi chú: Bổ sung trong tuần")
+    proposed = Notification.objects.get(kind="proposed", user=scene.owner)
+    assert (proposed.title, proposed.target, proposed.target_id) == (
+        "Hồ sơ sản phẩm Bánh cốm đã được xã đề xuất lên tỉnh", "dossier", dossier.pk)  # fmt: skip
     assert sorted(Notification.objects.filter(kind="submitted").values_list("key", flat=True)) == [
         f"submitted:{dossier.pk}:1",
         f"submitted:{dossier.pk}:2",
@@ -106,6 +109,9 @@ def test_a_whole_cycle_tells_each_actor_once_in_app_and_by_email(  # one story, 
             scoring.submit_sheet(by=member, dossier=dossier, choices=FOUR_STARS)
         assert scoring.publish_results(by=scene.coordinator, council=council) == 1
         assert scoring.publish_results(by=scene.coordinator, council=council) == 0  # published once
+    sent = Notification.objects.get(kind="sent_to_council", user=scene.owner)
+    assert sent.title == "Hồ sơ sản phẩm Bánh cốm đã được chuyển hội đồng đánh giá"
+    assert sent.body.endswith("Chủ thể sẽ được thông báo khi kết quả được công bố.")
     published = Notification.objects.get(kind="result_published")
     assert (published.user, published.target, published.target_id) == (scene.owner, "star_path", dossier.pk)
     assert published.title == "Bánh cốm: công bố kết quả đạt OCOP 4 sao"
@@ -154,9 +160,11 @@ def test_a_whole_cycle_tells_each_actor_once_in_app_and_by_email(  # one story, 
         ("owner", "certificate_ready"),
         ("owner", "deadline_reminder"),
         ("owner", "decision_issued"),
+        ("owner", "proposed"),
         ("owner", "result_published"),
         ("owner", "returned"),
         ("owner", "revoked"),
+        ("owner", "sent_to_council"),
         ("owner", "suspended"),
         ("secretary", "scoring_complete"),
         ("secretary", "sent_to_council"),
@@ -173,7 +181,7 @@ def test_a_whole_cycle_tells_each_actor_once_in_app_and_by_email(  # one story, 
         if n.user.email and (n.user, n.kind) != (scene.commune, "submitted")
     )
     assert emailed == expected
-    assert len(emailed) == 17  # owner 7, commune 3 of 5, coordinator 2, secretary 2, outlet 2, chair 1
+    assert len(emailed) == 19  # owner 9, commune 3 of 5, coordinator 2, secretary 2, outlet 2, chair 1
     assert [m.to for m in mailoutbox if "Hồ sơ sản phẩm Bánh cốm đã nộp" in m.subject] == []
     pdf_mail = next(m for m in mailoutbox if m.subject == ready.title)
     pdf_url = reverse("backoffice:certificate_pdf", args=[cert.pk])

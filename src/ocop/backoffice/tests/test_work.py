@@ -140,6 +140,36 @@ def test_a_revoked_certificate_is_one_task_for_the_operator_and_concerns_the_pro
     assert client_for(operator).get(reverse("backoffice:dashboard")).context["counts"]["removals"] == 1
 
 
+def test_a_producer_counts_only_its_own_products_to_take_off_a_shelf(outlet_scene, django_capture_on_commit_callbacks):
+    """Another producer's product revoked on the same shelf is the operator's task and that producer's, never the
+    first producer's: its dashboard says 0, then 1 once its own product is revoked."""
+    from ocop.certificates import services as certificates
+    from ocop.conftest import client_for
+    from ocop.outlets import stock
+    from ocop.outlets.tests.conftest import certify, recognised
+    from ocop.testing import make_producer, make_product
+
+    world = outlet_scene
+    (outlet,) = recognised(world)
+    other = make_product(producer=make_producer(name="HTX Chè Ba Vì"), name="Chè búp Ba Vì")
+    other_cert = certify(world.users["coordinator"], other)
+    stock.add_stock(by=world.users["commerce"], outlet=outlet, product=other, since=dt.date(2026, 9, 1))
+    owner = client_for(world.users["producer"])
+
+    def revoke(cert):  # type: ignore[no-untyped-def]
+        with django_capture_on_commit_callbacks(execute=True):
+            certificates.revoke(by=world.users["coordinator"], certificate=cert, decision_number="2/QĐ",
+                                revoked_on=dt.date(2026, 11, 28), reason="Vi phạm")  # fmt: skip
+
+    revoke(other_cert)
+    assert list(outlet.removal_tasks.filter(done_at__isnull=True).values_list("product__name", flat=True)) == [
+        "Chè búp Ba Vì"
+    ]
+    assert owner.get(reverse("backoffice:dashboard")).context["counts"]["removals"] == 0
+    revoke(world.cert)
+    assert owner.get(reverse("backoffice:dashboard")).context["counts"]["removals"] == 1
+
+
 def test_the_inspector_finds_inspections_due_within_a_week_and_findings_past_their_deadline(team, time_machine):  # noqa: F811
     from ocop.supervision.tests.conftest import inspected, planned
 

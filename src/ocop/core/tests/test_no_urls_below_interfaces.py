@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 import ocop
 
 DOMAIN = ["core", "places", "accounts", "registry", "evaluation", "certificates", "outlets", "promotion",
-          "supervision", "planning", "reporting"]  # fmt: skip
+          "supervision", "planning", "reporting", "webhooks"]  # fmt: skip
 ROOT = Path(ocop.__file__).parent
 CALLS = re.compile(r"\b(reverse|reverse_lazy|resolve_url|redirect)\(|\{%\s*url\s")
 LITERAL = re.compile(r"""["']([\w-]+(?::[\w-]+)?)["']""")

@@ -113,6 +113,25 @@ def test_spread_reviews_are_counted_up_to_the_rule_then_the_chair_is_asked(scene
     assert link_to(chair_notice.target, chair_notice.target_id) == f"/bo/dossiers/{dossier.pk}/score/"
 
 
+def test_a_province_that_allows_one_spread_review_asks_the_chair_after_it(scene):
+    """The number of reviews is the province's rule, copied onto its council: one here, then the chair decides."""
+    from ocop.evaluation.models import CouncilRules
+
+    CouncilRules.objects.update_or_create(province_id=scene.round.province_id, defaults={"spread_rounds": 1})
+    dossier = ready_dossier(scene)
+    council = council_of(scene)
+    assert council.spread_rounds == 1
+    sheets = _sheets(scene)
+    all_submit(scene, dossier, sheets)
+    assert scoring.spread_rounds_used(dossier) == 1
+    all_submit(scene, dossier, sheets, reason="Giữ nguyên")
+    assert scoring.spread_rounds_used(dossier) == 1  # no second review
+    assert ScoreSheet.objects.filter(dossier=dossier).count() == 14
+    state = spread.spread_state(dossier)
+    assert (state.rounds_used, state.rounds_allowed, state.awaiting_chair) == (1, 1, True)
+    assert Notification.objects.filter(user=scene.members[0], key=f"spread-chair:{dossier.pk}:1").exists()
+
+
 def test_the_chair_cannot_close_before_the_reviews_are_held(scene):
     dossier = ready_dossier(scene)
     council_of(scene)
