@@ -20,6 +20,7 @@ from ocop.places.models import Commune
 from ocop.registry.enums import DocumentKind, ProductStatus
 from ocop.registry.importing import CELL_LIMIT, Choices, ImportReport
 from ocop.registry.models import (
+    NAME_MAX,
     Document,
     ImportMode,
     IncompleteRows,
@@ -209,7 +210,7 @@ class DocumentForm(PlainLabels, NamedErrors, forms.ModelForm):  # type: ignore[t
 
 
 class DocumentUploadForm(DocumentForm):
-    file = forms.FileField(label=_("file (PDF, JPEG or PNG, at most 20 MB)"))
+    file = forms.FileField(label=_("file (PDF, JPEG or PNG, at most 20 MB)"), max_length=NAME_MAX)
 
     class Meta(DocumentForm.Meta):
         fields = ["file", *DocumentForm.Meta.fields]
@@ -219,7 +220,7 @@ class DocumentUploadForm(DocumentForm):
 
 
 class ImportForm(PlainLabels, NamedErrors, forms.Form):
-    file = forms.FileField(label=_("Excel workbook (.xlsx)"))
+    file = forms.FileField(label=_("Excel workbook (.xlsx)"), max_length=NAME_MAX)
 
     def clean_file(self) -> Any:
         """Refuse at once what cannot be a workbook (a CSV, an old .xls, a password-protected file, a file too

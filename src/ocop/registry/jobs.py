@@ -15,7 +15,7 @@ import logging
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.tasks import task
@@ -26,7 +26,7 @@ from ocop.core import jobs as leases
 from ocop.core.xlsx import waiting
 from ocop.registry.importing import Choices, ImportReport
 from ocop.registry.imports import can_import, run_import
-from ocop.registry.models import ImportJob, ImportMode, ImportStatus, IncompleteRows
+from ocop.registry.models import NAME_MAX, ImportJob, ImportMode, ImportStatus, IncompleteRows
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,9 @@ def start_import(*, kind: str, upload: IO[bytes], original_name: str, by: Any) -
             _("You have %(n)s imports waiting or running: wait until one is done before uploading another.")
             % {"n": waiting}
         )
-    job = ImportJob(kind=kind, created_by=by, original_name=original_name[:255])
+    if len(original_name) > NAME_MAX:
+        raise ValidationError({"file": [_("The file's name is too long (at most 255 characters): rename it.")]})
+    job = ImportJob(kind=kind, created_by=by, original_name=original_name)
     job.file.save("import.xlsx", File(upload), save=False)
     try:
         job.save()

@@ -30,6 +30,10 @@ from ocop.registry.signals import groups_changed
 EXPIRING_DAYS = 30
 
 
+# The longest name of an uploaded file kept (a document's, an import's): a longer one is refused, never cut.
+NAME_MAX = 255
+
+
 class ProductGroup(TimeStampedModel):
     """Reference data: the product groups of the classification (148: six groups)."""
 
@@ -350,7 +354,7 @@ class Document(TimeStampedModel):
     issued_on = models.DateField(_("issue date"), null=True, blank=True)
     expires_on = models.DateField(_("expiry date"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to=document_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=255, editable=False)
+    original_name = models.CharField(_("file name"), max_length=NAME_MAX, editable=False)
     content_type = models.CharField(max_length=40, editable=False)
     size = models.PositiveIntegerField(_("size"), editable=False, default=0)
     sha256 = models.CharField(max_length=64, editable=False)
@@ -413,7 +417,7 @@ class ImportJob(LeasedJob, TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("by")
     )
     file = models.FileField(upload_to=import_path, max_length=200, blank=True)
-    original_name = models.CharField(_("file name"), max_length=255)
+    original_name = models.CharField(_("file name"), max_length=NAME_MAX)
     status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     commit = models.BooleanField(default=False)  # what the queued run does: check only, or save
     mode = models.CharField(max_length=8, choices=ImportMode.choices, default=ImportMode.ALL_OR_NOTHING)

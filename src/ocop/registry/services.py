@@ -18,7 +18,7 @@ from ocop.core.uploads import DOCUMENT_TYPES, IMAGE_TYPES, check_upload
 from ocop.places.models import Commune
 from ocop.registry import access
 from ocop.registry.enums import ProductStatus
-from ocop.registry.models import Document, Producer, ProducerMember, Product, ProductPack, ProductPhoto
+from ocop.registry.models import NAME_MAX, Document, Producer, ProducerMember, Product, ProductPack, ProductPhoto
 from ocop.registry.renames import flag_rename
 from ocop.registry.signals import names_changed
 from ocop.registry.validators import (
@@ -359,9 +359,11 @@ def add_document(*, producer: Producer, by: Any, upload: IO[bytes], original_nam
         raise ValidationError(
             {"file": [_("This file is already in the vault as “%(name)s”.") % {"name": str(existing)}]}
         )
+    if len(original_name or "") > NAME_MAX:
+        raise ValidationError({"file": [_("The file's name is too long (at most 255 characters): rename it.")]})
     document = Document(
         producer=producer,
-        original_name=(original_name or "")[:255],
+        original_name=original_name or "",
         content_type=checked.content_type,
         size=checked.size,
         sha256=digest,

@@ -201,3 +201,29 @@ def test_outlet_photos_and_evidence_are_checked(world, media, time_machine):
     served = client.get(reverse("backoffice:outlet_file", kwargs={"pk": outlet.pk, "file_pk": evidence.pk}))
     assert (served["Content-Type"], served["X-Content-Type-Options"]) == ("application/pdf", "nosniff")
     assert served["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_file_name_over_255_characters_is_refused_by_the_services_never_cut(world, media):
+    """Django's upload parser shortens a longer name to 255 characters, keeping its extension, before any form sees
+    it; the services refuse a longer one from a caller past the forms (the API, a command), naming the field, and
+    keep nothing."""
+    from ocop.registry.jobs import start_import
+
+    long_name = "giấy chứng nhận " * 18 + ".pdf"  # 292 characters
+    client = client_for(world.users["producer"])
+    url = reverse("backoffice:document_create", kwargs={"pk": world.producer.pk})
+    response = client.post(url, {"kind": "food_safety", "number": "X-2", "file": upload(long_name, pdf_bytes())})
+    assert response.status_code == 302
+    kept = Document.objects.get(number="X-2").original_name
+    assert (len(kept), kept[-4:]) == (255, ".pdf")
+    before, stored_files = Document.objects.count(), files_in(media)
+    too_long = "Tên tệp quá dài (tối đa 255 ký tự): hãy đổi tên tệp."
+    with pytest.raises(ValidationError) as refused:
+        services.add_document(producer=world.producer, by=world.users["producer"], upload=io.BytesIO(pdf_bytes()),
+                              original_name=long_name, kind="food_safety", number="X-3")  # fmt: skip
+    assert refused.value.message_dict == {"file": [too_long]}
+    with pytest.raises(ValidationError) as refused:
+        start_import(kind="producers", upload=io.BytesIO(b"PK"), original_name=long_name + ".xlsx",
+                     by=world.users["coordinator"])  # fmt: skip
+    assert refused.value.message_dict == {"file": [too_long]}
+    assert (Document.objects.count(), files_in(media)) == (before, stored_files)
