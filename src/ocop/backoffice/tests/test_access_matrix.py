@@ -41,6 +41,44 @@ def _checked(w: World, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _set(code: str) -> int:
+    from ocop.registry.models import ProductSet
+
+    return int(ProductSet.objects.get(code=code).pk)
+
+
+def _pdf() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ocop.testing import pdf_bytes
+
+    return SimpleUploadedFile("giay.pdf", pdf_bytes(), content_type="application/pdf")
+
+
+def _workbook() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ocop.core.excel import write_workbook
+    from ocop.registry.columns import PRODUCER_COLUMNS
+
+    data = write_workbook(title="x", headers=[t for _n, t in PRODUCER_COLUMNS], rows=[
+        ["", "Hợp tác xã", "HTX Nhập", "0107777779", "", "", "", "", "Bát Tràng", "", "Hà Nội", "", ""]])  # fmt: skip
+    return SimpleUploadedFile("a.xlsx", data)
+
+
+def _cells(w: World) -> dict[str, str]:
+    """The parked producer row, completed: every column of the producers' sheet as the review form names them."""
+    from ocop.registry.columns import PRODUCER_COLUMNS
+
+    filled = {
+        "Loại chủ thể": "Hợp tác xã",
+        "Tên chủ thể": "HTX Chờ",
+        "Xã/Phường": "Bát Tràng",
+        "Tỉnh/Thành phố": "Hà Nội",
+    }
+    return {f"c{i}": filled.get(title, "") for i, (_n, title) in enumerate(PRODUCER_COLUMNS)}
+
+
 def ok_to_302(expected: list[Any]) -> list[Any]:
     return [302 if e == 200 else e for e in expected]
 
@@ -154,8 +192,82 @@ CASES: list[
         [L, 302, 404, 404, 404, 404, 404, 404, 404],
         None,
     ),
+    # The pages that show a form and save it: each POST tried for every role, with what it writes.
+    (
+        "producer_create",
+        lambda w: {},
+        POST,
+        lambda w: {
+            "kind": "cooperative",
+            "name": "HTX Ma Trận",
+            "identifier": "0109876543",
+            "commune": w.producer.commune_id,
+        },
+        [L, 302, 403, 302, 403, 403, 403, 302, 400],  # charlie: Bát Tràng is not among his communes
+        lambda w: Producer.objects.filter(name="HTX Ma Trận").exists(),
+    ),
+    (
+        "product_create",
+        lambda w: {},
+        POST,
+        lambda w: {
+            "producer": w.producer.pk,
+            "name": "Gốm ma trận",
+            "product_set": _set("1-12"),
+            "commune": w.producer.commune_id,
+            "status": "active",
+        },
+        [L, 302, 403, 302, 403, 302, 403, 302, 403],
+        lambda w: Product.objects.filter(name="Gốm ma trận").exists(),
+    ),
+    (
+        "product_edit",
+        _pk("product"),
+        POST,
+        lambda w: {
+            "producer": w.producer.pk,
+            "name": "Gốm đổi tên",
+            "product_set": w.product.product_set_id,
+            "commune": w.product.commune_id,
+            "status": "active",
+        },
+        ok_to_302(WRITE),
+        lambda w: Product.objects.filter(name="Gốm đổi tên").exists(),
+    ),
+    (
+        "document_create",
+        _pk("producer"),
+        POST,
+        lambda w: {"kind": "food_safety", "number": "MT-1", "file": _pdf()},
+        ok_to_302(WRITE),
+        lambda w: Document.objects.filter(number="MT-1").exists(),
+    ),
+    (
+        "document_edit",
+        _pk("document"),
+        POST,
+        lambda w: {"kind": "food_safety", "number": "MT-2"},
+        ok_to_302(DOC_WRITE),
+        lambda w: Document.objects.filter(number="MT-2").exists(),
+    ),
+    (
+        "import_start",
+        lambda w: {"kind": "producers"},
+        POST,
+        lambda w: {"file": _workbook()},
+        ok_to_302(CREATE),
+        lambda w: ImportJob.objects.count() == 2,
+    ),
     ("parked_list", lambda w: {}, GET, None, ALL, None),
     ("parked_detail", _pk("parked"), GET, None, [L, 200, 404, 200, 404, 404, 404, 200, 404], None),
+    (
+        "parked_detail",
+        _pk("parked"),
+        POST,
+        lambda w: {**_cells(w), "same": "new"},
+        [L, 302, 404, 302, 404, 404, 404, 302, 404],
+        lambda w: ParkedRow.objects.filter(pk=w.parked.pk, state="resolved").exists(),
+    ),
     (
         "parked_dismiss",
         _pk("parked"),

@@ -214,6 +214,14 @@ CASES: list[
         [L, 200, 200, 200, 200, 200, 404, 200, 404],
         None,
     ),
+    (
+        "dossier_start",
+        lambda e: {"product_pk": e.w.product.pk},
+        POST,
+        lambda e: {"round": e.spare_round.pk, "kind": "new"},
+        [L, 302, 403, 302, 403, 302, 404, 302, 404],  # the commune officer starts one for a producer of its commune
+        lambda e: Dossier.objects.filter(round=e.spare_round, product=e.w.product).exists(),
+    ),
     ("dossier_detail", _dossier("submitted"), GET, None, EARLY_READ, None),
     ("dossier_detail", _dossier("ready"), GET, None, LATE_READ, None),
     (

@@ -160,6 +160,15 @@ CASES: list[Case] = [
         lambda p: Attendee.objects.filter(training=p.training).count() == 3,
     ),
     ("notification_list", lambda p: {}, GET, None, ALL, None),
+    # "Mark all read": each user's own notices; the producer's is the one there is.
+    (
+        "notification_list",
+        lambda p: {},
+        POST,
+        lambda p: {"read_all": "1"},
+        [L, 302, 302, 302, 302, 302, 302, 302, 302],
+        None,
+    ),
     # Opening a notice marks it read: only its own user may, the others find no such notice.
     (
         "notification_open",
