@@ -110,6 +110,7 @@ def test_real_lists_lack_identifiers_and_communes_records_are_flagged_or_parked(
         producer_row("HTX Rau Văn Đức", "", "", district="huyện Gia Lâm"),  # a former district only
         producer_row("HTX Phú Thị", "", "Phú Thị", district="Gia Lâm"),  # merged before 2025: not in our data
         producer_row("Công ty TNHH Mật ong Ba Vì", "", "Ba Vì", kind=""),  # no tax code; the type from the name
+        producer_row("HTX Chè Hà Nội", "0106161616", ""),  # the province alone
     ]
     report = run_import("producers", xlsx(PRODUCER_HEADERS, rows), user=coordinator, commit=True)
     assert report.committed
@@ -117,6 +118,7 @@ def test_real_lists_lack_identifiers_and_communes_records_are_flagged_or_parked(
         (2, "create", ["thiếu mã số thuế", "chỉ có huyện cũ"]),
         (3, "create", ["thiếu mã số thuế", "chỉ có huyện cũ"]),
         (4, "create", ["thiếu mã số thuế"]),
+        (5, "create", ["chưa xác định xã"]),
     ]
     assert [(name, rows) for name, _district, rows in report.unknown_places] == [("Phú Thị", [3])]
     van_duc = Producer.objects.get(name="HTX Rau Văn Đức")
@@ -297,6 +299,32 @@ def test_command_line_import_prints_the_summary_line(db, tmp_path, capsys):
     call_command("import", "producers", str(out), "--commit", "--park")
     assert capsys.readouterr().out.splitlines()[-1] == (
         "rows: 1 read, 0 created, 0 updated, 1 unchanged, 0 parked, 0 errors"
+    )
+
+
+def test_command_line_import_of_products_and_criteria_ends_with_the_summary_line(db, tmp_path, capsys):
+    """Every kind ends with the same line; a criteria version, saved whole or not at all, refuses --park."""
+    make_producer(identifier="0106060606")
+    path = tmp_path / "p.xlsx"
+    rows = [
+        product_row("Chè búp", ident="0106060606"),
+        product_row("Bánh chưng", ident="0106060606", product_set="9-99"),
+    ]
+    path.write_bytes(xlsx(PRODUCT_HEADERS, rows).getvalue())
+    call_command(
+        "import", "products", str(path), "--commit", "--park", "--user", make_user(Role.PROVINCE_COORDINATOR).username
+    )
+    assert (
+        capsys.readouterr().out.splitlines()[-1]
+        == "rows: 2 read, 1 created, 0 updated, 0 unchanged, 1 parked, 1 errors"
+    )
+    assert list(Product.objects.values_list("name", flat=True)) == ["Chè búp"]
+    with pytest.raises(CommandError):
+        call_command("import", "criteria", str(path), "--commit", "--park")
+    printed = capsys.readouterr()
+    assert printed.out.splitlines()[-1] == "rows: 0 read, 0 created, 0 updated, 0 unchanged, 0 parked, 0 errors"
+    assert (
+        "Phiên bản tiêu chí được lưu toàn bộ hoặc không lưu: không thể để lại từng dòng." in printed.out + printed.err
     )
 
 
