@@ -1,3 +1,4 @@
+import datetime as dt
 from collections import Counter
 
 from django.utils import timezone
@@ -22,4 +23,10 @@ def test_the_demo_has_four_events_with_booths_and_outcomes(db):
     assert Booth.objects.filter(ocop=False).count() == 2
     assert Booth.objects.filter(ocop=True, revenue__gt=0).count() == Booth.objects.filter(ocop=True).count() > 0
     assert (Training.objects.count(), Attendee.objects.count()) == (2, 7)
+    # Placed relative to the day it runs: the events of the last four months, the trainings of the last seven.
+    days = dt.timedelta(days=1)
+    assert sorted((e.kind, (e.starts_on - today) // days, (e.ends_on - e.starts_on) // days)
+                  for e in Event.objects.all()) == [
+        ("exhibition", -120, 3), ("fair", -60, 4), ("livestream", -14, 0), ("online_market", -30, 6)]  # fmt: skip
+    assert sorted((t.starts_on - today) // days for t in Training.objects.all()) == [-200, -45]
     assert build_promotion_demo(today=today) == 0  # a second run adds nothing
