@@ -143,6 +143,7 @@ class ProducerImporter(_RegistryImporter):
         identifiers = {normalize_identifier(cell_text(v.get("identifier"))) for _n, v in rows} - {""}
         self.book = ProducerBook(self.user, identifiers, tables=self.places.parser.tables)
         seen_identifier: dict[str, int] = {}
+        self.matched: dict[int, int] = {}  # an existing producer's id → the first row that matched it
         plans = []
         for index, (number, values) in enumerate(rows, start=1):
             self.tick(index, len(rows))
@@ -220,6 +221,10 @@ class ProducerImporter(_RegistryImporter):
             return plan
         existing = self.match(plan, values, fields, place)
         if plan.action == ERROR:
+            return plan
+        if existing is not None and (first := self.matched.setdefault(existing.pk, number)) != number:
+            # Two rows for one producer: the second would overwrite the first, and the file would never settle.
+            plan.fail(t["name"], _("The same producer as row %(row)s.") % {"row": first})
             return plan
         if existing is None:
             self.plan_new(plan, kind, fields, place)

@@ -50,6 +50,7 @@ class ProductRows:
         identifiers = {normalize_identifier(cell_text(v.get("producer_identifier"))) for _n, v in rows} - {""}
         self.producers = ProducerBook(importer.user, identifiers, tables=importer.places.parser.tables)
         self.seen_gtin: dict[str, int] = {}
+        self.matched: dict[int, int] = {}  # an existing product's id → the first row that matched it
 
     def plan(self) -> list[Plan]:
         first: list[tuple[Plan, dict[str, Any], Producer | None, dict[str, Any]]] = []
@@ -224,6 +225,11 @@ class ProductRows:
             if existing is None:
                 plan.fail(t["id"], _("No product with id %(id)s that you may edit.") % {"id": pk})
                 return
+            if existing.producer_id != producer.pk:  # the row's producer columns name another producer
+                owner = self.producers.by_id.get(existing.producer_id)
+                plan.fail(t["id"], _("Product %(id)s belongs to “%(owner)s”, not to this row's producer.") % {
+                    "id": pk, "owner": owner.name if owner else f"#{existing.producer_id}"})  # fmt: skip
+                return
         elif owner is not None:
             existing = book.get(owner[0])
             if existing is None and not access.products_visible_to(self.imp.user).filter(pk=owner[0]).exists():
@@ -251,6 +257,10 @@ class ProductRows:
                 t["gtin"],
                 _("Barcode %(gtin)s already belongs to “%(product)s”.") % {"gtin": gtin, "product": owner[1]},
             )
+            return
+        if existing is not None and (first := self.matched.setdefault(existing.pk, plan.row)) != plan.row:
+            # Two rows for one product: the second would overwrite the first, and the file would never settle.
+            plan.fail(t["name"], _("The same product as row %(row)s.") % {"row": first})
             return
         if existing is None:
             key = (product_key(fields["name"]), producer.pk, place.commune_id)

@@ -64,3 +64,52 @@ def test_every_row_comes_out_the_same_whatever_the_batch(db, monkeypatch, at_onc
         ("0105555551", "Chè búp Ba Vì đặc biệt"), ("0105555551", "Nước mắm"), ("0105555552", "Bình gốm men rạn"),
         ("0105555553", "Chè búp Ba Vì đặc biệt"),
     ]  # fmt: skip
+
+
+def test_a_record_matched_twice_is_refused_at_the_second_row_and_the_file_settles(db):
+    """Two rows naming one existing product (or producer): the second would overwrite the first, and importing the
+    file again would update it back and forth. The second row is refused; run again, the first is unchanged."""
+    from ocop.registry.columns import PRODUCER_COLUMNS
+
+    coordinator = make_user(Role.PROVINCE_COORDINATOR)
+    owner = make_producer(identifier="0105050501")
+    make_product(producer=owner, name="Bánh giò Thường Tín")
+    rows = [
+        _row("Bánh giò Thường Tín", owner.identifier, description="Loại to"),
+        _row("Bánh giò Thường Tín", owner.identifier, description="Loại nhỏ"),
+    ]
+    book = io.BytesIO(write_workbook(title="x", headers=HEADERS, rows=rows))
+    for expected in ("rows: 2 read, 0 created, 1 updated, 0 unchanged, 1 parked, 1 errors",
+                     "rows: 2 read, 0 created, 0 updated, 1 unchanged, 1 parked, 1 errors"):  # fmt: skip
+        book.seek(0)
+        report = run_import("products", book, user=coordinator, commit=True, mode=ImportMode.PARK)
+        assert report.summary() == expected
+        assert [e.message for e in report.errors] == ["Trùng sản phẩm với dòng 2."]
+    assert Product.objects.get(producer=owner).description == "Loại to"
+
+    # The producer named twice by its name (no identifier in the rows): the second row is refused the same way.
+    producer_rows = [["", "Hợp tác xã", owner.name, "", "", phone, "", "", "Bát Tràng", "", "Hà Nội", "", ""]
+                     for phone in ("0912000001", "0912000002")]  # fmt: skip
+    headers = [t for _n, t in PRODUCER_COLUMNS]
+    report = run_import("producers", io.BytesIO(write_workbook(title="x", headers=headers, rows=producer_rows)),
+                        user=coordinator, commit=True, mode=ImportMode.PARK)  # fmt: skip
+    assert report.summary() == "rows: 2 read, 0 created, 1 updated, 0 unchanged, 1 parked, 1 errors"
+    assert [e.message for e in report.errors] == ["Trùng chủ thể với dòng 2."]
+    owner.refresh_from_db()
+    assert owner.phone == "0912000001"
+
+
+def test_an_id_of_another_producer_s_product_is_refused_not_moved(db):
+    coordinator = make_user(Role.PROVINCE_COORDINATOR)
+    kim_lan, thuong_tin = make_producer(identifier="0104040401"), make_producer(identifier="0104040402")
+    cup = make_product(producer=kim_lan, name="Bộ ấm chén men lam")
+    row = _row("Bộ ấm chén men lam", thuong_tin.identifier)
+    row[0] = str(cup.pk)
+    report = run_import("products", io.BytesIO(write_workbook(title="x", headers=HEADERS, rows=[row])),
+                        user=coordinator, commit=True, mode=ImportMode.PARK)  # fmt: skip
+    assert report.summary() == "rows: 1 read, 0 created, 0 updated, 0 unchanged, 1 parked, 1 errors"
+    assert [(e.column, e.message) for e in report.errors] == [
+        ("ID", f"Sản phẩm {cup.pk} thuộc “{kim_lan.name}”, không phải chủ thể của dòng này.")
+    ]
+    cup.refresh_from_db()
+    assert (cup.producer_id, cup.commune_id) == (kim_lan.pk, kim_lan.commune_id)
