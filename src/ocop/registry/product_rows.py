@@ -226,9 +226,9 @@ class ProductRows:
                 plan.fail(t["id"], _("No product with id %(id)s that you may edit.") % {"id": pk})
                 return
             if existing.producer_id != producer.pk:  # the row's producer columns name another producer
-                owner = self.producers.by_id.get(existing.producer_id)
+                holder = self.producers.by_id.get(existing.producer_id)
                 plan.fail(t["id"], _("Product %(id)s belongs to “%(owner)s”, not to this row's producer.") % {
-                    "id": pk, "owner": owner.name if owner else f"#{existing.producer_id}"})  # fmt: skip
+                    "id": pk, "owner": holder.name if holder else f"#{existing.producer_id}"})  # fmt: skip
                 return
         elif owner is not None:
             existing = book.get(owner[0])
