@@ -200,6 +200,15 @@ class ProductRows:
                 text=text,
             )
         elif producer is not None:  # the producer's own place
+            if province:  # a province alone places nothing: it must be the producer's, or the row names the commune
+                named = imp.places.address(province=province)
+                if named.status == "unknown_province":
+                    plan.fail(t["province"], named.message)
+                elif named.province_id is not None and named.province_id != producer.province_id:
+                    theirs = imp.places.parser.tables.province_names.get(producer.province_id or 0, "")
+                    plan.fail(t["province"], _(
+                        "“%(province)s” is not the province of the producer (%(theirs)s): give the product's commune."
+                    ) % {"province": province, "theirs": theirs})  # fmt: skip
             fields["place"] = Place(
                 province_id=producer.province_id,
                 commune_id=producer.commune_id,

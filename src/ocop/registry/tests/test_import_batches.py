@@ -113,3 +113,24 @@ def test_an_id_of_another_producer_s_product_is_refused_not_moved(db):
     ]
     cup.refresh_from_db()
     assert (cup.producer_id, cup.commune_id) == (kim_lan.pk, kim_lan.commune_id)
+
+
+def test_a_province_alone_must_be_the_producer_s(db):
+    """A product row that gives a province but no commune, district or address takes its producer's place only when
+    the province is the producer's; another one, or one that does not exist, is refused at the column."""
+    coordinator = make_user(Role.PROVINCE_COORDINATOR)
+    owner = make_producer(identifier="0103030301")
+    rows = []
+    for name, where in (("Chè A", "Hà Nội"), ("Chè B", "Tỉnh Bắc Ninh"), ("Chè C", "Tỉnh Không Có")):
+        row = _row(name, owner.identifier)
+        row[6], row[8] = "", where  # no commune; the province column
+        rows.append(row)
+    report = run_import("products", io.BytesIO(write_workbook(title="x", headers=HEADERS, rows=rows)),
+                        user=coordinator, commit=True, mode=ImportMode.PARK)  # fmt: skip
+    assert report.summary() == "rows: 3 read, 1 created, 0 updated, 0 unchanged, 2 parked, 2 errors"
+    assert [(e.row, e.column) for e in report.errors] == [(3, "Tỉnh/Thành phố"), (4, "Tỉnh/Thành phố")]
+    assert report.errors[0].message == (
+        "“Tỉnh Bắc Ninh” không phải tỉnh của chủ thể (Thành phố Hà Nội): hãy ghi xã của sản phẩm."
+    )
+    product = Product.objects.get(name="Chè A")
+    assert (product.commune_id, product.province_id) == (owner.commune_id, owner.province_id)
