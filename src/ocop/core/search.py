@@ -9,6 +9,7 @@ table in a later migration, so they are re-created (and the index rebuilt) whene
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import Any
@@ -366,15 +367,14 @@ def joins_as_written(using: str) -> Iterator[None]:
         cursor.execute("SET join_collapse_limit = 1")
     try:
         yield
-    except BaseException:
+    finally:
+        failed = sys.exc_info()[0] is not None
         try:
             with conn.cursor() as cursor:
                 cursor.execute("RESET join_collapse_limit")
         except DatabaseError:
-            pass  # the transaction failed: its rollback undoes the SET
-        raise
-    with conn.cursor() as cursor:
-        cursor.execute("RESET join_collapse_limit")
+            if not failed:
+                raise  # else the transaction failed: its rollback undoes the SET
 
 
 def _walk_index(model: type[models.Model]) -> str | None:

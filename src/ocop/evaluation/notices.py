@@ -94,6 +94,14 @@ def _but(users: Iterable[User], by: Any) -> list[User]:
     return [u for u in users if by is None or u.pk != getattr(by, "pk", None)]
 
 
+def _to_producer(dossier: Dossier, *, key: str, title: str, body: str, by: Any = None, **kw: Any) -> int:
+    """The producer's accounts (but whoever acted) hear of a step of its dossier; the notice opens the dossier unless
+    `kw` names another target. Returns how many were newly told."""
+    kw.setdefault("target", Target.DOSSIER)
+    users = _but(producer_users(dossier.product.producer_id), by)
+    return notify(users, key=key, title=title, body=body, target_id=dossier.pk, **kw)
+
+
 def _num(value: Any) -> str:
     """Points as Vietnamese write them (decimal comma, two places)."""
     return f"{value:.2f}".replace(".", ",")
@@ -139,14 +147,10 @@ def dossier_returned(*, dossier: Dossier, by: Any, items: list[dict[str, str]], 
         body = _("%(by)s returned the dossier. To fix:") % values + "\n" + lines
         if note:
             body += "\n" + _("Note: %(note)s") % {"note": note}
-        notify(
-            _but(producer_users(dossier.product.producer_id), by),
-            key=f"returned:{dossier.pk}:{_moves(dossier, DossierState.RETURNED)}",
-            title=_("Dossier of %(product)s returned: fix it and submit again") % values,
-            body=body,
-            target=Target.DOSSIER,
-            target_id=dossier.pk,
-        )
+        _to_producer(
+            dossier, by=by, key=f"returned:{dossier.pk}:{_moves(dossier, DossierState.RETURNED)}",
+            title=_("Dossier of %(product)s returned: fix it and submit again") % values, body=body,
+        )  # fmt: skip
 
 
 def audit_name(user: Any) -> str:
@@ -169,18 +173,14 @@ def dossier_proposed(*, dossier: Dossier, by: Any) -> None:
             target=Target.DOSSIER,
             target_id=dossier.pk,
         )
-        notify(
-            _but(producer_users(dossier.product.producer_id), by),
-            key=f"proposed:{dossier.pk}:{_moves(dossier, DossierState.PROPOSED)}:producer",
+        _to_producer(
+            dossier, by=by, key=f"proposed:{dossier.pk}:{_moves(dossier, DossierState.PROPOSED)}:producer",
             title=_("Dossier of %(product)s proposed to the province") % values,
             body=_(
                 "The commune checked the dossier of %(product)s and proposed it to the province for round %(round)s. "
                 "The province's advisory team reviews it next and may visit the place of production."
-            )
-            % values,
-            target=Target.DOSSIER,
-            target_id=dossier.pk,
-        )
+            ) % values,
+        )  # fmt: skip
 
 
 def _sent_to_council(dossier: Dossier, council: Council) -> None:
@@ -207,18 +207,14 @@ def dossier_ready(*, dossier: Dossier) -> None:
         if council is not None:
             _sent_to_council(dossier, council)
         values = _values(dossier)
-        notify(
-            producer_users(dossier.product.producer_id),
-            key=f"sent_to_council:{dossier.pk}:producer",
+        _to_producer(
+            dossier, key=f"sent_to_council:{dossier.pk}:producer",
             title=_("Dossier of %(product)s sent to the council") % values,
             body=_(
                 "The advisory team handed the dossier of %(product)s (round %(round)s) to the council, which scores "
                 "it at its meeting. You will be told of the result when it is published."
-            )
-            % values,
-            target=Target.DOSSIER,
-            target_id=dossier.pk,
-        )
+            ) % values,
+        )  # fmt: skip
 
 
 def council_set_up(*, council: Council) -> None:
@@ -292,14 +288,7 @@ def results_published(*, results: Iterable[Result]) -> None:
             if result.referral:
                 body += " " + _("The province refers it to the central round for 5 stars.")
             body += "\n" + _path_text(dossier)
-            notify(
-                producer_users(dossier.product.producer_id),
-                key=f"result_published:{dossier.pk}",
-                title=title,
-                body=body,
-                target=Target.STAR_PATH,
-                target_id=dossier.pk,
-            )
+            _to_producer(dossier, key=f"result_published:{dossier.pk}", title=title, body=body, target=Target.STAR_PATH)
 
 
 def remind_deadlines(today: dt.date | None = None) -> int:
@@ -319,19 +308,13 @@ def remind_deadlines(today: dt.date | None = None) -> int:
             deadline = dossier.round.submission_deadline
             assert deadline is not None
             values = {**_values(dossier), "date": deadline.strftime("%d/%m/%Y"), "days": (deadline - today).days}
-            count += bool(
-                notify(
-                    producer_users(dossier.product.producer_id),
-                    key=f"deadline:{dossier.pk}:{deadline.isoformat()}",
-                    kind=NoticeKind.DEADLINE_REMINDER,
-                    title=_("Submit the dossier of %(product)s by %(date)s") % values,
-                    body=_(
-                        "Dossiers of round %(round)s are due at the commune by %(date)s, in %(days)s days. The "
-                        "dossier of %(product)s is not submitted yet."
-                    )
-                    % values,
-                    target=Target.DOSSIER,
-                    target_id=dossier.pk,
-                )
-            )
+            told = _to_producer(
+                dossier, key=f"deadline:{dossier.pk}:{deadline.isoformat()}", kind=NoticeKind.DEADLINE_REMINDER,
+                title=_("Submit the dossier of %(product)s by %(date)s") % values,
+                body=_(
+                    "Dossiers of round %(round)s are due at the commune by %(date)s, in %(days)s days. The "
+                    "dossier of %(product)s is not submitted yet."
+                ) % values,
+            )  # fmt: skip
+            count += bool(told)
     return count
